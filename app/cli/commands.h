@@ -1,0 +1,18 @@
+#pragma once
+// The subcommands of veridicor-cli. Each lives in its own file and is a thin shell over a library call.
+
+#include <QStringList>
+
+namespace veridicor::cli {
+
+/// A subcommand: `args[0]` is "veridicor-cli <name>", the rest are its arguments. Returns the exit code.
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& args);
+    bool needsGui; ///< renders with OpenGL: needs a QGuiApplication (and a display; use xvfb-run -a)
+};
+
+int runDicomIndex(const QStringList& args);
+
+} // namespace veridicor::cli

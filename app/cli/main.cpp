@@ -1,0 +1,81 @@
+// veridicor-cli — headless tools. Each subcommand is a thin shell over a library call (see commands.h).
+#include "cli_support.h"
+#include "commands.h"
+
+#include <veridicor/dicom/dicom_env.h>
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QSurfaceFormat>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+using veridicor::cli::Command;
+
+constexpr std::array kCommands{
+    Command{"dicom-index", "List the DICOM files under paths as patient → study → series → instance JSON",
+            &veridicor::cli::runDicomIndex, false},
+};
+
+void printUsage(FILE* to) {
+    std::fprintf(to, "Usage: veridicor-cli <command> [options]\n\nCommands:\n");
+    for (const auto& c : kCommands) {
+        std::fprintf(to, "  %-14s %s\n", c.name, c.summary);
+    }
+    std::fprintf(to, "\n'veridicor-cli <command> --help' describes a command's options.\n"
+                     "Exit status: 0 success, 1 a negative answer (e.g. untrusted), 2 usage error or bad input.\n");
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        printUsage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? veridicor::cli::ExitUsage : veridicor::cli::ExitOk;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::printf("veridicor-cli %s\n", VERIDICOR_VERSION);
+        return 0;
+    }
+    const Command* command = nullptr;
+    for (const auto& c : kCommands) {
+        if (std::strcmp(argv[1], c.name) == 0) {
+            command = &c;
+        }
+    }
+    if (command == nullptr) {
+        std::fprintf(stderr, "veridicor-cli: unknown command '%s'\n\n", argv[1]);
+        printUsage(stderr);
+        return veridicor::cli::ExitUsage;
+    }
+
+    std::unique_ptr<QCoreApplication> app;
+    if (command->needsGui) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "xcb");
+        }
+        QSurfaceFormat fmt;
+        fmt.setVersion(3, 2);
+        fmt.setProfile(QSurfaceFormat::CoreProfile);
+        QSurfaceFormat::setDefaultFormat(fmt);
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    QCoreApplication::setApplicationName(QStringLiteral("veridicor-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VERIDICOR_VERSION));
+
+    if (auto env = veridicor::dicom::initializeDicom(); !env) {
+        return veridicor::cli::fail(command->name, env.error().message);
+    }
+    QStringList args = QCoreApplication::arguments();
+    // args: [program, command, options...] → [ "veridicor-cli <command>", options... ]
+    args.removeFirst();
+    args[0] = QStringLiteral("veridicor-cli ") + args[0];
+    return command->run(args);
+}

@@ -1,0 +1,123 @@
+// veridicor — the workstation.
+#include "viewers.h"
+
+#include <veridicor/dicom/dicom_env.h>
+#include <veridicor/registry/viewer_registry.h>
+#include <veridicor/ui/main_window.h>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFile>
+#include <QImage>
+#include <QMessageBox>
+#include <QSurfaceFormat>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+void prepareGraphics() {
+    // Debian's VTK is GLX-only: run on xcb (XWayland under Wayland) unless the user chose a platform.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        qputenv("QT_QPA_PLATFORM", "xcb");
+    }
+    QSurfaceFormat fmt;
+    fmt.setRenderableType(QSurfaceFormat::OpenGL);
+    fmt.setVersion(3, 2);
+    fmt.setProfile(QSurfaceFormat::CoreProfile);
+    fmt.setDepthBufferSize(24);
+    fmt.setStencilBufferSize(8);
+    fmt.setAlphaBufferSize(8);
+    fmt.setSamples(0);
+    QSurfaceFormat::setDefaultFormat(fmt);
+    QApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    prepareGraphics();
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Veridicor"));
+    QApplication::setOrganizationName(QStringLiteral("Veridicor"));
+    QApplication::setApplicationVersion(QStringLiteral(VERIDICOR_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Veridicor cardiology workstation"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption openOpt(QStringLiteral("open"), QStringLiteral("Open a file or folder (repeatable)."),
+                                     QStringLiteral("PATH"));
+    const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                                     QStringLiteral("After loading, save the main window as a PNG."),
+                                     QStringLiteral("out.png"));
+    const QCommandLineOption textOpt(QStringLiteral("dump-visible-text"),
+                                     QStringLiteral("After loading, write the text of every visible widget."),
+                                     QStringLiteral("out.txt"));
+    const QCommandLineOption quitOpt(QStringLiteral("quit-after-load"),
+                                     QStringLiteral("Exit once loaded (and the screenshot/text is written)."));
+    const QCommandLineOption sizeOpt(QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1600x1000."),
+                                     QStringLiteral("WxH"));
+    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt});
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
+                                 QStringLiteral("[paths...]"));
+    parser.process(app);
+
+    if (auto env = veridicor::dicom::initializeDicom(); !env) {
+        std::fprintf(stderr, "veridicor: %s\n", env.error().message.c_str());
+        QMessageBox::critical(nullptr, QStringLiteral("Veridicor cannot start"),
+                              QString::fromStdString(env.error().message));
+        return 2;
+    }
+
+    veridicor::registry::ViewerRegistry registry;
+    veridicor::app::registerViewers(registry);
+    veridicor::ui::MainWindow window(registry);
+    if (parser.isSet(sizeOpt)) {
+        const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) {
+            window.resize(wh[0].toInt(), wh[1].toInt());
+        }
+    }
+    window.show();
+
+    QStringList paths = parser.values(openOpt) + parser.positionalArguments();
+    const QString shot = parser.value(shotOpt);
+    const QString textOut = parser.value(textOpt);
+    const bool quitAfter = parser.isSet(quitOpt);
+    int exitCode = 0;
+    QObject::connect(&window, &veridicor::ui::MainWindow::loadFinished, &window, [&] {
+        // Let views finish their first paint (GL views render on the next frame) before capturing.
+        QTimer::singleShot(400, &window, [&] {
+            if (!shot.isEmpty()) {
+                const QImage img = window.grab().toImage();
+                if (!img.save(shot)) {
+                    std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(shot));
+                    exitCode = 2;
+                }
+            }
+            if (!textOut.isEmpty()) {
+                QFile f(textOut);
+                if (f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+                    f.write(window.visibleTexts().join(QLatin1Char('\n')).toUtf8());
+                    f.write("\n");
+                } else {
+                    std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(textOut));
+                    exitCode = 2;
+                }
+            }
+            if (quitAfter) {
+                QApplication::exit(exitCode);
+            }
+        });
+    });
+    if (!paths.isEmpty()) {
+        window.openPaths(paths);
+    } else if (quitAfter) {
+        QTimer::singleShot(0, &window, [&window] { emit window.loadFinished(); });
+    }
+    const int rc = QApplication::exec();
+    return rc != 0 ? rc : exitCode;
+}

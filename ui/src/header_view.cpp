@@ -1,0 +1,32 @@
+#include "header_view.h"
+
+#include <veridicor/dicom/load.h>
+#include <veridicor/dicom/sop_classes.h>
+
+#include <QFontDatabase>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QVBoxLayout>
+
+namespace veridicor::ui {
+
+HeaderView::HeaderView(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    m_title = new QLabel(this);
+    m_title->setWordWrap(true);
+    m_text = new QPlainTextEdit(this);
+    m_text->setReadOnly(true);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    layout->addWidget(m_title);
+    layout->addWidget(m_text, 1);
+}
+
+void HeaderView::showHeader(const dicom::InstanceHeader& header) {
+    m_title->setText(tr("<b>%1</b> — Veridicor has no viewer for this kind of object; its header is listed below.")
+                         .arg(QString::fromStdString(dicom::uidDisplayName(header.sopClassUID)).toHtmlEscaped()));
+    auto dump = dicom::dumpHeader(header.path);
+    m_text->setPlainText(dump ? QString::fromStdString(*dump) : QString::fromStdString(dump.error().message));
+}
+
+} // namespace veridicor::ui

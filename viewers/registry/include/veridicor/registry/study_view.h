@@ -1,0 +1,36 @@
+#pragma once
+
+#include <veridicor/base/expected.h>
+#include <veridicor/dicom/study_index.h>
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+namespace veridicor::registry {
+
+/// A view that shows one DICOM instance of the SOP classes its factory registered.
+/// openInstance() reads the file itself (on a worker thread where it is slow) and either shows it or returns a
+/// plain-language reason; a view never shows an empty or partial trace as if it were data.
+class StudyView : public QWidget {
+    Q_OBJECT
+public:
+    using QWidget::QWidget;
+    ~StudyView() override = default;
+
+    /// Shows the instance. On failure the view is left empty and the message says what is wrong with the file.
+    virtual Expected<void, QString> openInstance(const dicom::InstanceHeader& header) = 0;
+
+    /// The instance shown, or an empty path.
+    [[nodiscard]] virtual QString currentPath() const = 0;
+
+    /// Text the view paints itself (on a GL canvas, say) and that no child widget holds, one entry per item.
+    /// The main window adds it to its visible-text dump, so tests can assert what a reader can see.
+    [[nodiscard]] virtual QStringList paintedTexts() const { return {}; }
+
+signals:
+    /// A short status line for the main window (e.g. caliper readings).
+    void statusMessage(const QString& text);
+};
+
+} // namespace veridicor::registry
