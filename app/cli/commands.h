@@ -14,5 +14,7 @@ struct Command {
 };
 
 int runDicomIndex(const QStringList& args);
+int runEcgInfo(const QStringList& args);
+int runEcgExport(const QStringList& args);
 
 } // namespace veridicor::cli
