@@ -102,7 +102,8 @@ int runEcgInfo(const QStringList& args) {
     if (!rec) {
         return fail("ecg-info", rec.error().message);
     }
-    printOut(toJson(*rec).dump(2) + "\n");
+    // Text the reader could not convert to UTF-8 is replaced (U+FFFD) rather than aborting the dump.
+    printOut(toJson(*rec).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     return ExitOk;
 }
 
