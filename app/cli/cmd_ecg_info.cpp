@@ -25,6 +25,8 @@ nlohmann::ordered_json toJson(const ecg::Recording& rec) {
     out["seriesInstanceUID"] = rec.seriesInstanceUID;
     out["modality"] = rec.modality;
     out["transferSyntaxUID"] = rec.transferSyntaxUID;
+    out["studyDescription"] = rec.studyDescription;
+    out["seriesDescription"] = rec.seriesDescription;
     out["patient"] = J{{"name", rec.patient.name}, {"id", rec.patient.id}, {"birthDate", rec.patient.birthDate},
                        {"sex", rec.patient.sex}, {"age", rec.patient.age}};
     out["acquisition"] = J{{"dateTime", rec.acquisition.dateTime}, {"manufacturer", rec.acquisition.manufacturer},

@@ -561,6 +561,8 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
     rec.studyInstanceUID = dicom::getString(&ds, DCM_StudyInstanceUID);
     rec.seriesInstanceUID = dicom::getString(&ds, DCM_SeriesInstanceUID);
     rec.modality = dicom::getString(&ds, DCM_Modality);
+    rec.studyDescription = dicom::getString(&ds, DCM_StudyDescription);
+    rec.seriesDescription = dicom::getString(&ds, DCM_SeriesDescription);
 
     rec.patient.name = dicom::getString(&ds, DCM_PatientName);
     rec.patient.id = dicom::getString(&ds, DCM_PatientID);
