@@ -2,10 +2,13 @@
 
 #include <veridicor/base/expected.h>
 #include <veridicor/dicom/study_index.h>
+#include <veridicor/registry/finding_overlay.h>
 
 #include <QString>
 #include <QStringList>
 #include <QWidget>
+
+#include <vector>
 
 namespace veridicor::registry {
 
@@ -27,6 +30,13 @@ public:
     /// Text the view paints itself (on a GL canvas, say) and that no child widget holds, one entry per item.
     /// The main window adds it to its visible-text dump, so tests can assert what a reader can see.
     [[nodiscard]] virtual QStringList paintedTexts() const { return {}; }
+
+    /// Replaces the AI finding overlays drawn on the instance shown (empty: none). Views that cannot draw
+    /// overlays ignore them; supportsFindingOverlays() says which.
+    virtual void setFindingOverlays(const std::vector<FindingOverlay>& overlays) { (void)overlays; }
+    [[nodiscard]] virtual bool supportsFindingOverlays() const { return false; }
+    /// Brings the finding's region into view (scrolls an ECG trace to its time, seeks a cine to its first frame).
+    virtual void focusFinding(const QString& key) { (void)key; }
 
 signals:
     /// A short status line for the main window (e.g. caliper readings).
