@@ -35,6 +35,10 @@ struct Channel {
     double unitsToMicrovolts = 1.0; ///< factor from `units` to µV (1000 for mV); 0 when not a voltage
     RecordedFilters filters;
     std::vector<std::int32_t> raw;  ///< stored integers, one per sample
+    /// False when the file gave no Channel Sensitivity: the channel is then uncalibrated, `sensitivity` is 1,
+    /// `units` empty and `unitsToMicrovolts` 0, so physical() is the stored integer and nothing is shown as µV.
+    bool calibrated = true;
+    double timeSkewSeconds = 0.0;   ///< Channel Time Skew (003A,0214), when recorded
 
     /// raw × sensitivity × correction + baseline, in `units` (full double precision).
     [[nodiscard]] double physical(std::size_t i) const {
@@ -52,6 +56,8 @@ struct WaveformGroup {
     std::size_t samples = 0;  ///< Number of Waveform Samples (003A,0010), per channel
     int bitsAllocated = 16;   ///< 8 or 16
     std::string sampleInterpretation; ///< Waveform Sample Interpretation (5400,1006): SS, SB, US, UB, …
+    /// Waveform Padding Value (5400,100A) as a stored integer, when recorded: samples equal to it hold no data.
+    std::optional<std::int32_t> paddingValue;
     std::vector<Channel> channels;
 
     [[nodiscard]] double durationSeconds() const { return samplingHz > 0 ? samples / samplingHz : 0.0; }
@@ -72,6 +78,14 @@ struct Annotation {
     std::vector<std::size_t> channels;
     std::optional<std::size_t> firstSample;
     std::optional<std::size_t> lastSample;
+    /// Temporal Range Type (0040,A130): POINT, MULTIPOINT, SEGMENT, MULTISEGMENT, BEGIN, END; empty if none.
+    std::string temporalRangeType;
+    /// Every Referenced Sample Position (0040,A132), converted to 0-based sample indices of `group`.
+    std::vector<std::size_t> samplePositions;
+    std::optional<int> annotationGroupNumber; ///< Annotation Group Number (0040,A180)
+
+    /// What a reader sees in the measurement panel: "Heart rate: 69 /min", "Sinus rhythm", "QT interval: 398 ms".
+    [[nodiscard]] std::string displayText() const;
 };
 
 struct PatientInfo {
@@ -102,6 +116,9 @@ struct Recording {
     AcquisitionInfo acquisition;
     std::vector<WaveformGroup> groups;   ///< in Waveform Sequence item order
     std::vector<Annotation> annotations; ///< measurements and statements
+    /// What the reader tolerated and the user should know (e.g. a channel without sensitivity, an annotation
+    /// referencing a channel that does not exist). Empty for a clean file.
+    std::vector<std::string> warnings;
 
     /// The first group that is not a median beat (the rhythm), or nullptr.
     [[nodiscard]] const WaveformGroup* rhythm() const;
