@@ -14,5 +14,6 @@ struct Command {
 };
 
 int runDicomIndex(const QStringList& args);
+int runEcgRender(const QStringList& args);
 
 } // namespace veridicor::cli

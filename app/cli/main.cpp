@@ -20,6 +20,8 @@ using veridicor::cli::Command;
 constexpr std::array kCommands{
     Command{"dicom-index", "List the DICOM files under paths as patient → study → series → instance JSON",
             &veridicor::cli::runDicomIndex, false},
+    Command{"ecg-render", "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
+            &veridicor::cli::runEcgRender, true},
 };
 
 void printUsage(FILE* to) {
