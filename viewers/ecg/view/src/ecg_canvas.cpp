@@ -3,6 +3,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QOpenGLPaintDevice>
 #include <QPainter>
 #include <QWheelEvent>
 
@@ -97,7 +98,11 @@ void EcgCanvas::paintGL() {
     if (m_glError.isEmpty()) {
         m_renderer.render(m_scene, vp);
     }
-    QPainter painter(this);
+    // Paint the texts into the framebuffer we just drew (not through the widget, whose painting Qt redirects
+    // beneath the GL image when the window is grabbed): on screen and in screenshots they are the same pixels.
+    QOpenGLPaintDevice device(vp.pixels);
+    device.setDevicePixelRatio(vp.devicePixelRatio);
+    QPainter painter(&device);
     if (m_glError.isEmpty()) {
         m_renderer.paintOverlay(painter, m_scene, vp);
     }

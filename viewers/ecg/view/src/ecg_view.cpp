@@ -204,6 +204,8 @@ void EcgView::buildUi() {
     timeRow->addWidget(m_timeLabel);
     timeRow->addWidget(m_timeBar, 1);
     grid->addLayout(timeRow, 2, 0, 1, 2);
+    grid->setColumnStretch(0, 1);
+    grid->setRowStretch(0, 1);
     splitter->addWidget(paperBox);
 
     auto* panel = new QWidget(splitter);
