@@ -20,6 +20,10 @@ using veridicor::cli::Command;
 constexpr std::array kCommands{
     Command{"dicom-index", "List the DICOM files under paths as patient → study → series → instance JSON",
             &veridicor::cli::runDicomIndex, false},
+    Command{"ecg-info", "Describe a DICOM ECG (groups, channels, scaling, annotations) as JSON",
+            &veridicor::cli::runEcgInfo, false},
+    Command{"ecg-export", "Write one waveform group of a DICOM ECG as CSV in microvolts (--group N --csv)",
+            &veridicor::cli::runEcgExport, false},
     Command{"ecg-render", "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
             &veridicor::cli::runEcgRender, true},
 };

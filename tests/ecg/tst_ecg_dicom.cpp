@@ -11,6 +11,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcvrobow.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 
 #include <QFile>
 #include <QProcess>
@@ -19,7 +20,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
 #include <cmath>
+#include <numeric>
 #include <functional>
 
 using namespace veridicor;
@@ -35,7 +38,7 @@ const std::vector<std::vector<int>> kRawFirst5{
     {-82, -78, -74, -70, -66},      {-176, -168, -160, -152, -140}, {98, 100, 88, 86, 82},
     {196, 194, 176, 166, 162},      {286, 290, 256, 246, 240},     {194, 194, 174, 166, 162}};
 
-[[maybe_unused]] bool contains(const std::string& haystack, const char* needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const char* needle) { return haystack.find(needle) != std::string::npos; }
 
 } // namespace
 
@@ -164,6 +167,336 @@ private slots:
         QCOMPARE(rec.acquisition.modelName, std::string("MACLB"));
         QCOMPARE(rec.acquisition.institution, std::string("Test Hospital"));
         QVERIFY2(rec.warnings.empty(), rec.warnings.empty() ? "" : rec.warnings.front().c_str());
+    }
+
+    // --- other encodings of the same samples -----------------------------------------------------------------
+
+    void everyTransferSyntaxReadsTheSameSamples() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const auto original = readOk(path);
+        const std::pair<E_TransferSyntax, const char*> syntaxes[] = {
+            {EXS_LittleEndianImplicit, "implicit.dcm"},
+            {EXS_LittleEndianExplicit, "explicit.dcm"},
+            {EXS_BigEndianExplicit, "bigendian.dcm"},
+            {EXS_DeflatedLittleEndianExplicit, "deflated.dcm"},
+        };
+        for (const auto& [xfer, name] : syntaxes) {
+            auto loaded = dicom::loadFile(path.toStdString());
+            QVERIFY(loaded.hasValue());
+            const QString out = m_dir.filePath(QString::fromLatin1(name));
+            QVERIFY(loaded->file->saveFile(out.toStdString().c_str(), xfer).good());
+            const auto rec = readOk(out);
+            QCOMPARE(rec.transferSyntaxUID, std::string(DcmXfer(xfer).getXferID()));
+            QCOMPARE(rec.groups.size(), std::size_t{1});
+            for (std::size_t c = 0; c < 12; ++c) {
+                QCOMPARE(rec.groups[0].channels[c].label, kLeadNames[c]);
+                QVERIFY2(rec.groups[0].channels[c].raw == original.groups[0].channels[c].raw, name);
+            }
+        }
+    }
+
+    void eightBitSignedSamples() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const auto original = readOk(path);
+        // The same trace in 8 bits: every sample / 16 (fits in int8), stored as OB with interpretation SB.
+        std::vector<Uint8> bytes;
+        for (std::size_t s = 0; s < 2400; ++s) {
+            for (std::size_t c = 0; c < 12; ++c) {
+                bytes.push_back(static_cast<Uint8>(static_cast<std::int8_t>(original.groups[0].channels[c].raw[s] / 16)));
+            }
+        }
+        const QString copy = brokenCopy(path, QStringLiteral("8bit.dcm"), [&](DcmDataset& ds) {
+            DcmItem* g = firstGroup(ds);
+            g->putAndInsertUint16(DCM_WaveformBitsAllocated, 8);
+            g->putAndInsertString(DCM_WaveformSampleInterpretation, "SB");
+            g->findAndDeleteElement(DCM_WaveformPaddingValue);
+            auto* data = new DcmOtherByteOtherWord(DcmTag(DCM_WaveformData, EVR_OB));
+            data->putUint8Array(bytes.data(), static_cast<unsigned long>(bytes.size()));
+            g->insert(data, true);
+        });
+        QVERIFY(!copy.isEmpty());
+        const auto rec = readOk(copy);
+        QCOMPARE(rec.groups[0].bitsAllocated, 8);
+        for (std::size_t c = 0; c < 12; ++c) {
+            for (std::size_t s = 0; s < 2400; ++s) {
+                QCOMPARE(rec.groups[0].channels[c].raw[s], original.groups[0].channels[c].raw[s] / 16);
+            }
+        }
+        QCOMPARE(rec.groups[0].channels[0].raw[0], 11); // 186 / 16
+    }
+
+    void eightBitUnsignedAndSixteenBitUnsigned() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const auto original = readOk(path);
+        std::vector<Uint8> bytes;
+        std::vector<Uint16> words;
+        for (std::size_t s = 0; s < 2400; ++s) {
+            for (std::size_t c = 0; c < 12; ++c) {
+                const int v = original.groups[0].channels[c].raw[s];
+                bytes.push_back(static_cast<Uint8>(v / 16 + 128));
+                words.push_back(static_cast<Uint16>(v + 32768));
+            }
+        }
+        const QString ub = brokenCopy(path, QStringLiteral("ub.dcm"), [&](DcmDataset& ds) {
+            DcmItem* g = firstGroup(ds);
+            g->putAndInsertUint16(DCM_WaveformBitsAllocated, 8);
+            g->putAndInsertString(DCM_WaveformSampleInterpretation, "UB");
+            g->findAndDeleteElement(DCM_WaveformPaddingValue);
+            auto* data = new DcmOtherByteOtherWord(DcmTag(DCM_WaveformData, EVR_OB));
+            data->putUint8Array(bytes.data(), static_cast<unsigned long>(bytes.size()));
+            g->insert(data, true);
+        });
+        const QString us = brokenCopy(path, QStringLiteral("us.dcm"), [&](DcmDataset& ds) {
+            DcmItem* g = firstGroup(ds);
+            g->putAndInsertString(DCM_WaveformSampleInterpretation, "US");
+            g->findAndDeleteElement(DCM_WaveformPaddingValue);
+            auto* data = new DcmOtherByteOtherWord(DcmTag(DCM_WaveformData, EVR_OW));
+            data->putUint16Array(words.data(), static_cast<unsigned long>(words.size()));
+            g->insert(data, true);
+        });
+        const auto recUb = readOk(ub);
+        const auto recUs = readOk(us);
+        for (std::size_t c = 0; c < 12; ++c) {
+            for (std::size_t s = 0; s < 2400; ++s) {
+                const int v = original.groups[0].channels[c].raw[s];
+                QCOMPARE(recUb.groups[0].channels[c].raw[s], v / 16 + 128);
+                QCOMPARE(recUs.groups[0].channels[c].raw[s], v + 32768);
+            }
+        }
+    }
+
+    // --- bad input: one test per class, each on a broken copy of the real file --------------------------------
+
+    void truncatedFile() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        // Uncompressed copy cut inside Waveform Data, and the deflated original cut in half.
+        const QString full = brokenCopy(path, QStringLiteral("full.dcm"), [](DcmDataset&) {});
+        QFile f(full);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        f.close();
+        for (const auto& [source, keep] :
+             std::vector<std::pair<QByteArray, qsizetype>>{{bytes, bytes.size() - 20000}}) {
+            const QString cut = m_dir.filePath(QStringLiteral("cut.dcm"));
+            QFile out(cut);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(source.left(keep));
+            out.close();
+            auto r = ecg::readEcg(cut.toStdString());
+            QVERIFY(!r.hasValue());
+            QCOMPARE(r.error().code, dicom::ErrorCode::Truncated);
+            QVERIFY2(contains(r.error().message, "truncated"), r.error().message.c_str());
+        }
+        QFile original(path);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray deflated = original.readAll();
+        const QString cut = m_dir.filePath(QStringLiteral("cut_deflated.dcm"));
+        QFile out(cut);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(deflated.left(deflated.size() / 2));
+        out.close();
+        auto r = ecg::readEcg(cut.toStdString());
+        QVERIFY(!r.hasValue());
+        QVERIFY2(r.error().code == dicom::ErrorCode::Truncated || r.error().code == dicom::ErrorCode::Malformed,
+                 r.error().message.c_str());
+    }
+
+    void notDicom() {
+        const QString text = m_dir.filePath(QStringLiteral("notes.dcm"));
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("12-lead ECG of Mr Smith: sinus rhythm, 70/min.\n");
+        f.close();
+        auto r = ecg::readEcg(text.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::NotDicom);
+        QVERIFY2(contains(r.error().message, "not a DICOM file"), r.error().message.c_str());
+    }
+
+    void notAnEcgSopClass() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("sc.dcm"), [](DcmDataset& ds) {
+            ds.putAndInsertString(DCM_SOPClassUID, std::string(dicom::sop::SecondaryCapture).c_str());
+        });
+        auto r = ecg::readEcg(copy.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Unsupported);
+        QVERIFY2(contains(r.error().message, "not an ECG"), r.error().message.c_str());
+        QVERIFY2(contains(r.error().message, "1.2.840.10008.5.1.4.1.1.7"), r.error().message.c_str());
+    }
+
+    void realUltrasoundImageIsNotAnEcg() {
+        VERIDICOR_SHARED_FILE(path, "us/US1_UNCR.dcm");
+        auto r = ecg::readEcg(path.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Unsupported);
+        QVERIFY2(contains(r.error().message, "not an ECG"), r.error().message.c_str());
+    }
+
+    void noWaveformSequence() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("nowave.dcm"), [](DcmDataset& ds) {
+            ds.findAndDeleteElement(DCM_WaveformSequence);
+        });
+        auto r = ecg::readEcg(copy.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "no Waveform Sequence"), r.error().message.c_str());
+    }
+
+    void sampleCountDisagreesWithDataLength() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("count.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint32(DCM_NumberOfWaveformSamples, 2500);
+        });
+        auto r = ecg::readEcg(copy.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "Waveform Data holds 57600 bytes"), r.error().message.c_str());
+        QVERIFY2(contains(r.error().message, "12 channels × 2500 samples × 2 bytes = 60000"), r.error().message.c_str());
+    }
+
+    void samplingRateZeroNegativeOrAbsurd() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const std::pair<const char*, const char*> cases[] = {
+            {"0", "it must be positive"}, {"-240", "it must be positive"}, {"1e9", "implausible"},
+            {"fast", "not a number"}};
+        for (const auto& [value, expected] : cases) {
+            const QString copy = brokenCopy(path, QStringLiteral("fs.dcm"), [&](DcmDataset& ds) {
+                firstGroup(ds)->putAndInsertString(DCM_SamplingFrequency, value);
+            });
+            auto r = ecg::readEcg(copy.toStdString());
+            QVERIFY2(!r.hasValue(), value);
+            QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+            QVERIFY2(contains(r.error().message, expected), r.error().message.c_str());
+        }
+        const QString missing = brokenCopy(path, QStringLiteral("nofs.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->findAndDeleteElement(DCM_SamplingFrequency);
+        });
+        auto r = ecg::readEcg(missing.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "no Sampling Frequency"), r.error().message.c_str());
+    }
+
+    void channelCountZeroOrAbsurd() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString absurd = brokenCopy(path, QStringLiteral("ch.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint16(DCM_NumberOfWaveformChannels, 5000);
+        });
+        auto r = ecg::readEcg(absurd.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::TooLarge);
+        QVERIFY2(contains(r.error().message, "5000 channels"), r.error().message.c_str());
+        const QString zero = brokenCopy(path, QStringLiteral("ch0.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint16(DCM_NumberOfWaveformChannels, 0);
+        });
+        r = ecg::readEcg(zero.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "declares 0 channels"), r.error().message.c_str());
+        // 13 declared, 12 defined (and 12 × 2400 × 2 bytes of data): the definitions disagree.
+        const QString thirteen = brokenCopy(path, QStringLiteral("ch13.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint16(DCM_NumberOfWaveformChannels, 13);
+        });
+        r = ecg::readEcg(thirteen.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "declares 13 channels but its Channel Definition Sequence defines 12"),
+                 r.error().message.c_str());
+    }
+
+    void absurdSampleCountIsRefusedBeforeAllocating() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("samples.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint32(DCM_NumberOfWaveformSamples, 4000000000u);
+        });
+        auto r = ecg::readEcg(copy.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::TooLarge);
+        QVERIFY2(contains(r.error().message, "12 channels × 4000000000 samples"), r.error().message.c_str());
+        const QString zero = brokenCopy(path, QStringLiteral("samples0.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint32(DCM_NumberOfWaveformSamples, 0);
+        });
+        r = ecg::readEcg(zero.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+        QVERIFY2(contains(r.error().message, "0 samples"), r.error().message.c_str());
+    }
+
+    void unsupportedBitDepth() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        for (const Uint16 bits : {Uint16{12}, Uint16{32}}) {
+            const QString copy = brokenCopy(path, QStringLiteral("bits.dcm"), [&](DcmDataset& ds) {
+                firstGroup(ds)->putAndInsertUint16(DCM_WaveformBitsAllocated, bits);
+            });
+            auto r = ecg::readEcg(copy.toStdString());
+            QVERIFY(!r.hasValue());
+            QCOMPARE(r.error().code, dicom::ErrorCode::Unsupported);
+            const std::string expected = std::to_string(bits) + "-bit samples";
+            QVERIFY2(contains(r.error().message, expected.c_str()), r.error().message.c_str());
+        }
+        const QString mulaw = brokenCopy(path, QStringLiteral("mulaw.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertUint16(DCM_WaveformBitsAllocated, 8);
+            firstGroup(ds)->putAndInsertString(DCM_WaveformSampleInterpretation, "MB");
+        });
+        auto r = ecg::readEcg(mulaw.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Unsupported);
+        QVERIFY2(contains(r.error().message, "mu-law"), r.error().message.c_str());
+        const QString contradiction = brokenCopy(path, QStringLiteral("sb16.dcm"), [](DcmDataset& ds) {
+            firstGroup(ds)->putAndInsertString(DCM_WaveformSampleInterpretation, "SB");
+        });
+        r = ecg::readEcg(contradiction.toStdString());
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
+    }
+
+    void missingSensitivityReadsUncalibratedWithAWarning() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("nosens.dcm"), [](DcmDataset& ds) {
+            DcmSequenceOfItems* defs = nullptr;
+            firstGroup(ds)->findAndGetSequence(DCM_ChannelDefinitionSequence, defs);
+            defs->getItem(1)->findAndDeleteElement(DCM_ChannelSensitivity);
+        });
+        const auto rec = readOk(copy);
+        const auto& lead2 = rec.groups[0].channels[1];
+        QCOMPARE(lead2.label, std::string("II"));
+        QVERIFY(!lead2.calibrated);
+        QCOMPARE(lead2.unitsToMicrovolts, 0.0);
+        QCOMPARE(lead2.raw[0], 48);
+        QCOMPARE(lead2.physical(0), 48.0); // the stored integer, never dressed up as a voltage
+        QVERIFY(rec.groups[0].channels[0].calibrated);
+        QCOMPARE(rec.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(rec.warnings[0], "channel 2 (II) has no Channel Sensitivity"), rec.warnings[0].c_str());
+    }
+
+    void annotationReferencesAreChecked() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("annot.dcm"), [](DcmDataset& ds) {
+            DcmSequenceOfItems* seq = nullptr;
+            ds.findAndGetSequence(DCM_WaveformAnnotationSequence, seq);
+            DcmItem* a = seq->getItem(0);
+            a->putAndInsertUint16Array(DCM_ReferencedWaveformChannels, std::array<Uint16, 2>{1, 0}.data(), 2);
+            a->putAndInsertString(DCM_TemporalRangeType, "SEGMENT");
+            const Uint32 positions[] = {100, 300, 99999};
+            a->putAndInsertUint32Array(DCM_ReferencedSamplePositions, positions, 3);
+            auto* second = new DcmItem();
+            second->putAndInsertString(DCM_UnformattedTextValue, "Sinus rhythm");
+            second->putAndInsertUint16Array(DCM_ReferencedWaveformChannels, std::array<Uint16, 2>{7, 1}.data(), 2);
+            seq->append(second);
+        });
+        const auto rec = readOk(copy);
+        QCOMPARE(rec.annotations.size(), std::size_t{2});
+        const auto& hr = rec.annotations[0];
+        QCOMPARE(hr.channels.size(), std::size_t{12}); // channel 0 = all channels of the group
+        QCOMPARE(hr.temporalRangeType, std::string("SEGMENT"));
+        QCOMPARE(hr.samplePositions, (std::vector<std::size_t>{99, 299})); // 1-based → 0-based; 99999 dropped
+        QCOMPARE(hr.firstSample.value_or(0), std::size_t{99});
+        QCOMPARE(hr.lastSample.value_or(0), std::size_t{299});
+        QCOMPARE(rec.annotations[1].displayText(), std::string("Sinus rhythm"));
+        QVERIFY(!rec.annotations[1].group.has_value()); // group 7 does not exist
+        QCOMPARE(rec.warnings.size(), std::size_t{2});
     }
 
     /// Every stored sample against DCMTK's own command-line dump of Waveform Data (an independent reader).
