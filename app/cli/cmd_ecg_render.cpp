@@ -64,9 +64,19 @@ int runEcgRender(const QStringList& args) {
     if (!number(gainOpt, options.gainMmPerMillivolt)) return fail("ecg-render", "--gain must be a number");
     if (!number(startOpt, options.startSeconds)) return fail("ecg-render", "--start must be a number");
     options.medianBeat = parser.isSet(medianOpt);
-    options.filters.baselineHighPass = parser.isSet(highPassOpt);
-    if (parser.isSet(notchOpt)) options.filters.notchHz = parser.value(notchOpt).toInt();
-    if (parser.isSet(lowPassOpt)) options.filters.lowPassHz = parser.value(lowPassOpt).toInt();
+    options.filters.baselineWander = parser.isSet(highPassOpt);
+    if (parser.isSet(notchOpt)) {
+        const QString v = parser.value(notchOpt);
+        if (v == QLatin1String("50")) options.filters.notch = ecg::MainsNotch::Hz50;
+        else if (v == QLatin1String("60")) options.filters.notch = ecg::MainsNotch::Hz60;
+        else return fail("ecg-render", "--notch must be 50 or 60 (Hz)");
+    }
+    if (parser.isSet(lowPassOpt)) {
+        const QString v = parser.value(lowPassOpt);
+        if (v == QLatin1String("40")) options.filters.lowPass = ecg::LowPass::Hz40;
+        else if (v == QLatin1String("150")) options.filters.lowPass = ecg::LowPass::Hz150;
+        else return fail("ecg-render", "--lowpass must be 40 or 150 (Hz)");
+    }
     if (auto ok = ecg::validate(options); !ok) {
         return fail("ecg-render", ok.error().toStdString());
     }

@@ -29,7 +29,7 @@ struct Rendered {
 
 Rendered render(std::shared_ptr<const Recording> rec, double dpi, double speed = 25.0, double gain = 10.0,
                 PaperLayout layout = PaperLayout::Grid3x4Rhythm) {
-    auto traces = TraceSet::build(std::move(rec), 0, {}, {});
+    auto traces = TraceSet::build(std::move(rec), 0, {});
     PaperScene scene;
     PaperSettings s;
     s.layout = layout;
@@ -316,7 +316,7 @@ private slots:
                 for (std::size_t i = 0; i < c.raw.size(); ++i) c.raw[i] = static_cast<std::int32_t>((i * 7919) % 2001) - 1000;
             }
             PaperScene scene;
-            scene.setTraces(TraceSet::build(rec, 0, {}, {}));
+            scene.setTraces(TraceSet::build(rec, 0, {}));
             PaperSettings s;
             s.layout = PaperLayout::Grid3x4Rhythm;
             s.pixelsPerMm = 96.0 / 25.4;

@@ -1,7 +1,6 @@
 #include <veridicor/ecg/ecg_view.h>
 
 #include "ecg_canvas.h"
-#include "display_filters.h"
 
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/ecg/dicom_reader.h>
@@ -165,14 +164,14 @@ void EcgView::buildUi() {
     m_highPass->setToolTip(tr("High-pass 0.5 Hz (zero-phase) against baseline wander"));
     bar->addWidget(m_highPass);
     m_notchBox = new QComboBox(bar);
-    m_notchBox->addItem(tr("Notch off"), 0);
-    m_notchBox->addItem(tr("Notch 50 Hz"), 50);
-    m_notchBox->addItem(tr("Notch 60 Hz"), 60);
+    m_notchBox->addItem(tr("Notch off"), static_cast<int>(MainsNotch::Off));
+    m_notchBox->addItem(tr("Notch 50 Hz"), static_cast<int>(MainsNotch::Hz50));
+    m_notchBox->addItem(tr("Notch 60 Hz"), static_cast<int>(MainsNotch::Hz60));
     bar->addWidget(m_notchBox);
     m_lowPassBox = new QComboBox(bar);
-    m_lowPassBox->addItem(tr("Low-pass off"), 0);
-    m_lowPassBox->addItem(tr("Low-pass 40 Hz"), 40);
-    m_lowPassBox->addItem(tr("Low-pass 150 Hz"), 150);
+    m_lowPassBox->addItem(tr("Low-pass off"), static_cast<int>(LowPass::Off));
+    m_lowPassBox->addItem(tr("Low-pass 40 Hz"), static_cast<int>(LowPass::Hz40));
+    m_lowPassBox->addItem(tr("Low-pass 150 Hz"), static_cast<int>(LowPass::Hz150));
     bar->addWidget(m_lowPassBox);
     bar->addSeparator();
     m_medianButton = new QToolButton(bar);
@@ -276,10 +275,10 @@ void EcgView::buildUi() {
     });
     auto filtersFromControls = [this] {
         if (m_syncing) return;
-        DisplayFilters f;
-        f.baselineHighPass = m_highPass->isChecked();
-        f.notchHz = m_notchBox->currentData().toInt();
-        f.lowPassHz = m_lowPassBox->currentData().toInt();
+        FilterSettings f;
+        f.baselineWander = m_highPass->isChecked();
+        f.notch = static_cast<MainsNotch>(m_notchBox->currentData().toInt());
+        f.lowPass = static_cast<LowPass>(m_lowPassBox->currentData().toInt());
         setDisplayFilters(f);
     };
     connect(m_highPass, &QToolButton::toggled, this, filtersFromControls);
@@ -369,11 +368,11 @@ void EcgView::setStartSeconds(double seconds) {
     syncScrollBars();
 }
 
-DisplayFilters EcgView::displayFilters() const {
+FilterSettings EcgView::displayFilters() const {
     return m_filters;
 }
 
-void EcgView::setDisplayFilters(const DisplayFilters& filters) {
+void EcgView::setDisplayFilters(const FilterSettings& filters) {
     if (filters == m_filters) return;
     m_filters = filters;
     syncControls();
@@ -407,15 +406,15 @@ void EcgView::rebuildTraces() {
     auto cancel = m_cancel;
     auto rec = m_recording;
     const std::size_t group = wantedGroup();
-    const DisplayFilters filters = m_filters;
+    const FilterSettings filters = m_filters;
     ++m_pendingBuilds;
     m_scene.setNote(filters.any() ? tr("Applying display filters (%1)…")
-                                        .arg(QString::fromStdString(filters.describe()))
+                                        .arg(QString::fromStdString(describeFilters(filters)))
                                         .toStdString()
                                   : std::string());
     m_canvas->update();
     m_build.setFuture(QtConcurrent::run([rec, group, filters, cancel] {
-        return TraceSet::build(rec, group, filters, displayFilterFunction(), cancel.get());
+        return TraceSet::build(rec, group, filters, cancel.get());
     }));
 }
 
@@ -423,7 +422,7 @@ void EcgView::onTracesBuilt() {
     m_pendingBuilds = std::max(0, m_pendingBuilds - 1);
     auto traces = m_build.future().result();
     if (!traces || traces->recordingPtr() != m_recording || traces->groupIndex() != wantedGroup() ||
-        !(traces->filters() == m_filters || !traces->filterError().empty())) {
+        !(traces->filters() == m_filters)) {
         return; // cancelled or superseded by a newer choice
     }
     m_scene.setNote({});
@@ -456,7 +455,7 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
 
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
-    const DisplayFilters filters = m_filters;
+    const FilterSettings filters = m_filters;
     const std::filesystem::path file = path.toStdString();
     const Loaded loaded = waitPainting(QtConcurrent::run([file, filters, cancel] {
         Loaded out;
@@ -470,8 +469,7 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
             return out;
         }
         out.recording = std::make_shared<const Recording>(std::move(rec).value());
-        out.traces = TraceSet::build(out.recording, groupFor(*out.recording, false), filters, displayFilterFunction(),
-                                     cancel.get());
+        out.traces = TraceSet::build(out.recording, groupFor(*out.recording, false), filters, cancel.get());
         return out;
     }));
     if (!loaded.error.isEmpty() || !loaded.traces || loaded.traces->channels().empty()) {
@@ -515,9 +513,9 @@ void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QS
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
     auto rec = m_recording;
-    const DisplayFilters filters = m_filters;
+    const FilterSettings filters = m_filters;
     auto traces = waitPainting(QtConcurrent::run([rec, filters, cancel] {
-        return TraceSet::build(rec, groupFor(*rec, false), filters, displayFilterFunction(), cancel.get());
+        return TraceSet::build(rec, groupFor(*rec, false), filters, cancel.get());
     }));
     PaperSettings s = m_scene.settings();
     s.startSeconds = 0.0;
@@ -589,9 +587,9 @@ void EcgView::syncControls() {
     m_layoutBox->setCurrentIndex(m_layoutBox->findData(static_cast<int>(s.layout)));
     m_speedBox->setCurrentIndex(m_speedBox->findData(s.speedMmPerSecond));
     m_gainBox->setCurrentIndex(m_gainBox->findData(s.gainMmPerMillivolt));
-    m_highPass->setChecked(m_filters.baselineHighPass);
-    m_notchBox->setCurrentIndex(m_notchBox->findData(m_filters.notchHz));
-    m_lowPassBox->setCurrentIndex(m_lowPassBox->findData(m_filters.lowPassHz));
+    m_highPass->setChecked(m_filters.baselineWander);
+    m_notchBox->setCurrentIndex(m_notchBox->findData(static_cast<int>(m_filters.notch)));
+    m_lowPassBox->setCurrentIndex(m_lowPassBox->findData(static_cast<int>(m_filters.lowPass)));
     m_medianButton->setEnabled(hasMedianBeat());
     m_medianButton->setChecked(m_showMedian);
     m_ppmBox->setValue(s.pixelsPerMm);

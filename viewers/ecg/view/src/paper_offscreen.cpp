@@ -1,7 +1,5 @@
 #include <veridicor/ecg/paper_offscreen.h>
 
-#include "display_filters.h"
-
 #include <veridicor/ecg/dicom_reader.h>
 
 #include <QGuiApplication>
@@ -154,12 +152,6 @@ Expected<void, QString> validate(const PaperRenderOptions& o) {
     if (!(o.startSeconds >= 0.0) || !std::isfinite(o.startSeconds)) {
         return Unexpected(QStringLiteral("--start must be a time in seconds from 0"));
     }
-    if (o.filters.notchHz != 0 && o.filters.notchHz != 50 && o.filters.notchHz != 60) {
-        return Unexpected(QStringLiteral("--notch must be 50 or 60 Hz"));
-    }
-    if (o.filters.lowPassHz != 0 && o.filters.lowPassHz != 40 && o.filters.lowPassHz != 150) {
-        return Unexpected(QStringLiteral("--lowpass must be 40 or 150 Hz"));
-    }
     return {};
 }
 
@@ -184,13 +176,9 @@ Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> r
         }
         group = 0;
     }
-    auto traces = TraceSet::build(recording, group, options.filters, displayFilterFunction());
+    auto traces = TraceSet::build(recording, group, options.filters);
     if (!traces || traces->channels().empty()) {
         return Unexpected(QStringLiteral("the waveform group has no channels"));
-    }
-    if (!traces->filterError().empty()) {
-        return Unexpected(QStringLiteral("display filters could not be applied: %1")
-                              .arg(QString::fromStdString(traces->filterError())));
     }
     PaperScene scene;
     PaperSettings s;

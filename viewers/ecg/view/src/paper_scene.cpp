@@ -129,7 +129,7 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
 
     std::string l3 = "Recorded filters: ";
     l3 += traces != nullptr ? recordedFilters(traces->group()) : std::string("—");
-    l3 += "    Display filters: " + (traces != nullptr ? traces->filters().describe() : std::string("none"));
+    l3 += "    Display filters: " + (traces != nullptr ? traces->appliedFiltersText() : std::string("none"));
     lines.push_back(l3);
 
     std::string l4 = compact(settings.speedMmPerSecond) + " mm/s    " + compact(settings.gainMmPerMillivolt) +
@@ -332,9 +332,11 @@ std::vector<PaperText> PaperScene::texts() const {
         t.atMm = {cell.xMm + 1.5, cell.topMm + 4.5};
         out.push_back(t);
     }
-    if (!m_traces->filterError().empty()) {
-        out.push_back({PaperText::Role::Note, "Display filters not applied: " + m_traces->filterError(),
-                       {5.0, kHeaderMm - 1.0}, 3.0, true});
+    // A filter the sampling rate cannot carry is skipped, never applied: say so where the header names filters.
+    double noteX = 5.0;
+    for (const std::string& note : m_traces->filterReport().notes) {
+        out.push_back({PaperText::Role::Note, note, {noteX, kHeaderMm - 1.0}, 2.8, false});
+        noteX += 120.0;
     }
     return out;
 }

@@ -52,8 +52,8 @@ public:
     void setGain(double mmPerMillivolt);
     void setStartSeconds(double seconds);
     /// Switches display filters; the traces are re-prepared on a worker thread (tracesReady() when done).
-    void setDisplayFilters(const DisplayFilters& filters);
-    [[nodiscard]] DisplayFilters displayFilters() const;
+    void setDisplayFilters(const FilterSettings& filters);
+    [[nodiscard]] FilterSettings displayFilters() const;
     /// Shows the median beat group instead of the rhythm (when the file has one).
     void setMedianBeatShown(bool shown);
     [[nodiscard]] bool hasMedianBeat() const;
@@ -82,7 +82,7 @@ private:
     QString m_path;
     std::shared_ptr<const Recording> m_recording;
     bool m_showMedian = false;
-    DisplayFilters m_filters;
+    FilterSettings m_filters;
     double m_calibratedPixelsPerMm = 0.0; // 0: from the screen
 
     EcgCanvas* m_canvas = nullptr;

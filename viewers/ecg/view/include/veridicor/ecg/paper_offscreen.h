@@ -51,14 +51,14 @@ struct PaperRenderOptions {
     double gainMmPerMillivolt = 10.0; ///< one of kPaperGains
     double startSeconds = 0.0;      ///< recording time at the page's left edge (clamped to the recording)
     bool medianBeat = false;        ///< draw the median-beat group (an error when the file has none)
-    DisplayFilters filters;
+    FilterSettings filters;   ///< display filters (the core's zero-phase filters)
 };
 
 /// Checks the options; the message names the wrong one.
 Expected<void, QString> validate(const PaperRenderOptions& options);
 
-/// Prepares and renders one page of a recording off-screen. Errors: invalid options, no such group, display
-/// filters that could not be applied, rendering errors from OffscreenPaper.
+/// Prepares and renders one page of a recording off-screen. Errors: invalid options, no such group, rendering
+/// errors from OffscreenPaper. A display filter the sampling rate cannot carry is skipped and noted on the page.
 Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> recording,
                                               const PaperRenderOptions& options);
 

@@ -6,28 +6,16 @@
 /// immutable afterwards and shared between the GUI, the off-screen renderer and the bench.
 
 #include <veridicor/ecg/envelope.h>
+#include <veridicor/ecg/filters.h>
 #include <veridicor/ecg/recording.h>
 
 #include <atomic>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace veridicor::ecg {
-
-/// The display filters a reader switches on in the toolbar (the recorded ones are only shown, never re-applied).
-struct DisplayFilters {
-    bool baselineHighPass = false; ///< 0.5 Hz high-pass against baseline wander
-    int notchHz = 0;               ///< 0 (off), 50 or 60: mains notch
-    int lowPassHz = 0;             ///< 0 (off), 40 or 150: zero-phase low-pass
-
-    [[nodiscard]] bool any() const { return baselineHighPass || notchHz != 0 || lowPassHz != 0; }
-    /// "HP 0.5 Hz, notch 50 Hz, LP 40 Hz", or "none".
-    [[nodiscard]] std::string describe() const;
-    friend bool operator==(const DisplayFilters&, const DisplayFilters&) = default;
-};
 
 /// One lead ready to draw.
 struct TraceChannel {
@@ -40,15 +28,12 @@ struct TraceChannel {
 
 class TraceSet {
 public:
-    /// Filters one channel in place (values in mV, at samplingHz). Returns an empty string, or why it failed.
-    using FilterFunction =
-        std::function<std::string(std::vector<float>& values, double samplingHz, const DisplayFilters& filters)>;
-
-    /// Prepares group `groupIndex` of `recording`. Returns nullptr when cancelled. Throws nothing; a group without
-    /// samples gives a TraceSet without channels. When `filters.any()`, `filter` (the core's zero-phase filters)
-    /// runs on a float copy of each lead; an error from it is kept in filterError() and the lead stays unfiltered.
+    /// Prepares group `groupIndex` of `recording` (nullptr for a group index out of range, or when cancelled).
+    /// With `filters.any()`, each lead is copied to floats (mV) and filtered with the core's zero-phase
+    /// `applyFilters`; what was applied and what was skipped (a filter the sampling rate cannot carry) is kept in
+    /// filterReport(), so the header says what the traces really went through.
     static std::shared_ptr<const TraceSet> build(std::shared_ptr<const Recording> recording, std::size_t groupIndex,
-                                                 const DisplayFilters& filters, const FilterFunction& filter,
+                                                 const FilterSettings& filters,
                                                  const std::atomic<bool>* cancel = nullptr);
 
     TraceSet(const TraceSet&) = delete;
@@ -63,9 +48,12 @@ public:
     [[nodiscard]] double durationSeconds() const { return group().durationSeconds(); }
     [[nodiscard]] const std::vector<TraceChannel>& channels() const { return m_channels; }
     [[nodiscard]] std::vector<std::string> labels() const;
-    /// The display filters actually applied to the values drawn.
-    [[nodiscard]] const DisplayFilters& filters() const { return m_filters; }
-    [[nodiscard]] const std::string& filterError() const { return m_filterError; }
+    /// The display filters asked for.
+    [[nodiscard]] const FilterSettings& filters() const { return m_filters; }
+    /// What the filters did (the same for every lead of the group: one sampling rate).
+    [[nodiscard]] const FilterReport& filterReport() const { return m_report; }
+    /// "high-pass 0.5 Hz, notch 50 Hz" (what was applied), or "none".
+    [[nodiscard]] std::string appliedFiltersText() const;
     /// Bytes held for drawing beyond the recording itself (filtered copies and pyramids).
     [[nodiscard]] std::size_t memoryBytes() const;
 
@@ -73,8 +61,8 @@ private:
     TraceSet() = default;
     std::shared_ptr<const Recording> m_recording;
     std::size_t m_groupIndex = 0;
-    DisplayFilters m_filters;
-    std::string m_filterError;
+    FilterSettings m_filters;
+    FilterReport m_report;
     std::vector<TraceChannel> m_channels;
 };
 
