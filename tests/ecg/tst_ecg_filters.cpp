@@ -1,6 +1,7 @@
 // The display filters by their frequency response (sine waves in, amplitude and phase out), zero phase (no shift
 // of a peak), clean ends (no ringing on a 10 s trace), and refusal of settings the sampling rate cannot support.
 #include <veridicor/ecg/filters.h>
+#include <veridicor/ecg/synth.h>
 
 #include <QtTest>
 
@@ -13,6 +14,9 @@ namespace {
 
 constexpr double kFs = 500.0;
 constexpr double kPi = std::numbers::pi;
+// 30 µV: under a third of the smallest division a reader sees (0.1 mV = 1 mm at 10 mm/mV); the residue at the
+// very ends is the measurement noise beyond the cut, which no filter can know.
+constexpr double kEdgeToleranceMicrovolts = 30.0;
 
 std::vector<float> sine(double f, double seconds, double fs = kFs, double amplitude = 1000.0, double phase = 0.3) {
     std::vector<float> x(static_cast<std::size_t>(seconds * fs));
@@ -154,6 +158,52 @@ private slots:
         for (const float v : dc) {
             QVERIFY(std::abs(v) < 0.5f);
         }
+    }
+
+    void realisticTraceEndsMatchAnInfinitelyLongTrace() {
+        // A 10 s synthetic ECG cut from the middle of a 40 s one and filtered on its own must match the same 10 s
+        // of the long trace filtered as a whole (which had real signal beyond both ends): no ringing and no
+        // offset a reader could mistake for ST deviation.
+        // (a) ECG + measurement noise + mains + a linear baseline drift: matches everywhere, ends included.
+        // (b) with random (curved) baseline wander, which no filter can know beyond the cut: matches from 0.5 s
+        //     inside the ends, and is bounded at the ends by the wander's own size.
+        const auto worstDifference = [](double wander, double rampMicrovoltsPerSecond, double margin) {
+            SynthParams p;
+            p.durationSeconds = 40;
+            p.mainsMicrovolts = 30;
+            p.baselineWanderMicrovolts = wander;
+            auto s = EcgSynthesizer::create(p);
+            const std::size_t n = s->sampleCount();
+            std::vector<std::int16_t> all(12 * n);
+            s->generate(0, n, all);
+            const FilterSettings settings{true, MainsNotch::Hz50, LowPass::Hz40};
+            double worst = 0;
+            for (const std::size_t from : {std::size_t{7500}, std::size_t{7700}, std::size_t{7900}, std::size_t{8100}}) {
+                for (const std::size_t leadIndex : {std::size_t{1}, std::size_t{7}, std::size_t{10}}) {
+                    std::vector<float> whole(n);
+                    for (std::size_t i = 0; i < n; ++i) {
+                        whole[i] = static_cast<float>(all[leadIndex * n + i] * p.microvoltsPerCount + 300.0 +
+                                                      rampMicrovoltsPerSecond * static_cast<double>(i) / 500.0);
+                    }
+                    std::vector<float> part(whole.begin() + static_cast<std::ptrdiff_t>(from),
+                                            whole.begin() + static_cast<std::ptrdiff_t>(from + 5000));
+                    applyFilters(whole, 500.0, settings);
+                    applyFilters(part, 500.0, settings);
+                    const auto skip = static_cast<std::size_t>(margin * 500.0);
+                    for (std::size_t i = skip; i < 5000 - skip; ++i) {
+                        worst = std::max(worst, std::abs(static_cast<double>(part[i] - whole[from + i])));
+                    }
+                }
+            }
+            return worst;
+        };
+        const double linear = worstDifference(0.0, 120.0, 0.0);
+        QVERIFY2(linear < kEdgeToleranceMicrovolts, qPrintable(QStringLiteral("%1 µV").arg(linear)));
+        const double inside = worstDifference(150.0, 0.0, 0.5);
+        QVERIFY2(inside < kEdgeToleranceMicrovolts, qPrintable(QStringLiteral("%1 µV").arg(inside)));
+        const double atEnds = worstDifference(150.0, 0.0, 0.0);
+        qInfo("edge differences: linear drift %.1f µV, wander beyond 0.5 s %.1f µV, wander at the ends %.1f µV", linear, inside, atEnds);
+        QVERIFY2(atEnds < 150.0, qPrintable(QStringLiteral("%1 µV").arg(atEnds)));
     }
 
     void settingsTheSamplingRateCannotSupportAreSkipped() {

@@ -75,10 +75,17 @@ void runBackward(const Biquad& s, std::vector<double>& x) {
     }
 }
 
-/// The value at the first (or last) sample of the weighted least-squares line through the first (last) `window`
-/// samples. The weights are a Hann window, zero at both ends of the window, so that waves inside the window
-/// (P-QRS-T, a 10 Hz test sine) leak into the estimate only to second order in 1 / (ω · window).
-double trendValueAtEnd(std::span<const float> x, std::size_t window, bool atEnd) {
+/// The straight line through the last `window` samples of `x` by weighted least squares: its value at the last
+/// sample and its slope per sample. The weights are a Hann window, zero at both ends of the window, so that waves
+/// inside it (P-QRS-T, a test sine) leak into the estimate only to second order in 1 / (ω · window).
+struct Line {
+    double atEnd = 0;
+    double slope = 0;
+};
+
+Line trendAtEnd(const std::vector<double>& x, std::size_t window) {
+    const std::size_t n = x.size();
+    window = std::min(window, n);
     double sw = 0;
     double swu = 0;
     double swuu = 0;
@@ -86,10 +93,10 @@ double trendValueAtEnd(std::span<const float> x, std::size_t window, bool atEnd)
     double swuy = 0;
     const double m = static_cast<double>(window);
     for (std::size_t k = 0; k < window; ++k) {
-        const double u = static_cast<double>(k); // distance from the end in question, in samples
-        const double s = std::sin(std::numbers::pi * (u + 0.5) / m);
+        const double u = -static_cast<double>(k); // position relative to the last sample
+        const double s = std::sin(std::numbers::pi * (static_cast<double>(k) + 0.5) / m);
         const double w = s * s;
-        const double y = x[atEnd ? x.size() - 1 - k : k];
+        const double y = x[n - 1 - k];
         sw += w;
         swu += w * u;
         swuu += w * u * u;
@@ -98,9 +105,106 @@ double trendValueAtEnd(std::span<const float> x, std::size_t window, bool atEnd)
     }
     const double det = sw * swuu - swu * swu;
     if (!(det > 0)) {
-        return swy / sw;
+        return {swy / sw, 0.0};
     }
-    return (swy * swuu - swu * swuy) / det; // the line's value at u = 0: the end sample's position
+    return {(swy * swuu - swu * swuy) / det, (sw * swuy - swu * swy) / det};
+}
+
+/// The repeat period (in samples) of the last `window` samples after removing `trend`, found as the lag in
+/// [minLag, maxLag] with the highest normalised autocorrelation; 0 when nothing repeats clearly (r < 0.6).
+std::size_t repeatPeriod(const std::vector<double>& x, const Line& trend, std::size_t window, std::size_t minLag,
+                         std::size_t maxLag) {
+    const std::size_t n = x.size();
+    window = std::min(window, n);
+    maxLag = std::min(maxLag, window / 2);
+    if (minLag < 1 || maxLag <= minLag) {
+        return 0;
+    }
+    std::vector<double> d(window);
+    for (std::size_t k = 0; k < window; ++k) {
+        const std::size_t i = n - window + k;
+        d[k] = x[i] - (trend.atEnd - trend.slope * static_cast<double>(n - 1 - i));
+    }
+    double best = 0.6;
+    std::size_t bestLag = 0;
+    for (std::size_t lag = minLag; lag <= maxLag; ++lag) {
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (std::size_t k = lag; k < window; ++k) {
+            sxy += d[k] * d[k - lag];
+            sxx += d[k] * d[k];
+            syy += d[k - lag] * d[k - lag];
+        }
+        const double r = (sxx > 0 && syy > 0) ? sxy / std::sqrt(sxx * syy) : 0.0;
+        if (r > best) {
+            best = r;
+            bestLag = lag;
+        }
+    }
+    return bestLag;
+}
+
+/// `pad` samples continuing `x` beyond its last sample.
+std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, EdgeExtension mode, double samplingHz,
+                              double sinusoidHz) {
+    const std::size_t n = x.size();
+    std::vector<double> e(pad);
+    if (mode == EdgeExtension::OddReflection || !(samplingHz > 0)) {
+        // A sinusoid at `sinusoidHz` (mains) is continued in phase rather than reflected: it is fitted over the
+        // last second (least squares), removed before the reflection and added back, continued, after it.
+        double a = 0;
+        double b = 0;
+        const double w = 2.0 * std::numbers::pi * sinusoidHz / samplingHz;
+        if (sinusoidHz > 0 && samplingHz > 0) {
+            const std::size_t window = std::min(n, static_cast<std::size_t>(std::ceil(samplingHz)));
+            double ss = 0;
+            double sc = 0;
+            double cc = 0;
+            double ys = 0;
+            double yc = 0;
+            for (std::size_t k = 0; k < window; ++k) {
+                const double u = -static_cast<double>(k); // sample position relative to the last
+                const double sn = std::sin(w * u);
+                const double cs = std::cos(w * u);
+                const double y = x[n - 1 - k];
+                ss += sn * sn;
+                sc += sn * cs;
+                cc += cs * cs;
+                ys += y * sn;
+                yc += y * cs;
+            }
+            const double det = ss * cc - sc * sc;
+            if (det > 1e-9) {
+                a = (ys * cc - yc * sc) / det;
+                b = (yc * ss - ys * sc) / det;
+            }
+        }
+        const auto sinusoid = [&](double u) { return a * std::sin(w * u) + b * std::cos(w * u); };
+        const double last = x[n - 1] - sinusoid(0.0);
+        for (std::size_t k = 0; k < pad; ++k) {
+            const double mirrored = x[n - 2 - k] - sinusoid(-static_cast<double>(k + 1));
+            e[k] = 2.0 * last - mirrored + sinusoid(static_cast<double>(k + 1));
+        }
+        return e;
+    }
+    const auto seconds = [&](double s) { return static_cast<std::size_t>(std::ceil(s * samplingHz)); };
+    const Line trend = trendAtEnd(x, seconds(2.0));
+    const std::size_t period = repeatPeriod(x, trend, seconds(4.0), seconds(0.3), seconds(2.0));
+    if (period > 0) {
+        // The beat repeats: continue it on the baseline trend, one period at a time.
+        const double rise = trend.slope * static_cast<double>(period);
+        for (std::size_t k = 0; k < pad; ++k) {
+            const double previous = k < period ? x[n - period + k] : e[k - period];
+            e[k] = previous + rise;
+        }
+        return e;
+    }
+    // Nothing repeats: odd reflection about the trend line's end point (the line itself continues).
+    for (std::size_t k = 0; k < pad; ++k) {
+        e[k] = 2.0 * trend.atEnd - x[n - 2 - k];
+    }
+    return e;
 }
 
 std::string tooHighNote(const char* what, double f, double samplingHz) {
@@ -197,26 +301,25 @@ std::vector<Biquad> designNotch(double centreHz, double samplingHz, double bandw
 }
 
 void filtfilt(const std::vector<Biquad>& sections, std::span<float> samples, std::size_t padding,
-              std::size_t trendWindow) {
+              EdgeExtension mode, double samplingHz, double sinusoidHz) {
     const std::size_t n = samples.size();
     if (n < 2 || sections.empty()) {
         return;
     }
     const std::size_t pad = std::min(padding, n - 1);
-    std::vector<double> x(n + 2 * pad);
-    double first = samples[0];
-    double last = samples[n - 1];
-    if (trendWindow >= 2) {
-        first = trendValueAtEnd(samples, std::min(trendWindow, n), false);
-        last = trendValueAtEnd(samples, std::min(trendWindow, n), true);
-    }
-    for (std::size_t k = 0; k < pad; ++k) {
-        x[pad - 1 - k] = 2.0 * first - samples[k + 1];   // odd reflection about the first sample
-        x[pad + n + k] = 2.0 * last - samples[n - 2 - k]; // … and about the last
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-        x[pad + i] = samples[i];
-    }
+    // Only the ends are needed to extend them (the predictor looks at most 4 s back).
+    const std::size_t context =
+        std::min(n, pad + 1 + (samplingHz > 0 ? static_cast<std::size_t>(std::ceil(4.0 * samplingHz)) : 0));
+    const std::vector<double> tail(samples.end() - static_cast<std::ptrdiff_t>(context), samples.end());
+    const std::vector<double> headReversed(std::make_reverse_iterator(samples.begin() + static_cast<std::ptrdiff_t>(context)),
+                                           std::make_reverse_iterator(samples.begin()));
+    const std::vector<double> after = extendEnd(tail, pad, mode, samplingHz, sinusoidHz);
+    const std::vector<double> before = extendEnd(headReversed, pad, mode, samplingHz, sinusoidHz); // nearest first
+    std::vector<double> x;
+    x.reserve(n + 2 * pad);
+    x.insert(x.end(), before.rbegin(), before.rend());
+    x.insert(x.end(), samples.begin(), samples.end());
+    x.insert(x.end(), after.begin(), after.end());
     for (const auto& s : sections) {
         runForward(s, x);
     }
@@ -244,12 +347,11 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
         if (kBaselineWanderHz >= limit) {
             report.notes.push_back(tooHighNote("high-pass", kBaselineWanderHz, samplingHz));
         } else {
-            // Its own pass: it settles within a few time constants (reflect 4 periods of its corner), about the
-            // baseline trend of the last 1 / corner = 2 s.
+            // Its own pass, with the predictive extension; it settles within a few time constants: extend by
+            // 4 periods of its corner.
             const auto hp = designZeroPhaseHighPass(kBaselineWanderHz, samplingHz, 2);
             const auto hpPadding = static_cast<std::size_t>(std::ceil(4.0 * samplingHz / kBaselineWanderHz));
-            const auto trend = static_cast<std::size_t>(std::ceil(samplingHz / kBaselineWanderHz));
-            filtfilt(hp, samples, hpPadding, trend);
+            filtfilt(hp, samples, hpPadding, EdgeExtension::BaselinePrediction, samplingHz);
             report.applied.push_back("high-pass " + hz(kBaselineWanderHz));
         }
     }
@@ -273,7 +375,7 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
             report.applied.push_back("low-pass " + hz(f));
         }
     }
-    filtfilt(sections, samples, padding);
+    filtfilt(sections, samples, padding, EdgeExtension::OddReflection, samplingHz, notchFrequencyHz(settings.notch));
     return report;
 }
 

@@ -4,9 +4,8 @@
 /// low-pass 40/150 Hz. All are zero-phase: biquad cascades run forward, then backward (filtfilt), so no wave is
 /// shifted in time. The ends are handled as scipy's filtfilt does (odd reflection around the end samples and
 /// steady-state initial conditions), with a reflection long enough for the 0.5 Hz high-pass to settle, so a
-/// 10 s trace does not ring at its ends. The high-pass reflects about the local baseline trend (a straight line
-/// fitted, with Hann weights, to the last 2 s) rather than about the end sample: reflecting about a sample that sits on a wave would
-/// add a false baseline offset to the reflected part, which the high-pass would then "remove" from the real ends.
+/// 10 s trace does not ring at its ends. The high-pass runs on its own with a predictive extension (see
+/// EdgeExtension::BaselinePrediction).
 ///
 /// Corner frequencies are where the *combined* forward-backward response is −3 dB (each pass is designed with
 /// its corner moved so that the squared response crosses 1/√2 exactly at the stated frequency):
@@ -59,12 +58,22 @@ std::vector<Biquad> designZeroPhaseLowPass(double cornerHz, double samplingHz, i
 /// Second-order notch at `centreHz` with −3 dB bandwidth `bandwidthHz` per pass.
 std::vector<Biquad> designNotch(double centreHz, double samplingHz, double bandwidthHz = 2.0);
 
-/// Runs the cascade forward then backward over `samples` in place (zero phase), with odd-reflection padding of
-/// `padding` samples at each end (clamped to size − 1) and steady-state initial conditions. With
-/// `trendWindow` > 0 each end is reflected about the value at that end of a straight line fitted to the
-/// `trendWindow` samples there (for high-passes); with 0 about the end sample itself.
+/// How filtfilt continues the signal beyond its ends (the filters need signal there to settle).
+enum class EdgeExtension {
+    /// Odd reflection about the end sample (scipy's default): value and slope continue. For low-pass and notch;
+    /// a sinusoid at `sinusoidHz` (the mains frequency being notched) is continued in phase instead.
+    OddReflection,
+    /// For the high-pass, which needs to know the baseline seconds beyond the end: the trace's repeating pattern
+    /// (the beat, found by autocorrelation of the last 4 s at lags of 0.3–2 s) continued on the local baseline
+    /// trend (a Hann-weighted straight line through the last 2 s); when nothing repeats, odd reflection about
+    /// that trend line rather than about the end sample (a sample sitting on a wave would add a false offset).
+    BaselinePrediction,
+};
+
+/// Runs the cascade forward then backward over `samples` in place (zero phase), after extending each end by
+/// `padding` samples (clamped to size − 1) as `mode` says, with steady-state initial conditions.
 void filtfilt(const std::vector<Biquad>& sections, std::span<float> samples, std::size_t padding,
-              std::size_t trendWindow = 0);
+              EdgeExtension mode = EdgeExtension::OddReflection, double samplingHz = 0, double sinusoidHz = 0);
 
 /// What applyFilters did: the filters applied and, for each one skipped, why.
 struct FilterReport {
