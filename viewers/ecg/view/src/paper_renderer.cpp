@@ -11,6 +11,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace veridicor::ecg {
@@ -187,8 +188,10 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
     if (pageH > 0 && ppm > 0) {
         f->glViewport(0, ov, w, pageH);
         if (gl.scene != &scene || gl.sceneVersion != scene.version() || !(gl.viewport == vp)) {
+            const auto t0 = std::chrono::steady_clock::now();
             const PagePoint topLeft{vp.scrollMm.x(), vp.scrollMm.y()};
             scene.buildGeometry(topLeft, {w / ppm, pageH / ppm}, gl.geometry);
+            m_stats.geometryMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             std::vector<float> all;
             all.reserve(8 + gl.geometry.gridMinor.size() + gl.geometry.gridMajor.size() + gl.geometry.strips.size());
             // The page itself as a triangle strip.

@@ -36,6 +36,7 @@ struct PaperFrameStats {
     std::size_t envelopeCells = 0;
     std::size_t drawCalls = 0;
     bool geometryRebuilt = false;
+    double geometryMs = 0.0; ///< CPU time spent building the page's vertices (0 when they were reused)
 };
 
 struct PaperColors {

@@ -98,6 +98,10 @@ public:
     /// The caliper reading and its text ("II: Δt …"), or nullopt without calipers.
     [[nodiscard]] std::optional<std::pair<CaliperReading, std::string>> caliperReading() const;
 
+    /// Makes the next frame rebuild its vertices as if the page had moved (the bench times panning with it
+    /// where a recording is too short to pan).
+    void markChanged() { ++m_version; }
+
     /// Extra header lines (e.g. "filtering…" while a new filter choice is prepared).
     void setNote(std::string note);
 
