@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -181,6 +183,30 @@ private slots:
             if (pt.y == 5.0F) found = static_cast<int>(pt.x);
         }
         QCOMPARE(found, col);
+    }
+
+    void samplesWithoutDataAreNeverDrawn() {
+        // Samples 3000–5999 hold no data (NaN: padding in the file). Neither mode may draw them.
+        std::vector<float> v(10000, 1.0F);
+        for (std::size_t i = 3000; i < 6000; ++i) v[i] = std::numeric_limits<float>::quiet_NaN();
+        const EnvelopePyramid p(SampleSpan::fromFloats(v.data(), v.size()));
+        QVERIFY(p.range(3000, 6000).empty());
+        QCOMPARE(p.range(2000, 7000).max, 1.0F);
+        for (double spc : {10.0, 1.0}) {
+            std::vector<TracePoint> pts;
+            p.appendTrace(0.0, spc, static_cast<int>(10000 / spc), pts);
+            int breaks = 0;
+            for (std::size_t i = 0; i < pts.size(); ++i) {
+                if (std::isnan(pts[i].y)) {
+                    ++breaks;
+                    continue;
+                }
+                const double sample = pts[i].x * spc;
+                QVERIFY2(sample < 3000 || sample >= 6000 - spc, qPrintable(QString::number(sample)));
+                QCOMPARE(pts[i].y, 1.0F);
+            }
+            QVERIFY(breaks >= 1);
+        }
     }
 
     void cancelledBuildIsEmpty() {

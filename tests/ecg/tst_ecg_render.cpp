@@ -292,6 +292,28 @@ private slots:
         QCOMPARE(runs, rows);
     }
 
+    void paddingIsNotDrawnAsData() {
+        // Lead II's samples from 3 s to 7 s equal the Waveform Padding Value: the strip has no ink there.
+        auto rec = test::syntheticRecording(500.0, 10.0, {});
+        rec->groups[0].paddingValue = -32768;
+        for (auto& c : rec->groups[0].channels) {
+            if (c.label != "II") continue;
+            for (std::size_t i = 1500; i < 3500; ++i) c.raw[i] = -32768;
+        }
+        const Rendered r = render(rec, 96.0);
+        QVERIFY(!r.image.isNull());
+        const PaperCell* strip = cellNamed(r.page, "II", true);
+        QVERIFY(strip != nullptr);
+        const double k = 96.0 / 25.4;
+        const int y0 = static_cast<int>(strip->topMm * k) + 20;
+        const int y1 = static_cast<int>(strip->bottomMm * k) - 1;
+        const QRect gap(QPoint(static_cast<int>(std::ceil(strip->xAt(3.05) * k)), y0),
+                        QPoint(static_cast<int>(std::floor(strip->xAt(6.95) * k)), y1));
+        QCOMPARE(test::inkCount(r.image, gap), 0);
+        const QRect before(QPoint(static_cast<int>(strip->xAt(1.0) * k), y0), QPoint(static_cast<int>(strip->xAt(2.9) * k), y1));
+        QVERIFY(test::inkCount(r.image, before) > 50); // the flat 0 mV line is drawn where there is data
+    }
+
     void nothingIsDrawnAsDataWithoutARecording() {
         PaperScene scene;
         scene.setTraces(nullptr);

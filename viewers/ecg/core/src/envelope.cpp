@@ -159,7 +159,12 @@ TraceMode EnvelopePyramid::appendTrace(double firstSample, double samplesPerColu
         if (b > a) {
             const MinMax mm = range(a, b);
             const float x = static_cast<float>(c) + 0.5F;
-            if (m_samples[b - 1] >= m_samples[a]) {
+            if (mm.empty()) {
+                // No data in this column (padding): one break point, however long the gap.
+                if (out.empty() || !std::isnan(out.back().y)) {
+                    out.push_back({x, std::numeric_limits<float>::quiet_NaN()});
+                }
+            } else if (m_samples[b - 1] >= m_samples[a]) {
                 out.push_back({x, mm.min});
                 out.push_back({x, mm.max});
             } else {

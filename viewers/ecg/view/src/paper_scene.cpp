@@ -259,13 +259,20 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
         const TraceMode mode = pyr.appendTrace(first + c0 * spc, spc, c1 - c0, pts, endSample);
         if (pts.empty()) continue;
         if (mode == TraceMode::Envelope) ++out.envelopeCells;
-        DrawRange range{static_cast<int>(out.strips.size() / 2), static_cast<int>(pts.size())};
+        // One line strip per run of samples with data; a NaN point (padding: no data) breaks the line.
+        DrawRange range{static_cast<int>(out.strips.size() / 2), 0};
         for (const TracePoint& p : pts) {
+            if (std::isnan(p.y)) {
+                if (range.count > 0) out.traceRanges.push_back(range);
+                range = {static_cast<int>(out.strips.size() / 2), 0};
+                continue;
+            }
             pushVertex(out.strips, cell.xMm + (c0 + static_cast<double>(p.x)) / ppm,
                        cell.baselineMm - static_cast<double>(p.y) * cell.gainMmPerMillivolt);
+            ++range.count;
+            ++out.traceVertices;
         }
-        out.traceRanges.push_back(range);
-        out.traceVertices += pts.size();
+        if (range.count > 0) out.traceRanges.push_back(range);
     }
     // Calibration pulses: flat, up 1 mV, 200 ms, down, flat.
     for (const CalibrationPulse& p : page.pulses) {

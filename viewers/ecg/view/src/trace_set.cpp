@@ -1,6 +1,8 @@
 #include <veridicor/ecg/trace_set.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <span>
 
@@ -24,6 +26,8 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
     set->m_filters = filters;
     const WaveformGroup& g = set->group();
     const bool filtering = filters.any() && g.samplingHz > 0;
+    // Samples equal to the Waveform Padding Value hold no data: they must not be drawn as if they were.
+    auto isPadding = [&g](std::int32_t v) { return g.paddingValue && v == *g.paddingValue; };
     set->m_channels.resize(g.channels.size()); // never resized again: the pyramids point into it
     for (std::size_t c = 0; c < g.channels.size(); ++c) {
         if (cancel != nullptr && cancel->load()) {
@@ -44,15 +48,26 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
         const double scale = ch.sensitivity * ch.correction * toDisplay;
         const double offset = ch.baseline * toDisplay;
         const std::size_t n = std::min(ch.raw.size(), g.samples);
-        if (filtering) {
-            // One float copy per lead (the stored integers stay as they are); filtered in place.
+        const bool padded = g.paddingValue && std::any_of(ch.raw.begin(), ch.raw.begin() + static_cast<std::ptrdiff_t>(n), isPadding);
+        if (filtering || padded) {
+            // One float copy per lead (the stored integers stay as they are); filtered in place. Padding is held
+            // at the last real value while filtering, then marked as no data (NaN).
             tc.values.resize(n);
+            float last = 0.0F;
             for (std::size_t i = 0; i < n; ++i) {
-                tc.values[i] = static_cast<float>(ch.raw[i] * scale + offset);
+                if (!isPadding(ch.raw[i])) last = static_cast<float>(ch.raw[i] * scale + offset);
+                tc.values[i] = last;
             }
-            FilterReport report = applyFilters(std::span<float>(tc.values), g.samplingHz, filters);
-            if (c == 0) {
-                set->m_report = std::move(report);
+            if (filtering) {
+                FilterReport report = applyFilters(std::span<float>(tc.values), g.samplingHz, filters);
+                if (c == 0) {
+                    set->m_report = std::move(report);
+                }
+            }
+            if (padded) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (isPadding(ch.raw[i])) tc.values[i] = std::numeric_limits<float>::quiet_NaN();
+                }
             }
             tc.pyramid = EnvelopePyramid(SampleSpan::fromFloats(tc.values.data(), n),
                                          EnvelopePyramid::kDefaultBaseShift, cancel);

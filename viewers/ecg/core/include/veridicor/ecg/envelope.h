@@ -109,7 +109,9 @@ public:
     /// skipped, and so are samples at or after `endSample` (the end of a cell's time range). With more than kSampleModeMaxPerColumn samples per column, each column emits two points at
     /// x = c + 0.5 (its min and max, in the order the signal visits them at the column's ends, so the strip
     /// follows the trace); otherwise every sample i in the window is emitted at x = (i − firstSample) /
-    /// samplesPerColumn. The number of points is at most 2·columns + 2 in either mode.
+    /// samplesPerColumn. The number of points is at most 2·columns + 2 in either mode. Samples that hold no data
+    /// (NaN in a float source) are never drawn: a column or sample without data emits one point with y = NaN,
+    /// where the caller breaks the line.
     TraceMode appendTrace(double firstSample, double samplesPerColumn, int columns, std::vector<TracePoint>& out,
                           std::size_t endSample = static_cast<std::size_t>(-1)) const;
 
