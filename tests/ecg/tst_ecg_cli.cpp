@@ -138,6 +138,31 @@ private slots:
         QVERIFY(std::abs(hi - 1264 * 1.22) < 1e-9);
     }
 
+    void demoStudyEcgIsARealTwelveLeadEcg() {
+        // Generated at build time (target demo_study) into build/demo/ECG/.
+        const QString demo =
+            veridicor::test::buildDir() + QStringLiteral("/demo/ECG/demo_12lead_resting_ecg.dcm");
+        QVERIFY2(QFile::exists(demo), qPrintable(demo + QStringLiteral(" was not generated")));
+        const Run r = run({QStringLiteral("ecg-info"), demo});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("sopClassUID")).toString(), QStringLiteral("1.2.840.10008.5.1.4.1.1.9.1.1"));
+        QCOMPARE(o.value(QStringLiteral("patient")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Doe^Jane"));
+        const QJsonArray groups = o.value(QStringLiteral("groups")).toArray();
+        QCOMPARE(groups.size(), 2);
+        QCOMPARE(groups[0].toObject().value(QStringLiteral("label")).toString(), QStringLiteral("RHYTHM"));
+        QCOMPARE(groups[0].toObject().value(QStringLiteral("samplingHz")).toDouble(), 500.0);
+        QCOMPARE(groups[0].toObject().value(QStringLiteral("samples")).toInt(), 5000);
+        QCOMPARE(groups[1].toObject().value(QStringLiteral("label")).toString(), QStringLiteral("MEDIAN BEAT"));
+        QVERIFY(o.value(QStringLiteral("annotations")).toArray().size() >= 10);
+        QVERIFY(o.value(QStringLiteral("warnings")).toArray().isEmpty());
+        const Run csv = run({QStringLiteral("ecg-export"), demo, QStringLiteral("--group"), QStringLiteral("1"),
+                             QStringLiteral("--csv")});
+        QCOMPARE(csv.exitCode, 0);
+        QCOMPARE(csv.out.count('\n'), 601); // header + 600 median-beat samples
+    }
+
     void truncatedFileExitsTwoWithMessage() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         QFile in(path);

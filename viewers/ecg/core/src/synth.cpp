@@ -79,7 +79,7 @@ constexpr double kDower[8][3] = {
     {0.882, 0.098, -1.277},  {1.213, 0.127, -0.601},  {1.125, 0.127, -0.086},  {0.831, 0.076, 0.230}};
 
 constexpr double kVcgMicrovoltsPerUnit = 1000.0; // the model's VCG amplitudes are in millivolts
-constexpr double kPWaveGain = 2.0;
+constexpr double kPWaveFrontalGain = 3.0;
 
 double wrapPhase(double d) {
     d = std::fmod(d + kPi, kTwoPi);
@@ -149,8 +149,9 @@ Expected<EcgSynthesizer, SynthError> EcgSynthesizer::create(const SynthParams& p
     for (std::size_t axis = 0; axis < 3; ++axis) {
         for (const auto& k : *specs[axis]) {
             const double f = k.wave == Wave::T ? slow : fast;
-            // P amplitudes doubled: Sameni's atrial dipole gives ~0.07 mV in lead II; adults show 0.1–0.2 mV.
-            const double gain = k.wave == Wave::P ? kPWaveGain : 1.0;
+            // The P wave's frontal (X, Y) components tripled: Sameni's atrial dipole gives ~0.05 mV in lead II,
+            // where adults show 0.1–0.2 mV; its sagittal (Z) component, which dominates V1, is kept.
+            const double gain = (k.wave == Wave::P && axis < 2) ? kPWaveFrontalGain : 1.0;
             s.m_kernels[axis].push_back(Kernel{k.alpha * gain, k.b * f, k.theta * f});
         }
     }
