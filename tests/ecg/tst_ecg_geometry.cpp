@@ -144,8 +144,14 @@ private slots:
         const PagePoint px = page.toPixels(mm);
         QCOMPARE(px.x, (page.traceLeftMm + 31.25) * 10.0);
         QCOMPARE(px.y, (ii->baselineMm - 15.0) * 10.0);
-        // Rows are evenly spaced; the baseline sits mid-band.
-        QCOMPARE(ii->baselineMm, page.gridTopMm + 1.5 * 35.0);
+        // Rows are evenly spaced, 3.5 mV × gain apart; baselines on 5 mm lines near mid-band; grid above row 0.
+        QCOMPARE(page.rowPitchMm, 35.0);
+        QCOMPARE(ii->baselineMm, page.rowsTopMm + 35.0 + 20.0);
+        for (const auto& c : page.cells) {
+            QCOMPARE(std::fmod(c.baselineMm - page.gridTopMm, 5.0), 0.0);
+        }
+        QVERIFY(page.rowsTopMm >= page.gridTopMm);
+        QCOMPARE(page.heightMm, page.rowsTopMm + 4 * 35.0);
     }
 
     void calibrationPulseIsOneMillivoltForTwoHundredMs_data() {

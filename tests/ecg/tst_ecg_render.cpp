@@ -91,9 +91,8 @@ private slots:
         for (int row = 0; row < r.page.rows; ++row) {
             // Search the row's band, left of where the traces start, for the pulse's ink.
             const CalibrationPulse& p = r.page.pulses[static_cast<std::size_t>(row)];
-            const double bandTop = r.page.gridTopMm + row * (r.page.heightMm - r.page.gridTopMm) / r.page.rows;
-            const QRect area = bandPx(r.page, 0.0, r.page.traceLeftMm, bandTop,
-                                      bandTop + (r.page.heightMm - r.page.gridTopMm) / r.page.rows);
+            const double bandTop = r.page.rowsTopMm + row * r.page.rowPitchMm;
+            const QRect area = bandPx(r.page, 0.0, r.page.traceLeftMm, bandTop, bandTop + r.page.rowPitchMm);
             const auto top = test::topmostInk(r.image, area);
             const auto bottom = test::bottommostInk(r.image, area);
             QVERIFY2(top && bottom, "no calibration pulse drawn");
@@ -123,6 +122,49 @@ private slots:
                                     .arg(0.2 * speed * pxPerMm)));
             Q_UNUSED(p);
         }
+    }
+
+    void theGridIsSquareAtTrueMillimetres_data() {
+        QTest::addColumn<double>("dpi");
+        QTest::newRow("96 dpi") << 96.0;
+        QTest::newRow("150 dpi") << 150.0;
+        QTest::newRow("300 dpi") << 300.0;
+    }
+    void theGridIsSquareAtTrueMillimetres() {
+        QFETCH(double, dpi);
+        const Rendered r = render(test::syntheticRecording(500.0, 10.0, {}), dpi);
+        QVERIFY(!r.image.isNull());
+        const QRgb major = PaperColors{}.gridMajor.rgb();
+        const QRgb minor = PaperColors{}.gridMinor.rgb();
+        const double pxPerMm = dpi / 25.4;
+        // Along one pixel row and one pixel column through the grid (between traces), find the grid lines.
+        auto lines = [&](bool horizontal, int at, QRgb colour, int from, int to) {
+            std::vector<int> pos;
+            for (int i = from; i < to; ++i) {
+                const QRgb c = horizontal ? r.image.pixel(i, at) : r.image.pixel(at, i);
+                if ((c & 0xFFFFFF) == (colour & 0xFFFFFF) && (pos.empty() || i - pos.back() > 1)) pos.push_back(i);
+            }
+            return pos;
+        };
+        const PaperCell* strip = cellNamed(r.page, "II", true);
+        // A row just below the strip's band top; a column left of the calibration pulses (no trace crosses it).
+        const int row = static_cast<int>((strip->topMm + 2.5) * pxPerMm);
+        const int col = static_cast<int>(0.5 * pxPerMm);
+        const auto vx = lines(true, row, major, 0, r.image.width());
+        const auto hy = lines(false, col, major, static_cast<int>(r.page.gridTopMm * pxPerMm) + 2,
+                              r.image.height());
+        QVERIFY2(vx.size() > 20 && hy.size() > 10, qPrintable(QStringLiteral("%1 / %2").arg(vx.size()).arg(hy.size())));
+        // 5 mm between major lines across and down (mean over the page, and every gap within 1 px).
+        const double meanX = double(vx.back() - vx.front()) / double(vx.size() - 1);
+        const double meanY = double(hy.back() - hy.front()) / double(hy.size() - 1);
+        QVERIFY2(std::abs(meanX - 5 * pxPerMm) < 0.05 && std::abs(meanY - 5 * pxPerMm) < 0.05,
+                 qPrintable(QStringLiteral("5 mm: %1 px across, %2 px down, expected %3").arg(meanX).arg(meanY)
+                                .arg(5 * pxPerMm)));
+        for (std::size_t i = 1; i < vx.size(); ++i) QVERIFY(std::abs((vx[i] - vx[i - 1]) - 5 * pxPerMm) <= 1.0);
+        for (std::size_t i = 1; i < hy.size(); ++i) QVERIFY(std::abs((hy[i] - hy[i - 1]) - 5 * pxPerMm) <= 1.0);
+        // And four 1 mm lines between two major ones.
+        const auto mx = lines(true, row, minor, vx[2] + 1, vx[3]);
+        QCOMPARE(mx.size(), std::size_t(4));
     }
 
     void aKnownSampleLandsWhereTheScalingSays_data() {

@@ -121,18 +121,22 @@ PaperPage layoutPage(const PageRequest& request) {
     page.columns = columns;
     page.rows = leadRows + (rhythmStrip ? 1 : 0);
 
-    const double pitch = request.rowPitchMillivolts * gain;
+    // Rows and baselines sit on 5 mm lines, as on printed paper; a little more room above the baseline than below.
+    const double pitch = std::max(10.0, std::ceil(request.rowPitchMillivolts * gain / 5.0 - 1e-9) * 5.0);
+    const double baselineOffset = std::clamp(std::round(pitch * 0.55 / 5.0) * 5.0, 5.0, pitch - 5.0);
     const double columnSeconds = median ? request.pageSeconds : request.pageSeconds / columns;
     const double columnWidthMm = columnSeconds * speed;
     const double columnStrideMm = columnWidthMm + (median ? kMedianGapMm : 0.0);
     const double tracesWidthMm = median ? columns * columnStrideMm - kMedianGapMm : request.pageSeconds * speed;
-    page.widthMm = page.traceLeftMm + tracesWidthMm + kRightMarginMm;
-    page.heightMm = page.gridTopMm + page.rows * pitch;
+    page.widthMm = std::max(page.traceLeftMm + tracesWidthMm + kRightMarginMm, request.minWidthMm);
+    page.rowsTopMm = page.gridTopMm + std::max(0.0, request.gridTopMarginMm);
+    page.rowPitchMm = pitch;
+    page.heightMm = page.rowsTopMm + page.rows * pitch;
 
     auto rowBand = [&](int row, PaperCell& cell) {
-        cell.topMm = page.gridTopMm + row * pitch;
+        cell.topMm = page.rowsTopMm + row * pitch;
         cell.bottomMm = cell.topMm + pitch;
-        cell.baselineMm = cell.topMm + pitch * 0.5;
+        cell.baselineMm = cell.topMm + baselineOffset;
         cell.speedMmPerSecond = speed;
         cell.gainMmPerMillivolt = gain;
     };
@@ -180,7 +184,7 @@ PaperPage layoutPage(const PageRequest& request) {
     for (int row = 0; row < page.rows; ++row) {
         CalibrationPulse p;
         p.row = row;
-        p.baselineMm = page.gridTopMm + row * pitch + pitch * 0.5;
+        p.baselineMm = page.rowsTopMm + row * pitch + baselineOffset;
         p.topMm = p.baselineMm - kCalibrationMillivolts * gain;
         p.riseMm = kPulseMarginMm;
         p.leadInMm = p.riseMm - kLeadInMm;

@@ -303,7 +303,11 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         font.setBold(t.bold);
         painter.setFont(font);
         painter.setPen(t.role == PaperText::Role::Note ? QColor(0xb0, 0x30, 0x00) : QColor(0x10, 0x10, 0x10));
-        painter.drawText(at, QString::fromStdString(t.text));
+        QString text = QString::fromStdString(t.text);
+        if (t.maxWidthMm > 0) {
+            text = QFontMetricsF(font).elidedText(text, Qt::ElideRight, t.maxWidthMm * ppm);
+        }
+        painter.drawText(at, text);
     }
 
     if (const auto& cal = scene.calipers(); cal && cal->cellIndex < page.cells.size()) {

@@ -11,7 +11,8 @@ namespace veridicor::ecg {
 
 namespace {
 
-constexpr double kHeaderMm = 24.0;
+constexpr double kHeaderMm = 29.0;
+constexpr double kMinPageWidthMm = 240.0; // room for the printed header at 12.5 mm/s
 constexpr double kTickHalfMm = 2.5;
 
 std::string fmt(const char* format, double v) {
@@ -119,13 +120,13 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
 
     const AcquisitionInfo& a = recording.acquisition;
     std::string l2 = "Acquired " + dicomDateTime(a.dateTime);
-    std::string device = a.manufacturer;
-    if (!a.modelName.empty()) device += (device.empty() ? "" : " ") + a.modelName;
-    l2 += "    Device " + (device.empty() ? std::string("unknown") : device);
     std::string place = a.institution;
     if (!a.stationName.empty()) place += (place.empty() ? "" : ", ") + a.stationName;
     if (!place.empty()) l2 += "    " + place;
     lines.push_back(l2);
+    std::string device = a.manufacturer;
+    if (!a.modelName.empty()) device += (device.empty() ? "" : " ") + a.modelName;
+    lines.push_back("Device " + (device.empty() ? std::string("unknown") : device));
 
     std::string l3 = "Recorded filters: ";
     l3 += traces != nullptr ? recordedFilters(traces->group()) : std::string("—");
@@ -195,6 +196,7 @@ void PaperScene::relayout() {
     r.layout = m_settings.layout;
     r.scale = {m_settings.pixelsPerMm, m_settings.speedMmPerSecond, m_settings.gainMmPerMillivolt};
     r.headerMm = kHeaderMm;
+    r.minWidthMm = kMinPageWidthMm;
     if (m_traces) {
         r.leadLabels = m_traces->labels();
     }
@@ -303,30 +305,33 @@ std::vector<PaperText> PaperScene::texts() const {
     if (!m_traces) {
         return out;
     }
+    // Left: the header lines; right: the file's own measurements in two columns of five (as printed ECGs have).
+    const double mx = std::max(120.0, m_page.widthMm * 0.56);
+    const double columnMm = (m_page.widthMm - mx - 4.0) / 2.0;
     const auto lines = headerLines(m_traces->recording(), m_traces.get(), m_settings, medianBeat());
     double y = 6.0;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         PaperText t;
         t.role = PaperText::Role::Header;
         t.text = lines[i];
-        t.sizeMm = i == 0 ? 3.6 : 3.0;
+        t.sizeMm = i == 0 ? 3.6 : 2.9;
         t.bold = i == 0;
         t.atMm = {5.0, y};
-        y += i == 0 ? 5.0 : 4.4;
+        t.maxWidthMm = mx - 9.0;
+        y += i == 0 ? 5.2 : 4.3;
         out.push_back(t);
     }
     if (!m_note.empty()) {
-        out.push_back({PaperText::Role::Note, m_note, {5.0, y}, 3.0, true});
+        out.push_back({PaperText::Role::Note, m_note, {mx, kHeaderMm - 1.5}, 2.9, true, columnMm * 2.0});
     }
-    // The file's own measurements, right of the header, in two columns of four.
     const auto rows = measurementRows(m_traces->recording());
-    const double mx = std::max(150.0, m_page.widthMm * 0.58);
-    for (std::size_t i = 0; i < rows.size() && i < 8; ++i) {
+    for (std::size_t i = 0; i < rows.size() && i < 10; ++i) {
         PaperText t;
         t.role = PaperText::Role::Measurement;
         t.text = rows[i].name + ": " + rows[i].value;
-        t.sizeMm = 3.0;
-        t.atMm = {mx + (i / 4) * 55.0, 6.0 + static_cast<double>(i % 4) * 4.4};
+        t.sizeMm = 2.9;
+        t.atMm = {mx + static_cast<double>(i / 5) * columnMm, 6.0 + static_cast<double>(i % 5) * 4.3};
+        t.maxWidthMm = columnMm - 2.0;
         out.push_back(t);
     }
     for (const PaperCell& cell : m_page.cells) {
@@ -340,10 +345,10 @@ std::vector<PaperText> PaperScene::texts() const {
         out.push_back(t);
     }
     // A filter the sampling rate cannot carry is skipped, never applied: say so where the header names filters.
-    double noteX = 5.0;
+    double noteY = kHeaderMm - 1.2;
     for (const std::string& note : m_traces->filterReport().notes) {
-        out.push_back({PaperText::Role::Note, note, {noteX, kHeaderMm - 1.0}, 2.8, false});
-        noteX += 120.0;
+        out.push_back({PaperText::Role::Note, note, {5.0, noteY}, 2.6, false, m_page.widthMm - 10.0});
+        noteY -= 3.0;
     }
     return out;
 }

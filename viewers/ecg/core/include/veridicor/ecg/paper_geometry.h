@@ -115,8 +115,12 @@ struct PageRequest {
     bool eachCellWholeRange = false;
     std::string rhythmLead = "II"; ///< for the 3×4+1 strip; the first lead when absent
     double headerMm = 24.0;        ///< white band above the grid for the printed header
-    /// Vertical distance between rows, in millivolts (× gain gives mm).
+    /// Vertical distance between rows, in millivolts (× gain gives mm, rounded up to a 5 mm line).
     double rowPitchMillivolts = 3.5;
+    /// Grid above the first row band, so tall waves of the first row stay on the paper.
+    double gridTopMarginMm = 5.0;
+    /// The page is at least this wide (blank paper right of the traces), so the header fits at low speeds.
+    double minWidthMm = 0.0;
 };
 
 /// A laid-out page.
@@ -126,6 +130,8 @@ struct PaperPage {
     double widthMm = 0.0;
     double heightMm = 0.0;
     double gridTopMm = 0.0;   ///< the grid covers [0, widthMm] × [gridTopMm, heightMm]
+    double rowsTopMm = 0.0;   ///< top of the first row band (gridTopMm + the request's gridTopMarginMm)
+    double rowPitchMm = 0.0;  ///< height of each row band
     double traceLeftMm = 0.0; ///< x of startSeconds (after the calibration pulse)
     double startSeconds = 0.0;
     double pageSeconds = 0.0;

@@ -53,6 +53,7 @@ struct PaperText {
     PagePoint atMm;
     double sizeMm = 3.0;
     bool bold = false;
+    double maxWidthMm = 0.0; ///< elided to this width when painted (0: no limit)
 };
 
 class PaperScene {
