@@ -27,11 +27,14 @@ struct Rendered {
     PaperPage page;
 };
 
+/// Renders a page. Traces are 1 px wide unless `traceWidthMm` is given, so that pixel positions are the
+/// geometry's exactly (wide traces are centred on the same lines: wideTracesStayCentred checks them).
 Rendered render(std::shared_ptr<const Recording> rec, double dpi, double speed = 25.0, double gain = 10.0,
-                PaperLayout layout = PaperLayout::Grid3x4Rhythm) {
+                PaperLayout layout = PaperLayout::Grid3x4Rhythm, double traceWidthMm = 0.0) {
     auto traces = TraceSet::build(std::move(rec), 0, {});
     PaperScene scene;
     PaperSettings s;
+    s.traceWidthMm = traceWidthMm;
     s.layout = layout;
     s.pixelsPerMm = dpi / kMillimetresPerInch;
     s.speedMmPerSecond = speed;
@@ -165,6 +168,51 @@ private slots:
         // And four 1 mm lines between two major ones.
         const auto mx = lines(true, row, minor, vx[2] + 1, vx[3]);
         QCOMPARE(mx.size(), std::size_t(4));
+    }
+
+    void wideTracesStayCentred() {
+        // At 300 dpi the default 0.2 mm traces are drawn about 2.4 px wide: the calibration pulse, measured
+        // between the centres of its strokes, is still 1 mV tall and 200 ms wide (±1 px).
+        const double dpi = 300.0;
+        const double pxPerMm = dpi / 25.4;
+        const Rendered r = render(test::syntheticRecording(500.0, 10.0, {}), dpi, 25.0, 10.0,
+                                  PaperLayout::Grid3x4Rhythm, PaperSettings{}.traceWidthMm);
+        QVERIFY(!r.image.isNull());
+        const QRect area = bandPx(r.page, 0.0, r.page.traceLeftMm, r.page.rowsTopMm, r.page.rowsTopMm + r.page.rowPitchMm);
+        const auto top = test::topmostInk(r.image, area);
+        const auto bottom = test::bottommostInk(r.image, area);
+        QVERIFY(top && bottom);
+        // Ink runs along a column / a row, and their centres.
+        auto runAt = [&](int x, int y, bool vertical) {
+            int a = vertical ? y : x, b = a;
+            auto ink = [&](int i) { return vertical ? test::isInk(r.image.pixel(x, i)) : test::isInk(r.image.pixel(i, y)); };
+            while (ink(a - 1)) --a;
+            while (ink(b + 1)) ++b;
+            return std::pair<int, double>(b - a + 1, (a + b) / 2.0);
+        };
+        const int midY = (top->y() + bottom->y()) / 2;
+        int riseX = -1, fallX = -1;
+        for (int x = area.left(); x <= area.right(); ++x) {
+            if (test::isInk(r.image.pixel(x, midY))) {
+                if (riseX < 0) riseX = x;
+                fallX = x;
+            }
+        }
+        const auto rise = runAt(riseX, midY, false);
+        const auto fall = runAt(fallX, midY, false);
+        QVERIFY2(rise.first >= 2, qPrintable(QStringLiteral("stroke %1 px wide").arg(rise.first))); // wide, not 1 px
+        QVERIFY(std::abs(rise.first - 0.2 * pxPerMm) <= 1.0);
+        QVERIFY(std::abs((fall.second - rise.second) - 0.2 * 25.0 * pxPerMm) <= 1.0);
+        const int midX = static_cast<int>((rise.second + fall.second) / 2);
+        const auto topStroke = runAt(midX, top->y(), true);
+        const int leadInX = static_cast<int>(rise.second - 0.75 * pxPerMm);
+        const auto base = test::bottommostInk(r.image, QRect(leadInX, area.top(), 1, area.height()));
+        QVERIFY(base);
+        const auto baseStroke = runAt(leadInX, base->y(), true);
+        QVERIFY2(std::abs((baseStroke.second - topStroke.second) - 10.0 * pxPerMm) <= 1.0,
+                 qPrintable(QStringLiteral("pulse %1 px between stroke centres, 1 mV is %2 px")
+                                .arg(baseStroke.second - topStroke.second)
+                                .arg(10.0 * pxPerMm)));
     }
 
     void aKnownSampleLandsWhereTheScalingSays_data() {

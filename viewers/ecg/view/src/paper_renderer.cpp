@@ -34,7 +34,32 @@ void main() {
 }
 )";
 
+// Wide traces: each segment of a line strip becomes a quad of the asked width (in pixels), with square caps so
+// consecutive segments join without gaps. Desktop GL only (ES 3.0 has no geometry shaders: 1 px lines there).
+constexpr const char* kWideLineGeometryShader = R"(
+layout(lines) in;
+layout(triangle_strip, max_vertices = 4) out;
+uniform vec2 u_viewport;   // framebuffer pixels of the viewport
+uniform float u_halfWidth; // pixels
+void main() {
+    vec2 p0 = gl_in[0].gl_Position.xy;
+    vec2 p1 = gl_in[1].gl_Position.xy;
+    vec2 d = (p1 - p0) * u_viewport * 0.5;
+    float len = length(d);
+    vec2 dir = len > 1e-4 ? d / len : vec2(0.0, 1.0);
+    vec2 toNdc = 2.0 / u_viewport;
+    vec2 n = vec2(-dir.y, dir.x) * u_halfWidth * toNdc;
+    vec2 e = dir * u_halfWidth * toNdc;
+    gl_Position = vec4(p0 - e + n, 0.0, 1.0); EmitVertex();
+    gl_Position = vec4(p0 - e - n, 0.0, 1.0); EmitVertex();
+    gl_Position = vec4(p1 + e + n, 0.0, 1.0); EmitVertex();
+    gl_Position = vec4(p1 + e - n, 0.0, 1.0); EmitVertex();
+    EndPrimitive();
+}
+)";
+
 constexpr double kMinFontPx = 9.0;
+constexpr double kWideLineFromPx = 1.5;
 
 std::size_t overviewChannel(const TraceSet& traces) {
     const auto& ch = traces.channels();
@@ -53,6 +78,9 @@ struct PaperRenderer::Gl {
     QOpenGLBuffer overviewBuffer{QOpenGLBuffer::VertexBuffer};
     int xformLoc = -1;
     int colorLoc = -1;
+    QOpenGLShaderProgram wide; // the same, with the wide-line geometry shader
+    bool hasWide = false;
+    int wideXformLoc = -1, wideColorLoc = -1, wideViewportLoc = -1, wideHalfWidthLoc = -1;
 
     // Page geometry cache.
     const PaperScene* scene = nullptr;
@@ -64,7 +92,8 @@ struct PaperRenderer::Gl {
     // Overview cache (it does not change while the page pans).
     const TraceSet* overviewTraces = nullptr;
     QSize overviewSize;
-    int overviewCount = 0;
+    std::vector<DrawRange> overviewRanges;
+    std::size_t overviewVertices = 0;
 };
 
 PaperRenderer::PaperRenderer() = default;
@@ -112,6 +141,26 @@ QString PaperRenderer::initialize() {
     }
     gl->xformLoc = gl->program.uniformLocation("u_xform");
     gl->colorLoc = gl->program.uniformLocation("u_color");
+    if (!ctx->isOpenGLES()) {
+        for (const QByteArray& header : versions) {
+            gl->wide.removeAllShaders();
+            if (gl->wide.addShaderFromSourceCode(QOpenGLShader::Vertex, header + kVertexShader) &&
+                gl->wide.addShaderFromSourceCode(QOpenGLShader::Geometry, header + kWideLineGeometryShader) &&
+                gl->wide.addShaderFromSourceCode(QOpenGLShader::Fragment, header + kFragmentShader)) {
+                gl->wide.bindAttributeLocation("a_pos", 0);
+                if (gl->wide.link()) {
+                    gl->hasWide = true;
+                    break;
+                }
+            }
+        }
+        if (gl->hasWide) {
+            gl->wideXformLoc = gl->wide.uniformLocation("u_xform");
+            gl->wideColorLoc = gl->wide.uniformLocation("u_color");
+            gl->wideViewportLoc = gl->wide.uniformLocation("u_viewport");
+            gl->wideHalfWidthLoc = gl->wide.uniformLocation("u_halfWidth");
+        }
+    }
     if (!gl->vao.create() || !gl->pageBuffer.create() || !gl->overviewBuffer.create()) {
         return QStringLiteral("could not create OpenGL vertex buffers");
     }
@@ -127,6 +176,7 @@ void PaperRenderer::release() {
         m_gl->overviewBuffer.destroy();
         m_gl->vao.destroy();
         m_gl->program.removeAllShaders();
+        m_gl->wide.removeAllShaders();
     }
     m_gl.reset();
 }
@@ -217,8 +267,9 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
         // mm → NDC: x' = (x − scrollX)·ppm·2/w − 1, y' = 1 − (y − scrollY)·ppm·2/pageH.
         const auto sx = static_cast<float>(2.0 * ppm / w);
         const auto sy = static_cast<float>(-2.0 * ppm / pageH);
-        gl.program.setUniformValue(gl.xformLoc, sx, sy, static_cast<float>(-vp.scrollMm.x() * 2.0 * ppm / w - 1.0),
-                                   static_cast<float>(vp.scrollMm.y() * 2.0 * ppm / pageH + 1.0));
+        const auto tx = static_cast<float>(-vp.scrollMm.x() * 2.0 * ppm / w - 1.0);
+        const auto ty = static_cast<float>(vp.scrollMm.y() * 2.0 * ppm / pageH + 1.0);
+        gl.program.setUniformValue(gl.xformLoc, sx, sy, tx, ty);
         if (page.widthMm > 0 && page.heightMm > 0) {
             setColor(m_colors.paper);
             draw(GL_TRIANGLE_STRIP, 0, 4);
@@ -228,11 +279,25 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
         setColor(m_colors.gridMajor);
         draw(GL_LINES, gl.majorFirst, static_cast<int>(gl.geometry.gridMajor.size() / 2));
         setColor(m_colors.trace);
+        const double traceWidthPx = scene.settings().traceWidthMm * ppm;
+        const bool wide = gl.hasWide && traceWidthPx >= kWideLineFromPx;
+        if (wide) {
+            gl.wide.bind();
+            gl.wide.setUniformValue(gl.wideXformLoc, sx, sy, tx, ty);
+            gl.wide.setUniformValue(gl.wideColorLoc, static_cast<GLfloat>(m_colors.trace.redF()),
+                                    static_cast<GLfloat>(m_colors.trace.greenF()),
+                                    static_cast<GLfloat>(m_colors.trace.blueF()), 1.0F);
+            gl.wide.setUniformValue(gl.wideViewportLoc, static_cast<GLfloat>(w), static_cast<GLfloat>(pageH));
+            gl.wide.setUniformValue(gl.wideHalfWidthLoc, static_cast<GLfloat>(traceWidthPx / 2.0));
+        }
         for (const DrawRange& r : gl.geometry.markRanges) {
             draw(GL_LINE_STRIP, gl.stripsFirst + r.first, r.count);
         }
         for (const DrawRange& r : gl.geometry.traceRanges) {
             draw(GL_LINE_STRIP, gl.stripsFirst + r.first, r.count);
+        }
+        if (wide) {
+            gl.program.bind();
         }
         m_stats.traceVertices = gl.geometry.traceVertices;
         m_stats.envelopeCells = gl.geometry.envelopeCells;
@@ -253,23 +318,35 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             const double mid = all.empty() ? 0.0 : 0.5 * (static_cast<double>(all.min) + all.max);
             const double span = all.empty() ? 1.0 : std::max(1e-6, static_cast<double>(all.max) - all.min);
             const double k = (ov - 6.0) / span;
+            gl.overviewRanges.clear();
+            gl.overviewVertices = 0;
+            DrawRange range{4, 0};
             for (const TracePoint& p : pts) {
+                if (std::isnan(p.y)) { // no data (padding): break the line
+                    if (range.count > 0) gl.overviewRanges.push_back(range);
+                    range = {static_cast<int>(v.size() / 2), 0};
+                    continue;
+                }
                 v.push_back(p.x);
                 v.push_back(static_cast<float>(ov * 0.5 - (p.y - mid) * k));
+                ++range.count;
+                ++gl.overviewVertices;
             }
+            if (range.count > 0) gl.overviewRanges.push_back(range);
             gl.overviewBuffer.bind();
             gl.overviewBuffer.allocate(v.data(), static_cast<int>(v.size() * sizeof(float)));
             gl.overviewTraces = traces;
             gl.overviewSize = size;
-            gl.overviewCount = static_cast<int>(pts.size());
         }
         bindVertices(gl.overviewBuffer);
         gl.program.setUniformValue(gl.xformLoc, 2.0F / w, -2.0F / ov, -1.0F, 1.0F);
         setColor(m_colors.overviewBackground);
         draw(GL_TRIANGLE_STRIP, 0, 4);
         setColor(m_colors.overview);
-        draw(GL_LINE_STRIP, 4, gl.overviewCount);
-        m_stats.overviewVertices = static_cast<std::size_t>(gl.overviewCount);
+        for (const DrawRange& r : gl.overviewRanges) {
+            draw(GL_LINE_STRIP, r.first, r.count);
+        }
+        m_stats.overviewVertices = gl.overviewVertices;
     }
     f->glDisableVertexAttribArray(0);
     gl.vao.release();

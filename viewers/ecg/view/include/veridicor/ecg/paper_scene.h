@@ -25,6 +25,9 @@ struct PaperSettings {
     double gainMmPerMillivolt = 10.0;
     double startSeconds = 0.0; ///< recording time at the left edge of the traces
     double pageSeconds = 10.0;
+    /// Width of the traces and calibration pulses on paper. Drawn 1 px wide below 1.5 px (screens at ordinary
+    /// DPI); wider at print resolutions, centred on the same line. 0 keeps every trace 1 px wide.
+    double traceWidthMm = 0.2;
     friend bool operator==(const PaperSettings&, const PaperSettings&) = default;
 };
 
