@@ -429,9 +429,9 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
             const double x1 = band.left() +
                               std::min(duration, scene.settings().startSeconds + scene.settings().pageSeconds) /
                                   duration * band.width();
-            QRectF win(x0, band.top() + 1, std::max(2.0, x1 - x0), band.height() - 2);
-            painter.fillRect(win, QColor(0, 85, 212, 50));
-            painter.setPen(QPen(m_colors.caliper, 1.5));
+            QRectF win(x0, band.top() + 1, std::max(4.0, x1 - x0), band.height() - 2);
+            painter.fillRect(win, QColor(0, 85, 212, 60));
+            painter.setPen(QPen(m_colors.caliper, 2.0));
             painter.drawRect(win);
         }
         painter.setPen(QColor(0x60, 0x68, 0x70));
@@ -439,11 +439,15 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         font.setBold(false);
         font.setPixelSize(11);
         painter.setFont(font);
-        painter.drawText(band.adjusted(6, 2, -6, -2), Qt::AlignLeft | Qt::AlignTop,
-                         QStringLiteral("Whole recording, lead %1 (%2)")
-                             .arg(QString::fromStdString(
-                                 scene.traces()->channels()[overviewChannel(*scene.traces())].label))
-                             .arg(QString::fromStdString(formatClock(duration))));
+        const QString label = QStringLiteral("Whole recording, lead %1, %2 — click or drag to move the page")
+                                  .arg(QString::fromStdString(
+                                      scene.traces()->channels()[overviewChannel(*scene.traces())].label))
+                                  .arg(QString::fromStdString(formatClock(duration)));
+        QRectF box = QFontMetricsF(font).boundingRect(label).adjusted(-4, -1, 4, 1);
+        box.moveTopLeft(band.topLeft() + QPointF(4, 3));
+        painter.fillRect(box, QColor(255, 255, 255, 220));
+        painter.setPen(QColor(0x20, 0x28, 0x30));
+        painter.drawText(box, Qt::AlignCenter, label);
     }
     painter.restore();
 }
