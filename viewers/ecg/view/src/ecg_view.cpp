@@ -344,6 +344,12 @@ void EcgView::applySettings(PaperSettings settings) {
     syncControls();
 }
 
+void EcgView::refreshCaliperLabel() {
+    const auto reading = m_scene.caliperReading();
+    m_caliperLabel->setText(reading ? QString::fromStdString(reading->second)
+                                    : tr("Drag across a lead to measure time and amplitude."));
+}
+
 void EcgView::setPaperLayout(PaperLayout layout) {
     PaperSettings s = m_scene.settings();
     s.layout = layout;
@@ -366,6 +372,7 @@ void EcgView::setStartSeconds(double seconds) {
     m_scene.setStartSeconds(seconds);
     m_canvas->sceneChanged();
     syncScrollBars();
+    refreshCaliperLabel();
 }
 
 FilterSettings EcgView::displayFilters() const {
@@ -602,6 +609,7 @@ void EcgView::syncControls() {
                             : tr("From the screen's physical size: %1 dpi.")
                                   .arg(scr != nullptr ? scr->physicalDotsPerInch() : 0.0, 0, 'f', 1));
     m_syncing = false;
+    refreshCaliperLabel();
 }
 
 QStringList EcgView::paintedTexts() const {

@@ -180,6 +180,7 @@ void PaperScene::setStartSeconds(double seconds) {
     const double s = std::clamp(std::isfinite(seconds) ? seconds : 0.0, 0.0, maxStartSeconds());
     if (s != m_settings.startSeconds) {
         m_settings.startSeconds = s;
+        m_calipers.reset(); // they marked times on the page that has moved
         relayout();
     }
 }

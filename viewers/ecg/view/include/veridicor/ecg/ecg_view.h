@@ -76,6 +76,7 @@ private:
     void syncScrollBars();
     void syncControls();
     void fillPanel();
+    void refreshCaliperLabel();
     [[nodiscard]] std::size_t wantedGroup() const;
 
     PaperScene m_scene;
