@@ -25,6 +25,8 @@ nlohmann::ordered_json toJson(const ecg::Recording& rec) {
     out["seriesInstanceUID"] = rec.seriesInstanceUID;
     out["modality"] = rec.modality;
     out["transferSyntaxUID"] = rec.transferSyntaxUID;
+    out["studyDescription"] = rec.studyDescription;
+    out["seriesDescription"] = rec.seriesDescription;
     out["patient"] = J{{"name", rec.patient.name}, {"id", rec.patient.id}, {"birthDate", rec.patient.birthDate},
                        {"sex", rec.patient.sex}, {"age", rec.patient.age}};
     out["acquisition"] = J{{"dateTime", rec.acquisition.dateTime}, {"manufacturer", rec.acquisition.manufacturer},
@@ -102,7 +104,8 @@ int runEcgInfo(const QStringList& args) {
     if (!rec) {
         return fail("ecg-info", rec.error().message);
     }
-    printOut(toJson(*rec).dump(2) + "\n");
+    // Text the reader could not convert to UTF-8 is replaced (U+FFFD) rather than aborting the dump.
+    printOut(toJson(*rec).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     return ExitOk;
 }
 

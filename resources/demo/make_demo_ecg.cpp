@@ -86,6 +86,8 @@ int main(int argc, char* argv[]) {
     rec->acquisition.dateTime = "20250312093015";
     rec->acquisition.institution = "Veridicor Demo Clinic";
     rec->acquisition.stationName = "DEMO-ECG-1";
+    rec->studyDescription = params.durationSeconds > 60.0 ? "Ambulatory ECG (synthetic)" : "Resting 12-lead ECG";
+    rec->seriesDescription = "12-lead ECG, synthetic (ECGSYN-3D)";
     rec->studyInstanceUID = ecg::deterministicUid(params.seed, "demo study");
     rec->seriesInstanceUID = ecg::deterministicUid(params.seed, "demo ecg series");
     rec->sopInstanceUID = ecg::deterministicUid(params.seed, "demo ecg instance " + std::to_string(params.durationSeconds));

@@ -372,6 +372,8 @@ private slots:
         rec->patient = {"Doe^Jane", "VRD-0001", "19620314", "F", "062Y"};
         rec->acquisition.dateTime = "20250312093015";
         rec->acquisition.institution = "Veridicor Test Clinic";
+        rec->studyDescription = "Resting 12-lead ECG";
+        rec->seriesDescription = "Synthetic";
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("ecg.dcm")).toStdString();
         auto written = writeDicomEcg(*rec, path);
@@ -387,6 +389,9 @@ private slots:
         QCOMPARE(back->patient.age, rec->patient.age);
         QCOMPARE(back->acquisition.dateTime, rec->acquisition.dateTime);
         QCOMPARE(back->acquisition.manufacturer, std::string("Veridicor demo"));
+        QCOMPARE(back->acquisition.institution, rec->acquisition.institution);
+        QCOMPARE(back->studyDescription, rec->studyDescription);
+        QCOMPARE(back->seriesDescription, rec->seriesDescription);
         QCOMPARE(back->groups.size(), rec->groups.size());
         for (std::size_t g = 0; g < rec->groups.size(); ++g) {
             const auto& a = rec->groups[g];

@@ -255,7 +255,8 @@ Expected<Channel, Error> readChannel(DcmItem* def, std::size_t index, const std:
 }
 
 Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, const std::string& what,
-                                         const ReadLimits& limits, std::vector<std::string>& warnings) {
+                                         const ReadLimits& limits, std::uint64_t& totalSamples,
+                                         std::vector<std::string>& warnings) {
     const std::string where = what + ", waveform group " + std::to_string(groupIndex + 1);
     WaveformGroup g;
     g.label = dicom::getString(item, DCM_MultiplexGroupLabel);
@@ -286,6 +287,12 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
         return fail(ErrorCode::TooLarge, where + " declares " + std::to_string(*channels) + " channels × " +
                                              std::to_string(*samples) + " samples, over the limit of " +
                                              std::to_string(limits.maxSamplesPerGroup) + " samples per group");
+    }
+    totalSamples += total;
+    if (totalSamples > limits.maxTotalSamples) {
+        return fail(ErrorCode::TooLarge, where + " brings the recording to " + std::to_string(totalSamples) +
+                                             " samples in all, over the limit of " +
+                                             std::to_string(limits.maxTotalSamples));
     }
     bool bad = false;
     const auto fs = decimal(item, DCM_SamplingFrequency, bad);
@@ -533,6 +540,14 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
                                                  const std::string& what, const ReadLimits& limits) {
     Recording rec;
     rec.transferSyntaxUID = transferSyntaxUID;
+    // Names, labels and annotation text in UTF-8, whatever Specific Character Set the file declares.
+    if (const std::string charset = dicom::getString(&ds, DCM_SpecificCharacterSet);
+        !charset.empty() && charset != "ISO_IR 6" && charset != "ISO_IR 192") {
+        if (const OFCondition c = ds.convertToUTF8(); c.bad()) {
+            rec.warnings.push_back(what + ": its text in character set '" + charset +
+                                   "' could not be converted to UTF-8 (" + c.text() + "); shown as stored");
+        }
+    }
     rec.sopClassUID = dicom::getString(&ds, DCM_SOPClassUID);
     if (rec.sopClassUID.empty()) {
         return fail(ErrorCode::Malformed, what + " has no SOP Class UID, so it cannot be an ECG");
@@ -546,6 +561,8 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
     rec.studyInstanceUID = dicom::getString(&ds, DCM_StudyInstanceUID);
     rec.seriesInstanceUID = dicom::getString(&ds, DCM_SeriesInstanceUID);
     rec.modality = dicom::getString(&ds, DCM_Modality);
+    rec.studyDescription = dicom::getString(&ds, DCM_StudyDescription);
+    rec.seriesDescription = dicom::getString(&ds, DCM_SeriesDescription);
 
     rec.patient.name = dicom::getString(&ds, DCM_PatientName);
     rec.patient.id = dicom::getString(&ds, DCM_PatientID);
@@ -579,9 +596,10 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
         return fail(ErrorCode::TooLarge, what + " has " + std::to_string(waveforms->card()) +
                                              " waveform groups, over the limit of " + std::to_string(limits.maxGroups));
     }
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings = std::move(rec.warnings);
+    std::uint64_t totalSamples = 0;
     for (unsigned long i = 0; i < waveforms->card(); ++i) {
-        auto group = readGroup(waveforms->getItem(i), i, what, limits, warnings);
+        auto group = readGroup(waveforms->getItem(i), i, what, limits, totalSamples, warnings);
         if (!group) {
             return Unexpected{group.error()};
         }

@@ -298,6 +298,12 @@ Expected<void, dicom::Error> writeDicomEcg(const Recording& rec, const std::file
     putString(ds, DCM_ReferringPhysicianName, "");
     putString(ds, DCM_StudyID, "1");
     putString(ds, DCM_AccessionNumber, "");
+    if (!rec.studyDescription.empty()) {
+        putString(ds, DCM_StudyDescription, rec.studyDescription);
+    }
+    if (!rec.seriesDescription.empty()) {
+        putString(ds, DCM_SeriesDescription, rec.seriesDescription);
+    }
     putString(ds, DCM_Modality, rec.modality.empty() ? std::string("ECG") : rec.modality);
     putString(ds, DCM_SeriesInstanceUID, uid(rec.seriesInstanceUID, "series"));
     ds.putAndInsertString(DCM_SeriesNumber, "1");

@@ -25,6 +25,8 @@ struct ReadLimits {
     std::size_t maxChannelsPerGroup = 64;   ///< Number of Waveform Channels
     /// channels × samples of one group (1 Gi samples: 24 h × 12 leads × 1 kHz fits, 4 GiB of int32).
     std::uint64_t maxSamplesPerGroup = std::uint64_t{1} << 30;
+    /// channels × samples of all groups together (2 Gi samples, 8 GiB of int32).
+    std::uint64_t maxTotalSamples = std::uint64_t{1} << 31;
     double maxSamplingHz = 100000.0;        ///< over this the Sampling Frequency is taken as corrupt
     std::size_t maxAnnotations = 1000000;   ///< Waveform Annotation Sequence items
     std::size_t maxReferencesPerAnnotation = 1000000; ///< channel pairs / sample positions per annotation
@@ -41,7 +43,9 @@ bool isEcgSopClass(std::string_view sopClassUID);
 ///    a missing, non-numeric, zero, negative or implausible (> maxSamplingHz) Sampling Frequency, a Channel
 ///    Definition Sequence whose length differs from the channel count, a sample interpretation that contradicts
 ///    the bit depth, no Waveform Data, or Waveform Data whose length differs from channels × samples × bytes;
-///  - TooLarge: more groups, channels per group or channels × samples than `limits` allow.
+///  - TooLarge: more groups, channels per group or channels × samples (per group or in all) than `limits` allow.
+/// Text (names, labels, annotations) is converted to UTF-8 from the file's Specific Character Set; when DCMTK
+/// cannot convert it, the text is kept as stored and a warning says so.
 /// A channel without Channel Sensitivity is not an error: it is read uncalibrated (Channel::calibrated false,
 /// unitsToMicrovolts 0) and a warning is added to Recording::warnings.
 Expected<Recording, dicom::Error> readEcg(const std::filesystem::path& path, const ReadLimits& limits = {});

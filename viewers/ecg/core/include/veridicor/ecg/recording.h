@@ -112,6 +112,8 @@ struct Recording {
     std::string seriesInstanceUID;
     std::string modality; ///< "ECG" (or "HD" for hemodynamic)
     std::string transferSyntaxUID;
+    std::string studyDescription;  ///< Study Description (0008,1030), e.g. "Resting 12-lead ECG"
+    std::string seriesDescription; ///< Series Description (0008,103E)
     PatientInfo patient;
     AcquisitionInfo acquisition;
     std::vector<WaveformGroup> groups;   ///< in Waveform Sequence item order
