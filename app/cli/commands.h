@@ -16,5 +16,6 @@ struct Command {
 int runDicomIndex(const QStringList& args);
 int runEcgInfo(const QStringList& args);
 int runEcgExport(const QStringList& args);
+int runEcgRender(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -24,6 +24,8 @@ constexpr std::array kCommands{
             &veridicor::cli::runEcgInfo, false},
     Command{"ecg-export", "Write one waveform group of a DICOM ECG as CSV in microvolts (--group N --csv)",
             &veridicor::cli::runEcgExport, false},
+    Command{"ecg-render", "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
+            &veridicor::cli::runEcgRender, true},
 };
 
 void printUsage(FILE* to) {

@@ -1,0 +1,322 @@
+// The ECG view in the GUI: it opens wave_dfl.dcm and the demo ECG through the registry and the main window,
+// paints the printed header and lead labels, switches layouts, speeds, gains and filters, measures with
+// calipers, and refuses a broken file with the reader's message and no trace on the paper. Runs under Xvfb.
+#include "ecg_view_support.h"
+#include "test_data.h"
+
+#include <veridicor/dicom/dicom_env.h>
+#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ui/main_window.h>
+
+#include "../../viewers/ecg/view/src/ecg_canvas.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace veridicor;
+using namespace veridicor::ecg;
+
+namespace {
+
+QImage grabPaper(EcgView& view) {
+    QCoreApplication::processEvents();
+    return view.canvas()->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+}
+
+QString truncatedCopy(const QString& source, const QTemporaryDir& dir, const QString& name) {
+    QFile src(source);
+    if (!src.open(QIODevice::ReadOnly)) return {};
+    const QByteArray bytes = src.readAll();
+    const QString path = dir.filePath(name);
+    QFile dst(path);
+    if (!dst.open(QIODevice::WriteOnly)) return {};
+    dst.write(bytes.left(bytes.size() / 2));
+    return path;
+}
+
+} // namespace
+
+class TestEcgView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true); // calibration settings go to a test location
+        QVERIFY(dicom::initializeDicom().hasValue());
+    }
+
+    void opensWaveDflAndPaintsThePrintedHeader() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        EcgView view;
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto opened = view.openFile(path);
+        QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
+        QVERIFY(view.scene().hasData());
+        const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
+        for (const char* expected : {"Patient, Test", "ID 123-654", "55 y M", "1999-12-23 10:07:09", "GE Marquette",
+                                     "Recorded filters: 0.05–100 Hz", "25 mm/s", "10 mm/mV", "Heart rate: 69 /min",
+                                     "aVR", "V6"}) {
+            QVERIFY2(texts.contains(QString::fromUtf8(expected)), qPrintable(QString::fromUtf8(expected) + QStringLiteral(" in:\n") + texts));
+        }
+        const QImage img = grabPaper(view);
+        QVERIFY(test::inkCount(img, img.rect()) > 2000);
+        QCOMPARE(view.currentPath(), path);
+    }
+
+    void aTruncatedFileIsRefusedAndLeavesNoTrace() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        const QString cut = truncatedCopy(path, dir, QStringLiteral("wave_cut.dcm"));
+        QVERIFY(!cut.isEmpty());
+        EcgView view;
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.openFile(path).hasValue()); // a good file first: nothing of it may stay on the paper
+        dicom::InstanceHeader header;
+        header.path = cut.toStdString();
+        header.sopClassUID = "1.2.840.10008.5.1.4.1.1.9.2.1";
+        auto opened = view.openInstance(header);
+        QVERIFY(!opened.hasValue());
+        QVERIFY2(opened.error().contains(QStringLiteral("wave_cut.dcm")), qPrintable(opened.error()));
+        QVERIFY2(opened.error().contains(QStringLiteral("truncated")), qPrintable(opened.error()));
+        QVERIFY(!view.scene().hasData());
+        const QImage img = grabPaper(view);
+        QCOMPARE(test::inkCount(img, img.rect()), 0); // no trace, no grid: only the message
+        const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
+        QVERIFY2(texts.contains(QStringLiteral("cannot be shown")), qPrintable(texts));
+        QVERIFY(!texts.contains(QStringLiteral("Patient, Test")));
+    }
+
+    void theMainWindowPicksTheEcgViewAndShowsItsErrors() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(path, dir.filePath(QStringLiteral("ecg"))));
+        registry::ViewerRegistry reg;
+        reg.add(std::make_unique<EcgViewerFactory>());
+        for (const char* uid : {"1.2.840.10008.5.1.4.1.1.9.1.1", "1.2.840.10008.5.1.4.1.1.9.1.2",
+                                "1.2.840.10008.5.1.4.1.1.9.1.3", "1.2.840.10008.5.1.4.1.1.9.2.1"}) {
+            QVERIFY(reg.viewerFor(uid) != nullptr);
+            QCOMPARE(reg.viewerFor(uid)->id(), QStringLiteral("ecg"));
+        }
+        ui::MainWindow window(reg);
+        window.resize(1500, 950);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({dir.path()});
+        QVERIFY(loaded.wait(30000));
+        auto* view = qobject_cast<EcgView*>(window.currentView());
+        QVERIFY(view != nullptr);
+        const QString texts = window.visibleTexts().join(QLatin1Char('\n'));
+        QVERIFY2(texts.contains(QStringLiteral("Patient, Test")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Heart rate")), qPrintable(texts));
+        // The same file made unreadable after indexing: the window shows the reader's message, not the view.
+        QFile f(dir.filePath(QStringLiteral("ecg")));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(f.resize(bytes.size() / 2));
+        f.close();
+        QVERIFY(!window.showInstance(dir.filePath(QStringLiteral("ecg"))));
+        QVERIFY(window.currentView() == nullptr);
+        const QString after = window.visibleTexts().join(QLatin1Char('\n'));
+        QVERIFY2(after.contains(QStringLiteral("truncated")), qPrintable(after));
+        QVERIFY(!view->scene().hasData());
+    }
+
+    void layoutSpeedAndGainChangeThePaper() {
+        EcgView view;
+        view.resize(1300, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showRecording(test::syntheticRecording(500.0, 10.0, {{"V2", 2.0, 1.0}}));
+        QVERIFY(view.scene().hasData());
+        QCOMPARE(view.scene().page().rows, 4); // 3×4+1 by default
+        QCOMPARE(view.scene().settings().speedMmPerSecond, 25.0);
+        QCOMPARE(view.scene().settings().gainMmPerMillivolt, 10.0);
+        view.setPaperLayout(PaperLayout::Rows12x1);
+        QCOMPARE(view.scene().page().rows, 12);
+        view.setPaperLayout(PaperLayout::Grid6x2);
+        QCOMPARE(view.scene().page().rows, 6);
+        view.setSpeed(50.0);
+        QCOMPARE(view.scene().page().cells.front().widthMm, 250.0); // 5 s × 50 mm/s
+        view.setGain(20.0);
+        const CalibrationPulse& p = view.scene().page().pulses.front();
+        QCOMPARE(p.baselineMm - p.topMm, 20.0);
+        const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
+        QVERIFY2(texts.contains(QStringLiteral("50 mm/s")) && texts.contains(QStringLiteral("20 mm/mV")),
+                 qPrintable(texts));
+        // The page is wider than the canvas now: it scrolls, and the drawn frame holds the traces.
+        const QImage img = grabPaper(view);
+        QVERIFY(test::inkCount(img, img.rect()) > 500);
+    }
+
+    void calipersMeasureTimeAndAmplitude() {
+        EcgView view;
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showRecording(test::syntheticRecording(500.0, 10.0, {}));
+        QSignalSpy status(&view, &registry::StudyView::statusMessage);
+        EcgCanvas* canvas = view.canvas();
+        const PaperPage& page = view.scene().page();
+        const PaperCell* cell = page.cellFor(1); // lead II, column 0: 0–2.5 s
+        QVERIFY(cell != nullptr);
+        const double ppm = page.scale.pixelsPerMm / canvas->devicePixelRatioF();
+        auto toWidget = [&](double seconds, double mv) {
+            const QPointF mm(cell->xAt(seconds), cell->yAt(mv));
+            return ((mm - canvas->scrollMm()) * ppm).toPoint();
+        };
+        const QPoint a = toWidget(0.5, 0.0);
+        const QPoint b = toWidget(1.3, 1.0);
+        QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, a);
+        QTest::mouseMove(canvas, (a + b) / 2);
+        QTest::mouseMove(canvas, b);
+        QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, b);
+        const auto reading = view.scene().caliperReading();
+        QVERIFY(reading.has_value());
+        // 800 ms and +1 mV, to within the pixel the mouse can hit (1 px = 1000 / (25 × ppm) ms).
+        const double msPerPx = 1000.0 / (25.0 * ppm);
+        QVERIFY2(std::abs(reading->first.intervalMs - 800.0) <= msPerPx, qPrintable(QString::number(reading->first.intervalMs)));
+        QVERIFY(std::abs(reading->first.amplitudeMv - 1.0) <= 1.0 / (10.0 * ppm));
+        QVERIFY(reading->first.rateBpm && std::abs(*reading->first.rateBpm - 75.0) < 1.5);
+        QVERIFY(!status.isEmpty());
+        QVERIFY2(status.last().at(0).toString().startsWith(QStringLiteral("II: Δt")),
+                 qPrintable(status.last().at(0).toString()));
+        QVERIFY(view.paintedTexts().join(QLatin1Char('\n')).contains(QStringLiteral("II: Δt")));
+        // A click without a drag clears them.
+        QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, a);
+        QVERIFY(!view.scene().caliperReading().has_value());
+    }
+
+    void displayFiltersRunOffTheGuiThreadAndAreNamed() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        EcgView view;
+        view.resize(1300, 900);
+        view.show();
+        QVERIFY(view.openFile(path).hasValue());
+        QSignalSpy ready(&view, &EcgView::tracesReady);
+        FilterSettings f;
+        f.baselineWander = true;
+        f.lowPass = LowPass::Hz40;
+        view.setDisplayFilters(f);
+        QVERIFY(ready.wait(30000));
+        QVERIFY(!view.isPreparing());
+        QVERIFY(view.scene().traces()->filters() == f);
+        const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
+        QVERIFY2(texts.contains(QStringLiteral("Display filters: high-pass 0.5 Hz")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("40 Hz")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Recorded filters: 0.05–100 Hz")), qPrintable(texts));
+        // The drawn values are the filtered ones: lead I differs from the stored samples.
+        const auto& lead = view.scene().traces()->channels()[0];
+        QCOMPARE(lead.values.size(), std::size_t(2400));
+        const auto& raw = view.scene().traces()->group().channels[0].raw;
+        double diff = 0;
+        for (std::size_t i = 0; i < raw.size(); ++i) diff += std::abs(lead.values[i] - raw[i] * 0.00122);
+        QVERIFY(diff / raw.size() > 0.005);
+        // Off again.
+        view.setDisplayFilters({});
+        QVERIFY(ready.wait(30000));
+        QVERIFY(view.scene().traces()->channels()[0].values.empty());
+    }
+
+    void medianBeatIsShownWhenPresent() {
+        auto rec = test::syntheticRecording(500.0, 10.0, {});
+        EcgView view;
+        view.resize(1300, 900);
+        view.show();
+        view.showRecording(rec);
+        QVERIFY(!view.hasMedianBeat());
+        WaveformGroup median = rec->groups[0];
+        median.label = "MEDIAN BEAT";
+        median.samples = 600;
+        for (auto& c : median.channels) c.raw.assign(600, 250);
+        rec->groups.push_back(median);
+        view.showRecording(rec);
+        QVERIFY(view.hasMedianBeat());
+        QSignalSpy ready(&view, &EcgView::tracesReady);
+        view.setMedianBeatShown(true);
+        QVERIFY(ready.wait(30000));
+        QVERIFY(view.scene().medianBeat());
+        QCOMPARE(view.scene().page().cells.size(), std::size_t(12)); // no rhythm strip for beats
+        for (const auto& c : view.scene().page().cells) {
+            QCOMPARE(c.startSeconds, 0.0);
+            QCOMPARE(c.endSeconds, 1.2); // 600 samples at 500 Hz
+        }
+        QVERIFY(view.paintedTexts().join(QLatin1Char('\n')).contains(QStringLiteral("median beat")));
+        view.setMedianBeatShown(false);
+        QVERIFY(ready.wait(30000));
+        QVERIFY(!view.scene().medianBeat());
+    }
+
+    void aLongRecordingPansAcrossItsWholeLength() {
+        // One hour of 12 leads at 500 Hz with a spike at 30 min in lead II.
+        auto rec = test::syntheticRecording(500.0, 3600.0, {{"II", 1801.0, 2.0}});
+        EcgView view;
+        view.resize(1400, 950);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showRecording(rec);
+        QCOMPARE(view.scene().maxStartSeconds(), 3590.0);
+        QVERIFY(view.canvas()->viewport().overviewHeight > 0); // the whole-recording strip
+        view.setStartSeconds(1800.0);
+        QCOMPARE(view.scene().settings().startSeconds, 1800.0);
+        const PaperCell* ii = view.scene().page().cellFor(1);
+        QVERIFY(ii->containsTime(1801.0));
+        QVERIFY(view.paintedTexts().join(QLatin1Char('\n')).contains(QStringLiteral("0:30:00.0–0:30:10.0 of 1:00:00.0")));
+        // Panning past the end stops at the last page.
+        view.setStartSeconds(1e9);
+        QCOMPARE(view.scene().settings().startSeconds, 3590.0);
+        const QImage img = grabPaper(view);
+        QVERIFY(test::inkCount(img, img.rect()) > 500);
+    }
+
+    void calibrationIsPersisted() {
+        {
+            EcgView view;
+            view.setPixelsPerMm(5.0);
+            QCOMPARE(view.scene().settings().pixelsPerMm, 5.0);
+        }
+        {
+            EcgView view; // a new view (or a new session) starts from the saved calibration
+            QCOMPARE(view.scene().settings().pixelsPerMm, 5.0);
+            view.setPixelsPerMm(0.0); // back to the screen's DPI
+            QCOMPARE(view.scene().settings().pixelsPerMm, view.screenPixelsPerMm());
+        }
+        EcgView again;
+        QCOMPARE(again.scene().settings().pixelsPerMm, again.screenPixelsPerMm());
+    }
+
+    void opensTheDemoEcg() {
+        const QDir demo(test::buildDir() + QStringLiteral("/demo/ECG"));
+        const QStringList files = demo.entryList({QStringLiteral("*.dcm")}, QDir::Files, QDir::Name);
+        if (files.isEmpty()) {
+            QSKIP("the demo ECG (build/demo/ECG/*.dcm) has not been generated in this build");
+        }
+        EcgView view;
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        for (const QString& f : files) {
+            auto opened = view.openFile(demo.filePath(f));
+            QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
+            QVERIFY(view.scene().hasData());
+            QCOMPARE(view.scene().traces()->channels().size(), std::size_t(12));
+            const QImage img = grabPaper(view);
+            QVERIFY(test::inkCount(img, img.rect()) > 2000);
+        }
+    }
+};
+
+int main(int argc, char** argv) {
+    veridicor::test::useAppSurfaceFormat();
+    QApplication app(argc, argv);
+    TestEcgView t;
+    return QTest::qExec(&t, argc, argv);
+}
+#include "tst_ecg_view.moc"

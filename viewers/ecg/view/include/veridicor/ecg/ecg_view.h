@@ -1,0 +1,123 @@
+#pragma once
+/// \file
+/// The ECG reading view: the paper (GPU canvas) with its toolbar (layout, speed, gain, display filters, median
+/// beat), scroll bars and a time bar for long recordings, and a side panel with the file's measurements, the
+/// calipers and the display calibration. Registered for the ECG waveform SOP classes by EcgViewerFactory.
+
+#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/registry/study_view.h>
+#include <veridicor/registry/viewer_registry.h>
+
+#include <QFutureWatcher>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QScrollBar;
+class QTableWidget;
+class QToolButton;
+
+namespace veridicor::ecg {
+
+class EcgCanvas;
+class CalibrationRuler;
+
+class EcgView : public registry::StudyView {
+    Q_OBJECT
+public:
+    explicit EcgView(QWidget* parent = nullptr);
+    ~EcgView() override;
+
+    /// Reads the instance with the ECG core's reader (on a worker thread) and shows its rhythm. On failure the
+    /// paper is left without data and the message names the problem (from the reader).
+    Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
+    [[nodiscard]] QString currentPath() const override { return m_path; }
+    /// The header, measurement and lead-label texts painted on the paper, and the caliper reading.
+    [[nodiscard]] QStringList paintedTexts() const override;
+
+    /// Same as openInstance, by path.
+    Expected<void, QString> openFile(const QString& path);
+    /// Shows a recording made in code (tests, generated data); waits until its traces are ready.
+    void showRecording(std::shared_ptr<const Recording> recording, const QString& path = {});
+
+    [[nodiscard]] const PaperScene& scene() const { return m_scene; }
+    [[nodiscard]] EcgCanvas* canvas() const { return m_canvas; }
+
+    void setPaperLayout(PaperLayout layout);
+    void setSpeed(double mmPerSecond);
+    void setGain(double mmPerMillivolt);
+    void setStartSeconds(double seconds);
+    /// Switches display filters; the traces are re-prepared on a worker thread (tracesReady() when done).
+    void setDisplayFilters(const FilterSettings& filters);
+    [[nodiscard]] FilterSettings displayFilters() const;
+    /// Shows the median beat group instead of the rhythm (when the file has one).
+    void setMedianBeatShown(bool shown);
+    [[nodiscard]] bool hasMedianBeat() const;
+    /// Device pixels per millimetre; 0 returns to the screen's DPI. Persisted in QSettings ("ecg/pixelsPerMm").
+    void setPixelsPerMm(double pixelsPerMm);
+    /// Pixels per mm from the screen's physical DPI (what "0" means above).
+    [[nodiscard]] double screenPixelsPerMm() const;
+    /// True while traces are being prepared on a worker thread.
+    [[nodiscard]] bool isPreparing() const;
+
+signals:
+    /// New traces (a file, a filter or median-beat switch) are shown.
+    void tracesReady();
+
+private:
+    void buildUi();
+    void applySettings(PaperSettings settings);
+    void rebuildTraces();
+    void onTracesBuilt();
+    void syncScrollBars();
+    void syncControls();
+    void fillPanel();
+    void refreshCaliperLabel();
+    [[nodiscard]] std::size_t wantedGroup() const;
+
+    PaperScene m_scene;
+    QString m_path;
+    std::shared_ptr<const Recording> m_recording;
+    bool m_showMedian = false;
+    FilterSettings m_filters;
+    double m_calibratedPixelsPerMm = 0.0; // 0: from the screen
+
+    EcgCanvas* m_canvas = nullptr;
+    QScrollBar* m_hScroll = nullptr;
+    QScrollBar* m_vScroll = nullptr;
+    QScrollBar* m_timeBar = nullptr;
+    QLabel* m_timeLabel = nullptr;
+    QComboBox* m_layoutBox = nullptr;
+    QComboBox* m_speedBox = nullptr;
+    QComboBox* m_gainBox = nullptr;
+    QToolButton* m_highPass = nullptr;
+    QComboBox* m_notchBox = nullptr;
+    QComboBox* m_lowPassBox = nullptr;
+    QToolButton* m_medianButton = nullptr;
+    QTableWidget* m_measurements = nullptr;
+    QLabel* m_caliperLabel = nullptr;
+    QLabel* m_warnings = nullptr;
+    QDoubleSpinBox* m_ppmBox = nullptr;
+    QLabel* m_dpiLabel = nullptr;
+    CalibrationRuler* m_ruler = nullptr;
+    bool m_syncing = false;
+
+    QFutureWatcher<std::shared_ptr<const TraceSet>> m_build;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    int m_pendingBuilds = 0;
+};
+
+/// Builds EcgView for 12-Lead ECG, General ECG, Ambulatory ECG and Hemodynamic Waveform storage.
+class EcgViewerFactory : public registry::ViewerFactory {
+public:
+    [[nodiscard]] QString id() const override { return QStringLiteral("ecg"); }
+    [[nodiscard]] QString displayName() const override { return QStringLiteral("ECG"); }
+    [[nodiscard]] std::vector<std::string> sopClasses() const override;
+    [[nodiscard]] registry::StudyView* create(QWidget* parent) const override { return new EcgView(parent); }
+};
+
+} // namespace veridicor::ecg

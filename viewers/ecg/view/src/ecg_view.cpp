@@ -1,0 +1,630 @@
+#include <veridicor/ecg/ecg_view.h>
+
+#include "ecg_canvas.h"
+
+#include <veridicor/dicom/sop_classes.h>
+#include <veridicor/ecg/dicom_reader.h>
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QEventLoop>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+namespace veridicor::ecg {
+
+namespace {
+
+const QString kPixelsPerMmKey = QStringLiteral("ecg/pixelsPerMm");
+
+struct Loaded {
+    QString error;
+    std::shared_ptr<const Recording> recording;
+    std::shared_ptr<const TraceSet> traces;
+};
+
+std::size_t groupFor(const Recording& rec, bool median) {
+    std::size_t rhythm = rec.groups.size();
+    for (std::size_t i = 0; i < rec.groups.size(); ++i) {
+        if (median && rec.groups[i].isMedianBeat()) return i;
+        if (!rec.groups[i].isMedianBeat() && rhythm == rec.groups.size()) rhythm = i;
+    }
+    return rhythm < rec.groups.size() ? rhythm : 0;
+}
+
+/// Waits for `future` while the GUI keeps painting (user input is held back until it is done).
+template <class T>
+T waitPainting(const QFuture<T>& future) {
+    if (!future.isFinished()) {
+        QFutureWatcher<T> watcher;
+        QEventLoop loop;
+        QObject::connect(&watcher, &QFutureWatcher<T>::finished, &loop, &QEventLoop::quit);
+        watcher.setFuture(future);
+        if (!future.isFinished()) {
+            loop.exec(QEventLoop::ExcludeUserInputEvents);
+        }
+    }
+    return future.result();
+}
+
+QString describe(const TraceSet& t) {
+    return QObject::tr("ECG: %1 leads, %2 Hz, %3")
+        .arg(t.channels().size())
+        .arg(t.samplingHz())
+        .arg(QString::fromStdString(formatClock(t.durationSeconds())));
+}
+
+} // namespace
+
+/// A bar drawn at the current calibration: held against a ruler, it measures 50 mm when the paper is true size.
+class CalibrationRuler : public QWidget {
+public:
+    explicit CalibrationRuler(QWidget* parent) : QWidget(parent) { setMinimumHeight(34); }
+    void setPixelsPerMm(double devicePpm) {
+        m_ppm = devicePpm;
+        setMinimumWidth(static_cast<int>(50.0 * m_ppm / devicePixelRatioF()) + 12);
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        const double ppm = m_ppm / devicePixelRatioF();
+        const double x0 = 6.0;
+        const double y = 24.0;
+        p.setPen(QPen(Qt::black, 1));
+        p.drawLine(QPointF(x0, y), QPointF(x0 + 50.0 * ppm, y));
+        for (int mm = 0; mm <= 50; ++mm) {
+            const double len = mm % 10 == 0 ? 12 : mm % 5 == 0 ? 8 : 4;
+            p.drawLine(QPointF(x0 + mm * ppm, y), QPointF(x0 + mm * ppm, y - len));
+        }
+        QFont f = font();
+        f.setPixelSize(10);
+        p.setFont(f);
+        p.drawText(QPointF(x0 + 50.0 * ppm + 3 > width() - 40 ? x0 : x0 + 50.0 * ppm + 3, y + 9),
+                   QStringLiteral("50 mm"));
+    }
+
+private:
+    double m_ppm = 96.0 / 25.4;
+};
+
+std::vector<std::string> EcgViewerFactory::sopClasses() const {
+    return {std::string(dicom::sop::TwelveLeadEcg), std::string(dicom::sop::GeneralEcg),
+            std::string(dicom::sop::AmbulatoryEcg), std::string(dicom::sop::HemodynamicWaveform)};
+}
+
+EcgView::EcgView(QWidget* parent) : StudyView(parent) {
+    m_calibratedPixelsPerMm = QSettings().value(kPixelsPerMmKey, 0.0).toDouble();
+    if (!(m_calibratedPixelsPerMm > 0.5 && m_calibratedPixelsPerMm < 200.0)) {
+        m_calibratedPixelsPerMm = 0.0;
+    }
+    buildUi();
+    connect(&m_build, &QFutureWatcher<std::shared_ptr<const TraceSet>>::finished, this, &EcgView::onTracesBuilt);
+    PaperSettings s = m_scene.settings();
+    s.pixelsPerMm = m_calibratedPixelsPerMm > 0 ? m_calibratedPixelsPerMm : screenPixelsPerMm();
+    applySettings(s);
+}
+
+EcgView::~EcgView() {
+    if (m_cancel) *m_cancel = true;
+    m_build.waitForFinished();
+}
+
+void EcgView::buildUi() {
+    auto* root = new QVBoxLayout(this);
+    root->setContentsMargins(0, 0, 0, 0);
+    root->setSpacing(0);
+
+    auto* bar = new QToolBar(this);
+    bar->setObjectName(QStringLiteral("ecgToolbar"));
+    root->addWidget(bar);
+    auto addLabel = [bar](const QString& text) { bar->addWidget(new QLabel(text + QLatin1Char(' '), bar)); };
+
+    addLabel(tr("Layout"));
+    m_layoutBox = new QComboBox(bar);
+    for (PaperLayout l : {PaperLayout::Rows12x1, PaperLayout::Grid6x2, PaperLayout::Grid3x4,
+                          PaperLayout::Grid3x4Rhythm}) {
+        m_layoutBox->addItem(QString::fromStdString(paperLayoutName(l)).replace(QLatin1Char('x'), QChar(0x00D7)),
+                             static_cast<int>(l));
+    }
+    bar->addWidget(m_layoutBox);
+    bar->addSeparator();
+    addLabel(tr("Speed"));
+    m_speedBox = new QComboBox(bar);
+    for (double v : kPaperSpeeds) m_speedBox->addItem(tr("%1 mm/s").arg(v), v);
+    bar->addWidget(m_speedBox);
+    addLabel(tr(" Gain"));
+    m_gainBox = new QComboBox(bar);
+    for (double v : kPaperGains) m_gainBox->addItem(tr("%1 mm/mV").arg(v), v);
+    bar->addWidget(m_gainBox);
+    bar->addSeparator();
+    addLabel(tr("Filters"));
+    m_highPass = new QToolButton(bar);
+    m_highPass->setText(tr("Baseline 0.5 Hz"));
+    m_highPass->setCheckable(true);
+    m_highPass->setToolTip(tr("High-pass 0.5 Hz (zero-phase) against baseline wander"));
+    bar->addWidget(m_highPass);
+    m_notchBox = new QComboBox(bar);
+    m_notchBox->addItem(tr("Notch off"), static_cast<int>(MainsNotch::Off));
+    m_notchBox->addItem(tr("Notch 50 Hz"), static_cast<int>(MainsNotch::Hz50));
+    m_notchBox->addItem(tr("Notch 60 Hz"), static_cast<int>(MainsNotch::Hz60));
+    bar->addWidget(m_notchBox);
+    m_lowPassBox = new QComboBox(bar);
+    m_lowPassBox->addItem(tr("Low-pass off"), static_cast<int>(LowPass::Off));
+    m_lowPassBox->addItem(tr("Low-pass 40 Hz"), static_cast<int>(LowPass::Hz40));
+    m_lowPassBox->addItem(tr("Low-pass 150 Hz"), static_cast<int>(LowPass::Hz150));
+    bar->addWidget(m_lowPassBox);
+    bar->addSeparator();
+    m_medianButton = new QToolButton(bar);
+    m_medianButton->setText(tr("Median beat"));
+    m_medianButton->setCheckable(true);
+    m_medianButton->setEnabled(false);
+    m_medianButton->setToolTip(tr("Show the file's median (representative) beat instead of the rhythm"));
+    bar->addWidget(m_medianButton);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    root->addWidget(splitter, 1);
+
+    auto* paperBox = new QWidget(splitter);
+    auto* grid = new QGridLayout(paperBox);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(0);
+    m_canvas = new EcgCanvas(m_scene, paperBox);
+    m_vScroll = new QScrollBar(Qt::Vertical, paperBox);
+    m_hScroll = new QScrollBar(Qt::Horizontal, paperBox);
+    grid->addWidget(m_canvas, 0, 0);
+    grid->addWidget(m_vScroll, 0, 1);
+    grid->addWidget(m_hScroll, 1, 0);
+    auto* timeRow = new QHBoxLayout();
+    timeRow->setContentsMargins(6, 2, 6, 2);
+    m_timeLabel = new QLabel(paperBox);
+    m_timeBar = new QScrollBar(Qt::Horizontal, paperBox);
+    m_timeBar->setToolTip(tr("Recording time (drag the paper with Shift or the middle button, or use ←/→, "
+                             "Page Up/Down)"));
+    timeRow->addWidget(m_timeLabel);
+    timeRow->addWidget(m_timeBar, 1);
+    grid->addLayout(timeRow, 2, 0, 1, 2);
+    grid->setColumnStretch(0, 1);
+    grid->setRowStretch(0, 1);
+    splitter->addWidget(paperBox);
+
+    auto* panel = new QWidget(splitter);
+    panel->setObjectName(QStringLiteral("ecgSidePanel"));
+    auto* pl = new QVBoxLayout(panel);
+    auto* mbox = new QGroupBox(tr("Measurements and statements"), panel);
+    auto* ml = new QVBoxLayout(mbox);
+    m_measurements = new QTableWidget(0, 3, mbox);
+    m_measurements->setHorizontalHeaderLabels({tr("Measurement"), tr("Value"), tr("Where")});
+    m_measurements->horizontalHeader()->setStretchLastSection(true);
+    m_measurements->verticalHeader()->setVisible(false);
+    m_measurements->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_measurements->setWordWrap(true);
+    ml->addWidget(m_measurements);
+    pl->addWidget(mbox, 1);
+
+    auto* cbox = new QGroupBox(tr("Calipers"), panel);
+    auto* cl = new QVBoxLayout(cbox);
+    m_caliperLabel = new QLabel(tr("Drag across a lead to measure time and amplitude."), cbox);
+    m_caliperLabel->setWordWrap(true);
+    m_caliperLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    cl->addWidget(m_caliperLabel);
+    auto* clear = new QPushButton(tr("Clear calipers"), cbox);
+    cl->addWidget(clear);
+    pl->addWidget(cbox);
+
+    auto* dbox = new QGroupBox(tr("Display calibration"), panel);
+    auto* dl = new QVBoxLayout(dbox);
+    m_dpiLabel = new QLabel(dbox);
+    m_dpiLabel->setWordWrap(true);
+    dl->addWidget(m_dpiLabel);
+    auto* ppmRow = new QHBoxLayout();
+    ppmRow->addWidget(new QLabel(tr("Pixels per mm"), dbox));
+    m_ppmBox = new QDoubleSpinBox(dbox);
+    m_ppmBox->setRange(1.0, 100.0);
+    m_ppmBox->setDecimals(3);
+    m_ppmBox->setSingleStep(0.01);
+    ppmRow->addWidget(m_ppmBox, 1);
+    dl->addLayout(ppmRow);
+    m_ruler = new CalibrationRuler(dbox);
+    dl->addWidget(m_ruler);
+    auto* rulerHint = new QLabel(tr("Hold a ruler to the bar: adjust until it measures 50 mm."), dbox);
+    rulerHint->setWordWrap(true);
+    dl->addWidget(rulerHint);
+    auto* useScreen = new QPushButton(tr("Use the screen's DPI"), dbox);
+    dl->addWidget(useScreen);
+    pl->addWidget(dbox);
+
+    m_warnings = new QLabel(panel);
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("color: #b03000;"));
+    m_warnings->hide();
+    pl->addWidget(m_warnings);
+    splitter->addWidget(panel);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1200, 300});
+
+    // Wiring.
+    connect(m_layoutBox, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_syncing) setPaperLayout(static_cast<PaperLayout>(m_layoutBox->currentData().toInt()));
+    });
+    connect(m_speedBox, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_syncing) setSpeed(m_speedBox->currentData().toDouble());
+    });
+    connect(m_gainBox, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_syncing) setGain(m_gainBox->currentData().toDouble());
+    });
+    auto filtersFromControls = [this] {
+        if (m_syncing) return;
+        FilterSettings f;
+        f.baselineWander = m_highPass->isChecked();
+        f.notch = static_cast<MainsNotch>(m_notchBox->currentData().toInt());
+        f.lowPass = static_cast<LowPass>(m_lowPassBox->currentData().toInt());
+        setDisplayFilters(f);
+    };
+    connect(m_highPass, &QToolButton::toggled, this, filtersFromControls);
+    connect(m_notchBox, &QComboBox::currentIndexChanged, this, filtersFromControls);
+    connect(m_lowPassBox, &QComboBox::currentIndexChanged, this, filtersFromControls);
+    connect(m_medianButton, &QToolButton::toggled, this, [this](bool on) {
+        if (!m_syncing) setMedianBeatShown(on);
+    });
+    connect(m_hScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        if (!m_syncing) m_canvas->setScrollMm(QPointF(v / 10.0, m_canvas->scrollMm().y()));
+    });
+    connect(m_vScroll, &QScrollBar::valueChanged, this, [this](int v) {
+        if (!m_syncing) m_canvas->setScrollMm(QPointF(m_canvas->scrollMm().x(), v / 10.0));
+    });
+    connect(m_timeBar, &QScrollBar::valueChanged, this, [this](int v) {
+        if (!m_syncing) setStartSeconds(v / 10.0);
+    });
+    connect(m_canvas, &EcgCanvas::scrolled, this, &EcgView::syncScrollBars);
+    connect(m_canvas, &EcgCanvas::panTime, this,
+            [this](double dt) { setStartSeconds(m_scene.settings().startSeconds + dt); });
+    connect(m_canvas, &EcgCanvas::overviewClicked, this, [this](double t) { setStartSeconds(t); });
+    connect(m_canvas, &EcgCanvas::calipersChanged, this, [this](const QString& text) {
+        m_caliperLabel->setText(text.isEmpty() ? tr("Drag across a lead to measure time and amplitude.") : text);
+        if (!text.isEmpty()) emit statusMessage(text);
+    });
+    connect(clear, &QPushButton::clicked, this, [this] {
+        m_scene.setCalipers(std::nullopt);
+        m_caliperLabel->setText(tr("Drag across a lead to measure time and amplitude."));
+        m_canvas->update();
+    });
+    connect(m_ppmBox, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (!m_syncing) setPixelsPerMm(v);
+    });
+    connect(useScreen, &QPushButton::clicked, this, [this] { setPixelsPerMm(0.0); });
+    m_canvas->setMessage(tr("No ECG open"));
+}
+
+double EcgView::screenPixelsPerMm() const {
+    const QScreen* s = screen();
+    const double dpi = s != nullptr ? s->physicalDotsPerInch() : 96.0;
+    const double ratio = s != nullptr ? s->devicePixelRatio() : 1.0;
+    // physicalDotsPerInch counts logical pixels; the paper is drawn in device pixels.
+    return (dpi > 20.0 && dpi < 2000.0 ? dpi : 96.0) / kMillimetresPerInch * ratio;
+}
+
+void EcgView::setPixelsPerMm(double pixelsPerMm) {
+    m_calibratedPixelsPerMm = pixelsPerMm > 0.5 ? pixelsPerMm : 0.0;
+    QSettings settings;
+    if (m_calibratedPixelsPerMm > 0) {
+        settings.setValue(kPixelsPerMmKey, m_calibratedPixelsPerMm);
+    } else {
+        settings.remove(kPixelsPerMmKey);
+    }
+    PaperSettings s = m_scene.settings();
+    s.pixelsPerMm = m_calibratedPixelsPerMm > 0 ? m_calibratedPixelsPerMm : screenPixelsPerMm();
+    applySettings(s);
+}
+
+void EcgView::applySettings(PaperSettings settings) {
+    m_scene.setSettings(settings);
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    syncControls();
+}
+
+void EcgView::refreshCaliperLabel() {
+    const auto reading = m_scene.caliperReading();
+    m_caliperLabel->setText(reading ? QString::fromStdString(reading->second)
+                                    : tr("Drag across a lead to measure time and amplitude."));
+}
+
+void EcgView::setPaperLayout(PaperLayout layout) {
+    PaperSettings s = m_scene.settings();
+    s.layout = layout;
+    applySettings(s);
+}
+
+void EcgView::setSpeed(double mmPerSecond) {
+    PaperSettings s = m_scene.settings();
+    s.speedMmPerSecond = mmPerSecond;
+    applySettings(s);
+}
+
+void EcgView::setGain(double mmPerMillivolt) {
+    PaperSettings s = m_scene.settings();
+    s.gainMmPerMillivolt = mmPerMillivolt;
+    applySettings(s);
+}
+
+void EcgView::setStartSeconds(double seconds) {
+    m_scene.setStartSeconds(seconds);
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    refreshCaliperLabel();
+}
+
+FilterSettings EcgView::displayFilters() const {
+    return m_filters;
+}
+
+void EcgView::setDisplayFilters(const FilterSettings& filters) {
+    if (filters == m_filters) return;
+    m_filters = filters;
+    syncControls();
+    rebuildTraces();
+}
+
+bool EcgView::hasMedianBeat() const {
+    return m_recording && m_recording->medianBeat() != nullptr;
+}
+
+void EcgView::setMedianBeatShown(bool shown) {
+    shown = shown && hasMedianBeat();
+    if (shown == m_showMedian) return;
+    m_showMedian = shown;
+    syncControls();
+    rebuildTraces();
+}
+
+bool EcgView::isPreparing() const {
+    return m_pendingBuilds > 0;
+}
+
+std::size_t EcgView::wantedGroup() const {
+    return m_recording ? groupFor(*m_recording, m_showMedian) : 0;
+}
+
+void EcgView::rebuildTraces() {
+    if (!m_recording) return;
+    if (m_cancel) *m_cancel = true;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel;
+    auto rec = m_recording;
+    const std::size_t group = wantedGroup();
+    const FilterSettings filters = m_filters;
+    ++m_pendingBuilds;
+    m_scene.setNote(filters.any() ? tr("Applying display filters (%1)…")
+                                        .arg(QString::fromStdString(describeFilters(filters)))
+                                        .toStdString()
+                                  : std::string());
+    m_canvas->update();
+    m_build.setFuture(QtConcurrent::run([rec, group, filters, cancel] {
+        return TraceSet::build(rec, group, filters, cancel.get());
+    }));
+}
+
+void EcgView::onTracesBuilt() {
+    m_pendingBuilds = std::max(0, m_pendingBuilds - 1);
+    auto traces = m_build.future().result();
+    if (!traces || traces->recordingPtr() != m_recording || traces->groupIndex() != wantedGroup() ||
+        !(traces->filters() == m_filters)) {
+        return; // cancelled or superseded by a newer choice
+    }
+    m_scene.setNote({});
+    m_scene.setTraces(traces);
+    m_pendingBuilds = 0;
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    syncControls();
+    emit statusMessage(describe(*traces));
+    emit tracesReady();
+}
+
+Expected<void, QString> EcgView::openInstance(const dicom::InstanceHeader& header) {
+    return openFile(QString::fromStdString(header.path.string()));
+}
+
+Expected<void, QString> EcgView::openFile(const QString& path) {
+    if (m_cancel) *m_cancel = true;
+    m_build.waitForFinished();
+    m_pendingBuilds = 0;
+    m_path = path;
+    m_recording.reset();
+    m_showMedian = false;
+    m_scene.setNote({});
+    m_scene.setTraces(nullptr); // nothing from a previous file stays on the paper
+    m_measurements->setRowCount(0);
+    m_warnings->hide();
+    m_canvas->setMessage(tr("Opening %1…").arg(path));
+    syncControls();
+
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel;
+    const FilterSettings filters = m_filters;
+    const std::filesystem::path file = path.toStdString();
+    const Loaded loaded = waitPainting(QtConcurrent::run([file, filters, cancel] {
+        Loaded out;
+        auto rec = readDicomEcg(file);
+        if (!rec) {
+            out.error = QString::fromStdString(rec.error().message);
+            return out;
+        }
+        if (rec->groups.empty()) {
+            out.error = QObject::tr("%1 holds no waveform group").arg(QString::fromStdString(file.string()));
+            return out;
+        }
+        out.recording = std::make_shared<const Recording>(std::move(rec).value());
+        out.traces = TraceSet::build(out.recording, groupFor(*out.recording, false), filters, cancel.get());
+        return out;
+    }));
+    if (!loaded.error.isEmpty() || !loaded.traces || loaded.traces->channels().empty()) {
+        const QString why = !loaded.error.isEmpty() ? loaded.error
+                            : !loaded.traces        ? tr("opening %1 was cancelled").arg(path)
+                                                    : tr("%1 has no waveform channels").arg(path);
+        m_canvas->setMessage(tr("This ECG cannot be shown: %1").arg(why));
+        m_canvas->sceneChanged();
+        return Unexpected(why);
+    }
+    m_recording = loaded.recording;
+    PaperSettings s = m_scene.settings();
+    s.startSeconds = 0.0;
+    m_scene.setSettings(s);
+    m_scene.setTraces(loaded.traces);
+    m_canvas->setMessage({});
+    m_canvas->setScrollMm(QPointF(0, 0));
+    fillPanel();
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    syncControls();
+    emit statusMessage(describe(*loaded.traces));
+    emit tracesReady();
+    return {};
+}
+
+void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QString& path) {
+    if (m_cancel) *m_cancel = true;
+    m_build.waitForFinished();
+    m_path = path;
+    m_recording = std::move(recording);
+    m_showMedian = false;
+    m_scene.setNote({});
+    m_scene.setTraces(nullptr);
+    if (!m_recording || m_recording->groups.empty()) {
+        m_recording.reset();
+        m_canvas->setMessage(tr("No ECG open"));
+        m_canvas->sceneChanged();
+        return;
+    }
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel;
+    auto rec = m_recording;
+    const FilterSettings filters = m_filters;
+    auto traces = waitPainting(QtConcurrent::run([rec, filters, cancel] {
+        return TraceSet::build(rec, groupFor(*rec, false), filters, cancel.get());
+    }));
+    PaperSettings s = m_scene.settings();
+    s.startSeconds = 0.0;
+    m_scene.setSettings(s);
+    m_scene.setTraces(traces);
+    m_canvas->setMessage({});
+    fillPanel();
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    syncControls();
+    emit tracesReady();
+}
+
+void EcgView::fillPanel() {
+    m_measurements->setRowCount(0);
+    if (!m_recording) return;
+    const auto rows = measurementRows(*m_recording);
+    m_measurements->setRowCount(static_cast<int>(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const int r = static_cast<int>(i);
+        m_measurements->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(rows[i].name)));
+        m_measurements->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(rows[i].value)));
+        m_measurements->setItem(r, 2, new QTableWidgetItem(QString::fromStdString(rows[i].where)));
+    }
+    m_measurements->resizeColumnsToContents();
+    QStringList warnings;
+    for (const auto& w : m_recording->warnings) warnings << QString::fromStdString(w);
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+}
+
+void EcgView::syncScrollBars() {
+    m_syncing = true;
+    const PaperPage& page = m_scene.page();
+    const QSizeF vis = m_canvas->visibleMm();
+    const QPointF scroll = m_canvas->scrollMm();
+    const int hMax = static_cast<int>(std::ceil(std::max(0.0, page.widthMm - vis.width()) * 10));
+    const int vMax = static_cast<int>(std::ceil(std::max(0.0, page.heightMm - vis.height()) * 10));
+    m_hScroll->setRange(0, hMax);
+    m_hScroll->setPageStep(static_cast<int>(vis.width() * 10));
+    m_hScroll->setSingleStep(50);
+    m_hScroll->setValue(static_cast<int>(std::lround(std::max(0.0, scroll.x()) * 10)));
+    m_hScroll->setVisible(hMax > 0);
+    m_vScroll->setRange(0, vMax);
+    m_vScroll->setPageStep(static_cast<int>(vis.height() * 10));
+    m_vScroll->setSingleStep(50);
+    m_vScroll->setValue(static_cast<int>(std::lround(std::max(0.0, scroll.y()) * 10)));
+    m_vScroll->setVisible(vMax > 0);
+    const double maxStart = m_scene.maxStartSeconds();
+    const int tMax = static_cast<int>(std::ceil(maxStart * 10));
+    m_timeBar->setRange(0, tMax);
+    m_timeBar->setPageStep(static_cast<int>(m_scene.settings().pageSeconds * 10));
+    m_timeBar->setSingleStep(10);
+    m_timeBar->setValue(static_cast<int>(std::lround(m_scene.settings().startSeconds * 10)));
+    const bool timeShown = tMax > 0;
+    m_timeBar->setVisible(timeShown);
+    m_timeLabel->setVisible(timeShown);
+    if (timeShown && m_scene.traces()) {
+        m_timeLabel->setText(tr("%1 of %2")
+                                 .arg(QString::fromStdString(formatClock(m_scene.settings().startSeconds)),
+                                      QString::fromStdString(formatClock(m_scene.traces()->durationSeconds()))));
+    }
+    m_syncing = false;
+}
+
+void EcgView::syncControls() {
+    m_syncing = true;
+    const PaperSettings& s = m_scene.settings();
+    m_layoutBox->setCurrentIndex(m_layoutBox->findData(static_cast<int>(s.layout)));
+    m_speedBox->setCurrentIndex(m_speedBox->findData(s.speedMmPerSecond));
+    m_gainBox->setCurrentIndex(m_gainBox->findData(s.gainMmPerMillivolt));
+    m_highPass->setChecked(m_filters.baselineWander);
+    m_notchBox->setCurrentIndex(m_notchBox->findData(static_cast<int>(m_filters.notch)));
+    m_lowPassBox->setCurrentIndex(m_lowPassBox->findData(static_cast<int>(m_filters.lowPass)));
+    m_medianButton->setEnabled(hasMedianBeat());
+    m_medianButton->setChecked(m_showMedian);
+    m_ppmBox->setValue(s.pixelsPerMm);
+    m_ruler->setPixelsPerMm(s.pixelsPerMm);
+    const QScreen* scr = screen();
+    m_dpiLabel->setText(m_calibratedPixelsPerMm > 0
+                            ? tr("Calibrated by hand: %1 px/mm (the screen reports %2 dpi).")
+                                  .arg(m_calibratedPixelsPerMm, 0, 'f', 3)
+                                  .arg(scr != nullptr ? scr->physicalDotsPerInch() : 0.0, 0, 'f', 1)
+                            : tr("From the screen's physical size: %1 dpi.")
+                                  .arg(scr != nullptr ? scr->physicalDotsPerInch() : 0.0, 0, 'f', 1));
+    m_syncing = false;
+    refreshCaliperLabel();
+}
+
+QStringList EcgView::paintedTexts() const {
+    QStringList out;
+    if (!m_scene.hasData()) {
+        if (!m_canvas->message().isEmpty()) out << m_canvas->message();
+        return out;
+    }
+    for (const PaperText& t : m_scene.texts()) {
+        out << QString::fromStdString(t.text);
+    }
+    if (const auto r = m_scene.caliperReading()) {
+        out << QString::fromStdString(r->second);
+    }
+    return out;
+}
+
+} // namespace veridicor::ecg
