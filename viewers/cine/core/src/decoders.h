@@ -7,8 +7,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+class DcmItem;
+class DcmTagKey;
 
 namespace veridicor::cine::detail {
 
@@ -46,6 +50,9 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
 /// `error`.
 std::vector<std::uint16_t> expandSegmentedLut(const std::vector<std::uint16_t>& words, std::size_t count,
                                               std::string& error);
+
+/// A numeric value (DS, IS, FD, FL, US, SS, UL, SL) of `item` at `pos`, finite; nullopt when absent or not a number.
+std::optional<double> numberValue(DcmItem* item, const DcmTagKey& tag, unsigned long pos = 0);
 
 /// What a JPEG stream's header says, scanned up to the first SOS marker.
 struct JpegHeader {

@@ -34,11 +34,7 @@ std::optional<long> getUS(DcmItem* ds, const DcmTagKey& tag, unsigned long pos =
 }
 
 std::optional<double> getDS(DcmItem* ds, const DcmTagKey& tag, unsigned long pos = 0) {
-    Float64 v = 0.0;
-    if (ds->findAndGetFloat64(tag, v, pos).good() && std::isfinite(v)) {
-        return v;
-    }
-    return std::nullopt;
+    return detail::numberValue(ds, tag, pos);
 }
 
 /// Reads one channel of a Palette Color LUT (plain or segmented) into `out`. Returns an error message or "".

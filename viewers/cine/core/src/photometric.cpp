@@ -193,3 +193,37 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
 }
 
 } // namespace veridicor::cine::detail
+
+#include <dcmtk/dcmdata/dcelem.h>
+#include <dcmtk/dcmdata/dcitem.h>
+
+#include <cstdlib>
+
+namespace veridicor::cine::detail {
+
+std::optional<double> numberValue(DcmItem* item, const DcmTagKey& tag, unsigned long pos) {
+    if (item == nullptr) {
+        return std::nullopt;
+    }
+    DcmElement* el = nullptr;
+    if (item->findAndGetElement(tag, el).bad() || el == nullptr || pos >= el->getVM()) {
+        return std::nullopt;
+    }
+    Float64 f = 0.0;
+    if (el->getFloat64(f, pos).good() && std::isfinite(f)) {
+        return f;
+    }
+    OFString text;
+    if (el->getOFString(text, pos, OFTrue).good() && !text.empty()) {
+        const char* s = text.c_str();
+        char* end = nullptr;
+        const double v = std::strtod(s, &end);
+        while (end != nullptr && *end == ' ') ++end;
+        if (end != s && end != nullptr && *end == '\0' && std::isfinite(v)) {
+            return v;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace veridicor::cine::detail

@@ -1,3 +1,5 @@
+#include "decoders.h"
+
 #include <veridicor/cine/timing.h>
 
 #include <veridicor/dicom/load.h>
@@ -61,10 +63,10 @@ const char* timingSourceName(TimingSource source) {
 
 namespace {
 
-/// A positive, finite DS/IS value, or nullopt.
+/// A positive, finite DS/IS value below 10^7, or nullopt.
 std::optional<double> positiveNumber(DcmItem* ds, const DcmTagKey& tag, unsigned long pos = 0) {
-    Float64 v = 0.0;
-    if (ds->findAndGetFloat64(tag, v, pos).bad() || !std::isfinite(v) || v <= 0.0 || v > 1e7) {
+    const auto v = detail::numberValue(ds, tag, pos);
+    if (!v || *v <= 0.0 || *v > 1e7) {
         return std::nullopt;
     }
     return v;
@@ -90,8 +92,9 @@ std::optional<std::vector<double>> frameTimeVector(DcmItem* ds, int frames, std:
     }
     std::vector<double> v(vm);
     for (unsigned long i = 0; i < vm; ++i) {
-        Float64 x = 0.0;
-        if (el->getFloat64(x, i).bad() || !std::isfinite(x) || x < 0.0 || x > 1e7) {
+        const auto xv = detail::numberValue(ds, DCM_FrameTimeVector, i);
+        const double x = xv.value_or(-1.0);
+        if (!xv || x < 0.0 || x > 1e7) {
             notes.push_back("Frame Time Vector value " + std::to_string(i + 1) + " is not a usable time; ignored");
             return std::nullopt;
         }
