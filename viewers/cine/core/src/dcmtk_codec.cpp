@@ -53,9 +53,16 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
     pixel->putOriginalRepresentation(xfer, nullptr, seq);
     ds.insert(pixel, true);
 
-    ImageInfo shape = info;
-    const std::uint64_t size = shape.nativeFrameBytes() + (shape.nativeFrameBytes() % 2);
-    std::vector<std::uint8_t> buffer(static_cast<std::size_t>(size));
+    // The decoded frame has every sample (a YBR_FULL_422 JPEG decodes to full-resolution colour): ask DCMTK, and
+    // check its answer against the size the header allows.
+    Uint32 frameSize = 0;
+    const std::uint64_t full = std::uint64_t(static_cast<unsigned>(info.rows)) * std::uint64_t(static_cast<unsigned>(info.cols)) *
+                               std::uint64_t(static_cast<unsigned>(info.samplesPerPixel)) *
+                               std::uint64_t(static_cast<unsigned>(info.bitsAllocated / 8));
+    if (pixel->getUncompressedFrameSize(&ds, frameSize).bad() || frameSize == 0 || frameSize > full + 1) {
+        frameSize = static_cast<Uint32>(full);
+    }
+    std::vector<std::uint8_t> buffer(std::size_t{frameSize} + (frameSize % 2));
     Uint32 startFragment = 0;
     OFString colorModel;
     dicom::DcmtkMessageCapture capture;
@@ -79,9 +86,6 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
         Uint16 pc = 0;
         if (ds.findAndGetUint16(DCM_PlanarConfiguration, pc).good()) {
             planar = pc;
-        }
-        if (codecFor(info.transferSyntaxUID) == Codec::Rle) {
-            planar = 1;
         }
     }
     if (*pi == Photometric::YbrFull422 || *pi == Photometric::YbrPartial422) {
