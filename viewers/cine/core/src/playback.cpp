@@ -159,13 +159,14 @@ double Playback::clipTimeMs(double nowMs) const {
     return m_timing.frameCount() == 0 ? 0.0 : m_timing.startMs(f);
 }
 
-std::vector<int> Playback::upcoming(int count) const {
+std::vector<int> Playback::upcoming(int count, double leadMs) const {
     std::vector<int> out;
     const int n = m_last - m_first + 1;
     if (n <= 0 || count <= 0) {
         return out;
     }
-    const Where w = locate(pathPos(m_clock.nowMs()));
+    const double lead = m_playing && std::isfinite(leadMs) ? std::clamp(leadMs, 0.0, 10000.0) : 0.0;
+    const Where w = locate(pathPos(m_clock.nowMs() + lead));
     std::vector<bool> seen(static_cast<std::size_t>(m_timing.frameCount()), false);
     const int want = std::min(count, n);
     // Walk the path ordinal by ordinal: it visits every frame of the marks within 2n steps.

@@ -84,8 +84,10 @@ public:
     [[nodiscard]] std::int64_t ordinalAt(double nowMs) const;
     /// Time into the clip (ms from frame 0) at `nowMs`.
     [[nodiscard]] double clipTimeMs(double nowMs) const;
-    /// The next `count` frames in playback order from the frame due now (for decoding ahead).
-    [[nodiscard]] std::vector<int> upcoming(int count) const;
+    /// The next `count` frames in playback order (for decoding ahead), from the frame that will be due `leadMs`
+    /// from now while playing (pass the time a frame takes to decode: a frame that would be ready only after it
+    /// is due is not worth decoding), or from the frame due now while paused.
+    [[nodiscard]] std::vector<int> upcoming(int count, double leadMs = 0.0) const;
 
     struct Tick {
         int frame = 0;         ///< the frame to show (the last one shown when the due one is not ready)
