@@ -14,5 +14,7 @@ struct Command {
 };
 
 int runDicomIndex(const QStringList& args);
+int runCineInfo(const QStringList& args);
+int runCineFrame(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -20,6 +20,10 @@ using veridicor::cli::Command;
 constexpr std::array kCommands{
     Command{"dicom-index", "List the DICOM files under paths as patient → study → series → instance JSON",
             &veridicor::cli::runDicomIndex, false},
+    Command{"cine-info", "Image attributes, frame times and ultrasound regions of a cine as JSON",
+            &veridicor::cli::runCineInfo, false},
+    Command{"cine-frame", "Write one cine frame as shown (8-bit RGB PNG): cine-frame FILE --frame N -o out.png",
+            &veridicor::cli::runCineFrame, false},
 };
 
 void printUsage(FILE* to) {
