@@ -1,11 +1,14 @@
 #include "viewers.h"
 
+#include <veridicor/cine/cine_view.h>
 #include <veridicor/registry/viewer_registry.h>
+
+#include <memory>
 
 namespace veridicor::app {
 
 void registerViewers(registry::ViewerRegistry& registry) {
-    (void)registry;
+    registry.add(std::make_unique<cine::CineViewerFactory>());
 }
 
 } // namespace veridicor::app
