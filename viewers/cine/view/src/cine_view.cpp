@@ -173,6 +173,9 @@ void CineView::buildUi() {
     m_heartRateLabel = new QLabel(this);
     m_frameTimeLabel = new QLabel(this);
     m_droppedLabel = new QLabel(this);
+    // Fixed widths: changing text never re-lays out the row while playing.
+    m_frameTimeLabel->setMinimumWidth(m_frameTimeLabel->fontMetrics().horizontalAdvance(QStringLiteral("Frame time 000.0 ms")));
+    m_droppedLabel->setMinimumWidth(m_droppedLabel->fontMetrics().horizontalAdvance(QStringLiteral("Dropped 000000")));
     row2->addWidget(m_heartRateLabel);
     row2->addSpacing(10);
     row2->addWidget(m_frameTimeLabel);
@@ -303,10 +306,18 @@ void CineView::showFrame(const std::shared_ptr<const CachedFrame>& frame) {
             }
         });
     }
-    m_updatingSlider = true;
-    m_slider->setValue(frame->index);
-    m_updatingSlider = false;
-    updateTexts();
+    // The overlay on the canvas shows every frame's number and time; the Qt controls below it follow at most
+    // every 100 ms while playing (repainting widgets each frame costs the GUI thread frames on slow GL).
+    const bool playing = m_playback && m_playback->isPlaying();
+    if (!playing || !m_controlsClock.isValid() || m_controlsClock.elapsed() >= 100) {
+        m_controlsClock.start();
+        m_updatingSlider = true;
+        m_slider->setValue(frame->index);
+        m_updatingSlider = false;
+        updateTexts();
+    } else {
+        updateOverlay();
+    }
     emit frameShown(frame->index);
 }
 
@@ -426,7 +437,6 @@ void CineView::updateTexts() {
         return;
     }
     const ImageInfo& info = m_reader->info();
-    const int shown = std::max(0, m_canvas->shownFrameIndex());
     QStringList tl;
     tl << (info.patientName.empty() ? tr("(no patient name)") : personName(info.patientName));
     QString id = info.patientID.empty() ? QString() : tr("ID %1").arg(QString::fromStdString(info.patientID));
@@ -439,13 +449,6 @@ void CineView::updateTexts() {
     if (!info.institution.empty()) tl << QString::fromStdString(info.institution);
 
     const FrameTiming& t = info.timing;
-    QStringList tr_;
-    tr_ << tr("Frame %1/%2").arg(shown + 1).arg(info.frames);
-    if (info.frames > 1) {
-        tr_ << tr("%1 ms").arg(t.startMs(shown), 0, 'f', 1);
-        tr_ << tr("%1 fps (%2)").arg(t.meanFrameRate(), 0, 'f', 1).arg(QString::fromLatin1(timingSourceName(t.source())));
-    }
-    if (info.heartRate) tr_ << tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0);
 
     QStringList bl;
     bool calibrated = false;
@@ -475,10 +478,38 @@ void CineView::updateTexts() {
     if (isMonochrome(info.photometric)) br << tr("W %1  L %2").arg(m_window.width, 0, 'f', 0).arg(m_window.center, 0, 'f', 0);
 
     m_canvas->scene().setCornerText(CineScene::TopLeft, tl.join(QLatin1Char('\n')).toStdString());
-    m_canvas->scene().setCornerText(CineScene::TopRight, tr_.join(QLatin1Char('\n')).toStdString());
+    m_canvas->scene().setCornerText(CineScene::TopRight, topRightText().toStdString());
     m_canvas->scene().setCornerText(CineScene::BottomLeft, bl.join(QLatin1Char('\n')).toStdString());
     m_canvas->scene().setCornerText(CineScene::BottomRight, br.join(QLatin1Char('\n')).toStdString());
 
+    updateLabels();
+}
+
+void CineView::updateOverlay() {
+    // Only the top-right corner changes from frame to frame.
+    if (!m_reader || !m_playback) return;
+    m_canvas->scene().setCornerText(CineScene::TopRight, topRightText().toStdString());
+}
+
+QString CineView::topRightText() const {
+    const ImageInfo& info = m_reader->info();
+    const FrameTiming& t = info.timing;
+    const int shown = std::max(0, m_canvas->shownFrameIndex());
+    QStringList lines;
+    lines << tr("Frame %1/%2").arg(shown + 1).arg(info.frames);
+    if (info.frames > 1) {
+        lines << tr("%1 ms").arg(t.startMs(shown), 0, 'f', 1);
+        lines << tr("%1 fps (%2)").arg(t.meanFrameRate(), 0, 'f', 1).arg(QString::fromLatin1(timingSourceName(t.source())));
+    }
+    if (info.heartRate) lines << tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0);
+    return lines.join(QLatin1Char('\n'));
+}
+
+void CineView::updateLabels() {
+    if (!m_reader || !m_playback) return;
+    const ImageInfo& info = m_reader->info();
+    const FrameTiming& t = info.timing;
+    const int shown = std::max(0, m_canvas->shownFrameIndex());
     m_frameLabel->setText(tr("%1 / %2").arg(shown + 1).arg(info.frames));
     m_heartRateLabel->setText(info.heartRate ? tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0) : tr("HR —"));
     m_frameTimeLabel->setText(info.frames > 1 ? tr("Frame time %1 ms").arg(t.durationMs(shown), 0, 'f', 1) : QString());

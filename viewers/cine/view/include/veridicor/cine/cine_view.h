@@ -96,6 +96,9 @@ private:
     void showFrame(const std::shared_ptr<const CachedFrame>& frame);
     void updateWanted();
     void updateTexts();
+    void updateOverlay();
+    void updateLabels();
+    [[nodiscard]] QString topRightText() const;
     void updateControls();
     void onWindowDrag(double dCenter, double dWidth);
 
@@ -120,6 +123,7 @@ private:
     QTimer m_windowDebounce;
     WindowLevel m_pendingWindow;
     QElapsedTimer m_openTimer;
+    QElapsedTimer m_controlsClock;
     double m_firstFrameMs = -1.0;
     bool m_updatingSlider = false;
     std::set<int> m_badFrames;
