@@ -149,7 +149,6 @@ void VtkOpenGLWidget::paintGL() {
     m_window->Render();
     ++m_renderCount;
 
-
     // Blit VTK's display framebuffer into the widget's framebuffer, then force alpha to 1 (Mesa would otherwise
     // blend the widget with what is behind it).
     f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
