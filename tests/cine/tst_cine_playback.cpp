@@ -78,6 +78,18 @@ private slots:
         QCOMPARE(p.tick(always).frame, 0); // loops from 4 to 0
     }
 
+    void pauseHoldsTheFrameOnScreen() {
+        cine::ManualClock clock;
+        cine::Playback p(cine::FrameTiming::uniform(10, 10, cine::TimingSource::FrameTime), clock);
+        p.play();
+        clock.advanceMs(25);
+        QCOMPARE(p.tick(always).frame, 2);
+        clock.advanceMs(21); // frame 4 is due, but no tick showed it
+        p.pause();
+        QCOMPARE(p.currentFrame(), 2);
+        QCOMPARE(p.tick(always).frame, 2);
+    }
+
     void bounceRunsForwardThenBackward() {
         cine::ManualClock clock;
         cine::Playback p(cine::FrameTiming::uniform(4, 10, cine::TimingSource::FrameTime), clock);

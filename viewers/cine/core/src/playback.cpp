@@ -93,6 +93,10 @@ void Playback::pause() {
     const double pos = pathPos(m_clock.nowMs());
     m_playing = false;
     reanchor(pos);
+    // Hold the frame on screen, not one that became due but was never shown.
+    if (m_shown >= 0 && locate(m_anchorPos).frame != m_shown) {
+        seek(m_shown);
+    }
 }
 
 void Playback::setSpeed(double speed) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace veridicor::cine {
 
@@ -211,7 +212,9 @@ void CineCanvas::refreshMeasurements() {
         m_scene->addLabel(m.label.toStdString(), m.points.back(), m_aspect, !m.result.calibrated);
     }
     if (!m_draft.empty()) {
-        m_draftLine->setPoints(m_draft, false, m_aspect);
+        auto shown = m_draft;
+        if (m_tool == Tool::Area) shown.push_back(m_hover); // the rubber band to the mouse
+        m_draftLine->setPoints(shown, false, m_aspect);
         m_draftLine->setVisible(true);
     } else {
         m_draftLine->setVisible(false);
@@ -247,8 +250,10 @@ void CineCanvas::mousePressEvent(QMouseEvent* e) {
         refreshMeasurements();
     } else if (e->button() == Qt::LeftButton && m_tool == Tool::Area) {
         const PixelPoint p = imagePointAt(e->position());
-        if (m_draft.empty()) m_draft.push_back(p);
-        m_draft.push_back(p); // the last point follows the mouse until the next click
+        if (m_draft.empty() || std::hypot(p.x - m_draft.back().x, p.y - m_draft.back().y) >= 0.5) {
+            m_draft.push_back(p);
+        }
+        m_hover = p;
         refreshMeasurements();
     }
 }
@@ -271,8 +276,8 @@ void CineCanvas::mouseMoveEvent(QMouseEvent* e) {
     case Drag::None:
         break;
     }
-    if (m_tool == Tool::Area && m_draft.size() >= 2) {
-        m_draft.back() = imagePointAt(e->position());
+    if (m_tool == Tool::Area && !m_draft.empty()) {
+        m_hover = imagePointAt(e->position());
         refreshMeasurements();
     }
 }
@@ -292,15 +297,12 @@ void CineCanvas::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void CineCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
-    if (m_tool == Tool::Area && m_draft.size() >= 3) {
-        auto poly = m_draft;
-        poly.pop_back(); // the point following the mouse
-        // A double click also delivered a press that added a point at the same place.
-        if (poly.size() >= 2 && std::hypot(poly.back().x - poly[poly.size() - 2].x, poly.back().y - poly[poly.size() - 2].y) < 0.5) {
-            poly.pop_back();
+    if (m_tool == Tool::Area) {
+        // The press of the double click has already added its point (or found it equal to the last one).
+        if (m_draft.size() >= 3) {
+            const auto poly = std::exchange(m_draft, {});
+            addArea(poly);
         }
-        m_draft.clear();
-        addArea(poly);
         return;
     }
     if (m_tool == Tool::Pan && e->button() == Qt::LeftButton) {
@@ -322,10 +324,8 @@ void CineCanvas::keyPressEvent(QKeyEvent* e) {
         refreshMeasurements();
         return;
     }
-    if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && m_tool == Tool::Area && m_draft.size() >= 4) {
-        auto poly = m_draft;
-        poly.pop_back();
-        m_draft.clear();
+    if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && m_tool == Tool::Area && m_draft.size() >= 3) {
+        const auto poly = std::exchange(m_draft, {});
         addArea(poly);
         return;
     }

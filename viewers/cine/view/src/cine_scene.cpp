@@ -128,7 +128,8 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
     for (const auto& p : points) {
         // z = -1: one unit towards the camera, in front of every image layer (z = 0).
         const vtkIdType id = pts->InsertNextPoint(p.x, p.y * pixelAspect, -1.0);
-        verts->InsertNextCell(1, &id);
+        // Handles on the ends of a line; a closed outline is drawn without them.
+        if (!closed) verts->InsertNextCell(1, &id);
     }
     if (points.size() >= 2) {
         const auto n = static_cast<vtkIdType>(points.size());

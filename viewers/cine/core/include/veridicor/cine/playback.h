@@ -51,6 +51,7 @@ public:
     [[nodiscard]] int frameCount() const { return m_timing.frameCount(); }
 
     void play();
+    /// Stops the clock on the frame shown (the last one tick() showed).
     void pause();
     void togglePlay() { isPlaying() ? pause() : play(); }
     [[nodiscard]] bool isPlaying() const { return m_playing; }

@@ -111,6 +111,7 @@ private:
     enum class Drag { None, Pan, WindowLevel, Distance } m_drag = Drag::None;
     QPointF m_lastPos;
     std::vector<PixelPoint> m_draft; ///< distance or area being drawn
+    PixelPoint m_hover;              ///< where the mouse is while an area is drawn
     std::vector<MeasurementItem> m_measurements;
     std::vector<Polyline*> m_lines;
     Polyline* m_draftLine = nullptr;
