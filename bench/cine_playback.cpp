@@ -22,6 +22,12 @@
 using namespace veridicor;
 
 namespace {
+double cpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 long peakRssMb() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -98,9 +104,11 @@ int main(int argc, char** argv) {
     view.playback()->resetDroppedFrames();
     QElapsedTimer run;
     run.start();
+    const double cpu0 = cpuSeconds();
     QTimer::singleShot(static_cast<int>(seconds * 1000), &app, &QApplication::quit);
     QApplication::exec();
     const double elapsed = run.elapsed() / 1000.0;
+    const double cpu = cpuSeconds() - cpu0;
     std::sort(paints.begin(), paints.end());
     const auto pct = [&](double q) { return paints.empty() ? 0.0 : paints[std::min(paints.size() - 1, std::size_t(q * double(paints.size())))]; };
     double mean = 0;
@@ -116,6 +124,8 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(view.droppedFrames()));
     std::printf("paint (VTK render + upload + blit): mean %.2f ms, median %.2f ms, p95 %.2f ms, max %.2f ms over %zu paints\n",
                 mean, pct(0.5), pct(0.95), paints.empty() ? 0.0 : paints.back(), paints.size());
+    std::printf("CPU (all threads, GL rasteriser included): %.2f s in %.2f s, %.1f ms per frame shown\n", cpu, elapsed,
+                shown > 0 ? cpu * 1000.0 / shown : 0.0);
     std::printf("frame cache: %zu frames cached (%.1f MB, peak %.1f MB, budget %zu frames), %llu decoded, mean decode %.2f ms, %d worker(s)\n",
                 st.cachedFrames, st.bytes / 1e6, st.peakBytes / 1e6, st.capacityFrames,
                 static_cast<unsigned long long>(st.decoded), st.meanDecodeMs, st.workers);

@@ -162,6 +162,29 @@ void CineCanvas::prepareRender() {
     m_scene->setFontSize(std::max(10, static_cast<int>(std::lround(14 * devicePixelRatioF()))));
 }
 
+bool CineCanvas::beginWarmUp() {
+    // One of each: an RGB image layer, text, a polyline with handles.
+    auto tiny = std::make_shared<RgbImage>();
+    tiny->width = tiny->height = 2;
+    tiny->pixels.assign(12, 0);
+    m_savedAlert = m_scene->alert();
+    m_scene->frameLayer().setRgb(tiny, 1.0);
+    m_scene->setAlert(".");
+    m_draftLine->setPoints({{0, 0}, {1, 1}}, false, 1.0);
+    m_draftLine->setVisible(true);
+    return true;
+}
+
+void CineCanvas::endWarmUp() {
+    if (m_frame && m_frame->image) {
+        m_scene->frameLayer().setRgb(m_frame->image, m_aspect);
+    } else {
+        m_scene->frameLayer().setVisible(false);
+    }
+    m_scene->setAlert(m_savedAlert);
+    refreshMeasurements();
+}
+
 // ---- measurements ----
 
 CineCanvas::MeasurementItem CineCanvas::makeItem(bool area, std::vector<PixelPoint> points) const {

@@ -283,6 +283,7 @@ void CineView::onTick() {
 
 void CineView::onFrameReady(int frame) {
     if (!m_cache || !m_playback) return;
+
     auto entry = m_cache->get(frame);
     if (entry && entry->isBad() && m_badFrames.insert(frame).second) {
         m_slider->setBadFrames(m_badFrames);

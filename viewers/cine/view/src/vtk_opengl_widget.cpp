@@ -28,9 +28,14 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent) {
 
     m_window = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     m_window->SetMultiSamples(0);
-    m_window->SetFrameBlitModeToNoBlit(); // we blit into Qt's framebuffer ourselves
+    // VTK renders into its render framebuffer; we copy that into Qt's framebuffer ourselves. With SwapBuffers off
+    // VTK skips its own copy to a display framebuffer (colour and depth): on a software rasteriser each full-window
+    // copy costs milliseconds per frame.
+    m_window->SetFrameBlitModeToNoBlit();
+    m_window->SetSwapBuffers(0);
     m_window->SetReadyForRendering(false);
     m_renderer = vtkSmartPointer<vtkRenderer>::New();
+    m_renderer->SetBackgroundAlpha(1.0);
     m_window->AddRenderer(m_renderer);
 
     for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
@@ -110,6 +115,18 @@ void VtkOpenGLWidget::initializeGL() {
     const QSize dev = deviceSize();
     m_window->SetSize(dev.width(), dev.height());
     m_initialized = true;
+    // Compiling shaders takes a software rasteriser tens of milliseconds each: do it now rather than when the
+    // first frame of a clip is waiting to be shown.
+    if (beginWarmUp()) {
+        vtkOpenGLState* state = m_window->GetState();
+        state->Reset();
+        state->Push();
+        state->vtkglDepthFunc(GL_LEQUAL);
+        prepareRender();
+        m_window->Render();
+        state->Pop();
+        endWarmUp();
+    }
 }
 
 void VtkOpenGLWidget::releaseVtk() {
@@ -149,32 +166,26 @@ void VtkOpenGLWidget::paintGL() {
     m_window->Render();
     ++m_renderCount;
 
-    // Blit VTK's display framebuffer into the widget's framebuffer, then force alpha to 1 (Mesa would otherwise
-    // blend the widget with what is behind it).
-    f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    // Copy VTK's render framebuffer into the widget's framebuffer. The renderer's background is opaque and VTK
+    // blends alpha as (1, 1 − αs), so alpha stays 1 everywhere: no separate pass to force it (Mesa would otherwise
+    // blend the widget with what is behind it; the GL tests check alpha).
+    state->PushFramebufferBindings();
+    m_window->GetRenderFramebuffer()->Bind(GL_READ_FRAMEBUFFER);
+    m_window->GetRenderFramebuffer()->ActivateReadBuffer(0);
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
     const GLenum drawBuffer = GL_COLOR_ATTACHMENT0;
     f->glDrawBuffers(1, &drawBuffer);
     const GLboolean scissor = f->glIsEnabled(GL_SCISSOR_TEST);
     if (scissor == GL_TRUE) {
         state->vtkglDisable(GL_SCISSOR_TEST);
-        f->glDisable(GL_SCISSOR_TEST);
     }
     int* last = m_window->GetRenderFramebuffer()->GetLastSize();
-    m_window->BlitDisplayFramebuffer(0, 0, 0, last[0], last[1], 0, 0, dev.width(), dev.height(), GL_COLOR_BUFFER_BIT,
-                                     GL_NEAREST);
-    GLboolean mask[4];
-    f->glGetBooleanv(GL_COLOR_WRITEMASK, mask);
-    GLfloat clear[4];
-    f->glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
-    f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
-    f->glClearColor(0, 0, 0, 1);
-    f->glClear(GL_COLOR_BUFFER_BIT);
-    f->glColorMask(mask[0], mask[1], mask[2], mask[3]);
-    f->glClearColor(clear[0], clear[1], clear[2], clear[3]);
+    state->vtkglBlitFramebuffer(0, 0, last[0], last[1], 0, 0, dev.width(), dev.height(), GL_COLOR_BUFFER_BIT,
+                                GL_NEAREST);
     if (scissor == GL_TRUE) {
         state->vtkglEnable(GL_SCISSOR_TEST);
-        f->glEnable(GL_SCISSOR_TEST);
     }
+    state->PopFramebufferBindings();
     state->Pop();
     m_inPaint = false;
     m_lastPaintMs = double(timer.nsecsElapsed()) / 1e6;

@@ -82,6 +82,8 @@ signals:
 
 protected:
     void prepareRender() override;
+    bool beginWarmUp() override;
+    void endWarmUp() override;
     void resizeGL(int w, int h) override;
     void mousePressEvent(QMouseEvent* e) override;
     void mouseMoveEvent(QMouseEvent* e) override;
@@ -115,6 +117,7 @@ private:
     std::vector<MeasurementItem> m_measurements;
     std::vector<Polyline*> m_lines;
     Polyline* m_draftLine = nullptr;
+    std::string m_savedAlert;
 };
 
 } // namespace veridicor::cine

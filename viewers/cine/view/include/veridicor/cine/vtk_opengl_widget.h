@@ -48,6 +48,11 @@ protected:
     void paintGL() override;
     /// Called before each VTK render (cameras, actors); the context is current.
     virtual void prepareRender() {}
+    /// Called once per new GL context, after VTK is initialised in it: put something of every kind the scene
+    /// draws in place and return true to have it rendered once (shaders compile now, not at the first frame),
+    /// then undo it in endWarmUp().
+    virtual bool beginWarmUp() { return false; }
+    virtual void endWarmUp() {}
 
 private:
     void onRenderWindowEvent(vtkObject* caller, unsigned long event, void* data);
