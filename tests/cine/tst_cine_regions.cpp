@@ -58,6 +58,25 @@ private slots:
         QCOMPARE(a.value, 50.0);
     }
 
+    void agreesWithTheScannersOwnCaliper() {
+        // The Philips image has a burned-in caliper reading "Dist Mag 1.06 cm" between two crosses. Their centres,
+        // read from the pixels: (459.5, 290.5) and (498.5, 301.5) — each cross is two pixels wide.
+        VERIDICOR_SHARED_FILE(path, "us/OBXXXX1A.dcm");
+        auto clip = cine::ClipReader::open(path.toStdString());
+        QVERIFY(clip.hasValue());
+        auto shown = (*clip)->decodeForDisplay(0, (*clip)->info().defaultWindow());
+        QVERIFY(shown.hasValue());
+        auto bright = [&](int x, int y) { return shown->pixels[3 * (std::size_t(y) * 800 + std::size_t(x))] > 200; };
+        for (int d = -4; d <= 4; ++d) {
+            QVERIFY(bright(459, 290 + d) && bright(460, 290 + d) && bright(459 + d, 290) && bright(459 + d, 291));
+            QVERIFY(bright(498, 301 + d) && bright(499, 301 + d) && bright(498 + d, 301) && bright(498 + d, 302));
+        }
+        const auto m = cine::measureDistance((*clip)->info().regions, {459.5, 290.5}, {498.5, 301.5});
+        QVERIFY(m.calibrated);
+        QCOMPARE(std::round(m.value) / 10.0, 1.1); // 10.63 mm
+        QCOMPARE(std::round(m.value * 10.0) / 100.0, 1.06); // in cm, to the scanner's two decimals
+    }
+
     void imageWithoutRegionsSaysSo() {
         auto d = cine::measureDistance({}, {0, 0}, {3, 4});
         QCOMPARE(d.value, 5.0);

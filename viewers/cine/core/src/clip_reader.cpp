@@ -469,7 +469,7 @@ Expected<RgbImage, Error> ClipReader::decodeForDisplay(int frame, const WindowLe
     if (!d) {
         return Unexpected{d.error()};
     }
-    auto out = toDisplay(m_impl->info, *d, window);
+    auto out = toDisplay(m_impl->info, std::move(*d), window);
     if (!out) {
         return Unexpected{Error{out.error().code, frameLabel(frame) + ": " + out.error().message}};
     }

@@ -176,4 +176,20 @@ Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& f
     return out;
 }
 
+Expected<RgbImage, Error> toDisplay(const ImageInfo& info, DecodedFrame&& frame, const WindowLevel& window) {
+    if (frame.kind == DecodedFrame::Kind::Rgb8 && frame.rows == info.rows && frame.cols == info.cols &&
+        frame.rgb.size() == std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols)) * 3) {
+        bool identity = false;
+        (void)byteLut(window, identity);
+        if (identity) {
+            RgbImage out;
+            out.width = info.cols;
+            out.height = info.rows;
+            out.pixels = std::move(frame.rgb);
+            return out;
+        }
+    }
+    return toDisplay(info, static_cast<const DecodedFrame&>(frame), window);
+}
+
 } // namespace veridicor::cine

@@ -119,6 +119,8 @@ struct RgbImage {
 /// channel (the default window of a colour image is the identity). Errors: Malformed when the frame does not
 /// match `info` (wrong size or kind).
 Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& frame, const WindowLevel& window);
+/// The same, taking the frame's buffer when no mapping is needed (an RGB frame at the identity window).
+Expected<RgbImage, Error> toDisplay(const ImageInfo& info, DecodedFrame&& frame, const WindowLevel& window);
 
 /// Bounds checked before anything sized by the header is allocated.
 struct ImageLimits {
