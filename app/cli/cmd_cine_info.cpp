@@ -34,9 +34,13 @@ int runCineInfo(const QStringList& args) {
     out["cols"] = info.cols;
     out["photometric"] = info.photometricText;
     out["bitsStored"] = info.bitsStored;
+    // How long each frame is shown, as recorded; empty for a single frame or a clip whose header has no timing
+    // (the view then assumes a rate and says so — an assumption is not printed as data).
     auto& times = out["frameTimesMs"] = nlohmann::ordered_json::array();
-    for (double d : info.timing.durationsMs()) {
-        times.push_back(d);
+    if (info.timing.source() != cine::TimingSource::Assumed && info.timing.source() != cine::TimingSource::SingleFrame) {
+        for (double d : info.timing.durationsMs()) {
+            times.push_back(d);
+        }
     }
     auto& regions = out["regions"] = nlohmann::ordered_json::array();
     for (const auto& r : info.regions) {

@@ -59,6 +59,17 @@ private slots:
         QVERIFY(std::abs(r[QStringLiteral("physicalDeltaY")].toDouble() - 0.229375) < 1e-6);
     }
 
+    void singleFrameHasNoFrameTimes() {
+        VERIDICOR_SHARED_FILE(path, "us/US1_UNCR.dcm");
+        QByteArray out;
+        QCOMPARE(run({QStringLiteral("cine-info"), path}, &out), 0);
+        const QJsonObject o = QJsonDocument::fromJson(out).object();
+        QCOMPARE(o[QStringLiteral("frames")].toInt(), 1);
+        QCOMPARE(o[QStringLiteral("frameTimesMs")].toArray().size(), 0);
+        QCOMPARE(o[QStringLiteral("photometric")].toString(), QStringLiteral("RGB"));
+        QCOMPARE(o[QStringLiteral("rows")].toInt(), 480);
+    }
+
     void cineFrameWritesWhatDcmtkRenders_data() {
         QTest::addColumn<QString>("rel");
         QTest::addColumn<int>("frame");

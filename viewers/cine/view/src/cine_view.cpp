@@ -476,7 +476,9 @@ void CineView::updateTexts() {
             br << tr("Marks %1–%2").arg(m_playback->markStart() + 1).arg(m_playback->markEnd() + 1);
         }
     }
-    if (isMonochrome(info.photometric)) br << tr("W %1  L %2").arg(m_window.width, 0, 'f', 0).arg(m_window.center, 0, 'f', 0);
+    if (isMonochrome(info.photometric) || !(m_window == info.defaultWindow())) {
+        br << tr("W %1  L %2").arg(m_window.width, 0, 'f', 0).arg(m_window.center, 0, 'f', 0);
+    }
 
     m_canvas->scene().setCornerText(CineScene::TopLeft, tl.join(QLatin1Char('\n')).toStdString());
     m_canvas->scene().setCornerText(CineScene::TopRight, topRightText().toStdString());
