@@ -44,8 +44,9 @@ QColor colourAt(cine::CineCanvas& canvas, const QImage& shot, cine::PixelPoint p
     return shot.pixelColor(qRound(w.x()), qRound(w.y()));
 }
 
+/// Exactly the decoded colour: the frame is shown at the identity window, and these points are inside uniform areas.
 bool near(const QColor& c, int r, int g, int b) {
-    return std::abs(c.red() - r) <= 2 && std::abs(c.green() - g) <= 2 && std::abs(c.blue() - b) <= 2;
+    return c.red() == r && c.green() == g && c.blue() == b;
 }
 
 void checkPicture(cine::CineCanvas& canvas) {
@@ -134,6 +135,39 @@ private slots:
                           Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(&canvas, &wheel);
         QVERIFY(canvas.zoom() > z * 1.1);
+    }
+
+    void oneToOneShowsTheDecodedPixelsExactly() {
+        // A frame of varied pixels at 1:1: every screen pixel is the frame's pixel, as cine-frame writes it.
+        auto img = std::make_shared<cine::RgbImage>();
+        img->width = 97;
+        img->height = 61;
+        img->pixels.resize(97 * 61 * 3);
+        for (std::size_t i = 0; i < img->pixels.size(); ++i) img->pixels[i] = static_cast<std::uint8_t>((i * 7919) % 251);
+        auto frame = std::make_shared<cine::CachedFrame>();
+        frame->image = img;
+        cine::CineCanvas canvas;
+        canvas.resize(301, 222); // odd and even sizes: the image must still land on whole pixels
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setImageGeometry(97, 61, 1.0, {});
+        canvas.showFrame(frame);
+        canvas.oneToOne();
+        canvas.panBy(QPointF(3, -2));
+        QTRY_VERIFY(canvas.renderCount() > 0);
+        QTest::qWait(50);
+        const QImage shot = canvas.grabFramebuffer();
+        const double dpr = canvas.devicePixelRatioF();
+        int mismatches = 0;
+        for (int y = 2; y < 59; ++y) {
+            for (int x = 2; x < 95; ++x) {
+                const QPointF w = canvas.widgetPointOf({double(x), double(y)}) * dpr;
+                const QColor c = shot.pixelColor(int(std::floor(w.x())), int(std::floor(w.y())));
+                const auto* p = &img->pixels[3 * std::size_t(y * 97 + x)];
+                mismatches += (c.red() != p[0] || c.green() != p[1] || c.blue() != p[2]) ? 1 : 0;
+            }
+        }
+        QCOMPARE(mismatches, 0);
     }
 
     void resizeKeepsRendering() {

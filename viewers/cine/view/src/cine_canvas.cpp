@@ -103,7 +103,18 @@ void CineCanvas::fit() {
 void CineCanvas::oneToOne() {
     m_fitting = false;
     m_wpp = 1.0; // one image pixel per device pixel
+    snapToPixels();
     update();
+}
+
+void CineCanvas::snapToPixels() {
+    // At 1:1, put pixel centres on screen pixel centres, so that each screen pixel shows one image pixel exactly
+    // (no interpolation between neighbours).
+    if (std::abs(m_wpp - 1.0) > 1e-12) return;
+    const QSize dev = deviceSize();
+    const double ox = dev.width() / 2.0 - 0.5, oy = dev.height() / 2.0 - 0.5;
+    m_cx = std::round(m_cx - ox) + ox;
+    m_cy = std::round(m_cy / m_aspect - oy) * m_aspect + oy * m_aspect;
 }
 
 double CineCanvas::zoom() const { return 1.0 / m_wpp; }
@@ -125,6 +136,7 @@ void CineCanvas::panBy(QPointF d) {
     m_cx -= d.x() * dpr * m_wpp;
     m_cy -= d.y() * dpr * m_wpp;
     m_fitting = false;
+    snapToPixels();
     update();
 }
 
@@ -146,7 +158,11 @@ QPointF CineCanvas::widgetPointOf(PixelPoint p) const {
 
 void CineCanvas::resizeGL(int w, int h) {
     VtkOpenGLWidget::resizeGL(w, h);
-    if (m_fitting) applyFit();
+    if (m_fitting) {
+        applyFit();
+    } else {
+        snapToPixels();
+    }
 }
 
 void CineCanvas::prepareRender() {

@@ -96,6 +96,7 @@ private:
     void refreshMeasurements();
     MeasurementItem makeItem(bool area, std::vector<PixelPoint> points) const;
     void applyFit();
+    void snapToPixels();
 
     std::unique_ptr<CineScene> m_scene;
     std::vector<std::shared_ptr<FrameOverlay>> m_overlays;
