@@ -48,8 +48,13 @@ void CineCanvas::showFrame(const std::shared_ptr<const CachedFrame>& frame) {
         m_scene->setAlert({});
     } else {
         m_scene->frameLayer().setVisible(false);
+        std::string why = frame && frame->error ? frame->error->message : std::string();
+        const std::string prefix = "frame " + std::to_string(m_shownIndex + 1) + ": ";
+        if (why.rfind(prefix, 0) == 0) {
+            why.erase(0, prefix.size()); // the first line already names the frame
+        }
         m_scene->setAlert(frame && frame->error
-                              ? "Frame " + std::to_string(frame->index + 1) + " cannot be shown:\n" + frame->error->message
+                              ? "Frame " + std::to_string(frame->index + 1) + " cannot be shown:\n" + why
                               : std::string());
     }
     for (auto& o : m_overlays) {
