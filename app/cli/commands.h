@@ -17,5 +17,7 @@ int runDicomIndex(const QStringList& args);
 int runEcgInfo(const QStringList& args);
 int runEcgExport(const QStringList& args);
 int runEcgRender(const QStringList& args);
+int runCineInfo(const QStringList& args);
+int runCineFrame(const QStringList& args);
 
 } // namespace veridicor::cli

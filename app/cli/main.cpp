@@ -26,6 +26,10 @@ constexpr std::array kCommands{
             &veridicor::cli::runEcgExport, false},
     Command{"ecg-render", "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
             &veridicor::cli::runEcgRender, true},
+    Command{"cine-info", "Image attributes, frame times and ultrasound regions of a cine as JSON",
+            &veridicor::cli::runCineInfo, false},
+    Command{"cine-frame", "Write one cine frame as shown (8-bit RGB PNG): cine-frame FILE --frame N -o out.png",
+            &veridicor::cli::runCineFrame, false},
 };
 
 void printUsage(FILE* to) {

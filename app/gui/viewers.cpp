@@ -1,12 +1,16 @@
 #include "viewers.h"
 
 #include <veridicor/ecg/ecg_view.h>
+#include <veridicor/cine/cine_view.h>
 #include <veridicor/registry/viewer_registry.h>
+
+#include <memory>
 
 namespace veridicor::app {
 
 void registerViewers(registry::ViewerRegistry& registry) {
     registry.add(std::make_unique<ecg::EcgViewerFactory>());
+    registry.add(std::make_unique<cine::CineViewerFactory>());
 }
 
 } // namespace veridicor::app

@@ -1,0 +1,124 @@
+#pragma once
+// The VTK scene of the cine canvas, built to take more layers per frame later (AI findings: a heatmap blended
+// over the frame with a colour map and opacity, a polygon outline), in step with the playing frame.
+//
+//   vtkImageStack ── layer 0: the frame (RGB, zero-copy from the decoded frame)
+//                 └─ layer k: addImageLayer() — e.g. a heatmap: scalar image + lookup table + opacity
+//   polylines      ── addPolyline(): image-space outlines (measurements now, AI polygons later)
+//   text           ── four corner texts, a centred alert, labels anchored at image points
+//
+// World coordinates are image pixel coordinates: x = column, y = row × pixel aspect ratio, row 0 at the top (the
+// camera looks along +z with view-up −y).
+
+#include <veridicor/cine/image.h>
+
+#include <vtkSmartPointer.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+class vtkActor;
+class vtkImageData;
+class vtkImageProperty;
+class vtkImageSlice;
+class vtkImageSliceMapper;
+class vtkImageStack;
+class vtkLookupTable;
+class vtkPoints;
+class vtkPolyData;
+class vtkRenderer;
+class vtkTextActor;
+
+namespace veridicor::cine {
+
+/// One image layer of the stack. Layer 0 shows the frame; later layers are drawn over it.
+class ImageLayer {
+public:
+    ImageLayer(vtkImageStack* stack, int layerNumber);
+    ~ImageLayer();
+    ImageLayer(const ImageLayer&) = delete;
+    ImageLayer& operator=(const ImageLayer&) = delete;
+
+    /// Shows an RGB frame without copying it: the layer keeps `image` alive until the next one.
+    void setRgb(std::shared_ptr<const RgbImage> image, double pixelAspect);
+    /// Shows a one-component float image (e.g. a heatmap) mapped through `lut` (with its own alpha).
+    void setScalars(std::shared_ptr<const std::vector<float>> values, int width, int height, double pixelAspect,
+                    vtkLookupTable* lut);
+    void setOpacity(double opacity);
+    void setVisible(bool visible);
+    [[nodiscard]] bool isVisible() const;
+    [[nodiscard]] vtkImageSlice* slice() const;
+    [[nodiscard]] vtkImageProperty* property() const;
+
+private:
+    vtkImageStack* m_stack;
+    vtkSmartPointer<vtkImageData> m_data;
+    vtkSmartPointer<vtkImageSliceMapper> m_mapper;
+    vtkSmartPointer<vtkImageSlice> m_slice;
+    std::shared_ptr<const RgbImage> m_rgb;
+    std::shared_ptr<const std::vector<float>> m_scalars;
+    int m_width = 0, m_height = 0;
+};
+
+/// An open or closed polyline in image pixel coordinates.
+class Polyline {
+public:
+    explicit Polyline(vtkRenderer* renderer);
+    ~Polyline();
+    Polyline(const Polyline&) = delete;
+    Polyline& operator=(const Polyline&) = delete;
+    void setPoints(const std::vector<PixelPoint>& points, bool closed, double pixelAspect);
+    void setColor(double r, double g, double b);
+    void setVisible(bool visible);
+
+private:
+    vtkRenderer* m_renderer;
+    vtkSmartPointer<vtkPolyData> m_poly;
+    vtkSmartPointer<vtkActor> m_actor;
+};
+
+class CineScene {
+public:
+    explicit CineScene(vtkRenderer* renderer);
+    ~CineScene();
+    CineScene(const CineScene&) = delete;
+    CineScene& operator=(const CineScene&) = delete;
+
+    [[nodiscard]] vtkRenderer* renderer() const { return m_renderer; }
+    [[nodiscard]] ImageLayer& frameLayer() { return *m_layers.front(); }
+    /// A new image layer drawn over the frame (and over earlier layers).
+    ImageLayer& addImageLayer();
+    /// A new polyline, drawn over every image layer. The scene owns it.
+    Polyline& addPolyline();
+    void removePolyline(Polyline& line);
+
+    enum Corner { TopLeft, TopRight, BottomLeft, BottomRight };
+    void setCornerText(Corner corner, const std::string& text);
+    [[nodiscard]] const std::string& cornerText(Corner corner) const { return m_cornerTexts[corner]; }
+    /// Large centred text (e.g. why a frame cannot be shown); empty hides it.
+    void setAlert(const std::string& text);
+    [[nodiscard]] const std::string& alert() const { return m_alert; }
+    /// A text label anchored at an image point; returns its index for setLabel/removeLabels.
+    int addLabel(const std::string& text, PixelPoint at, double pixelAspect, bool warning);
+    void clearLabels();
+    [[nodiscard]] std::vector<std::string> labelTexts() const;
+    /// Font size in device pixels for all texts.
+    void setFontSize(int px);
+
+private:
+    vtkRenderer* m_renderer;
+    vtkSmartPointer<vtkImageStack> m_stack;
+    std::vector<std::unique_ptr<ImageLayer>> m_layers;
+    std::vector<std::unique_ptr<Polyline>> m_lines;
+    std::array<vtkSmartPointer<vtkTextActor>, 4> m_corners;
+    std::array<std::string, 4> m_cornerTexts;
+    vtkSmartPointer<vtkTextActor> m_alertActor;
+    std::string m_alert;
+    std::vector<vtkSmartPointer<vtkTextActor>> m_labels;
+    std::vector<std::string> m_labelTexts;
+    int m_fontSize = 14;
+};
+
+} // namespace veridicor::cine

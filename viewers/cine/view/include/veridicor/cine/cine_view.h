@@ -1,0 +1,141 @@
+#pragma once
+
+#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine/clip_reader.h>
+#include <veridicor/cine/frame_cache.h>
+#include <veridicor/cine/playback.h>
+#include <veridicor/registry/study_view.h>
+#include <veridicor/registry/viewer_registry.h>
+
+#include <QElapsedTimer>
+#include <QSlider>
+#include <QTimer>
+
+#include <memory>
+#include <set>
+
+class QComboBox;
+class QLabel;
+class QToolButton;
+class QPushButton;
+
+namespace veridicor::cine {
+
+/// The frame slider: start/end marks and bad frames drawn along the groove.
+class FrameSlider : public QSlider {
+    Q_OBJECT
+public:
+    explicit FrameSlider(QWidget* parent = nullptr);
+    void setMarks(int first, int last);
+    void setBadFrames(std::set<int> frames);
+    [[nodiscard]] const std::set<int>& badFrames() const { return m_bad; }
+
+protected:
+    void paintEvent(QPaintEvent* e) override;
+
+private:
+    int m_first = -1, m_last = -1;
+    std::set<int> m_bad;
+};
+
+/// The ultrasound cine view: plays a clip at its recorded rate on a real clock (dropping frames when decoding
+/// falls behind, and counting them), with play/pause, step, loop/bounce/once, 0.25×–2× speed, a frame slider with
+/// start/end marks, heart rate and frame time, window/level, zoom/pan/fit/1:1, distance and area tools, and the
+/// overlay texts. Frames are decoded on worker threads ahead of the playhead into a cache bounded by the setting
+/// "cine/cacheMegabytes" (QSettings, default 512); the GUI thread only uploads the frame it shows.
+class CineView : public registry::StudyView {
+    Q_OBJECT
+public:
+    explicit CineView(QWidget* parent = nullptr);
+    ~CineView() override;
+
+    Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
+    /// Opens a file directly (tests, benchmarks). Reads only the header here; frames decode on workers.
+    Expected<void, QString> openFile(const QString& path);
+    [[nodiscard]] QString currentPath() const override { return m_path; }
+    [[nodiscard]] QStringList paintedTexts() const override;
+
+    [[nodiscard]] CineCanvas* canvas() const { return m_canvas; }
+    [[nodiscard]] const ImageInfo* info() const { return m_reader ? &m_reader->info() : nullptr; }
+    [[nodiscard]] Playback* playback() const { return m_playback.get(); }
+    [[nodiscard]] FrameCache* cache() const { return m_cache.get(); }
+    [[nodiscard]] FrameSlider* slider() const { return m_slider; }
+
+    void play();
+    void pause();
+    [[nodiscard]] bool isPlaying() const;
+    void stepFrames(int delta);
+    void seekFrame(int frame);
+    void setSpeed(double speed);
+    void setLoopMode(LoopMode mode);
+    void markStartHere();
+    void markEndHere();
+    void clearMarks();
+    void setWindow(const WindowLevel& window);
+    [[nodiscard]] WindowLevel window() const { return m_window; }
+    [[nodiscard]] std::uint64_t droppedFrames() const;
+    /// Milliseconds from open to the first frame on screen; negative until then.
+    [[nodiscard]] double firstFrameMs() const { return m_firstFrameMs; }
+
+    /// The cache budget from QSettings ("cine/cacheMegabytes", 64–16384, default 512).
+    static std::size_t cacheBudgetBytes();
+
+signals:
+    /// A frame was put on screen (after its upload).
+    void frameShown(int frame);
+    void firstFrameShown(double ms);
+
+protected:
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void buildUi();
+    void close();
+    void onTick();
+    void onFrameReady(int frame);
+    void showFrame(const std::shared_ptr<const CachedFrame>& frame);
+    void updateWanted();
+    void updateTexts();
+    void updateOverlay();
+    void updateLabels();
+    [[nodiscard]] QString topRightText() const;
+    void updateControls();
+    void onWindowDrag(double dCenter, double dWidth);
+
+    CineCanvas* m_canvas = nullptr;
+    FrameSlider* m_slider = nullptr;
+    QToolButton* m_playButton = nullptr;
+    QComboBox* m_loopCombo = nullptr;
+    QComboBox* m_speedCombo = nullptr;
+    QLabel* m_frameLabel = nullptr;
+    QLabel* m_heartRateLabel = nullptr;
+    QLabel* m_frameTimeLabel = nullptr;
+    QLabel* m_droppedLabel = nullptr;
+    QToolButton* m_toolButtons[4] = {nullptr, nullptr, nullptr, nullptr};
+
+    QString m_path;
+    std::shared_ptr<ClipReader> m_reader;
+    SteadyClock m_clock;
+    std::unique_ptr<Playback> m_playback;
+    std::unique_ptr<FrameCache> m_cache;
+    WindowLevel m_window;
+    QTimer m_timer;
+    QTimer m_windowDebounce;
+    WindowLevel m_pendingWindow;
+    QElapsedTimer m_openTimer;
+    QElapsedTimer m_controlsClock;
+    double m_firstFrameMs = -1.0;
+    bool m_updatingSlider = false;
+    std::set<int> m_badFrames;
+};
+
+/// Registers the cine view for ultrasound and the other image SOP classes it shows.
+class CineViewerFactory final : public registry::ViewerFactory {
+public:
+    [[nodiscard]] QString id() const override { return QStringLiteral("cine"); }
+    [[nodiscard]] QString displayName() const override { return QStringLiteral("Ultrasound cine"); }
+    [[nodiscard]] std::vector<std::string> sopClasses() const override;
+    [[nodiscard]] registry::StudyView* create(QWidget* parent) const override { return new CineView(parent); }
+};
+
+} // namespace veridicor::cine
