@@ -14,5 +14,11 @@ struct Command {
 };
 
 int runDicomIndex(const QStringList& args);
+int runVerify(const QStringList& args);
+int runSignFinding(const QStringList& args);
+int runSignModel(const QStringList& args);
+int runVerifyModel(const QStringList& args);
+int runAuditVerify(const QStringList& args);
+int runMakeDemoPki(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -20,6 +20,17 @@ using veridicor::cli::Command;
 constexpr std::array kCommands{
     Command{"dicom-index", "List the DICOM files under paths as patient → study → series → instance JSON",
             &veridicor::cli::runDicomIndex, false},
+    Command{"verify", "Verify a signed AI finding bundle; print the verdict JSON (0 trusted, 1 untrusted)",
+            &veridicor::cli::runVerify, false},
+    Command{"sign-finding", "Sign an AI finding for a recording (finding-bundle-v1)", &veridicor::cli::runSignFinding,
+            false},
+    Command{"sign-model", "Sign a model folder (OMS v1.0, certificate method)", &veridicor::cli::runSignModel, false},
+    Command{"verify-model", "Verify a model folder against its OMS v1.0 signature", &veridicor::cli::runVerifyModel,
+            false},
+    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)", &veridicor::cli::runAuditVerify,
+            false},
+    Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
+            &veridicor::cli::runMakeDemoPki, false},
 };
 
 void printUsage(FILE* to) {
