@@ -245,6 +245,9 @@ Expected<std::vector<Certificate>, Error> Certificate::loadPem(const std::filesy
 }
 
 std::string Certificate::der() const {
+    if (!m_cert) {
+        return {};
+    }
     unsigned char* buf = nullptr;
     const int n = i2d_X509(m_cert.get(), &buf);
     if (n <= 0 || buf == nullptr) {
@@ -256,15 +259,21 @@ std::string Certificate::der() const {
 }
 
 std::string Certificate::pem() const {
+    if (!m_cert) {
+        return {};
+    }
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509(bio.get(), m_cert.get());
     return bioContents(bio.get());
 }
 
-PublicKey Certificate::publicKey() const { return PublicKey::fromNative(X509_get0_pubkey(m_cert.get())); }
+PublicKey Certificate::publicKey() const {
+    EVP_PKEY* key = m_cert ? X509_get0_pubkey(m_cert.get()) : nullptr;
+    return key != nullptr ? PublicKey::fromNative(key) : PublicKey();
+}
 
 bool Certificate::matches(const PrivateKey& key) const {
-    EVP_PKEY* pub = X509_get0_pubkey(m_cert.get());
+    EVP_PKEY* pub = m_cert ? X509_get0_pubkey(m_cert.get()) : nullptr;
     const bool eq = pub != nullptr && key.native() != nullptr && EVP_PKEY_eq(pub, key.native()) == 1;
     ERR_clear_error();
     return eq;
@@ -273,6 +282,9 @@ bool Certificate::matches(const PrivateKey& key) const {
 CertificateInfo Certificate::info() const {
     X509* x = m_cert.get();
     CertificateInfo info;
+    if (x == nullptr) {
+        return info;
+    }
     info.subject = nameRfc2253(X509_get_subject_name(x));
     info.issuer = nameRfc2253(X509_get_issuer_name(x));
     std::set<std::string> seen;

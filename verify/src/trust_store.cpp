@@ -362,12 +362,15 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
             break;
         }
         case ErrorClass::Revocation:
+            if (!result.reachedAnchor) {
+                break; // without a trusted issuer no CRL can be checked; the chain is already untrusted
+            }
             reasons.insert(Reason::CertRevoked);
             problems.push_back(who + ": " + X509_verify_cert_error_string(e.code));
             break;
         case ErrorClass::MissingCrl:
             // A root is trusted by being in anchors/, not through a CRL of its own.
-            if (m_impl->policy.revocation == RevocationMode::Require && !atAnchor) {
+            if (m_impl->policy.revocation == RevocationMode::Require && !atAnchor && result.reachedAnchor) {
                 reasons.insert(Reason::CertRevoked);
                 problems.push_back(who + ": no CRL from its issuer is in the trust store, and the policy requires "
                                          "one (revocation: require)");

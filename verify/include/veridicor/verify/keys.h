@@ -78,6 +78,9 @@ struct CertificateInfo {
 /// An X.509 certificate. Copies share it.
 class Certificate {
 public:
+    /// An empty certificate (to be assigned); every accessor of an empty one returns empty values.
+    Certificate() = default;
+    [[nodiscard]] bool isNull() const { return !m_cert; }
     /// DER bytes. Errors: Invalid (not a DER certificate, or bytes after it).
     static Expected<Certificate, Error> fromDer(std::string_view der);
     /// Every certificate of a PEM text, in order. Errors: Invalid (none, or a damaged block).
