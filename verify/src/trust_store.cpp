@@ -303,6 +303,21 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     std::set<Reason> reasons;
     std::vector<std::string> problems;
 
+    // The supplied certificates must be an ordered chain, leaf first, each issued by the next: no extra, repeated
+    // or shuffled certificates (two different bundles must never carry the same trust).
+    for (std::size_t i = 0; i < intermediates.size(); ++i) {
+        X509* child = i == 0 ? leaf.native() : intermediates[i - 1].native();
+        if (X509_check_issued(intermediates[i].native(), child) != X509_V_OK) {
+            reasons.insert(Reason::UntrustedChain);
+            problems.push_back("certificate " + std::to_string(i + 1) + " of the bundle ('" +
+                               displayName(intermediates[i].native()) + "') did not issue certificate " +
+                               std::to_string(i) + " ('" + displayName(child) +
+                               "'): the chain must be ordered, leaf first, without extra certificates");
+            break;
+        }
+    }
+    ERR_clear_error();
+
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     STACK_OF(X509)* untrusted = sk_X509_new_null();
     for (const auto& c : intermediates) {

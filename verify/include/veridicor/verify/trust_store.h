@@ -74,7 +74,8 @@ public:
     /// The policy entry approving (name, version), or nullptr.
     [[nodiscard]] const ModelApproval* findModel(std::string_view name, std::string_view version) const;
 
-    /// Builds the chain from `leaf` through `intermediates` to an anchor and checks it at time `at`: validity
+    /// Builds the chain from `leaf` through `intermediates` (in order: each issued the one before it) to an anchor
+    /// and checks it at time `at`: validity
     /// periods, CRLs per the policy's revocation mode, key strength (ECDSA P-256/384/521, Ed25519, RSA ≥ 2048)
     /// and signature algorithms below the anchor (no SHA-1/MD5), and that the leaf may make digital signatures.
     [[nodiscard]] ChainResult verifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
