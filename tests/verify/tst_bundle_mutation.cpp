@@ -171,7 +171,7 @@ private slots:
         const char* seedEnv = std::getenv("VERIDICOR_MUTATION_SEED");
         const unsigned seed = seedEnv != nullptr ? static_cast<unsigned>(std::strtoul(seedEnv, nullptr, 10)) : 20261128U;
         const char* countEnv = std::getenv("VERIDICOR_MUTATIONS");
-        const int count = countEnv != nullptr ? std::atoi(countEnv) : 5000;
+        const int count = countEnv != nullptr ? std::atoi(countEnv) : 20000;
         std::mt19937 rng(seed);
         int sameContent = 0;
         int failures = 0;
