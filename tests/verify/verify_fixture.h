@@ -353,13 +353,15 @@ public:
     }
 };
 
-inline std::string reasonsText(const Verdict& v) {
+inline std::string reasonsText(const std::vector<Reason>& reasons) {
     std::string s;
-    for (const auto r : v.reasons) {
+    for (const auto r : reasons) {
         s += (s.empty() ? "" : ",") + std::string(reasonName(r));
     }
     return s.empty() ? "(none)" : s;
 }
+
+inline std::string reasonsText(const Verdict& v) { return reasonsText(v.reasons); }
 
 /// Re-encodes a bundle after changing its JSON (strict parse, edit, compact write).
 template <class Edit>
