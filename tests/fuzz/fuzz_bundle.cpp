@@ -68,7 +68,7 @@ void setUp() {
         std::filesystem::create_directories(out);
         auto id = SigningIdentity::load(pki->signers / "finding-signer.key.pem", pki->signers / "finding-signer.chain.pem");
         const std::string attachmentDir = (dir / "attachments").string();
-        writeTextFile(dir / "attachments" / "f1.u8", std::string(4, '\x01'));
+        (void)writeTextFile(dir / "attachments" / "f1.u8", std::string(4, '\x01'));
         auto pred = json::parse("{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": "
                                 "{\"sha256\": \"" + pki->ecgModelDigest + "\"}}, \"producedAt\": \"" +
                                 formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
@@ -83,16 +83,16 @@ void setUp() {
         if (!bundle) {
             die(bundle.error().message.c_str());
         }
-        writeTextFile(out / "finding-bundle.json", *bundle);
+        (void)writeTextFile(out / "finding-bundle.json", *bundle);
         const std::string payload = *base64Decode(json::parse(*bundle)->find("dsseEnvelope")->find("payload")->asString());
-        writeTextFile(out / "finding-statement.json", payload);
+        (void)writeTextFile(out / "finding-statement.json", payload);
         for (const auto& f : std::filesystem::directory_iterator(pki->trustStore / "models")) {
             const std::string oms = *readFileBounded(f.path(), 1 << 20);
-            writeTextFile(out / ("oms-" + f.path().filename().string()), oms);
-            writeTextFile(out / ("oms-statement-" + f.path().filename().string()),
+            (void)writeTextFile(out / ("oms-" + f.path().filename().string()), oms);
+            (void)writeTextFile(out / ("oms-statement-" + f.path().filename().string()),
                           *base64Decode(json::parse(oms)->find("dsseEnvelope")->find("payload")->asString()));
         }
-        writeTextFile(out / "policy.json", *readFileBounded(pki->trustStore / "policy.json", 1 << 20));
+        (void)writeTextFile(out / "policy.json", *readFileBounded(pki->trustStore / "policy.json", 1 << 20));
         std::filesystem::remove_all(dir);
         std::exit(0);
     }

@@ -566,6 +566,36 @@ private slots:
         QVERIFY(!v.provenance->valid);
     }
 
+    void provenanceIsRecheckedWhenItsPeriodEnds() {
+        // A model signer whose certificate ends in 10 days: a Verifier that checked the model's signature once
+        // must not carry that result past the certificate's end.
+        auto key = PrivateKey::generate(KeyType::EcP256);
+        CertificateSpec spec;
+        spec.commonName = "Short-lived Model Signing";
+        spec.notBefore = pki().now - days(1);
+        spec.notAfter = pki().now + days(10);
+        auto cert = issueCertificate(spec, *key, &pki().inter.cert, pki().inter.key);
+        QVERIFY(cert.hasValue());
+        auto id = SigningIdentity::create(*key, {*cert, pki().inter.cert});
+        VerifyFixture::PolicyOptions o;
+        o.modelBundleOverride = *signModel(f->modelDir, *id, ModelSignOptions{});
+        o.modelSigners = {"Short-lived Model Signing"};
+        o.withCrl = false; // the CRLs are current for a year; keep only the certificate's period in play
+        QVERIFY(f->writeTrustStore("trust-short", o));
+        const Verifier verifier(*TrustStore::load(f->trustDir("trust-short")));
+        const std::string bundle = f->sign(pki().finding);
+        const auto reader = attachmentsFromFolder(f->root / "bundles");
+        for (int round = 0; round < 2; ++round) { // the second round is answered from the cache
+            const Verdict v = verifier.verify(bundle, f->input, pki().now, reader);
+            QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        }
+        const Verdict later = verifier.verify(bundle, f->input, pki().now + days(20), reader);
+        expectExactly(later, Reason::ModelProvenanceInvalid);
+        QVERIFY(later.check(CheckId::Provenance).detail.find("CERT_EXPIRED") != std::string::npos);
+        const Verdict earlier = verifier.verify(bundle, f->input, pki().now - days(2), reader);
+        QVERIFY(earlier.has(Reason::ModelProvenanceInvalid)); // before the model signer's certificate began
+    }
+
     // ---- step 6: binding -------------------------------------------------------------------------------------
 
     void dataMismatch_data() {

@@ -326,6 +326,7 @@ CertificateInfo Certificate::info() const {
     const std::string d = der();
     info.sha256Fingerprint = sha256Hex(d);
     info.isCa = X509_check_ca(x) != 0;
+    info.pem = pem();
     ERR_clear_error();
     return info;
 }

@@ -220,7 +220,7 @@ std::string demoBytes(std::size_t n, std::uint32_t seed) {
 
 } // namespace
 
-Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now) {
+Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now, KeyType caKeyType) {
     using std::chrono::days;
     const auto year = days(365);
     DemoPki out;
@@ -237,11 +237,11 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         s.notAfter = to;
         return s;
     };
-    auto root = makeParty(KeyType::EcP384, spec("Veridicor Demo Root CA", true, now - days(1), now + 20 * year), nullptr);
+    auto root = makeParty(caKeyType, spec("Veridicor Demo Root CA", true, now - days(1), now + 20 * year), nullptr);
     if (!root) {
         return Unexpected{root.error()};
     }
-    auto inter = makeParty(KeyType::EcP384, spec("Veridicor Demo Signing CA", true, now - days(1), now + 10 * year), &*root);
+    auto inter = makeParty(caKeyType, spec("Veridicor Demo Signing CA", true, now - days(1), now + 10 * year), &*root);
     if (!inter) {
         return Unexpected{inter.error()};
     }

@@ -224,6 +224,23 @@ const std::filesystem::path& TrustStore::directory() const { return m_impl->dir;
 const Policy& TrustStore::policy() const { return m_impl->policy; }
 const std::vector<Certificate>& TrustStore::anchors() const { return m_impl->anchors; }
 std::size_t TrustStore::crlCount() const { return m_impl->crls.size(); }
+
+std::pair<TimePoint, TimePoint> TrustStore::crlsCurrent() const {
+    TimePoint from = TimePoint::min();
+    TimePoint to = TimePoint::max();
+    for (const auto& crl : m_impl->crls) {
+        const auto last = asn1ToTime(X509_CRL_get0_lastUpdate(crl.get()));
+        const auto next = asn1ToTime(X509_CRL_get0_nextUpdate(crl.get()));
+        if (!last) {
+            return {TimePoint::max(), TimePoint::min()}; // unreadable: never current
+        }
+        from = std::max(from, *last);
+        if (next) {
+            to = std::min(to, *next);
+        }
+    }
+    return {from, to};
+}
 const std::vector<TrustStore::ModelBundleFile>& TrustStore::modelBundles() const { return m_impl->modelBundles; }
 
 const ModelApproval* TrustStore::findModel(std::string_view name, std::string_view version) const {

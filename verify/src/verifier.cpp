@@ -7,10 +7,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <mutex>
 
 namespace veridicor::verify {
 
 using namespace detail;
+
+struct Verifier::ProvenanceCache {
+    struct Entry {
+        TimePoint from;
+        TimePoint to;
+        OmsManifest manifest;
+        SignerInfo signer;
+    };
+    std::mutex mutex;
+    std::map<std::size_t, Entry> authentic; ///< by index in TrustStore::modelBundles()
+};
+
+Verifier::Verifier(TrustStore store) : m_store(std::move(store)), m_cache(std::make_shared<ProvenanceCache>()) {}
 
 bool Verdict::has(Reason r) const { return std::find(reasons.begin(), reasons.end(), r) != reasons.end(); }
 
@@ -82,13 +97,45 @@ struct Builder {
     }
 };
 
-ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& approval, TimePoint at) {
+/// authenticateModelSignature() of models/*.sig number `index`, remembered while its outcome cannot change.
+OmsAuthentication authenticateCached(const TrustStore& store, std::size_t index, TimePoint at,
+                                     Verifier::ProvenanceCache& cache) {
+    {
+        std::lock_guard lock(cache.mutex);
+        auto it = cache.authentic.find(index);
+        if (it != cache.authentic.end() && at >= it->second.from && at <= it->second.to) {
+            OmsAuthentication a;
+            a.manifest = it->second.manifest;
+            a.signer = it->second.signer;
+            return a;
+        }
+    }
+    OmsAuthentication auth = authenticateModelSignature(store.modelBundles()[index].bytes, store, nullptr, at);
+    if (auth.authentic() && auth.signer) {
+        // The verdict depends on time only through validity periods: of every certificate of the chain and of
+        // every CRL. Within their intersection it stays the same (signatures and revocation lists are fixed).
+        auto [from, to] = store.crlsCurrent();
+        for (const auto& c : auth.signer->chain) {
+            from = std::max(from, c.notBefore);
+            to = std::min(to, c.notAfter);
+        }
+        if (from <= at && at <= to) {
+            std::lock_guard lock(cache.mutex);
+            cache.authentic[index] = {from, to, *auth.manifest, *auth.signer};
+        }
+    }
+    return auth;
+}
+
+ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& approval, TimePoint at,
+                                Verifier::ProvenanceCache& cache) {
     ModelProvenance p;
     p.digest = approval.digest;
     std::vector<std::string> notes;
-    for (const auto& file : store.modelBundles()) {
+    for (std::size_t index = 0; index < store.modelBundles().size(); ++index) {
+        const auto& file = store.modelBundles()[index];
         const std::string name = "models/" + file.path.filename().string();
-        const OmsAuthentication auth = authenticateModelSignature(file.bytes, store, nullptr, at);
+        const OmsAuthentication auth = authenticateCached(store, index, at, cache);
         if (!auth.authentic()) {
             std::string codes;
             for (const Reason r : auth.reasons) {
@@ -221,7 +268,7 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         }
 
         // Step 5: the approved model's provenance.
-        ModelProvenance prov = checkProvenance(m_store, *approval, at);
+        ModelProvenance prov = checkProvenance(m_store, *approval, at, *m_cache);
         if (prov.valid) {
             b.pass(CheckId::Provenance, prov.detail);
         } else {

@@ -73,6 +73,7 @@ struct CertificateInfo {
     std::string signatureAlgorithm;    ///< "ecdsa-with-SHA256", "sha1WithRSAEncryption", …
     std::string sha256Fingerprint;     ///< lowercase hex of the DER
     bool isCa = false;
+    std::string pem;                   ///< the certificate itself, for "view certificate" displays
 };
 
 /// An X.509 certificate. Copies share it.

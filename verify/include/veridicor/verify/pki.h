@@ -59,10 +59,11 @@ struct DemoPki {
 };
 
 /// Generates a complete demo PKI and trust store under `outDir` at time `now`: a root CA and an intermediate
-/// (ECDSA P-384), a finding signer "omi-inference.vendor-a.example" (P-256) and an Ed25519 one, a model signer
+/// (keys of `caKeyType`, ECDSA P-256 by default), a finding signer "omi-inference.vendor-a.example" (P-256) and an Ed25519 one, a model signer
 /// "Vendor A Model Signing", a revoked signer (listed in the intermediate's CRL), an expired signer, and a signer
 /// under an unknown root; two demo models ("ecg-omi-detector" 2.1.0 for ECG, "echo-lv-segmenter" 1.0.0 for US),
 /// signed with OMS v1.0 into models/*.sig; and policy.json approving both. Errors: Crypto, Io.
-Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now);
+Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now,
+                                      KeyType caKeyType = KeyType::EcP256);
 
 } // namespace veridicor::verify

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace veridicor::verify {
@@ -63,6 +64,9 @@ public:
     [[nodiscard]] const Policy& policy() const;
     [[nodiscard]] const std::vector<Certificate>& anchors() const;
     [[nodiscard]] std::size_t crlCount() const;
+    /// The period in which every CRL of the store is current (latest thisUpdate, earliest nextUpdate); the whole
+    /// of time when there is no CRL.
+    [[nodiscard]] std::pair<TimePoint, TimePoint> crlsCurrent() const;
 
     /// A models/*.sig file, read but not yet verified (it is verified at each use, at that verification time).
     struct ModelBundleFile {

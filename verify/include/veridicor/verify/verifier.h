@@ -19,6 +19,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,7 +33,7 @@ AttachmentReader attachmentsFromFolder(std::filesystem::path dir, std::size_t ma
 
 class Verifier {
 public:
-    explicit Verifier(TrustStore store) : m_store(std::move(store)) {}
+    explicit Verifier(TrustStore store);
 
     /// Verifies `bundle` against the opened `input` at time `at`. Never fails: every problem is a reason in the
     /// verdict. Steps 4–7 run only when steps 2 and 3 passed and the payload is a well-formed statement.
@@ -46,8 +47,14 @@ public:
 
     [[nodiscard]] const TrustStore& trustStore() const { return m_store; }
 
+    /// Verified model signatures (models/*.sig) are remembered with the period over which their verdict cannot
+    /// change (every certificate of their chain and every CRL current); within it, step 5 does not verify them
+    /// again. Shared by copies of this Verifier; thread-safe.
+    struct ProvenanceCache;
+
 private:
     TrustStore m_store;
+    std::shared_ptr<ProvenanceCache> m_cache;
 };
 
 } // namespace veridicor::verify
