@@ -1,6 +1,7 @@
 #include <veridicor/verify/audit_log.h>
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
+#include <veridicor/verify/keys.h>
 #include <veridicor/verify/verdict.h>
 
 #include <algorithm>
@@ -103,12 +104,11 @@ std::optional<Head> readHead(const std::filesystem::path& path, bool& present) {
     if (!present) {
         return std::nullopt;
     }
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.size() > 4096) {
+    auto text = readFileBounded(path, 4096);
+    if (!text) {
         return std::nullopt;
     }
-    auto doc = json::parse(text);
+    auto doc = json::parse(*text);
     if (!doc || !doc->isObject()) {
         return std::nullopt;
     }
@@ -235,8 +235,12 @@ std::filesystem::path AuditLog::headPath(const std::filesystem::path& file) {
 }
 
 std::string AuditLog::currentUser() {
-    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-        return pw->pw_name;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
+        found->pw_name != nullptr) {
+        return found->pw_name;
     }
     if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') {
         return u;
