@@ -50,7 +50,13 @@ Expected<std::vector<std::filesystem::path>, Error> filesIn(const std::filesyste
 
 std::string displayName(X509* cert) {
     const auto info = Certificate::fromNative(cert).info();
-    return info.commonName.empty() ? info.subject : info.commonName;
+    if (!info.commonName.empty()) {
+        return info.commonName;
+    }
+    if (!info.identities.empty()) {
+        return info.identities.front(); // e.g. Sigstore (Fulcio) certificates: an empty subject, an e-mail SAN
+    }
+    return info.subject.empty() ? std::string("(a certificate without a name)") : info.subject;
 }
 
 } // namespace
