@@ -375,7 +375,9 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
             result.reachedAnchor = true;
         }
     }
-    if (rc != 1 && collector.errors.empty()) {
+    if (rc != 1) {
+        // Every problem is reported through the callback, which lets verification continue; a failure anyway is
+        // an internal error (e.g. out of memory), never a pass.
         reasons.insert(Reason::UntrustedChain);
         problems.push_back("the chain could not be checked" + (sslErrors.empty() ? std::string() : ": " + sslErrors));
     }
