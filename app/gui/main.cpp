@@ -67,8 +67,10 @@ int main(int argc, char* argv[]) {
 
     if (auto env = veridicor::dicom::initializeDicom(); !env) {
         std::fprintf(stderr, "veridicor: %s\n", env.error().message.c_str());
-        QMessageBox::critical(nullptr, QStringLiteral("Veridicor cannot start"),
-                              QString::fromStdString(env.error().message));
+        if (!parser.isSet(quitOpt)) { // unattended runs (tests, screenshots) must not wait on a dialog
+            QMessageBox::critical(nullptr, QStringLiteral("Veridicor cannot start"),
+                                  QString::fromStdString(env.error().message));
+        }
         return 2;
     }
 
