@@ -742,10 +742,14 @@ void EcgView::refreshOverlayPanel() {
             lines << tr("  waiting for the recording");
             continue;
         }
-        std::vector<std::size_t> bandChannels;
-        for (const ResolvedBand& b : r.bands) bandChannels.push_back(b.channel);
+        std::vector<std::size_t> bandChannels; // matched leads with some relevance above 0
+        for (const ResolvedBand& b : r.bands) {
+            if (so.prepared.tracks()[b.trackIndex].nonZeroExtent()) bandChannels.push_back(b.channel);
+        }
         if (!bandChannels.empty()) {
             lines << tr("  relevance under %1").arg(leadList(*traces, bandChannels));
+        } else if (!r.bands.empty()) {
+            lines << tr("  relevance 0 on every lead");
         }
         if (r.regionShown) {
             lines << tr("  region on %1, %2–%3 s")
@@ -753,7 +757,7 @@ void EcgView::refreshOverlayPanel() {
                          .arg(r.regionStartSeconds, 0, 'f', 2)
                          .arg(r.regionEndSeconds, 0, 'f', 2);
         }
-        if (bandChannels.empty() && !r.regionShown) {
+        if (r.bands.empty() && !r.regionShown) {
             lines << tr("  nothing of it can be drawn on this recording");
         }
         for (const std::string& p : r.problems) {

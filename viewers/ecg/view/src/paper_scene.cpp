@@ -193,6 +193,7 @@ void PaperScene::setOverlayOpacity(double opacity) {
 void PaperScene::resolveOverlays() {
     for (SceneOverlay& o : m_overlays) {
         o.resolution = {};
+        o.colouredBands = false;
         if (!m_traces) {
             continue;
         }
@@ -202,12 +203,15 @@ void PaperScene::resolveOverlays() {
             continue;
         }
         o.resolution = o.prepared.resolve(m_traces->labels(), m_traces->sampleCount(), m_traces->samplingHz());
+        o.colouredBands = std::any_of(o.resolution.bands.begin(), o.resolution.bands.end(), [&](const ResolvedBand& b) {
+            return o.prepared.tracks()[b.trackIndex].nonZeroExtent().has_value();
+        });
     }
 }
 
 bool PaperScene::showsRelevanceLegend() const {
     return std::any_of(m_overlays.begin(), m_overlays.end(),
-                       [](const SceneOverlay& o) { return !o.resolution.bands.empty(); });
+                       [](const SceneOverlay& o) { return o.colouredBands; });
 }
 
 bool PaperScene::showsUntrustedBanner() const {

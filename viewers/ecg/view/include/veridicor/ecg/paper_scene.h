@@ -73,6 +73,7 @@ struct PaperGeometry {
 struct SceneOverlay {
     PreparedOverlay prepared;
     OverlayResolution resolution;
+    bool colouredBands = false; ///< some matched band has a non-zero value (the legend is shown then)
 };
 
 /// Something the painter draws for an overlay on one cell: the finding's region, or (for an untrusted finding)
@@ -165,7 +166,7 @@ public:
     /// does not rebuild vertices.
     void setOverlayOpacity(double opacity);
     [[nodiscard]] double overlayOpacity() const { return m_opacity; }
-    /// True when a band can be drawn (the legend is shown then).
+    /// True when a band with some relevance above 0 can be drawn (the legend is shown then).
     [[nodiscard]] bool showsRelevanceLegend() const;
     /// True while an untrusted overlay (shown anyway) is set: a red banner says so on the page.
     [[nodiscard]] bool showsUntrustedBanner() const;
