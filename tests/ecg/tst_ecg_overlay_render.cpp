@@ -399,6 +399,38 @@ private slots:
         QCOMPARE(red2, 0);
     }
 
+    void theOffscreenPageCarriesOverlaysToo() {
+        // What ecg-render uses: renderRecordingPage at 300 dpi (wide traces) with an overlay in its options.
+        PaperRenderOptions options;
+        options.dotsPerInch = 300.0;
+        options.overlays = {overlayOf({{"V2", 5.6, 6.8}})};
+        options.overlayOpacity = 0.5;
+        auto img = renderRecordingPage(test::syntheticRecording(kFs, kSeconds, {}), options);
+        QVERIFY2(img.hasValue(), img ? "" : qPrintable(img.error()));
+        // The same page laid out here, for the geometry.
+        PaperScene scene;
+        PaperSettings s;
+        s.pixelsPerMm = 300.0 / 25.4;
+        scene.setTraces(TraceSet::build(test::syntheticRecording(kFs, kSeconds, {}), 0, {}));
+        scene.setSettings(s);
+        scene.setOverlays({overlayOf({{"V2", 5.6, 6.8}})});
+        QCOMPARE(img->size(), QSize(scene.page().widthPixels(), scene.page().heightPixels()));
+        const PaperCell* v2 = scene.page().cellFor(7);
+        const double ppm = s.pixelsPerMm;
+        const auto cols = expectedColumns(*v2, 5.6, 6.8, ppm);
+        const int y = cleanRow(*img, *v2, ppm, cols->first, cols->second + 1);
+        const Rgb8 colour = onWhite(relevanceColourTable()[255], 0.5);
+        int first = -1, last = -1;
+        for (int x = cols->first - 5; x <= cols->second + 5; ++x) {
+            if (near(img->pixel(x, y), colour)) {
+                if (first < 0) first = x;
+                last = x;
+            }
+        }
+        QVERIFY2(std::abs(first - cols->first) <= 1 && std::abs(last - cols->second) <= 1,
+                 qPrintable(QStringLiteral("%1–%2 vs %3–%4").arg(first).arg(last).arg(cols->first).arg(cols->second)));
+    }
+
     void whatCannotBeDrawnDrawsNothing_data() {
         QTest::addColumn<int>("kind");
         QTest::newRow("hidden (visible = false)") << 0;

@@ -108,6 +108,7 @@ struct PaperRenderer::Gl {
     GLuint lutTexture = 0;
     GLuint valuesTexture = 0;
     int bandsFirst = 0;
+    std::size_t bandsLeftOut = 0;
 
     // Page geometry cache.
     const PaperScene* scene = nullptr;
@@ -342,6 +343,15 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             gl.bandsFirst = static_cast<int>(all.size() / 2);
             all.insert(all.end(), gl.geometry.bandQuads.begin(), gl.geometry.bandQuads.end());
             if (!gl.geometry.bands.empty()) {
+                // One texture row per band: more bands than the GPU's texture height (≥ 1024 rows in GL 3.2, so
+                // dozens of findings on every lead at once) are left out rather than drawn from undefined memory.
+                GLint maxSize = 0;
+                f->glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
+                gl.bandsLeftOut = 0;
+                if (static_cast<GLint>(gl.geometry.bands.size()) > maxSize) {
+                    gl.bandsLeftOut = gl.geometry.bands.size() - static_cast<std::size_t>(maxSize);
+                    gl.geometry.bands.resize(static_cast<std::size_t>(maxSize));
+                }
                 f->glBindTexture(GL_TEXTURE_2D, gl.valuesTexture);
                 f->glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
                 f->glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, gl.geometry.bandTexelWidth,
@@ -396,6 +406,7 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             f->glDisable(GL_BLEND);
             gl.program.bind();
             m_stats.relevanceBands = gl.geometry.bands.size();
+            m_stats.relevanceBandsLeftOut = gl.bandsLeftOut;
         }
         setColor(m_colors.gridMinor);
         draw(GL_LINES, gl.minorFirst, static_cast<int>(gl.geometry.gridMinor.size() / 2));

@@ -36,6 +36,7 @@ struct PaperFrameStats {
     std::size_t envelopeCells = 0;
     std::size_t drawCalls = 0;
     std::size_t relevanceBands = 0; ///< band quads drawn (one per overlay, lead and visible cell)
+    std::size_t relevanceBandsLeftOut = 0; ///< bands beyond the GPU's texture height, not drawn
     bool geometryRebuilt = false;
     double geometryMs = 0.0; ///< CPU time spent building the page's vertices (0 when they were reused)
 };
