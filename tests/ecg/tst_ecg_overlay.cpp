@@ -249,6 +249,14 @@ private slots:
         QCOMPARE(r.unmatchedLeads, std::vector<std::string>{"X"});
         QVERIFY2(contains(r.problems, "\"X\": this recording has no such lead"), qPrintable(all(r.problems)));
 
+        // Two channels named V2: V2's relevance is drawn on neither, and the panel says why.
+        std::vector<std::string> twoV2 = kTwelve;
+        twoV2[8] = "V2";
+        const OverlayResolution ra = p.resolve(twoV2, 10, 500.0);
+        QVERIFY(std::none_of(ra.bands.begin(), ra.bands.end(), [](const ResolvedBand& b) { return b.trackIndex == 0; }));
+        QVERIFY2(contains(ra.problems, "\"V2\": several channels of this recording carry that name"),
+                 qPrintable(all(ra.problems)));
+
         // A lead named twice cannot be told apart: neither row is drawn.
         const PreparedOverlay twice(overlayWith({"V2", "V2"}, 10, std::vector<std::uint8_t>(20, 1)));
         const OverlayResolution rt = twice.resolve(kTwelve, 10, 500.0);

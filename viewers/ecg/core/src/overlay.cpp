@@ -291,10 +291,25 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
         r.problems.push_back("the relevance attachment names " + joined(namedTwice) +
                              " more than once: those bands are not drawn");
     }
-    if (!unmatchedRelevance.empty()) {
-        r.problems.push_back("relevance for " + joined(unmatchedRelevance) +
-                             ": this recording has no such lead, so it is not drawn");
-    }
+    // Unmatched: no channel has the name, or several do (which one was meant cannot be told).
+    auto ambiguous = [&](const std::string& name) {
+        const std::string key = lowered(name);
+        return !name.empty() && std::count_if(channelLabels.begin(), channelLabels.end(),
+                                              [&](const std::string& l) { return lowered(l) == key; }) > 1;
+    };
+    auto report = [&](const std::vector<std::string>& names, const std::string& what, const std::string& notDone) {
+        std::vector<std::string> missing;
+        std::vector<std::string> several;
+        for (const std::string& n : names) (ambiguous(n) ? several : missing).push_back(n);
+        if (!missing.empty()) {
+            r.problems.push_back(what + joined(missing) + ": this recording has no such lead, so it is not " + notDone);
+        }
+        if (!several.empty()) {
+            r.problems.push_back(what + joined(several) + ": several channels of this recording carry that name, so "
+                                 "it is not " + notDone);
+        }
+    };
+    report(unmatchedRelevance, "relevance for ", "drawn");
 
     // Region: a valid time range inside the recording, on leads the recording has.
     if (o.hasRegion) {
@@ -309,10 +324,7 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
             }
         }
         r.unmatchedLeads.insert(r.unmatchedLeads.end(), unmatchedRegion.begin(), unmatchedRegion.end());
-        if (!unmatchedRegion.empty()) {
-            r.problems.push_back("the region's " + joined(unmatchedRegion) +
-                                 ": this recording has no such lead, so it is not outlined there");
-        }
+        report(unmatchedRegion, "the region's ", "outlined there");
         const double a = o.startSeconds;
         const double b = o.endSeconds;
         if (!(std::isfinite(a) && std::isfinite(b) && a < b)) {
