@@ -743,8 +743,8 @@ void EcgView::refreshOverlayPanel() {
             continue;
         }
         std::vector<std::size_t> bandChannels; // matched leads with some relevance above 0
-        for (const ResolvedBand& b : r.bands) {
-            if (so.prepared.tracks()[b.trackIndex].nonZeroExtent()) bandChannels.push_back(b.channel);
+        for (std::size_t i = 0; i < r.bands.size(); ++i) {
+            if (so.bandExtents[i]) bandChannels.push_back(r.bands[i].channel);
         }
         if (!bandChannels.empty()) {
             lines << tr("  relevance under %1").arg(leadList(*traces, bandChannels));

@@ -168,7 +168,7 @@ void PaperScene::setOverlays(std::vector<EcgFindingOverlay> overlays) {
     m_overlays.clear();
     for (EcgFindingOverlay& o : overlays) {
         if (o.visible) {
-            m_overlays.push_back({PreparedOverlay(std::move(o)), {}});
+            m_overlays.push_back(SceneOverlay{PreparedOverlay(std::move(o)), {}, false, {}});
         }
     }
     const double gridTop = m_page.gridTopMm;
@@ -194,6 +194,7 @@ void PaperScene::resolveOverlays() {
     for (SceneOverlay& o : m_overlays) {
         o.resolution = {};
         o.colouredBands = false;
+        o.bandExtents.clear();
         if (!m_traces) {
             continue;
         }
@@ -203,9 +204,10 @@ void PaperScene::resolveOverlays() {
             continue;
         }
         o.resolution = o.prepared.resolve(m_traces->labels(), m_traces->sampleCount(), m_traces->samplingHz());
-        o.colouredBands = std::any_of(o.resolution.bands.begin(), o.resolution.bands.end(), [&](const ResolvedBand& b) {
-            return o.prepared.tracks()[b.trackIndex].nonZeroExtent().has_value();
-        });
+        for (const ResolvedBand& b : o.resolution.bands) {
+            o.bandExtents.push_back(o.prepared.tracks()[b.trackIndex].nonZeroExtent());
+            o.colouredBands = o.colouredBands || o.bandExtents.back().has_value();
+        }
     }
 }
 
@@ -285,9 +287,10 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
         }
         if (!o.trusted) {
             // Where an untrusted finding's band is drawn outside its outlined region, frame it too.
-            for (const ResolvedBand& band : r.bands) {
+            for (std::size_t bi = 0; bi < r.bands.size(); ++bi) {
+                const ResolvedBand& band = r.bands[bi];
                 const RelevanceTrack& track = so.prepared.tracks()[band.trackIndex];
-                const auto extent = track.nonZeroExtent();
+                const auto& extent = so.bandExtents[bi];
                 if (!extent) continue;
                 for (std::size_t ci = 0; ci < m_page.cells.size(); ++ci) {
                     const PaperCell& cell = m_page.cells[ci];

@@ -74,6 +74,8 @@ struct SceneOverlay {
     PreparedOverlay prepared;
     OverlayResolution resolution;
     bool colouredBands = false; ///< some matched band has a non-zero value (the legend is shown then)
+    /// Per resolution.bands entry: [first, last) of its samples above 0, or nullopt (computed once per traces).
+    std::vector<std::optional<std::pair<std::size_t, std::size_t>>> bandExtents;
 };
 
 /// Something the painter draws for an overlay on one cell: the finding's region, or (for an untrusted finding)
