@@ -275,6 +275,30 @@ private slots:
             for (int x = 0; x < grid.image.width(); ++x) outlined += near(grid.image.pixel(x, y), outline, 8) ? 1 : 0;
         }
         QCOMPARE(outlined, 0);
+
+        // A region at 5.6–8.0 s on V2 and V4 in 3×4: V2's cell (5–7.5 s) from 5.6 s to its end, V4's (7.5–10 s)
+        // from its start to 8.0 s; the outline's outer edges on those times' pixels.
+        o.regionLeads = {"V2", "V4"};
+        o.startSeconds = 5.6;
+        o.endSeconds = 8.0;
+        const Rendered split = render(PaperLayout::Grid3x4, dpi, {o});
+        QCOMPARE(split.marks.size(), std::size_t(2));
+        for (const OverlayMark& m : split.marks) {
+            const PaperCell& cell = split.page.cells[m.cellIndex];
+            const double from = std::max(5.6, cell.startSeconds);
+            const double to = std::min(8.0, cell.endSeconds);
+            QVERIFY2(cell.label == "V2" || cell.label == "V4", cell.label.c_str());
+            const int y = static_cast<int>((cell.baselineMm + 5.5) * ppm);
+            std::vector<int> xs;
+            for (int x = static_cast<int>(cell.xMm * ppm) - 3; x < static_cast<int>((cell.xMm + cell.widthMm) * ppm) + 3; ++x) {
+                if (near(split.image.pixel(x, y), outline, 8)) xs.push_back(x);
+            }
+            QVERIFY(!xs.empty());
+            QVERIFY(std::abs(xs.front() - cell.xAt(from) * ppm) <= 2.0);
+            QVERIFY(std::abs(xs.back() - cell.xAt(to) * ppm) <= 2.0);
+        }
+        // The label once per page column: V2 and V4 are in different columns.
+        QCOMPARE(std::count(split.texts.begin(), split.texts.end(), std::string("Occlusion MI, anterior wall")), 2L);
     }
 
     void opacityGivesTheSourceOverBlend_data() {
