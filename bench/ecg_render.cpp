@@ -7,7 +7,8 @@
 // chunk by chunk straight into the recording's stored integers.
 //
 // Run under xvfb-run -a (OpenGL on xcb).  Options: --hours H (24), --frames N (300), --size WxH (1600x1000),
-// --layout 3x4+1, --dpi 96.
+// --layout 3x4+1, --dpi 96, --relevance (also an AI finding's relevance bands on all 12 leads, a relevance value
+// per sample as the attachment carries it, and its region outlined).
 #include <veridicor/ecg/paper_offscreen.h>
 #include <veridicor/ecg/synth.h>
 
@@ -83,8 +84,42 @@ std::shared_ptr<Recording> synthesize(double seconds) {
 
 struct Figures {
     double medianMs = 0, meanMs = 0, p95Ms = 0, maxMs = 0, geometryMs = 0;
-    std::size_t vertices = 0, overviewVertices = 0;
+    std::size_t vertices = 0, overviewVertices = 0, bands = 0;
 };
+
+/// An AI finding over the whole recording: relevance on all 12 leads (a bump every 0.85 s, as over each beat's
+/// ST segment, scaled per lead), one byte per sample as an `ecg-relevance` attachment carries it; its region on
+/// V2–V4 over the middle 2.2 s.
+EcgFindingOverlay relevanceOverlay(std::size_t samples, double fs) {
+    const auto period = static_cast<std::size_t>(0.85 * fs);
+    std::vector<std::uint8_t> beat(period);
+    for (std::size_t i = 0; i < period; ++i) {
+        const double t = static_cast<double>(i) / fs - 0.35;
+        beat[i] = static_cast<std::uint8_t>(std::lround(255.0 * std::exp(-0.5 * t * t / (0.07 * 0.07))));
+    }
+    auto bytes = std::make_shared<std::vector<std::uint8_t>>(12 * samples);
+    for (std::size_t lead = 0; lead < 12; ++lead) {
+        std::uint8_t* row = bytes->data() + lead * samples;
+        for (std::size_t i = 0; i < samples; i += period) {
+            std::copy_n(beat.begin(), std::min(period, samples - i), row + i);
+        }
+        for (std::size_t i = 0; i < samples; ++i) row[i] = static_cast<std::uint8_t>(row[i] * (lead + 4) / 15);
+    }
+    EcgFindingOverlay o;
+    o.key = "bench#f1";
+    o.label = "Bench finding";
+    o.trusted = true;
+    for (std::string_view name : synthLeadNames()) o.relevanceLeads.emplace_back(name);
+    o.relevanceSamples = static_cast<long long>(samples);
+    o.relevance = bytes->data();
+    o.relevanceBytes = bytes->size();
+    o.keepAlive = bytes;
+    o.hasRegion = true;
+    o.regionLeads = {"V2", "V3", "V4"};
+    o.startSeconds = static_cast<double>(samples) / fs / 2.0;
+    o.endSeconds = o.startSeconds + 2.2;
+    return o;
+}
 
 Figures summarize(std::vector<double> ms, double geometryMsSum) {
     Figures f;
@@ -127,12 +162,14 @@ std::array<Figures, 2> runFrames(std::array<OffscreenPaper*, 2> papers, std::arr
             }
             out[k].vertices = paper.renderer().lastFrame().traceVertices;
             out[k].overviewVertices = paper.renderer().lastFrame().overviewVertices;
+            out[k].bands = std::max(out[k].bands, paper.renderer().lastFrame().relevanceBands);
         }
     }
     for (std::size_t k = 0; k < 2; ++k) {
         Figures f = summarize(ms[k], geometry[k]);
         f.vertices = out[k].vertices;
         f.overviewVertices = out[k].overviewVertices;
+        f.bands = out[k].bands;
         out[k] = f;
     }
     return out;
@@ -161,7 +198,9 @@ int main(int argc, char** argv) {
     const QCommandLineOption overviewOpt(QStringLiteral("overview"),
                                          QStringLiteral("Height of the whole-recording strip, px (0: none)."),
                                          QStringLiteral("PX"), QStringLiteral("64"));
-    parser.addOptions({hoursOpt, framesOpt, sizeOpt, layoutOpt, dpiOpt, overviewOpt});
+    const QCommandLineOption relevanceOpt(QStringLiteral("relevance"),
+                                          QStringLiteral("Also draw an AI finding's relevance bands on all 12 leads."));
+    parser.addOptions({hoursOpt, framesOpt, sizeOpt, layoutOpt, dpiOpt, overviewOpt, relevanceOpt});
     parser.addHelpOption();
     parser.process(app);
     const double hours = parser.value(hoursOpt).toDouble();
@@ -211,15 +250,26 @@ int main(int argc, char** argv) {
                     "(the stored samples, %.1f MB, are read in place)\n",
                     k == 0 ? "10 s:" : "long:", rec->groups[0].samples, synthS, pyramidS,
                     static_cast<double>(traces[k]->memoryBytes()) / 1e6, rawMb);
+        if (parser.isSet(relevanceOpt)) {
+            EcgFindingOverlay o = relevanceOverlay(rec->groups[0].samples, rec->groups[0].samplingHz);
+            const double mb = static_cast<double>(o.relevanceBytes) / 1e6;
+            t0 = Clock::now();
+            scenes[k].setOverlays({std::move(o)});
+            const double prepareS = secondsSince(t0);
+            std::size_t levels = 0;
+            for (const auto& t : scenes[k].overlays().front().prepared.tracks()) levels += t.memoryBytes();
+            std::printf("          relevance (12 leads, %.1f MB, read in place): max pyramids and matching in %.2f s, "
+                        "%.1f MB\n", mb, prepareS, static_cast<double>(levels) / 1e6);
+        }
     }
     const auto results = runFrames({&paper, &paperLong}, {&scenes[0], &scenes[1]}, vp, frames);
     std::printf("\n");
     for (std::size_t k = 0; k < 2; ++k) {
         std::printf("%-9s frame median %.2f ms, mean %.2f ms, p95 %.2f ms, max %.2f ms (vertex building %.2f ms); "
-                    "%zu trace + %zu overview vertices\n",
+                    "%zu trace + %zu overview vertices, %zu relevance bands\n",
                     k == 0 ? "10 s:" : (std::to_string(static_cast<int>(hours)) + " h:").c_str(), results[k].medianMs,
                     results[k].meanMs, results[k].p95Ms, results[k].maxMs, results[k].geometryMs, results[k].vertices,
-                    results[k].overviewVertices);
+                    results[k].overviewVertices, results[k].bands);
     }
     std::printf("\nratio %.0f h / 10 s (median frame time): %.2f   (goal <= 1.5)\n", hours,
                 results[1].medianMs / results[0].medianMs);

@@ -19,6 +19,7 @@
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSlider>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolBar>
@@ -62,6 +63,36 @@ T waitPainting(const QFuture<T>& future) {
         }
     }
     return future.result();
+}
+
+/// The view-neutral overlay in the paper's terms. The attachment's bytes are shared, not copied.
+EcgFindingOverlay toEcgOverlay(const registry::FindingOverlay& f) {
+    EcgFindingOverlay o;
+    o.key = f.key.toStdString();
+    o.label = f.label.toStdString();
+    o.trusted = f.trusted;
+    o.visible = f.visible;
+    o.hasRegion = f.hasEcgRegion;
+    for (const QString& l : f.leads) o.regionLeads.push_back(l.toStdString());
+    o.startSeconds = f.startSeconds;
+    o.endSeconds = f.endSeconds;
+    for (const QString& l : f.relevanceLeads) o.relevanceLeads.push_back(l.toStdString());
+    o.relevanceSamples = f.relevanceSamples;
+    if (!f.relevance.isEmpty()) {
+        auto bytes = std::make_shared<const QByteArray>(f.relevance);
+        o.relevance = reinterpret_cast<const std::uint8_t*>(bytes->constData());
+        o.relevanceBytes = static_cast<std::size_t>(bytes->size());
+        o.keepAlive = bytes;
+    }
+    return o;
+}
+
+QString leadList(const TraceSet& traces, const std::vector<std::size_t>& channels) {
+    QStringList names;
+    for (std::size_t c : channels) {
+        if (c < traces.channels().size()) names << QString::fromStdString(traces.channels()[c].label);
+    }
+    return names.join(QStringLiteral(", "));
 }
 
 QString describe(const TraceSet& t) {
@@ -253,6 +284,30 @@ void EcgView::buildUi() {
     dl->addWidget(useScreen);
     pl->addWidget(dbox);
 
+    m_overlayBox = new QGroupBox(tr("AI findings on the paper"), panel);
+    m_overlayBox->setObjectName(QStringLiteral("ecgOverlayPanel"));
+    auto* ol = new QVBoxLayout(m_overlayBox);
+    m_overlayReport = new QLabel(m_overlayBox);
+    m_overlayReport->setObjectName(QStringLiteral("ecgOverlayReport"));
+    m_overlayReport->setWordWrap(true);
+    m_overlayReport->setTextFormat(Qt::PlainText);
+    m_overlayReport->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    ol->addWidget(m_overlayReport);
+    auto* opacityRow = new QHBoxLayout();
+    opacityRow->addWidget(new QLabel(tr("Band opacity"), m_overlayBox));
+    m_opacitySlider = new QSlider(Qt::Horizontal, m_overlayBox);
+    m_opacitySlider->setObjectName(QStringLiteral("ecgOverlayOpacity"));
+    m_opacitySlider->setRange(0, 100);
+    m_opacitySlider->setValue(static_cast<int>(std::lround(kDefaultRelevanceOpacity * 100)));
+    m_opacitySlider->setToolTip(tr("Opacity of the relevance bands under the leads"));
+    opacityRow->addWidget(m_opacitySlider, 1);
+    m_opacityLabel = new QLabel(m_overlayBox);
+    m_opacityLabel->setMinimumWidth(40);
+    opacityRow->addWidget(m_opacityLabel);
+    ol->addLayout(opacityRow);
+    m_overlayBox->hide();
+    pl->addWidget(m_overlayBox);
+
     m_warnings = new QLabel(panel);
     m_warnings->setWordWrap(true);
     m_warnings->setStyleSheet(QStringLiteral("color: #b03000;"));
@@ -313,6 +368,10 @@ void EcgView::buildUi() {
         if (!m_syncing) setPixelsPerMm(v);
     });
     connect(useScreen, &QPushButton::clicked, this, [this] { setPixelsPerMm(0.0); });
+    connect(m_opacitySlider, &QSlider::valueChanged, this, [this](int v) {
+        if (!m_syncing) setOverlayOpacity(v / 100.0);
+    });
+    m_opacityLabel->setText(tr("%1 %").arg(m_opacitySlider->value()));
     m_canvas->setMessage(tr("No ECG open"));
 }
 
@@ -438,6 +497,7 @@ void EcgView::onTracesBuilt() {
     m_canvas->sceneChanged();
     syncScrollBars();
     syncControls();
+    refreshOverlayPanel();
     emit statusMessage(describe(*traces));
     emit tracesReady();
 }
@@ -450,6 +510,7 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
     if (m_cancel) *m_cancel = true;
     m_build.waitForFinished();
     m_pendingBuilds = 0;
+    clearOverlays(); // findings belong to the instance they were verified for
     m_path = path;
     m_recording.reset();
     m_showMedian = false;
@@ -506,6 +567,7 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
 void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QString& path) {
     if (m_cancel) *m_cancel = true;
     m_build.waitForFinished();
+    clearOverlays();
     m_path = path;
     m_recording = std::move(recording);
     m_showMedian = false;
@@ -621,10 +683,137 @@ QStringList EcgView::paintedTexts() const {
     for (const PaperText& t : m_scene.texts()) {
         out << QString::fromStdString(t.text);
     }
+    for (const std::string& t : m_scene.overlayTexts()) {
+        out << QString::fromStdString(t);
+    }
     if (const auto r = m_scene.caliperReading()) {
         out << QString::fromStdString(r->second);
     }
     return out;
+}
+
+void EcgView::clearOverlays() {
+    m_scene.setOverlays({});
+    refreshOverlayPanel();
+}
+
+void EcgView::setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) {
+    std::vector<EcgFindingOverlay> ecg;
+    for (const registry::FindingOverlay& f : overlays) {
+        if (f.visible) ecg.push_back(toEcgOverlay(f)); // hidden ones never reach the paper
+    }
+    m_scene.setOverlays(std::move(ecg));
+    m_canvas->sceneChanged();
+    syncScrollBars();
+    refreshCaliperLabel();
+    refreshOverlayPanel();
+}
+
+void EcgView::setOverlayOpacity(double opacity) {
+    m_scene.setOverlayOpacity(opacity);
+    const int percent = static_cast<int>(std::lround(m_scene.overlayOpacity() * 100.0));
+    m_syncing = true;
+    m_opacitySlider->setValue(percent);
+    m_syncing = false;
+    m_opacityLabel->setText(tr("%1 %").arg(percent));
+    m_canvas->update();
+}
+
+double EcgView::overlayOpacity() const {
+    return m_scene.overlayOpacity();
+}
+
+QString EcgView::overlayReport() const {
+    return m_overlayReport->text();
+}
+
+void EcgView::refreshOverlayPanel() {
+    const auto& overlays = m_scene.overlays();
+    m_overlayBox->setVisible(!overlays.empty());
+    QStringList lines;
+    const TraceSet* traces = m_scene.traces().get();
+    for (const SceneOverlay& so : overlays) {
+        const EcgFindingOverlay& o = so.prepared.overlay();
+        const OverlayResolution& r = so.resolution;
+        QString title = o.label.empty() ? tr("AI finding") : QString::fromStdString(o.label);
+        if (!o.trusted) title = tr("UNTRUSTED — %1").arg(title);
+        lines << title;
+        if (traces == nullptr) {
+            lines << tr("  waiting for the recording");
+            continue;
+        }
+        std::vector<std::size_t> bandChannels; // matched leads with some relevance above 0
+        for (std::size_t i = 0; i < r.bands.size(); ++i) {
+            if (so.bandExtents[i]) bandChannels.push_back(r.bands[i].channel);
+        }
+        if (!bandChannels.empty()) {
+            lines << tr("  relevance under %1").arg(leadList(*traces, bandChannels));
+        } else if (!r.bands.empty()) {
+            lines << tr("  relevance 0 on every lead");
+        }
+        if (r.regionShown) {
+            lines << tr("  region on %1, %2–%3 s")
+                         .arg(leadList(*traces, r.regionChannels))
+                         .arg(r.regionStartSeconds, 0, 'f', 2)
+                         .arg(r.regionEndSeconds, 0, 'f', 2);
+        }
+        if (r.bands.empty() && !r.regionShown) {
+            lines << tr("  nothing of it can be drawn on this recording");
+        }
+        for (const std::string& p : r.problems) {
+            lines << tr("  not drawn: %1").arg(QString::fromStdString(p));
+        }
+    }
+    m_overlayReport->setText(lines.join(QLatin1Char('\n')));
+}
+
+void EcgView::focusFinding(const QString& key) {
+    const auto index = m_scene.overlayIndex(key.toStdString());
+    if (!index || !m_scene.hasData() || m_scene.medianBeat()) return;
+    const OverlayResolution& r = m_scene.overlays()[*index].resolution;
+    if (!r.focusSeconds) return;
+    const auto [a, b] = *r.focusSeconds;
+    std::optional<std::size_t> channel;
+    if (r.regionShown && !r.regionChannels.empty()) {
+        channel = r.regionChannels.front();
+    } else if (!r.bands.empty()) {
+        channel = r.bands.front().channel;
+    }
+    // Where that lead sits in the page's time: its grid cell's offset from the page start and its length.
+    const PaperPage& before = m_scene.page();
+    const PaperCell* cell = channel ? before.cellFor(*channel) : nullptr;
+    if (cell == nullptr && channel) cell = before.cellFor(*channel, true);
+    const double offset = cell != nullptr ? cell->startSeconds - before.startSeconds : 0.0;
+    const double span = cell != nullptr ? cell->endSeconds - cell->startSeconds : m_scene.settings().pageSeconds;
+    const double length = b - a;
+    setStartSeconds(length >= span ? a - offset : a - offset - (span - length) / 2.0);
+
+    // Then scroll the paper to the cell that shows the start of the range: the lead's own, else the rhythm strip.
+    const PaperPage& page = m_scene.page();
+    const PaperCell* own = nullptr;
+    const PaperCell* strip = nullptr;
+    for (const PaperCell& c : page.cells) {
+        if (!(c.startSeconds < b && a < c.endSeconds)) continue;
+        if (own == nullptr && channel && c.channel == *channel) own = &c;
+        if (strip == nullptr && c.rhythmStrip) strip = &c;
+    }
+    const PaperCell* target = own != nullptr ? own : strip;
+    if (target == nullptr) return;
+    const double x0 = target->xAt(std::max(a, target->startSeconds));
+    const double x1 = target->xAt(std::min(b, target->endSeconds));
+    const QSizeF vis = m_canvas->visibleMm();
+    QPointF scroll = m_canvas->scrollMm();
+    constexpr double margin = 5.0;
+    auto fit = [margin](double lo, double hi, double at, double size) {
+        if (hi - lo + 2 * margin > size) return lo - margin; // larger than the view: its start
+        if (lo - margin < at) return lo - margin;
+        if (hi + margin > at + size) return hi + margin - size;
+        return at;
+    };
+    scroll.setX(fit(x0, x1, scroll.x(), vis.width()));
+    scroll.setY(fit(target->topMm, target->bottomMm, scroll.y(), vis.height()));
+    m_canvas->setScrollMm(scroll);
+    syncScrollBars();
 }
 
 } // namespace veridicor::ecg

@@ -189,6 +189,8 @@ Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> r
     s.startSeconds = options.startSeconds;
     scene.setTraces(traces);
     scene.setSettings(s);
+    scene.setOverlays(options.overlays);
+    scene.setOverlayOpacity(options.overlayOpacity);
     return renderPaperPage(scene);
 }
 

@@ -58,6 +58,27 @@ void main() {
 }
 )";
 
+// Relevance bands: each fragment looks up the maximum relevance under its device pixel column (one row of an R8
+// texture per band, one texel per column) and colours it through the colour map's 256-entry table, at the
+// reader's opacity. Zero relevance is not drawn at all.
+constexpr const char* kBandFragmentShader = R"(
+uniform sampler2D u_values;
+uniform sampler2D u_lut;
+uniform int u_row;
+uniform int u_firstColumn;
+uniform int u_columns;
+uniform float u_opacity;
+out vec4 fragColor;
+void main() {
+    int column = int(gl_FragCoord.x) - u_firstColumn;
+    if (column < 0 || column >= u_columns) discard;
+    int index = int(texelFetch(u_values, ivec2(column, u_row), 0).r * 255.0 + 0.5);
+    if (index <= 0) discard;
+    vec4 c = texelFetch(u_lut, ivec2(index, 0), 0);
+    fragColor = vec4(c.rgb, c.a * u_opacity);
+}
+)";
+
 constexpr double kMinFontPx = 9.0;
 constexpr double kWideLineFromPx = 1.5;
 
@@ -81,6 +102,13 @@ struct PaperRenderer::Gl {
     QOpenGLShaderProgram wide; // the same, with the wide-line geometry shader
     bool hasWide = false;
     int wideXformLoc = -1, wideColorLoc = -1, wideViewportLoc = -1, wideHalfWidthLoc = -1;
+    QOpenGLShaderProgram band; // relevance bands
+    int bandXformLoc = -1, bandValuesLoc = -1, bandLutLoc = -1, bandRowLoc = -1, bandFirstLoc = -1,
+        bandColumnsLoc = -1, bandOpacityLoc = -1;
+    GLuint lutTexture = 0;
+    GLuint valuesTexture = 0;
+    int bandsFirst = 0;
+    std::size_t bandsLeftOut = 0;
 
     // Page geometry cache.
     const PaperScene* scene = nullptr;
@@ -161,6 +189,55 @@ QString PaperRenderer::initialize() {
             gl->wideHalfWidthLoc = gl->wide.uniformLocation("u_halfWidth");
         }
     }
+    {
+        bool bandLinked = false;
+        for (const QByteArray& header : versions) {
+            gl->band.removeAllShaders();
+            if (gl->band.addShaderFromSourceCode(QOpenGLShader::Vertex, header + kVertexShader) &&
+                gl->band.addShaderFromSourceCode(QOpenGLShader::Fragment, header + kBandFragmentShader)) {
+                gl->band.bindAttributeLocation("a_pos", 0);
+                if (gl->band.link()) {
+                    bandLinked = true;
+                    break;
+                }
+            }
+            log = gl->band.log();
+        }
+        if (!bandLinked) {
+            return QStringLiteral("the ECG relevance band shader did not compile: %1").arg(log.trimmed());
+        }
+        gl->bandXformLoc = gl->band.uniformLocation("u_xform");
+        gl->bandValuesLoc = gl->band.uniformLocation("u_values");
+        gl->bandLutLoc = gl->band.uniformLocation("u_lut");
+        gl->bandRowLoc = gl->band.uniformLocation("u_row");
+        gl->bandFirstLoc = gl->band.uniformLocation("u_firstColumn");
+        gl->bandColumnsLoc = gl->band.uniformLocation("u_columns");
+        gl->bandOpacityLoc = gl->band.uniformLocation("u_opacity");
+        // The colour map's table, once: 256 × 1 RGBA (straight alpha), read with texelFetch.
+        QOpenGLExtraFunctions* f = ctx->extraFunctions();
+        std::vector<std::uint8_t> lut;
+        lut.reserve(256 * 4);
+        for (const Rgba8& c : relevanceColourTable()) {
+            lut.insert(lut.end(), {c.r, c.g, c.b, c.a});
+        }
+        f->glGenTextures(1, &gl->lutTexture);
+        f->glGenTextures(1, &gl->valuesTexture);
+        f->glBindTexture(GL_TEXTURE_2D, gl->lutTexture);
+        f->glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        f->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, lut.data());
+        for (GLuint t : {gl->lutTexture, gl->valuesTexture}) {
+            f->glBindTexture(GL_TEXTURE_2D, t);
+            f->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            f->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            f->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            f->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        }
+        f->glBindTexture(GL_TEXTURE_2D, 0);
+        f->glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+        if (gl->lutTexture == 0 || gl->valuesTexture == 0) {
+            return QStringLiteral("could not create the ECG relevance textures");
+        }
+    }
     if (!gl->vao.create() || !gl->pageBuffer.create() || !gl->overviewBuffer.create()) {
         return QStringLiteral("could not create OpenGL vertex buffers");
     }
@@ -177,6 +254,13 @@ void PaperRenderer::release() {
         m_gl->vao.destroy();
         m_gl->program.removeAllShaders();
         m_gl->wide.removeAllShaders();
+        m_gl->band.removeAllShaders();
+        if (QOpenGLContext* ctx = QOpenGLContext::currentContext()) {
+            for (GLuint* t : {&m_gl->lutTexture, &m_gl->valuesTexture}) {
+                if (*t != 0) ctx->functions()->glDeleteTextures(1, t);
+                *t = 0;
+            }
+        }
     }
     m_gl.reset();
 }
@@ -256,6 +340,26 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             all.insert(all.end(), gl.geometry.gridMajor.begin(), gl.geometry.gridMajor.end());
             gl.stripsFirst = static_cast<int>(all.size() / 2);
             all.insert(all.end(), gl.geometry.strips.begin(), gl.geometry.strips.end());
+            gl.bandsFirst = static_cast<int>(all.size() / 2);
+            all.insert(all.end(), gl.geometry.bandQuads.begin(), gl.geometry.bandQuads.end());
+            if (!gl.geometry.bands.empty()) {
+                // One texture row per band: more bands than the GPU's texture height (≥ 1024 rows in GL 3.2, so
+                // dozens of findings on every lead at once) are left out rather than drawn from undefined memory.
+                GLint maxSize = 0;
+                f->glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
+                gl.bandsLeftOut = 0;
+                if (static_cast<GLint>(gl.geometry.bands.size()) > maxSize) {
+                    gl.bandsLeftOut = gl.geometry.bands.size() - static_cast<std::size_t>(maxSize);
+                    gl.geometry.bands.resize(static_cast<std::size_t>(maxSize));
+                }
+                f->glBindTexture(GL_TEXTURE_2D, gl.valuesTexture);
+                f->glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+                f->glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, gl.geometry.bandTexelWidth,
+                                static_cast<GLsizei>(gl.geometry.bands.size()), 0, GL_RED, GL_UNSIGNED_BYTE,
+                                gl.geometry.bandTexels.data());
+                f->glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+                f->glBindTexture(GL_TEXTURE_2D, 0);
+            }
             gl.pageBuffer.bind();
             gl.pageBuffer.allocate(all.data(), static_cast<int>(all.size() * sizeof(float)));
             gl.scene = &scene;
@@ -273,6 +377,36 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
         if (page.widthMm > 0 && page.heightMm > 0) {
             setColor(m_colors.paper);
             draw(GL_TRIANGLE_STRIP, 0, 4);
+        }
+        // Relevance bands on the paper, under the grid and the traces: the grid stays true and the trace on top.
+        if (!gl.geometry.bands.empty()) {
+            f->glEnable(GL_BLEND);
+            // Colour: source over; the framebuffer's alpha stays 1 (the widget is composited opaque).
+            f->glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+            gl.band.bind();
+            gl.band.setUniformValue(gl.bandXformLoc, sx, sy, tx, ty);
+            gl.band.setUniformValue(gl.bandValuesLoc, 0);
+            gl.band.setUniformValue(gl.bandLutLoc, 1);
+            gl.band.setUniformValue(gl.bandOpacityLoc, static_cast<GLfloat>(scene.overlayOpacity()));
+            f->glActiveTexture(GL_TEXTURE1);
+            f->glBindTexture(GL_TEXTURE_2D, gl.lutTexture);
+            f->glActiveTexture(GL_TEXTURE0);
+            f->glBindTexture(GL_TEXTURE_2D, gl.valuesTexture);
+            for (std::size_t i = 0; i < gl.geometry.bands.size(); ++i) {
+                const RelevanceBandDraw& b = gl.geometry.bands[i];
+                gl.band.setUniformValue(gl.bandRowLoc, b.row);
+                gl.band.setUniformValue(gl.bandFirstLoc, b.firstColumn);
+                gl.band.setUniformValue(gl.bandColumnsLoc, b.columns);
+                draw(GL_TRIANGLE_STRIP, gl.bandsFirst + static_cast<int>(i) * 4, 4);
+            }
+            f->glBindTexture(GL_TEXTURE_2D, 0);
+            f->glActiveTexture(GL_TEXTURE1);
+            f->glBindTexture(GL_TEXTURE_2D, 0);
+            f->glActiveTexture(GL_TEXTURE0);
+            f->glDisable(GL_BLEND);
+            gl.program.bind();
+            m_stats.relevanceBands = gl.geometry.bands.size();
+            m_stats.relevanceBandsLeftOut = gl.bandsLeftOut;
         }
         setColor(m_colors.gridMinor);
         draw(GL_LINES, gl.minorFirst, static_cast<int>(gl.geometry.gridMinor.size() / 2));
@@ -387,6 +521,8 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         painter.drawText(at, text);
     }
 
+    paintFindings(painter, scene, vp);
+
     if (const auto& cal = scene.calipers(); cal && cal->cellIndex < page.cells.size()) {
         const PaperCell& cell = page.cells[cal->cellIndex];
         const QPointF a = toPx(cal->firstMm);
@@ -448,6 +584,112 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         painter.fillRect(box, QColor(255, 255, 255, 220));
         painter.setPen(QColor(0x20, 0x28, 0x30));
         painter.drawText(box, Qt::AlignCenter, label);
+        // Where the findings are in the whole recording.
+        if (duration > 0) {
+            for (const SceneOverlay& o : scene.overlays()) {
+                if (!o.resolution.focusSeconds) continue;
+                const double x0 = band.left() + o.resolution.focusSeconds->first / duration * band.width();
+                const double x1 = band.left() + o.resolution.focusSeconds->second / duration * band.width();
+                QColor c = o.prepared.overlay().trusted ? m_colors.findingRegion : m_colors.untrusted;
+                c.setAlpha(150);
+                painter.fillRect(QRectF(x0, band.bottom() - 10, std::max(3.0, x1 - x0), 9), c);
+            }
+        }
+    }
+    // Last, on top of everything on the page: the UNTRUSTED banner, kept in view when the page scrolls down.
+    if (scene.hasData() && scene.showsUntrustedBanner()) {
+        painter.setClipRect(QRectF(0, 0, w, pageH));
+        const auto [topMm, heightMm] = scene.untrustedBannerMm();
+        const double h = heightMm * ppm;
+        const QRectF bar(0, std::max(0.0, (topMm - vp.scrollMm.y()) * ppm), w, h);
+        painter.fillRect(bar, m_colors.untrusted);
+        font.setBold(true);
+        font.setPixelSize(static_cast<int>(std::lround(std::max(kMinFontPx + 2, 3.3 * ppm))));
+        painter.setFont(font);
+        painter.setPen(Qt::white);
+        painter.drawText(bar.adjusted(std::max(6.0, (5.0 - vp.scrollMm.x()) * ppm), 0, 0, 0),
+                         Qt::AlignVCenter | Qt::AlignLeft, QString::fromStdString(scene.untrustedBannerText()));
+    }
+    painter.restore();
+}
+
+void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, const PaperViewport& vp) const {
+    if (!scene.hasData() || scene.overlays().empty()) return;
+    const double ppm = scene.page().scale.pixelsPerMm;
+    auto toPx = [&](PagePoint mm) {
+        return QPointF((mm.x - vp.scrollMm.x()) * ppm, (mm.y - vp.scrollMm.y()) * ppm);
+    };
+    painter.save();
+    const std::vector<OverlayMark> marks = scene.overlayMarks();
+    // Outlines: crisp (no antialiasing), so the region's edges sit on the pixels its times give.
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    const double penWidth = std::max(2.0, std::round(0.4 * ppm));
+    for (const OverlayMark& m : marks) {
+        const QRectF r(toPx({m.x0Mm, m.topMm}), toPx({m.x1Mm, m.bottomMm}));
+        if (m.trusted) {
+            painter.setBrush(Qt::NoBrush);
+            painter.setPen(QPen(m_colors.findingRegion, penWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        } else {
+            QColor hatch = m_colors.untrusted;
+            hatch.setAlpha(120);
+            painter.fillRect(r, QBrush(hatch, Qt::BDiagPattern));
+            painter.setBrush(Qt::NoBrush);
+            painter.setPen(QPen(m_colors.untrusted, penWidth, Qt::DashLine, Qt::SquareCap, Qt::MiterJoin));
+        }
+        painter.drawRect(r);
+    }
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    QFont font = painter.font();
+    for (const OverlayMark& m : marks) {
+        if (m.text.empty()) continue;
+        font.setPixelSize(static_cast<int>(std::lround(std::max(kMinFontPx, m.textSizeMm * ppm))));
+        font.setBold(true);
+        painter.setFont(font);
+        const QString text = QString::fromStdString(m.text);
+        QRectF box = QFontMetricsF(font).boundingRect(text).adjusted(-3, -1, 3, 1);
+        box.moveTopLeft(toPx(m.textAtMm));
+        if (m.trusted) {
+            painter.fillRect(box, QColor(255, 255, 255, 225));
+            painter.setPen(QPen(m_colors.findingRegion, 1.0));
+            painter.drawRect(box);
+            painter.setPen(m_colors.findingRegion);
+        } else {
+            painter.fillRect(box, m_colors.untrusted);
+            painter.setPen(Qt::white);
+        }
+        painter.drawText(box, Qt::AlignCenter, text);
+    }
+    // The legend: the colour bar as the paper shows it at the current opacity, 0 → 1.
+    if (const auto legend = scene.relevanceLegend()) {
+        const QRectF bar(toPx({legend->xMm, legend->yMm}), toPx({legend->xMm + legend->widthMm,
+                                                                 legend->yMm + legend->heightMm}));
+        const int x0 = static_cast<int>(std::lround(bar.left()));
+        const int x1 = static_cast<int>(std::lround(bar.right()));
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        const Rgb8 paper{static_cast<std::uint8_t>(m_colors.paper.red()), static_cast<std::uint8_t>(m_colors.paper.green()),
+                         static_cast<std::uint8_t>(m_colors.paper.blue())};
+        for (int x = x0; x < x1; ++x) {
+            const double v = x1 - x0 > 1 ? static_cast<double>(x - x0) / (x1 - x0 - 1) : 1.0;
+            const Rgb8 c = blendOnPaper(paper, relevanceColour(v), scene.overlayOpacity());
+            painter.fillRect(QRectF(x, std::floor(bar.top()), 1, std::ceil(bar.bottom()) - std::floor(bar.top())),
+                             QColor(c.r, c.g, c.b));
+        }
+        // A 1 px frame just outside the bar (filled, so no pen rounding moves it onto the bar).
+        const QColor frame(0x50, 0x50, 0x50);
+        const double top = std::floor(bar.top());
+        const double bottom = std::ceil(bar.bottom());
+        painter.fillRect(QRectF(x0 - 1, top - 1, x1 - x0 + 2, 1), frame);
+        painter.fillRect(QRectF(x0 - 1, bottom, x1 - x0 + 2, 1), frame);
+        painter.fillRect(QRectF(x0 - 1, top - 1, 1, bottom - top + 2), frame);
+        painter.fillRect(QRectF(x1, top - 1, 1, bottom - top + 2), frame);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        for (const PaperText& t : legend->texts) {
+            font.setPixelSize(static_cast<int>(std::lround(std::max(kMinFontPx, t.sizeMm * ppm))));
+            font.setBold(t.bold);
+            painter.setFont(font);
+            painter.setPen(QColor(0x10, 0x10, 0x10));
+            painter.drawText(toPx(t.atMm), QString::fromStdString(t.text));
+        }
     }
     painter.restore();
 }

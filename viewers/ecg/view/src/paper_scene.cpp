@@ -14,6 +14,14 @@ namespace {
 constexpr double kHeaderMm = 29.0;
 constexpr double kMinPageWidthMm = 240.0; // room for the printed header at 12.5 mm/s
 constexpr double kTickHalfMm = 2.5;
+// AI finding overlays: rows added to the header (the UNTRUSTED banner, the relevance legend), the band's and the
+// region's inset from the lead's row band (so neighbouring leads' bands never touch), where labels go.
+constexpr double kOverlayRowMm = 7.0;
+constexpr double kBandInsetMm = 1.0;
+constexpr double kMarkInsetMm = 0.5;
+constexpr double kLeadLabelRoomMm = 10.0; // the lead's name at the cell's top-left
+constexpr double kMarkTextMm = 2.6;
+constexpr double kMarkTextStepMm = 4.2;   // between labels of several findings on one cell
 
 std::string fmt(const char* format, double v) {
     char buf[64];
@@ -152,7 +160,209 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
 void PaperScene::setTraces(std::shared_ptr<const TraceSet> traces) {
     m_traces = std::move(traces);
     m_calipers.reset();
+    resolveOverlays();
     relayout();
+}
+
+void PaperScene::setOverlays(std::vector<EcgFindingOverlay> overlays) {
+    m_overlays.clear();
+    for (EcgFindingOverlay& o : overlays) {
+        if (o.visible) {
+            m_overlays.push_back(SceneOverlay{PreparedOverlay(std::move(o)), {}, false, {}});
+        }
+    }
+    const double gridTop = m_page.gridTopMm;
+    resolveOverlays();
+    relayout();
+    if (m_page.gridTopMm != gridTop) {
+        m_calipers.reset(); // the header grew or shrank: the cells moved
+    }
+}
+
+std::optional<std::size_t> PaperScene::overlayIndex(const std::string& key) const {
+    for (std::size_t i = 0; i < m_overlays.size(); ++i) {
+        if (m_overlays[i].prepared.overlay().key == key) return i;
+    }
+    return std::nullopt;
+}
+
+void PaperScene::setOverlayOpacity(double opacity) {
+    m_opacity = std::clamp(std::isfinite(opacity) ? opacity : kDefaultRelevanceOpacity, 0.0, 1.0);
+}
+
+void PaperScene::resolveOverlays() {
+    for (SceneOverlay& o : m_overlays) {
+        o.resolution = {};
+        o.colouredBands = false;
+        o.bandExtents.clear();
+        if (!m_traces) {
+            continue;
+        }
+        if (medianBeat()) {
+            o.resolution.problems.push_back(
+                "AI findings refer to the rhythm recording: they are not drawn on the median beat");
+            continue;
+        }
+        o.resolution = o.prepared.resolve(m_traces->labels(), m_traces->sampleCount(), m_traces->samplingHz());
+        for (const ResolvedBand& b : o.resolution.bands) {
+            o.bandExtents.push_back(o.prepared.tracks()[b.trackIndex].nonZeroExtent());
+            o.colouredBands = o.colouredBands || o.bandExtents.back().has_value();
+        }
+    }
+}
+
+bool PaperScene::showsRelevanceLegend() const {
+    return std::any_of(m_overlays.begin(), m_overlays.end(),
+                       [](const SceneOverlay& o) { return o.colouredBands; });
+}
+
+bool PaperScene::showsUntrustedBanner() const {
+    return std::any_of(m_overlays.begin(), m_overlays.end(),
+                       [](const SceneOverlay& o) { return !o.prepared.overlay().trusted; });
+}
+
+std::string PaperScene::untrustedBannerText() const {
+    const auto n = std::count_if(m_overlays.begin(), m_overlays.end(),
+                                 [](const SceneOverlay& o) { return !o.prepared.overlay().trusted; });
+    if (n == 0) return {};
+    return n == 1 ? "UNTRUSTED — 1 AI finding is shown anyway although it failed verification: do not rely on it"
+                  : "UNTRUSTED — " + std::to_string(n) +
+                        " AI findings are shown anyway although they failed verification: do not rely on them";
+}
+
+std::pair<double, double> PaperScene::untrustedBannerMm() const {
+    return {kHeaderMm, kOverlayRowMm};
+}
+
+std::optional<PaperScene::Legend> PaperScene::relevanceLegend() const {
+    if (!showsRelevanceLegend()) return std::nullopt;
+    const double top = kHeaderMm + (showsUntrustedBanner() ? kOverlayRowMm : 0.0);
+    const double baseline = top + 4.9;
+    Legend l;
+    l.xMm = 31.0;
+    l.yMm = top + 1.8;
+    l.widthMm = 50.0;
+    l.heightMm = 3.4;
+    l.texts.push_back({PaperText::Role::Legend, "AI relevance", {5.0, baseline}, 2.9, true, 0.0});
+    l.texts.push_back({PaperText::Role::Legend, "0", {l.xMm - 2.6, baseline}, 2.9, false, 0.0});
+    l.texts.push_back({PaperText::Role::Legend, "1", {l.xMm + l.widthMm + 1.0, baseline}, 2.9, false, 0.0});
+    l.texts.push_back({PaperText::Role::Legend,
+                       "band opacity " + std::to_string(static_cast<int>(std::lround(m_opacity * 100.0))) + " %",
+                       {l.xMm + l.widthMm + 5.0, baseline}, 2.9, false, 0.0});
+    return l;
+}
+
+std::vector<OverlayMark> PaperScene::overlayMarks() const {
+    std::vector<OverlayMark> marks;
+    if (!hasData() || medianBeat()) {
+        return marks;
+    }
+    const double fs = m_traces->samplingHz();
+    for (std::size_t oi = 0; oi < m_overlays.size(); ++oi) {
+        const SceneOverlay& so = m_overlays[oi];
+        const EcgFindingOverlay& o = so.prepared.overlay();
+        const OverlayResolution& r = so.resolution;
+        std::vector<std::size_t> regionCells;
+        if (r.regionShown) {
+            for (std::size_t ci = 0; ci < m_page.cells.size(); ++ci) {
+                const PaperCell& cell = m_page.cells[ci];
+                if (std::find(r.regionChannels.begin(), r.regionChannels.end(), cell.channel) == r.regionChannels.end()) {
+                    continue;
+                }
+                const double a = std::max(r.regionStartSeconds, cell.startSeconds);
+                const double b = std::min(r.regionEndSeconds, cell.endSeconds);
+                if (!(b > a)) continue;
+                OverlayMark m;
+                m.kind = OverlayMark::Kind::Region;
+                m.overlay = oi;
+                m.cellIndex = ci;
+                m.trusted = o.trusted;
+                m.x0Mm = cell.xAt(a);
+                m.x1Mm = cell.xAt(b);
+                m.topMm = cell.topMm + kMarkInsetMm;
+                m.bottomMm = cell.bottomMm - kMarkInsetMm;
+                marks.push_back(m);
+                regionCells.push_back(ci);
+            }
+        }
+        if (!o.trusted) {
+            // Where an untrusted finding's band is drawn outside its outlined region, frame it too.
+            for (std::size_t bi = 0; bi < r.bands.size(); ++bi) {
+                const ResolvedBand& band = r.bands[bi];
+                const RelevanceTrack& track = so.prepared.tracks()[band.trackIndex];
+                const auto& extent = so.bandExtents[bi];
+                if (!extent) continue;
+                for (std::size_t ci = 0; ci < m_page.cells.size(); ++ci) {
+                    const PaperCell& cell = m_page.cells[ci];
+                    if (cell.channel != band.channel ||
+                        std::find(regionCells.begin(), regionCells.end(), ci) != regionCells.end()) {
+                        continue;
+                    }
+                    const auto begin = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
+                    const auto end = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
+                    if (track.maxIn(begin, end) == 0) continue;
+                    const double a = std::max(static_cast<double>(extent->first) / fs, cell.startSeconds);
+                    const double b = std::min(static_cast<double>(extent->second) / fs, cell.endSeconds);
+                    if (!(b > a)) continue;
+                    OverlayMark m;
+                    m.kind = OverlayMark::Kind::UntrustedBand;
+                    m.overlay = oi;
+                    m.cellIndex = ci;
+                    m.trusted = false;
+                    m.x0Mm = cell.xAt(a);
+                    m.x1Mm = cell.xAt(b);
+                    m.topMm = cell.topMm + kMarkInsetMm;
+                    m.bottomMm = cell.bottomMm - kMarkInsetMm;
+                    marks.push_back(m);
+                    regionCells.push_back(ci);
+                }
+            }
+        }
+    }
+    // Texts: the label once per finding and page column (on its top-most mark there); an untrusted finding says
+    // UNTRUSTED on every mark. Several findings on one cell stack their labels.
+    std::vector<std::tuple<std::size_t, int, bool>> labelled; // (overlay, column, rhythm strip)
+    std::vector<int> labelsOnCell(m_page.cells.size(), 0);
+    std::vector<std::size_t> order(marks.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        const PaperCell& cx = m_page.cells[marks[x].cellIndex];
+        const PaperCell& cy = m_page.cells[marks[y].cellIndex];
+        return std::tie(marks[x].overlay, cx.rhythmStrip, cx.column, cx.row) <
+               std::tie(marks[y].overlay, cy.rhythmStrip, cy.column, cy.row);
+    });
+    for (std::size_t i : order) {
+        OverlayMark& m = marks[i];
+        const PaperCell& cell = m_page.cells[m.cellIndex];
+        const EcgFindingOverlay& o = m_overlays[m.overlay].prepared.overlay();
+        const std::string label = o.label.empty() ? std::string("AI finding") : o.label;
+        const auto group = std::make_tuple(m.overlay, cell.column, cell.rhythmStrip);
+        const bool first = std::find(labelled.begin(), labelled.end(), group) == labelled.end();
+        if (first) labelled.push_back(group);
+        if (o.trusted) {
+            m.text = first ? label : std::string();
+        } else {
+            m.text = first ? "UNTRUSTED — " + label : std::string("UNTRUSTED");
+        }
+        if (m.text.empty()) continue;
+        const int k = labelsOnCell[m.cellIndex]++;
+        m.textSizeMm = kMarkTextMm;
+        m.textAtMm = {std::max(m.x0Mm + 1.0, cell.xMm + kLeadLabelRoomMm), m.topMm + 0.8 + k * kMarkTextStepMm};
+    }
+    return marks;
+}
+
+std::vector<std::string> PaperScene::overlayTexts() const {
+    std::vector<std::string> out;
+    if (!hasData()) return out;
+    if (showsUntrustedBanner()) out.push_back(untrustedBannerText());
+    if (const auto legend = relevanceLegend()) {
+        for (const PaperText& t : legend->texts) out.push_back(t.text);
+    }
+    for (const OverlayMark& m : overlayMarks()) {
+        if (!m.text.empty()) out.push_back(m.text);
+    }
+    return out;
 }
 
 void PaperScene::setSettings(const PaperSettings& settings) {
@@ -196,7 +406,8 @@ void PaperScene::relayout() {
     PageRequest r;
     r.layout = m_settings.layout;
     r.scale = {m_settings.pixelsPerMm, m_settings.speedMmPerSecond, m_settings.gainMmPerMillivolt};
-    r.headerMm = kHeaderMm;
+    r.headerMm = kHeaderMm + (showsUntrustedBanner() ? kOverlayRowMm : 0.0) +
+                 (showsRelevanceLegend() ? kOverlayRowMm : 0.0);
     r.minWidthMm = kMinPageWidthMm;
     if (m_traces) {
         r.leadLabels = m_traces->labels();
@@ -276,6 +487,55 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
             ++out.traceVertices;
         }
         if (range.count > 0) out.traceRanges.push_back(range);
+    }
+    // Relevance bands: per visible cell of a matched lead, the maximum relevance under each device pixel column
+    // (the columns of the viewport, so the GPU can look them up by fragment position). O(columns · log n).
+    if (!m_overlays.empty() && !medianBeat()) {
+        const int viewColumns = std::max(0, static_cast<int>(std::lround(visibleSizeMm.x * ppm)));
+        out.bandTexelWidth = viewColumns;
+        for (std::size_t oi = 0; oi < m_overlays.size() && viewColumns > 0; ++oi) {
+            const SceneOverlay& so = m_overlays[oi];
+            for (const ResolvedBand& band : so.resolution.bands) {
+                const RelevanceTrack& track = so.prepared.tracks()[band.trackIndex];
+                for (std::size_t ci = 0; ci < page.cells.size(); ++ci) {
+                    const PaperCell& cell = page.cells[ci];
+                    const double top = cell.topMm + kBandInsetMm;
+                    const double bottom = cell.bottomMm - kBandInsetMm;
+                    if (cell.channel != band.channel || bottom < y0 || top > y1) continue;
+                    const double leftPx = (cell.xMm - visibleTopLeftMm.x) * ppm;
+                    const double rightPx = (cell.xMm + cell.widthMm - visibleTopLeftMm.x) * ppm;
+                    const int xa = std::max(0, static_cast<int>(std::floor(leftPx + 1e-9)));
+                    const int xb = std::min(viewColumns, static_cast<int>(std::ceil(rightPx - 1e-9)));
+                    if (xb <= xa) continue;
+                    const int row = static_cast<int>(out.bands.size());
+                    out.bandTexels.resize(static_cast<std::size_t>(row + 1) * static_cast<std::size_t>(viewColumns), 0);
+                    std::uint8_t* texels = out.bandTexels.data() + static_cast<std::size_t>(row) * viewColumns;
+                    const double firstSample = fs * cell.secondsAt(visibleTopLeftMm.x + xa / ppm);
+                    const auto begin = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
+                    const auto end = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
+                    track.columnMaxima(firstSample, spc, xb - xa, begin, end, texels);
+                    if (std::all_of(texels, texels + (xb - xa), [](std::uint8_t v) { return v == 0; })) {
+                        out.bandTexels.resize(static_cast<std::size_t>(row) * static_cast<std::size_t>(viewColumns));
+                        continue; // nothing to colour on this cell
+                    }
+                    RelevanceBandDraw d;
+                    d.overlay = oi;
+                    d.cellIndex = ci;
+                    d.x0Mm = visibleTopLeftMm.x + xa / ppm;
+                    d.x1Mm = visibleTopLeftMm.x + xb / ppm;
+                    d.topMm = top;
+                    d.bottomMm = bottom;
+                    d.firstColumn = xa;
+                    d.columns = xb - xa;
+                    d.row = row;
+                    out.bands.push_back(d);
+                    for (const auto& [x, y] : {std::pair{d.x0Mm, top}, std::pair{d.x0Mm, bottom},
+                                               std::pair{d.x1Mm, top}, std::pair{d.x1Mm, bottom}}) {
+                        pushVertex(out.bandQuads, x, y);
+                    }
+                }
+            }
+        }
     }
     // Calibration pulses: flat, up 1 mV, 200 ms, down, flat.
     for (const CalibrationPulse& p : page.pulses) {

@@ -17,7 +17,9 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QGroupBox;
 class QScrollBar;
+class QSlider;
 class QTableWidget;
 class QToolButton;
 
@@ -36,8 +38,25 @@ public:
     /// paper is left without data and the message names the problem (from the reader).
     Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
     [[nodiscard]] QString currentPath() const override { return m_path; }
-    /// The header, measurement and lead-label texts painted on the paper, and the caliper reading.
+    /// The header, measurement and lead-label texts painted on the paper, the caliper reading, and every text of
+    /// the AI finding overlays drawn (labels, UNTRUSTED markings and banner, legend) — nothing of hidden ones.
     [[nodiscard]] QStringList paintedTexts() const override;
+
+    /// AI finding overlays (replacing any before): relevance bands under the matched leads, the region outlined
+    /// with its label, untrusted ones (shown anyway) marked UNTRUSTED wherever drawn. `visible == false`: not
+    /// drawn, painted or listed at all. Kept across layout, speed, gain, filter and page changes; cleared when
+    /// another instance opens. Leads the recording lacks and attachments whose shape does not fit the rhythm
+    /// are listed in the side panel, never drawn.
+    void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override;
+    [[nodiscard]] bool supportsFindingOverlays() const override { return true; }
+    /// Moves the page so the finding's time range is in the cell of its first lead (centred where the cell is
+    /// longer), and scrolls the paper to that cell. Unknown or hidden keys do nothing.
+    void focusFinding(const QString& key) override;
+    /// Opacity of the relevance bands, [0, 1] (the side panel's slider).
+    void setOverlayOpacity(double opacity);
+    [[nodiscard]] double overlayOpacity() const;
+    /// The side panel's report on the overlays: what is drawn, and what is not and why.
+    [[nodiscard]] QString overlayReport() const;
 
     /// Same as openInstance, by path.
     Expected<void, QString> openFile(const QString& path);
@@ -77,6 +96,8 @@ private:
     void syncControls();
     void fillPanel();
     void refreshCaliperLabel();
+    void refreshOverlayPanel();
+    void clearOverlays();
     [[nodiscard]] std::size_t wantedGroup() const;
 
     PaperScene m_scene;
@@ -104,6 +125,10 @@ private:
     QDoubleSpinBox* m_ppmBox = nullptr;
     QLabel* m_dpiLabel = nullptr;
     CalibrationRuler* m_ruler = nullptr;
+    QGroupBox* m_overlayBox = nullptr;
+    QLabel* m_overlayReport = nullptr;
+    QSlider* m_opacitySlider = nullptr;
+    QLabel* m_opacityLabel = nullptr;
     bool m_syncing = false;
 
     QFutureWatcher<std::shared_ptr<const TraceSet>> m_build;

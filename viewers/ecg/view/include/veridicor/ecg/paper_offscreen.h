@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace veridicor::ecg {
 
@@ -52,6 +53,10 @@ struct PaperRenderOptions {
     double startSeconds = 0.0;      ///< recording time at the page's left edge (clamped to the recording)
     bool medianBeat = false;        ///< draw the median-beat group (an error when the file has none)
     FilterSettings filters;   ///< display filters (the core's zero-phase filters)
+    /// AI finding overlays to draw on the page, as the view draws them (relevance bands, regions, UNTRUSTED
+    /// markings); hidden ones are ignored. They are not drawn on a median beat.
+    std::vector<EcgFindingOverlay> overlays;
+    double overlayOpacity = kDefaultRelevanceOpacity; ///< of the relevance bands, [0, 1]
 };
 
 /// Checks the options; the message names the wrong one.

@@ -35,6 +35,8 @@ struct PaperFrameStats {
     std::size_t overviewVertices = 0;
     std::size_t envelopeCells = 0;
     std::size_t drawCalls = 0;
+    std::size_t relevanceBands = 0; ///< band quads drawn (one per overlay, lead and visible cell)
+    std::size_t relevanceBandsLeftOut = 0; ///< bands beyond the GPU's texture height, not drawn
     bool geometryRebuilt = false;
     double geometryMs = 0.0; ///< CPU time spent building the page's vertices (0 when they were reused)
 };
@@ -48,6 +50,8 @@ struct PaperColors {
     QColor caliper{0x00, 0x55, 0xd4};
     QColor overview{0x7d, 0x8f, 0xa6};
     QColor overviewBackground{0xf2, 0xf4, 0xf7};
+    QColor findingRegion{0x1f, 0x3a, 0x93};   ///< outline of a trusted finding's region (deep blue)
+    QColor untrusted{0xd0, 0x00, 0x00};       ///< UNTRUSTED: outline, hatching, banner, labels
 };
 
 class PaperRenderer {
@@ -67,7 +71,8 @@ public:
     /// The GL pass: page background, grid, traces, calibration pulses, overview strip. Vertices are rebuilt only
     /// when the scene, the viewport or the scroll position changed.
     void render(const PaperScene& scene, const PaperViewport& viewport);
-    /// The QPainter pass on the same framebuffer: header, measurements, lead labels, calipers, overview window.
+    /// The QPainter pass on the same framebuffer: header, measurements, lead labels, AI finding regions, labels,
+    /// legend and UNTRUSTED banner, calipers, overview window.
     void paintOverlay(QPainter& painter, const PaperScene& scene, const PaperViewport& viewport) const;
 
     [[nodiscard]] const PaperFrameStats& lastFrame() const { return m_stats; }
@@ -80,6 +85,9 @@ public:
     [[nodiscard]] static QRectF overviewRect(const PaperViewport& viewport);
 
 private:
+    /// Regions (outlined; untrusted ones hatched in red and marked UNTRUSTED), their labels and the legend.
+    void paintFindings(QPainter& painter, const PaperScene& scene, const PaperViewport& viewport) const;
+
     struct Gl;
     std::unique_ptr<Gl> m_gl;
     PaperColors m_colors;

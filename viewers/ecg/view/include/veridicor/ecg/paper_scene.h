@@ -6,6 +6,7 @@
 /// off-screen renderer (ecg-render, tests) and the bench all draw the same scene the same way.
 
 #include <veridicor/ecg/calipers.h>
+#include <veridicor/ecg/overlay.h>
 #include <veridicor/ecg/paper_geometry.h>
 #include <veridicor/ecg/trace_set.h>
 
@@ -37,6 +38,20 @@ struct DrawRange {
     int count = 0;
 };
 
+/// One relevance band of one frame: a quad over one cell (x on device pixel column boundaries of the viewport),
+/// coloured on the GPU from its row of column maxima (PaperGeometry::bandTexels) through the colour map.
+struct RelevanceBandDraw {
+    std::size_t overlay = 0; ///< index into PaperScene::overlays()
+    std::size_t cellIndex = 0;
+    double x0Mm = 0.0;
+    double x1Mm = 0.0;
+    double topMm = 0.0;
+    double bottomMm = 0.0;
+    int firstColumn = 0; ///< device pixel column (from the viewport's left edge) of x0Mm
+    int columns = 0;     ///< columns from x0Mm to x1Mm
+    int row = 0;         ///< row of bandTexels
+};
+
 /// The vertices of one frame, in page millimetres (x right, y down), two floats per vertex.
 struct PaperGeometry {
     std::vector<float> gridMinor; ///< GL_LINES: 1 mm lines
@@ -46,11 +61,43 @@ struct PaperGeometry {
     std::vector<DrawRange> markRanges; ///< calibration pulses and column ticks
     std::size_t traceVertices = 0;
     std::size_t envelopeCells = 0; ///< cells drawn as min/max envelope (the rest as real samples)
+    /// Relevance bands: quads (4 vertices each, triangle strips, in `bandQuads`) and, per band, a row of
+    /// bandTexelWidth bytes: the maximum relevance of the samples under each device pixel column (0: transparent).
+    std::vector<RelevanceBandDraw> bands;
+    std::vector<float> bandQuads;
+    std::vector<std::uint8_t> bandTexels;
+    int bandTexelWidth = 0;
+};
+
+/// An AI finding overlay on the scene: what was asked (visible ones only) and what of it fits the traces.
+struct SceneOverlay {
+    PreparedOverlay prepared;
+    OverlayResolution resolution;
+    bool colouredBands = false; ///< some matched band has a non-zero value (the legend is shown then)
+    /// Per resolution.bands entry: [first, last) of its samples above 0, or nullopt (computed once per traces).
+    std::vector<std::optional<std::pair<std::size_t, std::size_t>>> bandExtents;
+};
+
+/// Something the painter draws for an overlay on one cell: the finding's region, or (for an untrusted finding)
+/// the extent of its relevance band, with the text painted beside it.
+struct OverlayMark {
+    enum class Kind { Region, UntrustedBand };
+    Kind kind = Kind::Region;
+    std::size_t overlay = 0; ///< index into PaperScene::overlays()
+    std::size_t cellIndex = 0;
+    bool trusted = false;
+    double x0Mm = 0.0;
+    double x1Mm = 0.0;
+    double topMm = 0.0;
+    double bottomMm = 0.0;
+    std::string text;        ///< "" (nothing painted), the label, or "UNTRUSTED — label" / "UNTRUSTED"
+    PagePoint textAtMm;      ///< top-left of the text's box
+    double textSizeMm = 2.6;
 };
 
 /// A text painted on the page, at a page position in mm (baseline-left), with a size in mm.
 struct PaperText {
-    enum class Role { Header, Measurement, LeadLabel, Note };
+    enum class Role { Header, Measurement, LeadLabel, Note, Legend };
     Role role = Role::Header;
     std::string text;
     PagePoint atMm;
@@ -109,8 +156,40 @@ public:
     /// Extra header lines (e.g. "filtering…" while a new filter choice is prepared).
     void setNote(std::string note);
 
+    /// Replaces the AI finding overlays (empty: none). Overlays with `visible == false` are dropped here: nothing
+    /// of them is drawn, painted or reported. They stay across layout, speed, gain, filter and page changes and
+    /// are matched again to each new set of traces; setTraces(nullptr) (another instance) does not clear them —
+    /// the view does.
+    void setOverlays(std::vector<EcgFindingOverlay> overlays);
+    [[nodiscard]] const std::vector<SceneOverlay>& overlays() const { return m_overlays; }
+    /// The index in overlays() of the overlay with this key, or nullopt.
+    [[nodiscard]] std::optional<std::size_t> overlayIndex(const std::string& key) const;
+    /// The reader's opacity for relevance bands, [0, 1] (the colour map's alpha is scaled by it). Changing it
+    /// does not rebuild vertices.
+    void setOverlayOpacity(double opacity);
+    [[nodiscard]] double overlayOpacity() const { return m_opacity; }
+    /// True when a band with some relevance above 0 can be drawn (the legend is shown then).
+    [[nodiscard]] bool showsRelevanceLegend() const;
+    /// True while an untrusted overlay (shown anyway) is set: a red banner says so on the page.
+    [[nodiscard]] bool showsUntrustedBanner() const;
+    /// The banner's text, or "" when none is shown.
+    [[nodiscard]] std::string untrustedBannerText() const;
+    /// Where the banner sits on the page (mm: top, height); the painter keeps it in view when the page scrolls.
+    [[nodiscard]] std::pair<double, double> untrustedBannerMm() const;
+    /// The legend: the colour bar's rectangle (mm: x, y, width, height) and its texts.
+    struct Legend {
+        double xMm = 0.0, yMm = 0.0, widthMm = 0.0, heightMm = 0.0;
+        std::vector<PaperText> texts;
+    };
+    [[nodiscard]] std::optional<Legend> relevanceLegend() const;
+    /// Regions and untrusted band extents on the cells of the page, with their texts.
+    [[nodiscard]] std::vector<OverlayMark> overlayMarks() const;
+    /// Every text painted for the overlays (banner, legend, labels, UNTRUSTED markings), as painted.
+    [[nodiscard]] std::vector<std::string> overlayTexts() const;
+
 private:
     void relayout();
+    void resolveOverlays();
 
     std::shared_ptr<const TraceSet> m_traces;
     PaperSettings m_settings;
@@ -118,6 +197,8 @@ private:
     std::optional<Calipers> m_calipers;
     std::string m_note;
     std::uint64_t m_version = 0;
+    std::vector<SceneOverlay> m_overlays;
+    double m_opacity = kDefaultRelevanceOpacity;
 };
 
 /// "Patient, Test · ID 123-654 · 55 y · M" and the other header lines of a printed ECG, from the recording.
