@@ -217,6 +217,49 @@ private slots:
         QVERIFY(!texts(view).contains(QStringLiteral("UNTRUSTED")));
     }
 
+    void cellsKeepTheirPixelsWhenZoomed() {
+        // Nearest interpolation: zoomed in (3.7×, so image pixels are not whole screen pixels), every screen pixel
+        // that shows an image pixel of the hot cell is blended and every other one is not — the cell's edge is the
+        // edge of its pixels, never a ramp across them.
+        const int rows = 7, cols = 9, hotRow = 3, hotCol = 4;
+        cine::CineView view;
+        QVERIFY(open(view, 5));
+        view.setFindingOverlays({heatmapFinding(QStringLiteral("z"), QStringLiteral("Zoomed"), 1, rows, cols,
+                                                [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; })});
+        cine::CineCanvas* c = view.canvas();
+        const auto ctr = cellCentre(hotRow, hotCol, rows, cols);
+        c->zoomBy(3.7, c->widgetPointOf(ctr));
+        view.heatmapOpacitySlider()->setValue(0);
+        const QImage plain = c->grabFramebuffer();
+        view.heatmapOpacitySlider()->setValue(60);
+        const QImage withMap = c->grabFramebuffer();
+        const auto hot = cine::heatmapColourTable()[255];
+        const double dpr = c->devicePixelRatioF();
+        int checked = 0, inside = 0, wrong = 0;
+        QString first;
+        // Rows 160 … height − 60: clear of the texts at the top and bottom of the canvas.
+        for (int sy = 160; sy < plain.height() - 60; ++sy) {
+            for (int sx = 0; sx < plain.width(); ++sx) {
+                const cine::PixelPoint p = c->imagePointAt(QPointF((sx + 0.5) / dpr, (sy + 0.5) / dpr));
+                const double fx = p.x + 0.5 - std::floor(p.x + 0.5), fy = p.y + 0.5 - std::floor(p.y + 0.5);
+                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98) continue; // on a pixel edge: either side
+                const int ix = int(std::floor(p.x + 0.5)), iy = int(std::floor(p.y + 0.5));
+                if (ix < 0 || iy < 0 || ix >= kW || iy >= kH) continue;
+                const QColor base = plain.pixelColor(sx, sy);
+                const bool in = inCell(ix, iy, hotRow, hotCol, rows, cols);
+                const Rgb want = in ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
+                                    : Rgb{base.red(), base.green(), base.blue()};
+                ++checked;
+                inside += in ? 1 : 0;
+                if (!close(want, withMap.pixelColor(sx, sy), in ? 2 : 0)) {
+                    if (wrong++ == 0) first = QStringLiteral("screen (%1, %2) = image (%3, %4)").arg(sx).arg(sy).arg(p.x).arg(p.y);
+                }
+            }
+        }
+        QVERIFY2(wrong == 0, qPrintable(QStringLiteral("%1 of %2 wrong, first at %3").arg(wrong).arg(checked).arg(first)));
+        QVERIFY(inside > 10000 && checked - inside > 10000); // the cell and its surroundings were both on screen
+    }
+
     void outlinePassesThroughItsPoints() {
         cine::CineView view;
         QVERIFY(open(view, 4));
