@@ -260,6 +260,86 @@ private slots:
         QVERIFY(inside > 10000 && checked - inside > 10000); // the cell and its surroundings were both on screen
     }
 
+    void cellsStretchWithTheRowsOfNonSquarePixels() {
+        // Pixel aspect ratio 2 (each row twice as tall as a column is wide), on the canvas with the overlay object
+        // alone: the heatmap and the outline stretch with the frame's rows.
+        constexpr int w = 96, h = 64, rows = 5, cols = 7, hotRow = 2, hotCol = 3;
+        auto img = std::make_shared<cine::RgbImage>();
+        img->width = w;
+        img->height = h;
+        img->pixels.resize(std::size_t(w) * h * 3);
+        for (std::size_t i = 0; i < img->pixels.size(); ++i) img->pixels[i] = static_cast<std::uint8_t>(40 + (i * 7919) % 151);
+        auto frame = std::make_shared<cine::CachedFrame>();
+        frame->image = img;
+        cine::CineCanvas canvas;
+        canvas.resize(500, 400);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setImageGeometry(w, h, 2.0, {});
+        auto overlays = std::make_shared<cine::FindingOverlays>(canvas.scene());
+        canvas.addFrameOverlay(overlays);
+        overlays->setClip({1, w, h}, 2.0);
+        auto o = heatmapFinding(QStringLiteral("a"), QStringLiteral("Aspect"), 1, rows, cols,
+                                [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; });
+        o.hasCineRegion = true;
+        o.polygon << QPointF(10, 10) << QPointF(80, 10) << QPointF(80, 50) << QPointF(10, 50);
+        overlays->setFindings({o});
+        canvas.showFrame(frame);
+        canvas.oneToOne();
+        canvas.zoomBy(2.0, QPointF(250, 200));
+        overlays->setOpacity(0.0);
+        const QImage plain = canvas.grabFramebuffer();
+        overlays->setOpacity(0.6);
+        const QImage withMap = canvas.grabFramebuffer();
+        const auto hot = cine::heatmapColourTable()[255];
+        const double dpr = canvas.devicePixelRatioF();
+        int wrong = 0, inside = 0;
+        for (int sy = 0; sy < plain.height(); ++sy) {
+            for (int sx = 0; sx < plain.width(); ++sx) {
+                const cine::PixelPoint p = canvas.imagePointAt(QPointF((sx + 0.5) / dpr, (sy + 0.5) / dpr));
+                const double fx = p.x + 0.5 - std::floor(p.x + 0.5), fy = p.y + 0.5 - std::floor(p.y + 0.5);
+                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98) continue;
+                const int ix = int(std::floor(p.x + 0.5)), iy = int(std::floor(p.y + 0.5));
+                if (ix < 0 || iy < 0 || ix >= w || iy >= h) continue;
+                // Away from the outline (its lines are 2 screen pixels wide).
+                const bool nearOutline = (std::abs(p.x - 10) < 2 || std::abs(p.x - 80) < 2) ||
+                                         (std::abs(p.y - 10) < 1 || std::abs(p.y - 50) < 1);
+                if (nearOutline) continue;
+                const bool in = cols * ix >= hotCol * w && cols * ix < (hotCol + 1) * w && rows * iy >= hotRow * h &&
+                                rows * iy < (hotRow + 1) * h;
+                const QColor base = plain.pixelColor(sx, sy);
+                const Rgb want = in ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
+                                    : Rgb{base.red(), base.green(), base.blue()};
+                inside += in ? 1 : 0;
+                wrong += close(want, withMap.pixelColor(sx, sy), in ? 2 : 0) ? 0 : 1;
+            }
+        }
+        QCOMPARE(wrong, 0);
+        // The hot cell: 13.7 × 12.8 image pixels → about 14 × 13 of them, each 2 × 4 screen pixels at zoom 2.
+        QVERIFY2(inside > 14 * 13 * 2 * 4 * 0.8, qPrintable(QString::number(inside)));
+        // The outline's corners, where the rows put them: (80, 50) is 100 screen rows below row 0 at zoom 2.
+        for (const cine::PixelPoint p : {cine::PixelPoint{10, 10}, cine::PixelPoint{80, 10}, cine::PixelPoint{80, 50}, cine::PixelPoint{10, 50}}) {
+            QVERIFY(anyNear(canvas, withMap, p, 1, isOutlineGreen));
+        }
+    }
+
+    void heatmapLayersAreBounded() {
+        cine::CineView view;
+        QVERIFY(open(view, 0));
+        std::vector<registry::FindingOverlay> many;
+        for (int i = 0; i < 17; ++i) {
+            many.push_back(heatmapFinding(QStringLiteral("k%1").arg(i), QStringLiteral("Finding %1").arg(i), 1, 2, 2,
+                                          [](int, int, int) { return 10; }));
+        }
+        view.setFindingOverlays(many);
+        QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("k15")), 0);
+        QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("k16")), -1);
+        QVERIFY2(texts(view).contains(QStringLiteral("Heatmap not drawn: 16 heatmaps are shown already; hide one of them "
+                                                      "to see this one.")), qPrintable(texts(view)));
+        // Every finding is still named.
+        for (int i = 0; i < 17; ++i) QVERIFY(view.paintedTexts().contains(QStringLiteral("AI finding: Finding %1").arg(i)));
+    }
+
     void outlinePassesThroughItsPoints() {
         cine::CineView view;
         QVERIFY(open(view, 4));

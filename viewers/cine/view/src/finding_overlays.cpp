@@ -17,6 +17,8 @@ constexpr double kUntrusted[3] = {1.0, 0.1, 0.1};
 constexpr double kUntrustedText[3] = {1.0, 0.35, 0.35};
 constexpr double kProblemText[3] = {1.0, 0.65, 0.25};
 constexpr int kMaxLabelChars = 120;
+// Each drawn heatmap is a layer with its own image-sized texture, blended every frame: bound their number.
+constexpr int kMaxHeatmapLayers = 16;
 
 std::string labelOf(const registry::FindingOverlay& f) {
     QString label = f.label.simplified();
@@ -84,6 +86,7 @@ void FindingOverlays::clear() {
 void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& findings) {
     clear();
     if (m_clip.frames <= 0) return; // nothing open: nothing to draw on
+    int heatmapLayers = 0;
     for (const auto& f : findings) {
         if (!f.visible) continue; // the reader's toggle: nothing of it is drawn, painted or reported
         auto item = std::make_unique<Item>();
@@ -102,7 +105,13 @@ void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& f
         if (!item->finding.hasCineRegion && !item->finding.polygon.isEmpty()) {
             item->plan.problems.push_back("Outline not drawn: the finding has a polygon but no cine region.");
         }
+        if (item->plan.heatmapDrawable && heatmapLayers == kMaxHeatmapLayers) {
+            item->plan.heatmapDrawable = false;
+            item->plan.problems.push_back("Heatmap not drawn: " + std::to_string(kMaxHeatmapLayers) +
+                                          " heatmaps are shown already; hide one of them to see this one.");
+        }
         if (item->plan.heatmapDrawable) {
+            ++heatmapLayers;
             item->layer = &m_scene.addImageLayer();
             item->layer->setOpacity(m_opacity);
             item->layer->setVisible(false);
