@@ -1,10 +1,11 @@
-// AI findings over the cine frames, read back from the rendered widget under Xvfb: a heatmap cell lands on exactly
-// the image pixels it covers (1:1, every pixel of the image checked), the blended colour is the mix of the frame and
-// the colour map at the reader's opacity, the heatmap follows the frame shown (seeks and playback), the region
-// polygon is outlined through its points, untrusted findings carry the UNTRUSTED marking, hidden findings and
-// heatmaps of the wrong shape draw nothing (the latter says why), overlays survive zoom, pan and window/level and
-// go when another clip opens, and focusFinding() pauses on the finding's first frame with its outline in view.
-// Screenshots of the demo clip with a heatmap through the main window (docs/screenshots/cine-heatmap*.png).
+// AI findings over the cine frames, read back from the rendered widget under Xvfb: a heatmap cell lands on
+// exactly the image pixels it covers (1:1, every pixel of the image checked), the blended colour is the mix
+// of the frame and the colour map at the reader's opacity, the heatmap follows the frame shown (seeks and
+// playback), the region polygon is outlined through its points, untrusted findings carry the UNTRUSTED
+// marking, hidden findings and heatmaps of the wrong shape draw nothing (the latter says why), overlays
+// survive zoom, pan and window/level and go when another clip opens, and focusFinding() pauses on the
+// finding's first frame with its outline in view. Screenshots of the demo clip with a heatmap through the
+// main window (docs/screenshots/cine-heatmap*.png).
 #include "cine_test_util.h"
 
 #include <veridicor/cine/cine_view.h>
@@ -34,7 +35,8 @@ struct Rgb {
     int r = 0, g = 0, b = 0;
 };
 
-/// What the frame shows at image pixel (x, y): the decoded frame's own pixel (the view shows it exactly at 1:1).
+/// What the frame shows at image pixel (x, y): the decoded frame's own pixel (the view shows it exactly at
+/// 1:1).
 Rgb framePixel(const cine::CineCanvas& c, int x, int y) {
     const auto f = c.shownFrame();
     const auto* p = &f->image->pixels[3 * (std::size_t(y) * std::size_t(f->image->width) + std::size_t(x))];
@@ -53,8 +55,12 @@ bool close(Rgb a, QColor b, int tolerance) {
            std::abs(a.b - b.blue()) <= tolerance;
 }
 
-QString str(QColor c) { return QStringLiteral("(%1, %2, %3)").arg(c.red()).arg(c.green()).arg(c.blue()); }
-QString str(Rgb c) { return QStringLiteral("(%1, %2, %3)").arg(c.r).arg(c.g).arg(c.b); }
+QString str(QColor c) {
+    return QStringLiteral("(%1, %2, %3)").arg(c.red()).arg(c.green()).arg(c.blue());
+}
+QString str(Rgb c) {
+    return QStringLiteral("(%1, %2, %3)").arg(c.r).arg(c.g).arg(c.b);
+}
 
 /// The screen pixel that shows image point p (at 1:1 the pixel whose centre is p).
 QPoint screenOf(const cine::CineCanvas& c, cine::PixelPoint p) {
@@ -66,8 +72,8 @@ QColor shotAt(const cine::CineCanvas& c, const QImage& shot, cine::PixelPoint p)
     return shot.pixelColor(screenOf(c, p));
 }
 
-registry::FindingOverlay heatmapFinding(const QString& key, const QString& label, int frames, int rows, int cols,
-                                        const std::function<int(int f, int r, int c)>& value) {
+registry::FindingOverlay heatmapFinding(const QString& key, const QString& label, int frames, int rows,
+                                        int cols, const std::function<int(int f, int r, int c)>& value) {
     registry::FindingOverlay o;
     o.key = key;
     o.label = label;
@@ -78,18 +84,22 @@ registry::FindingOverlay heatmapFinding(const QString& key, const QString& label
     o.heatmap.resize(frames * rows * cols);
     for (int f = 0; f < frames; ++f) {
         for (int r = 0; r < rows; ++r) {
-            for (int c = 0; c < cols; ++c) o.heatmap[(f * rows + r) * cols + c] = char(value(f, r, c));
+            for (int c = 0; c < cols; ++c)
+                o.heatmap[(f * rows + r) * cols + c] = char(value(f, r, c));
         }
     }
     return o;
 }
 
-QString texts(const cine::CineView& v) { return v.paintedTexts().join(QLatin1Char('\n')); }
+QString texts(const cine::CineView& v) {
+    return v.paintedTexts().join(QLatin1Char('\n'));
+}
 
 bool waitFirstFrame(cine::CineView& v) {
     QElapsedTimer t;
     t.start();
-    while (v.firstFrameMs() < 0 && t.elapsed() < 20000) QTest::qWait(10);
+    while (v.firstFrameMs() < 0 && t.elapsed() < 20000)
+        QTest::qWait(10);
     return v.firstFrameMs() >= 0;
 }
 
@@ -105,8 +115,12 @@ cine::PixelPoint cellCentre(int r, int c, int rows, int cols) {
 
 const QColor kGreen(64, 255, 115); // trusted outline (0.25, 1, 0.45)
 
-bool isOutlineGreen(QColor c) { return std::abs(c.red() - 64) <= 12 && c.green() >= 240 && std::abs(c.blue() - 115) <= 12; }
-bool isUntrustedRed(QColor c) { return c.red() >= 230 && c.green() <= 50 && c.blue() <= 50; }
+bool isOutlineGreen(QColor c) {
+    return std::abs(c.red() - 64) <= 12 && c.green() >= 240 && std::abs(c.blue() - 115) <= 12;
+}
+bool isUntrustedRed(QColor c) {
+    return c.red() >= 230 && c.green() <= 50 && c.blue() <= 50;
+}
 
 /// Some pixel in the (2·radius + 1)² neighbourhood of the screen pixel showing `p` satisfies `pred`.
 bool anyNear(const cine::CineCanvas& c, const QImage& shot, cine::PixelPoint p, int radius,
@@ -115,7 +129,8 @@ bool anyNear(const cine::CineCanvas& c, const QImage& shot, cine::PixelPoint p, 
     for (int dy = -radius; dy <= radius; ++dy) {
         for (int dx = -radius; dx <= radius; ++dx) {
             const QPoint q = s + QPoint(dx, dy);
-            if (shot.rect().contains(q) && pred(shot.pixelColor(q))) return true;
+            if (shot.rect().contains(q) && pred(shot.pixelColor(q)))
+                return true;
         }
     }
     return false;
@@ -132,9 +147,12 @@ class TestCineFindings : public QObject {
     bool open(cine::CineView& view, int frame = 0, const QString& path = {}) {
         view.resize(900, 700);
         view.show();
-        if (!QTest::qWaitForWindowExposed(&view)) return false;
-        if (!view.openFile(path.isEmpty() ? m_clip : path).hasValue()) return false;
-        if (!waitFirstFrame(view)) return false;
+        if (!QTest::qWaitForWindowExposed(&view))
+            return false;
+        if (!view.openFile(path.isEmpty() ? m_clip : path).hasValue())
+            return false;
+        if (!waitFirstFrame(view))
+            return false;
         view.canvas()->oneToOne();
         return seek(view, frame);
     }
@@ -142,22 +160,24 @@ class TestCineFindings : public QObject {
         view.seekFrame(frame);
         QElapsedTimer t;
         t.start();
-        while (view.canvas()->shownFrameIndex() != frame && t.elapsed() < 10000) QTest::qWait(5);
+        while (view.canvas()->shownFrameIndex() != frame && t.elapsed() < 10000)
+            QTest::qWait(5);
         return view.canvas()->shownFrameIndex() == frame;
     }
 
 private slots:
     void initTestCase() {
-        if (QGuiApplication::platformName() != QStringLiteral("xcb")) QSKIP("GL tests run on xcb (under xvfb-run)");
+        if (QGuiApplication::platformName() != QStringLiteral("xcb"))
+            QSKIP("GL tests run on xcb (under xvfb-run)");
         QVERIFY(dicom::initializeDicom().hasValue());
         QCoreApplication::setOrganizationName(QStringLiteral("VeridicorTest"));
         QSettings().setValue(QStringLiteral("cine/autoPlay"), false);
         // Native RGB: the frames are exactly what was generated (no JPEG loss), 320 × 240, 12 frames.
-        m_clip = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo.dcm"), demo::EchoEncoding::NativeRgb,
-                                          kFrames, kW, kH);
+        m_clip = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo.dcm"),
+                                          demo::EchoEncoding::NativeRgb, kFrames, kW, kH);
         QVERIFY(!m_clip.isEmpty());
-        m_other = test::writeSyntheticClip(m_dir.path(), QStringLiteral("other.dcm"), demo::EchoEncoding::NativeRgb,
-                                           6, kW, kH);
+        m_other = test::writeSyntheticClip(m_dir.path(), QStringLiteral("other.dcm"),
+                                           demo::EchoEncoding::NativeRgb, 6, kW, kH);
         QVERIFY(!m_other.isEmpty());
     }
     void cleanupTestCase() { QSettings().remove(QStringLiteral("cine")); }
@@ -180,8 +200,9 @@ private slots:
         QFETCH(int, hotCol);
         cine::CineView view;
         QVERIFY(open(view, 5));
-        view.setFindingOverlays({heatmapFinding(QStringLiteral("k"), QStringLiteral("Hot cell"), 1, rows, cols,
-                                                [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; })});
+        view.setFindingOverlays(
+            {heatmapFinding(QStringLiteral("k"), QStringLiteral("Hot cell"), 1, rows, cols,
+                            [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; })});
         QVERIFY(view.overlayControls()->isVisible());
         cine::CineCanvas* c = view.canvas();
         const QImage shot = c->grabFramebuffer();
@@ -199,17 +220,28 @@ private slots:
                     const Rgb want = blend(base, hot, opacity);
                     if (!close(want, got, 2)) {
                         ++wrongInside;
-                        if (first.isEmpty()) first = QStringLiteral("inside at (%1, %2): %3, want %4").arg(x).arg(y).arg(str(got), str(want));
+                        if (first.isEmpty())
+                            first = QStringLiteral("inside at (%1, %2): %3, want %4")
+                                        .arg(x)
+                                        .arg(y)
+                                        .arg(str(got), str(want));
                     }
                 } else if (!close(base, got, 0)) {
                     ++wrongOutside;
-                    if (first.isEmpty()) first = QStringLiteral("outside at (%1, %2): %3, frame %4").arg(x).arg(y).arg(str(got), str(base));
+                    if (first.isEmpty())
+                        first = QStringLiteral("outside at (%1, %2): %3, frame %4")
+                                    .arg(x)
+                                    .arg(y)
+                                    .arg(str(got), str(base));
                 }
             }
         }
         // The issue allows ±1 pixel at the cell's edges; at 1:1 the view is exact, so none is tolerated here.
         QVERIFY2(wrongInside == 0 && wrongOutside == 0,
-                 qPrintable(QStringLiteral("%1 wrong inside, %2 outside; first %3").arg(wrongInside).arg(wrongOutside).arg(first)));
+                 qPrintable(QStringLiteral("%1 wrong inside, %2 outside; first %3")
+                                .arg(wrongInside)
+                                .arg(wrongOutside)
+                                .arg(first)));
         const auto xs = cine::pixelsOfCell(hotCol, cols, kW), ys = cine::pixelsOfCell(hotRow, rows, kH);
         QCOMPARE(inside, (xs.last - xs.first) * (ys.last - ys.first));
         // The note names the finding; nothing is marked untrusted.
@@ -218,14 +250,15 @@ private slots:
     }
 
     void cellsKeepTheirPixelsWhenZoomed() {
-        // Nearest interpolation: zoomed in (3.7×, so image pixels are not whole screen pixels), every screen pixel
-        // that shows an image pixel of the hot cell is blended and every other one is not — the cell's edge is the
-        // edge of its pixels, never a ramp across them.
+        // Nearest interpolation: zoomed in (3.7×, so image pixels are not whole screen pixels), every screen
+        // pixel that shows an image pixel of the hot cell is blended and every other one is not — the cell's
+        // edge is the edge of its pixels, never a ramp across them.
         const int rows = 7, cols = 9, hotRow = 3, hotCol = 4;
         cine::CineView view;
         QVERIFY(open(view, 5));
-        view.setFindingOverlays({heatmapFinding(QStringLiteral("z"), QStringLiteral("Zoomed"), 1, rows, cols,
-                                                [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; })});
+        view.setFindingOverlays(
+            {heatmapFinding(QStringLiteral("z"), QStringLiteral("Zoomed"), 1, rows, cols,
+                            [&](int, int r, int c) { return r == hotRow && c == hotCol ? 255 : 0; })});
         cine::CineCanvas* c = view.canvas();
         const auto ctr = cellCentre(hotRow, hotCol, rows, cols);
         c->zoomBy(3.7, c->widgetPointOf(ctr));
@@ -242,9 +275,11 @@ private slots:
             for (int sx = 0; sx < plain.width(); ++sx) {
                 const cine::PixelPoint p = c->imagePointAt(QPointF((sx + 0.5) / dpr, (sy + 0.5) / dpr));
                 const double fx = p.x + 0.5 - std::floor(p.x + 0.5), fy = p.y + 0.5 - std::floor(p.y + 0.5);
-                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98) continue; // on a pixel edge: either side
+                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98)
+                    continue; // on a pixel edge: either side
                 const int ix = int(std::floor(p.x + 0.5)), iy = int(std::floor(p.y + 0.5));
-                if (ix < 0 || iy < 0 || ix >= kW || iy >= kH) continue;
+                if (ix < 0 || iy < 0 || ix >= kW || iy >= kH)
+                    continue;
                 const QColor base = plain.pixelColor(sx, sy);
                 const bool in = inCell(ix, iy, hotRow, hotCol, rows, cols);
                 const Rgb want = in ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
@@ -252,23 +287,32 @@ private slots:
                 ++checked;
                 inside += in ? 1 : 0;
                 if (!close(want, withMap.pixelColor(sx, sy), in ? 2 : 0)) {
-                    if (wrong++ == 0) first = QStringLiteral("screen (%1, %2) = image (%3, %4)").arg(sx).arg(sy).arg(p.x).arg(p.y);
+                    if (wrong++ == 0)
+                        first = QStringLiteral("screen (%1, %2) = image (%3, %4)")
+                                    .arg(sx)
+                                    .arg(sy)
+                                    .arg(p.x)
+                                    .arg(p.y);
                 }
             }
         }
-        QVERIFY2(wrong == 0, qPrintable(QStringLiteral("%1 of %2 wrong, first at %3").arg(wrong).arg(checked).arg(first)));
-        QVERIFY(inside > 10000 && checked - inside > 10000); // the cell and its surroundings were both on screen
+        QVERIFY2(
+            wrong == 0,
+            qPrintable(QStringLiteral("%1 of %2 wrong, first at %3").arg(wrong).arg(checked).arg(first)));
+        QVERIFY(inside > 10000 &&
+                checked - inside > 10000); // the cell and its surroundings were both on screen
     }
 
     void cellsStretchWithTheRowsOfNonSquarePixels() {
-        // Pixel aspect ratio 2 (each row twice as tall as a column is wide), on the canvas with the overlay object
-        // alone: the heatmap and the outline stretch with the frame's rows.
+        // Pixel aspect ratio 2 (each row twice as tall as a column is wide), on the canvas with the overlay
+        // object alone: the heatmap and the outline stretch with the frame's rows.
         constexpr int w = 96, h = 64, rows = 5, cols = 7, hotRow = 2, hotCol = 3;
         auto img = std::make_shared<cine::RgbImage>();
         img->width = w;
         img->height = h;
         img->pixels.resize(std::size_t(w) * h * 3);
-        for (std::size_t i = 0; i < img->pixels.size(); ++i) img->pixels[i] = static_cast<std::uint8_t>(40 + (i * 7919) % 151);
+        for (std::size_t i = 0; i < img->pixels.size(); ++i)
+            img->pixels[i] = static_cast<std::uint8_t>(40 + (i * 7919) % 151);
         auto frame = std::make_shared<cine::CachedFrame>();
         frame->image = img;
         cine::CineCanvas canvas;
@@ -298,15 +342,18 @@ private slots:
             for (int sx = 0; sx < plain.width(); ++sx) {
                 const cine::PixelPoint p = canvas.imagePointAt(QPointF((sx + 0.5) / dpr, (sy + 0.5) / dpr));
                 const double fx = p.x + 0.5 - std::floor(p.x + 0.5), fy = p.y + 0.5 - std::floor(p.y + 0.5);
-                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98) continue;
+                if (fx < 0.02 || fx > 0.98 || fy < 0.02 || fy > 0.98)
+                    continue;
                 const int ix = int(std::floor(p.x + 0.5)), iy = int(std::floor(p.y + 0.5));
-                if (ix < 0 || iy < 0 || ix >= w || iy >= h) continue;
+                if (ix < 0 || iy < 0 || ix >= w || iy >= h)
+                    continue;
                 // Away from the outline (its lines are 2 screen pixels wide).
                 const bool nearOutline = (std::abs(p.x - 10) < 2 || std::abs(p.x - 80) < 2) ||
                                          (std::abs(p.y - 10) < 1 || std::abs(p.y - 50) < 1);
-                if (nearOutline) continue;
-                const bool in = cols * ix >= hotCol * w && cols * ix < (hotCol + 1) * w && rows * iy >= hotRow * h &&
-                                rows * iy < (hotRow + 1) * h;
+                if (nearOutline)
+                    continue;
+                const bool in = cols * ix >= hotCol * w && cols * ix < (hotCol + 1) * w &&
+                                rows * iy >= hotRow * h && rows * iy < (hotRow + 1) * h;
                 const QColor base = plain.pixelColor(sx, sy);
                 const Rgb want = in ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
                                     : Rgb{base.red(), base.green(), base.blue()};
@@ -318,7 +365,8 @@ private slots:
         // The hot cell: 13.7 × 12.8 image pixels → about 14 × 13 of them, each 2 × 4 screen pixels at zoom 2.
         QVERIFY2(inside > 14 * 13 * 2 * 4 * 0.8, qPrintable(QString::number(inside)));
         // The outline's corners, where the rows put them: (80, 50) is 100 screen rows below row 0 at zoom 2.
-        for (const cine::PixelPoint p : {cine::PixelPoint{10, 10}, cine::PixelPoint{80, 10}, cine::PixelPoint{80, 50}, cine::PixelPoint{10, 50}}) {
+        for (const cine::PixelPoint p : {cine::PixelPoint{10, 10}, cine::PixelPoint{80, 10},
+                                         cine::PixelPoint{80, 50}, cine::PixelPoint{10, 50}}) {
             QVERIFY(anyNear(canvas, withMap, p, 1, isOutlineGreen));
         }
     }
@@ -328,16 +376,19 @@ private slots:
         QVERIFY(open(view, 0));
         std::vector<registry::FindingOverlay> many;
         for (int i = 0; i < 17; ++i) {
-            many.push_back(heatmapFinding(QStringLiteral("k%1").arg(i), QStringLiteral("Finding %1").arg(i), 1, 2, 2,
-                                          [](int, int, int) { return 10; }));
+            many.push_back(heatmapFinding(QStringLiteral("k%1").arg(i), QStringLiteral("Finding %1").arg(i),
+                                          1, 2, 2, [](int, int, int) { return 10; }));
         }
         view.setFindingOverlays(many);
         QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("k15")), 0);
         QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("k16")), -1);
-        QVERIFY2(texts(view).contains(QStringLiteral("Heatmap not drawn: 16 heatmaps are shown already; hide one of them "
-                                                      "to see this one.")), qPrintable(texts(view)));
+        QVERIFY2(texts(view).contains(
+                     QStringLiteral("Heatmap not drawn: 16 heatmaps are shown already; hide one of them "
+                                    "to see this one.")),
+                 qPrintable(texts(view)));
         // Every finding is still named.
-        for (int i = 0; i < 17; ++i) QVERIFY(view.paintedTexts().contains(QStringLiteral("AI finding: Finding %1").arg(i)));
+        for (int i = 0; i < 17; ++i)
+            QVERIFY(view.paintedTexts().contains(QStringLiteral("AI finding: Finding %1").arg(i)));
     }
 
     void outlinePassesThroughItsPoints() {
@@ -351,7 +402,8 @@ private slots:
         o.firstFrame = 0;
         o.lastFrame = kFrames - 1;
         const std::vector<cine::PixelPoint> pts = {{60, 60}, {250, 75}, {210, 200}, {85, 180}};
-        for (const auto& p : pts) o.polygon << QPointF(p.x, p.y);
+        for (const auto& p : pts)
+            o.polygon << QPointF(p.x, p.y);
         view.setFindingOverlays({o});
         QVERIFY(!view.overlayControls()->isVisible()); // no heatmap: no opacity slider, no legend
         cine::CineCanvas* c = view.canvas();
@@ -361,16 +413,21 @@ private slots:
             for (double t : {0.0, 0.2, 0.4, 0.5, 0.6, 0.8}) {
                 const cine::PixelPoint p{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
                 QVERIFY2(anyNear(*c, shot, p, 1, isOutlineGreen),
-                         qPrintable(QStringLiteral("no outline at (%1, %2): %3").arg(p.x).arg(p.y).arg(str(shotAt(*c, shot, p)))));
+                         qPrintable(QStringLiteral("no outline at (%1, %2): %3")
+                                        .arg(p.x)
+                                        .arg(p.y)
+                                        .arg(str(shotAt(*c, shot, p)))));
             }
         }
         // Inside and outside the polygon, away from its edges: the frame, untouched.
-        for (const cine::PixelPoint p : {cine::PixelPoint{150, 130}, cine::PixelPoint{20, 220}, cine::PixelPoint{300, 20}}) {
+        for (const cine::PixelPoint p :
+             {cine::PixelPoint{150, 130}, cine::PixelPoint{20, 220}, cine::PixelPoint{300, 20}}) {
             QVERIFY(close(framePixel(*c, int(p.x), int(p.y)), shotAt(*c, shot, p), 0));
         }
         // The label is drawn above the outline and listed in the notes.
         const QStringList painted = view.paintedTexts();
-        QVERIFY2(painted.count(QStringLiteral("Akinetic apex")) == 1, qPrintable(painted.join(QLatin1Char('\n'))));
+        QVERIFY2(painted.count(QStringLiteral("Akinetic apex")) == 1,
+                 qPrintable(painted.join(QLatin1Char('\n'))));
         QVERIFY(painted.contains(QStringLiteral("AI finding: Akinetic apex  (frames 1–12)")));
         QVERIFY(view.findingOverlays()->outlineShown(QStringLiteral("poly")));
     }
@@ -420,7 +477,11 @@ private slots:
                             const bool lit = r * cols + k == expected;
                             const Rgb want = lit ? blend(base, hot, opacity) : base;
                             QVERIFY2(close(want, got, lit ? 2 : 0),
-                                     qPrintable(QStringLiteral("frame %1 cell (%2, %3): %4, want %5").arg(f).arg(r).arg(k).arg(str(got), str(want))));
+                                     qPrintable(QStringLiteral("frame %1 cell (%2, %3): %4, want %5")
+                                                    .arg(f)
+                                                    .arg(r)
+                                                    .arg(k)
+                                                    .arg(str(got), str(want))));
                         }
                     }
                 }
@@ -431,8 +492,9 @@ private slots:
     void heatmapFollowsPlayback() {
         cine::CineView view;
         QVERIFY(open(view, 0));
-        view.setFindingOverlays({heatmapFinding(QStringLiteral("play"), QStringLiteral("Playing"), 4, 3, 4,
-                                                [](int f, int r, int c) { return r * 4 + c == f ? 255 : 0; })});
+        view.setFindingOverlays(
+            {heatmapFinding(QStringLiteral("play"), QStringLiteral("Playing"), 4, 3, 4,
+                            [](int f, int r, int c) { return r * 4 + c == f ? 255 : 0; })});
         std::vector<std::pair<int, int>> seen; // (clip frame, heatmap frame drawn with it)
         connect(&view, &cine::CineView::frameShown, this, [&](int f) {
             seen.emplace_back(f, view.findingOverlays()->heatmapFrameShown(QStringLiteral("play")));
@@ -451,9 +513,12 @@ private slots:
     void opacitySliderBlends() {
         cine::CineView view;
         QVERIFY(open(view, 2));
-        // Cell (0, 0) at relevance 1, cell (0, 1) at 128/255, the rest 0, on a 2 × 4 grid (80 × 120 px cells).
-        view.setFindingOverlays({heatmapFinding(QStringLiteral("o"), QStringLiteral("Opacity"), 1, 2, 4,
-                                                [](int, int r, int c) { return r == 0 && c == 0 ? 255 : r == 0 && c == 1 ? 128 : 0; })});
+        // Cell (0, 0) at relevance 1, cell (0, 1) at 128/255, the rest 0, on a 2 × 4 grid (80 × 120 px
+        // cells).
+        view.setFindingOverlays(
+            {heatmapFinding(QStringLiteral("o"), QStringLiteral("Opacity"), 1, 2, 4, [](int, int r, int c) {
+                return r == 0 && c == 0 ? 255 : r == 0 && c == 1 ? 128 : 0;
+            })});
         cine::CineCanvas* c = view.canvas();
         const auto& table = cine::heatmapColourTable();
         QVERIFY(table[128].a > 0 && table[128].a < 255);
@@ -461,13 +526,22 @@ private slots:
             view.heatmapOpacitySlider()->setValue(percent);
             QCOMPARE(view.findingOverlays()->opacity(), percent / 100.0);
             const QImage shot = c->grabFramebuffer();
-            for (const auto& [x, y, v] : std::vector<std::tuple<int, int, int>>{{20, 30, 255}, {61, 100, 255}, {110, 50, 128},
-                                                                                  {150, 90, 128}, {200, 60, 0}, {300, 200, 0}}) {
+            for (const auto& [x, y, v] : std::vector<std::tuple<int, int, int>>{{20, 30, 255},
+                                                                                {61, 100, 255},
+                                                                                {110, 50, 128},
+                                                                                {150, 90, 128},
+                                                                                {200, 60, 0},
+                                                                                {300, 200, 0}}) {
                 const Rgb base = framePixel(*c, x, y);
                 const Rgb want = blend(base, table[std::size_t(v)], percent / 100.0);
                 const QColor got = shotAt(*c, shot, {double(x), double(y)});
                 QVERIFY2(close(want, got, v == 0 || percent == 0 ? 0 : 2),
-                         qPrintable(QStringLiteral("%1 %% at (%2, %3) v %4: %5, want %6").arg(percent).arg(x).arg(y).arg(v).arg(str(got), str(want))));
+                         qPrintable(QStringLiteral("%1 %% at (%2, %3) v %4: %5, want %6")
+                                        .arg(percent)
+                                        .arg(x)
+                                        .arg(y)
+                                        .arg(v)
+                                        .arg(str(got), str(want))));
             }
         }
         // 100 %: a cell at relevance 1 is the colour map's colour itself.
@@ -504,7 +578,8 @@ private slots:
         QVERIFY(!view.overlayControls()->isVisible());
         shot = c->grabFramebuffer();
         for (int y = 0; y < kH; ++y) {
-            for (int x = 0; x < kW; ++x) QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot, {double(x), double(y)}), 0));
+            for (int x = 0; x < kW; ++x)
+                QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot, {double(x), double(y)}), 0));
         }
         QVERIFY(!texts(view).contains(QStringLiteral("finding"), Qt::CaseInsensitive));
     }
@@ -518,15 +593,20 @@ private slots:
         o.hasCineRegion = true;
         o.lastFrame = kFrames - 1;
         const std::vector<cine::PixelPoint> pts = {{40, 40}, {280, 40}, {280, 200}, {40, 200}};
-        for (const auto& p : pts) o.polygon << QPointF(p.x, p.y);
+        for (const auto& p : pts)
+            o.polygon << QPointF(p.x, p.y);
         view.setFindingOverlays({o});
-        // The text: a banner, and the label only ever with the UNTRUSTED prefix (beside the outline and in the notes).
+        // The text: a banner, and the label only ever with the UNTRUSTED prefix (beside the outline and in
+        // the notes).
         const QStringList painted = view.paintedTexts();
         QVERIFY(painted.contains(QString::fromUtf8(cine::kUntrustedBanner)));
-        QCOMPARE(painted.count(QStringLiteral("UNTRUSTED — Occlusion MI, anterior wall")), 1); // beside the outline
-        QVERIFY(painted.contains(QStringLiteral("UNTRUSTED — Occlusion MI, anterior wall  (frames 1–12)"))); // note
+        QCOMPARE(painted.count(QStringLiteral("UNTRUSTED — Occlusion MI, anterior wall")),
+                 1); // beside the outline
+        QVERIFY(painted.contains(
+            QStringLiteral("UNTRUSTED — Occlusion MI, anterior wall  (frames 1–12)"))); // note
         for (const QString& t : painted) {
-            if (t.contains(QStringLiteral("Occlusion"))) QVERIFY2(t.startsWith(QStringLiteral("UNTRUSTED — ")), qPrintable(t));
+            if (t.contains(QStringLiteral("Occlusion")))
+                QVERIFY2(t.startsWith(QStringLiteral("UNTRUSTED — ")), qPrintable(t));
         }
         QVERIFY(!painted.join(QLatin1Char('\n')).contains(QStringLiteral("AI finding:")));
         // The outline: dashed red along every edge (red dashes and gaps between them).
@@ -560,7 +640,8 @@ private slots:
         view.setFindingOverlays({o});
         const QImage shot2 = c->grabFramebuffer();
         int edgeRed = 0;
-        for (int x = 2; x < kW - 2; ++x) edgeRed += anyNear(*c, shot2, {double(x), -0.5}, 1, isUntrustedRed) ? 1 : 0;
+        for (int x = 2; x < kW - 2; ++x)
+            edgeRed += anyNear(*c, shot2, {double(x), -0.5}, 1, isUntrustedRed) ? 1 : 0;
         QVERIFY2(edgeRed > (kW - 4) / 2, qPrintable(QString::number(edgeRed)));
         // Beside the image's edge and in the notes (no region: no frames).
         QCOMPARE(view.paintedTexts().count(QStringLiteral("UNTRUSTED — Occlusion MI, anterior wall")), 2);
@@ -569,36 +650,45 @@ private slots:
         // Hidden again: no banner, no text, nothing drawn.
         o.visible = false;
         view.setFindingOverlays({o});
-        QVERIFY2(!texts(view).contains(QStringLiteral("UNTRUSTED")) && !texts(view).contains(QStringLiteral("Occlusion")),
+        QVERIFY2(!texts(view).contains(QStringLiteral("UNTRUSTED")) &&
+                     !texts(view).contains(QStringLiteral("Occlusion")),
                  qPrintable(texts(view)));
         const QImage shot3 = c->grabFramebuffer();
         for (int y = 0; y < kH; y += 3) {
-            for (int x = 0; x < kW; x += 3) QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot3, {double(x), double(y)}), 0));
+            for (int x = 0; x < kW; x += 3)
+                QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot3, {double(x), double(y)}), 0));
         }
     }
 
     void badShapeIsNotDrawnAndSaysWhy() {
         cine::CineView view;
         QVERIFY(open(view, 0));
-        auto shortBy1 = heatmapFinding(QStringLiteral("s"), QStringLiteral("Short heatmap"), 2, 3, 4, [](int, int, int) { return 255; });
+        auto shortBy1 = heatmapFinding(QStringLiteral("s"), QStringLiteral("Short heatmap"), 2, 3, 4,
+                                       [](int, int, int) { return 255; });
         shortBy1.heatmap.chop(1);
         shortBy1.hasCineRegion = true;
         shortBy1.lastFrame = kFrames - 1;
         shortBy1.polygon << QPointF(100, 100) << QPointF(200, 100) << QPointF(150, 180);
-        auto zero = heatmapFinding(QStringLiteral("z"), QStringLiteral("Flat heatmap"), 1, 3, 4, [](int, int, int) { return 255; });
+        auto zero = heatmapFinding(QStringLiteral("z"), QStringLiteral("Flat heatmap"), 1, 3, 4,
+                                   [](int, int, int) { return 255; });
         zero.heatmapRows = 0;
         view.setFindingOverlays({shortBy1, zero});
         const QString t = texts(view);
-        QVERIFY2(t.contains(QStringLiteral("Heatmap not drawn: it holds 23 values, but its shape (2 frames × 3 rows × 4 "
-                                           "columns) needs 24.")), qPrintable(t));
-        QVERIFY2(t.contains(QStringLiteral("Heatmap not drawn: its shape (1 frames × 0 rows × 4 columns) has an empty "
-                                           "dimension.")), qPrintable(t));
+        QVERIFY2(t.contains(QStringLiteral(
+                     "Heatmap not drawn: it holds 23 values, but its shape (2 frames × 3 rows × 4 "
+                     "columns) needs 24.")),
+                 qPrintable(t));
+        QVERIFY2(t.contains(QStringLiteral(
+                     "Heatmap not drawn: its shape (1 frames × 0 rows × 4 columns) has an empty "
+                     "dimension.")),
+                 qPrintable(t));
         QVERIFY(!view.overlayControls()->isVisible());
         QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("s")), -1);
         // No heatmap anywhere; the polygon of the first is still outlined.
         cine::CineCanvas* c = view.canvas();
         const QImage shot = c->grabFramebuffer();
-        for (const cine::PixelPoint p : {cine::PixelPoint{20, 20}, cine::PixelPoint{150, 140}, cine::PixelPoint{300, 220}}) {
+        for (const cine::PixelPoint p :
+             {cine::PixelPoint{20, 20}, cine::PixelPoint{150, 140}, cine::PixelPoint{300, 220}}) {
             QVERIFY(close(framePixel(*c, int(p.x), int(p.y)), shotAt(*c, shot, p), 0));
         }
         QVERIFY(anyNear(*c, shot, {150, 100}, 1, isOutlineGreen));
@@ -608,11 +698,12 @@ private slots:
         cine::CineView view;
         QVERIFY(open(view, 6));
         const int rows = 2, cols = 4;
-        view.setFindingOverlays({heatmapFinding(QStringLiteral("p"), QStringLiteral("Persistent"), 1, rows, cols,
-                                                [](int, int r, int c) { return r == 1 && c == 2 ? 255 : 0; })});
+        view.setFindingOverlays(
+            {heatmapFinding(QStringLiteral("p"), QStringLiteral("Persistent"), 1, rows, cols,
+                            [](int, int r, int c) { return r == 1 && c == 2 ? 255 : 0; })});
         cine::CineCanvas* c = view.canvas();
-        // Compares the canvas with the heatmap against the same canvas at opacity 0 (same camera, same frame):
-        // the hot cell's interior is the blend, every other cell's interior is unchanged.
+        // Compares the canvas with the heatmap against the same canvas at opacity 0 (same camera, same
+        // frame): the hot cell's interior is the blend, every other cell's interior is unchanged.
         auto check = [&](const char* when) {
             view.heatmapOpacitySlider()->setValue(0);
             const QImage plain = c->grabFramebuffer();
@@ -625,12 +716,18 @@ private slots:
                         const auto ctr = cellCentre(r, k, rows, cols);
                         const cine::PixelPoint p{ctr.x + d.x(), ctr.y + d.y()};
                         const QPoint s = screenOf(*c, p);
-                        if (!plain.rect().contains(s)) continue;
+                        if (!plain.rect().contains(s))
+                            continue;
                         const QColor base = plain.pixelColor(s);
-                        const Rgb want = r == 1 && k == 2 ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
-                                                          : Rgb{base.red(), base.green(), base.blue()};
+                        const Rgb want = r == 1 && k == 2
+                                             ? blend({base.red(), base.green(), base.blue()}, hot, 0.6)
+                                             : Rgb{base.red(), base.green(), base.blue()};
                         QVERIFY2(close(want, withMap.pixelColor(s), 2),
-                                 qPrintable(QStringLiteral("%1: cell (%2, %3) %4, want %5").arg(QLatin1String(when)).arg(r).arg(k).arg(str(withMap.pixelColor(s)), str(want))));
+                                 qPrintable(QStringLiteral("%1: cell (%2, %3) %4, want %5")
+                                                .arg(QLatin1String(when))
+                                                .arg(r)
+                                                .arg(k)
+                                                .arg(str(withMap.pixelColor(s)), str(want))));
                     }
                 }
             }
@@ -655,7 +752,8 @@ private slots:
         QVERIFY(!view.overlayControls()->isVisible());
         const QImage shot = c->grabFramebuffer();
         for (int y = 0; y < kH; y += 2) {
-            for (int x = 0; x < kW; x += 2) QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot, {double(x), double(y)}), 0));
+            for (int x = 0; x < kW; x += 2)
+                QVERIFY(close(framePixel(*c, x, y), shotAt(*c, shot, {double(x), double(y)}), 0));
         }
     }
 
@@ -699,10 +797,11 @@ private slots:
     }
 
     void screenshotsOfTheDemoClip() {
-        // The demo echo through the main window with a heatmap that follows the left ventricle over the beat and
-        // an outline around it; written to docs/screenshots/ when VERIDICOR_UPDATE_SCREENSHOTS=1.
+        // The demo echo through the main window with a heatmap that follows the left ventricle over the beat
+        // and an outline around it; written to docs/screenshots/ when VERIDICOR_UPDATE_SCREENSHOTS=1.
         const QString demo = test::buildDir() + QStringLiteral("/demo/ECHO/ECHO0001.dcm");
-        if (!QFileInfo::exists(demo)) QSKIP("the demo study is not built (target demo_cine)");
+        if (!QFileInfo::exists(demo))
+            QSKIP("the demo study is not built (target demo_cine)");
         const demo::EchoClipSpec spec;
         const auto g = demo::echoGeometry(spec);
         const int rows = 48, cols = 64; // 10 × 10 pixel cells
@@ -712,26 +811,31 @@ private slots:
             return t * t * (3 - 2 * t);
         };
         auto contraction = [&](double phase) {
-            if (phase < 0.04) return 0.0;
-            if (phase < 0.34) return smooth(0.04, 0.34, phase);
-            if (phase < 0.40) return 1.0;
-            if (phase < 0.62) return 1.0 - smooth(0.40, 0.62, phase);
+            if (phase < 0.04)
+                return 0.0;
+            if (phase < 0.34)
+                return smooth(0.04, 0.34, phase);
+            if (phase < 0.40)
+                return 1.0;
+            if (phase < 0.62)
+                return 1.0 - smooth(0.40, 0.62, phase);
             return 0.0;
         };
         const double R = g.radius, lvX = g.apexX + 0.02 * R, lvY = g.apexY + 0.50 * R;
-        auto o = heatmapFinding(QStringLiteral("demo"), QStringLiteral("Left ventricle: wall motion (demo heatmap)"),
-                                spec.frames, rows, cols, [&](int f, int r, int c) {
-            const double cc = contraction(std::fmod(f / spec.frameRate / (60.0 / spec.heartRate), 1.0));
-            const double a = 0.27 * R * (1.0 - 0.10 * cc), b = 0.13 * R * (1.0 - 0.28 * cc);
-            const double x = (c + 0.5) * spec.width / cols, y = (r + 0.5) * spec.height / rows;
-            const double ey = (y - lvY) / a;
-            const double taper = 0.72 + 0.28 * smooth(-1.0, 0.6, ey);
-            const double ex = (x - lvX) / (b * taper);
-            const double d = std::sqrt(ex * ex + ey * ey);
-            // Strongest on the myocardium just outside the cavity, fading both ways.
-            const double wall = std::exp(-std::pow((d - 1.15) / 0.3, 2.0));
-            return int(std::lround(255.0 * std::clamp(wall, 0.0, 1.0)));
-        });
+        auto o = heatmapFinding(
+            QStringLiteral("demo"), QStringLiteral("Left ventricle: wall motion (demo heatmap)"), spec.frames,
+            rows, cols, [&](int f, int r, int c) {
+                const double cc = contraction(std::fmod(f / spec.frameRate / (60.0 / spec.heartRate), 1.0));
+                const double a = 0.27 * R * (1.0 - 0.10 * cc), b = 0.13 * R * (1.0 - 0.28 * cc);
+                const double x = (c + 0.5) * spec.width / cols, y = (r + 0.5) * spec.height / rows;
+                const double ey = (y - lvY) / a;
+                const double taper = 0.72 + 0.28 * smooth(-1.0, 0.6, ey);
+                const double ex = (x - lvX) / (b * taper);
+                const double d = std::sqrt(ex * ex + ey * ey);
+                // Strongest on the myocardium just outside the cavity, fading both ways.
+                const double wall = std::exp(-std::pow((d - 1.15) / 0.3, 2.0));
+                return int(std::lround(255.0 * std::clamp(wall, 0.0, 1.0)));
+            });
         o.hasCineRegion = true;
         o.firstFrame = 0;
         o.lastFrame = spec.frames - 1;
@@ -776,7 +880,9 @@ private slots:
         o.trusted = false;
         view->setFindingOverlays({o});
         QTest::qWait(100);
-        QVERIFY(window.visibleTexts().join(QLatin1Char('\n')).contains(QString::fromUtf8(cine::kUntrustedBanner)));
+        QVERIFY(window.visibleTexts()
+                    .join(QLatin1Char('\n'))
+                    .contains(QString::fromUtf8(cine::kUntrustedBanner)));
         save(QStringLiteral("cine-heatmap-untrusted.png"));
     }
 };

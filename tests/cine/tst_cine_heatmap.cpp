@@ -1,7 +1,8 @@
-// The maths of AI finding overlays on cine frames, without a display: which heatmap frame goes with which clip
-// frame, which image pixels a heatmap cell covers (checked against the spec's definition by exact integer
-// comparison, for every pixel), shape and region checks with their reasons, and the colour map (converted back to
-// CIE L*a*b* with the sRGB standard's own matrices: lightness rises linearly, transparent at 0).
+// The maths of AI finding overlays on cine frames, without a display: which heatmap frame goes with which
+// clip frame, which image pixels a heatmap cell covers (checked against the spec's definition by exact
+// integer comparison, for every pixel), shape and region checks with their reasons, and the colour map
+// (converted back to CIE L*a*b* with the sRGB standard's own matrices: lightness rises linearly, transparent
+// at 0).
 #include <veridicor/cine/heatmap.h>
 
 #include <QtTest>
@@ -23,11 +24,14 @@ std::array<double, 3> srgbToLab(int r8, int g8, int b8) {
     const double X = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
     const double Y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     const double Z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-    auto f = [](double t) { return t > 216.0 / 24389.0 ? std::cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0; };
+    auto f = [](double t) {
+        return t > 216.0 / 24389.0 ? std::cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0;
+    };
     return {116.0 * f(Y) - 16.0, 500.0 * (f(X) - f(Y)), 200.0 * (f(Y) - f(Z))};
 }
 
-cine::CineFindingSpec heatmapSpec(long long frames, long long rows, long long cols, const std::vector<std::uint8_t>& bytes) {
+cine::CineFindingSpec heatmapSpec(long long frames, long long rows, long long cols,
+                                  const std::vector<std::uint8_t>& bytes) {
     cine::CineFindingSpec s;
     s.heatmapFrames = frames;
     s.heatmapRows = rows;
@@ -44,17 +48,22 @@ class TestCineHeatmap : public QObject {
 private slots:
     void heatmapFrameFollowsTheClipFrame() {
         // Equal counts: the same frame.
-        for (int f = 0; f < 48; ++f) QCOMPARE(cine::heatmapFrameFor(f, 48, 48), f);
+        for (int f = 0; f < 48; ++f)
+            QCOMPARE(cine::heatmapFrameFor(f, 48, 48), f);
         // Fewer heatmap frames: ⌊f·H/N⌋, by hand for 12 clip frames and 4 heatmap frames: 3 clip frames each.
         const int expected[12] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
-        for (int f = 0; f < 12; ++f) QCOMPARE(cine::heatmapFrameFor(f, 12, 4), expected[f]);
+        for (int f = 0; f < 12; ++f)
+            QCOMPARE(cine::heatmapFrameFor(f, 12, 4), expected[f]);
         // Not a divisor: 10 clip frames, 3 heatmap frames → ⌊3f/10⌋ = 0,0,0,0,1,1,1,2,2,2.
         const int expected3[10] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
-        for (int f = 0; f < 10; ++f) QCOMPARE(cine::heatmapFrameFor(f, 10, 3), expected3[f]);
+        for (int f = 0; f < 10; ++f)
+            QCOMPARE(cine::heatmapFrameFor(f, 10, 3), expected3[f]);
         // More heatmap frames than clip frames: every other one for 2×.
-        for (int f = 0; f < 30; ++f) QCOMPARE(cine::heatmapFrameFor(f, 30, 60), 2 * f);
+        for (int f = 0; f < 30; ++f)
+            QCOMPARE(cine::heatmapFrameFor(f, 30, 60), 2 * f);
         // One heatmap frame for the whole clip.
-        for (int f = 0; f < 120; ++f) QCOMPARE(cine::heatmapFrameFor(f, 120, 1), 0);
+        for (int f = 0; f < 120; ++f)
+            QCOMPARE(cine::heatmapFrameFor(f, 120, 1), 0);
         // Outside the clip, or nonsense counts.
         QCOMPARE(cine::heatmapFrameFor(-1, 12, 4), -1);
         QCOMPARE(cine::heatmapFrameFor(12, 12, 4), -1);
@@ -72,12 +81,14 @@ private slots:
             for (int c = 0; c < cells; ++c) {
                 const auto span = cine::pixelsOfCell(c, cells, pixels);
                 for (int x = 0; x < pixels; ++x) {
-                    const bool inDefinition = static_cast<long long>(c) * pixels <= static_cast<long long>(x) * cells &&
-                                              static_cast<long long>(x) * cells < static_cast<long long>(c + 1) * pixels;
+                    const bool inDefinition =
+                        static_cast<long long>(c) * pixels <= static_cast<long long>(x) * cells &&
+                        static_cast<long long>(x) * cells < static_cast<long long>(c + 1) * pixels;
                     QCOMPARE(x >= span.first && x < span.last, inDefinition);
                     QCOMPARE(cine::cellOfPixel(x, pixels, cells) == c, inDefinition);
                 }
-                QVERIFY2(span.last > span.first, "a cell covers at least one pixel when the grid is no finer");
+                QVERIFY2(span.last > span.first,
+                         "a cell covers at least one pixel when the grid is no finer");
                 covered += span.last - span.first;
             }
             QCOMPARE(covered, pixels); // the cells tile the image without gaps or overlaps
@@ -144,7 +155,8 @@ private slots:
         std::vector<std::uint8_t> fine(1 * 241 * 8, 1);
         plan = cine::planCineFinding(heatmapSpec(1, 241, 8, fine), clip);
         QVERIFY(!plan.heatmapDrawable);
-        QVERIFY2(plan.problems[0].find("finer than the image") != std::string::npos, plan.problems[0].c_str());
+        QVERIFY2(plan.problems[0].find("finer than the image") != std::string::npos,
+                 plan.problems[0].c_str());
         // No heatmap: nothing to say.
         plan = cine::planCineFinding(cine::CineFindingSpec{}, clip);
         QVERIFY(!plan.heatmapPresent && !plan.heatmapDrawable && plan.problems.empty());
@@ -174,8 +186,10 @@ private slots:
         bad.lastFrame = 12;
         plan = cine::planCineFinding(bad, clip);
         QVERIFY(!plan.regionFramesValid);
-        for (int f = 0; f < 12; ++f) QVERIFY(!plan.at(f).any());
-        QVERIFY2(plan.problems[0].find("not inside this clip's 12 frames") != std::string::npos, plan.problems[0].c_str());
+        for (int f = 0; f < 12; ++f)
+            QVERIFY(!plan.at(f).any());
+        QVERIFY2(plan.problems[0].find("not inside this clip's 12 frames") != std::string::npos,
+                 plan.problems[0].c_str());
         bad = spec;
         bad.firstFrame = 7; // after lastFrame
         QVERIFY(!cine::planCineFinding(bad, clip).regionFramesValid);
@@ -201,7 +215,8 @@ private slots:
         // No region: the heatmap on every frame, spread by ⌊f·H/N⌋.
         std::vector<std::uint8_t> four(4 * 2 * 2, 9);
         plan = cine::planCineFinding(heatmapSpec(4, 2, 2, four), clip);
-        for (int f = 0; f < 12; ++f) QCOMPARE(plan.at(f).heatmapFrame, f / 3);
+        for (int f = 0; f < 12; ++f)
+            QCOMPARE(plan.at(f).heatmapFrame, f / 3);
     }
 
     void colourMapIsPerceptualAndTransparentAtZero() {
@@ -218,7 +233,8 @@ private slots:
             QCOMPARE(c, cine::heatmapColour(v));
             // Alpha √v, to the byte.
             QVERIFY(std::abs(c.a - std::sqrt(v) * 255.0) <= 0.5 + 1e-9);
-            if (i > 0) QVERIFY(c.a > 0);
+            if (i > 0)
+                QVERIFY(c.a > 0);
             // Lightness rises linearly from 12 to 95 (8-bit rounding moves L* by well under 1).
             const auto lab = srgbToLab(c.r, c.g, c.b);
             QVERIFY2(std::abs(lab[0] - (12.0 + 83.0 * v)) < 0.8,
@@ -230,8 +246,10 @@ private slots:
             if (chroma > 15.0) {
                 const double hue = std::atan2(lab[2], lab[1]) * 180.0 / 3.14159265358979323846;
                 double dh = std::fmod(hue - (285.0 + 180.0 * v) + 720.0, 360.0);
-                if (dh > 180.0) dh -= 360.0;
-                QVERIFY2(std::abs(dh) < 4.0, qPrintable(QStringLiteral("entry %1: hue off by %2°").arg(i).arg(dh)));
+                if (dh > 180.0)
+                    dh -= 360.0;
+                QVERIFY2(std::abs(dh) < 4.0,
+                         qPrintable(QStringLiteral("entry %1: hue off by %2°").arg(i).arg(dh)));
             }
             QVERIFY2(chroma < 101.0, qPrintable(QStringLiteral("entry %1: C* %2").arg(i).arg(chroma)));
         }

@@ -186,10 +186,10 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
                     const double s = std::max(d0, double(k) * period) - d0;
                     const double e = std::min(d0 + len, double(k) * period + dash) - d0;
                     if (e <= s) continue;
-                    const vtkIdType ids[2] = {
+                    const std::array<vtkIdType, 2> ids = {
                         pts->InsertNextPoint(a[0] + (b[0] - a[0]) * s / len, a[1] + (b[1] - a[1]) * s / len, -1.0),
                         pts->InsertNextPoint(a[0] + (b[0] - a[0]) * e / len, a[1] + (b[1] - a[1]) * e / len, -1.0)};
-                    lines->InsertNextCell(2, ids);
+                    lines->InsertNextCell(2, ids.data());
                 }
             }
             d0 += len;

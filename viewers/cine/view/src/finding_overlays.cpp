@@ -11,28 +11,33 @@ namespace {
 
 // Outline and label colours: green for trusted findings (no colour of the heatmap's map is green), red for
 // findings shown although they are not trusted.
-constexpr double kTrusted[3] = {0.25, 1.0, 0.45};
-constexpr double kTrustedText[3] = {0.6, 1.0, 0.65};
-constexpr double kUntrusted[3] = {1.0, 0.1, 0.1};
-constexpr double kUntrustedText[3] = {1.0, 0.35, 0.35};
-constexpr double kProblemText[3] = {1.0, 0.65, 0.25};
+struct Colour {
+    double r, g, b;
+};
+constexpr Colour kTrusted{0.25, 1.0, 0.45};
+constexpr Colour kTrustedText{0.6, 1.0, 0.65};
+constexpr Colour kUntrusted{1.0, 0.1, 0.1};
+constexpr Colour kUntrustedText{1.0, 0.35, 0.35};
+constexpr Colour kProblemText{1.0, 0.65, 0.25};
 constexpr int kMaxLabelChars = 120;
 // Each drawn heatmap is a layer with its own image-sized texture, blended every frame: bound their number.
 constexpr int kMaxHeatmapLayers = 16;
 
 std::string labelOf(const registry::FindingOverlay& f) {
     QString label = f.label.simplified();
-    if (label.isEmpty()) label = QStringLiteral("(no label)");
-    if (label.size() > kMaxLabelChars) label = label.left(kMaxLabelChars - 1) + QChar(0x2026);
+    if (label.isEmpty())
+        label = QStringLiteral("(no label)");
+    if (label.size() > kMaxLabelChars)
+        label = label.left(kMaxLabelChars - 1) + QChar(0x2026);
     return (f.trusted ? std::string() : std::string(kUntrustedPrefix)) + label.toStdString();
 }
 
-CineScene::ColouredText coloured(std::string text, const double (&rgb)[3], bool bold) {
+CineScene::ColouredText coloured(std::string text, Colour rgb, bool bold) {
     CineScene::ColouredText t;
     t.text = std::move(text);
-    t.r = rgb[0];
-    t.g = rgb[1];
-    t.b = rgb[2];
+    t.r = rgb.r;
+    t.g = rgb.g;
+    t.b = rgb.b;
     t.bold = bold;
     return t;
 }
@@ -42,18 +47,19 @@ CineScene::ColouredText coloured(std::string text, const double (&rgb)[3], bool 
 struct FindingOverlays::Item {
     registry::FindingOverlay finding; // holds the heatmap bytes the plan points into
     CineFindingPlan plan;
-    std::vector<PixelPoint> polygon;  ///< drawn outline: the region polygon, or the image's edge (see below)
-    bool outlineIsImageEdge = false;  ///< an untrusted heatmap without polygon: the image's edge, dashed red
+    std::vector<PixelPoint> polygon; ///< drawn outline: the region polygon, or the image's edge (see below)
+    bool outlineIsImageEdge = false; ///< an untrusted heatmap without polygon: the image's edge, dashed red
     ImageLayer* layer = nullptr;
     Polyline* outline = nullptr;
-    int expandedFrame = -1;           ///< the heatmap frame in the layer
-    int heatmapFrame = -1;            ///< drawn on the frame shown last
+    int expandedFrame = -1; ///< the heatmap frame in the layer
+    int heatmapFrame = -1;  ///< drawn on the frame shown last
     bool outlineOn = false;
 };
 
 FindingOverlays::FindingOverlays(CineScene& scene) : m_scene(scene) {
-    // The relevance colour map as a VTK lookup table: byte i → heatmapColour(i / 255), alpha included. VTK maps
-    // the bytes through it into the layer's texture; the GPU blends that over the frame with the layer opacity.
+    // The relevance colour map as a VTK lookup table: byte i → heatmapColour(i / 255), alpha included. VTK
+    // maps the bytes through it into the layer's texture; the GPU blends that over the frame with the layer
+    // opacity.
     m_lut = vtkSmartPointer<vtkLookupTable>::New();
     m_lut->SetNumberOfTableValues(256);
     m_lut->SetTableRange(0.0, 255.0);
@@ -64,7 +70,9 @@ FindingOverlays::FindingOverlays(CineScene& scene) : m_scene(scene) {
     }
 }
 
-FindingOverlays::~FindingOverlays() { clear(); }
+FindingOverlays::~FindingOverlays() {
+    clear();
+}
 
 void FindingOverlays::setClip(const ClipGeometry& clip, double pixelAspect) {
     clear();
@@ -74,8 +82,10 @@ void FindingOverlays::setClip(const ClipGeometry& clip, double pixelAspect) {
 
 void FindingOverlays::clear() {
     for (auto& item : m_items) {
-        if (item->layer != nullptr) m_scene.removeImageLayer(*item->layer);
-        if (item->outline != nullptr) m_scene.removePolyline(*item->outline);
+        if (item->layer != nullptr)
+            m_scene.removeImageLayer(*item->layer);
+        if (item->outline != nullptr)
+            m_scene.removePolyline(*item->outline);
     }
     m_items.clear();
     m_labels.clear();
@@ -85,17 +95,20 @@ void FindingOverlays::clear() {
 
 void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& findings) {
     clear();
-    if (m_clip.frames <= 0) return; // nothing open: nothing to draw on
+    if (m_clip.frames <= 0)
+        return; // nothing open: nothing to draw on
     int heatmapLayers = 0;
     for (const auto& f : findings) {
-        if (!f.visible) continue; // the reader's toggle: nothing of it is drawn, painted or reported
+        if (!f.visible)
+            continue; // the reader's toggle: nothing of it is drawn, painted or reported
         auto item = std::make_unique<Item>();
         item->finding = f;
         CineFindingSpec spec;
         spec.hasRegion = f.hasCineRegion;
         spec.firstFrame = f.firstFrame;
         spec.lastFrame = f.lastFrame;
-        for (const QPointF& p : f.polygon) spec.polygon.push_back({p.x(), p.y()});
+        for (const QPointF& p : f.polygon)
+            spec.polygon.push_back(PixelPoint{p.x(), p.y()});
         spec.heatmapFrames = f.heatmapFrames;
         spec.heatmapRows = f.heatmapRows;
         spec.heatmapCols = f.heatmapCols;
@@ -103,7 +116,8 @@ void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& f
         spec.heatmapBytes = static_cast<std::size_t>(item->finding.heatmap.size());
         item->plan = planCineFinding(spec, m_clip);
         if (!item->finding.hasCineRegion && !item->finding.polygon.isEmpty()) {
-            item->plan.problems.push_back("Outline not drawn: the finding has a polygon but no cine region.");
+            item->plan.problems.emplace_back(
+                "Outline not drawn: the finding has a polygon but no cine region.");
         }
         if (item->plan.heatmapDrawable && heatmapLayers == kMaxHeatmapLayers) {
             item->plan.heatmapDrawable = false;
@@ -127,10 +141,10 @@ void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& f
         if (!item->polygon.empty()) {
             item->outline = &m_scene.addPolyline();
             if (f.trusted) {
-                item->outline->setColor(kTrusted[0], kTrusted[1], kTrusted[2]);
+                item->outline->setColor(kTrusted.r, kTrusted.g, kTrusted.b);
                 item->outline->setLineWidth(2.0);
             } else {
-                item->outline->setColor(kUntrusted[0], kUntrusted[1], kUntrusted[2]);
+                item->outline->setColor(kUntrusted.r, kUntrusted.g, kUntrusted.b);
                 item->outline->setLineWidth(3.0);
                 item->outline->setDash(8.0, 5.0);
             }
@@ -145,7 +159,8 @@ void FindingOverlays::setFindings(const std::vector<registry::FindingOverlay>& f
 void FindingOverlays::setOpacity(double opacity) {
     m_opacity = std::clamp(opacity, 0.0, 1.0);
     for (auto& item : m_items) {
-        if (item->layer != nullptr) item->layer->setOpacity(m_opacity);
+        if (item->layer != nullptr)
+            item->layer->setOpacity(m_opacity);
     }
 }
 
@@ -158,15 +173,16 @@ void FindingOverlays::updateTexts() {
         std::string line = (f.trusted ? std::string("AI finding: ") : std::string()) + labelOf(f);
         if (f.hasCineRegion && item->plan.regionFramesValid) {
             // Frames as the view counts them (from 1, like "Frame 7/120").
-            line += f.firstFrame == f.lastFrame
-                        ? "  (frame " + std::to_string(f.firstFrame + 1) + ")"
-                        : "  (frames " + std::to_string(f.firstFrame + 1) + "–" + std::to_string(f.lastFrame + 1) + ")";
+            line += f.firstFrame == f.lastFrame ? "  (frame " + std::to_string(f.firstFrame + 1) + ")"
+                                                : "  (frames " + std::to_string(f.firstFrame + 1) + "–" +
+                                                      std::to_string(f.lastFrame + 1) + ")";
         }
         if (item->plan.problems.empty() && !item->plan.heatmapDrawable && !item->plan.outlineDrawable) {
             line += "  — nothing to draw on this clip";
         }
         notes.push_back(coloured(line, f.trusted ? kTrustedText : kUntrustedText, !f.trusted));
-        for (const auto& p : item->plan.problems) notes.push_back(coloured("    " + p, kProblemText, false));
+        for (const auto& p : item->plan.problems)
+            notes.push_back(coloured("    " + p, kProblemText, false));
     }
     m_scene.setNotes(notes);
     m_scene.setBanner(untrusted ? kUntrustedBanner : "");
@@ -182,13 +198,15 @@ void FindingOverlays::frameShown(int frame, CineScene& scene) {
         if (item->layer != nullptr) {
             if (d.heatmapFrame >= 0) {
                 if (d.heatmapFrame != item->expandedFrame) {
-                    const auto cells = std::size_t(item->finding.heatmapRows) * std::size_t(item->finding.heatmapCols);
+                    const auto cells =
+                        std::size_t(item->finding.heatmapRows) * std::size_t(item->finding.heatmapCols);
                     auto values = std::make_shared<std::vector<std::uint8_t>>(std::size_t(m_clip.width) *
                                                                               std::size_t(m_clip.height));
-                    expandHeatmapFrame(reinterpret_cast<const std::uint8_t*>(item->finding.heatmap.constData()) +
-                                           std::size_t(d.heatmapFrame) * cells,
-                                       item->finding.heatmapRows, item->finding.heatmapCols, m_clip.width,
-                                       m_clip.height, values->data());
+                    expandHeatmapFrame(
+                        reinterpret_cast<const std::uint8_t*>(item->finding.heatmap.constData()) +
+                            std::size_t(d.heatmapFrame) * cells,
+                        item->finding.heatmapRows, item->finding.heatmapCols, m_clip.width, m_clip.height,
+                        values->data());
                     item->layer->setBytes(std::move(values), m_clip.width, m_clip.height, m_aspect, m_lut);
                     item->expandedFrame = d.heatmapFrame;
                 }
@@ -197,8 +215,10 @@ void FindingOverlays::frameShown(int frame, CineScene& scene) {
                 item->layer->setVisible(false);
             }
         }
-        item->outlineOn = item->outline != nullptr && (item->outlineIsImageEdge ? d.heatmapFrame >= 0 : d.outline);
-        if (item->outline != nullptr) item->outline->setVisible(item->outlineOn);
+        item->outlineOn =
+            item->outline != nullptr && (item->outlineIsImageEdge ? d.heatmapFrame >= 0 : d.outline);
+        if (item->outline != nullptr)
+            item->outline->setVisible(item->outlineOn);
         if (item->outlineOn) {
             // The label sits above the outline's top left corner.
             PixelPoint topLeft{std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
@@ -207,8 +227,9 @@ void FindingOverlays::frameShown(int frame, CineScene& scene) {
                 topLeft.y = std::min(topLeft.y, p.y);
             }
             const bool trusted = item->finding.trusted;
-            labels.push_back({coloured(labelOf(item->finding), trusted ? kTrustedText : kUntrustedText, !trusted),
-                              topLeft});
+            labels.push_back(
+                {coloured(labelOf(item->finding), trusted ? kTrustedText : kUntrustedText, !trusted),
+                 topLeft});
         }
     }
     // Text actors are rasterised when made: replace them only when what they say or where changes.
@@ -229,23 +250,27 @@ bool FindingOverlays::anyHeatmap() const {
 
 int FindingOverlays::heatmapFrameShown(const QString& key) const {
     for (const auto& i : m_items) {
-        if (i->finding.key == key) return i->heatmapFrame;
+        if (i->finding.key == key)
+            return i->heatmapFrame;
     }
     return -1;
 }
 
 bool FindingOverlays::outlineShown(const QString& key) const {
     for (const auto& i : m_items) {
-        if (i->finding.key == key) return i->outlineOn;
+        if (i->finding.key == key)
+            return i->outlineOn;
     }
     return false;
 }
 
 std::optional<FindingOverlays::Focus> FindingOverlays::focusOf(const QString& key) const {
     for (const auto& i : m_items) {
-        if (i->finding.key != key) continue;
+        if (i->finding.key != key)
+            continue;
         Focus focus;
-        if (i->finding.hasCineRegion && i->plan.regionFramesValid) focus.frame = i->finding.firstFrame;
+        if (i->finding.hasCineRegion && i->plan.regionFramesValid)
+            focus.frame = i->finding.firstFrame;
         if (i->plan.outlineDrawable) {
             PixelPoint lo{std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
             PixelPoint hi{std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};

@@ -1,16 +1,17 @@
 #pragma once
-// AI findings drawn over the cine frames, in step with playback: each finding's heatmap as an image layer of the
-// scene (bytes scaled to the image, shown through a VTK lookup table with the reader's opacity, blended by the
-// GPU), its region polygon outlined, its label beside the outline and in the note lines at the top, and a red
-// banner and dashed red outlines for findings the reader chose to show although they are not trusted.
+// AI findings drawn over the cine frames, in step with playback: each finding's heatmap as an image layer of
+// the scene (bytes scaled to the image, shown through a VTK lookup table with the reader's opacity, blended
+// by the GPU), its region polygon outlined, its label beside the outline and in the note lines at the top,
+// and a red banner and dashed red outlines for findings the reader chose to show although they are not
+// trusted.
 
 #include <veridicor/cine/cine_canvas.h>
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/registry/finding_overlay.h>
 
-#include <vtkSmartPointer.h>
-
 #include <QString>
+
+#include <vtkSmartPointer.h>
 
 #include <memory>
 #include <optional>
@@ -23,7 +24,8 @@ namespace veridicor::cine {
 /// The text put before the label of a finding that is shown although it is not trusted.
 inline constexpr const char* kUntrustedPrefix = "UNTRUSTED — ";
 /// The banner over the frames while any finding that is not trusted is shown.
-inline constexpr const char* kUntrustedBanner = "UNTRUSTED AI FINDING SHOWN — NOT VERIFIED, DO NOT RELY ON IT";
+inline constexpr const char* kUntrustedBanner =
+    "UNTRUSTED AI FINDING SHOWN — NOT VERIFIED, DO NOT RELY ON IT";
 
 /// The findings of one clip. Lives as long as the canvas' scene (it is one of the canvas' frame overlays).
 class FindingOverlays final : public FrameOverlay {
@@ -32,6 +34,8 @@ public:
     ~FindingOverlays() override;
     FindingOverlays(const FindingOverlays&) = delete;
     FindingOverlays& operator=(const FindingOverlays&) = delete;
+    FindingOverlays(FindingOverlays&&) = delete;
+    FindingOverlays& operator=(FindingOverlays&&) = delete;
 
     /// The clip the findings are drawn on; removes every finding.
     void setClip(const ClipGeometry& clip, double pixelAspect);
@@ -54,8 +58,8 @@ public:
     /// Whether a finding's outline is drawn on the frame shown last.
     [[nodiscard]] bool outlineShown(const QString& key) const;
 
-    /// Where to bring a shown finding into view: its first frame (nullopt without a cine region) and the bounding
-    /// box of its polygon (nullopt without one); nullopt when no shown finding has this key.
+    /// Where to bring a shown finding into view: its first frame (nullopt without a cine region) and the
+    /// bounding box of its polygon (nullopt without one); nullopt when no shown finding has this key.
     struct Focus {
         std::optional<int> frame;
         std::optional<std::pair<PixelPoint, PixelPoint>> box;
