@@ -5,6 +5,7 @@
 #include <QWheelEvent>
 
 #include <vtkCamera.h>
+#include <vtkLookupTable.h>
 #include <vtkRenderer.h>
 
 #include <algorithm>
@@ -87,8 +88,9 @@ void CineCanvas::applyFit() {
     const double worldW = m_imageW, worldH = m_imageH * m_aspect;
     // Leave bands above and below the image for the overlay text (four lines on top, two below) when the view
     // is tall enough, so that it does not cover the image or its burned-in labels.
+    // The banner and notes of AI findings go under the top corners: their band is kept free too.
     const double line = 14.0 * devicePixelRatioF() * 1.35;
-    double top = 4.4 * line, bottom = 2.4 * line;
+    double top = 4.4 * line + m_scene->noteBandHeight(), bottom = 2.4 * line;
     if (dev.height() - top - bottom < dev.height() * 0.6) {
         top = bottom = 0.0;
     }
@@ -97,6 +99,11 @@ void CineCanvas::applyFit() {
     m_cx = (m_imageW - 1) / 2.0;
     // Centre the image in the band between the reserved areas.
     m_cy = (m_imageH - 1) * m_aspect / 2.0 - (top - bottom) / 2.0 * m_wpp;
+}
+
+void CineCanvas::overlayTextsChanged() {
+    if (m_fitting) applyFit();
+    update();
 }
 
 void CineCanvas::fit() {
@@ -161,6 +168,21 @@ QPointF CineCanvas::widgetPointOf(PixelPoint p) const {
     return {dx / dpr, dy / dpr};
 }
 
+void CineCanvas::ensureVisible(PixelPoint lo, PixelPoint hi) {
+    const QPointF a = widgetPointOf({lo.x - 0.5, lo.y - 0.5});
+    const QPointF b = widgetPointOf({hi.x + 0.5, hi.y + 0.5});
+    if (a.x() >= 0 && a.y() >= 0 && b.x() <= width() && b.y() <= height()) return;
+    if (b.x() - a.x() > width() || b.y() - a.y() > height()) {
+        fit();
+        return;
+    }
+    m_cx = (lo.x + hi.x) / 2.0;
+    m_cy = (lo.y + hi.y) / 2.0 * m_aspect;
+    m_fitting = false;
+    snapToPixels();
+    update();
+}
+
 void CineCanvas::resizeGL(int w, int h) {
     VtkOpenGLWidget::resizeGL(w, h);
     if (m_fitting) {
@@ -181,6 +203,7 @@ void CineCanvas::prepareRender() {
     cam->SetParallelScale(m_wpp * dev.height() / 2.0);
     cam->SetClippingRange(1.0, 2000.0);
     m_scene->setFontSize(std::max(10, static_cast<int>(std::lround(14 * devicePixelRatioF()))));
+    m_scene->layoutTexts(dev.width(), dev.height());
 }
 
 bool CineCanvas::beginWarmUp() {
@@ -193,10 +216,23 @@ bool CineCanvas::beginWarmUp() {
     m_scene->setAlert(".");
     m_draftLine->setPoints({{0, 0}, {1, 1}}, false, 1.0);
     m_draftLine->setVisible(true);
+    // A byte layer through a lookup table with alpha (as AI heatmaps are drawn).
+    static const auto warmBytes = std::make_shared<const std::vector<std::uint8_t>>(4, std::uint8_t{128});
+    auto lut = vtkSmartPointer<vtkLookupTable>::New();
+    lut->SetTableRange(0.0, 255.0);
+    lut->SetAlphaRange(0.0, 1.0);
+    lut->Build();
+    m_warmLayer = &m_scene->addImageLayer();
+    m_warmLayer->setBytes(warmBytes, 2, 2, 1.0, lut);
+    m_warmLayer->setOpacity(0.5);
     return true;
 }
 
 void CineCanvas::endWarmUp() {
+    if (m_warmLayer != nullptr) {
+        m_scene->removeImageLayer(*m_warmLayer);
+        m_warmLayer = nullptr;
+    }
     if (m_frame && m_frame->image) {
         m_scene->frameLayer().setRgb(m_frame->image, m_aspect);
     } else {
@@ -276,6 +312,9 @@ QStringList CineCanvas::paintedTexts() const {
         out << line;
     }
     for (const auto& l : m_scene->labelTexts()) out << QString::fromStdString(l);
+    if (!m_scene->banner().empty()) out << QString::fromStdString(m_scene->banner());
+    for (const auto& l : m_scene->noteTexts()) out << QString::fromStdString(l).trimmed();
+    for (const auto& l : m_scene->findingLabelTexts()) out << QString::fromStdString(l);
     return out;
 }
 

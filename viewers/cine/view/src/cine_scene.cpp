@@ -21,6 +21,7 @@
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace veridicor::cine {
 
@@ -74,6 +75,7 @@ void ImageLayer::setRgb(std::shared_ptr<const RgbImage> image, double pixelAspec
     m_data->Modified();
     m_rgb = std::move(image);
     m_scalars.reset();
+    m_bytes.reset();
     m_slice->VisibilityOn();
 }
 
@@ -97,11 +99,41 @@ void ImageLayer::setScalars(std::shared_ptr<const std::vector<float>> values, in
     m_slice->GetProperty()->UseLookupTableScalarRangeOn();
     m_scalars = std::move(values);
     m_rgb.reset();
+    m_bytes.reset();
+    m_slice->VisibilityOn();
+}
+
+void ImageLayer::setBytes(std::shared_ptr<const std::vector<std::uint8_t>> values, int width, int height,
+                          double pixelAspect, vtkLookupTable* lut) {
+    if (!values || width <= 0 || height <= 0 || values->size() != std::size_t(width) * std::size_t(height)) {
+        m_bytes.reset();
+        m_slice->VisibilityOff();
+        return;
+    }
+    auto array = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    array->SetNumberOfComponents(1);
+    array->SetArray(const_cast<std::uint8_t*>(values->data()), static_cast<vtkIdType>(values->size()), 1); // NOLINT
+    if (m_width != width || m_height != height) {
+        m_data->SetDimensions(width, height, 1);
+        m_width = width;
+        m_height = height;
+    }
+    m_data->SetSpacing(1.0, pixelAspect, 1.0);
+    m_data->SetOrigin(0.0, 0.0, 0.0);
+    m_data->GetPointData()->SetScalars(array);
+    m_data->Modified();
+    vtkImageProperty* p = m_slice->GetProperty();
+    p->SetLookupTable(lut);
+    p->UseLookupTableScalarRangeOn();
+    p->SetInterpolationTypeToNearest();
+    m_bytes = std::move(values);
+    m_rgb.reset();
+    m_scalars.reset();
     m_slice->VisibilityOn();
 }
 
 void ImageLayer::setOpacity(double opacity) { m_slice->GetProperty()->SetOpacity(std::clamp(opacity, 0.0, 1.0)); }
-void ImageLayer::setVisible(bool visible) { m_slice->SetVisibility(visible && (m_rgb || m_scalars)); }
+void ImageLayer::setVisible(bool visible) { m_slice->SetVisibility(visible && (m_rgb || m_scalars || m_bytes)); }
 bool ImageLayer::isVisible() const { return m_slice->GetVisibility() != 0; }
 
 // ---- Polyline ----
@@ -125,6 +157,49 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
     auto pts = vtkSmartPointer<vtkPoints>::New();
     auto lines = vtkSmartPointer<vtkCellArray>::New();
     auto verts = vtkSmartPointer<vtkCellArray>::New();
+    if (m_dash > 0.0 && points.size() >= 2) {
+        // Dashes along the path in world units (image columns): dash k covers the path distances
+        // [k·period, k·period + dash], so the pattern runs on around corners.
+        const std::size_t edges = closed ? points.size() : points.size() - 1;
+        auto world = [&](std::size_t i) {
+            const PixelPoint& p = points[i % points.size()];
+            return std::array<double, 2>{p.x, p.y * pixelAspect};
+        };
+        double total = 0.0;
+        for (std::size_t i = 0; i < edges; ++i) {
+            const auto a = world(i), b = world(i + 1);
+            total += std::hypot(b[0] - a[0], b[1] - a[1]);
+        }
+        double dash = m_dash, period = m_dash + m_gap;
+        constexpr double kMaxDashes = 20000.0; // a huge outline gets longer dashes, not millions of them
+        if (total / period > kMaxDashes) {
+            const double scale = total / (period * kMaxDashes);
+            dash *= scale;
+            period *= scale;
+        }
+        double d0 = 0.0; // path distance at the start of the edge
+        for (std::size_t i = 0; i < edges; ++i) {
+            const auto a = world(i), b = world(i + 1);
+            const double len = std::hypot(b[0] - a[0], b[1] - a[1]);
+            if (len > 0.0) {
+                for (auto k = static_cast<long long>(std::floor(d0 / period)); double(k) * period < d0 + len; ++k) {
+                    const double s = std::max(d0, double(k) * period) - d0;
+                    const double e = std::min(d0 + len, double(k) * period + dash) - d0;
+                    if (e <= s) continue;
+                    const std::array<vtkIdType, 2> ids = {
+                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * s / len, a[1] + (b[1] - a[1]) * s / len, -1.0),
+                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * e / len, a[1] + (b[1] - a[1]) * e / len, -1.0)};
+                    lines->InsertNextCell(2, ids.data());
+                }
+            }
+            d0 += len;
+        }
+        m_poly->SetPoints(pts);
+        m_poly->SetLines(lines);
+        m_poly->SetVerts(verts);
+        m_poly->Modified();
+        return;
+    }
     for (const auto& p : points) {
         // z = -1: one unit towards the camera, in front of every image layer (z = 0).
         const vtkIdType id = pts->InsertNextPoint(p.x, p.y * pixelAspect, -1.0);
@@ -145,6 +220,12 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
 
 void Polyline::setColor(double r, double g, double b) { m_actor->GetProperty()->SetColor(r, g, b); }
 void Polyline::setVisible(bool visible) { m_actor->SetVisibility(visible); }
+bool Polyline::isVisible() const { return m_actor->GetVisibility() != 0; }
+void Polyline::setLineWidth(double px) { m_actor->GetProperty()->SetLineWidth(static_cast<float>(px)); }
+void Polyline::setDash(double dash, double gap) {
+    m_dash = dash > 0.0 ? dash : 0.0;
+    m_gap = std::max(0.0, gap);
+}
 
 // ---- CineScene ----
 
@@ -189,10 +270,25 @@ CineScene::CineScene(vtkRenderer* renderer) : m_renderer(renderer) {
     m_alertActor->GetPositionCoordinate()->SetValue(0.5, 0.5);
     m_alertActor->VisibilityOff();
     m_renderer->AddActor2D(m_alertActor);
+
+    m_bannerActor = makeText(m_fontSize + 2);
+    vtkTextProperty* bp = m_bannerActor->GetTextProperty();
+    bp->SetColor(1.0, 1.0, 1.0);
+    bp->BoldOn();
+    bp->SetBackgroundColor(0.78, 0.0, 0.0);
+    bp->SetBackgroundOpacity(0.92);
+    bp->SetJustificationToCentered();
+    bp->SetVerticalJustificationToTop();
+    m_bannerActor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
+    m_bannerActor->VisibilityOff();
+    m_renderer->AddActor2D(m_bannerActor);
 }
 
 CineScene::~CineScene() {
     clearLabels();
+    setNotes({});
+    setFindingLabels({}, 1.0);
+    m_renderer->RemoveActor2D(m_bannerActor);
     m_lines.clear();
     for (auto& c : m_corners) m_renderer->RemoveActor2D(c);
     m_renderer->RemoveActor2D(m_alertActor);
@@ -201,8 +297,15 @@ CineScene::~CineScene() {
 }
 
 ImageLayer& CineScene::addImageLayer() {
-    m_layers.push_back(std::make_unique<ImageLayer>(m_stack, static_cast<int>(m_layers.size())));
+    // Numbers are never reused: the stack draws layers in the order of their numbers.
+    m_layers.push_back(std::make_unique<ImageLayer>(m_stack, m_nextLayerNumber++));
     return *m_layers.back();
+}
+
+void CineScene::removeImageLayer(ImageLayer& layer) {
+    if (&layer == m_layers.front().get()) return;
+    m_layers.erase(std::remove_if(m_layers.begin(), m_layers.end(), [&](const auto& p) { return p.get() == &layer; }),
+                   m_layers.end());
 }
 
 Polyline& CineScene::addPolyline() {
@@ -252,6 +355,80 @@ void CineScene::setFontSize(int px) {
     for (auto& c : m_corners) c->GetTextProperty()->SetFontSize(px);
     m_alertActor->GetTextProperty()->SetFontSize(px + 4);
     for (auto& l : m_labels) l->GetTextProperty()->SetFontSize(px);
+    m_bannerActor->GetTextProperty()->SetFontSize(px + 2);
+    for (auto& l : m_notes) l->GetTextProperty()->SetFontSize(px);
+    for (auto& l : m_findingLabels) l->GetTextProperty()->SetFontSize(px);
+}
+
+void CineScene::setBanner(const std::string& text) {
+    m_banner = text;
+    m_bannerActor->SetInput(text.c_str());
+    m_bannerActor->SetVisibility(!text.empty());
+}
+
+void CineScene::setNotes(const std::vector<ColouredText>& lines) {
+    for (auto& n : m_notes) m_renderer->RemoveActor2D(n);
+    m_notes.clear();
+    m_noteTexts.clear();
+    for (const auto& line : lines) {
+        auto t = makeText(m_fontSize);
+        t->SetInput(line.text.c_str());
+        vtkTextProperty* p = t->GetTextProperty();
+        p->SetColor(line.r, line.g, line.b);
+        p->SetBold(line.bold);
+        p->SetJustificationToCentered();
+        p->SetVerticalJustificationToTop();
+        t->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
+        m_renderer->AddActor2D(t);
+        m_notes.push_back(t);
+        m_noteTexts.push_back(line.text);
+    }
+}
+
+std::vector<std::string> CineScene::noteTexts() const { return m_noteTexts; }
+
+void CineScene::setFindingLabels(const std::vector<AnchoredText>& labels, double pixelAspect) {
+    for (auto& l : m_findingLabels) m_renderer->RemoveActor2D(l);
+    m_findingLabels.clear();
+    m_findingLabelTexts.clear();
+    for (const auto& label : labels) {
+        auto t = makeText(m_fontSize);
+        t->SetInput(label.text.text.c_str());
+        vtkTextProperty* p = t->GetTextProperty();
+        p->SetColor(label.text.r, label.text.g, label.text.b);
+        p->SetBold(label.text.bold);
+        p->SetVerticalJustificationToBottom();
+        vtkCoordinate* pos = t->GetPositionCoordinate();
+        pos->SetCoordinateSystemToWorld();
+        pos->SetValue(label.at.x, label.at.y * pixelAspect - 3, -1.0);
+        m_renderer->AddActor2D(t);
+        m_findingLabels.push_back(t);
+        m_findingLabelTexts.push_back(label.text.text);
+    }
+}
+
+std::vector<std::string> CineScene::findingLabelTexts() const { return m_findingLabelTexts; }
+
+double CineScene::noteBandHeight() const {
+    if (m_banner.empty() && m_notes.empty()) return 0.0;
+    return (m_banner.empty() ? 0.0 : std::round((m_fontSize + 2) * 1.6)) +
+           static_cast<double>(m_notes.size()) * std::round(m_fontSize * 1.5) + 6.0;
+}
+
+void CineScene::layoutTexts(int width, int height) {
+    // Centred under the top corners' four lines (so that no corner text is covered, however wide): the banner,
+    // then one note per line.
+    const double lineHeight = std::round(m_fontSize * 1.5);
+    double y = std::round(height * 0.985 - 4 * 1.2 * m_fontSize - 6.0);
+    const double x = std::round(width / 2.0);
+    if (!m_banner.empty()) {
+        m_bannerActor->GetPositionCoordinate()->SetValue(x, y);
+        y -= std::round((m_fontSize + 2) * 1.6);
+    }
+    for (auto& n : m_notes) {
+        n->GetPositionCoordinate()->SetValue(x, y);
+        y -= lineHeight;
+    }
 }
 
 } // namespace veridicor::cine

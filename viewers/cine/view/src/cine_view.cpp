@@ -1,5 +1,6 @@
 #include <veridicor/cine/cine_view.h>
 
+#include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/sop_classes.h>
 
 #include <QComboBox>
@@ -60,6 +61,40 @@ void FrameSlider::paintEvent(QPaintEvent* e) {
     }
 }
 
+// ---- HeatmapLegend ----
+
+namespace {
+
+/// The relevance colour map from 0 (left) to 1 (right), drawn with its alpha over a checkerboard so that its
+/// transparency at 0 shows.
+class HeatmapLegend final : public QWidget {
+public:
+    explicit HeatmapLegend(QWidget* parent) : QWidget(parent) {
+        setFixedSize(160, 14);
+        setToolTip(tr("Relevance from 0 (transparent) to 1"));
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        const int h = height(), w = width();
+        for (int x = 0; x < w; x += h / 2) {
+            for (int y = 0; y < h; y += h / 2) {
+                p.fillRect(x, y, h / 2, h / 2, ((x + y) / (h / 2)) % 2 == 0 ? QColor(70, 70, 70) : QColor(130, 130, 130));
+            }
+        }
+        const auto& table = heatmapColourTable();
+        for (int x = 0; x < w; ++x) {
+            const Rgba8& c = table[std::size_t(std::lround(255.0 * x / (w - 1)))];
+            p.fillRect(x, 0, 1, h, QColor(c.r, c.g, c.b, c.a));
+        }
+        p.setPen(palette().color(QPalette::Mid));
+        p.drawRect(0, 0, w - 1, h - 1);
+    }
+};
+
+} // namespace
+
 // ---- CineView ----
 
 std::vector<std::string> CineViewerFactory::sopClasses() const {
@@ -85,7 +120,10 @@ CineView::CineView(QWidget* parent) : registry::StudyView(parent) {
     connect(&m_windowDebounce, &QTimer::timeout, this, [this] { setWindow(m_pendingWindow); });
 }
 
-CineView::~CineView() { close(); }
+CineView::~CineView() {
+    close();
+    m_findings->clear(); // while the canvas' scene is still there
+}
 
 void CineView::buildUi() {
     auto* layout = new QVBoxLayout(this);
@@ -182,6 +220,37 @@ void CineView::buildUi() {
     row2->addSpacing(10);
     row2->addWidget(m_droppedLabel);
     layout->addLayout(row2);
+
+    // AI findings: the heatmap opacity and the colour legend, shown while a heatmap is drawn.
+    m_findings = std::make_shared<FindingOverlays>(m_canvas->scene());
+    m_canvas->addFrameOverlay(m_findings);
+    m_overlayRow = new QWidget(this);
+    auto* row3 = new QHBoxLayout(m_overlayRow);
+    row3->setContentsMargins(6, 0, 6, 4);
+    m_opacitySlider = new QSlider(Qt::Horizontal, m_overlayRow);
+    m_opacitySlider->setRange(0, 100);
+    m_opacitySlider->setValue(static_cast<int>(std::lround(kDefaultHeatmapOpacity * 100)));
+    m_opacitySlider->setFixedWidth(140);
+    m_opacitySlider->setToolTip(tr("Opacity of every AI heatmap over the frames"));
+    m_opacityLabel = new QLabel(m_overlayRow);
+    m_opacityLabel->setMinimumWidth(m_opacityLabel->fontMetrics().horizontalAdvance(QStringLiteral("100 %")));
+    m_opacityLabel->setText(tr("%1 %").arg(m_opacitySlider->value()));
+    connect(m_opacitySlider, &QSlider::valueChanged, this, [this](int v) {
+        m_findings->setOpacity(v / 100.0);
+        m_opacityLabel->setText(tr("%1 %").arg(v));
+        m_canvas->update();
+    });
+    row3->addWidget(new QLabel(tr("Heatmap opacity"), m_overlayRow));
+    row3->addWidget(m_opacitySlider);
+    row3->addWidget(m_opacityLabel);
+    row3->addSpacing(16);
+    row3->addWidget(new QLabel(QStringLiteral("0"), m_overlayRow));
+    row3->addWidget(new HeatmapLegend(m_overlayRow));
+    row3->addWidget(new QLabel(QStringLiteral("1"), m_overlayRow));
+    row3->addWidget(new QLabel(tr("relevance"), m_overlayRow));
+    row3->addStretch(1);
+    layout->addWidget(m_overlayRow);
+    m_overlayRow->setVisible(false);
     updateControls();
 }
 
@@ -199,6 +268,9 @@ Expected<void, QString> CineView::openInstance(const dicom::InstanceHeader& head
 
 Expected<void, QString> CineView::openFile(const QString& path) {
     close();
+    // Findings belong to the instance they were verified for: another instance starts without any.
+    m_findings->setClip({}, 1.0);
+    m_overlayRow->setVisible(false);
     m_openTimer.start();
     m_firstFrameMs = -1.0;
     m_path = path;
@@ -231,6 +303,7 @@ Expected<void, QString> CineView::openFile(const QString& path) {
         QMetaObject::invokeMethod(this, [this, f] { onFrameReady(f); }, Qt::QueuedConnection);
     });
     m_canvas->setImageGeometry(info.cols, info.rows, info.pixelAspectRatio, info.regions);
+    m_findings->setClip({info.frames, info.cols, info.rows}, info.pixelAspectRatio);
     m_canvas->clearFrame();
     m_updatingSlider = true;
     m_slider->setRange(0, std::max(0, info.frames - 1));
@@ -287,6 +360,11 @@ void CineView::onFrameReady(int frame) {
     auto entry = m_cache->get(frame);
     if (entry && entry->isBad() && m_badFrames.insert(frame).second) {
         m_slider->setBadFrames(m_badFrames);
+    }
+    if (!m_playback->isPlaying() && frame == m_canvas->shownFrameIndex() && entry && entry != m_canvas->shownFrame()) {
+        // The frame on screen, decoded again (a new window/level while paused): show the new one.
+        showFrame(entry);
+        return;
     }
     if (!m_playback->isPlaying() || m_canvas->shownFrameIndex() < 0) {
         onTick();
@@ -533,6 +611,29 @@ void CineView::updateControls() {
 }
 
 QStringList CineView::paintedTexts() const { return m_canvas->paintedTexts(); }
+
+void CineView::setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) {
+    m_findings->setFindings(overlays);
+    refreshFindings();
+}
+
+void CineView::refreshFindings() {
+    m_findings->frameShown(m_canvas->shownFrameIndex(), m_canvas->scene());
+    m_overlayRow->setVisible(m_findings->anyHeatmap());
+    m_canvas->overlayTextsChanged();
+}
+
+void CineView::focusFinding(const QString& key) {
+    const auto focus = m_findings->focusOf(key);
+    if (!focus || !m_playback) return;
+    pause();
+    if (focus->frame) {
+        seekFrame(*focus->frame);
+    }
+    if (focus->box) {
+        m_canvas->ensureVisible(focus->box->first, focus->box->second);
+    }
+}
 
 void CineView::keyPressEvent(QKeyEvent* e) {
     switch (e->key()) {

@@ -46,6 +46,8 @@ public:
     /// Nothing shown, with an optional message.
     void clearFrame(const QString& message = {});
     [[nodiscard]] int shownFrameIndex() const { return m_shownIndex; }
+    /// The frame shown (its decoded image, or its error), or nullptr.
+    [[nodiscard]] std::shared_ptr<const CachedFrame> shownFrame() const { return m_frame; }
 
     [[nodiscard]] CineScene& scene() { return *m_scene; }
     void addFrameOverlay(std::shared_ptr<FrameOverlay> overlay);
@@ -54,10 +56,15 @@ public:
     [[nodiscard]] Tool tool() const { return m_tool; }
 
     void fit();
+    /// The scene's banner or notes changed: a fitted image moves to keep their band free.
+    void overlayTextsChanged();
     void oneToOne();
     /// Multiplies the zoom by `factor` keeping the image point under `anchor` (widget coordinates) in place.
     void zoomBy(double factor, QPointF anchor);
     void panBy(QPointF widgetDelta);
+    /// Brings the image box [lo, hi] into view: nothing moves when it is already inside the widget; else it is
+    /// centred at the present zoom, or the image is fitted when the box is larger than the widget.
+    void ensureVisible(PixelPoint lo, PixelPoint hi);
     /// Device pixels per image pixel (1 at 1:1).
     [[nodiscard]] double zoom() const;
     [[nodiscard]] bool isFitting() const { return m_fitting; }
@@ -71,7 +78,8 @@ public:
     void clearMeasurements();
     [[nodiscard]] const std::vector<MeasurementItem>& measurements() const { return m_measurements; }
 
-    /// Every text drawn on the canvas (corner overlays, alert, measurement labels), one entry per line.
+    /// Every text drawn on the canvas (corner overlays, alert, measurement labels, the AI findings' banner, notes
+    /// and labels), one entry per line.
     [[nodiscard]] QStringList paintedTexts() const;
 
 signals:
@@ -119,6 +127,7 @@ private:
     std::vector<Polyline*> m_lines;
     Polyline* m_draftLine = nullptr;
     std::string m_savedAlert;
+    ImageLayer* m_warmLayer = nullptr;
 };
 
 } // namespace veridicor::cine

@@ -2,6 +2,7 @@
 
 #include <veridicor/cine/cine_canvas.h>
 #include <veridicor/cine/clip_reader.h>
+#include <veridicor/cine/finding_overlays.h>
 #include <veridicor/cine/frame_cache.h>
 #include <veridicor/cine/playback.h>
 #include <veridicor/registry/study_view.h>
@@ -55,6 +56,17 @@ public:
     [[nodiscard]] QString currentPath() const override { return m_path; }
     [[nodiscard]] QStringList paintedTexts() const override;
 
+    /// AI findings over the frames (see FindingOverlays): replaced by each call, removed when another clip opens.
+    void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override;
+    [[nodiscard]] bool supportsFindingOverlays() const override { return true; }
+    /// Pauses and shows the finding's first frame (its cine region's firstFrame), with its polygon in view.
+    void focusFinding(const QString& key) override;
+    [[nodiscard]] FindingOverlays* findingOverlays() const { return m_findings.get(); }
+    /// The heatmap opacity slider (0–100 %) and the row that holds it with the colour legend; the row is shown
+    /// only while some finding has a heatmap drawn.
+    [[nodiscard]] QSlider* heatmapOpacitySlider() const { return m_opacitySlider; }
+    [[nodiscard]] QWidget* overlayControls() const { return m_overlayRow; }
+
     [[nodiscard]] CineCanvas* canvas() const { return m_canvas; }
     [[nodiscard]] const ImageInfo* info() const { return m_reader ? &m_reader->info() : nullptr; }
     [[nodiscard]] Playback* playback() const { return m_playback.get(); }
@@ -101,6 +113,7 @@ private:
     [[nodiscard]] QString topRightText() const;
     void updateControls();
     void onWindowDrag(double dCenter, double dWidth);
+    void refreshFindings();
 
     CineCanvas* m_canvas = nullptr;
     FrameSlider* m_slider = nullptr;
@@ -112,6 +125,10 @@ private:
     QLabel* m_frameTimeLabel = nullptr;
     QLabel* m_droppedLabel = nullptr;
     QToolButton* m_toolButtons[4] = {nullptr, nullptr, nullptr, nullptr};
+    QWidget* m_overlayRow = nullptr;
+    QSlider* m_opacitySlider = nullptr;
+    QLabel* m_opacityLabel = nullptr;
+    std::shared_ptr<FindingOverlays> m_findings;
 
     QString m_path;
     std::shared_ptr<ClipReader> m_reader;
