@@ -19,5 +19,11 @@ int runEcgExport(const QStringList& args);
 int runEcgRender(const QStringList& args);
 int runCineInfo(const QStringList& args);
 int runCineFrame(const QStringList& args);
+int runVerify(const QStringList& args);
+int runSignFinding(const QStringList& args);
+int runSignModel(const QStringList& args);
+int runVerifyModel(const QStringList& args);
+int runAuditVerify(const QStringList& args);
+int runMakeDemoPki(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -30,6 +30,17 @@ constexpr std::array kCommands{
             &veridicor::cli::runCineInfo, false},
     Command{"cine-frame", "Write one cine frame as shown (8-bit RGB PNG): cine-frame FILE --frame N -o out.png",
             &veridicor::cli::runCineFrame, false},
+    Command{"verify", "Verify a signed AI finding bundle; print the verdict JSON (0 trusted, 1 untrusted)",
+            &veridicor::cli::runVerify, false},
+    Command{"sign-finding", "Sign an AI finding for a recording (finding-bundle-v1)", &veridicor::cli::runSignFinding,
+            false},
+    Command{"sign-model", "Sign a model folder (OMS v1.0, certificate method)", &veridicor::cli::runSignModel, false},
+    Command{"verify-model", "Verify a model folder against its OMS v1.0 signature", &veridicor::cli::runVerifyModel,
+            false},
+    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)", &veridicor::cli::runAuditVerify,
+            false},
+    Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
+            &veridicor::cli::runMakeDemoPki, false},
 };
 
 void printUsage(FILE* to) {

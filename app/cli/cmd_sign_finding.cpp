@@ -1,0 +1,69 @@
+// veridicor-cli sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT --predicate PRED.json -o BUNDLE
+// Makes a finding bundle from a producer's predicate: fills subject, digest method and attachment digests.
+#include "cli_support.h"
+#include "commands.h"
+
+#include <veridicor/verify/input_digest.h>
+#include <veridicor/verify/json.h>
+#include <veridicor/verify/pki.h>
+#include <veridicor/verify/signer.h>
+
+namespace veridicor::cli {
+
+int runSignFinding(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Sign an AI finding (urn:veridicor:ai-finding:v1) for INPUT. The subject, input.digestMethod (and the "
+        "input's modality and UIDs when left out) and each attachment's digest are filled in; attachments are read "
+        "from the folder of the output bundle."));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("Signer's private key (PEM, PKCS#8)."),
+                                 QStringLiteral("KEY.pem"));
+    const QCommandLineOption chain(QStringLiteral("chain"), QStringLiteral("Signer's certificate chain, leaf first (PEM)."),
+                                   QStringLiteral("CHAIN.pem"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("The recording the finding is about."),
+                                  QStringLiteral("INPUT"));
+    const QCommandLineOption predicate(QStringLiteral("predicate"), QStringLiteral("The producer's predicate (JSON)."),
+                                       QStringLiteral("PRED.json"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The bundle to write (*.finding.json)."), QStringLiteral("BUNDLE"));
+    parser.addOptions({key, chain, data, predicate, output});
+    int code = 0;
+    if (!parseOrExplain(parser, args, code)) {
+        return code;
+    }
+    if (!parser.isSet(key) || !parser.isSet(chain) || !parser.isSet(data) || !parser.isSet(predicate) ||
+        !parser.isSet(output) || !parser.positionalArguments().isEmpty()) {
+        return fail("sign-finding",
+                    "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT --predicate PRED.json -o BUNDLE");
+    }
+    auto identity = verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
+    if (!identity) {
+        return fail("sign-finding", identity.error().message);
+    }
+    auto input = verify::openInput(parser.value(data).toStdString());
+    if (!input) {
+        return fail("sign-finding", input.error().message);
+    }
+    const std::filesystem::path predPath = parser.value(predicate).toStdString();
+    auto predText = verify::readFileBounded(predPath, std::size_t{64} << 20);
+    if (!predText) {
+        return fail("sign-finding", predText.error().message);
+    }
+    auto pred = verify::json::parse(*predText);
+    if (!pred) {
+        return fail("sign-finding", "'" + predPath.string() + "' is not valid JSON: " + pred.error().message +
+                                        " (at byte " + std::to_string(pred.error().offset) + ")");
+    }
+    const std::filesystem::path out = parser.value(output).toStdString();
+    const std::filesystem::path folder = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+    auto bundle = verify::signFinding(*identity, *pred, *input, folder);
+    if (!bundle) {
+        return fail("sign-finding", bundle.error().message);
+    }
+    if (auto w = verify::writeTextFile(out, *bundle + "\n"); !w) {
+        return fail("sign-finding", w.error().message);
+    }
+    return ExitOk;
+}
+
+} // namespace veridicor::cli

@@ -1,0 +1,828 @@
+// Sign, then tamper: for every reason code of finding-bundle-v1, a manipulation that triggers exactly that code
+// and nothing else; and the trusted path for every accepted key type.
+#include "verify_fixture.h"
+
+#include <veridicor/verify/audit_log.h>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include <QtTest>
+
+#include <memory>
+
+using namespace veridicor;
+using namespace veridicor::test;
+
+class TestFindingVerify : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<VerifyFixture> f;
+
+    const TestPki& pki() const { return f->pki; }
+
+    void expectExactly(const Verdict& v, Reason r) {
+        if (reasonsText(v) != reasonName(r)) {
+            for (const auto& c : v.checks) {
+                qWarning("%s: %s", std::string(checkName(c.id)).c_str(), c.detail.c_str());
+            }
+        }
+        QVERIFY2(!v.trusted(), "a manipulated bundle verified as trusted");
+        QCOMPARE(reasonsText(v), std::string(reasonName(r)));
+    }
+
+    static std::string withPayload(const std::string& bundle, const std::string& payload) {
+        return editBundle(bundle, [&](json::Value& d) {
+            d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(payload)));
+        });
+    }
+
+    /// Replaces one occurrence of `from` in the signed payload (the signature is left as it was).
+    static std::string tamperPayload(const std::string& bundle, const std::string& from, const std::string& to) {
+        std::string p = payloadOf(bundle);
+        const auto at = p.find(from);
+        if (at == std::string::npos) {
+            return {};
+        }
+        p.replace(at, from.size(), to);
+        return withPayload(bundle, p);
+    }
+
+    /// A bundle signed over `statement` as given (no checks), for MALFORMED-after-authentication cases.
+    std::string signRaw(const Party& signer, const std::string& statement) {
+        auto b = signDsseBundle(pki().identity(signer), statement);
+        return b ? *b : std::string();
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dicom::initializeDicom().hasValue());
+        f = std::make_unique<VerifyFixture>(now());
+        QVERIFY2(f->setUp(), "fixture");
+        QCOMPARE(f->input.method, DigestMethod::DicomWaveformV1);
+        QCOMPARE(f->input.digest, f->ecg.expectedDigest); // digest checked against Qt's SHA-256 of the samples
+    }
+
+    // ---- trusted ----------------------------------------------------------------------------------------------
+
+    void trustedWhenEverythingMatches() {
+        const std::string bundle = f->sign(pki().finding);
+        QVERIFY(!bundle.empty());
+        const Verdict v = f->verify(bundle);
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        QVERIFY(v.reasons.empty());
+        for (const auto& c : v.checks) {
+            QVERIFY2(c.ok(), c.detail.c_str());
+            QVERIFY(!c.detail.empty());
+        }
+        QVERIFY(v.authenticated);
+        QVERIFY(v.statement.has_value());
+        QCOMPARE(v.statement->findings.size(), std::size_t{1});
+        QCOMPARE(v.statement->findings[0].text, std::string("Occlusion MI, anterior wall"));
+        QCOMPARE(v.payload, payloadOf(bundle));
+        QCOMPARE(v.attachments.size(), std::size_t{1});
+        QCOMPARE(v.attachments[0].bytes, readAll(f->root / "bundles" / "f1-relevance.u8"));
+        QVERIFY(v.signer.has_value());
+        QCOMPARE(v.signer->identities.front(), std::string(TestPki::kFindingSigner));
+        QCOMPARE(v.signer->chain.size(), std::size_t{3}); // leaf, intermediate, root
+        QCOMPARE(v.signer->chain.back().commonName, std::string("Test Root CA"));
+        QVERIFY(v.provenance && v.provenance->valid);
+        QCOMPARE(v.provenance->modelSigner->identities.front(), std::string(TestPki::kModelSigner));
+        QVERIFY(v.approval.has_value());
+        QCOMPARE(v.bundleSha256, qtSha256(bundle));
+    }
+
+    void acceptedKeyTypes_data() {
+        QTest::addColumn<int>("which");
+        QTest::newRow("ECDSA P-256") << 0;
+        QTest::newRow("ECDSA P-384") << 1;
+        QTest::newRow("ECDSA P-521") << 2;
+        QTest::newRow("Ed25519") << 3;
+        QTest::newRow("RSA-2048 (PSS)") << 4;
+    }
+    void acceptedKeyTypes() {
+        QFETCH(int, which);
+        const Party* parties[] = {&pki().finding, &pki().p384, &pki().p521, &pki().ed25519, &pki().rsa2048};
+        const Verdict v = f->verify(f->sign(*parties[which]));
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+    }
+
+    void rsaPkcs1v15SignatureIsAccepted() {
+        // Sign PAE with RSA PKCS#1 v1.5 / SHA-256 directly with OpenSSL and put it in a PSS-signed bundle.
+        const std::string bundle = f->sign(pki().rsa2048);
+        const std::string payload = payloadOf(bundle);
+        const std::string pae = "DSSEv1 28 application/vnd.in-toto+json " + std::to_string(payload.size()) + " " + payload;
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        EVP_PKEY_CTX* pctx = nullptr;
+        QVERIFY(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), nullptr, pki().rsa2048.key.native()) == 1);
+        QVERIFY(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1);
+        std::size_t len = 0;
+        QVERIFY(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(pae.data()), pae.size()) == 1);
+        std::string sig(len, '\0');
+        QVERIFY(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                               reinterpret_cast<const unsigned char*>(pae.data()), pae.size()) == 1);
+        EVP_MD_CTX_free(ctx);
+        const std::string v15 = editBundle(bundle, [&](json::Value& d) {
+            d.find("dsseEnvelope")->find("signatures")->asArray()[0].set("sig", json::Value::string(base64Encode(sig)));
+        });
+        QVERIFY(v15 != bundle);
+        const Verdict v = f->verify(v15);
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+    }
+
+    void urlSafeBase64IsAccepted() {
+        const std::string bundle = f->sign(pki().finding);
+        const std::string urlSafe = editBundle(bundle, [&](json::Value& d) {
+            auto toUrl = [](std::string s) {
+                for (auto& c : s) {
+                    c = c == '+' ? '-' : c == '/' ? '_' : c;
+                }
+                while (!s.empty() && s.back() == '=') {
+                    s.pop_back();
+                }
+                return s;
+            };
+            json::Value* env = d.find("dsseEnvelope");
+            env->set("payload", json::Value::string(toUrl(env->find("payload")->asString())));
+            json::Value& sig = env->find("signatures")->asArray()[0];
+            sig.set("sig", json::Value::string(toUrl(sig.find("sig")->asString())));
+        });
+        const Verdict v = f->verify(urlSafe);
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+    }
+
+    void fileInputIsBoundByWholeFileDigest() {
+        const auto path = f->root / "data" / "rhythm.xml";
+        writeAll(path, "<?xml version=\"1.0\"?>\n<AnnotatedECG xmlns=\"urn:hl7-org:v3\"><id root=\"1\"/></AnnotatedECG>\n");
+        auto in = openInput(path);
+        QVERIFY(in.hasValue());
+        QCOMPARE(in->method, DigestMethod::FileV1);
+        QCOMPARE(in->modality, std::string("ECG"));
+        QCOMPARE(in->digest, qtSha256(readAll(path)));
+        QCOMPARE(in->subjectName, std::string("rhythm.xml"));
+        json::Value pred = ecgPredicate(f->modelDigest, f->producedAt());
+        auto b = signFinding(pki().identity(pki().finding), pred, *in, f->root / "bundles");
+        QVERIFY2(b.hasValue(), b ? "" : b.error().message.c_str());
+        auto store = TrustStore::load(f->trustDir());
+        const Verdict v = Verifier(*store).verify(*b, *in, pki().now, attachmentsFromFolder(f->root / "bundles"));
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        // The same file, one byte changed, is another recording.
+        writeAll(path, readAll(path) + " ");
+        auto changed = openInput(path);
+        const Verdict w = Verifier(*store).verify(*b, *changed, pki().now, attachmentsFromFolder(f->root / "bundles"));
+        expectExactly(w, Reason::DataMismatch);
+    }
+
+    // ---- step 1: MALFORMED, UNSIGNED --------------------------------------------------------------------------
+
+    void malformed_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("truncated JSON") << 0;
+        QTest::newRow("wrong bundle mediaType") << 1;
+        QTest::newRow("wrong payloadType") << 2;
+        QTest::newRow("payload not base64") << 3;
+        QTest::newRow("duplicate key") << 4;
+        QTest::newRow("trailing data") << 5;
+        QTest::newRow("unknown field") << 6;
+        QTest::newRow("certificate not DER") << 7;
+        QTest::newRow("two signatures") << 8;
+        QTest::newRow("not an object") << 9;
+        QTest::newRow("invalid UTF-8") << 10;
+        QTest::newRow("payload is a number") << 11;
+    }
+    void malformed() {
+        QFETCH(int, kind);
+        const std::string b = f->sign(pki().finding);
+        std::string bad;
+        switch (kind) {
+        case 0:
+            bad = b.substr(0, b.size() / 2);
+            break;
+        case 1:
+            bad = editBundle(b, [](json::Value& d) { d.set("mediaType", json::Value::string("application/json")); });
+            break;
+        case 2:
+            bad = editBundle(b, [](json::Value& d) {
+                d.find("dsseEnvelope")->set("payloadType", json::Value::string("application/json"));
+            });
+            break;
+        case 3:
+            bad = editBundle(b, [](json::Value& d) { d.find("dsseEnvelope")->set("payload", json::Value::string("e30*")); });
+            break;
+        case 4:
+            bad = "{\"mediaType\":\"x\"," + b.substr(1);
+            break;
+        case 5:
+            bad = b + "{}";
+            break;
+        case 6:
+            bad = editBundle(b, [](json::Value& d) { d.set("comment", json::Value::string("hello")); });
+            break;
+        case 7:
+            bad = editBundle(b, [](json::Value& d) {
+                d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray()[0].set(
+                    "rawBytes", json::Value::string(base64Encode("not a certificate")));
+            });
+            break;
+        case 8:
+            bad = editBundle(b, [](json::Value& d) {
+                auto& sigs = d.find("dsseEnvelope")->find("signatures")->asArray();
+                sigs.push_back(sigs.front());
+            });
+            break;
+        case 9:
+            bad = "[" + b + "]";
+            break;
+        case 10:
+            bad = b;
+            bad.insert(bad.find("application"), "\xC3\x28");
+            break;
+        case 11:
+            bad = editBundle(b, [](json::Value& d) { d.find("dsseEnvelope")->set("payload", json::Value::integer(5)); });
+            break;
+        }
+        QVERIFY(!bad.empty() && bad != b);
+        const Verdict v = f->verify(bad);
+        expectExactly(v, Reason::Malformed);
+        QCOMPARE(v.check(CheckId::Envelope).status, CheckStatus::Failed);
+        QVERIFY(!v.authenticated);
+    }
+
+    void malformedStatementAfterAuthentication_data() {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::newRow("confidence out of range") << QStringLiteral("\"confidence\":0.93") << QStringLiteral("\"confidence\":1.5");
+        QTest::newRow("wrong predicateType") << QStringLiteral("urn:veridicor:ai-finding:v1") << QStringLiteral("urn:other:v1");
+        QTest::newRow("no findings") << QStringLiteral("\"findings\":[{") << QStringLiteral("\"findings\":[],\"x\":[{");
+        QTest::newRow("unknown digest method") << QStringLiteral("dicom-waveform-v1") << QStringLiteral("dicom-waveform-v9");
+        QTest::newRow("bad attachment name") << QStringLiteral("\"name\":\"f1-relevance.u8\"") << QStringLiteral("\"name\":\"../f1\"");
+        QTest::newRow("duplicate key in statement") << QStringLiteral("\"text\":") << QStringLiteral("\"id\":\"f2\",\"text\":");
+    }
+    void malformedStatementAfterAuthentication() {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        // The producer signed a statement that breaks the specification: chain and signature are fine.
+        std::string statement = payloadOf(f->sign(pki().finding));
+        const auto at = statement.find(from.toStdString());
+        QVERIFY(at != std::string::npos);
+        statement.replace(at, static_cast<std::size_t>(from.size()), to.toStdString());
+        const Verdict v = f->verify(signRaw(pki().finding, statement));
+        expectExactly(v, Reason::Malformed);
+        QVERIFY(v.check(CheckId::Chain).ok());
+        QVERIFY(!v.authenticated);
+        QVERIFY(!v.statement.has_value());
+        QVERIFY(verdictToJson(v).find("Occlusion") == std::string::npos);
+    }
+
+    void unsignedBundle_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("no signatures") << 0;
+        QTest::newRow("empty signature") << 1;
+        QTest::newRow("no verification material") << 2;
+        QTest::newRow("empty certificate chain") << 3;
+        QTest::newRow("signatures field absent") << 4;
+    }
+    void unsignedBundle() {
+        QFETCH(int, kind);
+        const std::string b = f->sign(pki().finding);
+        const std::string bad = editBundle(b, [&](json::Value& d) {
+            switch (kind) {
+            case 0:
+                d.find("dsseEnvelope")->find("signatures")->asArray().clear();
+                break;
+            case 1:
+                d.find("dsseEnvelope")->find("signatures")->asArray()[0].set("sig", json::Value::string(""));
+                break;
+            case 2:
+                d.erase("verificationMaterial");
+                break;
+            case 3:
+                d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray().clear();
+                break;
+            case 4:
+                d.find("dsseEnvelope")->erase("signatures");
+                break;
+            }
+        });
+        expectExactly(f->verify(bad), Reason::Unsigned);
+    }
+
+    // ---- step 2: chain ---------------------------------------------------------------------------------------
+
+    void untrustedChain_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("unknown root") << 0;
+        QTest::newRow("intermediate missing") << 1;
+        QTest::newRow("leaf may not sign") << 2;
+        QTest::newRow("chain of the wrong issuer") << 3;
+    }
+    void untrustedChain() {
+        QFETCH(int, kind);
+        std::string bundle;
+        switch (kind) {
+        case 0:
+            bundle = f->sign(pki().unknownLeaf);
+            break;
+        case 1:
+            bundle = editBundle(f->sign(pki().finding), [](json::Value& d) {
+                auto& certs =
+                    d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
+                certs.resize(1);
+            });
+            break;
+        case 2:
+            bundle = f->sign(pki().noSignUsage);
+            break;
+        case 3:
+            bundle = editBundle(f->sign(pki().finding), [&](json::Value& d) {
+                auto& certs =
+                    d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
+                certs[1].set("rawBytes", json::Value::string(base64Encode(pki().unknownRoot.cert.der())));
+            });
+            break;
+        }
+        QVERIFY(!bundle.empty());
+        const Verdict v = f->verify(bundle);
+        expectExactly(v, Reason::UntrustedChain);
+        QVERIFY(v.check(CheckId::Signature).ok()); // the signature itself is fine: only the signer is unknown
+        QVERIFY(v.signer.has_value());             // shown, for the reader to see who claims to have signed
+        QVERIFY(!v.signer->chainTrusted);
+    }
+
+    void certExpired_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("expired leaf") << 0;
+        QTest::newRow("leaf not yet valid") << 1;
+        QTest::newRow("valid leaf, checked after it expired (--at)") << 2;
+    }
+    void certExpired() {
+        QFETCH(int, kind);
+        VerifyFixture::PolicyOptions noCrl;
+        noCrl.withCrl = false; // the CRL would itself have expired at a later --at
+        QVERIFY(f->writeTrustStore("trust-nocrl", noCrl));
+        Verdict v;
+        if (kind == 0) {
+            v = f->verify(f->sign(pki().expired), "trust-nocrl");
+        } else if (kind == 1) {
+            v = f->verify(f->sign(pki().notYetValid), "trust-nocrl");
+        } else {
+            auto store = TrustStore::load(f->trustDir("trust-nocrl"));
+            v = Verifier(*store).verify(f->sign(pki().finding), f->input, pki().now + days(400),
+                                        attachmentsFromFolder(f->root / "bundles"));
+        }
+        expectExactly(v, Reason::CertExpired);
+    }
+
+    void certRevoked() {
+        const Verdict v = f->verify(f->sign(pki().revoked));
+        expectExactly(v, Reason::CertRevoked);
+        QVERIFY(v.check(CheckId::Chain).detail.find("revoked") != std::string::npos);
+    }
+
+    void revocationPolicy() {
+        // if-available without any CRL: the revoked certificate cannot be known to be revoked.
+        VerifyFixture::PolicyOptions o;
+        o.withCrl = false;
+        QVERIFY(f->writeTrustStore("trust-ifavail-nocrl", o));
+        QVERIFY(f->verify(f->sign(pki().revoked), "trust-ifavail-nocrl").trusted());
+        // require without a CRL for the issuer: fails, naming the missing CRL.
+        o.revocation = "require";
+        QVERIFY(f->writeTrustStore("trust-require-nocrl", o));
+        const Verdict v = f->verify(f->sign(pki().finding), "trust-require-nocrl");
+        expectExactly(v, Reason::CertRevoked);
+        QVERIFY(v.check(CheckId::Chain).detail.find("no CRL") != std::string::npos);
+        // require with only the intermediate's CRL: the intermediate's own issuer (the root) has none.
+        o.withCrl = true;
+        QVERIFY(f->writeTrustStore("trust-require-partial", o));
+        const Verdict partial = f->verify(f->sign(pki().finding), "trust-require-partial");
+        expectExactly(partial, Reason::CertRevoked);
+        QVERIFY(partial.check(CheckId::Chain).detail.find("'Test Signing CA': no CRL") != std::string::npos);
+        // require with a CRL from every issuer: a good certificate passes (the root needs no CRL of its own), a
+        // revoked one fails.
+        o.withRootCrl = true;
+        QVERIFY(f->writeTrustStore("trust-require", o));
+        const Verdict ok = f->verify(f->sign(pki().finding), "trust-require");
+        QVERIFY2(ok.trusted(), (reasonsText(ok) + ": " + ok.check(CheckId::Chain).detail).c_str());
+        expectExactly(f->verify(f->sign(pki().revoked), "trust-require"), Reason::CertRevoked);
+    }
+
+    void weakAlgorithm_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("RSA-1024 signer") << 0;
+        QTest::newRow("SHA-1 signed certificate") << 1;
+    }
+    void weakAlgorithm() {
+        QFETCH(int, kind);
+        const Verdict v = f->verify(f->sign(kind == 0 ? pki().rsa1024 : pki().sha1Signed));
+        expectExactly(v, Reason::WeakAlgorithm);
+    }
+
+    // ---- step 3: signature -----------------------------------------------------------------------------------
+
+    void badSignature_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("finding text edited") << 0;
+        QTest::newRow("confidence raised") << 1;
+        QTest::newRow("signature bit flipped") << 2;
+        QTest::newRow("signature of another bundle") << 3;
+        QTest::newRow("payload of another bundle") << 4;
+    }
+    void badSignature() {
+        QFETCH(int, kind);
+        const std::string b = f->sign(pki().finding);
+        std::string bad;
+        switch (kind) {
+        case 0:
+            bad = tamperPayload(b, "Occlusion MI", "No MI here");
+            break;
+        case 1:
+            bad = tamperPayload(b, "0.93", "0.99");
+            break;
+        case 2:
+            bad = editBundle(b, [](json::Value& d) {
+                json::Value& s = d.find("dsseEnvelope")->find("signatures")->asArray()[0];
+                std::string sig = *base64Decode(s.find("sig")->asString());
+                sig[sig.size() / 2] = static_cast<char>(sig[sig.size() / 2] ^ 0x01);
+                s.set("sig", json::Value::string(base64Encode(sig)));
+            });
+            break;
+        case 3: {
+            json::Value other = ecgPredicate(f->modelDigest, f->producedAt());
+            other.find("findings")->asArray()[0].set("text", json::Value::string("Something else"));
+            const std::string ob = f->sign(pki().finding, other);
+            bad = editBundle(b, [&](json::Value& d) {
+                *d.find("dsseEnvelope")->find("signatures") = *json::parse(ob)->find("dsseEnvelope")->find("signatures");
+            });
+            break;
+        }
+        case 4: {
+            json::Value other = ecgPredicate(f->modelDigest, f->producedAt());
+            other.find("findings")->asArray()[0].set("confidence", json::Value::number(0.5));
+            bad = withPayload(b, payloadOf(f->sign(pki().finding, other)));
+            break;
+        }
+        }
+        QVERIFY(!bad.empty() && bad != b);
+        const Verdict v = f->verify(bad);
+        expectExactly(v, Reason::BadSignature);
+        QVERIFY(v.check(CheckId::Chain).ok());
+    }
+
+    void unauthenticatedPayloadIsNeverInterpreted() {
+        const std::string bad = tamperPayload(f->sign(pki().finding), "Occlusion MI", "Tampered MI");
+        const Verdict v = f->verify(bad);
+        QVERIFY(!v.trusted());
+        QVERIFY(!v.authenticated);
+        QVERIFY(v.payload.empty());
+        QVERIFY(!v.statement.has_value());
+        QVERIFY(!v.approval.has_value());
+        QVERIFY(!v.provenance.has_value());
+        QVERIFY(v.attachments.empty());
+        for (const CheckId id : {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
+            QCOMPARE(v.check(id).status, CheckStatus::NotChecked);
+            QVERIFY(v.check(id).reasons.empty());
+        }
+        const std::string json = verdictToJson(v);
+        QVERIFY(json.find("Tampered") == std::string::npos);
+        QVERIFY(json.find("Occlusion") == std::string::npos);
+        QVERIFY(json.find("ecg-omi-detector") == std::string::npos);
+        auto doc = json::parse(json);
+        QVERIFY(doc->find("findings")->asArray().empty());
+        QVERIFY(doc->find("model")->isNull());
+    }
+
+    // ---- step 4: model ---------------------------------------------------------------------------------------
+
+    void modelNotApproved() {
+        json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+        p.find("model")->set("version", json::Value::string("9.9.9"));
+        const Verdict v = f->verify(f->sign(pki().finding, p));
+        expectExactly(v, Reason::ModelNotApproved);
+        QCOMPARE(v.check(CheckId::Provenance).status, CheckStatus::NotChecked);
+    }
+
+    void modelDigestMismatch() {
+        const Verdict v = f->verify(f->sign(pki().finding, ecgPredicate(std::string(64, 'a'), f->producedAt())));
+        expectExactly(v, Reason::ModelDigestMismatch);
+    }
+
+    void modalityNotApproved() {
+        VerifyFixture::PolicyOptions o;
+        o.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-us-only", o));
+        expectExactly(f->verify(f->sign(pki().finding), "trust-us-only"), Reason::ModalityNotApproved);
+    }
+
+    void signerNotAuthorized() {
+        const Verdict v = f->verify(f->sign(pki().other));
+        expectExactly(v, Reason::SignerNotAuthorized);
+        QVERIFY(v.check(CheckId::Chain).ok());
+    }
+
+    // ---- step 5: provenance ----------------------------------------------------------------------------------
+
+    void modelProvenanceInvalid_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("no OMS bundle in models/") << 0;
+        QTest::newRow("model signed by an unauthorized signer") << 1;
+        QTest::newRow("OMS bundle tampered") << 2;
+        QTest::newRow("OMS bundle of another model") << 3;
+        QTest::newRow("model signer revoked") << 4;
+    }
+    void modelProvenanceInvalid() {
+        QFETCH(int, kind);
+        VerifyFixture::PolicyOptions o;
+        switch (kind) {
+        case 0:
+            o.withModelBundle = false;
+            break;
+        case 1:
+            o.modelBundleOverride = *signModel(f->modelDir, pki().identity(pki().other), ModelSignOptions{});
+            break;
+        case 2: {
+            // Replace one file digest in the signed manifest: the signature no longer matches.
+            std::string p = payloadOf(f->modelBundle);
+            const auto at = p.find("\"digest\":\"") + 10;
+            p[at] = p[at] == '0' ? '1' : '0';
+            o.modelBundleOverride = editBundle(f->modelBundle, [&](json::Value& d) {
+                d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(p)));
+            });
+            break;
+        }
+        case 3: {
+            const auto otherModel = f->root / "other-model";
+            writeAll(otherModel / "w.bin", "other weights");
+            o.modelBundleOverride = *signModel(otherModel, pki().identity(pki().modelSigner), ModelSignOptions{});
+            break;
+        }
+        case 4:
+            o.modelBundleOverride = *signModel(f->modelDir, pki().identity(pki().revoked), ModelSignOptions{});
+            o.modelSigners = {TestPki::kFindingSigner}; // the revoked party's name: only revocation fails
+            break;
+        }
+        QVERIFY(f->writeTrustStore("trust-prov", o));
+        const Verdict v = f->verify(f->sign(pki().finding), "trust-prov");
+        expectExactly(v, Reason::ModelProvenanceInvalid);
+        QVERIFY(!v.provenance->valid);
+    }
+
+    void provenanceIsRecheckedWhenItsPeriodEnds() {
+        // A model signer whose certificate ends in 10 days: a Verifier that checked the model's signature once
+        // must not carry that result past the certificate's end.
+        auto key = PrivateKey::generate(KeyType::EcP256);
+        CertificateSpec spec;
+        spec.commonName = "Short-lived Model Signing";
+        spec.notBefore = pki().now - days(1);
+        spec.notAfter = pki().now + days(10);
+        auto cert = issueCertificate(spec, *key, &pki().inter.cert, pki().inter.key);
+        QVERIFY(cert.hasValue());
+        auto id = SigningIdentity::create(*key, {*cert, pki().inter.cert});
+        VerifyFixture::PolicyOptions o;
+        o.modelBundleOverride = *signModel(f->modelDir, *id, ModelSignOptions{});
+        o.modelSigners = {"Short-lived Model Signing"};
+        o.withCrl = false; // the CRLs are current for a year; keep only the certificate's period in play
+        QVERIFY(f->writeTrustStore("trust-short", o));
+        const Verifier verifier(*TrustStore::load(f->trustDir("trust-short")));
+        const std::string bundle = f->sign(pki().finding);
+        const auto reader = attachmentsFromFolder(f->root / "bundles");
+        for (int round = 0; round < 2; ++round) { // the second round is answered from the cache
+            const Verdict v = verifier.verify(bundle, f->input, pki().now, reader);
+            QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        }
+        const Verdict later = verifier.verify(bundle, f->input, pki().now + days(20), reader);
+        expectExactly(later, Reason::ModelProvenanceInvalid);
+        QVERIFY(later.check(CheckId::Provenance).detail.find("CERT_EXPIRED") != std::string::npos);
+        const Verdict earlier = verifier.verify(bundle, f->input, pki().now - days(2), reader);
+        QVERIFY(earlier.has(Reason::ModelProvenanceInvalid)); // before the model signer's certificate began
+    }
+
+    // ---- step 6: binding -------------------------------------------------------------------------------------
+
+    void dataMismatch_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("other samples, same UIDs (data altered)") << 0;
+        QTest::newRow("same samples, other instance UID (replayed)") << 1;
+        QTest::newRow("same samples, other study") << 2;
+        QTest::newRow("a file-v1 recording") << 3;
+    }
+    void dataMismatch() {
+        QFETCH(int, kind);
+        SyntheticEcg other = f->ecg;
+        int variant = 0;
+        switch (kind) {
+        case 0:
+            variant = 1;
+            break;
+        case 1:
+            other.sop = "1.2.826.0.1.3680043.10.1001.99";
+            break;
+        case 2:
+            other.study = "1.2.826.0.1.3680043.10.1001.98";
+            break;
+        default:
+            break;
+        }
+        const auto path = f->root / "data" / ("other-" + std::to_string(kind) + ".dcm");
+        InputData in;
+        if (kind == 3) {
+            writeAll(path, "<AnnotatedECG xmlns=\"urn:hl7-org:v3\"/>");
+            in = *openInput(path);
+        } else {
+            QVERIFY(other.write(path, EXS_LittleEndianExplicit, variant));
+            in = *openInput(path);
+        }
+        const Verdict v = f->verify(f->sign(pki().finding), "trust", &in);
+        expectExactly(v, Reason::DataMismatch);
+    }
+
+    void encodingOfTheSameSamplesDoesNotMatter() {
+        // The waveform digest is over the samples, not the file: explicit big endian and implicit little endian
+        // files of the same recording verify as the same data.
+        for (const E_TransferSyntax xfer : {EXS_BigEndianExplicit, EXS_LittleEndianImplicit}) {
+            SyntheticEcg same = f->ecg;
+            const auto path = f->root / "data" / ("same-" + std::to_string(static_cast<int>(xfer)) + ".dcm");
+            QVERIFY(same.write(path, xfer));
+            const InputData in = *openInput(path);
+            QCOMPARE(in.digest, f->input.digest);
+            QVERIFY(f->verify(f->sign(pki().finding), "trust", &in).trusted());
+        }
+    }
+
+    // ---- step 7: attachments and time ------------------------------------------------------------------------
+
+    void attachmentMismatch_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("attachment changed") << 0;
+        QTest::newRow("attachment missing") << 1;
+    }
+    void attachmentMismatch() {
+        QFETCH(int, kind);
+        const std::string bundle = f->sign(pki().finding);
+        const auto path = f->root / "bundles" / "f1-relevance.u8";
+        const std::string original = readAll(path);
+        if (kind == 0) {
+            std::string changed = original;
+            changed[10] = static_cast<char>(changed[10] ^ 0x40);
+            writeAll(path, changed);
+        } else {
+            std::filesystem::remove(path);
+        }
+        const Verdict v = f->verify(bundle);
+        writeAll(path, original);
+        expectExactly(v, Reason::AttachmentMismatch);
+        QVERIFY(v.attachments.empty());
+    }
+
+    void timeInvalid_data() {
+        QTest::addColumn<int>("minutes"); // relative to now
+        QTest::newRow("in the future") << 60;
+        QTest::newRow("6 minutes ahead") << 6;
+        QTest::newRow("before the signer's certificate") << -20 * 24 * 60;
+    }
+    void timeInvalid() {
+        QFETCH(int, minutes);
+        const std::string at = formatRfc3339(
+            std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::minutes(minutes)));
+        expectExactly(f->verify(f->sign(pki().finding, ecgPredicate(f->modelDigest, at))), Reason::TimeInvalid);
+    }
+
+    void clockSkewUpToFiveMinutesIsTolerated() {
+        const std::string at = formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::minutes(4)));
+        const Verdict v = f->verify(f->sign(pki().finding, ecgPredicate(f->modelDigest, at)));
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+    }
+
+    // ---- verdicts ---------------------------------------------------------------------------------------------
+
+    void severalReasonsAreSortedAndUnique() {
+        // Other data, a changed attachment and a future time at once.
+        const std::string at = formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::hours(2)));
+        const std::string bundle = f->sign(pki().finding, ecgPredicate(f->modelDigest, at));
+        SyntheticEcg other = f->ecg;
+        other.sop = "1.2.826.0.1.3680043.10.1001.77";
+        QVERIFY(other.write(f->root / "data" / "multi.dcm", EXS_LittleEndianExplicit, 3));
+        const InputData in = *openInput(f->root / "data" / "multi.dcm");
+        const auto path = f->root / "bundles" / "f1-relevance.u8";
+        const std::string original = readAll(path);
+        writeAll(path, original + "x");
+        const Verdict v = f->verify(bundle, "trust", &in);
+        writeAll(path, original);
+        QCOMPARE(reasonsText(v), std::string("ATTACHMENT_MISMATCH,DATA_MISMATCH,TIME_INVALID"));
+        // The check that found several problems names them all.
+        QVERIFY(v.check(CheckId::Binding).detail.find("instance") != std::string::npos);
+    }
+
+    void verdictJsonFollowsTheSpecification() {
+        const Verdict v = f->verify(f->sign(pki().finding));
+        auto doc = json::parse(verdictToJson(v));
+        QVERIFY(doc.hasValue());
+        std::vector<std::string> keys;
+        for (const auto& m : doc->asObject()) {
+            keys.push_back(m.key);
+        }
+        QCOMPARE(keys, (std::vector<std::string>{"verdict", "reasons", "signer", "model", "checks", "findings"}));
+        QCOMPARE(doc->find("verdict")->asString(), std::string("trusted"));
+        const json::Value* signer = doc->find("signer");
+        QCOMPARE(signer->find("identity")->asArray()[0].asString(), std::string(TestPki::kFindingSigner));
+        QCOMPARE(signer->find("issuer")->asString(), std::string("CN=Test Signing CA,O=Veridicor Test"));
+        QVERIFY(parseRfc3339(signer->find("notBefore")->asString()).has_value());
+        QCOMPARE(doc->find("model")->find("digest")->asString(), f->modelDigest);
+        const auto& checks = doc->find("checks")->asArray();
+        QCOMPARE(checks.size(), std::size_t{7});
+        const char* names[] = {"envelope", "chain", "signature", "model", "provenance", "binding", "attachments"};
+        for (std::size_t i = 0; i < 7; ++i) {
+            QCOMPARE(checks[i].find("name")->asString(), std::string(names[i]));
+            QVERIFY(checks[i].find("ok")->asBool());
+        }
+        // The findings are echoed exactly as signed.
+        const auto signedDoc = json::parse(payloadOf(f->sign(pki().finding)));
+        const json::Value* signedFindings = signedDoc->find("predicate")->find("findings");
+        QCOMPARE(doc->find("findings")->asArray().size(), signedFindings->asArray().size());
+        QCOMPARE(doc->find("findings")->asArray()[0].find("text")->asString(), std::string("Occlusion MI, anterior wall"));
+        QCOMPARE(doc->find("findings")->asArray()[0].find("confidence")->asDouble(), 0.93);
+    }
+
+    void reasonNamesAndExplanations() {
+        QCOMPARE(kAllReasons.size(), std::size_t{15});
+        std::string previous;
+        for (const Reason r : kAllReasons) {
+            const std::string name(reasonName(r));
+            QVERIFY(name > previous); // declared in alphabetical order
+            previous = name;
+            QCOMPARE(reasonFromName(name), std::optional<Reason>(r));
+            QVERIFY(!reasonExplanation(r).empty());
+        }
+        QCOMPARE(std::string(reasonExplanation(Reason::BadSignature)),
+                 std::string("The signature does not match the content: it was changed after signing."));
+        QVERIFY(std::string(reasonExplanation(Reason::DataMismatch)).find("different recording") != std::string::npos);
+        QVERIFY(!reasonFromName("bad_signature").has_value());
+    }
+
+    void oversizedBundleFileIsMalformed() {
+        const auto path = f->root / "bundles" / "huge.finding.json";
+        writeAll(path, "{");
+        std::filesystem::resize_file(path, (std::uintmax_t{64} << 20) + 1);
+        auto store = TrustStore::load(f->trustDir());
+        auto v = Verifier(*store).verifyFile(path, f->input, pki().now);
+        QVERIFY(v.hasValue());
+        expectExactly(*v, Reason::Malformed);
+        auto missing = Verifier(*store).verifyFile(f->root / "nope.finding.json", f->input, pki().now);
+        QVERIFY(!missing.hasValue());
+        QCOMPARE(missing.error().code, ErrorCode::Unreadable);
+    }
+
+    void trustStoreProblemsAreErrors() {
+        const auto dir = f->root / "broken-trust";
+        std::filesystem::create_directories(dir / "anchors");
+        auto r = TrustStore::load(dir);
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, ErrorCode::Unreadable); // no policy.json
+        writeAll(dir / "policy.json", R"({"policyVersion": 1, "revocation": "if-available", "models": [], "extra": 1})");
+        r = TrustStore::load(dir);
+        QVERIFY(!r.hasValue());
+        QVERIFY(r.error().message.find("extra") != std::string::npos);
+        writeAll(dir / "policy.json", R"({"policyVersion": 1, "revocation": "sometimes", "models": []})");
+        QVERIFY(!TrustStore::load(dir).hasValue());
+        writeAll(dir / "policy.json", R"({"policyVersion": 1, "revocation": "require", "models": []})");
+        r = TrustStore::load(dir);
+        QVERIFY(!r.hasValue()); // no anchors
+        writeAll(dir / "anchors" / "leaf.pem", pki().finding.cert.pem());
+        r = TrustStore::load(dir);
+        QVERIFY(!r.hasValue());
+        QVERIFY(r.error().message.find("self-signed") != std::string::npos);
+        std::filesystem::remove(dir / "anchors" / "leaf.pem");
+        writeAll(dir / "anchors" / "root.pem", pki().root.cert.pem());
+        writeAll(dir / "crls" / "bad.pem", "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
+        QVERIFY(!TrustStore::load(dir).hasValue());
+        std::filesystem::remove(dir / "crls" / "bad.pem");
+        QVERIFY(TrustStore::load(dir).hasValue());
+    }
+
+    void signFindingRefusesInconsistentPredicates() {
+        json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+        p.find("input")->set("sopInstanceUID", json::Value::string("1.2.3.4"));
+        auto b = signFinding(pki().identity(pki().finding), p, f->input, f->root / "bundles");
+        QVERIFY(!b.hasValue());
+        QVERIFY(b.error().message.find("sopInstanceUID") != std::string::npos);
+        json::Value q = ecgPredicate(f->modelDigest, f->producedAt(), "absent.u8");
+        b = signFinding(pki().identity(pki().finding), q, f->input, f->root / "bundles");
+        QVERIFY(!b.hasValue());
+        QVERIFY(b.error().message.find("absent.u8") != std::string::npos);
+        // Filled in: subject, digest method and the attachment's digest.
+        auto good = signFinding(pki().identity(pki().finding), ecgPredicate(f->modelDigest, f->producedAt()), f->input,
+                                f->root / "bundles");
+        QVERIFY(good.hasValue());
+        auto st = parseFindingStatement(payloadOf(*good));
+        QVERIFY(st.hasValue());
+        QCOMPARE(st->subjectName, f->ecg.sop);
+        QCOMPARE(st->subjectDigest, f->ecg.expectedDigest);
+        QCOMPARE(st->input.digestMethod, DigestMethod::DicomWaveformV1);
+        QCOMPARE(st->input.studyInstanceUID, f->ecg.study);
+        QCOMPARE(st->attachments[0].digest, qtSha256(readAll(f->root / "bundles" / "f1-relevance.u8")));
+        // A key that is not the leaf's is refused.
+        QVERIFY(!SigningIdentity::create(pki().other.key, {pki().finding.cert}).hasValue());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFindingVerify)
+#include "tst_finding_verify.moc"

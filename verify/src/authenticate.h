@@ -1,0 +1,35 @@
+#pragma once
+// Steps 1–3 of the specification, shared by finding bundles and OMS model bundles.
+
+#include "bundle.h"
+
+#include <veridicor/verify/keys.h>
+#include <veridicor/verify/trust_store.h>
+#include <veridicor/verify/verdict.h>
+
+#include <array>
+#include <optional>
+#include <set>
+
+namespace veridicor::verify::detail {
+
+struct Authentication {
+    std::array<Check, 3> checks{}; ///< envelope, chain, signature
+    std::set<Reason> reasons;
+    std::optional<SignerInfo> signer;
+    std::optional<ParsedBundle> bundle;
+    bool keyMethod = false;
+    /// Steps 1–3 passed: bundle->payload is authentic.
+    [[nodiscard]] bool authentic() const { return reasons.empty() && bundle.has_value(); }
+};
+
+/// `what` names the thing for details ("finding", "model signature"). With `key`, the OMS key method.
+Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key, TimePoint at,
+                                  bool allowPublicKey, const std::string& what);
+
+/// Sorted by name, unique.
+std::vector<Reason> sortedReasons(const std::set<Reason>& reasons);
+
+SignerInfo signerInfoFor(const std::vector<Certificate>& chain, bool trusted);
+
+} // namespace veridicor::verify::detail

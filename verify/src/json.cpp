@@ -1,0 +1,749 @@
+#include <veridicor/verify/json.h>
+
+#include <array>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+namespace veridicor::verify::json {
+
+const char* typeName(Type type) {
+    switch (type) {
+    case Type::Null:
+        return "null";
+    case Type::Bool:
+        return "a boolean";
+    case Type::Number:
+        return "a number";
+    case Type::String:
+        return "a string";
+    case Type::Array:
+        return "an array";
+    case Type::Object:
+        return "an object";
+    }
+    return "?";
+}
+
+// ---- Value ---------------------------------------------------------------------------------------------------
+
+Value Value::boolean(bool b) {
+    Value v;
+    v.m_v = b;
+    return v;
+}
+
+Value Value::number(double d) {
+    Value v;
+    Number n;
+    n.value = d;
+    std::array<char, 64> buf{};
+    auto res = std::to_chars(buf.data(), buf.data() + buf.size(), d);
+    n.text.assign(buf.data(), res.ptr);
+    v.m_v = std::move(n);
+    return v;
+}
+
+Value Value::number(double d, std::string text) {
+    Value v;
+    v.m_v = Number{d, std::move(text)};
+    return v;
+}
+
+Value Value::integer(std::int64_t i) {
+    Value v;
+    Number n;
+    n.value = static_cast<double>(i);
+    n.text = std::to_string(i);
+    v.m_v = std::move(n);
+    return v;
+}
+
+Value Value::string(std::string s) {
+    Value v;
+    v.m_v = std::move(s);
+    return v;
+}
+
+Value Value::array() {
+    Value v;
+    v.m_v = std::vector<Value>{};
+    return v;
+}
+
+Value Value::object() {
+    Value v;
+    v.m_v = std::vector<Member>{};
+    return v;
+}
+
+Type Value::type() const {
+    switch (m_v.index()) {
+    case 0:
+        return Type::Null;
+    case 1:
+        return Type::Bool;
+    case 2:
+        return Type::Number;
+    case 3:
+        return Type::String;
+    case 4:
+        return Type::Array;
+    default:
+        return Type::Object;
+    }
+}
+
+bool Value::asBool() const { return std::get<bool>(m_v); }
+double Value::asDouble() const { return std::get<Number>(m_v).value; }
+const std::string& Value::numberText() const { return std::get<Number>(m_v).text; }
+const std::string& Value::asString() const { return std::get<std::string>(m_v); }
+const std::vector<Value>& Value::asArray() const { return std::get<std::vector<Value>>(m_v); }
+std::vector<Value>& Value::asArray() { return std::get<std::vector<Value>>(m_v); }
+const std::vector<Member>& Value::asObject() const { return std::get<std::vector<Member>>(m_v); }
+std::vector<Member>& Value::asObject() { return std::get<std::vector<Member>>(m_v); }
+
+std::optional<std::int64_t> Value::asInteger() const {
+    if (!isNumber()) {
+        return std::nullopt;
+    }
+    const double d = asDouble();
+    constexpr double kLimit = 9007199254740992.0; // 2^53: beyond it doubles skip integers
+    if (!std::isfinite(d) || d != std::floor(d) || d > kLimit || d < -kLimit) {
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(d);
+}
+
+const Value* Value::find(std::string_view key) const {
+    if (!isObject()) {
+        return nullptr;
+    }
+    for (const auto& m : asObject()) {
+        if (m.key == key) {
+            return &m.value;
+        }
+    }
+    return nullptr;
+}
+
+Value* Value::find(std::string_view key) {
+    return const_cast<Value*>(std::as_const(*this).find(key)); // NOLINT(cppcoreguidelines-pro-type-const-cast)
+}
+
+Value& Value::set(std::string key, Value value) {
+    auto& members = asObject();
+    for (auto& m : members) {
+        if (m.key == key) {
+            m.value = std::move(value);
+            return m.value;
+        }
+    }
+    members.push_back(Member{std::move(key), std::move(value)});
+    return members.back().value;
+}
+
+bool Value::erase(std::string_view key) {
+    auto& members = asObject();
+    for (auto it = members.begin(); it != members.end(); ++it) {
+        if (it->key == key) {
+            members.erase(it);
+            return true;
+        }
+    }
+    return false;
+}
+
+void Value::push(Value value) { asArray().push_back(std::move(value)); }
+
+bool operator==(const Value& a, const Value& b) {
+    if (a.type() != b.type()) {
+        return false;
+    }
+    switch (a.type()) {
+    case Type::Null:
+        return true;
+    case Type::Bool:
+        return a.asBool() == b.asBool();
+    case Type::Number:
+        return a.asDouble() == b.asDouble();
+    case Type::String:
+        return a.asString() == b.asString();
+    case Type::Array:
+        return a.asArray() == b.asArray();
+    case Type::Object:
+        return a.asObject() == b.asObject();
+    }
+    return false;
+}
+
+// ---- UTF-8 ---------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Length of the UTF-8 sequence starting at s[i] when it is well formed, else 0.
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        return 1;
+    }
+    auto cont = [&](std::size_t k) {
+        return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0U) == 0x80U;
+    };
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        return cont(1) ? 2 : 0;
+    }
+    if (b0 >= 0xE0 && b0 <= 0xEF) {
+        if (!cont(1) || !cont(2)) {
+            return 0;
+        }
+        const auto b1 = static_cast<unsigned char>(s[i + 1]);
+        if (b0 == 0xE0 && b1 < 0xA0) {
+            return 0; // overlong
+        }
+        if (b0 == 0xED && b1 >= 0xA0) {
+            return 0; // UTF-16 surrogate
+        }
+        return 3;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4) {
+        if (!cont(1) || !cont(2) || !cont(3)) {
+            return 0;
+        }
+        const auto b1 = static_cast<unsigned char>(s[i + 1]);
+        if (b0 == 0xF0 && b1 < 0x90) {
+            return 0; // overlong
+        }
+        if (b0 == 0xF4 && b1 >= 0x90) {
+            return 0; // above U+10FFFF
+        }
+        return 4;
+    }
+    return 0; // 0x80–0xC1 (continuation or overlong lead), 0xF5–0xFF
+}
+
+void appendUtf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0U | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80U | (cp & 0x3FU)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0U | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80U | ((cp >> 6) & 0x3FU)));
+        out.push_back(static_cast<char>(0x80U | (cp & 0x3FU)));
+    } else {
+        out.push_back(static_cast<char>(0xF0U | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80U | ((cp >> 12) & 0x3FU)));
+        out.push_back(static_cast<char>(0x80U | ((cp >> 6) & 0x3FU)));
+        out.push_back(static_cast<char>(0x80U | (cp & 0x3FU)));
+    }
+}
+
+} // namespace
+
+bool isValidUtf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        // Fast path over ASCII.
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t n = utf8SequenceLength(text, i);
+        if (n == 0) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+// ---- Parser --------------------------------------------------------------------------------------------------
+
+namespace {
+
+class Parser {
+public:
+    Parser(std::string_view text, const Limits& limits) : m_s(text), m_limits(limits) {}
+
+    Expected<Value, ParseError> run() {
+        if (m_s.size() > m_limits.maxBytes) {
+            return fail(0, "the document is " + std::to_string(m_s.size()) + " bytes, over the limit of " +
+                               std::to_string(m_limits.maxBytes));
+        }
+        if (m_s.size() >= 3 && static_cast<unsigned char>(m_s[0]) == 0xEF &&
+            static_cast<unsigned char>(m_s[1]) == 0xBB && static_cast<unsigned char>(m_s[2]) == 0xBF) {
+            return fail(0, "the document starts with a byte-order mark");
+        }
+        for (std::size_t i = 0; i < m_s.size();) {
+            if (static_cast<unsigned char>(m_s[i]) < 0x80) {
+                ++i;
+                continue;
+            }
+            const std::size_t n = utf8SequenceLength(m_s, i);
+            if (n == 0) {
+                return fail(i, "invalid UTF-8");
+            }
+            i += n;
+        }
+        skipWs();
+        Value v;
+        if (!value(v, 0)) {
+            return Unexpected{m_error};
+        }
+        skipWs();
+        if (m_pos != m_s.size()) {
+            return fail(m_pos, "unexpected data after the JSON value");
+        }
+        return v;
+    }
+
+private:
+    Unexpected<ParseError> fail(std::size_t offset, std::string message) {
+        return Unexpected{ParseError{offset, std::move(message)}};
+    }
+    bool error(std::string message) {
+        if (m_error.message.empty()) {
+            m_error = ParseError{m_pos, std::move(message)};
+        }
+        return false;
+    }
+    void skipWs() {
+        while (m_pos < m_s.size()) {
+            const char c = m_s[m_pos];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                ++m_pos;
+            } else {
+                break;
+            }
+        }
+    }
+    bool countValue() {
+        if (++m_values > m_limits.maxValues) {
+            return error("more than " + std::to_string(m_limits.maxValues) + " values");
+        }
+        return true;
+    }
+    bool literal(std::string_view word) {
+        if (m_s.substr(m_pos, word.size()) != word) {
+            return error("invalid literal");
+        }
+        m_pos += word.size();
+        return true;
+    }
+
+    bool value(Value& out, int depth) {
+        if (!countValue()) {
+            return false;
+        }
+        if (m_pos >= m_s.size()) {
+            return error("unexpected end of the document");
+        }
+        switch (m_s[m_pos]) {
+        case '{':
+            return object(out, depth + 1);
+        case '[':
+            return array(out, depth + 1);
+        case '"': {
+            std::string s;
+            if (!string(s)) {
+                return false;
+            }
+            out = Value::string(std::move(s));
+            return true;
+        }
+        case 't':
+            out = Value::boolean(true);
+            return literal("true");
+        case 'f':
+            out = Value::boolean(false);
+            return literal("false");
+        case 'n':
+            out = Value();
+            return literal("null");
+        default:
+            return number(out);
+        }
+    }
+
+    bool object(Value& out, int depth) {
+        if (depth > m_limits.maxDepth) {
+            return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
+        }
+        ++m_pos; // '{'
+        out = Value::object();
+        auto& members = out.asObject();
+        std::set<std::string> seen; // used once the object is large enough for linear search to matter
+        skipWs();
+        if (m_pos < m_s.size() && m_s[m_pos] == '}') {
+            ++m_pos;
+            return true;
+        }
+        while (true) {
+            skipWs();
+            if (m_pos >= m_s.size() || m_s[m_pos] != '"') {
+                return error("expected a string key");
+            }
+            const std::size_t keyPos = m_pos;
+            std::string key;
+            if (!string(key)) {
+                return false;
+            }
+            bool duplicate = false;
+            if (members.size() < 16) {
+                for (const auto& m : members) {
+                    duplicate = duplicate || m.key == key;
+                }
+            } else {
+                if (seen.empty()) {
+                    for (const auto& m : members) {
+                        seen.insert(m.key);
+                    }
+                }
+                duplicate = !seen.insert(key).second;
+            }
+            if (duplicate) {
+                m_pos = keyPos;
+                return error("duplicate key \"" + key + "\"");
+            }
+            skipWs();
+            if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
+                return error("expected ':' after a key");
+            }
+            ++m_pos;
+            skipWs();
+            members.push_back(Member{std::move(key), Value()});
+            if (!value(members.back().value, depth)) {
+                return false;
+            }
+            skipWs();
+            if (m_pos >= m_s.size()) {
+                return error("unexpected end of the document inside an object");
+            }
+            if (m_s[m_pos] == ',') {
+                ++m_pos;
+                continue;
+            }
+            if (m_s[m_pos] == '}') {
+                ++m_pos;
+                return true;
+            }
+            return error("expected ',' or '}' in an object");
+        }
+    }
+
+    bool array(Value& out, int depth) {
+        if (depth > m_limits.maxDepth) {
+            return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
+        }
+        ++m_pos; // '['
+        out = Value::array();
+        auto& items = out.asArray();
+        skipWs();
+        if (m_pos < m_s.size() && m_s[m_pos] == ']') {
+            ++m_pos;
+            return true;
+        }
+        while (true) {
+            skipWs();
+            items.emplace_back();
+            if (!value(items.back(), depth)) {
+                return false;
+            }
+            skipWs();
+            if (m_pos >= m_s.size()) {
+                return error("unexpected end of the document inside an array");
+            }
+            if (m_s[m_pos] == ',') {
+                ++m_pos;
+                continue;
+            }
+            if (m_s[m_pos] == ']') {
+                ++m_pos;
+                return true;
+            }
+            return error("expected ',' or ']' in an array");
+        }
+    }
+
+    bool hex4(std::uint32_t& out) {
+        if (m_pos + 4 > m_s.size()) {
+            return error("truncated \\u escape");
+        }
+        out = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = m_s[m_pos++];
+            out <<= 4U;
+            if (c >= '0' && c <= '9') {
+                out |= static_cast<std::uint32_t>(c - '0');
+            } else if (c >= 'a' && c <= 'f') {
+                out |= static_cast<std::uint32_t>(c - 'a' + 10);
+            } else if (c >= 'A' && c <= 'F') {
+                out |= static_cast<std::uint32_t>(c - 'A' + 10);
+            } else {
+                --m_pos;
+                return error("invalid hex digit in a \\u escape");
+            }
+        }
+        return true;
+    }
+
+    bool string(std::string& out) {
+        ++m_pos; // '"'
+        while (true) {
+            // Copy the run of plain characters at once.
+            const std::size_t start = m_pos;
+            while (m_pos < m_s.size()) {
+                const auto c = static_cast<unsigned char>(m_s[m_pos]);
+                if (c == '"' || c == '\\' || c < 0x20) {
+                    break;
+                }
+                ++m_pos;
+            }
+            out.append(m_s.data() + start, m_pos - start);
+            if (m_pos >= m_s.size()) {
+                return error("unterminated string");
+            }
+            const char c = m_s[m_pos];
+            if (c == '"') {
+                ++m_pos;
+                return true;
+            }
+            if (c != '\\') {
+                return error("raw control character in a string");
+            }
+            ++m_pos;
+            if (m_pos >= m_s.size()) {
+                return error("unterminated escape");
+            }
+            const char e = m_s[m_pos++];
+            switch (e) {
+            case '"':
+                out.push_back('"');
+                break;
+            case '\\':
+                out.push_back('\\');
+                break;
+            case '/':
+                out.push_back('/');
+                break;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
+            case 'u': {
+                std::uint32_t cp = 0;
+                if (!hex4(cp)) {
+                    return false;
+                }
+                if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    return error("lone low surrogate in a \\u escape");
+                }
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (m_pos + 2 > m_s.size() || m_s[m_pos] != '\\' || m_s[m_pos + 1] != 'u') {
+                        return error("lone high surrogate in a \\u escape");
+                    }
+                    m_pos += 2;
+                    std::uint32_t lo = 0;
+                    if (!hex4(lo)) {
+                        return false;
+                    }
+                    if (lo < 0xDC00 || lo > 0xDFFF) {
+                        return error("high surrogate not followed by a low surrogate");
+                    }
+                    cp = 0x10000 + ((cp - 0xD800) << 10U) + (lo - 0xDC00);
+                }
+                if (cp == 0) {
+                    return error("\\u0000 is not accepted");
+                }
+                appendUtf8(out, cp);
+                break;
+            }
+            default:
+                --m_pos;
+                return error("invalid escape sequence");
+            }
+        }
+    }
+
+    bool number(Value& out) {
+        const std::size_t start = m_pos;
+        auto digit = [&] { return m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9'; };
+        if (m_pos < m_s.size() && m_s[m_pos] == '-') {
+            ++m_pos;
+        }
+        if (!digit()) {
+            return error(m_pos == start ? "unexpected character" : "a number needs digits");
+        }
+        if (m_s[m_pos] == '0') {
+            ++m_pos;
+            if (digit()) {
+                return error("numbers may not have leading zeros");
+            }
+        } else {
+            while (digit()) {
+                ++m_pos;
+            }
+        }
+        if (m_pos < m_s.size() && m_s[m_pos] == '.') {
+            ++m_pos;
+            if (!digit()) {
+                return error("a decimal point needs digits after it");
+            }
+            while (digit()) {
+                ++m_pos;
+            }
+        }
+        if (m_pos < m_s.size() && (m_s[m_pos] == 'e' || m_s[m_pos] == 'E')) {
+            ++m_pos;
+            if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-')) {
+                ++m_pos;
+            }
+            if (!digit()) {
+                return error("an exponent needs digits");
+            }
+            while (digit()) {
+                ++m_pos;
+            }
+        }
+        const std::string_view text = m_s.substr(start, m_pos - start);
+        if (text.size() > 64) {
+            m_pos = start;
+            return error("number too long");
+        }
+        double d = 0;
+        const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+        if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(d)) {
+            m_pos = start;
+            return error("number out of range");
+        }
+        // Keep the text as written: signed statements are echoed, not re-rounded.
+        out = Value::number(d, std::string(text));
+        return true;
+    }
+
+    std::string_view m_s;
+    const Limits& m_limits;
+    std::size_t m_pos = 0;
+    std::size_t m_values = 0;
+    ParseError m_error;
+};
+
+} // namespace
+
+Expected<Value, ParseError> parse(std::string_view text, const Limits& limits) {
+    return Parser(text, limits).run();
+}
+
+// ---- Writer --------------------------------------------------------------------------------------------------
+
+namespace {
+
+void writeString(std::string& out, const std::string& s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out.push_back(kHex[c >> 4U]);
+                out.push_back(kHex[c & 0xFU]);
+            } else {
+                out.push_back(ch);
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+void write(std::string& out, const Value& v) {
+    switch (v.type()) {
+    case Type::Null:
+        out += "null";
+        return;
+    case Type::Bool:
+        out += v.asBool() ? "true" : "false";
+        return;
+    case Type::Number:
+        out += v.numberText();
+        return;
+    case Type::String:
+        writeString(out, v.asString());
+        return;
+    case Type::Array: {
+        out.push_back('[');
+        bool first = true;
+        for (const auto& item : v.asArray()) {
+            if (!first) {
+                out.push_back(',');
+            }
+            first = false;
+            write(out, item);
+        }
+        out.push_back(']');
+        return;
+    }
+    case Type::Object: {
+        out.push_back('{');
+        bool first = true;
+        for (const auto& m : v.asObject()) {
+            if (!first) {
+                out.push_back(',');
+            }
+            first = false;
+            writeString(out, m.key);
+            out.push_back(':');
+            write(out, m.value);
+        }
+        out.push_back('}');
+        return;
+    }
+    }
+}
+
+} // namespace
+
+std::string serialize(const Value& value) {
+    std::string out;
+    write(out, value);
+    return out;
+}
+
+} // namespace veridicor::verify::json

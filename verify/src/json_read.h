@@ -1,0 +1,145 @@
+#pragma once
+// Type-checked reading of JSON objects with messages that name the field ("predicate.findings[0].confidence").
+// The first problem found is kept; every accessor is harmless after a problem.
+
+#include <veridicor/verify/json.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace veridicor::verify::detail {
+
+class Problem {
+public:
+    void set(std::string message) {
+        if (m_message.empty()) {
+            m_message = std::move(message);
+        }
+    }
+    [[nodiscard]] bool any() const { return !m_message.empty(); }
+    [[nodiscard]] const std::string& message() const { return m_message; }
+
+private:
+    std::string m_message;
+};
+
+class ObjectReader {
+public:
+    ObjectReader(const json::Value* value, std::string path, Problem& problem)
+        : m_value(value), m_path(std::move(path)), m_problem(problem) {
+        if (m_value == nullptr || !m_value->isObject()) {
+            m_problem.set(m_path + " must be an object");
+            m_value = nullptr;
+        }
+    }
+
+    [[nodiscard]] std::string path(std::string_view key) const { return m_path + "." + std::string(key); }
+
+    /// The member `key` of type `type`; nullptr (and a problem when `required`) when absent or of another type.
+    const json::Value* get(std::string_view key, json::Type type, bool required = true) {
+        if (m_value == nullptr) {
+            return nullptr;
+        }
+        m_known.insert(std::string(key));
+        const json::Value* v = m_value->find(key);
+        if (v == nullptr) {
+            if (required) {
+                m_problem.set(path(key) + " is missing");
+            }
+            return nullptr;
+        }
+        if (v->type() != type) {
+            m_problem.set(path(key) + " must be " + json::typeName(type) + ", not " + json::typeName(v->type()));
+            return nullptr;
+        }
+        return v;
+    }
+
+    std::optional<std::string> string(std::string_view key, bool required = true, bool nonEmpty = true) {
+        const json::Value* v = get(key, json::Type::String, required);
+        if (v == nullptr) {
+            return std::nullopt;
+        }
+        if (nonEmpty && v->asString().empty()) {
+            m_problem.set(path(key) + " must not be empty");
+            return std::nullopt;
+        }
+        return v->asString();
+    }
+
+    std::optional<double> number(std::string_view key, bool required = true) {
+        const json::Value* v = get(key, json::Type::Number, required);
+        return v != nullptr ? std::optional<double>(v->asDouble()) : std::nullopt;
+    }
+
+    /// A non-negative integer (written as an integer or an integral number such as 8.0) no larger than `max`.
+    std::optional<std::int64_t> count(std::string_view key, std::int64_t max, bool required = true) {
+        const json::Value* v = get(key, json::Type::Number, required);
+        if (v == nullptr) {
+            return std::nullopt;
+        }
+        const auto i = v->asInteger();
+        if (!i || *i < 0 || *i > max) {
+            m_problem.set(path(key) + " must be a whole number from 0 to " + std::to_string(max));
+            return std::nullopt;
+        }
+        return i;
+    }
+
+    std::optional<bool> boolean(std::string_view key, bool required = true) {
+        const json::Value* v = get(key, json::Type::Bool, required);
+        return v != nullptr ? std::optional<bool>(v->asBool()) : std::nullopt;
+    }
+
+    /// An array of non-empty strings.
+    std::optional<std::vector<std::string>> strings(std::string_view key, bool required = true, bool nonEmpty = false) {
+        const json::Value* v = get(key, json::Type::Array, required);
+        if (v == nullptr) {
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        std::size_t i = 0;
+        for (const auto& item : v->asArray()) {
+            if (!item.isString() || item.asString().empty()) {
+                m_problem.set(path(key) + "[" + std::to_string(i) + "] must be a non-empty string");
+                return std::nullopt;
+            }
+            out.push_back(item.asString());
+            ++i;
+        }
+        if (nonEmpty && out.empty()) {
+            m_problem.set(path(key) + " must not be empty");
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    /// Marks `key` as allowed without reading it.
+    void allow(std::string_view key) { m_known.insert(std::string(key)); }
+
+    /// Refuses members that were never asked for.
+    void rejectUnknown() {
+        if (m_value == nullptr) {
+            return;
+        }
+        for (const auto& m : m_value->asObject()) {
+            if (m_known.count(m.key) == 0) {
+                m_problem.set(path(m.key) + " is not a known field");
+                return;
+            }
+        }
+    }
+
+    [[nodiscard]] bool valid() const { return m_value != nullptr; }
+    [[nodiscard]] const json::Value* value() const { return m_value; }
+
+private:
+    const json::Value* m_value;
+    std::string m_path;
+    Problem& m_problem;
+    std::set<std::string> m_known;
+};
+
+} // namespace veridicor::verify::detail

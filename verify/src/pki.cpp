@@ -1,0 +1,381 @@
+#include "crypto.h"
+
+#include <veridicor/verify/encoding.h>
+#include <veridicor/verify/json.h>
+#include <veridicor/verify/oms.h>
+#include <veridicor/verify/pki.h>
+#include <veridicor/verify/signer.h>
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+
+#include <sys/stat.h>
+
+namespace veridicor::verify {
+
+using namespace detail;
+
+namespace {
+
+Unexpected<Error> crypto(const std::string& what) {
+    return Unexpected{Error{ErrorCode::Crypto, what + ": " + openSslErrors()}};
+}
+
+bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+    if (ext == nullptr) {
+        return false;
+    }
+    const bool ok = X509_add_ext(cert, ext, -1) == 1;
+    X509_EXTENSION_free(ext);
+    return ok;
+}
+
+const EVP_MD* digestFor(const PrivateKey& key, const std::string& name) {
+    if (EVP_PKEY_get_base_id(key.native()) == EVP_PKEY_ED25519) {
+        return nullptr;
+    }
+    return EVP_get_digestbyname(name.c_str());
+}
+
+bool setTime(ASN1_TIME* field, TimePoint t) {
+    return ASN1_TIME_set(field, static_cast<time_t>(toUnixSeconds(t))) != nullptr;
+}
+
+} // namespace
+
+Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const PrivateKey& subjectKey,
+                                              const Certificate* issuer, const PrivateKey& issuerKey) {
+    const EVP_MD* md = digestFor(issuerKey, spec.digest);
+    if (md == nullptr && EVP_PKEY_get_base_id(issuerKey.native()) != EVP_PKEY_ED25519) {
+        return Unexpected{Error{ErrorCode::Invalid, "unknown digest '" + spec.digest + "'"}};
+    }
+    X509Ptr cert(X509_new());
+    if (!cert || X509_set_version(cert.get(), 2) != 1) {
+        return crypto("X509_new");
+    }
+    std::uint64_t serial = spec.serial;
+    if (serial == 0) {
+        RAND_bytes(reinterpret_cast<unsigned char*>(&serial), sizeof serial);
+        serial = (serial >> 1U) | 1U; // positive, non-zero
+    }
+    ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert.get()), serial);
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    if (!spec.organization.empty()) {
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1, 0);
+    }
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(spec.commonName.c_str()),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer->native()) : name);
+    if (!setTime(X509_getm_notBefore(cert.get()), spec.notBefore) ||
+        !setTime(X509_getm_notAfter(cert.get()), spec.notAfter)) {
+        return crypto("validity");
+    }
+    X509_set_pubkey(cert.get(), subjectKey.native());
+    X509* issuerCert = issuer != nullptr ? issuer->native() : cert.get();
+    bool ok = true;
+    if (spec.ca) {
+        ok = ok && addExtension(cert.get(), issuerCert, NID_basic_constraints,
+                                spec.pathLength >= 0 ? "critical,CA:TRUE,pathlen:" + std::to_string(spec.pathLength)
+                                                     : std::string("critical,CA:TRUE"));
+        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    } else {
+        ok = ok && addExtension(cert.get(), issuerCert, NID_basic_constraints, "critical,CA:FALSE");
+        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage,
+                                spec.digitalSignature ? "critical,digitalSignature" : "critical,keyEncipherment");
+    }
+    ok = ok && addExtension(cert.get(), issuerCert, NID_subject_key_identifier, "hash");
+    if (issuer != nullptr) {
+        ok = ok && addExtension(cert.get(), issuerCert, NID_authority_key_identifier, "keyid:always");
+    }
+    std::string san;
+    for (const auto& d : spec.dnsNames) {
+        san += (san.empty() ? "" : ",") + ("DNS:" + d);
+    }
+    for (const auto& u : spec.uris) {
+        san += (san.empty() ? "" : ",") + ("URI:" + u);
+    }
+    for (const auto& e : spec.emails) {
+        san += (san.empty() ? "" : ",") + ("email:" + e);
+    }
+    if (!san.empty()) {
+        ok = ok && addExtension(cert.get(), issuerCert, NID_subject_alt_name, san);
+    }
+    if (!ok) {
+        return crypto("certificate extensions");
+    }
+    if (X509_sign(cert.get(), issuerKey.native(), md) <= 0) {
+        return crypto("signing the certificate");
+    }
+    return Certificate::fromNative(cert.get());
+}
+
+Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const PrivateKey& issuerKey,
+                                        const std::vector<Revocation>& revoked, TimePoint thisUpdate,
+                                        TimePoint nextUpdate) {
+    X509CrlPtr crl(X509_CRL_new());
+    if (!crl || X509_CRL_set_version(crl.get(), 1) != 1 ||
+        X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.native())) != 1) {
+        return crypto("X509_CRL_new");
+    }
+    ASN1_TIME* last = ASN1_TIME_new();
+    ASN1_TIME* next = ASN1_TIME_new();
+    setTime(last, thisUpdate);
+    setTime(next, nextUpdate);
+    X509_CRL_set1_lastUpdate(crl.get(), last);
+    X509_CRL_set1_nextUpdate(crl.get(), next);
+    ASN1_TIME_free(last);
+    ASN1_TIME_free(next);
+    for (const auto& r : revoked) {
+        X509_REVOKED* entry = X509_REVOKED_new();
+        ASN1_TIME* when = ASN1_TIME_new();
+        setTime(when, r.revokedAt);
+        X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(r.certificate.native()));
+        X509_REVOKED_set_revocationDate(entry, when);
+        ASN1_TIME_free(when);
+        X509_CRL_add0_revoked(crl.get(), entry);
+    }
+    X509_CRL_sort(crl.get());
+    if (X509_CRL_sign(crl.get(), issuerKey.native(), digestFor(issuerKey, "SHA256")) <= 0) {
+        return crypto("signing the CRL");
+    }
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_X509_CRL(bio.get(), crl.get());
+    return bioContents(bio.get());
+}
+
+Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text, bool privateKey) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) {
+            return Unexpected{Error{ErrorCode::Io, "cannot create '" + path.parent_path().string() + "': " + ec.message()}};
+        }
+    }
+    const mode_t old = privateKey ? ::umask(077) : ::umask(022);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    ::umask(old);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+        return Unexpected{Error{ErrorCode::Io, "cannot write '" + path.string() + "'"}};
+    }
+    if (privateKey) {
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace, ec);
+    }
+    return {};
+}
+
+// ---- the demo PKI --------------------------------------------------------------------------------------------
+
+namespace {
+
+struct Party {
+    PrivateKey key;
+    Certificate cert;
+};
+
+Expected<Party, Error> makeParty(KeyType type, const CertificateSpec& spec, const Party* issuer) {
+    auto key = PrivateKey::generate(type);
+    if (!key) {
+        return Unexpected{key.error()};
+    }
+    auto cert = issueCertificate(spec, *key, issuer != nullptr ? &issuer->cert : nullptr,
+                                 issuer != nullptr ? issuer->key : *key);
+    if (!cert) {
+        return Unexpected{cert.error()};
+    }
+    return Party{std::move(*key), std::move(*cert)};
+}
+
+Expected<void, Error> writeSigner(const std::filesystem::path& dir, const std::string& name, const Party& p,
+                                  const std::vector<Certificate>& rest) {
+    std::vector<Certificate> chain{p.cert};
+    chain.insert(chain.end(), rest.begin(), rest.end());
+    if (auto r = writeTextFile(dir / (name + ".key.pem"), p.key.pkcs8Pem(), true); !r) {
+        return r;
+    }
+    return writeTextFile(dir / (name + ".chain.pem"), certificatesToPem(chain));
+}
+
+/// Deterministic demo "weights" so that the demo models are the same every time (only keys change).
+std::string demoBytes(std::size_t n, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::string out(n, '\0');
+    for (auto& c : out) {
+        c = static_cast<char>(rng() & 0xFFU);
+    }
+    return out;
+}
+
+} // namespace
+
+Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now, KeyType caKeyType) {
+    using std::chrono::days;
+    const auto year = days(365);
+    DemoPki out;
+    out.trustStore = outDir / "trust";
+    out.signers = outDir / "signers";
+    out.models = outDir / "models";
+
+    auto spec = [&](std::string cn, bool ca, TimePoint from, TimePoint to) {
+        CertificateSpec s;
+        s.commonName = std::move(cn);
+        s.organization = "Veridicor Demo";
+        s.ca = ca;
+        s.notBefore = from;
+        s.notAfter = to;
+        return s;
+    };
+    auto root = makeParty(caKeyType, spec("Veridicor Demo Root CA", true, now - days(1), now + 20 * year), nullptr);
+    if (!root) {
+        return Unexpected{root.error()};
+    }
+    auto inter = makeParty(caKeyType, spec("Veridicor Demo Signing CA", true, now - days(1), now + 10 * year), &*root);
+    if (!inter) {
+        return Unexpected{inter.error()};
+    }
+    auto leafSpec = [&](std::string cn, TimePoint from, TimePoint to) {
+        CertificateSpec s = spec(cn, false, from, to);
+        s.organization = "Vendor A";
+        if (cn.find(' ') == std::string::npos) {
+            s.dnsNames.push_back(cn);
+        }
+        return s;
+    };
+    auto finding = makeParty(KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year), &*inter);
+    auto findingEd = makeParty(KeyType::Ed25519, leafSpec("omi-inference-ed.vendor-a.example", now - days(1), now + 2 * year), &*inter);
+    auto modelSigner = makeParty(KeyType::EcP256, leafSpec("Vendor A Model Signing", now - days(1), now + 2 * year), &*inter);
+    auto revoked = makeParty(KeyType::EcP256, leafSpec("revoked-inference.vendor-a.example", now - days(30), now + 2 * year), &*inter);
+    auto expired = makeParty(KeyType::EcP256, leafSpec("old-inference.vendor-a.example", now - 2 * year, now - year), &*inter);
+    auto unknownRoot = makeParty(KeyType::EcP256, spec("Unknown Root CA", true, now - days(1), now + 10 * year), nullptr);
+    if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot) {
+        return Unexpected{Error{ErrorCode::Crypto, "generating the demo PKI failed"}};
+    }
+    auto unknown = makeParty(KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year), &*unknownRoot);
+    if (!unknown) {
+        return Unexpected{unknown.error()};
+    }
+
+    const std::vector<Certificate> interChain{inter->cert};
+    for (const auto& [name, party, rest] :
+         {std::tuple<const char*, const Party*, std::vector<Certificate>>{"finding-signer", &*finding, interChain},
+          {"finding-signer-ed25519", &*findingEd, interChain},
+          {"model-signer", &*modelSigner, interChain},
+          {"revoked-signer", &*revoked, interChain},
+          {"expired-signer", &*expired, interChain},
+          {"unknown-signer", &*unknown, {unknownRoot->cert}}}) {
+        if (auto r = writeSigner(out.signers, name, *party, rest); !r) {
+            return Unexpected{r.error()};
+        }
+    }
+    if (auto r = writeTextFile(out.trustStore / "anchors" / "demo-root.pem", root->cert.pem()); !r) {
+        return Unexpected{r.error()};
+    }
+    auto crl = makeCrlPem(inter->cert, inter->key, {Revocation{revoked->cert, now - days(2)}}, now - days(1), now + year);
+    if (!crl) {
+        return Unexpected{crl.error()};
+    }
+    if (auto r = writeTextFile(out.trustStore / "crls" / "demo-signing-ca.pem", *crl); !r) {
+        return Unexpected{r.error()};
+    }
+    auto rootCrl = makeCrlPem(root->cert, root->key, {}, now - days(1), now + year);
+    if (!rootCrl) {
+        return Unexpected{rootCrl.error()};
+    }
+    if (auto r = writeTextFile(out.trustStore / "crls" / "demo-root.pem", *rootCrl); !r) {
+        return Unexpected{r.error()};
+    }
+
+    // Two demo models, signed by the model signer.
+    auto modelIdentity = SigningIdentity::create(modelSigner->key, {modelSigner->cert, inter->cert});
+    if (!modelIdentity) {
+        return Unexpected{modelIdentity.error()};
+    }
+    struct DemoModel {
+        const char* name;
+        const char* version;
+        const char* modality;
+        std::uint32_t seed;
+        std::string* digest;
+    };
+    json::Value models = json::Value::array();
+    for (const DemoModel& m : {DemoModel{"ecg-omi-detector", "2.1.0", "ECG", 1, &out.ecgModelDigest},
+                               DemoModel{"echo-lv-segmenter", "1.0.0", "US", 2, &out.echoModelDigest}}) {
+        const auto dir = out.models / m.name;
+        const std::string config = std::string("{\"name\": \"") + m.name + "\", \"version\": \"" + m.version +
+                                   "\", \"note\": \"demo model: these weights are random bytes\"}\n";
+        if (auto r = writeTextFile(dir / "config.json", config); !r) {
+            return Unexpected{r.error()};
+        }
+        if (auto r = writeTextFile(dir / "weights" / "layer-0.bin", demoBytes(48 * 1024, m.seed)); !r) {
+            return Unexpected{r.error()};
+        }
+        if (auto r = writeTextFile(dir / "weights" / "layer-1.bin", demoBytes(16 * 1024, m.seed + 100)); !r) {
+            return Unexpected{r.error()};
+        }
+        const auto sigPath = out.trustStore / "models" / (std::string(m.name) + "-" + m.version + ".sig");
+        auto bundle = signModel(dir, *modelIdentity, ModelSignOptions{}, sigPath);
+        if (!bundle) {
+            return Unexpected{bundle.error()};
+        }
+        if (auto r = writeTextFile(sigPath, *bundle); !r) {
+            return Unexpected{r.error()};
+        }
+        auto manifest = hashModelDirectory(dir, ModelSignOptions{});
+        if (!manifest) {
+            return Unexpected{manifest.error()};
+        }
+        *m.digest = manifest->rootDigest;
+        json::Value entry = json::Value::object();
+        entry.set("name", json::Value::string(m.name));
+        entry.set("version", json::Value::string(m.version));
+        entry.set("digest", json::Value::string(manifest->rootDigest));
+        json::Value modalities = json::Value::array();
+        modalities.push(json::Value::string(m.modality));
+        entry.set("modalities", std::move(modalities));
+        json::Value ms = json::Value::array();
+        ms.push(json::Value::string("Vendor A Model Signing"));
+        entry.set("modelSigners", std::move(ms));
+        json::Value fs = json::Value::array();
+        fs.push(json::Value::string("omi-inference.vendor-a.example"));
+        fs.push(json::Value::string("omi-inference-ed.vendor-a.example"));
+        entry.set("findingSigners", std::move(fs));
+        models.push(std::move(entry));
+    }
+    json::Value policy = json::Value::object();
+    policy.set("policyVersion", json::Value::integer(1));
+    policy.set("revocation", json::Value::string("if-available"));
+    policy.set("models", std::move(models));
+    if (auto r = writeTextFile(out.trustStore / "policy.json", json::serialize(policy) + "\n"); !r) {
+        return Unexpected{r.error()};
+    }
+    const std::string readme =
+        "Veridicor demo PKI, generated " + formatRfc3339(now) + " by veridicor-cli make-demo-pki.\n"
+        "FOR DEMONSTRATION ONLY: every private key here was made on this machine and is not protected.\n\n"
+        "trust/            a trust store (give it to --trust): anchors/, crls/, models/*.sig, policy.json\n"
+        "signers/NAME.key.pem, NAME.chain.pem   keys and chains (leaf first) for sign-finding / sign-model:\n"
+        "  finding-signer          omi-inference.vendor-a.example (ECDSA P-256), authorized for both models\n"
+        "  finding-signer-ed25519  omi-inference-ed.vendor-a.example (Ed25519), authorized for both models\n"
+        "  model-signer            Vendor A Model Signing, signed models/*\n"
+        "  revoked-signer          revoked in trust/crls/demo-signing-ca.pem  -> CERT_REVOKED\n"
+        "  expired-signer          expired a year ago                          -> CERT_EXPIRED\n"
+        "  unknown-signer          same name, issued by an unknown root        -> UNTRUSTED_CHAIN\n"
+        "models/           the demo models (random weights) that trust/models/*.sig sign\n";
+    if (auto r = writeTextFile(outDir / "README.txt", readme); !r) {
+        return Unexpected{r.error()};
+    }
+    return out;
+}
+
+} // namespace veridicor::verify
