@@ -166,6 +166,13 @@ std::vector<FindingEntry*> FindingSession::entriesFor(const QString& recordingPa
             out.push_back(&e);
         }
     }
+    // Trusted first, then what the reader chose to see, then the quarantined ones that could be opened, then
+    // those that cannot be read at all.
+    auto rank = [](const FindingEntry* e) {
+        return e->trusted() ? 0 : e->shownAnyway && e->canShowAnyway() ? 1 : e->canShowAnyway() ? 2 : 3;
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&rank](const FindingEntry* a, const FindingEntry* b) { return rank(a) < rank(b); });
     return out;
 }
 

@@ -87,6 +87,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // cards wrap their text instead
     m_cards = new QWidget(scroll);
     m_cardsLayout = new QVBoxLayout(m_cards);
     m_cardsLayout->setContentsMargins(0, 0, 0, 0);
@@ -142,8 +143,9 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     } else if (result.trustStoreLoaded) {
         m_trust->setStyleSheet(QString());
         m_trust->setText(tr("Trust store %1 (%2); checked at %3.")
-                             .arg(context.trustStore, qs(result.trustStoreSummary),
-                                  qs(verify::formatRfc3339(result.at))));
+                             .arg(QFileInfo(context.trustStore).absoluteFilePath(), qs(result.trustStoreSummary),
+                                  qs(verify::formatRfc3339(
+                                      std::chrono::floor<std::chrono::seconds>(result.at)))));
         m_trust->show();
     } else {
         m_trust->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed)));
