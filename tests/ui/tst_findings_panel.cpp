@@ -323,6 +323,30 @@ private slots:
         QVERIFY(ws.texts().contains(kFindingText));
     }
 
+    void aNewStudyWhileCheckingDropsTheOldRound() {
+        const StudyCase a = makeCase(*f, "round-a", std::nullopt);
+        const StudyCase b = makeCase(*f, "round-b", verify::Reason::DataMismatch);
+        Workstation ws(*f, a.trustStore, qpath(f->root / "audit-rounds.log"));
+        QVERIFY(ws.open({qpath(a.folder)}));
+        QVERIFY(ws.texts().contains(kFindingText));
+        // A new round for A starts (trust store set again), and B is opened while it may still run: whatever
+        // finishes first, the window ends up with B's findings only, and loadFinished comes once, with them.
+        QSignalSpy loaded(&ws.window, &ui::MainWindow::loadFinished);
+        QString textsAtLoad;
+        connect(&ws.window, &ui::MainWindow::loadFinished, this,
+                [&] { textsAtLoad = ws.window.visibleTexts().join(QLatin1Char('\n')); });
+        ws.window.setTrustStoreFolder(qpath(f->trustDir()));
+        ws.window.openPaths({qpath(b.folder)});
+        QVERIFY(loaded.wait(30000));
+        QTest::qWait(200);
+        QCOMPARE(loaded.size(), 1);
+        QVERIFY2(textsAtLoad.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(textsAtLoad));
+        QVERIFY2(!textsAtLoad.contains(kFindingText), qPrintable(textsAtLoad));
+        QVERIFY(!ws.texts().contains(kFindingText));
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QCOMPARE(ws.window.shownInstance(), qpath(b.recording));
+    }
+
     void findingsOfOtherRecordingsAndOfFilesNotOpen() {
         const StudyCase c = makeCase(*f, "others", std::nullopt);
         SyntheticEcg other = f->ecg;

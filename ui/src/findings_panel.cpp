@@ -8,9 +8,12 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
+
+#include <map>
 
 namespace veridicor::ui {
 
@@ -41,6 +44,26 @@ QLabel* textLabel(const QString& text, QWidget* parent, const QString& style = {
     }
     return l;
 }
+
+/// A one-line label that elides what does not fit (long file names), keeping its full text as text() and as
+/// tool tip: a file name must not widen the panel beyond the dock.
+class ElidedLabel : public QLabel {
+public:
+    ElidedLabel(const QString& text, QWidget* parent) : QLabel(text, parent) {
+        setToolTip(text);
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        setTextFormat(Qt::PlainText);
+    }
+    [[nodiscard]] QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        p.setPen(palette().color(foregroundRole()));
+        const QRect r = contentsRect();
+        p.drawText(r, static_cast<int>(alignment()), fontMetrics().elidedText(text(), Qt::ElideMiddle, r.width()));
+    }
+};
 
 QString number(double v) {
     QString s = QString::number(v, 'g', 6);
@@ -99,7 +122,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
     m_footerLayout = new QVBoxLayout(m_footer);
     m_footerLayout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_footer);
-    setMinimumWidth(340);
+    setMinimumWidth(360);
 }
 
 void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
@@ -169,6 +192,8 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
                                           .arg(other.trusted)
                                           .arg(other.untrusted),
                                       m_footer);
+            b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+            b->setToolTip(other.path);
             const QString path = other.path;
             connect(b, &QPushButton::clicked, this, [this, path] { emit recordingRequested(path); });
             m_footerLayout->addWidget(b);
@@ -177,16 +202,21 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     }
     const auto unopened = session.unopened();
     if (!unopened.empty()) {
-        QStringList names;
+        std::map<QString, QStringList> byRecording;
         for (const FindingEntry* e : unopened) {
-            names << tr("%1 (for %2)").arg(e->bundleFileName(), qs(e->checked.recording.filename().string()));
+            byRecording[qs(e->checked.recording.filename().string())] << e->bundleFileName();
         }
-        m_footerLayout->addWidget(textLabel(
-            tr("%n finding file(s) beside the study belong to recordings that are not open and were not checked: %1",
-               nullptr, static_cast<int>(unopened.size()))
-                .arg(names.join(QStringLiteral(", "))),
-            m_footer, QStringLiteral("color: #555;")));
-        m_footerLayout->itemAt(m_footerLayout->count() - 1)->widget()->show();
+        QStringList parts;
+        for (const auto& [recording, bundles] : byRecording) {
+            parts << tr("%1 (for %2)").arg(bundles.join(QStringLiteral(", ")), recording);
+        }
+        auto* note = textLabel(tr("Not checked, because the recording they belong to is not open: %1")
+                                   .arg(parts.join(QStringLiteral("; "))),
+                               m_footer, QStringLiteral("color: #555;"));
+        note->setToolTip(note->text());
+        note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long file names must not widen the dock
+        m_footerLayout->addWidget(note);
+        note->show();
     }
     m_footer->setVisible(m_footerLayout->count() > 0);
 }
@@ -212,7 +242,9 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
     } else {
         head->addWidget(badge(tr("Untrusted"), kRed, card));
     }
-    head->addWidget(textLabel(e.bundleFileName(), card, QStringLiteral("color: #555;")), 1);
+    auto* name = new ElidedLabel(e.bundleFileName(), card);
+    name->setStyleSheet(QStringLiteral("color: #555;"));
+    head->addWidget(name, 1);
     layout->addLayout(head);
 
     // Why it is untrusted, in plain words (every reason).

@@ -389,6 +389,11 @@ void MainWindow::startFindingCheck() {
 }
 
 void MainWindow::onFindingCheckFinished() {
+    if (m_scan.isRunning()) {
+        // A round for a study that is being replaced: its result is dropped; the new scan starts a new round.
+        m_checkAgain = false;
+        return;
+    }
     if (m_checkAgain) {
         m_checkAgain = false;
         startFindingCheck();
