@@ -82,7 +82,13 @@ int main(int argc, char* argv[]) {
         QStringLiteral("Show this untrusted finding (bundle file name) anyway, marked UNTRUSTED and logged; only for "
                        "findings whose signature and chain verified (repeatable)."),
         QStringLiteral("ID"));
-    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt, anywayOpt});
+    const QCommandLineOption selectOpt(
+        QStringLiteral("select-finding"),
+        QStringLiteral("Once loaded, select this displayed finding (\"<bundle file name>#<finding id>\"): its "
+                       "measurements are listed and the view brings it into view."),
+        QStringLiteral("KEY"));
+    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt, anywayOpt,
+                       selectOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     parser.process(app);
@@ -128,7 +134,12 @@ int main(int argc, char* argv[]) {
     const QString textOut = parser.value(textOpt);
     const bool quitAfter = parser.isSet(quitOpt);
     int exitCode = 0;
+    const QString selectFinding = parser.value(selectOpt);
     QObject::connect(&window, &veridicor::ui::MainWindow::loadFinished, &window, [&] {
+        if (!selectFinding.isEmpty() && !window.selectFinding(selectFinding)) {
+            std::fprintf(stderr, "veridicor: --select-finding %s: no displayed finding has that key\n",
+                         qPrintable(selectFinding));
+        }
         // Let views finish their first paint (GL views render on the next frame) before capturing.
         QTimer::singleShot(400, &window, [&] {
             if (!shot.isEmpty()) {

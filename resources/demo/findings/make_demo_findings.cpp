@@ -4,7 +4,7 @@
 //   veridicor-make-demo-findings --pki DIR --trust-out DIR --ecg FILE --followup-ecg FILE --echo FILE
 //
 // Writes, beside the recordings (the workstation discovers them there):
-//   ECG/demo_12lead_resting_ecg.omi.finding.json            trusted: anterior ST pattern on V2–V4 (demo), with an
+//   ECG/demo_12lead_resting_ecg.omi.finding.json            trusted: anterior ST pattern on V2–V4 from 5 s on (demo), an
 //   ECG/demo_12lead_resting_ecg.omi-relevance.u8              ecg-relevance attachment peaking on their ST segments
 //   ECG/demo_12lead_resting_ecg.edited.finding.json         the same, text edited after signing  → BAD_SIGNATURE
 //   ECG/demo_12lead_resting_ecg.unknown-signer.finding.json signed under a root the store lacks  → UNTRUSTED_CHAIN
@@ -127,7 +127,8 @@ struct EcgFinding {
     std::string attachmentName;
 };
 
-/// The demo ECG finding: anterior ST pattern in V2–V4 over three beats, relevance on the ST segments.
+/// The demo ECG finding: anterior ST pattern in V2–V4 over the complete beats from 5 s on, relevance on their ST
+/// segments.
 EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest, const std::string& producedAt) {
     const ecg::SynthParams params = demo::demoEcgParams();
     const auto synth = ecg::EcgSynthesizer::create(params);
@@ -141,21 +142,22 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     std::vector<std::int16_t> samples(12 * n);
     synth->generate(0, n, samples);
 
-    // Three consecutive beats from 2 s on.
+    // The beats from 5 s on whose T wave ends inside the recording: in the usual 3×4 printout V2 and V3 show
+    // 5.0–7.5 s and V4 7.5–10 s, so the region can be seen on all three leads there.
     std::vector<double> beats;
     for (const double r : synth->rPeakSeconds()) {
-        if (r >= 2.0 && beats.size() < 3 && r + m.tEndSeconds + 0.1 < params.durationSeconds) {
+        if (r + m.qrsOnsetSeconds - 0.06 >= 5.05 && r + m.tEndSeconds + 0.06 <= params.durationSeconds - 0.05) {
             beats.push_back(r);
         }
     }
     if (beats.size() < 3) {
-        die("the demo ECG has fewer than three beats after 2 s");
+        die("the demo ECG has fewer than three complete beats after 5 s");
     }
     const double start = round2(beats.front() + m.qrsOnsetSeconds - 0.06);
     const double end = round2(beats.back() + m.tEndSeconds + 0.06);
 
     // Relevance: high on the ST segments (J point to T onset) of V2–V4 inside the region, lower on the same beats
-    // of the neighbouring leads, faint elsewhere.
+    // of the neighbouring leads, faint on the other leads and on the beats outside the region, 0 elsewhere.
     auto lead = [&names](std::string_view name) {
         return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
     };
@@ -181,7 +183,7 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
         }
         for (std::size_t l = 0; l < 12; ++l) {
             const double w = inRegion ? weight[l] : 0.25 * weight[l];
-            const double value = 255.0 * std::clamp(0.03 + 0.97 * st * w, 0.0, 1.0);
+            const double value = 255.0 * std::clamp(st * w, 0.0, 1.0); // 0 where the model saw nothing
             relevance[l * n + i] = static_cast<char>(static_cast<unsigned char>(std::lround(value)));
         }
     }
