@@ -321,28 +321,32 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
         auto* fl = new QVBoxLayout(box);
         fl->setContentsMargins(6, 4, 6, 4);
         const QString title = qs(f.code.meaning.empty() ? f.code.value : f.code.meaning);
-        auto* select = new QPushButton(mark + title, box);
-        select->setObjectName(QStringLiteral("selectFinding"));
-        select->setFlat(true);
-        select->setStyleSheet(QStringLiteral("QPushButton { text-align: left; font-weight: bold; %1 }")
-                                  .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString()));
-        select->setToolTip(tr("Select: show its measurements and bring its region into view"));
-        connect(select, &QPushButton::clicked, this, [this, key] { emit findingSelected(key); });
-        fl->addWidget(select);
+        fl->addWidget(textLabel(mark + title, box,
+                                QStringLiteral("font-weight: bold; %1")
+                                    .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString())));
         fl->addWidget(textLabel(mark + qs(f.text), box));
         fl->addWidget(textLabel(tr("%1 %2 · confidence %3 %")
                                     .arg(qs(f.code.scheme), qs(f.code.value),
                                          QString::number(f.confidence * 100.0, 'f', 0)),
                                 box, QStringLiteral("color: #444;")));
         fl->addWidget(textLabel(regionText(f.region), box, QStringLiteral("color: #444;")));
-        auto* visible = new QCheckBox(context.overlaysSupported ? tr("Show on the image")
-                                                                : tr("Show on the image (this view cannot draw it)"),
-                                      box);
+        auto* visible = new QCheckBox(tr("Show on the image"), box);
         visible->setObjectName(QStringLiteral("visibility"));
         visible->setChecked(!session.isHidden(key));
         visible->setEnabled(context.overlaysSupported);
         connect(visible, &QCheckBox::toggled, this, [this, key](bool on) { emit visibilityChanged(key, on); });
-        fl->addWidget(visible);
+        auto* controls = new QHBoxLayout();
+        controls->addWidget(visible, 1);
+        auto* select = new QPushButton(selected ? tr("Selected") : tr("Go to finding"), box);
+        select->setObjectName(QStringLiteral("selectFinding"));
+        select->setToolTip(tr("Select: list its measurements and bring its region into view"));
+        connect(select, &QPushButton::clicked, this, [this, key] { emit findingSelected(key); });
+        controls->addWidget(select);
+        fl->addLayout(controls);
+        if (!context.overlaysSupported) {
+            fl->addWidget(textLabel(tr("This view cannot draw findings on the image."), box,
+                                    QStringLiteral("color: #666;")));
+        }
         if (selected) {
             QStringList lines;
             for (const auto& m : f.measurements) {

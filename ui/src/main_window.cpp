@@ -412,8 +412,10 @@ void MainWindow::onFindingCheckFinished() {
     for (const QString& id : std::exchange(m_preconfirmed, {})) {
         FindingEntry* e = m_session->find(id);
         if (e == nullptr || !e->canShowAnyway()) {
-            statusBar()->showMessage(tr("--show-anyway %1: no untrusted finding with readable content has that name")
-                                         .arg(id));
+            const QString message =
+                tr("--show-anyway %1: no untrusted finding with readable content has that name").arg(id);
+            statusBar()->showMessage(message);
+            qWarning("veridicor: %s", qPrintable(message));
             continue;
         }
         showAnywayConfirmed(*e, tr("requested on the command line (--show-anyway)"));
