@@ -268,7 +268,7 @@ Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest, c
                 const double d = lv.radiusAt(x, y);
                 const double onWall = smoothstep(0.80, 0.98, d) * (1.0 - smoothstep(outer, outer + 0.22, d));
                 const double ey = (y - lv.centreY) / lv.axial; // −1 at the apex
-                const double apical = 0.2 + 0.8 * (1.0 - smoothstep(-0.9, 0.3, ey));
+                const double apical = 0.08 + 0.92 * (1.0 - smoothstep(-0.9, 0.3, ey));
                 const double v = 255.0 * std::clamp(onWall * apical, 0.0, 1.0);
                 heat[(static_cast<std::size_t>(f) * kRows + static_cast<std::size_t>(r)) * kCols +
                      static_cast<std::size_t>(c)] = static_cast<char>(static_cast<unsigned char>(std::lround(v)));
