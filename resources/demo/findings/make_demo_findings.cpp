@@ -157,11 +157,11 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     const double end = round2(beats.back() + m.tEndSeconds + 0.06);
 
     // Relevance: high on the ST segments (J point to T onset) of V2–V4 inside the region, lower on the same beats
-    // of the neighbouring leads, faint on the other leads and on the beats outside the region, 0 elsewhere.
+    // of the neighbouring leads V1 and V5, faint on their beats outside the region, 0 elsewhere.
     auto lead = [&names](std::string_view name) {
         return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
     };
-    std::vector<double> weight(12, 0.06);
+    std::vector<double> weight(12, 0.0);
     for (const auto* l : {"V2", "V3", "V4"}) {
         weight[lead(l)] = 1.0;
     }
