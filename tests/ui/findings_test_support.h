@@ -1,7 +1,7 @@
 #pragma once
-// Support for the findings panel tests: a StudyView that records the overlays it is given (registered in a test
-// registry for ECG and ultrasound), and study folders made from the shared test PKI (tests/support/verify_fixture.h)
-// with one signed — and possibly manipulated — finding each.
+// Support for the findings panel tests: a StudyView that records the overlays it is given (registered in a
+// test registry for ECG and ultrasound), and study folders made from the shared test PKI
+// (tests/support/verify_fixture.h) with one signed — and possibly manipulated — finding each.
 
 #include "verify_fixture.h"
 
@@ -21,8 +21,8 @@
 
 namespace veridicor::test {
 
-/// A view that draws nothing but remembers what reached it, and reports the overlay labels it would paint (as the
-/// real views do, marked UNTRUSTED when not trusted).
+/// A view that draws nothing but remembers what reached it, and reports the overlay labels it would paint (as
+/// the real views do, marked UNTRUSTED when not trusted).
 class RecordingView : public registry::StudyView {
 public:
     using registry::StudyView::StudyView;
@@ -92,7 +92,7 @@ struct StudyCase {
     std::string trustStore = "trust";
     std::optional<verify::Reason> expected; ///< nullopt: trusted
     bool canShowAnyway = false;
-    std::vector<QString> forbiddenTexts;    ///< texts of a manipulated payload, never to be shown
+    std::vector<QString> forbiddenTexts; ///< texts of a manipulated payload, never to be shown
 };
 
 /// Makes a case for `reason` (nullopt: a trusted finding) in `f`'s temporary folder, named `name`.
@@ -122,7 +122,9 @@ inline StudyCase makeCase(VerifyFixture& f, const std::string& name, std::option
             bundle = bundle.substr(0, bundle.size() / 2);
             break;
         case Reason::Unsigned:
-            bundle = editBundle(bundle, [](json::Value& d) { d.find("dsseEnvelope")->find("signatures")->asArray().clear(); });
+            bundle = editBundle(bundle, [](json::Value& d) {
+                d.find("dsseEnvelope")->find("signatures")->asArray().clear();
+            });
             break;
         case Reason::UntrustedChain:
             bundle = f.sign(pki.unknownLeaf);
@@ -180,8 +182,8 @@ inline StudyCase makeCase(VerifyFixture& f, const std::string& name, std::option
             break;
         }
         case Reason::TimeInvalid: {
-            const std::string later = formatRfc3339(
-                std::chrono::floor<std::chrono::seconds>(pki.now + std::chrono::hours(1)));
+            const std::string later =
+                formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki.now + std::chrono::hours(1)));
             bundle = f.sign(pki.finding, ecgPredicate(f.modelDigest, later));
             break;
         }
@@ -224,6 +226,8 @@ struct Workstation {
     [[nodiscard]] QString texts() const { return window.visibleTexts().join(QLatin1Char('\n')); }
 };
 
-inline QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+inline QString qpath(const std::filesystem::path& p) {
+    return QString::fromStdString(p.string());
+}
 
 } // namespace veridicor::test

@@ -1,7 +1,7 @@
 // The real workstation binary on the generated demo study (xcb under Xvfb): `veridicor --open … --trust …
 // --dump-visible-text … --screenshot … --quit-after-load` shows the trusted demo findings and none of the
-// manipulated ones' content; --show-anyway shows the replayed one marked UNTRUSTED and logs it; without a trust
-// store nothing is trusted; --at is checked.
+// manipulated ones' content; --show-anyway shows the replayed one marked UNTRUSTED and logs it; without a
+// trust store nothing is trusted; --at is checked.
 #include "test_data.h"
 
 #include <QFile>
@@ -44,7 +44,8 @@ class TestFindingsApp : public QObject {
         const QString shot = tmp.filePath(name + QStringLiteral(".png"));
         QStringList all = args;
         all << QStringLiteral("--dump-visible-text") << textFile << QStringLiteral("--screenshot") << shot
-            << QStringLiteral("--quit-after-load") << QStringLiteral("--window-size") << QStringLiteral("1500x950");
+            << QStringLiteral("--quit-after-load") << QStringLiteral("--window-size")
+            << QStringLiteral("1500x950");
         p.start(veridicor::test::buildDir() + QStringLiteral("/bin/veridicor"), all);
         Run r;
         if (!p.waitForFinished(120000)) {
@@ -80,8 +81,8 @@ private slots:
 
     void demoStudyShowsTrustedAndQuarantinesManipulated() {
         const QString log = tmp.filePath(QStringLiteral("audit-demo.log"));
-        const Run r = run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust, QStringLiteral("--audit-log"),
-                           log},
+        const Run r = run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust,
+                           QStringLiteral("--audit-log"), log},
                           QStringLiteral("demo"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(r.texts.contains(kEcgText), qPrintable(r.texts));
@@ -113,7 +114,8 @@ private slots:
                           QStringLiteral("replay"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(!r.texts.contains(kEcgText), qPrintable(r.texts));
-        QVERIFY2(r.texts.contains(QStringLiteral("This finding was made for a different recording")), qPrintable(r.texts));
+        QVERIFY2(r.texts.contains(QStringLiteral("This finding was made for a different recording")),
+                 qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Show anyway…")), qPrintable(r.texts));
         QVERIFY(!QFile::exists(log));
@@ -123,7 +125,8 @@ private slots:
                                 QStringLiteral("demo_12lead_followup_ecg.replayed.finding.json")},
                                QStringLiteral("replay-anyway"));
         QVERIFY2(anyway.exitCode == 0, qPrintable(anyway.stderrText));
-        QVERIFY2(anyway.texts.contains(QStringLiteral("UNTRUSTED: DEMO (synthetic data, not a diagnosis): ") + kEcgText),
+        QVERIFY2(anyway.texts.contains(QStringLiteral("UNTRUSTED: DEMO (synthetic data, not a diagnosis): ") +
+                                       kEcgText),
                  qPrintable(anyway.texts));
         QVERIFY2(anyway.texts.contains(QStringLiteral("UNTRUSTED — shown anyway")), qPrintable(anyway.texts));
         QFile f(log);
@@ -134,8 +137,9 @@ private slots:
     }
 
     void cineFindingIsShown() {
-        const Run r = run({QStringLiteral("--open"), demo + QStringLiteral("/ECHO/ECHO0001.dcm"), QStringLiteral("--trust"),
-                           trust, QStringLiteral("--audit-log"), tmp.filePath(QStringLiteral("audit-cine.log"))},
+        const Run r = run({QStringLiteral("--open"), demo + QStringLiteral("/ECHO/ECHO0001.dcm"),
+                           QStringLiteral("--trust"), trust, QStringLiteral("--audit-log"),
+                           tmp.filePath(QStringLiteral("audit-cine.log"))},
                           QStringLiteral("cine"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(r.texts.contains(kCineText), qPrintable(r.texts));
@@ -155,15 +159,17 @@ private slots:
     }
 
     void verificationTime() {
-        const Run bad = run({QStringLiteral("--open"), demo, QStringLiteral("--at"), QStringLiteral("yesterday")},
-                            QStringLiteral("bad-at"));
+        const Run bad =
+            run({QStringLiteral("--open"), demo, QStringLiteral("--at"), QStringLiteral("yesterday")},
+                QStringLiteral("bad-at"));
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.stderrText.contains(QStringLiteral("RFC 3339")), qPrintable(bad.stderrText));
         // Long after the demo certificates end: expired, so untrusted.
-        const Run later = run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust, QStringLiteral("--at"),
-                               QStringLiteral("2090-01-01T00:00:00Z"), QStringLiteral("--audit-log"),
-                               tmp.filePath(QStringLiteral("audit-later.log"))},
-                              QStringLiteral("later"));
+        const Run later =
+            run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust, QStringLiteral("--at"),
+                 QStringLiteral("2090-01-01T00:00:00Z"), QStringLiteral("--audit-log"),
+                 tmp.filePath(QStringLiteral("audit-later.log"))},
+                QStringLiteral("later"));
         QVERIFY2(later.exitCode == 0, qPrintable(later.stderrText));
         QVERIFY2(!later.texts.contains(kEcgText), qPrintable(later.texts));
         QVERIFY2(later.texts.contains(QStringLiteral("(CERT_EXPIRED)")), qPrintable(later.texts));

@@ -1,8 +1,8 @@
 // The findings panel in the main window: every display is audited (and nothing is shown when the audit log
 // cannot be written), a missing trust store trusts nothing, selection and visibility reach the view, the
-// verification detail view shows the checks, the certificate chain (fingerprints as openssl prints them) and the
-// model's provenance, the Settings dialog changes the trust store, File › Open findings routes by the signed
-// subject, and what is displayed comes from memory, not from a second read of the files.
+// verification detail view shows the checks, the certificate chain (fingerprints as openssl prints them) and
+// the model's provenance, the Settings dialog changes the trust store, File › Open findings routes by the
+// signed subject, and what is displayed comes from memory, not from a second read of the files.
 #include "findings_test_support.h"
 #include "test_data.h"
 
@@ -43,8 +43,9 @@ QList<QJsonObject> auditLines(const QString& log) {
 /// openssl's own fingerprint of a PEM certificate ("AB:CD:…").
 QString opensslFingerprint(const std::string& pem, const char* digest) {
     QProcess p;
-    p.start(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-fingerprint"),
-                                        QLatin1Char('-') + QLatin1String(digest)});
+    p.start(QStringLiteral("openssl"),
+            {QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-fingerprint"),
+             QLatin1Char('-') + QLatin1String(digest)});
     p.write(pem.data(), static_cast<qint64>(pem.size()));
     p.closeWriteChannel();
     p.waitForFinished(10000);
@@ -52,8 +53,7 @@ QString opensslFingerprint(const std::string& pem, const char* digest) {
     return out.mid(out.indexOf(QLatin1Char('=')) + 1);
 }
 
-template <class W>
-W* visibleChild(QWidget& root, const QString& name) {
+template <class W> W* visibleChild(QWidget& root, const QString& name) {
     for (W* w : root.findChildren<W*>(name)) {
         if (w->isVisible()) {
             return w;
@@ -93,8 +93,8 @@ private slots:
         QVERIFY(ws.window.showInstance(qpath(c.recording)));
         QVERIFY(ws.texts().contains(kFindingText));
 
-        // One line per display of the finding: when the study opened on ecg.dcm (the first instance) and the two
-        // times it was shown again; none for the recording without findings.
+        // One line per display of the finding: when the study opened on ecg.dcm (the first instance) and the
+        // two times it was shown again; none for the recording without findings.
         const auto lines = auditLines(log);
         QCOMPARE(lines.size(), 3);
         for (const QJsonObject& line : lines) {
@@ -103,18 +103,25 @@ private slots:
             QCOMPARE(line.value(QStringLiteral("user")).toString(),
                      QString::fromStdString(verify::AuditLog::currentUser()));
             QVERIFY(!line.value(QStringLiteral("user")).toString().isEmpty());
-            QCOMPARE(line.value(QStringLiteral("input")).toObject().value(QStringLiteral("sopInstanceUID")).toString(),
+            QCOMPARE(line.value(QStringLiteral("input"))
+                         .toObject()
+                         .value(QStringLiteral("sopInstanceUID"))
+                         .toString(),
                      QString::fromStdString(f->ecg.sop));
-            QCOMPARE(line.value(QStringLiteral("bundle")).toObject().value(QStringLiteral("sha256")).toString(),
-                     QString::fromStdString(qtSha256(readAll(c.bundle))));
-            QVERIFY(line.value(QStringLiteral("detail")).toString().contains(QStringLiteral("f1 (SCT 401303003)")));
+            QCOMPARE(
+                line.value(QStringLiteral("bundle")).toObject().value(QStringLiteral("sha256")).toString(),
+                QString::fromStdString(qtSha256(readAll(c.bundle))));
+            QVERIFY(line.value(QStringLiteral("detail"))
+                        .toString()
+                        .contains(QStringLiteral("f1 (SCT 401303003)")));
         }
         // The log is intact: by the library and by the real command-line tool.
         const auto report = verify::AuditLog::verify(log.toStdString());
         QVERIFY(report.hasValue() && report->intact);
         QCOMPARE(report->lines, static_cast<std::size_t>(lines.size()));
         QProcess cli;
-        cli.start(test::buildDir() + QStringLiteral("/bin/veridicor-cli"), {QStringLiteral("audit-verify"), log});
+        cli.start(test::buildDir() + QStringLiteral("/bin/veridicor-cli"),
+                  {QStringLiteral("audit-verify"), log});
         QVERIFY(cli.waitForFinished(30000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
     }
@@ -122,14 +129,16 @@ private slots:
     void nothingIsShownWhenTheAuditLogCannotBeWritten() {
         const StudyCase trusted = makeCase(*f, "audit-fail", std::nullopt);
         writeAll(f->root / "a-file", "not a folder");
-        const QString log = qpath(f->root / "a-file" / "audit.log"); // its folder is a file: cannot be written
+        const QString log =
+            qpath(f->root / "a-file" / "audit.log"); // its folder is a file: cannot be written
         {
             Workstation ws(*f, trusted.trustStore, log);
             QVERIFY(ws.open({qpath(trusted.folder)}));
             const QString texts = ws.texts();
             QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
             QVERIFY2(!texts.contains(kFindingMeaning), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("audit log")) && texts.contains(QStringLiteral("could not be written")),
+            QVERIFY2(texts.contains(QStringLiteral("audit log")) &&
+                         texts.contains(QStringLiteral("could not be written")),
                      qPrintable(texts));
             QVERIFY(recordingView(ws.window)->received.empty());
         }
@@ -247,7 +256,8 @@ private slots:
         for (int tab = 0; tab < 3; ++tab) {
             dialog->findChild<QTabWidget*>()->setCurrentIndex(tab);
             texts = ws2.texts();
-            QVERIFY2(!texts.contains(kFindingText) && !texts.contains(QStringLiteral("No MI here")), qPrintable(texts));
+            QVERIFY2(!texts.contains(kFindingText) && !texts.contains(QStringLiteral("No MI here")),
+                     qPrintable(texts));
         }
     }
 
@@ -277,8 +287,8 @@ private slots:
     }
 
     void openFindingsFromAnotherFolder() {
-        // The study folder has no finding; the vendor's folder has one under its own name: File › Open findings
-        // routes it by its signed subject.
+        // The study folder has no finding; the vendor's folder has one under its own name: File › Open
+        // findings routes it by its signed subject.
         const fs::path study = f->root / "open-findings-study";
         std::filesystem::create_directories(study);
         std::filesystem::copy_file(f->ecgPath, study / "ecg.dcm");
@@ -369,7 +379,8 @@ private slots:
         QCOMPARE(ws.window.shownInstance(), qpath(c.recording));
         QVERIFY(ws.texts().contains(kFindingText));
 
-        // Only zz-other.dcm opened: the finding beside it belongs to ecg.dcm, which is not open — not shown, said.
+        // Only zz-other.dcm opened: the finding beside it belongs to ecg.dcm, which is not open — not shown,
+        // said.
         Workstation single(*f, c.trustStore, qpath(f->root / "audit-others2.log"));
         QVERIFY(single.open({qpath(c.folder / "zz-other.dcm")}));
         texts = single.texts();

@@ -1,7 +1,7 @@
 // For each reason code of finding-bundle-v1: an untrusted finding's text appears in no visible widget of the
-// main window (views' painted texts included) and no overlay reaches the view — until "Show anyway", where the
-// specification allows it (the content is authenticated); after that its text appears marked UNTRUSTED and its
-// overlay reaches the view with trusted=false. And a trusted finding's text and overlay do appear.
+// main window (views' painted texts included) and no overlay reaches the view — until "Show anyway", where
+// the specification allows it (the content is authenticated); after that its text appears marked UNTRUSTED
+// and its overlay reaches the view with trusted=false. And a trusted finding's text and overlay do appear.
 #include "findings_test_support.h"
 
 #include <veridicor/verify/audit_log.h>
@@ -40,10 +40,12 @@ private slots:
         const QString log = qpath(f->root / "audit-trusted.log");
         Workstation ws(*f, c.trustStore, log);
         QStringList textsAtLoad;
-        connect(&ws.window, &ui::MainWindow::loadFinished, this, [&] { textsAtLoad = ws.window.visibleTexts(); });
+        connect(&ws.window, &ui::MainWindow::loadFinished, this,
+                [&] { textsAtLoad = ws.window.visibleTexts(); });
         QVERIFY(ws.open({qpath(c.folder)}));
         // loadFinished fires only once the finding is verified and in the panel.
-        QVERIFY2(textsAtLoad.join(QLatin1Char('\n')).contains(kFindingText), qPrintable(textsAtLoad.join(QLatin1Char('\n'))));
+        QVERIFY2(textsAtLoad.join(QLatin1Char('\n')).contains(kFindingText),
+                 qPrintable(textsAtLoad.join(QLatin1Char('\n'))));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
@@ -90,8 +92,8 @@ private slots:
             QVERIFY(store.hasValue());
             const auto input = verify::openInput(c.recording);
             QVERIFY(input.hasValue());
-            const verify::Verdict v = verify::Verifier(*store).verify(readAll(c.bundle), *input, f->pki.now,
-                                                                      verify::attachmentsFromFolder(c.folder));
+            const verify::Verdict v = verify::Verifier(*store).verify(
+                readAll(c.bundle), *input, f->pki.now, verify::attachmentsFromFolder(c.folder));
             QCOMPARE(reasonsText(v), code);
         }
 
@@ -108,15 +110,17 @@ private slots:
         // The badge and the reason in plain words, with its code.
         QVERIFY2(texts.contains(QStringLiteral("Untrusted")), qPrintable(texts));
         const QString plain = QString::fromStdString(std::string(verify::reasonExplanation(r)));
-        QVERIFY2(texts.contains(plain + QStringLiteral(" (") + QString::fromStdString(code) + QLatin1Char(')')),
-                 qPrintable(texts));
+        QVERIFY2(
+            texts.contains(plain + QStringLiteral(" (") + QString::fromStdString(code) + QLatin1Char(')')),
+            qPrintable(texts));
         QVERIFY(!QFileInfo::exists(log)); // nothing was displayed, nothing logged
 
         const QString id = QStringLiteral("ecg.finding.json");
         if (!c.canShowAnyway) {
             // No readable content: nothing is offered, and asking does nothing.
             QVERIFY2(!texts.contains(QStringLiteral("Show anyway")), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("nothing in this file can be read or shown")), qPrintable(texts));
+            QVERIFY2(texts.contains(QStringLiteral("nothing in this file can be read or shown")),
+                     qPrintable(texts));
             QVERIFY(!ws.window.showFindingAnyway(id));
             QVERIFY(ws.confirmations.isEmpty());
             noneVisible(ws.texts(), c);

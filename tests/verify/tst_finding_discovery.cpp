@@ -1,6 +1,6 @@
 // Finding discovery and routing (verify/finding_discovery.h): which finding files are found, which recording
-// each is verified against — (a) by file name, (b) by the authenticated subject, (c) the recording on screen —
-// and that an unauthenticated bundle is never interpreted, not even to route it.
+// each is verified against — (a) by file name, (b) by the authenticated subject, (c) the recording on screen
+// — and that an unauthenticated bundle is never interpreted, not even to route it.
 #include "verify_fixture.h"
 
 #include <veridicor/verify/finding_discovery.h>
@@ -28,8 +28,9 @@ class TestFindingDiscovery : public QObject {
         return dir;
     }
 
-    verify::FindingCheckRequest request(std::vector<fs::path> bundles, std::vector<verify::Recording> recordings,
-                                        fs::path shown, const std::string& store = "trust") const {
+    verify::FindingCheckRequest request(std::vector<fs::path> bundles,
+                                        std::vector<verify::Recording> recordings, fs::path shown,
+                                        const std::string& store = "trust") const {
         verify::FindingCheckRequest r;
         r.bundles = std::move(bundles);
         r.recordings = std::move(recordings);
@@ -71,35 +72,46 @@ private slots:
         QVERIFY(!cut);
         auto deep = verify::findFindingFiles(dir, true);
         QCOMPARE(deep, (std::vector<fs::path>{dir / "a.finding.json", dir / "b.finding.json",
-                                               dir / "sub" / "c.finding.json"})); // the symlinked folder is not followed
+                                              dir / "sub" /
+                                                  "c.finding.json"})); // the symlinked folder is not followed
         auto bounded = verify::findFindingFiles(dir, true, 2, &cut);
         QCOMPARE(bounded.size(), std::size_t{2});
         QVERIFY(cut);
-        QCOMPARE(verify::findFindingFiles(dir / "a.finding.json", true), (std::vector<fs::path>{dir / "a.finding.json"}));
+        QCOMPARE(verify::findFindingFiles(dir / "a.finding.json", true),
+                 (std::vector<fs::path>{dir / "a.finding.json"}));
         QVERIFY(verify::findFindingFiles(dir / "notes.json", true).empty());
         QVERIFY(verify::findFindingFiles(f->root / "missing", true).empty());
     }
 
     void routingByFileName() {
         const fs::path d = f->root / "names";
-        const std::vector<verify::Recording> recs{{d / "ecg.dcm", "1"}, {d / "a.dcm", "2"}, {d / "a.b.dcm", "3"},
-                                                  {d / "1.2.840.99.7", "4"}, {f->root / "other" / "x.dcm", "5"}};
-        auto route = [&](const std::string& bundle) { return verify::recordingNamedBy(d / bundle, recs); };
-        QCOMPARE(route("ecg.finding.json"), std::optional<std::size_t>(0));        // <base>.finding.json
-        QCOMPARE(route("ecg.omi.finding.json"), std::optional<std::size_t>(0));    // <base>.<anything>.finding.json
-        QCOMPARE(route("ecg.dcm.finding.json"), std::optional<std::size_t>(0));    // the whole file name
-        QCOMPARE(route("ecgx.finding.json"), std::nullopt);                        // not a name boundary
-        QCOMPARE(route("a.b.x.finding.json"), std::optional<std::size_t>(2));      // the longest name wins
+        const std::vector<verify::Recording> recs{{d / "ecg.dcm", "1"},
+                                                  {d / "a.dcm", "2"},
+                                                  {d / "a.b.dcm", "3"},
+                                                  {d / "1.2.840.99.7", "4"},
+                                                  {f->root / "other" / "x.dcm", "5"}};
+        auto route = [&](const std::string& bundle) {
+            return verify::recordingNamedBy(d / bundle, recs);
+        };
+        QCOMPARE(route("ecg.finding.json"), std::optional<std::size_t>(0)); // <base>.finding.json
+        QCOMPARE(route("ecg.omi.finding.json"),
+                 std::optional<std::size_t>(0)); // <base>.<anything>.finding.json
+        QCOMPARE(route("ecg.dcm.finding.json"), std::optional<std::size_t>(0)); // the whole file name
+        QCOMPARE(route("ecgx.finding.json"), std::nullopt);                     // not a name boundary
+        QCOMPARE(route("a.b.x.finding.json"), std::optional<std::size_t>(2));   // the longest name wins
         QCOMPARE(route("a.x.finding.json"), std::optional<std::size_t>(1));
-        QCOMPARE(route("1.2.840.99.7.finding.json"), std::optional<std::size_t>(3)); // a UID-named file, no extension
-        QCOMPARE(route("x.finding.json"), std::nullopt);                           // x.dcm is in another folder
-        QCOMPARE(verify::recordingNamedBy(f->root / "other" / "x.finding.json", recs), std::optional<std::size_t>(4));
+        QCOMPARE(route("1.2.840.99.7.finding.json"),
+                 std::optional<std::size_t>(3));         // a UID-named file, no extension
+        QCOMPARE(route("x.finding.json"), std::nullopt); // x.dcm is in another folder
+        QCOMPARE(verify::recordingNamedBy(f->root / "other" / "x.finding.json", recs),
+                 std::optional<std::size_t>(4));
     }
 
     void namedAfterAFileThatIsNotOpen() {
         const fs::path dir = study("unopened");
         writeAll(dir / "ecg.finding.json", f->sign(f->pki.finding));
-        // ecg.dcm lies beside it but is not open: the finding is its, and is not checked against anything else.
+        // ecg.dcm lies beside it but is not open: the finding is its, and is not checked against anything
+        // else.
         const fs::path shown = study("shown-elsewhere");
         const auto result = verify::checkFindings(
             request({dir / "ecg.finding.json"}, {{shown / "ecg.dcm", f->ecg.sop}}, shown / "ecg.dcm"));
@@ -121,8 +133,8 @@ private slots:
     void routedByNameAndVerified() {
         const fs::path dir = study("by-name");
         writeAll(dir / "ecg.omi.finding.json", f->sign(f->pki.finding));
-        const auto result =
-            verify::checkFindings(request({dir / "ecg.omi.finding.json"}, {{dir / "ecg.dcm", f->ecg.sop}}, {}));
+        const auto result = verify::checkFindings(
+            request({dir / "ecg.omi.finding.json"}, {{dir / "ecg.dcm", f->ecg.sop}}, {}));
         QVERIFY(result.trustStoreLoaded);
         const auto& cf = result.findings.front();
         QCOMPARE(cf.route, verify::FindingRoute::FileName);
@@ -132,8 +144,8 @@ private slots:
     }
 
     void routedByAuthenticatedSubject() {
-        // A finding delivered in its own folder under a vendor's name: its signed subject (the SOP Instance UID)
-        // names the second of two open recordings, not the one on screen.
+        // A finding delivered in its own folder under a vendor's name: its signed subject (the SOP Instance
+        // UID) names the second of two open recordings, not the one on screen.
         const fs::path a = study("subject-a");
         SyntheticEcg other = f->ecg;
         other.sop = "1.2.826.0.1.3680043.10.1001.55";
@@ -191,8 +203,10 @@ private slots:
         QTest::addColumn<QString>("store");
         QTest::addColumn<QString>("expected");
         QTest::newRow("no folder set") << QString() << QStringLiteral("No trust store folder is set");
-        QTest::newRow("missing folder") << QStringLiteral("no-such-store") << QStringLiteral("could not be loaded");
-        QTest::newRow("damaged policy") << QStringLiteral("damaged-store") << QStringLiteral("could not be loaded");
+        QTest::newRow("missing folder")
+            << QStringLiteral("no-such-store") << QStringLiteral("could not be loaded");
+        QTest::newRow("damaged policy")
+            << QStringLiteral("damaged-store") << QStringLiteral("could not be loaded");
     }
     void withoutATrustStoreNothingIsTrusted() {
         QFETCH(QString, store);
@@ -205,7 +219,8 @@ private slots:
         r.trustStore = store.isEmpty() ? fs::path() : f->trustDir(store.toStdString());
         const auto result = verify::checkFindings(r);
         QVERIFY(!result.trustStoreLoaded);
-        QVERIFY2(QString::fromStdString(result.trustStoreProblem).contains(expected), result.trustStoreProblem.c_str());
+        QVERIFY2(QString::fromStdString(result.trustStoreProblem).contains(expected),
+                 result.trustStoreProblem.c_str());
         const auto& cf = result.findings.front();
         QVERIFY(!cf.trusted());
         QVERIFY(!cf.verdict.has_value()); // not read at all
@@ -220,9 +235,9 @@ private slots:
             big.seekp((std::streamoff{64} << 20) + 1);
             big.put('}');
         }
-        const auto result = verify::checkFindings(
-            request({dir / "ecg.finding.json", dir / "missing.finding.json"}, {{dir / "ecg.dcm", f->ecg.sop}},
-                    dir / "ecg.dcm"));
+        const auto result =
+            verify::checkFindings(request({dir / "ecg.finding.json", dir / "missing.finding.json"},
+                                          {{dir / "ecg.dcm", f->ecg.sop}}, dir / "ecg.dcm"));
         QCOMPARE(result.findings.size(), std::size_t{2});
         QVERIFY(result.findings[0].problem.find("64 MiB") != std::string::npos);
         QVERIFY(!result.findings[0].verdict.has_value());

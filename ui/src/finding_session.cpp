@@ -12,7 +12,9 @@ namespace veridicor::ui {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 int toInt(std::uint64_t v) {
     return v > static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ? -1 : static_cast<int>(v);
@@ -23,16 +25,20 @@ int toInt(std::int64_t v) {
 
 } // namespace
 
-QString FindingEntry::bundleFileName() const { return qs(checked.bundle.filename().string()); }
+QString FindingEntry::bundleFileName() const {
+    return qs(checked.bundle.filename().string());
+}
 
-QString FindingEntry::recordingPath() const { return qs(checked.recording.string()); }
+QString FindingEntry::recordingPath() const {
+    return qs(checked.recording.string());
+}
 
 QString overlayKey(const QString& bundleId, const std::string& findingId) {
     return bundleId + QLatin1Char('#') + qs(findingId);
 }
 
-std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict& verdict, const QString& bundleId,
-                                                          bool trusted) {
+std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict& verdict,
+                                                          const QString& bundleId, bool trusted) {
     std::vector<registry::FindingOverlay> out;
     if (!verdict.authenticated || !verdict.statement) {
         return out; // an unauthenticated payload is never interpreted
@@ -97,7 +103,7 @@ QStringList reasonTexts(const verify::Verdict& verdict) {
     QStringList out;
     for (const verify::Reason r : verdict.reasons) {
         out << QStringLiteral("%1 (%2)").arg(qs(std::string(verify::reasonExplanation(r))),
-                                            qs(std::string(verify::reasonName(r))));
+                                             qs(std::string(verify::reasonName(r))));
     }
     return out;
 }
@@ -113,8 +119,8 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
     QHash<QString, bool> anyway;
     for (const FindingEntry& e : m_entries) {
         if (e.shownAnyway && e.checked.verdict) {
-            anyway.insert(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() + QLatin1Char('\n') +
-                              qs(e.checked.verdict->bundleSha256),
+            anyway.insert(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() +
+                              QLatin1Char('\n') + qs(e.checked.verdict->bundleSha256),
                           true);
         }
     }
@@ -137,8 +143,9 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
         used.insert(id);
         e.id = id;
         if (e.checked.verdict && e.canShowAnyway()) {
-            e.shownAnyway = anyway.value(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() +
-                                         QLatin1Char('\n') + qs(e.checked.verdict->bundleSha256));
+            e.shownAnyway =
+                anyway.value(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() +
+                             QLatin1Char('\n') + qs(e.checked.verdict->bundleSha256));
         }
         m_entries.push_back(std::move(e));
     }
@@ -149,7 +156,8 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
 
 FindingEntry* FindingSession::find(const QString& id) {
     for (FindingEntry& e : m_entries) {
-        if (e.id == id || e.bundleFileName() == id || QString::fromStdString(e.checked.bundle.string()) == id) {
+        if (e.id == id || e.bundleFileName() == id ||
+            QString::fromStdString(e.checked.bundle.string()) == id) {
             return &e;
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The findings of the opened study after verification, and what the reader has done with them (shown anyway,
-// hidden, selected). Builds the overlays a view draws, only from verified payload bytes held in memory. No widgets.
+// hidden, selected). Builds the overlays a view draws, only from verified payload bytes held in memory. No
+// widgets.
 
 #include <veridicor/registry/finding_overlay.h>
 #include <veridicor/verify/finding_discovery.h>
@@ -36,8 +37,8 @@ QString overlayKey(const QString& bundleId, const std::string& findingId);
 
 /// The overlays of one verified bundle: one per finding, from the verdict's authenticated statement and the
 /// attachment bytes that were hashed during verification. Empty for a bundle that is not authenticated.
-std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict& verdict, const QString& bundleId,
-                                                          bool trusted);
+std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict& verdict,
+                                                          const QString& bundleId, bool trusted);
 
 /// Reason codes as plain words: "The signature does not match the content: … (BAD_SIGNATURE)".
 QStringList reasonTexts(const verify::Verdict& verdict);

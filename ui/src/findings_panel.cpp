@@ -19,7 +19,9 @@ namespace veridicor::ui {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 constexpr const char* kGreen = "#1b7f3a";
 constexpr const char* kRed = "#b00020";
@@ -27,9 +29,10 @@ constexpr const char* kRed = "#b00020";
 QLabel* badge(const QString& text, const char* colour, QWidget* parent) {
     auto* l = new QLabel(text, parent);
     l->setObjectName(QStringLiteral("trustBadge"));
-    l->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; border-radius: 3px; "
-                                    "padding: 2px 8px; }")
-                         .arg(QLatin1String(colour)));
+    l->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; border-radius: 3px; "
+                       "padding: 2px 8px; }")
+            .arg(QLatin1String(colour)));
     l->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
     return l;
 }
@@ -61,7 +64,8 @@ protected:
         QPainter p(this);
         p.setPen(palette().color(foregroundRole()));
         const QRect r = contentsRect();
-        p.drawText(r, static_cast<int>(alignment()), fontMetrics().elidedText(text(), Qt::ElideMiddle, r.width()));
+        p.drawText(r, static_cast<int>(alignment()),
+                   fontMetrics().elidedText(text(), Qt::ElideMiddle, r.width()));
     }
 };
 
@@ -128,7 +132,8 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
 void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
                                const FindingsPanelContext& context) {
     // Rebuild from scratch: no widget keeps text of a previous state. Old widgets are hidden at once (so they
-    // are no longer visible text) and deleted later (one of them may be emitting the signal that got us here).
+    // are no longer visible text) and deleted later (one of them may be emitting the signal that got us
+    // here).
     for (QVBoxLayout* l : {m_cardsLayout, m_footerLayout}) {
         while (QLayoutItem* item = l->takeAt(0)) {
             if (QWidget* w = item->widget()) {
@@ -165,10 +170,10 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_trust->hide();
     } else if (result.trustStoreLoaded) {
         m_trust->setStyleSheet(QString());
-        m_trust->setText(tr("Trust store %1 (%2); checked at %3.")
-                             .arg(QFileInfo(context.trustStore).absoluteFilePath(), qs(result.trustStoreSummary),
-                                  qs(verify::formatRfc3339(
-                                      std::chrono::floor<std::chrono::seconds>(result.at)))));
+        m_trust->setText(
+            tr("Trust store %1 (%2); checked at %3.")
+                .arg(QFileInfo(context.trustStore).absoluteFilePath(), qs(result.trustStoreSummary),
+                     qs(verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(result.at)))));
         m_trust->show();
     } else {
         m_trust->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed)));
@@ -214,7 +219,8 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
                                    .arg(parts.join(QStringLiteral("; "))),
                                m_footer, QStringLiteral("color: #555;"));
         note->setToolTip(note->text());
-        note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long file names must not widen the dock
+        note->setSizePolicy(QSizePolicy::Ignored,
+                            QSizePolicy::Preferred); // long file names must not widen the dock
         m_footerLayout->addWidget(note);
         note->show();
     }
@@ -262,26 +268,31 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
     }
 
     if (!e.notShownReason.isEmpty()) {
-        layout->addWidget(textLabel(e.notShownReason, card,
-                                    QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))));
+        layout->addWidget(
+            textLabel(e.notShownReason, card,
+                      QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))));
     } else if (e.contentAllowed() && e.displayed) {
         addFindingContent(layout, card, e, session, context);
     } else if (e.canShowAnyway()) {
-        layout->addWidget(textLabel(tr("Quarantined: its content is hidden and not drawn on the images."), card));
+        layout->addWidget(
+            textLabel(tr("Quarantined: its content is hidden and not drawn on the images."), card));
     } else if (e.checked.verdict) {
-        layout->addWidget(textLabel(tr("The signature or its certificate chain did not verify, so nothing in this "
-                                       "file can be read or shown."),
-                                    card));
+        layout->addWidget(
+            textLabel(tr("The signature or its certificate chain did not verify, so nothing in this "
+                         "file can be read or shown."),
+                      card));
     } else {
-        layout->addWidget(textLabel(tr("This finding could not be checked, so nothing in it is shown."), card));
+        layout->addWidget(
+            textLabel(tr("This finding could not be checked, so nothing in it is shown."), card));
     }
 
     auto* buttons = new QHBoxLayout();
     if (e.canShowAnyway() && !shownAnyway && e.notShownReason.isEmpty()) {
         auto* b = new QPushButton(tr("Show anyway…"), card);
         b->setObjectName(QStringLiteral("showAnyway"));
-        b->setToolTip(tr("Show this untrusted finding after confirming; it stays marked UNTRUSTED and the display is "
-                         "recorded in the audit log."));
+        b->setToolTip(
+            tr("Show this untrusted finding after confirming; it stays marked UNTRUSTED and the display is "
+               "recorded in the audit log."));
         const QString id = e.id;
         connect(b, &QPushButton::clicked, this, [this, id] { emit showAnywayRequested(id); });
         buttons->addWidget(b);
@@ -316,25 +327,28 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
         const bool selected = key == context.selectedKey;
         auto* box = new QFrame(card);
         box->setObjectName(QStringLiteral("finding"));
-        box->setStyleSheet(selected ? QStringLiteral("QFrame#finding { background: #e8f0fe; border-radius: 3px; }")
-                                    : QString());
+        box->setStyleSheet(selected
+                               ? QStringLiteral("QFrame#finding { background: #e8f0fe; border-radius: 3px; }")
+                               : QString());
         auto* fl = new QVBoxLayout(box);
         fl->setContentsMargins(6, 4, 6, 4);
         const QString title = qs(f.code.meaning.empty() ? f.code.value : f.code.meaning);
-        fl->addWidget(textLabel(mark + title, box,
-                                QStringLiteral("font-weight: bold; %1")
-                                    .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString())));
+        fl->addWidget(
+            textLabel(mark + title, box,
+                      QStringLiteral("font-weight: bold; %1")
+                          .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString())));
         fl->addWidget(textLabel(mark + qs(f.text), box));
-        fl->addWidget(textLabel(tr("%1 %2 · confidence %3 %")
-                                    .arg(qs(f.code.scheme), qs(f.code.value),
-                                         QString::number(f.confidence * 100.0, 'f', 0)),
-                                box, QStringLiteral("color: #444;")));
+        fl->addWidget(textLabel(
+            tr("%1 %2 · confidence %3 %")
+                .arg(qs(f.code.scheme), qs(f.code.value), QString::number(f.confidence * 100.0, 'f', 0)),
+            box, QStringLiteral("color: #444;")));
         fl->addWidget(textLabel(regionText(f.region), box, QStringLiteral("color: #444;")));
         auto* visible = new QCheckBox(tr("Show on the image"), box);
         visible->setObjectName(QStringLiteral("visibility"));
         visible->setChecked(!session.isHidden(key));
         visible->setEnabled(context.overlaysSupported);
-        connect(visible, &QCheckBox::toggled, this, [this, key](bool on) { emit visibilityChanged(key, on); });
+        connect(visible, &QCheckBox::toggled, this,
+                [this, key](bool on) { emit visibilityChanged(key, on); });
         auto* controls = new QHBoxLayout();
         controls->addWidget(visible, 1);
         auto* select = new QPushButton(selected ? tr("Selected") : tr("Go to finding"), box);

@@ -19,10 +19,12 @@ QString SettingsDialog::defaultTrustStoreFolder() {
 }
 
 QString SettingsDialog::defaultAuditLogFile() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("audit.log"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("audit.log"));
 }
 
-SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLog, QWidget* parent) : QDialog(parent) {
+SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLog, QWidget* parent)
+    : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
     resize(720, 240);
@@ -41,8 +43,8 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
         connect(browse, &QPushButton::clicked, this, [this, target, folder] {
             const QString chosen =
                 folder ? QFileDialog::getExistingDirectory(this, tr("Trust store folder"), target->text())
-                       : QFileDialog::getSaveFileName(this, tr("Audit log file"), target->text(), QString(), nullptr,
-                                                      QFileDialog::DontConfirmOverwrite);
+                       : QFileDialog::getSaveFileName(this, tr("Audit log file"), target->text(), QString(),
+                                                      nullptr, QFileDialog::DontConfirmOverwrite);
             if (!chosen.isEmpty()) {
                 target->setText(chosen);
             }
@@ -52,12 +54,13 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
     form->addRow(tr("Trust store folder"), row(m_trust, trustStore, true));
     form->addRow(tr("Audit log file"), row(m_audit, auditLog, false));
     layout->addLayout(form);
-    auto* note = new QLabel(
-        tr("The trust store holds anchors/*.pem, crls/*.pem, models/*.sig and policy.json. Without a valid trust "
-           "store no finding is trusted. Every display of a finding is appended to the audit log; a finding is not "
-           "shown when the log cannot be written.\nDefaults: %1 and %2.")
-            .arg(defaultTrustStoreFolder(), defaultAuditLogFile()),
-        this);
+    auto* note = new QLabel(tr("The trust store holds anchors/*.pem, crls/*.pem, models/*.sig and "
+                               "policy.json. Without a valid trust "
+                               "store no finding is trusted. Every display of a finding is appended to the "
+                               "audit log; a finding is not "
+                               "shown when the log cannot be written.\nDefaults: %1 and %2.")
+                                .arg(defaultTrustStoreFolder(), defaultAuditLogFile()),
+                            this);
     note->setWordWrap(true);
     layout->addWidget(note);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -66,9 +69,17 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
     layout->addWidget(buttons);
 }
 
-QString SettingsDialog::trustStoreFolder() const { return m_trust->text().trimmed(); }
-QString SettingsDialog::auditLogFile() const { return m_audit->text().trimmed(); }
-void SettingsDialog::setTrustStoreFolder(const QString& folder) { m_trust->setText(folder); }
-void SettingsDialog::setAuditLogFile(const QString& file) { m_audit->setText(file); }
+QString SettingsDialog::trustStoreFolder() const {
+    return m_trust->text().trimmed();
+}
+QString SettingsDialog::auditLogFile() const {
+    return m_audit->text().trimmed();
+}
+void SettingsDialog::setTrustStoreFolder(const QString& folder) {
+    m_trust->setText(folder);
+}
+void SettingsDialog::setAuditLogFile(const QString& file) {
+    m_audit->setText(file);
+}
 
 } // namespace veridicor::ui

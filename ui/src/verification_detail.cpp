@@ -18,7 +18,9 @@ namespace veridicor::ui {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QLabel* value(const QString& text, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -150,8 +152,7 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     const verify::Verdict& v = *entry.checked.verdict;
 
     auto* verdict = value(v.trusted() ? tr("Trusted: every check passed.")
-                                      : tr("Untrusted: %1")
-                                            .arg(reasonTexts(v).join(QStringLiteral(" "))),
+                                      : tr("Untrusted: %1").arg(reasonTexts(v).join(QStringLiteral(" "))),
                           this);
     verdict->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a; font-weight: bold;")
                                        : QStringLiteral("color: #b00020; font-weight: bold;"));
@@ -162,10 +163,10 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                   value(tr("%1 (%2)").arg(qs(entry.checked.recording.string()),
                                           qs(std::string(verify::routeDescription(entry.checked.route)))),
                         this));
-    facts->addRow(tr("Data digest"),
-                  value(tr("%1 %2 (%3)").arg(qs(std::string(verify::digestMethodName(v.input.method))),
-                                             qs(v.input.digest), qs(v.input.kind)),
-                        this));
+    facts->addRow(tr("Data digest"), value(tr("%1 %2 (%3)")
+                                               .arg(qs(std::string(verify::digestMethodName(v.input.method))),
+                                                    qs(v.input.digest), qs(v.input.kind)),
+                                           this));
     facts->addRow(tr("Checked at"), value(qs(verify::formatRfc3339(v.at)), this));
     facts->addRow(tr("Trust store"), value(trustStore, this));
     facts->addRow(tr("Finding file SHA-256"), value(qs(v.bundleSha256), this));
@@ -205,9 +206,10 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
         chainLayout->addWidget(value(tr("The file carries no readable signing certificate."), chainPage));
     } else {
         if (!v.signer->chainTrusted) {
-            chainLayout->addWidget(value(tr("This chain did not verify against the trust store: the certificates "
-                                            "below are what the file claims, not proof of who signed it."),
-                                         chainPage));
+            chainLayout->addWidget(
+                value(tr("This chain did not verify against the trust store: the certificates "
+                         "below are what the file claims, not proof of who signed it."),
+                      chainPage));
         }
         addChain(chainLayout, chainPage, *v.signer);
     }
@@ -218,9 +220,10 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     auto* modelPage = new QWidget();
     auto* modelLayout = new QVBoxLayout(modelPage);
     if (!v.authenticated || !v.statement) {
-        modelLayout->addWidget(value(tr("Not checked: the content of this finding is not authenticated, so the model "
-                                        "it names is not read."),
-                                     modelPage));
+        modelLayout->addWidget(
+            value(tr("Not checked: the content of this finding is not authenticated, so the model "
+                     "it names is not read."),
+                  modelPage));
     } else {
         const auto& m = v.statement->model;
         auto* named = new QGroupBox(tr("Model named by the finding"), modelPage);
@@ -233,13 +236,15 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
         auto* policy = new QGroupBox(tr("Approval in the trust policy (policy.json)"), modelPage);
         auto* pf = new QFormLayout(policy);
         if (v.approval) {
-            pf->addRow(tr("Approved"), value(tr("%1 %2").arg(qs(v.approval->name), qs(v.approval->version)), policy));
+            pf->addRow(tr("Approved"),
+                       value(tr("%1 %2").arg(qs(v.approval->name), qs(v.approval->version)), policy));
             pf->addRow(tr("Approved digest"), value(qs(v.approval->digest), policy));
             pf->addRow(tr("Modalities"), value(joined(v.approval->modalities), policy));
             pf->addRow(tr("Model signers"), value(joined(v.approval->modelSigners), policy));
             pf->addRow(tr("Finding signers"), value(joined(v.approval->findingSigners), policy));
         } else {
-            pf->addRow(tr("Approved"), value(tr("No: this model and version are not approved in the policy."), policy));
+            pf->addRow(tr("Approved"),
+                       value(tr("No: this model and version are not approved in the policy."), policy));
         }
         modelLayout->addWidget(policy);
 
@@ -256,7 +261,8 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                 pform->addRow(tr("Signed model name"), value(qs(v.provenance->modelName), prov));
                 pform->addRow(tr("Signed digest"), value(qs(v.provenance->digest), prov));
                 if (v.provenance->modelSigner) {
-                    pform->addRow(tr("Model signed by"), value(joined(v.provenance->modelSigner->identities), prov));
+                    pform->addRow(tr("Model signed by"),
+                                  value(joined(v.provenance->modelSigner->identities), prov));
                 }
                 provLayout->addLayout(pform);
                 if (v.provenance->modelSigner) {

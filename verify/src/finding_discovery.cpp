@@ -15,7 +15,9 @@ namespace veridicor::verify {
 
 namespace {
 
-std::string fileNameOf(const std::filesystem::path& p) { return p.filename().string(); }
+std::string fileNameOf(const std::filesystem::path& p) {
+    return p.filename().string();
+}
 
 /// The bundle's name without ".finding.json".
 std::string bundleStem(const std::filesystem::path& bundle) {
@@ -33,7 +35,8 @@ std::size_t nameScore(const std::string& stem, const std::string& fileName) {
         if (stem == key) {
             return true;
         }
-        return stem.size() > key.size() + 1 && stem.compare(0, key.size(), key) == 0 && stem[key.size()] == '.';
+        return stem.size() > key.size() + 1 && stem.compare(0, key.size(), key) == 0 &&
+               stem[key.size()] == '.';
     };
     std::size_t best = 0;
     if (matches(fileName)) {
@@ -87,9 +90,11 @@ NameMatch matchByName(const std::filesystem::path& bundle, const std::vector<Rec
         return m;
     }
     std::error_code ec;
-    std::filesystem::directory_iterator it(folder, std::filesystem::directory_options::skip_permission_denied, ec);
+    std::filesystem::directory_iterator it(folder, std::filesystem::directory_options::skip_permission_denied,
+                                           ec);
     std::size_t seen = 0;
-    for (const std::filesystem::directory_iterator end; !ec && it != end && seen < 100000; it.increment(ec), ++seen) {
+    for (const std::filesystem::directory_iterator end; !ec && it != end && seen < 100000;
+         it.increment(ec), ++seen) {
         std::error_code fe;
         if (!it->is_regular_file(fe) || isFindingFileName(it->path())) {
             continue;
@@ -102,7 +107,8 @@ NameMatch matchByName(const std::filesystem::path& bundle, const std::vector<Rec
         if (std::find(opened.begin(), opened.end(), candidate) != opened.end()) {
             continue;
         }
-        // Only what the workstation could open counts: an attachment named like the bundle is not a recording.
+        // Only what the workstation could open counts: an attachment named like the bundle is not a
+        // recording.
         if (dicom::looksLikeDicomFile(candidate)) {
             m.unopenedScore = score;
             m.unopened = candidate;
@@ -112,8 +118,10 @@ NameMatch matchByName(const std::filesystem::path& bundle, const std::vector<Rec
 }
 
 /// Steps 1–3, and the signed subject name when they pass and the payload is a finding statement.
-std::optional<std::string> authenticatedSubject(std::string_view bytes, const TrustStore& store, TimePoint at) {
-    const detail::Authentication auth = detail::authenticateBundle(bytes, store, nullptr, at, false, "finding");
+std::optional<std::string> authenticatedSubject(std::string_view bytes, const TrustStore& store,
+                                                TimePoint at) {
+    const detail::Authentication auth =
+        detail::authenticateBundle(bytes, store, nullptr, at, false, "finding");
     if (!auth.authentic()) {
         return std::nullopt;
     }
@@ -133,11 +141,12 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 bool isFindingFileName(const std::filesystem::path& path) {
     const std::string name = fileNameOf(path);
     return name.size() > kFindingFileSuffix.size() &&
-           name.compare(name.size() - kFindingFileSuffix.size(), kFindingFileSuffix.size(), kFindingFileSuffix) == 0;
+           name.compare(name.size() - kFindingFileSuffix.size(), kFindingFileSuffix.size(),
+                        kFindingFileSuffix) == 0;
 }
 
-std::vector<std::filesystem::path> findFindingFiles(const std::filesystem::path& path, bool recursive, std::size_t max,
-                                                    bool* truncated) {
+std::vector<std::filesystem::path> findFindingFiles(const std::filesystem::path& path, bool recursive,
+                                                    std::size_t max, bool* truncated) {
     std::vector<std::filesystem::path> out;
     bool cut = false;
     std::error_code ec;
@@ -160,7 +169,8 @@ std::vector<std::filesystem::path> findFindingFiles(const std::filesystem::path&
         const auto options = std::filesystem::directory_options::skip_permission_denied;
         if (recursive) {
             std::filesystem::recursive_directory_iterator it(path, options, ec);
-            for (const std::filesystem::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+            for (const std::filesystem::recursive_directory_iterator end; !ec && it != end;
+                 it.increment(ec)) {
                 if (!take(*it)) {
                     break;
                 }
@@ -188,7 +198,8 @@ std::string_view routeDescription(FindingRoute route) {
     case FindingRoute::SignedSubject:
         return "its signed subject is this recording's SOP Instance UID";
     case FindingRoute::ShownRecording:
-        return "neither its file name nor a verified subject names an open recording, so it was checked against "
+        return "neither its file name nor a verified subject names an open recording, so it was checked "
+               "against "
                "the recording on screen";
     case FindingRoute::UnopenedFile:
         return "its file is named after a recording that is not open";
@@ -214,7 +225,8 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
 
     std::optional<Verifier> verifier;
     if (request.trustStore.empty()) {
-        result.trustStoreProblem = "No trust store folder is set, so no finding can be verified and none is trusted.";
+        result.trustStoreProblem =
+            "No trust store folder is set, so no finding can be verified and none is trusted.";
     } else if (auto store = TrustStore::load(request.trustStore); !store) {
         result.trustStoreProblem = "The trust store '" + request.trustStore.string() +
                                    "' could not be loaded: " + store.error().message +
@@ -222,10 +234,11 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
     } else {
         result.trustStoreLoaded = true;
         std::size_t approved = store->policy().models.size();
-        result.trustStoreSummary = plural(store->anchors().size(), "anchor", "anchors") + ", " +
-                                   plural(store->crlCount(), "CRL", "CRLs") + ", " +
-                                   plural(approved, "approved model", "approved models") + ", " +
-                                   plural(store->modelBundles().size(), "model signature", "model signatures");
+        result.trustStoreSummary =
+            plural(store->anchors().size(), "anchor", "anchors") + ", " +
+            plural(store->crlCount(), "CRL", "CRLs") + ", " +
+            plural(approved, "approved model", "approved models") + ", " +
+            plural(store->modelBundles().size(), "model signature", "model signatures");
         verifier.emplace(std::move(*store));
     }
 
@@ -273,9 +286,10 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
         auto bytes = readFileBounded(bundle, detail::kMaxBundleBytes);
         if (!bytes) {
             routeWithoutContent();
-            cf.problem = bytes.error().code == ErrorCode::TooLarge
-                             ? "The finding file is larger than the 64 MiB a finding may have; it was not read."
-                             : "The finding file could not be read: " + bytes.error().message + ".";
+            cf.problem =
+                bytes.error().code == ErrorCode::TooLarge
+                    ? "The finding file is larger than the 64 MiB a finding may have; it was not read."
+                    : "The finding file could not be read: " + bytes.error().message + ".";
             result.findings.push_back(std::move(cf));
             continue;
         }
@@ -302,7 +316,8 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
         const auto& input = inputFor(cf.recording);
         if (!input) {
             cf.problem = "The recording '" + cf.recording.filename().string() +
-                         "' could not be read to check this finding against it: " + input.error().message + ".";
+                         "' could not be read to check this finding against it: " + input.error().message +
+                         ".";
             result.findings.push_back(std::move(cf));
             continue;
         }

@@ -1,16 +1,18 @@
-// veridicor-make-demo-findings — signs the demo study's AI findings at build time, with the project's own signer
-// and the demo PKI made just before by `veridicor-cli make-demo-pki` (no private key is ever committed).
+// veridicor-make-demo-findings — signs the demo study's AI findings at build time, with the project's own
+// signer and the demo PKI made just before by `veridicor-cli make-demo-pki` (no private key is ever
+// committed).
 //
 //   veridicor-make-demo-findings --pki DIR --trust-out DIR --ecg FILE --followup-ecg FILE --echo FILE
 //
 // Writes, beside the recordings (the workstation discovers them there):
-//   ECG/demo_12lead_resting_ecg.omi.finding.json            trusted: anterior ST pattern on V2–V4 from 5 s on (demo), an
-//   ECG/demo_12lead_resting_ecg.omi-relevance.u8              ecg-relevance attachment peaking on their ST segments
-//   ECG/demo_12lead_resting_ecg.edited.finding.json         the same, text edited after signing  → BAD_SIGNATURE
-//   ECG/demo_12lead_resting_ecg.unknown-signer.finding.json signed under a root the store lacks  → UNTRUSTED_CHAIN
-//   ECG/demo_12lead_followup_ecg.replayed.finding.json      the trusted bundle, placed as the follow-up's → DATA_MISMATCH
-//   ECHO/ECHO0001.lv-wall-motion.finding.json               trusted: apical wall motion (demo), cine region polygon
-//   ECHO/ECHO0001.lv-heatmap.u8                               and a cine-heatmap following the beating ventricle
+//   ECG/demo_12lead_resting_ecg.omi.finding.json            trusted: anterior ST pattern on V2–V4 from 5 s on
+//   (demo), an ECG/demo_12lead_resting_ecg.omi-relevance.u8              ecg-relevance attachment peaking on
+//   their ST segments ECG/demo_12lead_resting_ecg.edited.finding.json         the same, text edited after
+//   signing  → BAD_SIGNATURE ECG/demo_12lead_resting_ecg.unknown-signer.finding.json signed under a root the
+//   store lacks  → UNTRUSTED_CHAIN ECG/demo_12lead_followup_ecg.replayed.finding.json      the trusted
+//   bundle, placed as the follow-up's → DATA_MISMATCH ECHO/ECHO0001.lv-wall-motion.finding.json trusted:
+//   apical wall motion (demo), cine region polygon ECHO/ECHO0001.lv-heatmap.u8 and a cine-heatmap following
+//   the beating ventricle
 // and copies the demo trust store to --trust-out (kept outside the demo study folder).
 #include "../demo_ecg_params.h"
 #include "echo_synth.h"
@@ -44,8 +46,7 @@ using verify::json::Value;
     std::exit(2);
 }
 
-template <class T, class E>
-T need(Expected<T, E> e, const std::string& what) {
+template <class T, class E> T need(Expected<T, E> e, const std::string& what) {
     if (!e) {
         if constexpr (std::is_same_v<E, verify::Error>) {
             die(what + ": " + e.error().message);
@@ -62,7 +63,9 @@ void write(const fs::path& path, const std::string& bytes) {
     }
 }
 
-Value str(const std::string& s) { return Value::string(s); }
+Value str(const std::string& s) {
+    return Value::string(s);
+}
 
 Value strings(const std::vector<std::string>& items) {
     Value a = Value::array();
@@ -72,7 +75,9 @@ Value strings(const std::vector<std::string>& items) {
     return a;
 }
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+    return std::round(v * 100.0) / 100.0;
+}
 
 double smoothstep(double e0, double e1, double x) {
     const double t = std::clamp((x - e0) / (e1 - e0), 0.0, 1.0);
@@ -127,9 +132,10 @@ struct EcgFinding {
     std::string attachmentName;
 };
 
-/// The demo ECG finding: anterior ST pattern in V2–V4 over the complete beats from 5 s on, relevance on their ST
-/// segments.
-EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest, const std::string& producedAt) {
+/// The demo ECG finding: anterior ST pattern in V2–V4 over the complete beats from 5 s on, relevance on their
+/// ST segments.
+EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest,
+                          const std::string& producedAt) {
     const ecg::SynthParams params = demo::demoEcgParams();
     const auto synth = ecg::EcgSynthesizer::create(params);
     if (!synth) {
@@ -146,7 +152,8 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     // 5.0–7.5 s and V4 7.5–10 s, so the region can be seen on all three leads there.
     std::vector<double> beats;
     for (const double r : synth->rPeakSeconds()) {
-        if (r + m.qrsOnsetSeconds - 0.06 >= 5.05 && r + m.tEndSeconds + 0.06 <= params.durationSeconds - 0.05) {
+        if (r + m.qrsOnsetSeconds - 0.06 >= 5.05 &&
+            r + m.tEndSeconds + 0.06 <= params.durationSeconds - 0.05) {
             beats.push_back(r);
         }
     }
@@ -156,8 +163,8 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     const double start = round2(beats.front() + m.qrsOnsetSeconds - 0.06);
     const double end = round2(beats.back() + m.tEndSeconds + 0.06);
 
-    // Relevance: high on the ST segments (J point to T onset) of V2–V4 inside the region, lower on the same beats
-    // of the neighbouring leads V1 and V5, faint on their beats outside the region, 0 elsewhere.
+    // Relevance: high on the ST segments (J point to T onset) of V2–V4 inside the region, lower on the same
+    // beats of the neighbouring leads V1 and V5, faint on their beats outside the region, 0 elsewhere.
     auto lead = [&names](std::string_view name) {
         return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
     };
@@ -195,15 +202,19 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     for (const auto* l : {"V2", "V3", "V4"}) {
         const std::size_t li = lead(l);
         auto at = [&](double t) {
-            const auto k = static_cast<std::size_t>(std::clamp(std::lround(t * fs), 0L, static_cast<long>(n - 1)));
+            const auto k =
+                static_cast<std::size_t>(std::clamp(std::lround(t * fs), 0L, static_cast<long>(n - 1)));
             return static_cast<double>(samples[li * n + k]);
         };
         double sum = 0;
         for (const double r : beats) {
             double baseline = 0;
             int count = 0;
-            for (double t = r + m.qrsOnsetSeconds - 0.04; t <= r + m.qrsOnsetSeconds - 0.01; t += 1.0 / fs) {
-                baseline += at(t);
+            // The PR segment: from 40 ms to 10 ms before the QRS onset, every sample.
+            const long first = std::lround((r + m.qrsOnsetSeconds - 0.04) * fs);
+            const long last = std::lround((r + m.qrsOnsetSeconds - 0.01) * fs);
+            for (long k = first; k <= last; ++k) {
+                baseline += at(static_cast<double>(k) / fs);
                 ++count;
             }
             sum += at(r + m.qrsOffsetSeconds + 0.06) - baseline / count;
@@ -222,7 +233,8 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     Value finding = Value::object();
     finding.set("id", str("f1"));
     finding.set("code", code("SCT", "401303003", "Acute ST segment elevation myocardial infarction"));
-    finding.set("text", str("DEMO (synthetic data, not a diagnosis): anterior ST-segment pattern flagged in V2-V4"));
+    finding.set("text",
+                str("DEMO (synthetic data, not a diagnosis): anterior ST-segment pattern flagged in V2-V4"));
     finding.set("confidence", Value::number(0.87));
     finding.set("region", std::move(region));
     finding.set("explanation", std::move(explanation));
@@ -250,10 +262,12 @@ EcgFinding makeEcgFinding(const fs::path& ecgDir, const std::string& modelDigest
     return {std::move(p), attachment};
 }
 
-/// The demo cine finding: apical wall motion, the end-diastolic outline as region polygon, and a heatmap on the
-/// moving wall (strongest at the apex), frame by frame.
-Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest, const std::string& producedAt) {
-    const demo::EchoClipSpec spec; // the demo clip's geometry and timing (make_demo_echo changes only the patient)
+/// The demo cine finding: apical wall motion, the end-diastolic outline as region polygon, and a heatmap on
+/// the moving wall (strongest at the apex), frame by frame.
+Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest,
+                      const std::string& producedAt) {
+    const demo::EchoClipSpec
+        spec; // the demo clip's geometry and timing (make_demo_echo changes only the patient)
     const demo::EchoGeometry g = demo::echoGeometry(spec);
     constexpr int kRows = 60;
     constexpr int kCols = 80;
@@ -271,7 +285,8 @@ Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest, c
                 const double apical = 0.08 + 0.92 * (1.0 - smoothstep(-0.9, 0.3, ey));
                 const double v = 255.0 * std::clamp(onWall * apical, 0.0, 1.0);
                 heat[(static_cast<std::size_t>(f) * kRows + static_cast<std::size_t>(r)) * kCols +
-                     static_cast<std::size_t>(c)] = static_cast<char>(static_cast<unsigned char>(std::lround(v)));
+                     static_cast<std::size_t>(c)] =
+                    static_cast<char>(static_cast<unsigned char>(std::lround(v)));
             }
         }
     }
@@ -319,7 +334,8 @@ Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest, c
     Value measurements = Value::array();
     measurements.push(measurement("LV cavity area, end-diastole", round2(edArea), "cm2"));
     measurements.push(measurement("LV cavity area, end-systole", round2(esArea), "cm2"));
-    measurements.push(measurement("Fractional area change", std::round(1000.0 * (edArea - esArea) / edArea) / 10.0, "%"));
+    measurements.push(
+        measurement("Fractional area change", std::round(1000.0 * (edArea - esArea) / edArea) / 10.0, "%"));
 
     Value region = Value::object();
     region.set("kind", str("cine"));
@@ -331,8 +347,9 @@ Value makeCineFinding(const fs::path& echoDir, const std::string& modelDigest, c
     Value finding = Value::object();
     finding.set("id", str("f1"));
     finding.set("code", code("99VRD", "DEMO-LV-APICAL-WMA", "Reduced apical wall motion (demo)"));
-    finding.set("text", str("DEMO (synthetic data, not a diagnosis): the apical left-ventricular wall moves less "
-                            "than the base"));
+    finding.set("text",
+                str("DEMO (synthetic data, not a diagnosis): the apical left-ventricular wall moves less "
+                    "than the base"));
     finding.set("confidence", Value::number(0.81));
     finding.set("region", std::move(region));
     finding.set("explanation", std::move(explanation));
@@ -379,8 +396,9 @@ int main(int argc, char* argv[]) {
     }
     for (const auto* key : {"--pki", "--trust-out", "--ecg", "--followup-ecg", "--echo"}) {
         if (args.count(key) == 0) {
-            die(std::string("usage: veridicor-make-demo-findings --pki DIR --trust-out DIR --ecg FILE --followup-ecg "
-                            "FILE --echo FILE (missing ") +
+            die(std::string(
+                    "usage: veridicor-make-demo-findings --pki DIR --trust-out DIR --ecg FILE --followup-ecg "
+                    "FILE --echo FILE (missing ") +
                 key + ")");
         }
     }
@@ -435,7 +453,8 @@ int main(int argc, char* argv[]) {
     Value* region = f.find("region");
     region->set("leads", strings({"II", "III", "aVF"}));
     write(ecgDir / "demo_12lead_resting_ecg.unknown-signer.finding.json",
-          need(verify::signFinding(unknown, other, ecgInput, ecgDir), "signing the unknown-signer finding") + "\n");
+          need(verify::signFinding(unknown, other, ecgInput, ecgDir), "signing the unknown-signer finding") +
+              "\n");
     // Replayed: the trusted finding, unchanged, presented as the follow-up recording's.
     write(followPath.parent_path() / "demo_12lead_followup_ecg.replayed.finding.json", trusted + "\n");
 
@@ -444,7 +463,8 @@ int main(int argc, char* argv[]) {
     const auto echoInput = need(verify::openInput(echoPath), "the demo echo cine");
     const Value cine = makeCineFinding(echoDir, echoModel, producedAt);
     write(echoDir / "ECHO0001.lv-wall-motion.finding.json",
-          need(verify::signFinding(signer, cine, echoInput, echoDir), "signing the demo cine finding") + "\n");
+          need(verify::signFinding(signer, cine, echoInput, echoDir), "signing the demo cine finding") +
+              "\n");
 
     std::printf("veridicor-make-demo-findings: signed the demo findings (produced %s); trust store in %s\n",
                 producedAt.c_str(), trust.string().c_str());

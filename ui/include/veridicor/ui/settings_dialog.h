@@ -7,8 +7,8 @@ class QLineEdit;
 
 namespace veridicor::ui {
 
-/// Settings of the findings: the trust store folder findings are verified against, and the audit log file every
-/// display of a finding is appended to. The main window applies them when the dialog is accepted.
+/// Settings of the findings: the trust store folder findings are verified against, and the audit log file
+/// every display of a finding is appended to. The main window applies them when the dialog is accepted.
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:

@@ -4,10 +4,11 @@
 /// recording each one is verified against. No GUI; the workstation runs checkFindings() on a worker thread.
 ///
 /// Routing rule (the same in ui/README.md and docs/finding-bundle.md), first match wins:
-///  (a) by file name: a bundle named `<B>.finding.json` or `<B>.<anything>.finding.json`, where `<B>` is the file
+///  (a) by file name: a bundle named `<B>.finding.json` or `<B>.<anything>.finding.json`, where `<B>` is the
+///  file
 ///      name of an opened recording in the same folder, or that name without its last extension
-///      (`ecg.dcm` → `ecg`); the longest such name wins. A bundle named so after a DICOM file beside it that is
-///      not open belongs to that file and is not verified against anything else;
+///      (`ecg.dcm` → `ecg`); the longest such name wins. A bundle named so after a DICOM file beside it that
+///      is not open belongs to that file and is not verified against anything else;
 ///  (b) else, when the bundle authenticates (steps 1–3 of finding-bundle-v1 pass and the payload is a finding
 ///      statement), the opened recording whose SOP Instance UID is the signed subject name;
 ///  (c) else the recording on screen.
@@ -33,11 +34,12 @@ inline constexpr std::size_t kMaxFindingFiles = 10000;
 /// True for a file name ending in ".finding.json" with something before it.
 bool isFindingFileName(const std::filesystem::path& path);
 
-/// The finding files under `path`: `path` itself when it is a finding file, else the finding files in that folder
-/// (its whole tree when `recursive`), sorted, at most `max`. Symbolic links to folders are not followed.
-/// `truncated` (optional) is set when more than `max` were there.
+/// The finding files under `path`: `path` itself when it is a finding file, else the finding files in that
+/// folder (its whole tree when `recursive`), sorted, at most `max`. Symbolic links to folders are not
+/// followed. `truncated` (optional) is set when more than `max` were there.
 std::vector<std::filesystem::path> findFindingFiles(const std::filesystem::path& path, bool recursive,
-                                                    std::size_t max = kMaxFindingFiles, bool* truncated = nullptr);
+                                                    std::size_t max = kMaxFindingFiles,
+                                                    bool* truncated = nullptr);
 
 /// An opened recording a finding can be verified against.
 struct Recording {
@@ -67,10 +69,10 @@ std::optional<std::filesystem::path> unopenedFileNamedBy(const std::filesystem::
 /// What to verify, against what.
 struct FindingCheckRequest {
     std::vector<std::filesystem::path> bundles;
-    std::vector<Recording> recordings;       ///< every opened recording
-    std::filesystem::path shownRecording;    ///< the recording on screen (rule c); may be empty
-    std::filesystem::path trustStore;        ///< the trust store folder
-    std::optional<TimePoint> at;             ///< the verification time; empty: now
+    std::vector<Recording> recordings;    ///< every opened recording
+    std::filesystem::path shownRecording; ///< the recording on screen (rule c); may be empty
+    std::filesystem::path trustStore;     ///< the trust store folder
+    std::optional<TimePoint> at;          ///< the verification time; empty: now
     const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -78,11 +80,12 @@ struct FindingCheckRequest {
 struct CheckedFinding {
     std::filesystem::path bundle;
     FindingRoute route = FindingRoute::NoRecording;
-    std::filesystem::path recording;   ///< the recording it was verified against (or, for UnopenedFile, the file
-                                       ///< it is named after); empty for NoRecording
-    std::optional<Verdict> verdict;    ///< present when verification ran
-    /// Why it could not be verified (no trust store, the bundle or the recording unreadable, nothing open), in
-    /// plain words; the finding is then untrusted and nothing of it is read. Empty when `verdict` is present.
+    std::filesystem::path recording; ///< the recording it was verified against (or, for UnopenedFile, the
+                                     ///< file it is named after); empty for NoRecording
+    std::optional<Verdict> verdict; ///< present when verification ran
+    /// Why it could not be verified (no trust store, the bundle or the recording unreadable, nothing open),
+    /// in plain words; the finding is then untrusted and nothing of it is read. Empty when `verdict` is
+    /// present.
     std::string problem;
 
     [[nodiscard]] bool trusted() const { return verdict.has_value() && verdict->trusted(); }
@@ -92,17 +95,17 @@ struct CheckedFinding {
 
 /// The outcome of checkFindings().
 struct FindingCheckResult {
-    std::vector<CheckedFinding> findings;   ///< in the order of the request's bundles
+    std::vector<CheckedFinding> findings; ///< in the order of the request's bundles
     bool trustStoreLoaded = false;
-    std::string trustStoreProblem;          ///< why the trust store could not be loaded (then nothing is trusted)
-    TimePoint at{};                         ///< the verification time used
-    std::string trustStoreSummary;          ///< "1 anchor, 2 CRLs, 2 approved models", when loaded
+    std::string trustStoreProblem; ///< why the trust store could not be loaded (then nothing is trusted)
+    TimePoint at{};                ///< the verification time used
+    std::string trustStoreSummary; ///< "1 anchor, 2 CRLs, 2 approved models", when loaded
 };
 
-/// Loads the trust store, routes every bundle (rules a–c above) and verifies it against its recording, reading
-/// each bundle file once (at most 64 MiB) and its attachments once; every verdict holds the verified payload and
-/// attachment bytes, so nothing needs to be read again for display. Never fails: a missing or invalid trust
-/// store, an unreadable bundle or recording makes that finding untrusted with a `problem`.
+/// Loads the trust store, routes every bundle (rules a–c above) and verifies it against its recording,
+/// reading each bundle file once (at most 64 MiB) and its attachments once; every verdict holds the verified
+/// payload and attachment bytes, so nothing needs to be read again for display. Never fails: a missing or
+/// invalid trust store, an unreadable bundle or recording makes that finding untrusted with a `problem`.
 FindingCheckResult checkFindings(const FindingCheckRequest& request);
 
 } // namespace veridicor::verify
