@@ -357,6 +357,25 @@ private slots:
         QCOMPARE(ws.window.shownInstance(), qpath(b.recording));
     }
 
+    void findingTextIsShownAsPlainText() {
+        // A (trusted) producer's text with markup is shown as the characters it is, never rendered.
+        const StudyCase c = makeCase(*f, "markup", std::nullopt);
+        json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+        const std::string markup = "<b style='color:green'>Trusted</b> <img src='x.png'> &amp; more";
+        p.find("findings")->asArray()[0].set("text", json::Value::string(markup));
+        writeAll(c.bundle, f->sign(f->pki.finding, p));
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-markup.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QLabel* shown = nullptr;
+        for (QLabel* l : ws.window.findChildren<QLabel*>()) {
+            if (l->isVisible() && l->text() == QString::fromStdString(markup)) {
+                shown = l;
+            }
+        }
+        QVERIFY2(shown != nullptr, qPrintable(ws.texts()));
+        QCOMPARE(shown->textFormat(), Qt::PlainText);
+    }
+
     void findingsOfOtherRecordingsAndOfFilesNotOpen() {
         const StudyCase c = makeCase(*f, "others", std::nullopt);
         SyntheticEcg other = f->ecg;

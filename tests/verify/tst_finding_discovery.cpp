@@ -262,6 +262,25 @@ private slots:
         QCOMPARE(cf.verdict->statement->findings.front().text, std::string("Occlusion MI, anterior wall"));
     }
 
+    void verifiedBytesInMemoryAreBounded() {
+        const fs::path dir = study("budget");
+        writeAll(dir / "ecg.a.finding.json", f->sign(f->pki.finding));
+        writeAll(dir / "ecg.b.finding.json", f->sign(f->pki.finding));
+        const std::vector<fs::path> bundles{dir / "ecg.a.finding.json", dir / "ecg.b.finding.json"};
+        const auto all = verify::checkFindings(request(bundles, {{dir / "ecg.dcm", f->ecg.sop}}, {}));
+        QVERIFY(all.findings[0].trusted() && all.findings[1].trusted());
+        const auto& v = *all.findings[0].verdict;
+        const std::size_t one = v.payload.size() + v.attachments.front().bytes.size();
+        auto r = request(bundles, {{dir / "ecg.dcm", f->ecg.sop}}, {});
+        r.maxTotalBytes = one + one / 2; // room for one bundle's verified bytes, not two
+        const auto bounded = verify::checkFindings(r);
+        QVERIFY(bounded.findings[0].trusted());
+        QVERIFY(!bounded.findings[1].verdict.has_value());
+        QVERIFY(!bounded.findings[1].trusted());
+        QVERIFY2(bounded.findings[1].problem.find("Set aside") != std::string::npos,
+                 bounded.findings[1].problem.c_str());
+    }
+
     void verificationTimeIsTheRequests() {
         const fs::path dir = study("at");
         writeAll(dir / "ecg.finding.json", f->sign(f->pki.finding));

@@ -156,12 +156,21 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
 
 FindingEntry* FindingSession::find(const QString& id) {
     for (FindingEntry& e : m_entries) {
-        if (e.id == id || e.bundleFileName() == id ||
-            QString::fromStdString(e.checked.bundle.string()) == id) {
+        if (e.id == id || QString::fromStdString(e.checked.bundle.string()) == id) {
             return &e;
         }
     }
-    return nullptr;
+    // A bare file name names a bundle only when no other bundle has it.
+    FindingEntry* byName = nullptr;
+    for (FindingEntry& e : m_entries) {
+        if (e.bundleFileName() == id) {
+            if (byName != nullptr) {
+                return nullptr;
+            }
+            byName = &e;
+        }
+    }
+    return byName;
 }
 
 std::vector<FindingEntry*> FindingSession::entriesFor(const QString& recordingPath) {

@@ -251,6 +251,7 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
         return it->second;
     };
 
+    std::size_t kept = 0; // verified bytes held by the verdicts so far
     for (const auto& bundle : request.bundles) {
         if (request.cancel != nullptr && request.cancel->load()) {
             break;
@@ -321,7 +322,22 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
             result.findings.push_back(std::move(cf));
             continue;
         }
-        cf.verdict = verifier->verify(*bytes, *input, result.at, attachmentsFromFolder(bundle.parent_path()));
+        Verdict v = verifier->verify(*bytes, *input, result.at, attachmentsFromFolder(bundle.parent_path()));
+        std::size_t size = v.payload.size();
+        for (const auto& a : v.attachments) {
+            size += a.bytes.size();
+        }
+        if (kept + size > request.maxTotalBytes) {
+            // Its verified bytes are dropped with `v`: nothing of it can be shown.
+            cf.problem =
+                "Set aside: the findings of this study hold more than " +
+                std::to_string(request.maxTotalBytes >> 20) +
+                " MiB of verified data in all, and this one would exceed that; nothing of it is shown.";
+            result.findings.push_back(std::move(cf));
+            continue;
+        }
+        kept += size;
+        cf.verdict = std::move(v);
         result.findings.push_back(std::move(cf));
     }
     return result;

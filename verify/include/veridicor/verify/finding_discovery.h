@@ -74,6 +74,9 @@ struct FindingCheckRequest {
     std::filesystem::path trustStore;     ///< the trust store folder
     std::optional<TimePoint> at;          ///< the verification time; empty: now
     const std::atomic<bool>* cancel = nullptr;
+    /// The verified payload and attachment bytes kept in memory for display, all bundles together, are
+    /// bounded: a bundle that would take the total over this is not checked (its `problem` says so).
+    std::size_t maxTotalBytes = std::size_t{1} << 30;
 };
 
 /// One bundle after routing and verification.
@@ -82,7 +85,7 @@ struct CheckedFinding {
     FindingRoute route = FindingRoute::NoRecording;
     std::filesystem::path recording; ///< the recording it was verified against (or, for UnopenedFile, the
                                      ///< file it is named after); empty for NoRecording
-    std::optional<Verdict> verdict; ///< present when verification ran
+    std::optional<Verdict> verdict;  ///< present when verification ran
     /// Why it could not be verified (no trust store, the bundle or the recording unreadable, nothing open),
     /// in plain words; the finding is then untrusted and nothing of it is read. Empty when `verdict` is
     /// present.
