@@ -171,7 +171,7 @@ void MainWindow::openFindingsDialog(bool folder) {
 }
 
 void MainWindow::openPaths(const QStringList& paths) {
-    if (m_scan.isRunning()) {
+    if (m_scanActive) {
         m_pendingPaths += paths;
         return;
     }
@@ -189,6 +189,8 @@ void MainWindow::startScan(const QStringList& paths) {
         roots.emplace_back(p.toStdString());
     }
     m_loading = true;
+    m_scanActive = true;
+    ++m_studyGeneration; // a round of findings started before this scan no longer applies
     statusBar()->showMessage(tr("Reading %1…").arg(paths.join(QStringLiteral(", "))));
     refreshFindings();
     m_scan.setFuture(QtConcurrent::run([roots] {
@@ -224,6 +226,7 @@ void MainWindow::startScan(const QStringList& paths) {
 }
 
 void MainWindow::onScanFinished() {
+    m_scanActive = false;
     StudyScan scan = m_scan.result();
     m_index = std::move(scan.index);
     m_scanFindings = std::move(scan.findings);
@@ -305,7 +308,7 @@ bool MainWindow::showInstance(const QString& path) {
 
 void MainWindow::setTrustStoreFolder(const QString& folder) {
     m_trustStore = folder;
-    if (!m_scan.isRunning() && m_session->hasResult()) {
+    if (!m_scanActive && m_session->hasResult()) {
         startFindingCheck();
     }
 }
@@ -325,7 +328,7 @@ void MainWindow::applySettings(const QString& trustStoreFolder, const QString& a
     m_auditLog = auditLogFile;
     m_trustStore = trustStoreFolder;
     statusBar()->showMessage(tr("Settings saved; checking the findings again against %1").arg(trustStoreFolder));
-    if (!m_scan.isRunning()) {
+    if (!m_scanActive) {
         startFindingCheck();
     }
 }
@@ -345,17 +348,21 @@ void MainWindow::openFindings(const QStringList& paths) {
             m_findingRoots << p;
         }
     }
-    if (m_scan.isRunning()) {
+    if (m_scanActive) {
         return; // they join the load under way
     }
     startFindingCheck();
 }
 
 void MainWindow::startFindingCheck() {
-    if (m_check.isRunning()) {
+    // The flags, not QFuture::isRunning(): a future can be finished while its watcher's signal is still queued,
+    // and a round must never be started over one whose result has not been handled.
+    if (m_checkActive) {
         m_checkAgain = true;
         return;
     }
+    m_checkActive = true;
+    m_checkStudy = m_studyGeneration;
     verify::FindingCheckRequest request;
     for (const dicom::InstanceHeader* h : m_index.allInstances()) {
         request.recordings.push_back({h->path, h->sopInstanceUID});
@@ -389,12 +396,13 @@ void MainWindow::startFindingCheck() {
 }
 
 void MainWindow::onFindingCheckFinished() {
-    if (m_scan.isRunning()) {
+    m_checkActive = false;
+    if (m_scanActive) {
         // A round for a study that is being replaced: its result is dropped; the new scan starts a new round.
         m_checkAgain = false;
         return;
     }
-    if (m_checkAgain) {
+    if (m_checkAgain || m_checkStudy != m_studyGeneration) {
         m_checkAgain = false;
         startFindingCheck();
         return;
@@ -548,7 +556,7 @@ void MainWindow::refreshFindings() {
     FindingsPanelContext context;
     context.recordingPath = m_shownPath;
     context.trustStore = m_trustStore;
-    context.checking = m_check.isRunning() || m_scan.isRunning();
+    context.checking = m_checkActive || m_scanActive;
     registry::StudyView* view = currentView();
     context.overlaysSupported = view != nullptr && view->supportsFindingOverlays();
     context.selectedKey = m_selectedKey;

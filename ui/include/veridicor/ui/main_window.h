@@ -157,6 +157,10 @@ private:
     QStringList m_findingRoots;
     bool m_checkAgain = false;
     bool m_loading = false;
+    bool m_scanActive = false;   ///< a scan is started and its result not yet handled
+    bool m_checkActive = false;  ///< a verification round is started and its result not yet handled
+    int m_studyGeneration = 0;   ///< counts scans: a round belongs to the study it started with
+    int m_checkStudy = 0;
     QString m_trustStore;
     QString m_auditLog;
     std::optional<verify::TimePoint> m_at;
