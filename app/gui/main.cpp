@@ -4,6 +4,7 @@
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
+#include <veridicor/verify/time.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +16,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 
 namespace {
 
@@ -60,7 +63,32 @@ int main(int argc, char* argv[]) {
                                      QStringLiteral("Exit once loaded (and the screenshot/text is written)."));
     const QCommandLineOption sizeOpt(QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1600x1000."),
                                      QStringLiteral("WxH"));
-    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt});
+    const QCommandLineOption findingsOpt(
+        QStringLiteral("findings"),
+        QStringLiteral("Also verify the AI findings in this file or folder (repeatable), as File › Open findings."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption trustOpt(QStringLiteral("trust"),
+                                      QStringLiteral("Verify findings against this trust store folder (this session "
+                                                     "only; the saved setting is left as it is)."),
+                                      QStringLiteral("DIR"));
+    const QCommandLineOption atOpt(QStringLiteral("at"),
+                                   QStringLiteral("Verify findings as of this time instead of now (RFC 3339)."),
+                                   QStringLiteral("RFC3339"));
+    const QCommandLineOption auditOpt(QStringLiteral("audit-log"),
+                                      QStringLiteral("Append finding displays to this audit log (this session only)."),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption anywayOpt(
+        QStringLiteral("show-anyway"),
+        QStringLiteral("Show this untrusted finding (bundle file name) anyway, marked UNTRUSTED and logged; only for "
+                       "findings whose signature and chain verified (repeatable)."),
+        QStringLiteral("ID"));
+    const QCommandLineOption selectOpt(
+        QStringLiteral("select-finding"),
+        QStringLiteral("Once loaded, select this displayed finding (\"<bundle file name>#<finding id>\"): its "
+                       "measurements are listed and the view brings it into view."),
+        QStringLiteral("KEY"));
+    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt, anywayOpt,
+                       selectOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     parser.process(app);
@@ -74,9 +102,27 @@ int main(int argc, char* argv[]) {
         return 2;
     }
 
+    std::optional<veridicor::verify::TimePoint> at;
+    if (parser.isSet(atOpt)) {
+        at = veridicor::verify::parseRfc3339(parser.value(atOpt).toStdString());
+        if (!at) {
+            std::fprintf(stderr, "veridicor: --at %s is not an RFC 3339 time (e.g. 2026-11-28T10:15:00Z)\n",
+                         qPrintable(parser.value(atOpt)));
+            return 2;
+        }
+    }
+
     veridicor::registry::ViewerRegistry registry;
     veridicor::app::registerViewers(registry);
     veridicor::ui::MainWindow window(registry);
+    if (parser.isSet(trustOpt)) {
+        window.setTrustStoreFolder(parser.value(trustOpt));
+    }
+    if (parser.isSet(auditOpt)) {
+        window.setAuditLogFile(parser.value(auditOpt));
+    }
+    window.setVerificationTime(at);
+    window.setPreconfirmedShowAnyway(parser.values(anywayOpt));
     if (parser.isSet(sizeOpt)) {
         const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
         if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) {
@@ -90,7 +136,12 @@ int main(int argc, char* argv[]) {
     const QString textOut = parser.value(textOpt);
     const bool quitAfter = parser.isSet(quitOpt);
     int exitCode = 0;
+    const QString selectFinding = parser.value(selectOpt);
     QObject::connect(&window, &veridicor::ui::MainWindow::loadFinished, &window, [&] {
+        if (!selectFinding.isEmpty() && !window.selectFinding(selectFinding)) {
+            std::fprintf(stderr, "veridicor: --select-finding %s: no displayed finding has that key\n",
+                         qPrintable(selectFinding));
+        }
         // Let views finish their first paint (GL views render on the next frame) before capturing.
         QTimer::singleShot(400, &window, [&] {
             if (!shot.isEmpty()) {
@@ -115,8 +166,19 @@ int main(int argc, char* argv[]) {
             }
         });
     });
+    const QStringList findings = parser.values(findingsOpt);
     if (!paths.isEmpty()) {
         window.openPaths(paths);
+        if (!findings.isEmpty()) {
+            window.openFindings(findings); // joins the load: loadFinished waits for their verification
+        }
+    } else if (!findings.isEmpty()) {
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(&window, &veridicor::ui::MainWindow::findingsChecked, &window, [&window, once] {
+            QObject::disconnect(*once);
+            emit window.loadFinished();
+        });
+        window.openFindings(findings);
     } else if (quitAfter) {
         QTimer::singleShot(0, &window, [&window] { emit window.loadFinished(); });
     }

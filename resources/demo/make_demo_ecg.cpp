@@ -3,12 +3,17 @@
 // the same file, UIDs included.
 //
 //   veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] [--mains UV]
+//                           [--acquired YYYYMMDDhhmmss] [--study-description TEXT]
 //
+// The demo study has two: the resting ECG (defaults) and a follow-up of the same patient a week later
+// (--seed 2031 --heart-rate 78 --acquired 20250319101200), whose UIDs differ because they derive from the seed.
 // A duration over 60 s writes an Ambulatory ECG object (e.g. --duration 86400 for a 24 h Holter-like recording).
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/ecg/dicom_writer.h>
 #include <veridicor/ecg/synth.h>
+
+#include "demo_ecg_params.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +26,7 @@ int usage(const char* message) {
     std::fprintf(stderr,
                  "veridicor-make-demo-ecg: %s\n"
                  "usage: veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] "
-                 "[--mains UV]\n",
+                 "[--mains UV] [--acquired YYYYMMDDhhmmss] [--study-description TEXT]\n",
                  message);
     return 2;
 }
@@ -37,13 +42,9 @@ bool parseNumber(const char* text, double& out) {
 int main(int argc, char* argv[]) {
     using namespace veridicor;
     std::string output;
-    ecg::SynthParams params;
-    params.heartRateBpm = 70.0;
-    params.durationSeconds = 10.0;
-    params.samplingHz = 500.0;
-    params.seed = 2025;
-    params.mainsMicrovolts = 15.0; // a little 50 Hz interference, so the mains notch has something to remove
-    params.mainsHz = 50.0;
+    ecg::SynthParams params = demo::demoEcgParams();
+    std::string acquired = "20250312093015";
+    std::string studyDescription;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const bool hasValue = i + 1 < argc;
@@ -60,6 +61,10 @@ int main(int argc, char* argv[]) {
         } else if (arg == "--mains" && hasValue && parseNumber(argv[i + 1], value)) {
             params.mainsMicrovolts = value;
             ++i;
+        } else if (arg == "--acquired" && hasValue && std::strlen(argv[i + 1]) == 14) {
+            acquired = argv[++i];
+        } else if (arg == "--study-description" && hasValue) {
+            studyDescription = argv[++i];
         } else if (!arg.empty() && arg[0] != '-' && output.empty()) {
             output = arg;
         } else {
@@ -83,10 +88,12 @@ int main(int argc, char* argv[]) {
     rec->patient.birthDate = "19620314";
     rec->patient.sex = "F";
     rec->patient.age = "062Y";
-    rec->acquisition.dateTime = "20250312093015";
+    rec->acquisition.dateTime = acquired;
     rec->acquisition.institution = "Veridicor Demo Clinic";
     rec->acquisition.stationName = "DEMO-ECG-1";
-    rec->studyDescription = params.durationSeconds > 60.0 ? "Ambulatory ECG (synthetic)" : "Resting 12-lead ECG";
+    rec->studyDescription = !studyDescription.empty()        ? studyDescription
+                            : params.durationSeconds > 60.0 ? "Ambulatory ECG (synthetic)"
+                                                            : "Resting 12-lead ECG";
     rec->seriesDescription = "12-lead ECG, synthetic (ECGSYN-3D)";
     rec->studyInstanceUID = ecg::deterministicUid(params.seed, "demo study");
     rec->seriesInstanceUID = ecg::deterministicUid(params.seed, "demo ecg series");

@@ -1,8 +1,14 @@
 #include <veridicor/ui/main_window.h>
 
+#include "finding_session.h"
+#include "findings_panel.h"
 #include "header_view.h"
 #include "message_page.h"
 #include "study_browser.h"
+#include "verification_detail.h"
+
+#include <veridicor/ui/settings_dialog.h>
+#include <veridicor/verify/audit_log.h>
 
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/registry/viewer_registry.h>
@@ -11,15 +17,19 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabBar>
@@ -28,9 +38,20 @@
 #include <QTreeWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace veridicor::ui {
+
+namespace {
+
+const QString kTrustStoreKey = QStringLiteral("findings/trustStore");
+const QString kAuditLogKey = QStringLiteral("findings/auditLog");
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+} // namespace
 
 MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent)
     : QMainWindow(parent), m_registry(registry) {
@@ -59,13 +80,38 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     addDockWidget(Qt::LeftDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
 
+    m_session = std::make_unique<FindingSession>();
+    m_findingsDock = new QDockWidget(tr("AI findings"), this);
+    m_findingsDock->setObjectName(QStringLiteral("findingsDock"));
+    m_findingsPanel = new FindingsPanel(m_findingsDock);
+    m_findingsDock->setWidget(m_findingsPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_findingsDock);
+    resizeDocks({m_findingsDock}, {400}, Qt::Horizontal);
+    connect(m_findingsPanel, &FindingsPanel::showAnywayRequested, this,
+            [this](const QString& id) { showFindingAnyway(id); });
+    connect(m_findingsPanel, &FindingsPanel::detailsRequested, this,
+            [this](const QString& id) { openVerificationDetails(id); });
+    connect(m_findingsPanel, &FindingsPanel::visibilityChanged, this,
+            [this](const QString& key, bool visible) { setFindingVisible(key, visible); });
+    connect(m_findingsPanel, &FindingsPanel::findingSelected, this, [this](const QString& key) { selectFinding(key); });
+    connect(m_findingsPanel, &FindingsPanel::recordingRequested, this,
+            [this](const QString& path) { showInstance(path); });
+
+    const QSettings settings;
+    m_trustStore = settings.value(kTrustStoreKey, SettingsDialog::defaultTrustStoreFolder()).toString();
+    m_auditLog = settings.value(kAuditLogKey, SettingsDialog::defaultAuditLogFile()).toString();
+
     buildMenus();
-    connect(&m_scan, &QFutureWatcher<dicom::StudyIndex>::finished, this, &MainWindow::onScanFinished);
+    connect(&m_scan, &QFutureWatcher<StudyScan>::finished, this, &MainWindow::onScanFinished);
+    connect(&m_check, &QFutureWatcher<verify::FindingCheckResult>::finished, this,
+            &MainWindow::onFindingCheckFinished);
+    refreshFindings();
     statusBar()->showMessage(tr("Ready"));
 }
 
 MainWindow::~MainWindow() {
     m_scan.waitForFinished();
+    m_check.waitForFinished();
 }
 
 void MainWindow::buildMenus() {
@@ -74,9 +120,16 @@ void MainWindow::buildMenus() {
     openFile->setShortcut(QKeySequence::Open);
     QAction* openFolder = file->addAction(tr("Open &Folder…"), this, &MainWindow::openFolderDialog);
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addAction(tr("Open F&indings…"), this, [this] { openFindingsDialog(false); });
+    file->addAction(tr("Open Findings Fo&lder…"), this, [this] { openFindingsDialog(true); });
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), this, [this] { openSettings(); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_findingsDock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Veridicor"), this, [this] {
@@ -101,32 +154,97 @@ void MainWindow::openFolderDialog() {
     }
 }
 
+void MainWindow::openFindingsDialog(bool folder) {
+    QStringList chosen;
+    if (folder) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of AI findings"));
+        if (!dir.isEmpty()) {
+            chosen << dir;
+        }
+    } else {
+        chosen = QFileDialog::getOpenFileNames(this, tr("Open AI findings"), QString(),
+                                               tr("AI findings (*.finding.json);;All files (*)"));
+    }
+    if (!chosen.isEmpty()) {
+        openFindings(chosen);
+    }
+}
+
 void MainWindow::openPaths(const QStringList& paths) {
-    if (m_scan.isRunning()) {
+    if (m_scanActive) {
         m_pendingPaths += paths;
         return;
     }
+    // A new study: findings opened for the previous one are dropped with it.
+    m_findingRoots.clear();
+    m_session->clear();
+    m_selectedKey.clear();
+    startScan(paths);
+}
+
+void MainWindow::startScan(const QStringList& paths) {
     std::vector<std::filesystem::path> roots;
     roots.reserve(static_cast<std::size_t>(paths.size()));
     for (const QString& p : paths) {
         roots.emplace_back(p.toStdString());
     }
+    m_loading = true;
+    m_scanActive = true;
+    ++m_studyGeneration; // a round of findings started before this scan no longer applies
     statusBar()->showMessage(tr("Reading %1…").arg(paths.join(QStringLiteral(", "))));
-    m_scan.setFuture(QtConcurrent::run([roots] { return dicom::scanPaths(roots); }));
+    refreshFindings();
+    m_scan.setFuture(QtConcurrent::run([roots] {
+        StudyScan scan;
+        // The finding files are collected in the same walk as the DICOM index.
+        dicom::ScanOptions options;
+        options.progress = [&scan](std::size_t, const std::filesystem::path& file) {
+            if (verify::isFindingFileName(file)) {
+                if (scan.findings.size() < verify::kMaxFindingFiles) {
+                    scan.findings.push_back(file);
+                } else {
+                    scan.findingsTruncated = true;
+                }
+            }
+        };
+        scan.index = dicom::scanPaths(roots, options);
+        // An opened file: the finding files beside it.
+        for (const auto& root : roots) {
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(root, ec) && !verify::isFindingFileName(root)) {
+                bool cut = false;
+                const auto folder = root.has_parent_path() ? root.parent_path() : std::filesystem::path(".");
+                for (auto& f : verify::findFindingFiles(folder, false, verify::kMaxFindingFiles, &cut)) {
+                    scan.findings.push_back(std::move(f));
+                }
+                scan.findingsTruncated = scan.findingsTruncated || cut;
+            }
+        }
+        std::sort(scan.findings.begin(), scan.findings.end());
+        scan.findings.erase(std::unique(scan.findings.begin(), scan.findings.end()), scan.findings.end());
+        return scan;
+    }));
 }
 
 void MainWindow::onScanFinished() {
-    m_index = m_scan.result();
+    m_scanActive = false;
+    StudyScan scan = m_scan.result();
+    m_index = std::move(scan.index);
+    m_scanFindings = std::move(scan.findings);
     m_browser->setIndex(m_index);
     m_problems->clear();
     for (const auto& problem : m_index.problems) {
         m_problems->addItem(QString::fromStdString(problem.error.message));
     }
-    m_problemsDock->setVisible(!m_index.problems.empty());
+    if (scan.findingsTruncated) {
+        m_problems->addItem(tr("More than %1 finding files were found; only the first %1 are checked.")
+                                .arg(verify::kMaxFindingFiles));
+    }
+    m_problemsDock->setVisible(m_problems->count() > 0);
 
     const auto all = m_index.allInstances();
     statusBar()->showMessage(tr("%n instance(s) in %1 file(s) examined", nullptr, static_cast<int>(all.size()))
                                  .arg(m_index.filesExamined));
+    m_shownPath.clear();
     if (!all.empty()) {
         showInstance(QString::fromStdString(all.front()->path.string()));
     } else if (!m_index.problems.empty()) {
@@ -141,10 +259,11 @@ void MainWindow::onScanFinished() {
     }
     if (!m_pendingPaths.isEmpty()) {
         const QStringList next = std::exchange(m_pendingPaths, {});
-        openPaths(next);
+        startScan(next);
         return;
     }
-    emit loadFinished();
+    // loadFinished follows once the findings are verified and in the panel.
+    startFindingCheck();
 }
 
 bool MainWindow::showInstance(const QString& path) {
@@ -153,10 +272,13 @@ bool MainWindow::showInstance(const QString& path) {
         return false;
     }
     m_browser->selectPath(path);
+    m_shownPath = path;
+    m_selectedKey.clear();
     const registry::ViewerFactory* factory = m_registry.viewerFor(header->sopClassUID);
     if (factory == nullptr) {
         m_header->showHeader(*header);
         m_stack->setCurrentWidget(m_header);
+        displayFindings();
         return true;
     }
     registry::StudyView* view = m_views.value(factory->id());
@@ -168,15 +290,346 @@ bool MainWindow::showInstance(const QString& path) {
                 [this](const QString& text) { statusBar()->showMessage(text); });
     }
     m_stack->setCurrentWidget(view);
+    view->setFindingOverlays({}); // nothing of the previous recording's findings on the next one
     auto opened = view->openInstance(*header);
     if (!opened) {
         m_message->showError(tr("This %1 cannot be shown").arg(factory->displayName()), opened.error());
         m_stack->setCurrentWidget(m_message);
         statusBar()->showMessage(opened.error());
+        displayFindings();
         return false;
     }
     setWindowTitle(tr("Veridicor — %1").arg(QFileInfo(path).fileName()));
+    displayFindings();
     return true;
+}
+
+// ---- findings ------------------------------------------------------------------------------------------------
+
+void MainWindow::setTrustStoreFolder(const QString& folder) {
+    m_trustStore = folder;
+    if (!m_scanActive && m_session->hasResult()) {
+        startFindingCheck();
+    }
+}
+
+void MainWindow::setAuditLogFile(const QString& file) { m_auditLog = file; }
+
+void MainWindow::setVerificationTime(std::optional<verify::TimePoint> at) { m_at = at; }
+
+void MainWindow::setShowAnywayConfirmation(ShowAnywayConfirmation confirm) { m_confirm = std::move(confirm); }
+
+void MainWindow::setPreconfirmedShowAnyway(const QStringList& ids) { m_preconfirmed = ids; }
+
+void MainWindow::applySettings(const QString& trustStoreFolder, const QString& auditLogFile) {
+    QSettings settings;
+    settings.setValue(kTrustStoreKey, trustStoreFolder);
+    settings.setValue(kAuditLogKey, auditLogFile);
+    m_auditLog = auditLogFile;
+    m_trustStore = trustStoreFolder;
+    statusBar()->showMessage(tr("Settings saved; checking the findings again against %1").arg(trustStoreFolder));
+    if (!m_scanActive) {
+        startFindingCheck();
+    }
+}
+
+SettingsDialog* MainWindow::openSettings() {
+    auto* dialog = new SettingsDialog(m_trustStore, m_auditLog, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { applySettings(dialog->trustStoreFolder(), dialog->auditLogFile()); });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::openFindings(const QStringList& paths) {
+    for (const QString& p : paths) {
+        if (!m_findingRoots.contains(p)) {
+            m_findingRoots << p;
+        }
+    }
+    if (m_scanActive) {
+        return; // they join the load under way
+    }
+    startFindingCheck();
+}
+
+void MainWindow::startFindingCheck() {
+    // The flags, not QFuture::isRunning(): a future can be finished while its watcher's signal is still queued,
+    // and a round must never be started over one whose result has not been handled.
+    if (m_checkActive) {
+        m_checkAgain = true;
+        return;
+    }
+    m_checkActive = true;
+    m_checkStudy = m_studyGeneration;
+    verify::FindingCheckRequest request;
+    for (const dicom::InstanceHeader* h : m_index.allInstances()) {
+        request.recordings.push_back({h->path, h->sopInstanceUID});
+    }
+    request.shownRecording = m_shownPath.toStdString();
+    request.trustStore = m_trustStore.toStdString();
+    request.at = m_at;
+    std::vector<std::filesystem::path> bundles = m_scanFindings;
+    std::vector<std::filesystem::path> roots;
+    for (const QString& r : m_findingRoots) {
+        roots.emplace_back(r.toStdString());
+    }
+    statusBar()->showMessage(tr("Checking AI findings…"));
+    m_check.setFuture(QtConcurrent::run([request, bundles, roots]() mutable {
+        for (const auto& root : roots) {
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(root, ec)) {
+                bundles.push_back(root); // chosen explicitly: taken whatever its name
+            } else {
+                for (auto& f : verify::findFindingFiles(root, true)) {
+                    bundles.push_back(std::move(f));
+                }
+            }
+        }
+        std::sort(bundles.begin(), bundles.end());
+        bundles.erase(std::unique(bundles.begin(), bundles.end()), bundles.end());
+        request.bundles = std::move(bundles);
+        return verify::checkFindings(request);
+    }));
+    refreshFindings();
+}
+
+void MainWindow::onFindingCheckFinished() {
+    m_checkActive = false;
+    if (m_scanActive) {
+        // A round for a study that is being replaced: its result is dropped; the new scan starts a new round.
+        m_checkAgain = false;
+        return;
+    }
+    if (m_checkAgain || m_checkStudy != m_studyGeneration) {
+        m_checkAgain = false;
+        startFindingCheck();
+        return;
+    }
+    m_session->setResult(m_check.result());
+    int trusted = 0;
+    for (const FindingEntry& e : m_session->entries()) {
+        trusted += e.trusted() ? 1 : 0;
+    }
+    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 trusted, %2 untrusted", nullptr,
+                                static_cast<int>(m_session->entries().size()))
+                                 .arg(trusted)
+                                 .arg(static_cast<int>(m_session->entries().size()) - trusted));
+    displayFindings();
+    for (const QString& id : std::exchange(m_preconfirmed, {})) {
+        FindingEntry* e = m_session->find(id);
+        if (e == nullptr || !e->canShowAnyway()) {
+            const QString message =
+                tr("--show-anyway %1: no untrusted finding with readable content has that name").arg(id);
+            statusBar()->showMessage(message);
+            qWarning("veridicor: %s", qPrintable(message));
+            continue;
+        }
+        showAnywayConfirmed(*e, tr("requested on the command line (--show-anyway)"));
+    }
+    emit findingsChecked();
+    if (m_loading) {
+        m_loading = false;
+        emit loadFinished();
+    }
+}
+
+QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, const QString& detail) {
+    if (!entry.checked.verdict) {
+        return tr("there is no verdict to record");
+    }
+    if (m_auditLog.isEmpty()) {
+        return tr("no audit log file is set (Settings)");
+    }
+    const QFileInfo info(m_auditLog);
+    if (!QDir().mkpath(info.absolutePath())) {
+        return tr("its folder %1 cannot be created").arg(info.absolutePath());
+    }
+    verify::AuditEntry a = verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
+    a.user = verify::AuditLog::currentUser();
+    a.detail = detail.toStdString();
+    auto written = verify::AuditLog(m_auditLog.toStdString()).append(a);
+    return written ? QString() : qs(written.error().message);
+}
+
+namespace {
+
+/// "f1 (SCT 401303003), f2 (…)" — which findings of a bundle were displayed, for the audit log.
+QString findingList(const FindingEntry& e) {
+    QStringList out;
+    if (e.checked.verdict && e.checked.verdict->statement) {
+        for (const auto& f : e.checked.verdict->statement->findings) {
+            out << QStringLiteral("%1 (%2 %3)").arg(qs(f.id), qs(f.code.scheme), qs(f.code.value));
+        }
+    }
+    return out.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+void MainWindow::displayFindings() {
+    for (FindingEntry& e : m_session->entries()) {
+        e.displayed = false;
+        e.notShownReason.clear();
+    }
+    const QString name = QFileInfo(m_shownPath).fileName();
+    for (FindingEntry* e : m_session->entriesFor(m_shownPath)) {
+        if (!e->contentAllowed()) {
+            continue;
+        }
+        // Fail closed: a display that cannot be recorded does not happen.
+        const QString detail = e->trusted()
+                                   ? tr("displayed as trusted on %1: %2").arg(name, findingList(*e))
+                                   : tr("displayed as UNTRUSTED (shown anyway) on %1: %2").arg(name, findingList(*e));
+        const QString problem = appendAudit(*e, "display", detail);
+        if (!problem.isEmpty()) {
+            e->notShownReason = tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding "
+                                   "must be recorded, so this one is withheld.")
+                                    .arg(m_auditLog, problem);
+            statusBar()->showMessage(e->notShownReason);
+            continue;
+        }
+        e->displayed = true;
+    }
+    refreshFindings();
+    pushOverlays();
+}
+
+bool MainWindow::showFindingAnyway(const QString& id) {
+    FindingEntry* e = m_session->find(id);
+    if (e == nullptr || !e->canShowAnyway()) {
+        return false;
+    }
+    if (e->shownAnyway) {
+        return e->displayed || e->recordingPath() != m_shownPath;
+    }
+    const QStringList reasons = e->checked.verdict ? reasonTexts(*e->checked.verdict) : QStringList();
+    bool confirmed = false;
+    if (m_confirm) {
+        confirmed = m_confirm(e->id, reasons);
+    } else {
+        QMessageBox box(QMessageBox::Warning, tr("Show an untrusted finding?"),
+                        tr("This AI finding did not pass verification:\n\n%1\n\nIf you show it, it stays marked "
+                           "UNTRUSTED wherever it appears, and this decision is recorded in the audit log under your "
+                           "name.")
+                            .arg(reasons.join(QLatin1Char('\n'))),
+                        QMessageBox::NoButton, this);
+        QPushButton* show = box.addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        confirmed = box.clickedButton() == show;
+    }
+    if (!confirmed) {
+        statusBar()->showMessage(tr("%1 stays quarantined").arg(e->id));
+        return false;
+    }
+    return showAnywayConfirmed(*e, tr("confirmed by the reader"));
+}
+
+bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
+    const bool onScreen = e.recordingPath() == m_shownPath;
+    const QString problem =
+        appendAudit(e, "show-anyway",
+                    tr("shown anyway as UNTRUSTED (%1)%2: %3")
+                        .arg(why, onScreen ? tr(" on %1").arg(QFileInfo(m_shownPath).fileName()) : QString(),
+                             findingList(e)));
+    if (!problem.isEmpty()) {
+        e.notShownReason = tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding must "
+                              "be recorded, so this one is withheld.")
+                               .arg(m_auditLog, problem);
+        statusBar()->showMessage(e.notShownReason);
+        refreshFindings();
+        return false;
+    }
+    e.shownAnyway = true;
+    e.notShownReason.clear();
+    e.displayed = onScreen; // this show-anyway is its display event
+    statusBar()->showMessage(tr("%1 is shown anyway, marked UNTRUSTED").arg(e.id));
+    refreshFindings();
+    pushOverlays();
+    return true;
+}
+
+void MainWindow::refreshFindings() {
+    FindingsPanelContext context;
+    context.recordingPath = m_shownPath;
+    context.trustStore = m_trustStore;
+    context.checking = m_checkActive || m_scanActive;
+    registry::StudyView* view = currentView();
+    context.overlaysSupported = view != nullptr && view->supportsFindingOverlays();
+    context.selectedKey = m_selectedKey;
+    std::map<QString, FindingsPanelContext::Other> others;
+    for (const FindingEntry& e : m_session->entries()) {
+        const QString path = e.recordingPath();
+        if (e.checked.route == verify::FindingRoute::UnopenedFile || path.isEmpty() || path == m_shownPath ||
+            m_index.find(e.checked.recording) == nullptr) {
+            continue;
+        }
+        auto& o = others[path];
+        o.path = path;
+        (e.trusted() ? o.trusted : o.untrusted) += 1;
+    }
+    for (auto& [path, o] : others) {
+        context.others.push_back(o);
+    }
+    m_findingsPanel->setEntries(m_session->entriesFor(m_shownPath), *m_session, context);
+}
+
+void MainWindow::pushOverlays() {
+    if (registry::StudyView* view = currentView()) {
+        view->setFindingOverlays(m_session->overlaysFor(m_shownPath));
+    }
+}
+
+QStringList MainWindow::findingIds() const {
+    QStringList out;
+    for (const FindingEntry& e : m_session->entries()) {
+        out << e.id;
+    }
+    return out;
+}
+
+bool MainWindow::setFindingVisible(const QString& key, bool visible) {
+    bool known = false;
+    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
+        known = known || o.key == key;
+    }
+    if (!known) {
+        return false;
+    }
+    m_session->setHidden(key, !visible);
+    pushOverlays();
+    refreshFindings();
+    return true;
+}
+
+bool MainWindow::selectFinding(const QString& key) {
+    bool known = false;
+    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
+        known = known || o.key == key;
+    }
+    if (!known) {
+        return false;
+    }
+    m_selectedKey = key;
+    if (registry::StudyView* view = currentView()) {
+        view->focusFinding(key);
+    }
+    refreshFindings();
+    return true;
+}
+
+QDialog* MainWindow::openVerificationDetails(const QString& id) {
+    const FindingEntry* e = m_session->find(id);
+    if (e == nullptr || !e->checked.verdict) {
+        return nullptr;
+    }
+    auto* dialog = new VerificationDetailDialog(*e, m_trustStore, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 registry::StudyView* MainWindow::currentView() const {

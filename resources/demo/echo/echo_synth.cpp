@@ -183,6 +183,30 @@ double ecg(double phase) {
 
 } // namespace
 
+LeftVentricle leftVentricle(const EchoClipSpec& spec, int index) {
+    const EchoGeometry g = echoGeometry(spec);
+    const double tSec = index / spec.frameRate;
+    const double period = 60.0 / spec.heartRate;
+    const double c = contraction(std::fmod(tSec / period, 1.0));
+    const double R = g.radius;
+    LeftVentricle lv;
+    lv.centreX = g.apexX + 0.02 * R;
+    lv.centreY = g.apexY + 0.50 * R;
+    lv.axial = 0.27 * R * (1.0 - 0.10 * c);
+    lv.lateral = 0.13 * R * (1.0 - 0.28 * c);
+    lv.wall = 0.055 * R * (1.0 + 0.45 * c); // myocardium thickens in systole
+    lv.contraction = c;
+    return lv;
+}
+
+double LeftVentricle::radiusAt(double x, double y) const {
+    // Bullet-shaped: narrower towards the apex (top), widest near the base.
+    const double eyRaw = (y - centreY) / axial;
+    const double taper = 0.72 + 0.28 * smoothstep(-1.0, 0.6, eyRaw);
+    const double ex = (x - centreX) / (lateral * taper), ey = eyRaw;
+    return std::sqrt(ex * ex + ey * ey);
+}
+
 EchoGeometry echoGeometry(const EchoClipSpec& spec) {
     EchoGeometry g;
     g.apexX = spec.width / 2.0;
@@ -211,10 +235,11 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
 
     // Left ventricle (long axis along the beam), right ventricle to its left; sizes in pixels.
     const double R = g.radius;
-    const double lvX = g.apexX + 0.02 * R, lvY = g.apexY + 0.50 * R;
-    const double lvA = 0.27 * R * (1.0 - 0.10 * c);  // axial semi-axis
-    const double lvB = 0.13 * R * (1.0 - 0.28 * c);  // lateral semi-axis
-    const double wall = 0.055 * R * (1.0 + 0.45 * c); // myocardium thickens in systole
+    const LeftVentricle lv = leftVentricle(spec, index);
+    const double lvX = lv.centreX, lvY = lv.centreY;
+    const double lvA = lv.axial;
+    const double lvB = lv.lateral;
+    const double wall = lv.wall;
     const double rvX = g.apexX - 0.20 * R, rvY = g.apexY + 0.42 * R;
     const double rvA = 0.20 * R * (1.0 - 0.06 * c), rvB = 0.07 * R * (1.0 - 0.15 * c);
 
@@ -231,10 +256,8 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
             // Tissue moves towards the ventricle centre in systole: sample the speckle where this tissue was at
             // end-diastole, so the pattern moves with the walls.
             // Bullet-shaped: narrower towards the apex (top), widest near the base.
-            const double eyRaw = (y - lvY) / lvA;
-            const double taper = 0.72 + 0.28 * smoothstep(-1.0, 0.6, eyRaw);
-            const double ex = (x - lvX) / (lvB * taper), ey = eyRaw;
-            const double d = std::sqrt(ex * ex + ey * ey);
+            const double ey = (y - lvY) / lvA;
+            const double d = lv.radiusAt(x, y);
             const double pull = 1.0 + 0.18 * c * std::exp(-(d - 1.0) * (d - 1.0) * 2.0);
             const double sx = lvX + (x - lvX) * pull, sy = lvY + (y - lvY) * pull;
             const double sr = std::sqrt((sx - g.apexX) * (sx - g.apexX) + (sy - g.apexY) * (sy - g.apexY));

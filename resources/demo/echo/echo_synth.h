@@ -52,6 +52,21 @@ struct EchoGeometry {
 };
 EchoGeometry echoGeometry(const EchoClipSpec& spec);
 
+/// The left ventricle of frame `index` as renderEchoFrame() draws it (pixels): a bullet-shaped ellipse, narrower
+/// towards the apex (top), that contracts in systole while its wall thickens.
+struct LeftVentricle {
+    double centreX = 0, centreY = 0;
+    double axial = 0;       ///< semi-axis along the beam (vertical)
+    double lateral = 0;     ///< semi-axis across it, before the apical taper
+    double wall = 0;        ///< myocardium thickness
+    double contraction = 0; ///< 0 at end-diastole, 1 at end-systole
+    /// Normalized distance of (x, y) from the centre: < 1 in the cavity, 1 on the endocardium.
+    [[nodiscard]] double radiusAt(double x, double y) const;
+    /// The normalized radius of the epicardium (outer wall edge).
+    [[nodiscard]] double outerRadius() const { return 1.0 + wall / ((axial + lateral) / 2.0); }
+};
+LeftVentricle leftVentricle(const EchoClipSpec& spec, int index);
+
 /// Frame `index` as 8-bit RGB, row 0 at the top (what a decoder should give back, before JPEG loss).
 std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index);
 

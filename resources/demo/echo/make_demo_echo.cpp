@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
         return 2;
     }
     veridicor::demo::EchoClipSpec spec;
+    // The demo study's patient (the same fictitious patient as the demo ECGs), examined the same morning.
+    spec.patientName = "Doe^Jane";
+    spec.patientID = "VRD-DEMO-0001";
+    spec.patientBirthDate = "19620314";
+    spec.patientSex = "F";
+    spec.studyDate = "20250312";
+    spec.studyTime = "101500";
     std::string out;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

@@ -1,18 +1,25 @@
 #pragma once
 
 #include <veridicor/dicom/study_index.h>
+#include <veridicor/verify/finding_discovery.h>
+#include <veridicor/verify/time.h>
 
 #include <QFutureWatcher>
 #include <QHash>
 #include <QMainWindow>
 #include <QStringList>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 class QStackedWidget;
 class QListWidget;
 class QDockWidget;
 class QLabel;
+class QDialog;
 
 namespace veridicor::registry {
 class ViewerRegistry;
@@ -24,49 +31,142 @@ namespace veridicor::ui {
 class StudyBrowser;
 class HeaderView;
 class MessagePage;
+class FindingsPanel;
+class FindingSession;
+class SettingsDialog;
+struct FindingEntry;
+
+/// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding files.
+struct StudyScan {
+    dicom::StudyIndex index;
+    std::vector<std::filesystem::path> findings;
+    bool findingsTruncated = false;
+};
 
 /// The workstation's main window: a study browser (patient → study → series → instance) beside the view the
-/// registry picks for the selected instance's SOP class.
+/// registry picks for the selected instance's SOP class, and the AI findings panel. Findings are verified off the
+/// GUI thread before anything of them is shown; only trusted ones (or ones the reader deliberately shows anyway)
+/// reach the panel's content and the view, and every such display is written to the audit log first.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    /// Asked before an untrusted (but authenticated) finding is shown anyway, with the bundle's id and its reasons
+    /// in plain words; returns true to show it. The default asks with a dialog.
+    using ShowAnywayConfirmation = std::function<bool(const QString& id, const QStringList& reasons)>;
+
     explicit MainWindow(const registry::ViewerRegistry& registry, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Indexes files and folders (recursively, on a worker thread) and shows the first instance.
+    /// Indexes files and folders (recursively, on a worker thread) and shows the first instance; the
+    /// `*.finding.json` files found in the same walk (and beside opened files) are verified next.
     void openPaths(const QStringList& paths);
 
-    /// Shows the instance stored at `path` (it must be in the current index).
+    /// File › Open findings: finding files, or folders searched (recursively) for `*.finding.json`. They are
+    /// routed and verified (off the GUI thread) with the study's own findings. While a study is being opened,
+    /// they join that load.
+    void openFindings(const QStringList& paths);
+
+    /// Shows the instance stored at `path` (it must be in the current index), with its findings.
     bool showInstance(const QString& path);
 
-    /// The text of every visible widget, one entry per widget, in window order (for --dump-visible-text).
+    /// The text of every visible widget, one entry per widget, in window order (for --dump-visible-text),
+    /// including the texts views paint themselves.
     [[nodiscard]] QStringList visibleTexts() const;
 
     [[nodiscard]] const dicom::StudyIndex& studyIndex() const { return m_index; }
     /// The view currently shown, or nullptr (error page, header view, nothing open).
     [[nodiscard]] registry::StudyView* currentView() const;
+    /// The path of the instance on screen (empty when none).
+    [[nodiscard]] QString shownInstance() const { return m_shownPath; }
+
+    // ---- findings settings (Settings dialog; the command line overrides them for the session) ----------------
+
+    /// Uses `folder` as the trust store for this session (not saved) and verifies the findings again.
+    void setTrustStoreFolder(const QString& folder);
+    [[nodiscard]] QString trustStoreFolder() const { return m_trustStore; }
+    /// Appends displays to `file` for this session (not saved).
+    void setAuditLogFile(const QString& file);
+    [[nodiscard]] QString auditLogFile() const { return m_auditLog; }
+    /// Fixes the verification time (--at); nullopt: the time of each check.
+    void setVerificationTime(std::optional<verify::TimePoint> at);
+    void setShowAnywayConfirmation(ShowAnywayConfirmation confirm);
+    /// Bundles (by id or file name) to show anyway as soon as they are verified, without asking: the request
+    /// (--show-anyway on the command line) is the deliberate confirmation. Logged like any show-anyway.
+    void setPreconfirmedShowAnyway(const QStringList& ids);
+    /// Saves the settings (QSettings) and applies them: the findings are verified again.
+    void applySettings(const QString& trustStoreFolder, const QString& auditLogFile);
+    /// Opens the Settings dialog (window-modal, not blocking); accepting it applies the settings.
+    SettingsDialog* openSettings();
+
+    // ---- findings ----------------------------------------------------------------------------------------------
+
+    /// The ids of every finding bundle of the session (the bundle's file name, with its folder if repeated).
+    [[nodiscard]] QStringList findingIds() const;
+    /// "Show anyway" for an untrusted finding whose signature and chain passed: asks the confirmation, writes the
+    /// audit log (fail closed: nothing is shown when it cannot be written), then shows it marked UNTRUSTED.
+    /// False when refused, not allowed (unauthenticated or trusted), or not found.
+    bool showFindingAnyway(const QString& id);
+    /// The per-finding visibility toggle (overlay key "<bundle id>#<finding id>").
+    bool setFindingVisible(const QString& key, bool visible);
+    /// Selects a displayed finding: its measurements are listed and the view brings its region into view.
+    bool selectFinding(const QString& key);
+    /// Opens the verification detail view of a bundle (non-modal); nullptr when it has no verdict.
+    QDialog* openVerificationDetails(const QString& id);
 
 signals:
-    /// Indexing has finished and the first instance is shown (or its error is): the window is ready to look at.
+    /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with the
+    /// study are verified and in the panel: the window is ready to look at.
     void loadFinished();
+    /// A verification round of the findings has finished and the panel shows its result.
+    void findingsChecked();
 
 private:
     void buildMenus();
+    void startScan(const QStringList& paths);
     void onScanFinished();
+    void startFindingCheck();
+    void onFindingCheckFinished();
+    void displayFindings();
+    void refreshFindings();
+    void pushOverlays();
+    bool showAnywayConfirmed(FindingEntry& entry, const QString& why);
+    QString appendAudit(const FindingEntry& entry, const char* event, const QString& detail);
     void openFileDialog();
     void openFolderDialog();
+    void openFindingsDialog(bool folder);
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
     QListWidget* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;
+    QDockWidget* m_findingsDock = nullptr;
+    FindingsPanel* m_findingsPanel = nullptr;
     QStackedWidget* m_stack = nullptr;
     MessagePage* m_message = nullptr;
     HeaderView* m_header = nullptr;
     QHash<QString, registry::StudyView*> m_views; // one per factory id, created on first use
-    QFutureWatcher<dicom::StudyIndex> m_scan;
+    QFutureWatcher<StudyScan> m_scan;
     dicom::StudyIndex m_index;
     QStringList m_pendingPaths;
+    QString m_shownPath;
+
+    // Findings.
+    std::unique_ptr<FindingSession> m_session;
+    QFutureWatcher<verify::FindingCheckResult> m_check;
+    std::vector<std::filesystem::path> m_scanFindings;
+    QStringList m_findingRoots;
+    bool m_checkAgain = false;
+    bool m_loading = false;
+    bool m_scanActive = false;   ///< a scan is started and its result not yet handled
+    bool m_checkActive = false;  ///< a verification round is started and its result not yet handled
+    int m_studyGeneration = 0;   ///< counts scans: a round belongs to the study it started with
+    int m_checkStudy = 0;
+    QString m_trustStore;
+    QString m_auditLog;
+    std::optional<verify::TimePoint> m_at;
+    ShowAnywayConfirmation m_confirm;
+    QStringList m_preconfirmed;
+    QString m_selectedKey;
 };
 
 } // namespace veridicor::ui

@@ -1,0 +1,379 @@
+#include "findings_panel.h"
+
+#include <veridicor/verify/finding.h>
+#include <veridicor/verify/reason.h>
+
+#include <QCheckBox>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include <map>
+
+namespace veridicor::ui {
+
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+constexpr const char* kGreen = "#1b7f3a";
+constexpr const char* kRed = "#b00020";
+
+QLabel* badge(const QString& text, const char* colour, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    l->setObjectName(QStringLiteral("trustBadge"));
+    l->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; border-radius: 3px; "
+                       "padding: 2px 8px; }")
+            .arg(QLatin1String(colour)));
+    l->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
+    return l;
+}
+
+QLabel* textLabel(const QString& text, QWidget* parent, const QString& style = {}) {
+    auto* l = new QLabel(text, parent);
+    l->setWordWrap(true);
+    l->setTextFormat(Qt::PlainText);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    if (!style.isEmpty()) {
+        l->setStyleSheet(style);
+    }
+    return l;
+}
+
+/// A one-line label that elides what does not fit (long file names), keeping its full text as text() and as
+/// tool tip: a file name must not widen the panel beyond the dock.
+class ElidedLabel : public QLabel {
+public:
+    ElidedLabel(const QString& text, QWidget* parent) : QLabel(text, parent) {
+        setToolTip(text);
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        setTextFormat(Qt::PlainText);
+    }
+    [[nodiscard]] QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        p.setPen(palette().color(foregroundRole()));
+        const QRect r = contentsRect();
+        p.drawText(r, static_cast<int>(alignment()),
+                   fontMetrics().elidedText(text(), Qt::ElideMiddle, r.width()));
+    }
+};
+
+QString number(double v) {
+    QString s = QString::number(v, 'g', 6);
+    return s;
+}
+
+QString regionText(const verify::Region& r) {
+    switch (r.kind) {
+    case verify::RegionKind::Ecg: {
+        QStringList leads;
+        for (const auto& l : r.leads) {
+            leads << qs(l);
+        }
+        return QObject::tr("Leads %1, %2–%3 s")
+            .arg(leads.join(QStringLiteral(", ")), QString::number(r.startSeconds, 'f', 2),
+                 QString::number(r.endSeconds, 'f', 2));
+    }
+    case verify::RegionKind::Cine:
+        return QObject::tr("Frames %1–%2%3")
+            .arg(r.firstFrame)
+            .arg(r.lastFrame)
+            .arg(r.polygon.empty() ? QString() : QObject::tr(", outlined region"));
+    }
+    return {};
+}
+
+QString signerText(const verify::SignerInfo& s) {
+    const QString who = s.identities.empty() ? QObject::tr("(no identity)") : qs(s.identities.front());
+    return QObject::tr("Signed by %1 (certificate issued by %2)").arg(who, qs(s.issuer));
+}
+
+} // namespace
+
+FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    m_summary = textLabel(QString(), this, QStringLiteral("font-weight: bold;"));
+    m_summary->setObjectName(QStringLiteral("findingsSummary"));
+    m_trust = textLabel(QString(), this);
+    m_trust->setObjectName(QStringLiteral("trustStoreStatus"));
+    layout->addWidget(m_summary);
+    layout->addWidget(m_trust);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // cards wrap their text instead
+    m_cards = new QWidget(scroll);
+    m_cardsLayout = new QVBoxLayout(m_cards);
+    m_cardsLayout->setContentsMargins(0, 0, 0, 0);
+    m_cardsLayout->addStretch(1);
+    scroll->setWidget(m_cards);
+    layout->addWidget(scroll, 1);
+
+    m_footer = new QWidget(this);
+    m_footerLayout = new QVBoxLayout(m_footer);
+    m_footerLayout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_footer);
+    setMinimumWidth(360);
+}
+
+void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
+                               const FindingsPanelContext& context) {
+    // Rebuild from scratch: no widget keeps text of a previous state. Old widgets are hidden at once (so they
+    // are no longer visible text) and deleted later (one of them may be emitting the signal that got us
+    // here).
+    for (QVBoxLayout* l : {m_cardsLayout, m_footerLayout}) {
+        while (QLayoutItem* item = l->takeAt(0)) {
+            if (QWidget* w = item->widget()) {
+                w->hide();
+                w->deleteLater();
+            }
+            delete item;
+        }
+    }
+
+    const QString name = QFileInfo(context.recordingPath).fileName();
+    int trusted = 0;
+    int untrusted = 0;
+    for (const FindingEntry* e : entries) {
+        (e->trusted() ? trusted : untrusted) += 1;
+    }
+    if (context.checking && !session.hasResult()) {
+        m_summary->setText(tr("Checking AI findings…"));
+    } else if (context.recordingPath.isEmpty()) {
+        m_summary->setText(tr("No recording open."));
+    } else if (entries.empty()) {
+        m_summary->setText(tr("No AI findings for %1.").arg(name));
+    } else {
+        m_summary->setText(tr("AI findings for %1: %2 trusted, %3 untrusted%4")
+                               .arg(name)
+                               .arg(trusted)
+                               .arg(untrusted)
+                               .arg(context.checking ? tr(" (checking again…)") : QString()));
+    }
+
+    const auto& result = session.result();
+    if (!session.hasResult()) {
+        m_trust->clear();
+        m_trust->hide();
+    } else if (result.trustStoreLoaded) {
+        m_trust->setStyleSheet(QString());
+        m_trust->setText(
+            tr("Trust store %1 (%2); checked at %3.")
+                .arg(QFileInfo(context.trustStore).absoluteFilePath(), qs(result.trustStoreSummary),
+                     qs(verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(result.at)))));
+        m_trust->show();
+    } else {
+        m_trust->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed)));
+        m_trust->setText(qs(result.trustStoreProblem));
+        m_trust->show();
+    }
+
+    for (const FindingEntry* e : entries) {
+        QWidget* card = makeCard(*e, session, context);
+        m_cardsLayout->addWidget(card);
+        card->show(); // now, not at the next event loop pass: what the panel says is on screen at once
+    }
+    m_cardsLayout->addStretch(1);
+
+    if (!context.others.empty()) {
+        m_footerLayout->addWidget(textLabel(tr("Other open recordings with AI findings:"), m_footer));
+        m_footerLayout->itemAt(0)->widget()->show();
+        for (const auto& other : context.others) {
+            auto* b = new QPushButton(tr("Show %1 (%2 trusted, %3 untrusted)")
+                                          .arg(QFileInfo(other.path).fileName())
+                                          .arg(other.trusted)
+                                          .arg(other.untrusted),
+                                      m_footer);
+            b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+            b->setToolTip(other.path);
+            const QString path = other.path;
+            connect(b, &QPushButton::clicked, this, [this, path] { emit recordingRequested(path); });
+            m_footerLayout->addWidget(b);
+            b->show();
+        }
+    }
+    const auto unopened = session.unopened();
+    if (!unopened.empty()) {
+        std::map<QString, QStringList> byRecording;
+        for (const FindingEntry* e : unopened) {
+            byRecording[qs(e->checked.recording.filename().string())] << e->bundleFileName();
+        }
+        QStringList parts;
+        for (const auto& [recording, bundles] : byRecording) {
+            parts << tr("%1 (for %2)").arg(bundles.join(QStringLiteral(", ")), recording);
+        }
+        auto* note = textLabel(tr("Not checked, because the recording they belong to is not open: %1")
+                                   .arg(parts.join(QStringLiteral("; "))),
+                               m_footer, QStringLiteral("color: #555;"));
+        note->setToolTip(note->text());
+        note->setSizePolicy(QSizePolicy::Ignored,
+                            QSizePolicy::Preferred); // long file names must not widen the dock
+        m_footerLayout->addWidget(note);
+        note->show();
+    }
+    m_footer->setVisible(m_footerLayout->count() > 0);
+}
+
+QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& session,
+                                 const FindingsPanelContext& context) {
+    auto* card = new QFrame(m_cards);
+    card->setObjectName(QStringLiteral("findingCard"));
+    card->setProperty("findingId", e.id);
+    card->setFrameShape(QFrame::StyledPanel);
+    const bool redFrame = !e.trusted();
+    card->setStyleSheet(QStringLiteral("QFrame#findingCard { border: 2px solid %1; border-radius: 4px; }")
+                            .arg(QLatin1String(redFrame ? kRed : kGreen)));
+    auto* layout = new QVBoxLayout(card);
+    layout->setSpacing(4);
+
+    auto* head = new QHBoxLayout();
+    const bool shownAnyway = e.shownAnyway && e.canShowAnyway();
+    if (e.trusted()) {
+        head->addWidget(badge(tr("Trusted"), kGreen, card));
+    } else if (shownAnyway) {
+        head->addWidget(badge(tr("UNTRUSTED — shown anyway"), kRed, card));
+    } else {
+        head->addWidget(badge(tr("Untrusted"), kRed, card));
+    }
+    auto* name = new ElidedLabel(e.bundleFileName(), card);
+    name->setStyleSheet(QStringLiteral("color: #555;"));
+    head->addWidget(name, 1);
+    layout->addLayout(head);
+
+    // Why it is untrusted, in plain words (every reason).
+    if (!e.trusted()) {
+        QStringList reasons;
+        if (e.checked.verdict) {
+            reasons = reasonTexts(*e.checked.verdict);
+        } else {
+            reasons << qs(e.checked.problem);
+        }
+        for (const QString& r : reasons) {
+            layout->addWidget(textLabel(QStringLiteral("• ") + r, card,
+                                        QStringLiteral("color: %1;").arg(QLatin1String(kRed))));
+        }
+    }
+
+    if (!e.notShownReason.isEmpty()) {
+        layout->addWidget(
+            textLabel(e.notShownReason, card,
+                      QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))));
+    } else if (e.contentAllowed() && e.displayed) {
+        addFindingContent(layout, card, e, session, context);
+    } else if (e.canShowAnyway()) {
+        layout->addWidget(
+            textLabel(tr("Quarantined: its content is hidden and not drawn on the images."), card));
+    } else if (e.checked.verdict) {
+        layout->addWidget(
+            textLabel(tr("The signature or its certificate chain did not verify, so nothing in this "
+                         "file can be read or shown."),
+                      card));
+    } else {
+        layout->addWidget(
+            textLabel(tr("This finding could not be checked, so nothing in it is shown."), card));
+    }
+
+    auto* buttons = new QHBoxLayout();
+    if (e.canShowAnyway() && !shownAnyway && e.notShownReason.isEmpty()) {
+        auto* b = new QPushButton(tr("Show anyway…"), card);
+        b->setObjectName(QStringLiteral("showAnyway"));
+        b->setToolTip(
+            tr("Show this untrusted finding after confirming; it stays marked UNTRUSTED and the display is "
+               "recorded in the audit log."));
+        const QString id = e.id;
+        connect(b, &QPushButton::clicked, this, [this, id] { emit showAnywayRequested(id); });
+        buttons->addWidget(b);
+    }
+    if (e.checked.verdict) {
+        auto* d = new QPushButton(tr("Verification details…"), card);
+        d->setObjectName(QStringLiteral("details"));
+        const QString id = e.id;
+        connect(d, &QPushButton::clicked, this, [this, id] { emit detailsRequested(id); });
+        buttons->addWidget(d);
+    }
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    return card;
+}
+
+void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const FindingEntry& e,
+                                      const FindingSession& session, const FindingsPanelContext& context) {
+    const verify::Verdict& v = *e.checked.verdict;
+    const verify::FindingStatement& st = *v.statement;
+    const bool marked = !e.trusted(); // shown anyway: UNTRUSTED wherever its content appears
+    const QString mark = marked ? tr("UNTRUSTED: ") : QString();
+
+    layout->addWidget(textLabel(tr("Model: %1 %2").arg(qs(st.model.name), qs(st.model.version)), card));
+    if (v.signer) {
+        layout->addWidget(textLabel(signerText(*v.signer), card));
+    }
+    layout->addWidget(textLabel(tr("Produced: %1").arg(qs(st.producedAtText)), card));
+
+    for (const verify::Finding& f : st.findings) {
+        const QString key = overlayKey(e.id, f.id);
+        const bool selected = key == context.selectedKey;
+        auto* box = new QFrame(card);
+        box->setObjectName(QStringLiteral("finding"));
+        box->setStyleSheet(selected
+                               ? QStringLiteral("QFrame#finding { background: #e8f0fe; border-radius: 3px; }")
+                               : QString());
+        auto* fl = new QVBoxLayout(box);
+        fl->setContentsMargins(6, 4, 6, 4);
+        const QString title = qs(f.code.meaning.empty() ? f.code.value : f.code.meaning);
+        fl->addWidget(
+            textLabel(mark + title, box,
+                      QStringLiteral("font-weight: bold; %1")
+                          .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString())));
+        fl->addWidget(textLabel(mark + qs(f.text), box));
+        fl->addWidget(textLabel(
+            tr("%1 %2 · confidence %3 %")
+                .arg(qs(f.code.scheme), qs(f.code.value), QString::number(f.confidence * 100.0, 'f', 0)),
+            box, QStringLiteral("color: #444;")));
+        fl->addWidget(textLabel(regionText(f.region), box, QStringLiteral("color: #444;")));
+        auto* visible = new QCheckBox(tr("Show on the image"), box);
+        visible->setObjectName(QStringLiteral("visibility"));
+        visible->setChecked(!session.isHidden(key));
+        visible->setEnabled(context.overlaysSupported);
+        connect(visible, &QCheckBox::toggled, this,
+                [this, key](bool on) { emit visibilityChanged(key, on); });
+        auto* controls = new QHBoxLayout();
+        controls->addWidget(visible, 1);
+        auto* select = new QPushButton(selected ? tr("Selected") : tr("Go to finding"), box);
+        select->setObjectName(QStringLiteral("selectFinding"));
+        select->setToolTip(tr("Select: list its measurements and bring its region into view"));
+        connect(select, &QPushButton::clicked, this, [this, key] { emit findingSelected(key); });
+        controls->addWidget(select);
+        fl->addLayout(controls);
+        if (!context.overlaysSupported) {
+            fl->addWidget(textLabel(tr("This view cannot draw findings on the image."), box,
+                                    QStringLiteral("color: #666;")));
+        }
+        if (selected) {
+            QStringList lines;
+            for (const auto& m : f.measurements) {
+                lines << QStringLiteral("%1%2: %3 %4").arg(mark, qs(m.name), number(m.value), qs(m.unit));
+            }
+            auto* ml = textLabel(lines.isEmpty() ? tr("No measurements.")
+                                                 : tr("Measurements:\n%1").arg(lines.join(QLatin1Char('\n'))),
+                                 box);
+            ml->setObjectName(QStringLiteral("measurements"));
+            fl->addWidget(ml);
+        }
+        layout->addWidget(box);
+    }
+}
+
+} // namespace veridicor::ui

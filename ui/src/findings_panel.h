@@ -1,0 +1,66 @@
+#pragma once
+
+#include "finding_session.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QVBoxLayout;
+class QWidget;
+
+namespace veridicor::ui {
+
+/// What the panel needs to know besides the entries.
+struct FindingsPanelContext {
+    QString recordingPath;          ///< the recording on screen (empty: none)
+    QString trustStore;             ///< the trust store folder in use
+    bool checking = false;          ///< a verification round is running
+    bool overlaysSupported = false; ///< the view on screen can draw overlays
+    QString selectedKey;            ///< the selected finding (overlay key)
+    struct Other {
+        QString path;
+        int trusted = 0;
+        int untrusted = 0;
+    };
+    std::vector<Other> others; ///< other open recordings that have findings
+};
+
+/// The findings panel (a dock): per bundle a card with its trust badge. Trusted ones show model, signer,
+/// time, and per finding code, text, confidence, a visibility toggle and (when selected) its measurements.
+/// Untrusted ones are quarantined: the reasons in plain words and nothing of their content — no widget ever
+/// holds the content of a quarantined finding, hidden or not. "Show anyway" is offered only where the content
+/// is authenticated.
+class FindingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit FindingsPanel(QWidget* parent = nullptr);
+
+    /// Rebuilds the panel for the entries of the recording on screen.
+    void setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
+                    const FindingsPanelContext& context);
+
+signals:
+    void showAnywayRequested(const QString& id);
+    void detailsRequested(const QString& id);
+    void visibilityChanged(const QString& key, bool visible);
+    void findingSelected(const QString& key);
+    void recordingRequested(const QString& path);
+
+private:
+    QWidget* makeCard(const FindingEntry& entry, const FindingSession& session,
+                      const FindingsPanelContext& context);
+    void addFindingContent(QVBoxLayout* layout, QWidget* card, const FindingEntry& entry,
+                           const FindingSession& session, const FindingsPanelContext& context);
+
+    QLabel* m_summary = nullptr;
+    QLabel* m_trust = nullptr;
+    QWidget* m_cards = nullptr;
+    QVBoxLayout* m_cardsLayout = nullptr;
+    QWidget* m_footer = nullptr;
+    QVBoxLayout* m_footerLayout = nullptr;
+};
+
+} // namespace veridicor::ui
