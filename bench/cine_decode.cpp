@@ -1,6 +1,6 @@
-// cine_decode [FILE] — JPEG cine decoding speed: our decoder (libjpeg-turbo) against DCMTK's own decoder in the
-// same run, frames per second and their ratio. Without FILE it makes the 120-frame 640×480 YBR_FULL_422 JPEG clip
-// (the synthetic echo) in a temporary folder.
+// cine_decode [FILE] — JPEG cine decoding speed: our decoder (libjpeg-turbo) against DCMTK's own decoder in
+// the same run, frames per second and their ratio. Without FILE it makes the 120-frame 640×480 YBR_FULL_422
+// JPEG clip (the synthetic echo) in a temporary folder.
 #include "echo_synth.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -24,7 +24,9 @@ using namespace veridicor;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
 } // namespace
 
 int main(int argc, char** argv) {
@@ -37,7 +39,8 @@ int main(int argc, char** argv) {
     if (argc > 1) {
         file = argv[1];
     } else {
-        tmp = std::filesystem::temp_directory_path() / ("veridicor_cine_decode_" + std::to_string(::getpid()));
+        tmp =
+            std::filesystem::temp_directory_path() / ("veridicor_cine_decode_" + std::to_string(::getpid()));
         file = tmp / "clip.dcm";
         demo::EchoClipSpec spec; // 640×480, 120 frames, 60 fps, JPEG Baseline YBR_FULL_422
         const auto t0 = Clock::now();
@@ -46,8 +49,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "cine_decode: %s\n", err.c_str());
             return 2;
         }
-        std::printf("made %s (%d frames %dx%d YBR_FULL_422 JPEG) in %.2f s\n", file.c_str(), spec.frames, spec.width,
-                    spec.height, seconds(t0, Clock::now()));
+        std::printf("made %s (%d frames %dx%d YBR_FULL_422 JPEG) in %.2f s\n", file.c_str(), spec.frames,
+                    spec.width, spec.height, seconds(t0, Clock::now()));
     }
     auto reader = cine::ClipReader::open(file);
     if (!reader) {
@@ -55,8 +58,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const cine::ImageInfo& info = (*reader)->info();
-    std::printf("file: %s\n  %d frames %dx%d %s, transfer syntax %s, %.1f MB\n", file.c_str(), info.frames, info.cols,
-                info.rows, info.photometricText.c_str(), info.transferSyntaxUID.c_str(),
+    std::printf("file: %s\n  %d frames %dx%d %s, transfer syntax %s, %.1f MB\n", file.c_str(), info.frames,
+                info.cols, info.rows, info.photometricText.c_str(), info.transferSyntaxUID.c_str(),
                 double(std::filesystem::file_size(file)) / 1e6);
     const int rounds = std::max(1, 360 / std::max(1, info.frames)); // ≥ 360 frames per measurement
 
@@ -65,11 +68,12 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     int ok = 0;
     for (int r = 0; r < rounds; ++r)
-        for (int f = 0; f < info.frames; ++f) ok += (*reader)->decode(f).hasValue() ? 1 : 0;
+        for (int f = 0; f < info.frames; ++f)
+            ok += (*reader)->decode(f).hasValue() ? 1 : 0;
     const double ours = ok / seconds(t0, Clock::now());
 
-    // DCMTK's own decoder, as DCMTK users decode frames: getUncompressedFrame() on the loaded dataset (IJG 6b,
-    // colour converted to RGB by the codec). One thread.
+    // DCMTK's own decoder, as DCMTK users decode frames: getUncompressedFrame() on the loaded dataset (IJG
+    // 6b, colour converted to RGB by the codec). One thread.
     DcmFileFormat ff;
     if (ff.loadFile(OFFilename(file.c_str())).bad()) {
         std::fprintf(stderr, "cine_decode: DCMTK cannot load the file\n");
@@ -89,7 +93,11 @@ int main(int argc, char** argv) {
         Uint32 start = 0;
         for (int f = 0; f < info.frames; ++f) {
             OFString model;
-            okD += pixel->getUncompressedFrame(ds, static_cast<Uint32>(f), start, buffer.data(), frameSize, model, &cache).good() ? 1 : 0;
+            okD += pixel->getUncompressedFrame(ds, static_cast<Uint32>(f), start, buffer.data(), frameSize,
+                                               model, &cache)
+                           .good()
+                       ? 1
+                       : 0;
         }
     }
     const double dcmtk = okD / seconds(t0, Clock::now());
@@ -100,30 +108,37 @@ int main(int argc, char** argv) {
     int maxDiff = -1;
     if (ref && mine && ref->rgb.size() == mine->rgb.size()) {
         maxDiff = 0;
-        for (std::size_t i = 0; i < ref->rgb.size(); ++i) maxDiff = std::max(maxDiff, std::abs(int(ref->rgb[i]) - int(mine->rgb[i])));
+        for (std::size_t i = 0; i < ref->rgb.size(); ++i)
+            maxDiff = std::max(maxDiff, std::abs(int(ref->rgb[i]) - int(mine->rgb[i])));
     }
 
     // Ours through the frame cache with its worker threads (what playback gets), display conversion included.
     const int hw = static_cast<int>(std::thread::hardware_concurrency());
     cine::FrameCache::Settings s;
     s.memoryBytes = std::size_t{4} << 30;
-    cine::FrameCache fc(info.frames, std::size_t(info.rows) * info.cols * 3,
-                        [r = *reader](int f, const cine::WindowLevel& w) { return r->decodeForDisplay(f, w); }, s,
-                        info.defaultWindow());
+    cine::FrameCache fc(
+        info.frames, std::size_t(info.rows) * info.cols * 3,
+        [r = *reader](int f, const cine::WindowLevel& w) { return r->decodeForDisplay(f, w); }, s,
+        info.defaultWindow());
     std::vector<int> all(static_cast<std::size_t>(info.frames));
-    for (int f = 0; f < info.frames; ++f) all[static_cast<std::size_t>(f)] = f;
+    for (int f = 0; f < info.frames; ++f)
+        all[static_cast<std::size_t>(f)] = f;
     t0 = Clock::now();
     fc.setWanted(all);
     fc.waitFor(info.frames - 1, std::chrono::seconds(60));
-    for (int f = 0; f < info.frames; ++f) fc.waitFor(f, std::chrono::seconds(60));
+    for (int f = 0; f < info.frames; ++f)
+        fc.waitFor(f, std::chrono::seconds(60));
     const double cached = info.frames / seconds(t0, Clock::now());
 
     std::printf("decode, one thread (%d frames × %d):\n", info.frames, rounds);
-    std::printf("  ours (libjpeg-turbo)        %8.1f frames/s  (%.2f ms/frame, %d ok)\n", ours, 1000.0 / ours, ok);
-    std::printf("  DCMTK getUncompressedFrame  %8.1f frames/s  (%.2f ms/frame, %d ok)\n", dcmtk, 1000.0 / dcmtk, okD);
+    std::printf("  ours (libjpeg-turbo)        %8.1f frames/s  (%.2f ms/frame, %d ok)\n", ours, 1000.0 / ours,
+                ok);
+    std::printf("  DCMTK getUncompressedFrame  %8.1f frames/s  (%.2f ms/frame, %d ok)\n", dcmtk,
+                1000.0 / dcmtk, okD);
     std::printf("  ratio ours / DCMTK          %8.2f×  (goal ≥ 2× on JPEG baseline)\n", ours / dcmtk);
     std::printf("  frame 0 max difference ours vs DCMTK: %d\n", maxDiff);
-    std::printf("frame cache, %d worker(s) on %d core(s), to display RGB: %.1f frames/s\n", fc.stats().workers, hw, cached);
+    std::printf("frame cache, %d worker(s) on %d core(s), to display RGB: %.1f frames/s\n",
+                fc.stats().workers, hw, cached);
     if (!tmp.empty()) {
         std::error_code ec;
         std::filesystem::remove_all(tmp, ec);

@@ -1,8 +1,8 @@
-// cine_playback [FILE] [--seconds S] [--size WxH] [--heatmap] — plays a clip through the real cine view (VTK in our
-// QOpenGLWidget) for S seconds (default 10) and prints dropped frames, time to first frame, paint times and peak
-// memory. --heatmap adds an AI finding with a heatmap of one 48 × 64 grid per clip frame and an outline, and prints
-// what stepping it costs per frame. Without FILE it makes the 120-frame 640×480 YBR_FULL_422 JPEG clip at 60 fps. Needs a display: run it
-// under xvfb-run -a on a machine without one.
+// cine_playback [FILE] [--seconds S] [--size WxH] [--heatmap] — plays a clip through the real cine view (VTK
+// in our QOpenGLWidget) for S seconds (default 10) and prints dropped frames, time to first frame, paint
+// times and peak memory. --heatmap adds an AI finding with a heatmap of one 48 × 64 grid per clip frame and
+// an outline, and prints what stepping it costs per frame. Without FILE it makes the 120-frame 640×480
+// YBR_FULL_422 JPEG clip at 60 fps. Needs a display: run it under xvfb-run -a on a machine without one.
 #include "echo_synth.h"
 
 #include <veridicor/cine/cine_view.h>
@@ -26,7 +26,8 @@ namespace {
 double cpuSeconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 long peakRssMb() {
@@ -37,7 +38,8 @@ long peakRssMb() {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "xcb");
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "xcb");
     QSurfaceFormat fmt;
     fmt.setVersion(3, 2);
     fmt.setProfile(QSurfaceFormat::CoreProfile);
@@ -72,7 +74,8 @@ int main(int argc, char** argv) {
     }
     std::filesystem::path tmp;
     if (file.isEmpty()) {
-        tmp = std::filesystem::temp_directory_path() / ("veridicor_cine_playback_" + std::to_string(::getpid()));
+        tmp = std::filesystem::temp_directory_path() /
+              ("veridicor_cine_playback_" + std::to_string(::getpid()));
         const auto path = tmp / "clip.dcm";
         const std::string err = demo::writeEchoClip(demo::EchoClipSpec{}, path);
         if (!err.empty()) {
@@ -87,10 +90,12 @@ int main(int argc, char** argv) {
     view.show();
     QElapsedTimer wait;
     wait.start();
-    while (!view.canvas()->isVtkInitialized() && wait.elapsed() < 5000) QApplication::processEvents();
+    while (!view.canvas()->isVtkInitialized() && wait.elapsed() < 5000)
+        QApplication::processEvents();
 
     std::vector<double> paints;
-    QObject::connect(view.canvas(), &cine::VtkOpenGLWidget::rendered, [&] { paints.push_back(view.canvas()->lastPaintMs()); });
+    QObject::connect(view.canvas(), &cine::VtkOpenGLWidget::rendered,
+                     [&] { paints.push_back(view.canvas()->lastPaintMs()); });
     int shown = 0;
     QObject::connect(&view, &cine::CineView::frameShown, [&](int) { ++shown; });
     double firstFrame = -1;
@@ -101,7 +106,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const auto* info = view.info();
-    while (firstFrame < 0 && wait.elapsed() < 20000) QApplication::processEvents(QEventLoop::AllEvents, 5);
+    while (firstFrame < 0 && wait.elapsed() < 20000)
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
     double overlayStepMs = 0.0;
     if (heatmap) {
         registry::FindingOverlay o;
@@ -110,18 +116,21 @@ int main(int argc, char** argv) {
         o.trusted = true;
         o.hasCineRegion = true;
         o.lastFrame = info->frames - 1;
-        o.polygon << QPointF(info->cols * 0.3, info->rows * 0.2) << QPointF(info->cols * 0.7, info->rows * 0.2)
+        o.polygon << QPointF(info->cols * 0.3, info->rows * 0.2)
+                  << QPointF(info->cols * 0.7, info->rows * 0.2)
                   << QPointF(info->cols * 0.6, info->rows * 0.8);
         o.heatmapFrames = info->frames;
         o.heatmapRows = std::min(48, info->rows);
         o.heatmapCols = std::min(64, info->cols);
         o.heatmap.resize(o.heatmapFrames * o.heatmapRows * o.heatmapCols);
-        for (qsizetype i = 0; i < o.heatmap.size(); ++i) o.heatmap[i] = char((i * 7) % 256);
+        for (qsizetype i = 0; i < o.heatmap.size(); ++i)
+            o.heatmap[i] = char((i * 7) % 256);
         view.setFindingOverlays({o});
         // Stepping the overlay alone, every frame once: the heatmap frame scaled to the image, handed to VTK.
         QElapsedTimer step;
         step.start();
-        for (int f = 0; f < info->frames; ++f) view.findingOverlays()->frameShown(f, view.canvas()->scene());
+        for (int f = 0; f < info->frames; ++f)
+            view.findingOverlays()->frameShown(f, view.canvas()->scene());
         overlayStepMs = double(step.nsecsElapsed()) / 1e6 / info->frames;
     }
     // Measure from the moment playback runs (it starts when the first frame is on screen).
@@ -136,28 +145,36 @@ int main(int argc, char** argv) {
     const double elapsed = run.elapsed() / 1000.0;
     const double cpu = cpuSeconds() - cpu0;
     std::sort(paints.begin(), paints.end());
-    const auto pct = [&](double q) { return paints.empty() ? 0.0 : paints[std::min(paints.size() - 1, std::size_t(q * double(paints.size())))]; };
+    const auto pct = [&](double q) {
+        return paints.empty() ? 0.0
+                              : paints[std::min(paints.size() - 1, std::size_t(q * double(paints.size())))];
+    };
     double mean = 0;
-    for (double p : paints) mean += p;
+    for (double p : paints)
+        mean += p;
     mean = paints.empty() ? 0 : mean / double(paints.size());
     const auto st = view.cache()->stats();
     const double due = elapsed * info->timing.meanFrameRate() * view.playback()->speed();
-    std::printf("clip: %s, %d frames %dx%d %s at %.1f fps; view %dx%d (device %dx%d)\n", qPrintable(file), info->frames,
-                info->cols, info->rows, info->photometricText.c_str(), info->timing.meanFrameRate(), w, h,
-                view.canvas()->deviceSize().width(), view.canvas()->deviceSize().height());
+    std::printf("clip: %s, %d frames %dx%d %s at %.1f fps; view %dx%d (device %dx%d)\n", qPrintable(file),
+                info->frames, info->cols, info->rows, info->photometricText.c_str(),
+                info->timing.meanFrameRate(), w, h, view.canvas()->deviceSize().width(),
+                view.canvas()->deviceSize().height());
     std::printf("time to first frame on screen: %.1f ms (goal ≤ 100 ms)\n", firstFrame);
     if (heatmap) {
-        std::printf("heatmap: %d frames × 48 × 64 over %dx%d; stepping it (scale to the image, hand to VTK): %.3f ms per frame; "
+        std::printf("heatmap: %d frames × 48 × 64 over %dx%d; stepping it (scale to the image, hand to VTK): "
+                    "%.3f ms per frame; "
                     "its colour mapping and upload are in the paint time\n",
                     info->frames, info->cols, info->rows, overlayStepMs);
     }
     std::printf("played %.2f s: %d frames shown of %.0f due, %llu dropped (goal 0)\n", elapsed, shown, due,
                 static_cast<unsigned long long>(view.droppedFrames()));
-    std::printf("paint (VTK render + upload + blit): mean %.2f ms, median %.2f ms, p95 %.2f ms, max %.2f ms over %zu paints\n",
+    std::printf("paint (VTK render + upload + blit): mean %.2f ms, median %.2f ms, p95 %.2f ms, max %.2f ms "
+                "over %zu paints\n",
                 mean, pct(0.5), pct(0.95), paints.empty() ? 0.0 : paints.back(), paints.size());
-    std::printf("CPU (all threads, GL rasteriser included): %.2f s in %.2f s, %.1f ms per frame shown\n", cpu, elapsed,
-                shown > 0 ? cpu * 1000.0 / shown : 0.0);
-    std::printf("frame cache: %zu frames cached (%.1f MB, peak %.1f MB, budget %zu frames), %llu decoded, mean decode %.2f ms, %d worker(s)\n",
+    std::printf("CPU (all threads, GL rasteriser included): %.2f s in %.2f s, %.1f ms per frame shown\n", cpu,
+                elapsed, shown > 0 ? cpu * 1000.0 / shown : 0.0);
+    std::printf("frame cache: %zu frames cached (%.1f MB, peak %.1f MB, budget %zu frames), %llu decoded, "
+                "mean decode %.2f ms, %d worker(s)\n",
                 st.cachedFrames, st.bytes / 1e6, st.peakBytes / 1e6, st.capacityFrames,
                 static_cast<unsigned long long>(st.decoded), st.meanDecodeMs, st.workers);
     std::printf("peak resident memory: %ld MB (%ld MB before the view)\n", peakRssMb(), rssBefore);

@@ -1,14 +1,14 @@
-// bench/ecg_render — frame time of the ECG paper view for 10 s and for 24 h of 12-lead 500 Hz data, drawn by the
-// GUI's renderer (PaperRenderer, off-screen: same GL and QPainter passes as the widget) at the same window size
-// and layout while panning across the record. Prints both, their ratio (goal ≤ 1.5), and what the 24 h costs
-// to prepare (envelope pyramid) and to hold.
+// bench/ecg_render — frame time of the ECG paper view for 10 s and for 24 h of 12-lead 500 Hz data, drawn by
+// the GUI's renderer (PaperRenderer, off-screen: same GL and QPainter passes as the widget) at the same
+// window size and layout while panning across the record. Prints both, their ratio (goal ≤ 1.5), and what the
+// 24 h costs to prepare (envelope pyramid) and to hold.
 //
 // Data: the ECG core's synthetic 12-lead ECG (veridicor/ecg/synth.h, deterministic from its seed), generated
 // chunk by chunk straight into the recording's stored integers.
 //
 // Run under xvfb-run -a (OpenGL on xcb).  Options: --hours H (24), --frames N (300), --size WxH (1600x1000),
-// --layout 3x4+1, --dpi 96, --relevance (also an AI finding's relevance bands on all 12 leads, a relevance value
-// per sample as the attachment carries it, and its region outlined).
+// --layout 3x4+1, --dpi 96, --relevance (also an AI finding's relevance bands on all 12 leads, a relevance
+// value per sample as the attachment carries it, and its region outlined).
 #include <veridicor/ecg/paper_offscreen.h>
 #include <veridicor/ecg/synth.h>
 
@@ -87,9 +87,9 @@ struct Figures {
     std::size_t vertices = 0, overviewVertices = 0, bands = 0;
 };
 
-/// An AI finding over the whole recording: relevance on all 12 leads (a bump every 0.85 s, as over each beat's
-/// ST segment, scaled per lead), one byte per sample as an `ecg-relevance` attachment carries it; its region on
-/// V2–V4 over the middle 2.2 s.
+/// An AI finding over the whole recording: relevance on all 12 leads (a bump every 0.85 s, as over each
+/// beat's ST segment, scaled per lead), one byte per sample as an `ecg-relevance` attachment carries it; its
+/// region on V2–V4 over the middle 2.2 s.
 EcgFindingOverlay relevanceOverlay(std::size_t samples, double fs) {
     const auto period = static_cast<std::size_t>(0.85 * fs);
     std::vector<std::uint8_t> beat(period);
@@ -103,13 +103,15 @@ EcgFindingOverlay relevanceOverlay(std::size_t samples, double fs) {
         for (std::size_t i = 0; i < samples; i += period) {
             std::copy_n(beat.begin(), std::min(period, samples - i), row + i);
         }
-        for (std::size_t i = 0; i < samples; ++i) row[i] = static_cast<std::uint8_t>(row[i] * (lead + 4) / 15);
+        for (std::size_t i = 0; i < samples; ++i)
+            row[i] = static_cast<std::uint8_t>(row[i] * (lead + 4) / 15);
     }
     EcgFindingOverlay o;
     o.key = "bench#f1";
     o.label = "Bench finding";
     o.trusted = true;
-    for (std::string_view name : synthLeadNames()) o.relevanceLeads.emplace_back(name);
+    for (std::string_view name : synthLeadNames())
+        o.relevanceLeads.emplace_back(name);
     o.relevanceSamples = static_cast<long long>(samples);
     o.relevance = bytes->data();
     o.relevanceBytes = bytes->size();
@@ -178,7 +180,8 @@ std::array<Figures, 2> runFrames(std::array<OffscreenPaper*, 2> papers, std::arr
 } // namespace
 
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "xcb");
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "xcb");
     QSurfaceFormat fmt;
     fmt.setVersion(3, 2);
     fmt.setProfile(QSurfaceFormat::CoreProfile);
@@ -187,8 +190,9 @@ int main(int argc, char** argv) {
     QCommandLineParser parser;
     const QCommandLineOption hoursOpt(QStringLiteral("hours"), QStringLiteral("Long recording, hours."),
                                       QStringLiteral("H"), QStringLiteral("24"));
-    const QCommandLineOption framesOpt(QStringLiteral("frames"), QStringLiteral("Frames timed per recording."),
-                                       QStringLiteral("N"), QStringLiteral("300"));
+    const QCommandLineOption framesOpt(QStringLiteral("frames"),
+                                       QStringLiteral("Frames timed per recording."), QStringLiteral("N"),
+                                       QStringLiteral("300"));
     const QCommandLineOption sizeOpt(QStringLiteral("size"), QStringLiteral("Window, WxH device pixels."),
                                      QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     const QCommandLineOption layoutOpt(QStringLiteral("layout"), QStringLiteral("12x1, 6x2, 3x4, 3x4+1."),
@@ -198,8 +202,9 @@ int main(int argc, char** argv) {
     const QCommandLineOption overviewOpt(QStringLiteral("overview"),
                                          QStringLiteral("Height of the whole-recording strip, px (0: none)."),
                                          QStringLiteral("PX"), QStringLiteral("64"));
-    const QCommandLineOption relevanceOpt(QStringLiteral("relevance"),
-                                          QStringLiteral("Also draw an AI finding's relevance bands on all 12 leads."));
+    const QCommandLineOption relevanceOpt(
+        QStringLiteral("relevance"),
+        QStringLiteral("Also draw an AI finding's relevance bands on all 12 leads."));
     parser.addOptions({hoursOpt, framesOpt, sizeOpt, layoutOpt, dpiOpt, overviewOpt, relevanceOpt});
     parser.addHelpOption();
     parser.process(app);
@@ -226,8 +231,9 @@ int main(int argc, char** argv) {
     std::printf("ECG paper render bench: %s, window %dx%d px, layout %s, %g dpi, 25 mm/s, 10 mm/mV\n",
                 qPrintable(paper.glDescription()), vp.pixels.width(), vp.pixels.height(),
                 paperLayoutName(*layout).c_str(), parser.value(dpiOpt).toDouble());
-    std::printf("Every frame rebuilds and uploads the page's vertices (as panning does) and draws grid, traces, "
-                "pulses, texts and the overview; glFinish ends it.\n\n");
+    std::printf(
+        "Every frame rebuilds and uploads the page's vertices (as panning does) and draws grid, traces, "
+        "pulses, texts and the overview; glFinish ends it.\n\n");
 
     PaperSettings settings;
     settings.layout = *layout;
@@ -257,19 +263,23 @@ int main(int argc, char** argv) {
             scenes[k].setOverlays({std::move(o)});
             const double prepareS = secondsSince(t0);
             std::size_t levels = 0;
-            for (const auto& t : scenes[k].overlays().front().prepared.tracks()) levels += t.memoryBytes();
-            std::printf("          relevance (12 leads, %.1f MB, read in place): max pyramids and matching in %.2f s, "
-                        "%.1f MB\n", mb, prepareS, static_cast<double>(levels) / 1e6);
+            for (const auto& t : scenes[k].overlays().front().prepared.tracks())
+                levels += t.memoryBytes();
+            std::printf("          relevance (12 leads, %.1f MB, read in place): max pyramids and matching "
+                        "in %.2f s, "
+                        "%.1f MB\n",
+                        mb, prepareS, static_cast<double>(levels) / 1e6);
         }
     }
     const auto results = runFrames({&paper, &paperLong}, {&scenes[0], &scenes[1]}, vp, frames);
     std::printf("\n");
     for (std::size_t k = 0; k < 2; ++k) {
-        std::printf("%-9s frame median %.2f ms, mean %.2f ms, p95 %.2f ms, max %.2f ms (vertex building %.2f ms); "
-                    "%zu trace + %zu overview vertices, %zu relevance bands\n",
-                    k == 0 ? "10 s:" : (std::to_string(static_cast<int>(hours)) + " h:").c_str(), results[k].medianMs,
-                    results[k].meanMs, results[k].p95Ms, results[k].maxMs, results[k].geometryMs, results[k].vertices,
-                    results[k].overviewVertices, results[k].bands);
+        std::printf(
+            "%-9s frame median %.2f ms, mean %.2f ms, p95 %.2f ms, max %.2f ms (vertex building %.2f ms); "
+            "%zu trace + %zu overview vertices, %zu relevance bands\n",
+            k == 0 ? "10 s:" : (std::to_string(static_cast<int>(hours)) + " h:").c_str(), results[k].medianMs,
+            results[k].meanMs, results[k].p95Ms, results[k].maxMs, results[k].geometryMs, results[k].vertices,
+            results[k].overviewVertices, results[k].bands);
     }
     std::printf("\nratio %.0f h / 10 s (median frame time): %.2f   (goal <= 1.5)\n", hours,
                 results[1].medianMs / results[0].medianMs);

@@ -1,8 +1,9 @@
-// bench_ecg_synth — how fast the synthetic ECG is generated, and what a 24 h × 12-lead × 500 Hz recording costs.
+// bench_ecg_synth — how fast the synthetic ECG is generated, and what a 24 h × 12-lead × 500 Hz recording
+// costs.
 //   bench_ecg_synth [--hours H] [--dicom PATH]
-// Always: generates H hours (default 24) of 12 leads at 500 Hz chunk by chunk (60 s of int16 at a time) and prints
-// the rate and the peak resident memory. With --dicom: also builds the whole Recording, writes it as an
-// Ambulatory ECG DICOM file, reads it back, and prints those times and the peak memory.
+// Always: generates H hours (default 24) of 12 leads at 500 Hz chunk by chunk (60 s of int16 at a time) and
+// prints the rate and the peak resident memory. With --dicom: also builds the whole Recording, writes it as
+// an Ambulatory ECG DICOM file, reads it back, and prints those times and the peak memory.
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/ecg/dicom_reader.h>
@@ -69,8 +70,9 @@ int main(int argc, char* argv[]) {
     std::printf("ECG synth: %.1f h x 12 leads x 500 Hz = %zu samples per lead, %zu beats\n", hours, n,
                 synth->rPeakSeconds().size());
     std::printf("  set-up (beats, tachogram, fiducials): %.2f s\n", setup);
-    std::printf("  chunked generation (60 s int16 chunks): %.1f s = %.1f M samples/s (12 leads), checksum %lld\n",
-                generate, 12.0 * static_cast<double>(n) / generate / 1e6, static_cast<long long>(checksum));
+    std::printf(
+        "  chunked generation (60 s int16 chunks): %.1f s = %.1f M samples/s (12 leads), checksum %lld\n",
+        generate, 12.0 * static_cast<double>(n) / generate / 1e6, static_cast<long long>(checksum));
     std::printf("  peak resident memory so far: %.2f GiB\n", peakRssGiB());
     if (dicomPath.empty()) {
         return 0;
@@ -103,7 +105,8 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     const double read = seconds(start);
-    std::printf("  Recording (rhythm + median + annotations) built: %.1f s; DICOM written: %.1f s; read back: %.1f s\n",
+    std::printf("  Recording (rhythm + median + annotations) built: %.1f s; DICOM written: %.1f s; read "
+                "back: %.1f s\n",
                 build, write, read);
     std::printf("  peak resident memory: %.2f GiB\n", peakRssGiB());
     return 0;

@@ -13,10 +13,11 @@ namespace veridicor::cli {
 
 int runCineFrame(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Write one frame of a cine or image object as a PNG, exactly as the cine view shows it at the default "
-        "window/level."));
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A DICOM image object."), QStringLiteral("FILE"));
+    parser.setApplicationDescription(QStringLiteral("Write one frame of a cine or image object as a PNG, "
+                                                    "exactly as the cine view shows it at the default "
+                                                    "window/level."));
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A DICOM image object."),
+                                 QStringLiteral("FILE"));
     const QCommandLineOption frameOpt(QStringLiteral("frame"),
                                       QStringLiteral("Frame index, 0-based as in cine-info (default 0)."),
                                       QStringLiteral("N"), QStringLiteral("0"));
@@ -36,11 +37,13 @@ int runCineFrame(const QStringList& args) {
     bool ok = false;
     const int frame = parser.value(frameOpt).toInt(&ok);
     if (!ok || frame < 0) {
-        return fail("cine-frame", "--frame wants a frame index ≥ 0, not '" + parser.value(frameOpt).toStdString() + "'");
+        return fail("cine-frame",
+                    "--frame wants a frame index ≥ 0, not '" + parser.value(frameOpt).toStdString() + "'");
     }
     auto clip = cine::ClipReader::open(parser.positionalArguments().front().toStdString());
     if (!clip) {
-        return fail("cine-frame", std::string(cine::errorCodeName(clip.error().code)) + ": " + clip.error().message);
+        return fail("cine-frame",
+                    std::string(cine::errorCodeName(clip.error().code)) + ": " + clip.error().message);
     }
     const cine::ImageInfo& info = (*clip)->info();
     if (frame >= info.frames) {
@@ -49,7 +52,8 @@ int runCineFrame(const QStringList& args) {
     }
     auto rgb = (*clip)->decodeForDisplay(frame, info.defaultWindow());
     if (!rgb) {
-        return fail("cine-frame", std::string(cine::errorCodeName(rgb.error().code)) + ": " + rgb.error().message);
+        return fail("cine-frame",
+                    std::string(cine::errorCodeName(rgb.error().code)) + ": " + rgb.error().message);
     }
     QImage image(rgb->width, rgb->height, QImage::Format_RGB888);
     const auto rowBytes = static_cast<std::size_t>(rgb->width) * 3;

@@ -10,10 +10,11 @@ namespace veridicor::cli {
 
 int runCineInfo(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Print the image attributes, per-frame times (ms each frame is shown) and ultrasound regions of a cine "
-        "or image object as JSON."));
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A DICOM image object."), QStringLiteral("FILE"));
+    parser.setApplicationDescription(QStringLiteral("Print the image attributes, per-frame times (ms each "
+                                                    "frame is shown) and ultrasound regions of a cine "
+                                                    "or image object as JSON."));
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A DICOM image object."),
+                                 QStringLiteral("FILE"));
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
@@ -23,7 +24,8 @@ int runCineInfo(const QStringList& args) {
     }
     auto clip = cine::ClipReader::open(parser.positionalArguments().front().toStdString());
     if (!clip) {
-        return fail("cine-info", std::string(cine::errorCodeName(clip.error().code)) + ": " + clip.error().message);
+        return fail("cine-info",
+                    std::string(cine::errorCodeName(clip.error().code)) + ": " + clip.error().message);
     }
     const cine::ImageInfo& info = (*clip)->info();
     nlohmann::ordered_json out;
@@ -34,10 +36,11 @@ int runCineInfo(const QStringList& args) {
     out["cols"] = info.cols;
     out["photometric"] = info.photometricText;
     out["bitsStored"] = info.bitsStored;
-    // How long each frame is shown, as recorded; empty for a single frame or a clip whose header has no timing
-    // (the view then assumes a rate and says so — an assumption is not printed as data).
+    // How long each frame is shown, as recorded; empty for a single frame or a clip whose header has no
+    // timing (the view then assumes a rate and says so — an assumption is not printed as data).
     auto& times = out["frameTimesMs"] = nlohmann::ordered_json::array();
-    if (info.timing.source() != cine::TimingSource::Assumed && info.timing.source() != cine::TimingSource::SingleFrame) {
+    if (info.timing.source() != cine::TimingSource::Assumed &&
+        info.timing.source() != cine::TimingSource::SingleFrame) {
         for (double d : info.timing.durationsMs()) {
             times.push_back(d);
         }
@@ -55,8 +58,10 @@ int runCineInfo(const QStringList& args) {
                                  {"physicalUnitsYDirection", r.unitsY},
                                  {"physicalDeltaX", r.physicalDeltaX},
                                  {"physicalDeltaY", r.physicalDeltaY}};
-        if (r.referencePixelX0) j["referencePixelX0"] = *r.referencePixelX0;
-        if (r.referencePixelY0) j["referencePixelY0"] = *r.referencePixelY0;
+        if (r.referencePixelX0)
+            j["referencePixelX0"] = *r.referencePixelX0;
+        if (r.referencePixelY0)
+            j["referencePixelY0"] = *r.referencePixelY0;
         j["spatiallyCalibrated"] = r.isSpatiallyCalibrated();
         regions.push_back(std::move(j));
     }

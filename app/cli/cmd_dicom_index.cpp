@@ -10,7 +10,8 @@ namespace veridicor::cli {
 
 int runDicomIndex(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Index DICOM files (recognised by content) under paths."));
+    parser.setApplicationDescription(
+        QStringLiteral("Index DICOM files (recognised by content) under paths."));
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."),
                                  QStringLiteral("PATH..."));
     int code = 0;
@@ -31,14 +32,21 @@ int runDicomIndex(const QStringList& args) {
     out["instances"] = index.instances;
     auto& patients = out["patients"] = nlohmann::ordered_json::array();
     for (const auto& p : index.patients) {
-        nlohmann::ordered_json pj{{"patientID", p.patientID}, {"name", p.name}, {"birthDate", p.birthDate},
-                                  {"sex", p.sex}, {"studies", nlohmann::ordered_json::array()}};
+        nlohmann::ordered_json pj{{"patientID", p.patientID},
+                                  {"name", p.name},
+                                  {"birthDate", p.birthDate},
+                                  {"sex", p.sex},
+                                  {"studies", nlohmann::ordered_json::array()}};
         for (const auto& st : p.studies) {
-            nlohmann::ordered_json sj{{"studyInstanceUID", st.studyInstanceUID}, {"date", st.date},
-                                      {"description", st.description}, {"series", nlohmann::ordered_json::array()}};
+            nlohmann::ordered_json sj{{"studyInstanceUID", st.studyInstanceUID},
+                                      {"date", st.date},
+                                      {"description", st.description},
+                                      {"series", nlohmann::ordered_json::array()}};
             for (const auto& se : st.series) {
-                nlohmann::ordered_json ej{{"seriesInstanceUID", se.seriesInstanceUID}, {"modality", se.modality},
-                                          {"number", se.number}, {"instances", nlohmann::ordered_json::array()}};
+                nlohmann::ordered_json ej{{"seriesInstanceUID", se.seriesInstanceUID},
+                                          {"modality", se.modality},
+                                          {"number", se.number},
+                                          {"instances", nlohmann::ordered_json::array()}};
                 for (const auto& in : se.instances) {
                     ej["instances"].push_back({{"path", in.path.string()},
                                                {"sopClassUID", in.sopClassUID},
@@ -54,7 +62,8 @@ int runDicomIndex(const QStringList& args) {
     }
     auto& problems = out["problems"] = nlohmann::ordered_json::array();
     for (const auto& pr : index.problems) {
-        problems.push_back({{"path", pr.path.string()}, {"error", dicom::errorCodeName(pr.error.code)},
+        problems.push_back({{"path", pr.path.string()},
+                            {"error", dicom::errorCodeName(pr.error.code)},
                             {"message", pr.error.message}});
     }
     printOut(out.dump(2) + "\n");

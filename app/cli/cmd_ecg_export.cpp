@@ -12,10 +12,12 @@ namespace veridicor::cli {
 
 int runEcgExport(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Write the samples of one waveform group of a DICOM ECG to stdout as CSV: a header row of lead labels, "
-        "then one row per sample, one column per lead, in microvolts as exact decimals."));
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The DICOM file."), QStringLiteral("FILE"));
+    parser.setApplicationDescription(
+        QStringLiteral("Write the samples of one waveform group of a DICOM ECG to stdout as CSV: a header "
+                       "row of lead labels, "
+                       "then one row per sample, one column per lead, in microvolts as exact decimals."));
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The DICOM file."),
+                                 QStringLiteral("FILE"));
     const QCommandLineOption group(QStringLiteral("group"),
                                    QStringLiteral("Waveform group to export: its 0-based index in ecg-info's "
                                                   "\"groups\" (default 0)."),
@@ -36,8 +38,8 @@ int runEcgExport(const QStringList& args) {
     bool ok = false;
     const int index = parser.value(group).toInt(&ok);
     if (!ok || index < 0) {
-        return fail("ecg-export", "--group needs a group index (0, 1, …), not '" + parser.value(group).toStdString() +
-                                      "'");
+        return fail("ecg-export",
+                    "--group needs a group index (0, 1, …), not '" + parser.value(group).toStdString() + "'");
     }
     auto rec = ecg::readEcg(parser.positionalArguments().constFirst().toStdString());
     if (!rec) {
@@ -45,7 +47,8 @@ int runEcgExport(const QStringList& args) {
     }
     if (static_cast<std::size_t>(index) >= rec->groups.size()) {
         return fail("ecg-export", "the file has " + std::to_string(rec->groups.size()) +
-                                      " waveform group(s) (0-based); there is no group " + std::to_string(index));
+                                      " waveform group(s) (0-based); there is no group " +
+                                      std::to_string(index));
     }
     std::ios::sync_with_stdio(false);
     ecg::writeCsv(rec->groups[static_cast<std::size_t>(index)], std::cout);

@@ -27,10 +27,15 @@ nlohmann::ordered_json toJson(const ecg::Recording& rec) {
     out["transferSyntaxUID"] = rec.transferSyntaxUID;
     out["studyDescription"] = rec.studyDescription;
     out["seriesDescription"] = rec.seriesDescription;
-    out["patient"] = J{{"name", rec.patient.name}, {"id", rec.patient.id}, {"birthDate", rec.patient.birthDate},
-                       {"sex", rec.patient.sex}, {"age", rec.patient.age}};
-    out["acquisition"] = J{{"dateTime", rec.acquisition.dateTime}, {"manufacturer", rec.acquisition.manufacturer},
-                           {"modelName", rec.acquisition.modelName}, {"institution", rec.acquisition.institution},
+    out["patient"] = J{{"name", rec.patient.name},
+                       {"id", rec.patient.id},
+                       {"birthDate", rec.patient.birthDate},
+                       {"sex", rec.patient.sex},
+                       {"age", rec.patient.age}};
+    out["acquisition"] = J{{"dateTime", rec.acquisition.dateTime},
+                           {"manufacturer", rec.acquisition.manufacturer},
+                           {"modelName", rec.acquisition.modelName},
+                           {"institution", rec.acquisition.institution},
                            {"stationName", rec.acquisition.stationName}};
     J groups = J::array();
     for (std::size_t gi = 0; gi < rec.groups.size(); ++gi) {
@@ -47,7 +52,8 @@ nlohmann::ordered_json toJson(const ecg::Recording& rec) {
                               {"highHz", optionalNumber(ch.filters.highFrequencyHz)},
                               {"notchHz", optionalNumber(ch.filters.notchHz)}}},
                 {"channelLabel", ch.channelLabel},
-                {"source", J{{"scheme", ch.sourceCodingScheme}, {"code", ch.sourceCodeValue},
+                {"source", J{{"scheme", ch.sourceCodingScheme},
+                             {"code", ch.sourceCodeValue},
                              {"meaning", ch.sourceCodeMeaning}}},
                 {"calibrated", ch.calibrated},
                 {"unitsToMicrovolts", ch.unitsToMicrovolts},
@@ -89,10 +95,12 @@ nlohmann::ordered_json toJson(const ecg::Recording& rec) {
 
 int runEcgInfo(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Describe a DICOM ECG (12-lead, general, ambulatory or hemodynamic waveform) as JSON: patient, waveform "
-        "groups with their channels and scaling, and the file's annotations."));
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The DICOM file."), QStringLiteral("FILE"));
+    parser.setApplicationDescription(
+        QStringLiteral("Describe a DICOM ECG (12-lead, general, ambulatory or hemodynamic waveform) as JSON: "
+                       "patient, waveform "
+                       "groups with their channels and scaling, and the file's annotations."));
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The DICOM file."),
+                                 QStringLiteral("FILE"));
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;

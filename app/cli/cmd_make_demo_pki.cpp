@@ -1,4 +1,5 @@
-// veridicor-cli make-demo-pki OUT_DIR [--at RFC3339] — a complete demo PKI and trust store (keys made here, now).
+// veridicor-cli make-demo-pki OUT_DIR [--at RFC3339] — a complete demo PKI and trust store (keys made here,
+// now).
 #include "cli_support.h"
 #include "commands.h"
 
@@ -8,14 +9,18 @@ namespace veridicor::cli {
 
 int runMakeDemoPki(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Generate a demo PKI and trust store in OUT_DIR: root and signing CA, finding/model/revoked/expired/unknown "
-        "signers, two demo models signed with OMS v1.0, a CRL and policy.json. For demonstrations and tests only: "
-        "the private keys are written unprotected. See OUT_DIR/README.txt."));
-    const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("The time to make it at (default: now)."),
+    parser.setApplicationDescription(
+        QStringLiteral("Generate a demo PKI and trust store in OUT_DIR: root and signing CA, "
+                       "finding/model/revoked/expired/unknown "
+                       "signers, two demo models signed with OMS v1.0, a CRL and policy.json. For "
+                       "demonstrations and tests only: "
+                       "the private keys are written unprotected. See OUT_DIR/README.txt."));
+    const QCommandLineOption at(QStringLiteral("at"),
+                                QStringLiteral("The time to make it at (default: now)."),
                                 QStringLiteral("RFC3339"));
     parser.addOption(at);
-    parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Folder to write."), QStringLiteral("OUT_DIR"));
+    parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Folder to write."),
+                                 QStringLiteral("OUT_DIR"));
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
@@ -35,7 +40,8 @@ int runMakeDemoPki(const QStringList& args) {
     if (!pki) {
         return fail("make-demo-pki", pki.error().message);
     }
-    printOut("demo PKI written: trust store " + pki->trustStore.string() + ", signers " + pki->signers.string() + "\n");
+    printOut("demo PKI written: trust store " + pki->trustStore.string() + ", signers " +
+             pki->signers.string() + "\n");
     return ExitOk;
 }
 

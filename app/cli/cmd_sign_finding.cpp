@@ -12,20 +12,25 @@ namespace veridicor::cli {
 
 int runSignFinding(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Sign an AI finding (urn:veridicor:ai-finding:v1) for INPUT. The subject, input.digestMethod (and the "
-        "input's modality and UIDs when left out) and each attachment's digest are filled in; attachments are read "
-        "from the folder of the output bundle."));
+    parser.setApplicationDescription(QStringLiteral("Sign an AI finding (urn:veridicor:ai-finding:v1) for "
+                                                    "INPUT. The subject, input.digestMethod (and the "
+                                                    "input's modality and UIDs when left out) and each "
+                                                    "attachment's digest are filled in; attachments are read "
+                                                    "from the folder of the output bundle."));
     const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("Signer's private key (PEM, PKCS#8)."),
                                  QStringLiteral("KEY.pem"));
-    const QCommandLineOption chain(QStringLiteral("chain"), QStringLiteral("Signer's certificate chain, leaf first (PEM)."),
+    const QCommandLineOption chain(QStringLiteral("chain"),
+                                   QStringLiteral("Signer's certificate chain, leaf first (PEM)."),
                                    QStringLiteral("CHAIN.pem"));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("The recording the finding is about."),
+    const QCommandLineOption data(QStringLiteral("data"),
+                                  QStringLiteral("The recording the finding is about."),
                                   QStringLiteral("INPUT"));
-    const QCommandLineOption predicate(QStringLiteral("predicate"), QStringLiteral("The producer's predicate (JSON)."),
+    const QCommandLineOption predicate(QStringLiteral("predicate"),
+                                       QStringLiteral("The producer's predicate (JSON)."),
                                        QStringLiteral("PRED.json"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The bundle to write (*.finding.json)."), QStringLiteral("BUNDLE"));
+                                    QStringLiteral("The bundle to write (*.finding.json)."),
+                                    QStringLiteral("BUNDLE"));
     parser.addOptions({key, chain, data, predicate, output});
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
@@ -33,10 +38,11 @@ int runSignFinding(const QStringList& args) {
     }
     if (!parser.isSet(key) || !parser.isSet(chain) || !parser.isSet(data) || !parser.isSet(predicate) ||
         !parser.isSet(output) || !parser.positionalArguments().isEmpty()) {
-        return fail("sign-finding",
-                    "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT --predicate PRED.json -o BUNDLE");
+        return fail("sign-finding", "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT "
+                                    "--predicate PRED.json -o BUNDLE");
     }
-    auto identity = verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
+    auto identity =
+        verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
     if (!identity) {
         return fail("sign-finding", identity.error().message);
     }
@@ -55,7 +61,8 @@ int runSignFinding(const QStringList& args) {
                                         " (at byte " + std::to_string(pred.error().offset) + ")");
     }
     const std::filesystem::path out = parser.value(output).toStdString();
-    const std::filesystem::path folder = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+    const std::filesystem::path folder =
+        out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
     auto bundle = verify::signFinding(*identity, *pred, *input, folder);
     if (!bundle) {
         return fail("sign-finding", bundle.error().message);

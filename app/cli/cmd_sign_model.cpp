@@ -1,5 +1,6 @@
 // veridicor-cli sign-model --key KEY.pem --chain CHAIN.pem MODEL_DIR -o MODEL.sig
-// Signs a model folder as an OMS v1.0 bundle (certificate method), compatible with sigstore/model-transparency.
+// Signs a model folder as an OMS v1.0 bundle (certificate method), compatible with
+// sigstore/model-transparency.
 #include "cli_support.h"
 #include "commands.h"
 
@@ -10,22 +11,28 @@ namespace veridicor::cli {
 
 int runSignModel(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Sign MODEL_DIR with OpenSSF Model Signing v1.0 (certificate method). Every file is hashed with SHA-256 "
-        "(or every shard with --shard-size); .git, .gitattributes, .github, .gitignore and the signature itself "
-        "are left out and listed in the signed ignore_paths."));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("Signer's ECDSA private key (PEM, PKCS#8)."),
+    parser.setApplicationDescription(
+        QStringLiteral("Sign MODEL_DIR with OpenSSF Model Signing v1.0 (certificate method). Every file is "
+                       "hashed with SHA-256 "
+                       "(or every shard with --shard-size); .git, .gitattributes, .github, .gitignore and "
+                       "the signature itself "
+                       "are left out and listed in the signed ignore_paths."));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("Signer's ECDSA private key (PEM, PKCS#8)."),
                                  QStringLiteral("KEY.pem"));
-    const QCommandLineOption chain(QStringLiteral("chain"), QStringLiteral("Signer's certificate chain, leaf first."),
+    const QCommandLineOption chain(QStringLiteral("chain"),
+                                   QStringLiteral("Signer's certificate chain, leaf first."),
                                    QStringLiteral("CHAIN.pem"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("The signature to write."), QStringLiteral("MODEL.sig"));
-    const QCommandLineOption shard(QStringLiteral("shard-size"),
-                                   QStringLiteral("Serialize by shards of this many bytes (method \"shards\")."),
-                                   QStringLiteral("BYTES"));
-    const QCommandLineOption ignore(QStringLiteral("ignore-path"),
-                                    QStringLiteral("A file or folder (relative to MODEL_DIR) to leave out; repeatable."),
-                                    QStringLiteral("PATH"));
+    const QCommandLineOption shard(
+        QStringLiteral("shard-size"),
+        QStringLiteral("Serialize by shards of this many bytes (method \"shards\")."),
+        QStringLiteral("BYTES"));
+    const QCommandLineOption ignore(
+        QStringLiteral("ignore-path"),
+        QStringLiteral("A file or folder (relative to MODEL_DIR) to leave out; repeatable."),
+        QStringLiteral("PATH"));
     parser.addOptions({key, chain, output, shard, ignore});
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The model folder."),
                                  QStringLiteral("MODEL_DIR"));
@@ -50,12 +57,14 @@ int runSignModel(const QStringList& args) {
     for (const QString& p : parser.values(ignore)) {
         options.ignorePaths.push_back(p.toStdString());
     }
-    auto identity = verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
+    auto identity =
+        verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
     if (!identity) {
         return fail("sign-model", identity.error().message);
     }
     const std::filesystem::path out = parser.value(output).toStdString();
-    auto bundle = verify::signModel(parser.positionalArguments().front().toStdString(), *identity, options, out);
+    auto bundle =
+        verify::signModel(parser.positionalArguments().front().toStdString(), *identity, options, out);
     if (!bundle) {
         return fail("sign-model", bundle.error().message);
     }

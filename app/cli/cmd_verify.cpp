@@ -1,5 +1,6 @@
 // veridicor-cli verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE] BUNDLE
-// Verifies a finding bundle (finding-bundle-v1) and prints the verdict JSON. Exit 0 trusted, 1 untrusted, 2 error.
+// Verifies a finding bundle (finding-bundle-v1) and prints the verdict JSON. Exit 0 trusted, 1 untrusted, 2
+// error.
 #include "cli_support.h"
 #include "commands.h"
 
@@ -11,12 +12,14 @@ namespace veridicor::cli {
 
 int runVerify(const QStringList& args) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Verify a signed AI finding bundle against a trust store and the data it is about.\n"
-                       "Prints the verdict JSON. Exit status: 0 trusted, 1 untrusted, 2 usage error or unreadable "
-                       "input."));
-    const QCommandLineOption trust(QStringLiteral("trust"), QStringLiteral("Trust store folder."), QStringLiteral("DIR"));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("The recording the finding is about."),
+    parser.setApplicationDescription(QStringLiteral(
+        "Verify a signed AI finding bundle against a trust store and the data it is about.\n"
+        "Prints the verdict JSON. Exit status: 0 trusted, 1 untrusted, 2 usage error or unreadable "
+        "input."));
+    const QCommandLineOption trust(QStringLiteral("trust"), QStringLiteral("Trust store folder."),
+                                   QStringLiteral("DIR"));
+    const QCommandLineOption data(QStringLiteral("data"),
+                                  QStringLiteral("The recording the finding is about."),
                                   QStringLiteral("INPUT"));
     const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Verification time (default: now)."),
                                 QStringLiteral("RFC3339"));
@@ -31,7 +34,8 @@ int runVerify(const QStringList& args) {
         return code;
     }
     if (!parser.isSet(trust) || !parser.isSet(data) || parser.positionalArguments().size() != 1) {
-        return fail("verify", "usage: verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE] BUNDLE");
+        return fail("verify",
+                    "usage: verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE] BUNDLE");
     }
     verify::TimePoint when = verify::now();
     if (parser.isSet(at)) {
@@ -59,7 +63,8 @@ int runVerify(const QStringList& args) {
     if (parser.isSet(audit)) {
         const verify::AuditLog log(parser.value(audit).toStdString());
         if (auto r = log.append(verify::AuditEntry::fromVerdict(*verdict, bundlePath)); !r) {
-            return fail("verify", "the verification could not be recorded in the audit log: " + r.error().message);
+            return fail("verify",
+                        "the verification could not be recorded in the audit log: " + r.error().message);
         }
     }
     printOut(verify::verdictToJson(*verdict));

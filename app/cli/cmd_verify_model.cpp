@@ -11,32 +11,39 @@ namespace veridicor::cli {
 int runVerifyModel(const QStringList& args) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Verify an OMS v1.0 model signature and MODEL_DIR against it: the certificate chain to the trust store's "
-        "anchors (or, with --key, the given public key), the signature, and that no file was changed, removed or "
+        "Verify an OMS v1.0 model signature and MODEL_DIR against it: the certificate chain to the trust "
+        "store's "
+        "anchors (or, with --key, the given public key), the signature, and that no file was changed, "
+        "removed or "
         "added. Prints JSON. Exit status: 0 verified, 1 not, 2 usage error or unreadable input."));
-    const QCommandLineOption trust(QStringLiteral("trust"), QStringLiteral("Trust store folder."), QStringLiteral("DIR"));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("Public key for the OMS key method (PEM)."),
+    const QCommandLineOption trust(QStringLiteral("trust"), QStringLiteral("Trust store folder."),
+                                   QStringLiteral("DIR"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("Public key for the OMS key method (PEM)."),
                                  QStringLiteral("PUB.pem"));
     const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Verification time (default: now)."),
                                 QStringLiteral("RFC3339"));
     const QCommandLineOption signature(QStringLiteral("signature"), QStringLiteral("The OMS bundle."),
                                        QStringLiteral("MODEL.sig"));
     parser.addOptions({trust, key, at, signature});
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The model folder (or single model file)."),
+    parser.addPositionalArgument(QStringLiteral("model"),
+                                 QStringLiteral("The model folder (or single model file)."),
                                  QStringLiteral("MODEL_DIR"));
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
     }
     if (!parser.isSet(trust) || !parser.isSet(signature) || parser.positionalArguments().size() != 1) {
-        return fail("verify-model",
-                    "usage: verify-model --trust DIR [--key PUB.pem] [--at RFC3339] --signature MODEL.sig MODEL_DIR");
+        return fail(
+            "verify-model",
+            "usage: verify-model --trust DIR [--key PUB.pem] [--at RFC3339] --signature MODEL.sig MODEL_DIR");
     }
     verify::TimePoint when = verify::now();
     if (parser.isSet(at)) {
         auto t = verify::parseRfc3339(parser.value(at).toStdString());
         if (!t) {
-            return fail("verify-model", "--at '" + parser.value(at).toStdString() + "' is not an RFC 3339 time");
+            return fail("verify-model",
+                        "--at '" + parser.value(at).toStdString() + "' is not an RFC 3339 time");
         }
         when = *t;
     }

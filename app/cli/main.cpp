@@ -24,21 +24,24 @@ constexpr std::array kCommands{
             &veridicor::cli::runEcgInfo, false},
     Command{"ecg-export", "Write one waveform group of a DICOM ECG as CSV in microvolts (--group N --csv)",
             &veridicor::cli::runEcgExport, false},
-    Command{"ecg-render", "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
+    Command{"ecg-render",
+            "Render an ECG as printed paper (PNG) with the GUI's GPU renderer (needs a display)",
             &veridicor::cli::runEcgRender, true},
     Command{"cine-info", "Image attributes, frame times and ultrasound regions of a cine as JSON",
             &veridicor::cli::runCineInfo, false},
-    Command{"cine-frame", "Write one cine frame as shown (8-bit RGB PNG): cine-frame FILE --frame N -o out.png",
+    Command{"cine-frame",
+            "Write one cine frame as shown (8-bit RGB PNG): cine-frame FILE --frame N -o out.png",
             &veridicor::cli::runCineFrame, false},
     Command{"verify", "Verify a signed AI finding bundle; print the verdict JSON (0 trusted, 1 untrusted)",
             &veridicor::cli::runVerify, false},
-    Command{"sign-finding", "Sign an AI finding for a recording (finding-bundle-v1)", &veridicor::cli::runSignFinding,
+    Command{"sign-finding", "Sign an AI finding for a recording (finding-bundle-v1)",
+            &veridicor::cli::runSignFinding, false},
+    Command{"sign-model", "Sign a model folder (OMS v1.0, certificate method)", &veridicor::cli::runSignModel,
             false},
-    Command{"sign-model", "Sign a model folder (OMS v1.0, certificate method)", &veridicor::cli::runSignModel, false},
-    Command{"verify-model", "Verify a model folder against its OMS v1.0 signature", &veridicor::cli::runVerifyModel,
-            false},
-    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)", &veridicor::cli::runAuditVerify,
-            false},
+    Command{"verify-model", "Verify a model folder against its OMS v1.0 signature",
+            &veridicor::cli::runVerifyModel, false},
+    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)",
+            &veridicor::cli::runAuditVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };
@@ -48,8 +51,9 @@ void printUsage(FILE* to) {
     for (const auto& c : kCommands) {
         std::fprintf(to, "  %-14s %s\n", c.name, c.summary);
     }
-    std::fprintf(to, "\n'veridicor-cli <command> --help' describes a command's options.\n"
-                     "Exit status: 0 success, 1 a negative answer (e.g. untrusted), 2 usage error or bad input.\n");
+    std::fprintf(
+        to, "\n'veridicor-cli <command> --help' describes a command's options.\n"
+            "Exit status: 0 success, 1 a negative answer (e.g. untrusted), 2 usage error or bad input.\n");
 }
 
 } // namespace

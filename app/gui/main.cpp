@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -51,7 +52,8 @@ int main(int argc, char* argv[]) {
     parser.setApplicationDescription(QStringLiteral("Veridicor cardiology workstation"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption openOpt(QStringLiteral("open"), QStringLiteral("Open a file or folder (repeatable)."),
+    const QCommandLineOption openOpt(QStringLiteral("open"),
+                                     QStringLiteral("Open a file or folder (repeatable)."),
                                      QStringLiteral("PATH"));
     const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
                                      QStringLiteral("After loading, save the main window as a PNG."),
@@ -59,36 +61,42 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption textOpt(QStringLiteral("dump-visible-text"),
                                      QStringLiteral("After loading, write the text of every visible widget."),
                                      QStringLiteral("out.txt"));
-    const QCommandLineOption quitOpt(QStringLiteral("quit-after-load"),
-                                     QStringLiteral("Exit once loaded (and the screenshot/text is written)."));
-    const QCommandLineOption sizeOpt(QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1600x1000."),
-                                     QStringLiteral("WxH"));
+    const QCommandLineOption quitOpt(
+        QStringLiteral("quit-after-load"),
+        QStringLiteral("Exit once loaded (and the screenshot/text is written)."));
+    const QCommandLineOption sizeOpt(QStringLiteral("window-size"),
+                                     QStringLiteral("Window size, e.g. 1600x1000."), QStringLiteral("WxH"));
     const QCommandLineOption findingsOpt(
         QStringLiteral("findings"),
-        QStringLiteral("Also verify the AI findings in this file or folder (repeatable), as File › Open findings."),
+        QStringLiteral(
+            "Also verify the AI findings in this file or folder (repeatable), as File › Open findings."),
         QStringLiteral("DIR"));
-    const QCommandLineOption trustOpt(QStringLiteral("trust"),
-                                      QStringLiteral("Verify findings against this trust store folder (this session "
-                                                     "only; the saved setting is left as it is)."),
-                                      QStringLiteral("DIR"));
-    const QCommandLineOption atOpt(QStringLiteral("at"),
-                                   QStringLiteral("Verify findings as of this time instead of now (RFC 3339)."),
-                                   QStringLiteral("RFC3339"));
-    const QCommandLineOption auditOpt(QStringLiteral("audit-log"),
-                                      QStringLiteral("Append finding displays to this audit log (this session only)."),
-                                      QStringLiteral("FILE"));
+    const QCommandLineOption trustOpt(
+        QStringLiteral("trust"),
+        QStringLiteral("Verify findings against this trust store folder (this session "
+                       "only; the saved setting is left as it is)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption atOpt(
+        QStringLiteral("at"), QStringLiteral("Verify findings as of this time instead of now (RFC 3339)."),
+        QStringLiteral("RFC3339"));
+    const QCommandLineOption auditOpt(
+        QStringLiteral("audit-log"),
+        QStringLiteral("Append finding displays to this audit log (this session only)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption anywayOpt(
         QStringLiteral("show-anyway"),
-        QStringLiteral("Show this untrusted finding (bundle file name) anyway, marked UNTRUSTED and logged; only for "
-                       "findings whose signature and chain verified (repeatable)."),
+        QStringLiteral(
+            "Show this untrusted finding (bundle file name) anyway, marked UNTRUSTED and logged; only for "
+            "findings whose signature and chain verified (repeatable)."),
         QStringLiteral("ID"));
     const QCommandLineOption selectOpt(
         QStringLiteral("select-finding"),
-        QStringLiteral("Once loaded, select this displayed finding (\"<bundle file name>#<finding id>\"): its "
-                       "measurements are listed and the view brings it into view."),
+        QStringLiteral(
+            "Once loaded, select this displayed finding (\"<bundle file name>#<finding id>\"): its "
+            "measurements are listed and the view brings it into view."),
         QStringLiteral("KEY"));
-    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt, anywayOpt,
-                       selectOpt});
+    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
+                       anywayOpt, selectOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     parser.process(app);
@@ -128,8 +136,16 @@ int main(int argc, char* argv[]) {
         if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) {
             window.resize(wh[0].toInt(), wh[1].toInt());
         }
+        window.show();
+    } else {
+        // A reading workstation uses the whole screen: the ECG page is drawn at true millimetres and needs
+        // the width. Resize as well as maximise, since a bare X server (no window manager) ignores the
+        // latter.
+        if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+            window.resize(screen->availableGeometry().size());
+        }
+        window.showMaximized();
     }
-    window.show();
 
     QStringList paths = parser.values(openOpt) + parser.positionalArguments();
     const QString shot = parser.value(shotOpt);
@@ -174,10 +190,11 @@ int main(int argc, char* argv[]) {
         }
     } else if (!findings.isEmpty()) {
         auto once = std::make_shared<QMetaObject::Connection>();
-        *once = QObject::connect(&window, &veridicor::ui::MainWindow::findingsChecked, &window, [&window, once] {
-            QObject::disconnect(*once);
-            emit window.loadFinished();
-        });
+        *once =
+            QObject::connect(&window, &veridicor::ui::MainWindow::findingsChecked, &window, [&window, once] {
+                QObject::disconnect(*once);
+                emit window.loadFinished();
+            });
         window.openFindings(findings);
     } else if (quitAfter) {
         QTimer::singleShot(0, &window, [&window] { emit window.loadFinished(); });

@@ -31,7 +31,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -44,15 +46,22 @@ double median(std::vector<double> v) {
 }
 
 std::string predicateFor(const std::string& modelDigest, TimePoint t, std::size_t samples) {
-    return "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": {\"sha256\": \"" +
-           modelDigest + "\"}}, \"producedAt\": \"" + formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
-           "\", \"input\": {\"modality\": \"ECG\"}, \"findings\": [{\"id\": \"f1\", \"code\": {\"scheme\": \"SCT\", "
-           "\"value\": \"401303003\", \"meaning\": \"Acute ST segment elevation myocardial infarction\"}, \"text\": "
-           "\"Occlusion MI, anterior wall\", \"confidence\": 0.93, \"region\": {\"kind\": \"ecg\", \"leads\": [\"V2\", "
+    return "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": {\"sha256\": "
+           "\"" +
+           modelDigest + "\"}}, \"producedAt\": \"" +
+           formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
+           "\", \"input\": {\"modality\": \"ECG\"}, \"findings\": [{\"id\": \"f1\", \"code\": {\"scheme\": "
+           "\"SCT\", "
+           "\"value\": \"401303003\", \"meaning\": \"Acute ST segment elevation myocardial infarction\"}, "
+           "\"text\": "
+           "\"Occlusion MI, anterior wall\", \"confidence\": 0.93, \"region\": {\"kind\": \"ecg\", "
+           "\"leads\": [\"V2\", "
            "\"V3\", \"V4\"], \"startSeconds\": 1.2, \"endSeconds\": 3.4}, \"explanation\": {\"attachment\": "
            "\"f1-relevance.u8\"}}], \"attachments\": [{\"name\": \"f1-relevance.u8\", \"mediaType\": "
-           "\"application/vnd.veridicor.ecg-relevance\", \"leads\": [\"I\", \"II\", \"III\", \"aVR\", \"aVL\", \"aVF\", "
-           "\"V1\", \"V2\", \"V3\", \"V4\", \"V5\", \"V6\"], \"samples\": " + std::to_string(samples) + "}]}";
+           "\"application/vnd.veridicor.ecg-relevance\", \"leads\": [\"I\", \"II\", \"III\", \"aVR\", "
+           "\"aVL\", \"aVF\", "
+           "\"V1\", \"V2\", \"V3\", \"V4\", \"V5\", \"V6\"], \"samples\": " +
+           std::to_string(samples) + "}]}";
 }
 
 } // namespace
@@ -61,11 +70,13 @@ int main(int argc, char** argv) {
     if (!dicom::initializeDicom()) {
         die("DCMTK is not usable");
     }
-    std::filesystem::path ecg = argc > 1 ? argv[1] : std::filesystem::path(VERIDICOR_SHARED_DATA) / "ecg/wave_dfl.dcm";
+    std::filesystem::path ecg =
+        argc > 1 ? argv[1] : std::filesystem::path(VERIDICOR_SHARED_DATA) / "ecg/wave_dfl.dcm";
     if (!std::filesystem::exists(ecg)) {
         die("no ECG file: give one, e.g. ../shared/data/ecg/wave_dfl.dcm");
     }
-    const auto work = std::filesystem::temp_directory_path() / ("veridicor-bench-" + std::to_string(::getpid()));
+    const auto work =
+        std::filesystem::temp_directory_path() / ("veridicor-bench-" + std::to_string(::getpid()));
     const TimePoint t = now();
     auto pki = writeDemoPki(work, t);
     if (!pki) {
@@ -128,11 +139,13 @@ int main(int argc, char** argv) {
         }
         const double tot = median(total);
         std::printf("\n1. ECG finding bundle, end to end (median of 200): %.3f ms\n", tot);
-        std::printf("   load DICOM (DCMTK, deflated): %.3f ms (%.0f%%)\n", median(load), 100 * median(load) / tot);
+        std::printf("   load DICOM (DCMTK, deflated): %.3f ms (%.0f%%)\n", median(load),
+                    100 * median(load) / tot);
         std::printf("   hash the input (dicom-waveform-v1, SHA-256): %.3f ms (%.1f%%)\n", median(hash),
                     100 * median(hash) / tot);
-        std::printf("   verify the bundle (read, chain, signature, model provenance, attachment): %.3f ms (%.0f%%)\n",
-                    median(rest), 100 * median(rest) / tot);
+        std::printf(
+            "   verify the bundle (read, chain, signature, model provenance, attachment): %.3f ms (%.0f%%)\n",
+            median(rest), 100 * median(rest) / tot);
         std::printf("   (medians of each part; their sum need not equal the median of the whole)\n");
     }
 
@@ -148,7 +161,8 @@ int main(int argc, char** argv) {
                 for (auto& w : block) {
                     w = rng();
                 }
-                out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(block.size() * 8));
+                out.write(reinterpret_cast<const char*>(block.data()),
+                          static_cast<std::streamsize>(block.size() * 8));
             }
         }
         std::string ours;
@@ -187,8 +201,8 @@ int main(int argc, char** argv) {
         const double mib = static_cast<double>(size) / (1 << 20);
         const double oursRate = mib / (median(oursMs) / 1000);
         const double theirsRate = mib / (median(theirsMs) / 1000);
-        std::printf("\n2. SHA-256 of the same %.0f MiB file (page cache warm, median of 3), digests %s\n", mib,
-                    ours == theirs ? "agree" : "DISAGREE");
+        std::printf("\n2. SHA-256 of the same %.0f MiB file (page cache warm, median of 3), digests %s\n",
+                    mib, ours == theirs ? "agree" : "DISAGREE");
         std::printf("   verify::fileDigest (file-v1): %.0f MiB/s\n", oursRate);
         std::printf("   openssl dgst -sha256:          %.0f MiB/s (process start included)\n", theirsRate);
         std::printf("   ratio: %.2f x\n", oursRate / theirsRate);
@@ -198,8 +212,9 @@ int main(int argc, char** argv) {
     }
 
     // 3. Verifications per second on one core, with the demo PKI (P-256 CAs) and with P-384 CAs.
-    std::printf("\n3. Verifications per second, one core (bundle bytes and input already in memory; the model's OMS\n"
-                "   provenance is checked once and then remembered while it cannot change)\n");
+    std::printf(
+        "\n3. Verifications per second, one core (bundle bytes and input already in memory; the model's OMS\n"
+        "   provenance is checked once and then remembered while it cannot change)\n");
     for (const KeyType caKey : {KeyType::EcP256, KeyType::EcP384}) {
         const auto dir = work / (caKey == KeyType::EcP256 ? "pki-p256" : "pki-p384");
         auto pkiN = writeDemoPki(dir, t, caKey);

@@ -56,18 +56,29 @@ private:
 };
 } // namespace
 
-DcmtkMessageCapture::DcmtkMessageCapture() : m_previous(t_capture) { t_capture = &m_messages; }
-DcmtkMessageCapture::~DcmtkMessageCapture() { t_capture = m_previous; }
+DcmtkMessageCapture::DcmtkMessageCapture() : m_previous(t_capture) {
+    t_capture = &m_messages;
+}
+DcmtkMessageCapture::~DcmtkMessageCapture() {
+    t_capture = m_previous;
+}
 
 const char* errorCodeName(ErrorCode code) {
     switch (code) {
-    case ErrorCode::Environment: return "environment problem";
-    case ErrorCode::Unreadable: return "unreadable file";
-    case ErrorCode::NotDicom: return "not a DICOM file";
-    case ErrorCode::Truncated: return "truncated file";
-    case ErrorCode::Malformed: return "malformed DICOM";
-    case ErrorCode::Unsupported: return "unsupported DICOM";
-    case ErrorCode::TooLarge: return "too large";
+    case ErrorCode::Environment:
+        return "environment problem";
+    case ErrorCode::Unreadable:
+        return "unreadable file";
+    case ErrorCode::NotDicom:
+        return "not a DICOM file";
+    case ErrorCode::Truncated:
+        return "truncated file";
+    case ErrorCode::Malformed:
+        return "malformed DICOM";
+    case ErrorCode::Unsupported:
+        return "unsupported DICOM";
+    case ErrorCode::TooLarge:
+        return "too large";
     }
     return "unknown error";
 }
@@ -75,10 +86,11 @@ const char* errorCodeName(ErrorCode code) {
 Expected<void, Error> initializeDicom() {
     std::call_once(g_once, [] {
         if (!dcmDataDict.isDictionaryLoaded()) {
-            g_error = {ErrorCode::Environment,
-                       "DCMTK's DICOM data dictionary is not loaded (expected /usr/share/libdcmtk17/dicom.dic or "
-                       "the file named by DCMDICTPATH). Without it DICOM files cannot be read or written "
-                       "correctly; install the libdcmtk17 package or set DCMDICTPATH."};
+            g_error = {
+                ErrorCode::Environment,
+                "DCMTK's DICOM data dictionary is not loaded (expected /usr/share/libdcmtk17/dicom.dic or "
+                "the file named by DCMDICTPATH). Without it DICOM files cannot be read or written "
+                "correctly; install the libdcmtk17 package or set DCMDICTPATH."};
             return;
         }
         OFLog::configure(OFLogger::WARN_LOG_LEVEL);
@@ -94,9 +106,12 @@ Expected<void, Error> initializeDicom() {
         const bool rle = DcmCodecList::canChangeCoding(EXS_RLELossless, EXS_LittleEndianExplicit);
         if (!jpeg || !jpegls || !rle) {
             std::string missing;
-            if (!jpeg) missing += " JPEG";
-            if (!jpegls) missing += " JPEG-LS";
-            if (!rle) missing += " RLE";
+            if (!jpeg)
+                missing += " JPEG";
+            if (!jpegls)
+                missing += " JPEG-LS";
+            if (!rle)
+                missing += " RLE";
             g_error = {ErrorCode::Environment, "DCMTK decoders could not be registered:" + missing};
             return;
         }
@@ -108,6 +123,8 @@ Expected<void, Error> initializeDicom() {
     return {};
 }
 
-bool dicomInitialized() { return g_ok; }
+bool dicomInitialized() {
+    return g_ok;
+}
 
 } // namespace veridicor::dicom

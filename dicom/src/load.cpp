@@ -17,9 +17,9 @@ namespace {
 Error conditionToError(const OFCondition& cond, const std::string& what) {
     // DCMTK reports a stream that ends inside an element as "Invalid stream" (the file itself was opened and
     // read before this point) or as a pending read; an unterminated sequence ends as EC_SequEnd.
-    if (cond == EC_InvalidStream || cond == EC_StreamNotifyClient || cond == EC_PrematureSequDelimitationItem ||
-        cond == EC_SequDelimitationItemMissing || cond == EC_ItemDelimitationItemMissing ||
-        cond == EC_SequEnd) {
+    if (cond == EC_InvalidStream || cond == EC_StreamNotifyClient ||
+        cond == EC_PrematureSequDelimitationItem || cond == EC_SequDelimitationItemMissing ||
+        cond == EC_ItemDelimitationItemMissing || cond == EC_SequEnd) {
         return {ErrorCode::Truncated, what + " ends before its declared content does (truncated file): " +
                                           std::string(cond.text())};
     }
@@ -100,8 +100,9 @@ Expected<LoadedFile, Error> loadFile(const std::filesystem::path& path, const Lo
         }
     }
     if (!looksLikeDicomFile(path)) {
-        return Unexpected{Error{ErrorCode::NotDicom,
-                                what + " is not a DICOM file (no DICM preamble and no DICOM dataset at its start)"}};
+        return Unexpected{
+            Error{ErrorCode::NotDicom,
+                  what + " is not a DICOM file (no DICM preamble and no DICOM dataset at its start)"}};
     }
     auto ff = std::make_unique<DcmFileFormat>();
     const Uint32 lazy = options.lazyValueBytes == 0 ? Uint32{0xFFFFFFFFu} : Uint32{options.lazyValueBytes};

@@ -8,9 +8,13 @@
 namespace veridicor::dicom {
 
 namespace {
-std::uint16_t le16(const unsigned char* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
+std::uint16_t le16(const unsigned char* p) {
+    return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
 
-bool isUpperAlpha(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+bool isUpperAlpha(unsigned char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 bool plausibleBareDataset(const unsigned char* b, std::size_t n) {
     if (n < 8) {
@@ -30,7 +34,8 @@ bool plausibleBareDataset(const unsigned char* b, std::size_t n) {
         return true;
     }
     const std::uint32_t len = static_cast<std::uint32_t>(b[4]) | (static_cast<std::uint32_t>(b[5]) << 8) |
-                              (static_cast<std::uint32_t>(b[6]) << 16) | (static_cast<std::uint32_t>(b[7]) << 24);
+                              (static_cast<std::uint32_t>(b[6]) << 16) |
+                              (static_cast<std::uint32_t>(b[7]) << 24);
     return len <= 1024;
 }
 } // namespace

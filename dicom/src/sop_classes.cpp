@@ -15,8 +15,12 @@ std::string uidDisplayName(std::string_view uid) {
     if (name == uid) {
         return name;
     }
-    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-    auto lower = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    auto upper = [](char c) {
+        return c >= 'A' && c <= 'Z';
+    };
+    auto lower = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
     std::string out;
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];

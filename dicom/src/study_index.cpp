@@ -43,8 +43,8 @@ Expected<InstanceHeader, Error> readInstanceHeader(const std::filesystem::path& 
         h.sopInstanceUID = getString(meta, DCM_MediaStorageSOPInstanceUID);
     }
     if (h.sopClassUID.empty() || h.sopInstanceUID.empty()) {
-        return Unexpected{Error{ErrorCode::Malformed,
-                                "'" + path.string() + "' has no SOP Class UID or SOP Instance UID"}};
+        return Unexpected{
+            Error{ErrorCode::Malformed, "'" + path.string() + "' has no SOP Class UID or SOP Instance UID"}};
     }
     h.transferSyntaxUID = loaded->transferSyntaxUID;
     h.instanceNumber = toInt(getString(ds, DCM_InstanceNumber));
@@ -105,16 +105,18 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
         }
         if (auto it = seenSop.find(h->sopInstanceUID); it != seenSop.end()) {
             index.problems.push_back(
-                {file, Error{ErrorCode::Malformed, "'" + file.string() + "' repeats SOP Instance UID " +
-                                                       h->sopInstanceUID + " of '" +
-                                                       headers[it->second].path.string() + "'; not indexed twice"}});
+                {file, Error{ErrorCode::Malformed,
+                             "'" + file.string() + "' repeats SOP Instance UID " + h->sopInstanceUID +
+                                 " of '" + headers[it->second].path.string() + "'; not indexed twice"}});
             return;
         }
         seenSop.emplace(h->sopInstanceUID, headers.size());
         headers.push_back(std::move(*h));
     };
 
-    auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(); };
+    auto cancelled = [&] {
+        return options.cancel != nullptr && options.cancel->load();
+    };
 
     for (const auto& root : paths) {
         std::error_code ec;
@@ -122,9 +124,9 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
             std::filesystem::recursive_directory_iterator it(
                 root, std::filesystem::directory_options::skip_permission_denied, ec);
             if (ec) {
-                index.problems.push_back({root, Error{ErrorCode::Unreadable, "'" + root.string() +
-                                                                                  "' could not be listed: " +
-                                                                                  ec.message()}});
+                index.problems.push_back(
+                    {root, Error{ErrorCode::Unreadable,
+                                 "'" + root.string() + "' could not be listed: " + ec.message()}});
                 continue;
             }
             for (auto end = std::filesystem::recursive_directory_iterator(); it != end; it.increment(ec)) {
@@ -138,7 +140,8 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
         } else if (std::filesystem::is_regular_file(root, ec)) {
             examine(root);
         } else {
-            index.problems.push_back({root, Error{ErrorCode::Unreadable, "'" + root.string() + "' does not exist"}});
+            index.problems.push_back(
+                {root, Error{ErrorCode::Unreadable, "'" + root.string() + "' does not exist"}});
         }
         if (cancelled()) {
             index.cancelled = true;
@@ -148,10 +151,10 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
 
     // Group: patient (ID + name) → study → series → instance.
     std::stable_sort(headers.begin(), headers.end(), [](const InstanceHeader& a, const InstanceHeader& b) {
-        return std::tie(a.patientID, a.patientName, a.studyDate, a.studyTime, a.studyInstanceUID, a.seriesNumber,
-                        a.seriesInstanceUID, a.instanceNumber, a.path) <
-               std::tie(b.patientID, b.patientName, b.studyDate, b.studyTime, b.studyInstanceUID, b.seriesNumber,
-                        b.seriesInstanceUID, b.instanceNumber, b.path);
+        return std::tie(a.patientID, a.patientName, a.studyDate, a.studyTime, a.studyInstanceUID,
+                        a.seriesNumber, a.seriesInstanceUID, a.instanceNumber, a.path) <
+               std::tie(b.patientID, b.patientName, b.studyDate, b.studyTime, b.studyInstanceUID,
+                        b.seriesNumber, b.seriesInstanceUID, b.instanceNumber, b.path);
     });
     for (auto& h : headers) {
         if (index.patients.empty() || index.patients.back().patientID != h.patientID ||
@@ -165,7 +168,8 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
         }
         auto& study = patient.studies.back();
         if (study.series.empty() || study.series.back().seriesInstanceUID != h.seriesInstanceUID) {
-            study.series.push_back({h.seriesInstanceUID, h.modality, h.seriesDescription, h.seriesNumber, {}});
+            study.series.push_back(
+                {h.seriesInstanceUID, h.modality, h.seriesDescription, h.seriesNumber, {}});
         }
         study.series.back().instances.push_back(std::move(h));
         ++index.instances;

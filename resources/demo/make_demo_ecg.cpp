@@ -1,13 +1,14 @@
-// veridicor-make-demo-ecg — writes the demo study's synthetic 12-lead resting ECG (a fictitious patient) as a DICOM
-// 12-Lead ECG Waveform Storage file. Run at build time (target demo_study); deterministic: the same options give
-// the same file, UIDs included.
+// veridicor-make-demo-ecg — writes the demo study's synthetic 12-lead resting ECG (a fictitious patient) as a
+// DICOM 12-Lead ECG Waveform Storage file. Run at build time (target demo_study); deterministic: the same
+// options give the same file, UIDs included.
 //
 //   veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] [--mains UV]
 //                           [--acquired YYYYMMDDhhmmss] [--study-description TEXT]
 //
 // The demo study has two: the resting ECG (defaults) and a follow-up of the same patient a week later
-// (--seed 2031 --heart-rate 78 --acquired 20250319101200), whose UIDs differ because they derive from the seed.
-// A duration over 60 s writes an Ambulatory ECG object (e.g. --duration 86400 for a 24 h Holter-like recording).
+// (--seed 2031 --heart-rate 78 --acquired 20250319101200), whose UIDs differ because they derive from the
+// seed. A duration over 60 s writes an Ambulatory ECG object (e.g. --duration 86400 for a 24 h Holter-like
+// recording).
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/ecg/dicom_writer.h>
@@ -23,11 +24,12 @@
 namespace {
 
 int usage(const char* message) {
-    std::fprintf(stderr,
-                 "veridicor-make-demo-ecg: %s\n"
-                 "usage: veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] "
-                 "[--mains UV] [--acquired YYYYMMDDhhmmss] [--study-description TEXT]\n",
-                 message);
+    std::fprintf(
+        stderr,
+        "veridicor-make-demo-ecg: %s\n"
+        "usage: veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] "
+        "[--mains UV] [--acquired YYYYMMDDhhmmss] [--study-description TEXT]\n",
+        message);
     return 2;
 }
 
@@ -91,13 +93,14 @@ int main(int argc, char* argv[]) {
     rec->acquisition.dateTime = acquired;
     rec->acquisition.institution = "Veridicor Demo Clinic";
     rec->acquisition.stationName = "DEMO-ECG-1";
-    rec->studyDescription = !studyDescription.empty()        ? studyDescription
+    rec->studyDescription = !studyDescription.empty()       ? studyDescription
                             : params.durationSeconds > 60.0 ? "Ambulatory ECG (synthetic)"
                                                             : "Resting 12-lead ECG";
     rec->seriesDescription = "12-lead ECG, synthetic (ECGSYN-3D)";
     rec->studyInstanceUID = ecg::deterministicUid(params.seed, "demo study");
     rec->seriesInstanceUID = ecg::deterministicUid(params.seed, "demo ecg series");
-    rec->sopInstanceUID = ecg::deterministicUid(params.seed, "demo ecg instance " + std::to_string(params.durationSeconds));
+    rec->sopInstanceUID =
+        ecg::deterministicUid(params.seed, "demo ecg instance " + std::to_string(params.durationSeconds));
     if (params.durationSeconds > 60.0) {
         rec->sopClassUID = std::string(dicom::sop::AmbulatoryEcg);
     }
@@ -110,7 +113,8 @@ int main(int argc, char* argv[]) {
         return usage(synth.error().message.c_str());
     }
     const ecg::Measurements m = synth->measurements();
-    std::printf("veridicor-make-demo-ecg: wrote %s (%.0f s, %.0f /min, PR %.0f ms, QRS %.0f ms, QT/QTc %.0f/%.0f ms)\n",
+    std::printf("veridicor-make-demo-ecg: wrote %s (%.0f s, %.0f /min, PR %.0f ms, QRS %.0f ms, QT/QTc "
+                "%.0f/%.0f ms)\n",
                 output.c_str(), params.durationSeconds, m.heartRateBpm, m.prMs, m.qrsMs, m.qtMs, m.qtcMs);
     return 0;
 }

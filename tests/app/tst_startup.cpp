@@ -8,7 +8,9 @@
 class TestStartup : public QObject {
     Q_OBJECT
 
-    static QString program(const QString& name) { return veridicor::test::buildDir() + QStringLiteral("/bin/") + name; }
+    static QString program(const QString& name) {
+        return veridicor::test::buildDir() + QStringLiteral("/bin/") + name;
+    }
 
     static QProcessEnvironment withoutDictionary() {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -21,7 +23,8 @@ private slots:
     void cliRefusesToRunWithoutTheDataDictionary() {
         QProcess p;
         p.setProcessEnvironment(withoutDictionary());
-        p.start(program(QStringLiteral("veridicor-cli")), {QStringLiteral("dicom-index"), QStringLiteral("/nonexistent")});
+        p.start(program(QStringLiteral("veridicor-cli")),
+                {QStringLiteral("dicom-index"), QStringLiteral("/nonexistent")});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
         const QString err = QString::fromUtf8(p.readAllStandardError());

@@ -49,13 +49,15 @@ inline Diff diff(const std::vector<std::uint8_t>& a, const std::vector<std::uint
 /// An 8-bit binary PPM (P6) or PGM (P5) as written by dcm2pnm/dcmj2pnm: RGB bytes (gray is expanded).
 inline std::optional<std::vector<std::uint8_t>> readPnm(const QString& path, int& width, int& height) {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
     const QByteArray all = f.readAll();
     int pos = 0;
     auto token = [&]() -> QByteArray {
         while (pos < all.size()) {
             if (all[pos] == '#') {
-                while (pos < all.size() && all[pos] != '\n') ++pos;
+                while (pos < all.size() && all[pos] != '\n')
+                    ++pos;
             } else if (std::isspace(static_cast<unsigned char>(all[pos])) != 0) {
                 ++pos;
             } else {
@@ -63,7 +65,8 @@ inline std::optional<std::vector<std::uint8_t>> readPnm(const QString& path, int
             }
         }
         const int start = pos;
-        while (pos < all.size() && std::isspace(static_cast<unsigned char>(all[pos])) == 0) ++pos;
+        while (pos < all.size() && std::isspace(static_cast<unsigned char>(all[pos])) == 0)
+            ++pos;
         return all.mid(start, pos - start);
     };
     const QByteArray magic = token();
@@ -71,10 +74,12 @@ inline std::optional<std::vector<std::uint8_t>> readPnm(const QString& path, int
     height = token().toInt();
     const int maxv = token().toInt();
     ++pos; // single whitespace after the header
-    if ((magic != "P6" && magic != "P5") || maxv != 255 || width <= 0 || height <= 0) return std::nullopt;
+    if ((magic != "P6" && magic != "P5") || maxv != 255 || width <= 0 || height <= 0)
+        return std::nullopt;
     const std::size_t px = std::size_t(width) * std::size_t(height);
     const std::size_t need = magic == "P6" ? px * 3 : px;
-    if (std::size_t(all.size() - pos) < need) return std::nullopt;
+    if (std::size_t(all.size() - pos) < need)
+        return std::nullopt;
     std::vector<std::uint8_t> out(px * 3);
     const auto* d = reinterpret_cast<const std::uint8_t*>(all.constData() + pos);
     for (std::size_t i = 0; i < px; ++i) {
@@ -86,20 +91,24 @@ inline std::optional<std::vector<std::uint8_t>> readPnm(const QString& path, int
 }
 
 /// Runs a DCMTK command-line tool (dcm2pnm, dcmj2pnm, …); empty optional when it is not installed.
-inline std::optional<int> runDcmtkTool(const QString& tool, const QStringList& args, QString* output = nullptr) {
+inline std::optional<int> runDcmtkTool(const QString& tool, const QStringList& args,
+                                       QString* output = nullptr) {
     const QString exe = QStandardPaths::findExecutable(tool);
-    if (exe.isEmpty()) return std::nullopt;
+    if (exe.isEmpty())
+        return std::nullopt;
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.start(exe, args);
-    if (!p.waitForFinished(120000)) return -1;
-    if (output != nullptr) *output = QString::fromLocal8Bit(p.readAll());
+    if (!p.waitForFinished(120000))
+        return -1;
+    if (output != nullptr)
+        *output = QString::fromLocal8Bit(p.readAll());
     return p.exitCode();
 }
 
 /// A small synthetic echo clip (JPEG 4:2:2 or native RGB) written into `dir`.
-inline QString writeSyntheticClip(const QString& dir, const QString& name, demo::EchoEncoding enc, int frames = 8,
-                                  int width = 160, int height = 120, bool bot = true) {
+inline QString writeSyntheticClip(const QString& dir, const QString& name, demo::EchoEncoding enc,
+                                  int frames = 8, int width = 160, int height = 120, bool bot = true) {
     demo::EchoClipSpec spec;
     spec.width = width;
     spec.height = height;
@@ -111,6 +120,8 @@ inline QString writeSyntheticClip(const QString& dir, const QString& name, demo:
     return err.empty() ? path : QString();
 }
 
-inline std::vector<std::uint8_t> rgbOf(const cine::DecodedFrame& f) { return f.rgb; }
+inline std::vector<std::uint8_t> rgbOf(const cine::DecodedFrame& f) {
+    return f.rgb;
+}
 
 } // namespace veridicor::test

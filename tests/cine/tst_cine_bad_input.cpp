@@ -1,6 +1,7 @@
 // Bad input: one test per class. Broken copies of clips made here — truncated files and Pixel Data, fewer
-// fragments than frames, a corrupt JPEG frame, absurd sizes — give a clear error for what cannot be shown; the
-// frames that can be shown still decode; nothing crashes and nothing allocates what the header claims unchecked.
+// fragments than frames, a corrupt JPEG frame, absurd sizes — give a clear error for what cannot be shown;
+// the frames that can be shown still decode; nothing crashes and nothing allocates what the header claims
+// unchecked.
 #include "cine_test_util.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -41,10 +42,10 @@ bool writeBytes(const QString& p, const QByteArray& b) {
 }
 
 /// Loads `src` completely, lets `edit` change it, saves it in its own transfer syntax as `dst`.
-template <class Edit>
-bool editCopy(const QString& src, const QString& dst, Edit edit) {
+template <class Edit> bool editCopy(const QString& src, const QString& dst, Edit edit) {
     DcmFileFormat ff;
-    if (ff.loadFile(OFFilename(src.toStdString().c_str())).bad()) return false;
+    if (ff.loadFile(OFFilename(src.toStdString().c_str())).bad())
+        return false;
     DcmDataset* ds = ff.getDataset();
     const E_TransferSyntax xfer = ds->getOriginalXfer();
     ds->loadAllDataIntoMemory();
@@ -54,13 +55,15 @@ bool editCopy(const QString& src, const QString& dst, Edit edit) {
 
 DcmPixelItem* fragment(DcmDataset& ds, unsigned long index) {
     DcmElement* el = nullptr;
-    if (ds.findAndGetElement(DCM_PixelData, el).bad()) return nullptr;
+    if (ds.findAndGetElement(DCM_PixelData, el).bad())
+        return nullptr;
     auto* pd = dynamic_cast<DcmPixelData*>(el);
     E_TransferSyntax xfer = EXS_Unknown;
     const DcmRepresentationParameter* param = nullptr;
     pd->getOriginalRepresentationKey(xfer, param);
     DcmPixelSequence* seq = nullptr;
-    if (pd->getEncapsulatedRepresentation(xfer, param, seq).bad() || seq == nullptr) return nullptr;
+    if (pd->getEncapsulatedRepresentation(xfer, param, seq).bad() || seq == nullptr)
+        return nullptr;
     DcmPixelItem* item = nullptr;
     return seq->getItem(item, index).good() ? item : nullptr;
 }
@@ -75,15 +78,18 @@ class TestCineBadInput : public QObject {
 
     std::shared_ptr<cine::ClipReader> mustOpen(const QString& p) {
         auto r = cine::ClipReader::open(p.toStdString());
-        if (!r) qWarning("%s", r.error().message.c_str());
+        if (!r)
+            qWarning("%s", r.error().message.c_str());
         return r ? *r : nullptr;
     }
 
 private slots:
     void initTestCase() {
         QVERIFY(dicom::initializeDicom().hasValue());
-        m_jpeg = test::writeSyntheticClip(m_dir.path(), QStringLiteral("clip.dcm"), demo::EchoEncoding::JpegBaseline422);
-        m_native = test::writeSyntheticClip(m_dir.path(), QStringLiteral("clip_raw.dcm"), demo::EchoEncoding::NativeRgb);
+        m_jpeg = test::writeSyntheticClip(m_dir.path(), QStringLiteral("clip.dcm"),
+                                          demo::EchoEncoding::JpegBaseline422);
+        m_native = test::writeSyntheticClip(m_dir.path(), QStringLiteral("clip_raw.dcm"),
+                                            demo::EchoEncoding::NativeRgb);
         QVERIFY(!m_jpeg.isEmpty() && !m_native.isEmpty());
     }
 
@@ -103,8 +109,9 @@ private slots:
             auto d = clip->decode(f);
             QVERIFY(!d.hasValue());
             QCOMPARE(d.error().code, cine::ErrorCode::Truncated);
-            QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("frame %1").arg(f + 1)),
-                     d.error().message.c_str());
+            QVERIFY2(
+                QString::fromStdString(d.error().message).contains(QStringLiteral("frame %1").arg(f + 1)),
+                d.error().message.c_str());
         }
     }
 
@@ -126,7 +133,8 @@ private slots:
                 ++good;
                 QVERIFY(d->rgb == whole->decode(f)->rgb);
             } else {
-                QVERIFY(d.error().code == cine::ErrorCode::Truncated || d.error().code == cine::ErrorCode::MissingFrame);
+                QVERIFY(d.error().code == cine::ErrorCode::Truncated ||
+                        d.error().code == cine::ErrorCode::MissingFrame);
             }
         }
         QCOMPARE(good, 6);
@@ -143,16 +151,19 @@ private slots:
 
     void pixelDataShorterThanTheFramesItClaims() {
         const QString p = path(QStringLiteral("short_pixels.dcm"));
-        QVERIFY(editCopy(m_native, p, [](DcmDataset& ds) { ds.putAndInsertString(DCM_NumberOfFrames, "10"); }));
+        QVERIFY(
+            editCopy(m_native, p, [](DcmDataset& ds) { ds.putAndInsertString(DCM_NumberOfFrames, "10"); }));
         auto clip = mustOpen(p);
         QVERIFY(clip);
         QCOMPARE(clip->info().frames, 10);
-        for (int f = 0; f < 8; ++f) QVERIFY(clip->decode(f).hasValue());
+        for (int f = 0; f < 8; ++f)
+            QVERIFY(clip->decode(f).hasValue());
         for (int f : {8, 9}) {
             auto d = clip->decode(f);
             QVERIFY(!d.hasValue());
             QCOMPARE(d.error().code, cine::ErrorCode::Truncated);
-            QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("enough for 8 of 10 frames")),
+            QVERIFY2(QString::fromStdString(d.error().message)
+                         .contains(QStringLiteral("enough for 8 of 10 frames")),
                      d.error().message.c_str());
         }
     }
@@ -163,7 +174,8 @@ private slots:
         auto clip = mustOpen(p);
         QVERIFY(clip);
         QCOMPARE(clip->fragmentCount(), 8);
-        for (int f = 0; f < 8; ++f) QVERIFY(clip->decode(f).hasValue());
+        for (int f = 0; f < 8; ++f)
+            QVERIFY(clip->decode(f).hasValue());
         for (int f = 8; f < 11; ++f) {
             auto d = clip->decode(f);
             QVERIFY(!d.hasValue());
@@ -194,8 +206,10 @@ private slots:
         auto bad = clip->decode(3);
         QVERIFY(!bad.hasValue());
         QCOMPARE(bad.error().code, cine::ErrorCode::DecodeFailed);
-        QVERIFY2(QString::fromStdString(bad.error().message).contains(QStringLiteral("frame 4")), bad.error().message.c_str());
-        QVERIFY2(QString::fromStdString(bad.error().message).contains(QStringLiteral("corrupt")), bad.error().message.c_str());
+        QVERIFY2(QString::fromStdString(bad.error().message).contains(QStringLiteral("frame 4")),
+                 bad.error().message.c_str());
+        QVERIFY2(QString::fromStdString(bad.error().message).contains(QStringLiteral("corrupt")),
+                 bad.error().message.c_str());
         for (int f : {0, 1, 2, 4, 5, 6, 7}) {
             auto d = clip->decode(f);
             QVERIFY(d.hasValue());
@@ -203,15 +217,17 @@ private slots:
         }
         // Through the frame cache, as the view plays it: frame 4 is marked bad, the others are ready.
         const auto& info = clip->info();
-        cine::FrameCache cache(info.frames, std::size_t(info.rows) * info.cols * 3,
-                               [clip](int f, const cine::WindowLevel& w) { return clip->decodeForDisplay(f, w); }, {},
-                               info.defaultWindow());
+        cine::FrameCache cache(
+            info.frames, std::size_t(info.rows) * info.cols * 3,
+            [clip](int f, const cine::WindowLevel& w) { return clip->decodeForDisplay(f, w); }, {},
+            info.defaultWindow());
         cache.setWanted({0, 1, 2, 3, 4, 5, 6, 7});
         for (int f = 0; f < 8; ++f) {
             auto e = cache.waitFor(f, std::chrono::seconds(20));
             QVERIFY(e);
             QCOMPARE(e->isBad(), f == 3);
-            if (f == 3) QCOMPARE(e->error->code, cine::ErrorCode::DecodeFailed);
+            if (f == 3)
+                QCOMPARE(e->error->code, cine::ErrorCode::DecodeFailed);
         }
     }
 
@@ -223,7 +239,8 @@ private slots:
         auto d = clip->decode(0);
         QVERIFY(!d.hasValue());
         QCOMPARE(d.error().code, cine::ErrorCode::DecodeFailed);
-        QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("160×120")), d.error().message.c_str());
+        QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("160×120")),
+                 d.error().message.c_str());
     }
 
     void absurdSizes_data() {
@@ -231,13 +248,18 @@ private slots:
         QTest::addColumn<int>("cols");
         QTest::addColumn<QString>("frames");
         QTest::addColumn<int>("code");
-        QTest::newRow("65535 × 65535") << 65535 << 65535 << QStringLiteral("8") << int(cine::ErrorCode::TooLarge);
-        QTest::newRow("a billion frames") << 120 << 160 << QStringLiteral("999999999") << int(cine::ErrorCode::TooLarge);
-        QTest::newRow("negative frames") << 120 << 160 << QStringLiteral("-3") << int(cine::ErrorCode::Malformed);
-        QTest::newRow("frames not a number") << 120 << 160 << QStringLiteral("lots") << int(cine::ErrorCode::Malformed);
+        QTest::newRow("65535 × 65535")
+            << 65535 << 65535 << QStringLiteral("8") << int(cine::ErrorCode::TooLarge);
+        QTest::newRow("a billion frames")
+            << 120 << 160 << QStringLiteral("999999999") << int(cine::ErrorCode::TooLarge);
+        QTest::newRow("negative frames")
+            << 120 << 160 << QStringLiteral("-3") << int(cine::ErrorCode::Malformed);
+        QTest::newRow("frames not a number")
+            << 120 << 160 << QStringLiteral("lots") << int(cine::ErrorCode::Malformed);
         QTest::newRow("zero rows") << 0 << 160 << QStringLiteral("8") << int(cine::ErrorCode::Malformed);
         // Plausible header, far more than the Pixel Data holds: refused before anything is allocated for it.
-        QTest::newRow("4096² × 90000 frames") << 4096 << 4096 << QStringLiteral("90000") << int(cine::ErrorCode::Truncated);
+        QTest::newRow("4096² × 90000 frames")
+            << 4096 << 4096 << QStringLiteral("90000") << int(cine::ErrorCode::Truncated);
     }
     void absurdSizes() {
         QFETCH(int, rows);
@@ -260,7 +282,8 @@ private slots:
 
     void unsupportedBitDepthAndMissingPalette() {
         const QString bits = path(QStringLiteral("bits32.dcm"));
-        QVERIFY(editCopy(m_native, bits, [](DcmDataset& ds) { ds.putAndInsertUint16(DCM_BitsAllocated, 32); }));
+        QVERIFY(
+            editCopy(m_native, bits, [](DcmDataset& ds) { ds.putAndInsertUint16(DCM_BitsAllocated, 32); }));
         auto r = cine::ClipReader::open(bits.toStdString());
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, cine::ErrorCode::Unsupported);
@@ -273,7 +296,8 @@ private slots:
         r = cine::ClipReader::open(pal.toStdString());
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, cine::ErrorCode::Malformed);
-        QVERIFY2(QString::fromStdString(r.error().message).contains(QStringLiteral("Palette")), r.error().message.c_str());
+        QVERIFY2(QString::fromStdString(r.error().message).contains(QStringLiteral("Palette")),
+                 r.error().message.c_str());
     }
 
     void unsupportedTransferSyntax() {
@@ -282,8 +306,9 @@ private slots:
         QVERIFY(ff.loadFile(OFFilename(m_jpeg.toStdString().c_str())).good());
         ff.getMetaInfo()->putAndInsertString(DCM_TransferSyntaxUID, "1.2.840.10008.1.2.4.100");
         // Written byte for byte as it was read, only the meta header says MPEG-2.
-        QVERIFY(ff.saveFile(OFFilename(p.toStdString().c_str()), EXS_JPEGProcess1, EET_ExplicitLength, EGL_recalcGL,
-                            EPD_noChange, 0, 0, EWM_dontUpdateMeta).good());
+        QVERIFY(ff.saveFile(OFFilename(p.toStdString().c_str()), EXS_JPEGProcess1, EET_ExplicitLength,
+                            EGL_recalcGL, EPD_noChange, 0, 0, EWM_dontUpdateMeta)
+                    .good());
         auto r = cine::ClipReader::open(p.toStdString());
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, cine::ErrorCode::Unsupported);

@@ -17,16 +17,20 @@ class TestCineCli : public QObject {
     int run(const QStringList& args, QByteArray* out = nullptr, QByteArray* err = nullptr) {
         QProcess p;
         p.start(m_cli, args);
-        if (!p.waitForFinished(60000)) return -1;
-        if (out) *out = p.readAllStandardOutput();
-        if (err) *err = p.readAllStandardError();
+        if (!p.waitForFinished(60000))
+            return -1;
+        if (out)
+            *out = p.readAllStandardOutput();
+        if (err)
+            *err = p.readAllStandardError();
         return p.exitCode();
     }
 
 private slots:
     void initTestCase() {
         m_cli = veridicor::test::buildDir() + QStringLiteral("/bin/veridicor-cli");
-        if (!QFileInfo::exists(m_cli)) QSKIP("veridicor-cli is not built");
+        if (!QFileInfo::exists(m_cli))
+            QSKIP("veridicor-cli is not built");
     }
 
     void cineInfoFields() {
@@ -49,7 +53,8 @@ private slots:
         const QJsonArray times = o[QStringLiteral("frameTimesMs")].toArray();
         const double expected[8] = {33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333};
         QCOMPARE(times.size(), 8);
-        for (int i = 0; i < 8; ++i) QCOMPARE(times[i].toDouble(), expected[i]);
+        for (int i = 0; i < 8; ++i)
+            QCOMPARE(times[i].toDouble(), expected[i]);
         const QJsonArray regions = o[QStringLiteral("regions")].toArray();
         QCOMPARE(regions.size(), 2);
         const QJsonObject r = regions[1].toObject();
@@ -74,7 +79,8 @@ private slots:
         QTest::addColumn<QString>("rel");
         QTest::addColumn<int>("frame");
         QTest::newRow("palette 16-bit entries") << QStringLiteral("us/OBXXXX1A.dcm") << 0;
-        QTest::newRow("JPEG frame 7") << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << 7;
+        QTest::newRow("JPEG frame 7")
+            << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << 7;
         QTest::newRow("RGB frame 3") << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << 3;
         QTest::newRow("JPEG 2000") << QStringLiteral("us/US1_J2KR.dcm") << 0;
     }
@@ -82,12 +88,15 @@ private slots:
         QFETCH(QString, rel);
         QFETCH(int, frame);
         const QString path = veridicor::test::sharedFile(rel);
-        if (path.isEmpty()) QSKIP("shared test data is absent");
+        if (path.isEmpty())
+            QSKIP("shared test data is absent");
         QTemporaryDir dir;
         const QString png = dir.filePath(QStringLiteral("out.png"));
         QByteArray err;
         QCOMPARE(run({QStringLiteral("cine-frame"), path, QStringLiteral("--frame"), QString::number(frame),
-                      QStringLiteral("-o"), png}, nullptr, &err), 0);
+                      QStringLiteral("-o"), png},
+                     nullptr, &err),
+                 0);
         QImage img(png);
         QVERIFY(!img.isNull());
         img = img.convertToFormat(QImage::Format_RGB888);
@@ -96,8 +105,8 @@ private slots:
             const auto* line = img.constScanLine(y);
             ours.insert(ours.end(), line, line + img.width() * 3);
         }
-        // Reference: DCMTK's renderer (dcm2pnm handles palettes; JPEG 2000 is not in free DCMTK: compare with the
-        // uncompressed original, which the README says it equals).
+        // Reference: DCMTK's renderer (dcm2pnm handles palettes; JPEG 2000 is not in free DCMTK: compare with
+        // the uncompressed original, which the README says it equals).
         QString refFile = path;
         int refFrame = frame;
         if (rel.contains(QStringLiteral("J2KR"))) {
@@ -111,10 +120,12 @@ private slots:
             args << QStringLiteral("--frame") << QString::number(refFrame + 1) << refFile << ppm;
         }
         const auto rc = veridicor::test::runDcmtkTool(QStringLiteral("dcmj2pnm"), args);
-        if (!rc) QSKIP("dcmj2pnm (Debian package dcmtk) is not installed");
+        if (!rc)
+            QSKIP("dcmj2pnm (Debian package dcmtk) is not installed");
         QCOMPARE(*rc, 0);
         int w = 0, h = 0;
-        const QString refPath = rel.contains(QStringLiteral("jpeg_baseline")) ? ppm + QStringLiteral(".%1.ppm").arg(frame) : ppm;
+        const QString refPath =
+            rel.contains(QStringLiteral("jpeg_baseline")) ? ppm + QStringLiteral(".%1.ppm").arg(frame) : ppm;
         auto ref = veridicor::test::readPnm(refPath, w, h);
         QVERIFY(ref.has_value());
         QCOMPARE(img.width(), w);
@@ -125,16 +136,22 @@ private slots:
     void badInputExitsWithTwo() {
         QTemporaryDir dir;
         QByteArray err;
-        QCOMPARE(run({QStringLiteral("cine-info"), dir.filePath(QStringLiteral("missing.dcm"))}, nullptr, &err), 2);
+        QCOMPARE(
+            run({QStringLiteral("cine-info"), dir.filePath(QStringLiteral("missing.dcm"))}, nullptr, &err),
+            2);
         QVERIFY(err.contains("does not exist"));
         QCOMPARE(run({QStringLiteral("cine-info")}, nullptr, &err), 2);
         VERIDICOR_SHARED_FILE(path, "us/US1_UNCR.dcm");
         QCOMPARE(run({QStringLiteral("cine-frame"), path, QStringLiteral("--frame"), QStringLiteral("1"),
-                      QStringLiteral("-o"), dir.filePath(QStringLiteral("x.png"))}, nullptr, &err), 2);
+                      QStringLiteral("-o"), dir.filePath(QStringLiteral("x.png"))},
+                     nullptr, &err),
+                 2);
         QVERIFY(err.contains("does not exist"));
         QCOMPARE(run({QStringLiteral("cine-frame"), path}, nullptr, &err), 2); // no -o
         QCOMPARE(run({QStringLiteral("cine-frame"), path, QStringLiteral("--frame"), QStringLiteral("x"),
-                      QStringLiteral("-o"), dir.filePath(QStringLiteral("x.png"))}, nullptr, &err), 2);
+                      QStringLiteral("-o"), dir.filePath(QStringLiteral("x.png"))},
+                     nullptr, &err),
+                 2);
     }
 };
 

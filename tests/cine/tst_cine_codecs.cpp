@@ -1,7 +1,7 @@
 // Every encoding and photometric interpretation the cine view reads, on clips made here: the synthetic echo
-// (JPEG 4:2:2 against the same frames uncompressed), DCMTK-transcoded copies (RLE, JPEG-LS, JPEG lossless, JPEG
-// 12-bit, deflated, implicit VR), OpenJPEG irreversible (YBR_ICT), native YBR, planar RGB, monochrome with
-// window/level, 16-bit and segmented palettes, and the SOP classes the registry routes to the cine view.
+// (JPEG 4:2:2 against the same frames uncompressed), DCMTK-transcoded copies (RLE, JPEG-LS, JPEG lossless,
+// JPEG 12-bit, deflated, implicit VR), OpenJPEG irreversible (YBR_ICT), native YBR, planar RGB, monochrome
+// with window/level, 16-bit and segmented palettes, and the SOP classes the registry routes to the cine view.
 #include "cine_test_util.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -43,8 +43,8 @@ std::shared_ptr<cine::ClipReader> open(const QString& path) {
 }
 
 /// A dataset with the Image Pixel module and native Pixel Data.
-std::unique_ptr<DcmFileFormat> makeImage(const char* sopClass, int rows, int cols, int frames, int spp, int bits,
-                                         int stored, bool isSigned, const char* pi, int planar,
+std::unique_ptr<DcmFileFormat> makeImage(const char* sopClass, int rows, int cols, int frames, int spp,
+                                         int bits, int stored, bool isSigned, const char* pi, int planar,
                                          const std::vector<std::uint8_t>& pixels) {
     auto ff = std::make_unique<DcmFileFormat>();
     DcmDataset* ds = ff->getDataset();
@@ -59,7 +59,8 @@ std::unique_ptr<DcmFileFormat> makeImage(const char* sopClass, int rows, int col
     ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(cols));
     ds->putAndInsertUint16(DCM_SamplesPerPixel, static_cast<Uint16>(spp));
     ds->putAndInsertString(DCM_PhotometricInterpretation, pi);
-    if (spp == 3) ds->putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(planar));
+    if (spp == 3)
+        ds->putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(planar));
     ds->putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(bits));
     ds->putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(stored));
     ds->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(stored - 1));
@@ -126,7 +127,8 @@ struct OutBuf {
 };
 OPJ_SIZE_T writeFn(void* buf, OPJ_SIZE_T n, void* user) {
     auto* o = static_cast<OutBuf*>(user);
-    if (o->pos + n > o->data.size()) o->data.resize(o->pos + n);
+    if (o->pos + n > o->data.size())
+        o->data.resize(o->pos + n);
     std::memcpy(o->data.data() + o->pos, buf, n);
     o->pos += n;
     return n;
@@ -134,7 +136,8 @@ OPJ_SIZE_T writeFn(void* buf, OPJ_SIZE_T n, void* user) {
 OPJ_OFF_T skipFn(OPJ_OFF_T n, void* user) {
     auto* o = static_cast<OutBuf*>(user);
     o->pos += static_cast<std::size_t>(n);
-    if (o->pos > o->data.size()) o->data.resize(o->pos);
+    if (o->pos > o->data.size())
+        o->data.resize(o->pos);
     return n;
 }
 OPJ_BOOL seekFn(OPJ_OFF_T n, void* user) {
@@ -156,7 +159,8 @@ std::vector<std::uint8_t> encodeJ2kIrreversible(const std::vector<std::uint8_t>&
     img->x1 = static_cast<OPJ_UINT32>(w);
     img->y1 = static_cast<OPJ_UINT32>(h);
     for (std::size_t i = 0; i < std::size_t(w) * std::size_t(h); ++i) {
-        for (int c = 0; c < 3; ++c) img->comps[c].data[i] = rgb[3 * i + std::size_t(c)];
+        for (int c = 0; c < 3; ++c)
+            img->comps[c].data[i] = rgb[3 * i + std::size_t(c)];
     }
     opj_cparameters_t cp;
     opj_set_default_encoder_parameters(&cp);
@@ -177,7 +181,8 @@ std::vector<std::uint8_t> encodeJ2kIrreversible(const std::vector<std::uint8_t>&
     opj_stream_destroy(s);
     opj_destroy_codec(codec);
     opj_image_destroy(img);
-    if (!ok) return {};
+    if (!ok)
+        return {};
     out.data.resize(out.pos);
     return out.data;
 }
@@ -208,8 +213,9 @@ private slots:
                                                           demo::EchoEncoding::JpegBaseline422);
         const QString rawPath = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo_raw.dcm"),
                                                          demo::EchoEncoding::NativeRgb);
-        const QString noBot = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo_nobot.dcm"),
-                                                       demo::EchoEncoding::JpegBaseline422, 8, 160, 120, false);
+        const QString noBot =
+            test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo_nobot.dcm"),
+                                     demo::EchoEncoding::JpegBaseline422, 8, 160, 120, false);
         auto jpeg = open(jpegPath);
         auto raw = open(rawPath);
         auto nob = open(noBot);
@@ -233,7 +239,8 @@ private slots:
             QCOMPARE(test::diff(a->rgb, b->rgb).max, 0);
             // JPEG quality 90 with 4:2:2 chroma: lossy, but close to the frames before compression.
             const auto d = test::diff(a->rgb, c->rgb);
-            QVERIFY2(d.mean < 3.0, qPrintable(QStringLiteral("frame %1: mean difference %2").arg(f).arg(d.mean)));
+            QVERIFY2(d.mean < 3.0,
+                     qPrintable(QStringLiteral("frame %1: mean difference %2").arg(f).arg(d.mean)));
         }
     }
 
@@ -251,7 +258,8 @@ private slots:
                                                          demo::EchoEncoding::NativeRgb, 4);
         DcmFileFormat ff;
         QVERIFY(ff.loadFile(OFFilename(rawPath.toStdString().c_str())).good());
-        const QString out = save(ff, path("transcoded.dcm") + QString::number(xfer), static_cast<E_TransferSyntax>(xfer));
+        const QString out =
+            save(ff, path("transcoded.dcm") + QString::number(xfer), static_cast<E_TransferSyntax>(xfer));
         QVERIFY(!out.isEmpty());
         auto a = open(out);
         auto b = open(rawPath);
@@ -262,7 +270,10 @@ private slots:
             auto y = b->decode(f);
             QVERIFY2(x.hasValue(), x ? "" : x.error().message.c_str());
             QVERIFY(y.hasValue());
-            QVERIFY2(x->rgb == y->rgb, qPrintable(QStringLiteral("frame %1 differs (max %2)").arg(f).arg(test::diff(x->rgb, y->rgb).max)));
+            QVERIFY2(
+                x->rgb == y->rgb,
+                qPrintable(
+                    QStringLiteral("frame %1 differs (max %2)").arg(f).arg(test::diff(x->rgb, y->rgb).max)));
         }
     }
 
@@ -272,8 +283,10 @@ private slots:
         std::vector<std::uint8_t> planes(rgb.size());
         const std::size_t px = std::size_t(rows) * cols;
         for (std::size_t i = 0; i < px; ++i)
-            for (std::size_t c = 0; c < 3; ++c) planes[c * px + i] = rgb[3 * i + c];
-        auto ff = makeImage(UID_SecondaryCaptureImageStorage, rows, cols, 1, 3, 8, 8, false, "RGB", 1, planes);
+            for (std::size_t c = 0; c < 3; ++c)
+                planes[c * px + i] = rgb[3 * i + c];
+        auto ff =
+            makeImage(UID_SecondaryCaptureImageStorage, rows, cols, 1, 3, 8, 8, false, "RGB", 1, planes);
         const QString p = save(*ff, path("planar.dcm"), EXS_LittleEndianExplicit);
         auto clip = open(p);
         QVERIFY(clip);
@@ -293,7 +306,8 @@ private slots:
             ybr[3 * i + 1] = std::uint8_t(cb);
             ybr[3 * i + 2] = std::uint8_t(cr);
         }
-        auto ff = makeImage(UID_SecondaryCaptureImageStorage, rows, cols, 1, 3, 8, 8, false, "YBR_FULL", 0, ybr);
+        auto ff =
+            makeImage(UID_SecondaryCaptureImageStorage, rows, cols, 1, 3, 8, 8, false, "YBR_FULL", 0, ybr);
         auto clip = open(save(*ff, path("ybr.dcm"), EXS_LittleEndianExplicit));
         QVERIFY(clip);
         auto d = clip->decode(0);
@@ -308,15 +322,18 @@ private slots:
         std::vector<std::uint8_t> rgb(std::size_t(rows) * cols * 3), packed;
         for (int y = 0; y < rows; ++y) {
             for (int x = 0; x < cols; x += 2) {
-                const std::uint8_t c[3] = {std::uint8_t(x * 15), std::uint8_t(200 - y * 9), std::uint8_t((x + y) * 7)};
+                const std::uint8_t c[3] = {std::uint8_t(x * 15), std::uint8_t(200 - y * 9),
+                                           std::uint8_t((x + y) * 7)};
                 for (int k = 0; k < 2; ++k)
                     std::memcpy(&rgb[3 * (std::size_t(y) * cols + std::size_t(x + k))], c, 3);
                 int Y = 0, cb = 0, cr = 0;
                 rgbToYbr(c, Y, cb, cr);
-                packed.insert(packed.end(), {std::uint8_t(Y), std::uint8_t(Y), std::uint8_t(cb), std::uint8_t(cr)});
+                packed.insert(packed.end(),
+                              {std::uint8_t(Y), std::uint8_t(Y), std::uint8_t(cb), std::uint8_t(cr)});
             }
         }
-        auto ff = makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 3, 8, 8, false, "YBR_FULL_422", 0, packed);
+        auto ff =
+            makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 3, 8, 8, false, "YBR_FULL_422", 0, packed);
         auto clip = open(save(*ff, path("ybr422.dcm"), EXS_LittleEndianExplicit));
         QVERIFY(clip);
         QCOMPARE(clip->info().nativeFrameBytes(), std::uint64_t(rows * cols * 2));
@@ -335,7 +352,8 @@ private slots:
             px[2 * std::size_t(i) + 1] = std::uint8_t(v >> 8);
         }
         for (const char* pi : {"MONOCHROME2", "MONOCHROME1"}) {
-            auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, true, pi, 0, px);
+            auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, true,
+                                pi, 0, px);
             ff->getDataset()->putAndInsertString(DCM_WindowCenter, "0");
             ff->getDataset()->putAndInsertString(DCM_WindowWidth, "1000");
             auto clip = open(save(*ff, path(pi), EXS_LittleEndianExplicit));
@@ -349,7 +367,9 @@ private slots:
             auto shown = cine::toDisplay(info, *d, info.defaultWindow());
             QVERIFY(shown.hasValue());
             const bool inv = std::string(pi) == "MONOCHROME1";
-            auto at = [&](int value) { return int(shown->pixels[3 * std::size_t(value + 2048)]); };
+            auto at = [&](int value) {
+                return int(shown->pixels[3 * std::size_t(value + 2048)]);
+            };
             // PS3.3 C.11.2.1.2.1: x ≤ c − 0.5 − (w−1)/2 → black; x > c − 0.5 + (w−1)/2 → white.
             QCOMPARE(at(-2048), inv ? 255 : 0);
             QCOMPARE(at(-500), inv ? 255 : 0);
@@ -369,7 +389,8 @@ private slots:
             px[2 * i] = std::uint8_t(v & 0xFF);
             px[2 * i + 1] = std::uint8_t(v >> 8);
         }
-        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, false, "MONOCHROME2", 0, px);
+        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, false,
+                            "MONOCHROME2", 0, px);
         ff->getDataset()->putAndInsertString(DCM_WindowCenter, "1500");
         ff->getDataset()->putAndInsertString(DCM_WindowWidth, "2000");
         const QString file = save(*ff, path("mono_ref.dcm"), EXS_LittleEndianExplicit);
@@ -377,7 +398,8 @@ private slots:
         const auto rc = test::runDcmtkTool(QStringLiteral("dcm2pnm"),
                                            {QStringLiteral("--write-raw-pnm"), QStringLiteral("--use-window"),
                                             QStringLiteral("1"), file, out});
-        if (!rc) QSKIP("dcm2pnm (Debian package dcmtk) is not installed");
+        if (!rc)
+            QSKIP("dcm2pnm (Debian package dcmtk) is not installed");
         QCOMPARE(*rc, 0);
         int w = 0, h = 0;
         auto ref = test::readPnm(out, w, h);
@@ -397,7 +419,8 @@ private slots:
             px[2 * i] = std::uint8_t(v & 0xFF);
             px[2 * i + 1] = std::uint8_t(v >> 8);
         }
-        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 16, false, "MONOCHROME2", 0, px);
+        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 16, false,
+                            "MONOCHROME2", 0, px);
         const QString rawPath = save(*ff, path("mono16.dcm"), EXS_LittleEndianExplicit);
         const QString lsPath = save(*ff, path("mono16_ls.dcm"), EXS_JPEGLSLossless);
         QVERIFY(!lsPath.isEmpty());
@@ -422,7 +445,8 @@ private slots:
                 px[2 * i] = std::uint8_t(v & 0xFF);
                 px[2 * i + 1] = std::uint8_t(v >> 8);
             }
-        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, false, "MONOCHROME2", 0, px);
+        auto ff = makeImage(dicom::sop::MultiframeGrayscaleWordSc.data(), rows, cols, 1, 1, 16, 12, false,
+                            "MONOCHROME2", 0, px);
         DJ_RPLossy lossy(95);
         const QString p = save(*ff, path("mono12_jpeg.dcm"), EXS_JPEGProcess2_4, &lossy);
         QVERIFY(!p.isEmpty());
@@ -434,7 +458,8 @@ private slots:
         // Reference: DCMTK's command-line decompressor on the same file.
         const QString ref = path("mono12_ref.dcm");
         const auto rc = test::runDcmtkTool(QStringLiteral("dcmdjpeg"), {p, ref});
-        if (!rc) QSKIP("dcmdjpeg (Debian package dcmtk) is not installed");
+        if (!rc)
+            QSKIP("dcmdjpeg (Debian package dcmtk) is not installed");
         QCOMPARE(*rc, 0);
         auto refClip = open(ref);
         QVERIFY(refClip);
@@ -455,7 +480,8 @@ private slots:
         seq->insert(new DcmPixelItem(DCM_PixelItemTag));
         DcmOffsetList offsets;
         std::vector<std::uint8_t> even = j2k;
-        if (even.size() % 2) even.push_back(0);
+        if (even.size() % 2)
+            even.push_back(0);
         QVERIFY(seq->storeCompressedFrame(offsets, even.data(), static_cast<Uint32>(even.size()), 0).good());
         auto* pixel = new DcmPixelData(DCM_PixelData);
         pixel->putOriginalRepresentation(EXS_JPEG2000, nullptr, seq);
@@ -475,8 +501,10 @@ private slots:
     void palette16BitEntriesScaledTo8Bits() {
         const int rows = 16, cols = 16;
         std::vector<std::uint8_t> idx(std::size_t(rows) * cols);
-        for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = std::uint8_t(i);
-        auto ff = makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
+        for (std::size_t i = 0; i < idx.size(); ++i)
+            idx[i] = std::uint8_t(i);
+        auto ff =
+            makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
         DcmDataset* ds = ff->getDataset();
         std::vector<Uint16> r(256), g(256), b(256);
         for (int i = 0; i < 256; ++i) {
@@ -508,8 +536,10 @@ private slots:
     void segmentedPalette() {
         const int rows = 16, cols = 16;
         std::vector<std::uint8_t> idx(std::size_t(rows) * cols);
-        for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = std::uint8_t(i);
-        auto ff = makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
+        for (std::size_t i = 0; i < idx.size(); ++i)
+            idx[i] = std::uint8_t(i);
+        auto ff =
+            makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
         DcmDataset* ds = ff->getDataset();
         const Uint16 d256[3] = {256, 0, 16};
         ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256, 3);
@@ -519,13 +549,17 @@ private slots:
         const std::vector<Uint16> red = {0, 1, 0, 1, 255, 65280};
         // Green: one discrete segment of 256 values (255 − i)·256.
         std::vector<Uint16> green = {0, 256};
-        for (int i = 0; i < 256; ++i) green.push_back(Uint16((255 - i) * 256));
-        // Blue: [0], linear to 127·256 over 127, then an indirect copy of 1 segment at byte offset 0 (the [0]),
-        // then linear from 0 to 127·256 over 127 → 0…127, 0, 1…127 (×256).
+        for (int i = 0; i < 256; ++i)
+            green.push_back(Uint16((255 - i) * 256));
+        // Blue: [0], linear to 127·256 over 127, then an indirect copy of 1 segment at byte offset 0 (the
+        // [0]), then linear from 0 to 127·256 over 127 → 0…127, 0, 1…127 (×256).
         const std::vector<Uint16> blue = {0, 1, 0, 1, 127, 32512, 2, 1, 0, 0, 1, 127, 32512};
-        ds->putAndInsertUint16Array(DCM_SegmentedRedPaletteColorLookupTableData, red.data(), static_cast<unsigned long>(red.size()));
-        ds->putAndInsertUint16Array(DCM_SegmentedGreenPaletteColorLookupTableData, green.data(), static_cast<unsigned long>(green.size()));
-        ds->putAndInsertUint16Array(DCM_SegmentedBluePaletteColorLookupTableData, blue.data(), static_cast<unsigned long>(blue.size()));
+        ds->putAndInsertUint16Array(DCM_SegmentedRedPaletteColorLookupTableData, red.data(),
+                                    static_cast<unsigned long>(red.size()));
+        ds->putAndInsertUint16Array(DCM_SegmentedGreenPaletteColorLookupTableData, green.data(),
+                                    static_cast<unsigned long>(green.size()));
+        ds->putAndInsertUint16Array(DCM_SegmentedBluePaletteColorLookupTableData, blue.data(),
+                                    static_cast<unsigned long>(blue.size()));
         auto clip = open(save(*ff, path("palseg.dcm"), EXS_LittleEndianExplicit));
         QVERIFY(clip);
         auto shown = clip->decodeForDisplay(0, clip->info().defaultWindow());
@@ -543,12 +577,18 @@ private slots:
         QTest::addColumn<int>("spp");
         QTest::addColumn<int>("bits");
         QTest::addColumn<int>("frames");
-        QTest::newRow("Secondary Capture") << QString::fromLatin1(dicom::sop::SecondaryCapture.data()) << 3 << 8 << 1;
-        QTest::newRow("MF true colour SC") << QString::fromLatin1(dicom::sop::MultiframeTrueColorSc.data()) << 3 << 8 << 3;
-        QTest::newRow("MF grayscale byte SC") << QString::fromLatin1(dicom::sop::MultiframeGrayscaleByteSc.data()) << 1 << 8 << 3;
-        QTest::newRow("MF grayscale word SC") << QString::fromLatin1(dicom::sop::MultiframeGrayscaleWordSc.data()) << 1 << 16 << 3;
-        QTest::newRow("Ultrasound Image") << QString::fromLatin1(dicom::sop::UltrasoundImage.data()) << 3 << 8 << 1;
-        QTest::newRow("Enhanced US Volume") << QString::fromLatin1(dicom::sop::EnhancedUsVolume.data()) << 1 << 8 << 4;
+        QTest::newRow("Secondary Capture")
+            << QString::fromLatin1(dicom::sop::SecondaryCapture.data()) << 3 << 8 << 1;
+        QTest::newRow("MF true colour SC")
+            << QString::fromLatin1(dicom::sop::MultiframeTrueColorSc.data()) << 3 << 8 << 3;
+        QTest::newRow("MF grayscale byte SC")
+            << QString::fromLatin1(dicom::sop::MultiframeGrayscaleByteSc.data()) << 1 << 8 << 3;
+        QTest::newRow("MF grayscale word SC")
+            << QString::fromLatin1(dicom::sop::MultiframeGrayscaleWordSc.data()) << 1 << 16 << 3;
+        QTest::newRow("Ultrasound Image")
+            << QString::fromLatin1(dicom::sop::UltrasoundImage.data()) << 3 << 8 << 1;
+        QTest::newRow("Enhanced US Volume")
+            << QString::fromLatin1(dicom::sop::EnhancedUsVolume.data()) << 1 << 8 << 4;
     }
     void sopClassesOfTheCineView() {
         QFETCH(QString, sop);
@@ -556,8 +596,10 @@ private slots:
         QFETCH(int, bits);
         QFETCH(int, frames);
         const int rows = 12, cols = 18;
-        std::vector<std::uint8_t> px(std::size_t(rows) * cols * std::size_t(spp) * std::size_t(bits / 8) * std::size_t(frames));
-        for (std::size_t i = 0; i < px.size(); ++i) px[i] = std::uint8_t(i * 13);
+        std::vector<std::uint8_t> px(std::size_t(rows) * cols * std::size_t(spp) * std::size_t(bits / 8) *
+                                     std::size_t(frames));
+        for (std::size_t i = 0; i < px.size(); ++i)
+            px[i] = std::uint8_t(i * 13);
         auto ff = makeImage(sop.toLatin1().constData(), rows, cols, frames, spp, bits, bits, false,
                             spp == 3 ? "RGB" : "MONOCHROME2", 0, px);
         auto clip = open(save(*ff, path("sop.dcm") + sop, EXS_LittleEndianExplicit));

@@ -32,7 +32,8 @@ std::array<int, 3> rgbAt(const cine::DecodedFrame& f, int row, int col) {
 
 double sum(const std::vector<std::uint8_t>& v) {
     double s = 0;
-    for (auto x : v) s += x;
+    for (auto x : v)
+        s += x;
     return s;
 }
 
@@ -62,14 +63,17 @@ private slots:
             QVERIFY2(d.hasValue(), d ? "" : d.error().message.c_str());
             QCOMPARE(d->kind, cine::DecodedFrame::Kind::Rgb8);
             const double mean = sum(d->rgb) / double(d->rgb.size());
-            QVERIFY2(std::abs(mean - means[f]) < 0.0005, qPrintable(QStringLiteral("frame %1 mean %2").arg(f).arg(mean, 0, 'f', 4)));
+            QVERIFY2(std::abs(mean - means[f]) < 0.0005,
+                     qPrintable(QStringLiteral("frame %1 mean %2").arg(f).arg(mean, 0, 'f', 4)));
             if (f == 0) {
                 QCOMPARE(sum(d->rgb), 12852518.0);
                 QCOMPARE(rgbAt(*d, 120, 160), (std::array<int, 3>{242, 145, 6}));
                 QCOMPARE(rgbAt(*d, 0, 0), (std::array<int, 3>{0, 255, 0}));
             }
-            if (f == 3) QCOMPARE(rgbAt(*d, 100, 200), (std::array<int, 3>{225, 199, 0}));
-            if (f == 7) QCOMPARE(rgbAt(*d, 120, 160), (std::array<int, 3>{132, 132, 134}));
+            if (f == 3)
+                QCOMPARE(rgbAt(*d, 100, 200), (std::array<int, 3>{225, 199, 0}));
+            if (f == 7)
+                QCOMPARE(rgbAt(*d, 120, 160), (std::array<int, 3>{132, 132, 134}));
         }
     }
 
@@ -95,7 +99,8 @@ private slots:
         QVERIFY(clip);
         const auto& regions = clip->info().regions;
         QCOMPARE(regions.size(), std::size_t{2});
-        const auto it = std::find_if(regions.begin(), regions.end(), [](const auto& r) { return r.spatialFormat == 1; });
+        const auto it =
+            std::find_if(regions.begin(), regions.end(), [](const auto& r) { return r.spatialFormat == 1; });
         QVERIFY(it != regions.end());
         QCOMPARE(it->minX0, 0);
         QCOMPARE(it->maxX1, 319);
@@ -178,9 +183,11 @@ private slots:
         QTemporaryDir dir;
         // Without an offset table dcmj2pnm decodes frames only in order: all of them, one file each.
         const QString out = dir.filePath(QStringLiteral("f.ppm"));
-        const auto rc = test::runDcmtkTool(QStringLiteral("dcmj2pnm"),
-                                           {QStringLiteral("--write-raw-pnm"), QStringLiteral("--all-frames"), path, out});
-        if (!rc) QSKIP("dcmj2pnm (Debian package dcmtk) is not installed");
+        const auto rc =
+            test::runDcmtkTool(QStringLiteral("dcmj2pnm"), {QStringLiteral("--write-raw-pnm"),
+                                                            QStringLiteral("--all-frames"), path, out});
+        if (!rc)
+            QSKIP("dcmj2pnm (Debian package dcmtk) is not installed");
         QCOMPARE(*rc, 0);
         auto clip = openOrFail(path);
         QVERIFY(clip);
@@ -228,7 +235,8 @@ private slots:
         QCOMPARE(d->values[300 * 800 + 400], 1);
         QCOMPARE(d->values[0], 244);
         double s = 0;
-        for (auto v : d->values) s += v;
+        for (auto v : d->values)
+            s += v;
         QCOMPARE(s, 15277394.0);
         // Regions: a calibrated 2D region and a waveform region.
         QCOMPARE(info.regions.size(), std::size_t{2});
@@ -240,8 +248,10 @@ private slots:
         VERIDICOR_SHARED_FILE(path, "us/OBXXXX1A.dcm");
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("ob.ppm"));
-        const auto rc = test::runDcmtkTool(QStringLiteral("dcm2pnm"), {QStringLiteral("--write-raw-pnm"), path, out});
-        if (!rc) QSKIP("dcm2pnm (Debian package dcmtk) is not installed");
+        const auto rc =
+            test::runDcmtkTool(QStringLiteral("dcm2pnm"), {QStringLiteral("--write-raw-pnm"), path, out});
+        if (!rc)
+            QSKIP("dcm2pnm (Debian package dcmtk) is not installed");
         QCOMPARE(*rc, 0);
         int w = 0, h = 0;
         auto ref = test::readPnm(out, w, h);

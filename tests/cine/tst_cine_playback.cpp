@@ -1,6 +1,6 @@
-// Playback against a fake clock: the frame shown at each time for recorded timing, speed, loop, bounce, marks,
-// stepping; frames dropped (and counted) instead of slowing down when decoding falls behind, with the real
-// frame cache and a decoder slowed on purpose.
+// Playback against a fake clock: the frame shown at each time for recorded timing, speed, loop, bounce,
+// marks, stepping; frames dropped (and counted) instead of slowing down when decoding falls behind, with the
+// real frame cache and a decoder slowed on purpose.
 #include <veridicor/cine/frame_cache.h>
 #include <veridicor/cine/playback.h>
 
@@ -12,10 +12,13 @@
 using namespace veridicor;
 
 namespace {
-const auto always = [](int) { return true; };
+const auto always = [](int) {
+    return true;
+};
 
 cine::FrameTiming im00001Timing() {
-    return cine::FrameTiming({33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333}, cine::TimingSource::FrameTimeVector);
+    return cine::FrameTiming({33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333},
+                             cine::TimingSource::FrameTimeVector);
 }
 } // namespace
 
@@ -30,7 +33,7 @@ private slots:
         const struct {
             double t;
             int frame;
-        } expected[] = {{0, 0}, {33.3, 0}, {33.4, 1}, {83.3, 1}, {83.4, 2}, {116.7, 3}, {166.7, 4},
+        } expected[] = {{0, 0},     {33.3, 0},  {33.4, 1},  {83.3, 1},  {83.4, 2},  {116.7, 3}, {166.7, 4},
                         {216.7, 5}, {266.7, 6}, {299.9, 6}, {300.0, 7}, {343.3, 7}, {343.4, 0}, {376.8, 1}};
         for (const auto& e : expected) {
             clock.setMs(1000 + e.t);
@@ -142,7 +145,8 @@ private slots:
     void slowDisplayCountsDrops() {
         // 60 fps clip, a display that only refreshes every 50 ms: two of every three frames are never shown.
         cine::ManualClock clock;
-        cine::Playback p(cine::FrameTiming::uniform(120, 1000.0 / 60.0, cine::TimingSource::FrameTime), clock);
+        cine::Playback p(cine::FrameTiming::uniform(120, 1000.0 / 60.0, cine::TimingSource::FrameTime),
+                         clock);
         p.play();
         p.tick(always);
         for (int i = 0; i < 20; ++i) {
@@ -170,8 +174,8 @@ private slots:
     }
 
     void slowDecoderDropsFramesWithTheRealCache() {
-        // A decoder that takes 30 ms per frame on one worker cannot keep up with 100 fps: the clock keeps its pace,
-        // frames are dropped and counted, and every frame shown is one that was decoded.
+        // A decoder that takes 30 ms per frame on one worker cannot keep up with 100 fps: the clock keeps its
+        // pace, frames are dropped and counted, and every frame shown is one that was decoded.
         std::atomic<int> produced{0};
         auto slow = [&produced](int, const cine::WindowLevel&) -> Expected<cine::RgbImage, cine::Error> {
             std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -241,7 +245,8 @@ private slots:
         QCOMPARE(cache.capacityFrames(), std::size_t{5});
         for (int start = 0; start < 50; start += 3) {
             std::vector<int> want;
-            for (int k = 0; k < 5; ++k) want.push_back((start + k) % 50);
+            for (int k = 0; k < 5; ++k)
+                want.push_back((start + k) % 50);
             cache.setWanted(want);
             QVERIFY(cache.waitFor(want.back(), std::chrono::seconds(10)));
             const auto st = cache.stats();

@@ -1,5 +1,5 @@
-// Calibration from the Sequence of Ultrasound Regions: distances in mm and areas in cm² inside a calibrated 2D
-// region, pixels with a "not calibrated" note outside; on the real ACUSON clip and the synthetic echo.
+// Calibration from the Sequence of Ultrasound Regions: distances in mm and areas in cm² inside a calibrated
+// 2D region, pixels with a "not calibrated" note outside; on the real ACUSON clip and the synthetic echo.
 #include "cine_test_util.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -59,21 +59,25 @@ private slots:
     }
 
     void agreesWithTheScannersOwnCaliper() {
-        // The Philips image has a burned-in caliper reading "Dist Mag 1.06 cm" between two crosses. Their centres,
-        // read from the pixels: (459.5, 290.5) and (498.5, 301.5) — each cross is two pixels wide.
+        // The Philips image has a burned-in caliper reading "Dist Mag 1.06 cm" between two crosses. Their
+        // centres, read from the pixels: (459.5, 290.5) and (498.5, 301.5) — each cross is two pixels wide.
         VERIDICOR_SHARED_FILE(path, "us/OBXXXX1A.dcm");
         auto clip = cine::ClipReader::open(path.toStdString());
         QVERIFY(clip.hasValue());
         auto shown = (*clip)->decodeForDisplay(0, (*clip)->info().defaultWindow());
         QVERIFY(shown.hasValue());
-        auto bright = [&](int x, int y) { return shown->pixels[3 * (std::size_t(y) * 800 + std::size_t(x))] > 200; };
+        auto bright = [&](int x, int y) {
+            return shown->pixels[3 * (std::size_t(y) * 800 + std::size_t(x))] > 200;
+        };
         for (int d = -4; d <= 4; ++d) {
-            QVERIFY(bright(459, 290 + d) && bright(460, 290 + d) && bright(459 + d, 290) && bright(459 + d, 291));
-            QVERIFY(bright(498, 301 + d) && bright(499, 301 + d) && bright(498 + d, 301) && bright(498 + d, 302));
+            QVERIFY(bright(459, 290 + d) && bright(460, 290 + d) && bright(459 + d, 290) &&
+                    bright(459 + d, 291));
+            QVERIFY(bright(498, 301 + d) && bright(499, 301 + d) && bright(498 + d, 301) &&
+                    bright(498 + d, 302));
         }
         const auto m = cine::measureDistance((*clip)->info().regions, {459.5, 290.5}, {498.5, 301.5});
         QVERIFY(m.calibrated);
-        QCOMPARE(std::round(m.value) / 10.0, 1.1); // 10.63 mm
+        QCOMPARE(std::round(m.value) / 10.0, 1.1);          // 10.63 mm
         QCOMPARE(std::round(m.value * 10.0) / 100.0, 1.06); // in cm, to the scanner's two decimals
     }
 
@@ -85,7 +89,8 @@ private slots:
 
     void syntheticEchoCalibration() {
         QTemporaryDir dir;
-        const QString p = test::writeSyntheticClip(dir.path(), QStringLiteral("echo.dcm"), demo::EchoEncoding::NativeRgb, 2, 640, 480);
+        const QString p = test::writeSyntheticClip(dir.path(), QStringLiteral("echo.dcm"),
+                                                   demo::EchoEncoding::NativeRgb, 2, 640, 480);
         auto clip = cine::ClipReader::open(p.toStdString());
         QVERIFY(clip.hasValue());
         const auto g = demo::echoGeometry(demo::EchoClipSpec{});

@@ -1,5 +1,5 @@
-// Frame timing from the header: Frame Time Vector (standard, and with a first value that is not 0), Frame Time,
-// Cine Rate, Recommended Display Frame Rate, Frame Delay, the Frame Increment Pointer, and bad values.
+// Frame timing from the header: Frame Time Vector (standard, and with a first value that is not 0), Frame
+// Time, Cine Rate, Recommended Display Frame Rate, Frame Delay, the Frame Increment Pointer, and bad values.
 #include <veridicor/cine/timing.h>
 #include <veridicor/dicom/dicom_env.h>
 

@@ -1,6 +1,6 @@
-// The cine view under Xvfb: opening clips, the overlay texts, play/pause/step/loop/bounce/speed/marks, the frame
-// slider, window/level, calibrated and uncalibrated measurements (with the mouse), a clip with a bad frame, the
-// main window routing ultrasound to it — and the screenshot of the demo clip in docs/screenshots/.
+// The cine view under Xvfb: opening clips, the overlay texts, play/pause/step/loop/bounce/speed/marks, the
+// frame slider, window/level, calibrated and uncalibrated measurements (with the mouse), a clip with a bad
+// frame, the main window routing ultrasound to it — and the screenshot of the demo clip in docs/screenshots/.
 #include "cine_test_util.h"
 
 #include <veridicor/cine/cine_view.h>
@@ -27,12 +27,15 @@ using namespace veridicor;
 
 namespace {
 
-QString texts(const cine::CineView& v) { return v.paintedTexts().join(QLatin1Char('\n')); }
+QString texts(const cine::CineView& v) {
+    return v.paintedTexts().join(QLatin1Char('\n'));
+}
 
 bool waitFirstFrame(cine::CineView& v) {
     QElapsedTimer t;
     t.start();
-    while (v.firstFrameMs() < 0 && t.elapsed() < 20000) QTest::qWait(10);
+    while (v.firstFrameMs() < 0 && t.elapsed() < 20000)
+        QTest::qWait(10);
     return v.firstFrameMs() >= 0;
 }
 
@@ -45,12 +48,13 @@ class TestCineView : public QObject {
 
 private slots:
     void initTestCase() {
-        if (QGuiApplication::platformName() != QStringLiteral("xcb")) QSKIP("GL tests run on xcb (under xvfb-run)");
+        if (QGuiApplication::platformName() != QStringLiteral("xcb"))
+            QSKIP("GL tests run on xcb (under xvfb-run)");
         QVERIFY(dicom::initializeDicom().hasValue());
         QCoreApplication::setOrganizationName(QStringLiteral("VeridicorTest"));
         QSettings().setValue(QStringLiteral("cine/autoPlay"), false);
-        m_clip = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo.dcm"), demo::EchoEncoding::JpegBaseline422,
-                                          12, 320, 240);
+        m_clip = test::writeSyntheticClip(m_dir.path(), QStringLiteral("echo.dcm"),
+                                          demo::EchoEncoding::JpegBaseline422, 12, 320, 240);
         QVERIFY(!m_clip.isEmpty());
     }
     void cleanupTestCase() { QSettings().remove(QStringLiteral("cine")); }
@@ -152,15 +156,19 @@ private slots:
         QCOMPARE(d.result.unit, std::string("mm"));
         // Mouse positions are whole widget pixels: within one screen pixel's worth of the 75 mm.
         const double mmPerWidgetPixel = g.cmPerPixel * 10.0 / c->zoom() * c->devicePixelRatioF();
-        QVERIFY2(std::abs(d.result.value - 75.0) <= 1.5 * mmPerWidgetPixel, qPrintable(QString::number(d.result.value)));
+        QVERIFY2(std::abs(d.result.value - 75.0) <= 1.5 * mmPerWidgetPixel,
+                 qPrintable(QString::number(d.result.value)));
         QVERIFY(texts(view).contains(QStringLiteral("D1 ")));
         // On the ECG strip: pixels, and the note says so.
         c->addDistance({100, double(g.ecgMinY + 5)}, {200, double(g.ecgMinY + 5)});
-        QVERIFY2(texts(view).contains(QStringLiteral("D2 100.0 px (not calibrated)")), qPrintable(texts(view)));
+        QVERIFY2(texts(view).contains(QStringLiteral("D2 100.0 px (not calibrated)")),
+                 qPrintable(texts(view)));
         // Area with the mouse: three clicks and a double click.
         c->setTool(cine::CineCanvas::Tool::Area);
-        const cine::PixelPoint pts[3] = {{g.apexX - 20, g.apexY + 60}, {g.apexX + 20, g.apexY + 60}, {g.apexX, g.apexY + 100}};
-        for (const auto& p : pts) QTest::mouseClick(c, Qt::LeftButton, Qt::NoModifier, c->widgetPointOf(p).toPoint());
+        const cine::PixelPoint pts[3] = {
+            {g.apexX - 20, g.apexY + 60}, {g.apexX + 20, g.apexY + 60}, {g.apexX, g.apexY + 100}};
+        for (const auto& p : pts)
+            QTest::mouseClick(c, Qt::LeftButton, Qt::NoModifier, c->widgetPointOf(p).toPoint());
         QTest::mouseDClick(c, Qt::LeftButton, Qt::NoModifier, c->widgetPointOf(pts[2]).toPoint());
         QCOMPARE(c->measurements().size(), std::size_t{3});
         const auto& area = c->measurements().back();
@@ -168,7 +176,8 @@ private slots:
         QVERIFY(area.result.calibrated);
         QCOMPARE(area.result.unit, std::string("cm²"));
         const double expected = 0.5 * 40 * 40 * g.cmPerPixel * g.cmPerPixel; // the triangle, in cm²
-        QVERIFY2(std::abs(area.result.value - expected) < expected * 0.08, qPrintable(QString::number(area.result.value)));
+        QVERIFY2(std::abs(area.result.value - expected) < expected * 0.08,
+                 qPrintable(QString::number(area.result.value)));
         c->clearMeasurements();
         QVERIFY(!texts(view).contains(QStringLiteral("D1 ")));
     }
@@ -188,7 +197,8 @@ private slots:
         QVERIFY(after->image);
         // A level that was 64 (centre) stays near 128; one that was 200 saturates.
         int changed = 0;
-        for (std::size_t i = 0; i < before->image->pixels.size(); ++i) changed += before->image->pixels[i] != after->image->pixels[i];
+        for (std::size_t i = 0; i < before->image->pixels.size(); ++i)
+            changed += before->image->pixels[i] != after->image->pixels[i];
         QVERIFY(changed > 0);
     }
 
@@ -211,7 +221,8 @@ private slots:
             QVERIFY(seq->getItem(item, 4).good()); // frame 4 (1-based)
             Uint8* bytes = nullptr;
             QVERIFY(item->getUint8Array(bytes).good());
-            for (Uint32 i = item->getLength() / 3; i < item->getLength() * 2 / 3; ++i) bytes[i] = static_cast<Uint8>(i * 131);
+            for (Uint32 i = item->getLength() / 3; i < item->getLength() * 2 / 3; ++i)
+                bytes[i] = static_cast<Uint8>(i * 131);
             QVERIFY(ff.saveFile(OFFilename(bad.toStdString().c_str()), x).good());
         }
         cine::CineView view;
@@ -274,7 +285,8 @@ private slots:
         // The demo study's echo, paused in systole, with a distance and an area measured; written to
         // docs/screenshots/cine-demo.png when VERIDICOR_UPDATE_SCREENSHOTS=1 (look at it before committing).
         const QString demo = test::buildDir() + QStringLiteral("/demo/ECHO/ECHO0001.dcm");
-        if (!QFileInfo::exists(demo)) QSKIP("the demo study is not built (target demo_cine)");
+        if (!QFileInfo::exists(demo))
+            QSKIP("the demo study is not built (target demo_cine)");
         cine::CineView view;
         view.resize(1200, 860);
         view.show();
@@ -286,18 +298,21 @@ private slots:
         const auto g = demo::echoGeometry(demo::EchoClipSpec{});
         cine::CineCanvas* c = view.canvas();
         const double lvY = g.apexY + 0.50 * g.radius;
-        c->addDistance({g.apexX + 0.02 * g.radius, lvY - 0.245 * g.radius}, {g.apexX + 0.02 * g.radius, lvY + 0.245 * g.radius});
+        c->addDistance({g.apexX + 0.02 * g.radius, lvY - 0.245 * g.radius},
+                       {g.apexX + 0.02 * g.radius, lvY + 0.245 * g.radius});
         std::vector<cine::PixelPoint> rv;
         for (int k = 0; k < 24; ++k) {
             const double a = 2 * 3.14159265358979 * k / 24;
-            rv.push_back({g.apexX - 0.20 * g.radius + 0.068 * g.radius * std::cos(a), g.apexY + 0.42 * g.radius + 0.19 * g.radius * std::sin(a)});
+            rv.push_back({g.apexX - 0.20 * g.radius + 0.068 * g.radius * std::cos(a),
+                          g.apexY + 0.42 * g.radius + 0.19 * g.radius * std::sin(a)});
         }
         c->addArea(rv);
         QTest::qWait(200);
         const QImage shot = view.grab().toImage();
         QVERIFY(!shot.isNull());
         // The sector is drawn (bright speckle in the middle of the canvas), the corners are dark.
-        const QPointF mid = c->mapTo(&view, c->widgetPointOf({g.apexX + 0.3 * g.radius * std::sin(0.3), g.apexY + 0.85 * g.radius}));
+        const QPointF mid = c->mapTo(
+            &view, c->widgetPointOf({g.apexX + 0.3 * g.radius * std::sin(0.3), g.apexY + 0.85 * g.radius}));
         QVERIFY(qGray(shot.pixel(mid.toPoint())) > 20);
         const QString out = qEnvironmentVariableIsSet("VERIDICOR_UPDATE_SCREENSHOTS")
                                 ? QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/cine-demo.png")

@@ -25,11 +25,17 @@ std::shared_ptr<cine::CachedFrame> testFrame() {
         for (int x = 0; x < 64; ++x) {
             auto* p = &img->pixels[3 * std::size_t(y * 64 + x)];
             if (x < 16) {
-                p[0] = 0; p[1] = 200; p[2] = 0;
+                p[0] = 0;
+                p[1] = 200;
+                p[2] = 0;
             } else if (y < 24) {
-                p[0] = 220; p[1] = 30; p[2] = 10;
+                p[0] = 220;
+                p[1] = 30;
+                p[2] = 10;
             } else {
-                p[0] = 20; p[1] = 40; p[2] = 230;
+                p[0] = 20;
+                p[1] = 40;
+                p[2] = 230;
             }
         }
     }
@@ -44,7 +50,8 @@ QColor colourAt(cine::CineCanvas& canvas, const QImage& shot, cine::PixelPoint p
     return shot.pixelColor(qRound(w.x()), qRound(w.y()));
 }
 
-/// Exactly the decoded colour: the frame is shown at the identity window, and these points are inside uniform areas.
+/// Exactly the decoded colour: the frame is shown at the identity window, and these points are inside uniform
+/// areas.
 bool near(const QColor& c, int r, int g, int b) {
     return c.red() == r && c.green() == g && c.blue() == b;
 }
@@ -69,7 +76,8 @@ class TestCineWidget : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        if (QGuiApplication::platformName() != QStringLiteral("xcb")) QSKIP("GL tests run on xcb (under xvfb-run)");
+        if (QGuiApplication::platformName() != QStringLiteral("xcb"))
+            QSKIP("GL tests run on xcb (under xvfb-run)");
     }
 
     void rendersTheFrameUpright() {
@@ -143,7 +151,8 @@ private slots:
         img->width = 97;
         img->height = 61;
         img->pixels.resize(97 * 61 * 3);
-        for (std::size_t i = 0; i < img->pixels.size(); ++i) img->pixels[i] = static_cast<std::uint8_t>((i * 7919) % 251);
+        for (std::size_t i = 0; i < img->pixels.size(); ++i)
+            img->pixels[i] = static_cast<std::uint8_t>((i * 7919) % 251);
         auto frame = std::make_shared<cine::CachedFrame>();
         frame->image = img;
         cine::CineCanvas canvas;
@@ -255,7 +264,8 @@ private slots:
     }
 
     void extraImageLayerDrawsOverTheFrame() {
-        // The scene takes more image layers (the heatmap of a later issue): a half-transparent layer blends over.
+        // The scene takes more image layers (the heatmap of a later issue): a half-transparent layer blends
+        // over.
         cine::CineCanvas canvas;
         canvas.resize(400, 300);
         canvas.show();
@@ -273,7 +283,8 @@ private slots:
         QTest::qWait(50);
         const QImage shot = canvas.grabFramebuffer();
         const QColor c = colourAt(canvas, shot, {40, 40}); // blue (20, 40, 230) half covered by white
-        QVERIFY2(std::abs(c.red() - 137) <= 4 && std::abs(c.green() - 147) <= 4 && std::abs(c.blue() - 242) <= 4,
+        QVERIFY2(std::abs(c.red() - 137) <= 4 && std::abs(c.green() - 147) <= 4 &&
+                     std::abs(c.blue() - 242) <= 4,
                  qPrintable(c.name()));
         layer.setVisible(false);
         canvas.update();

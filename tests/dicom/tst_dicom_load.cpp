@@ -38,7 +38,8 @@ private slots:
         auto loaded = dicom::loadFile(path.toStdString());
         QVERIFY2(loaded.hasValue(), loaded ? "" : loaded.error().message.c_str());
         QCOMPARE(loaded->transferSyntaxUID, std::string("1.2.840.10008.1.2.1.99"));
-        QCOMPARE(dicom::getString(loaded->dataset(), DCM_SOPClassUID), std::string(dicom::sop::HemodynamicWaveform));
+        QCOMPARE(dicom::getString(loaded->dataset(), DCM_SOPClassUID),
+                 std::string(dicom::sop::HemodynamicWaveform));
         QCOMPARE(dicom::getString(loaded->dataset(), DCM_Modality), std::string("ECG"));
     }
 
@@ -47,7 +48,8 @@ private slots:
         QTemporaryDir dir;
         const QString renamed = write(dir, QStringLiteral("scan.jpg"), readAll(path));
         QVERIFY(dicom::looksLikeDicomFile(renamed.toStdString()));
-        const QString text = write(dir, QStringLiteral("notes.dcm"), QByteArray("Patient notes, not DICOM.\n"));
+        const QString text =
+            write(dir, QStringLiteral("notes.dcm"), QByteArray("Patient notes, not DICOM.\n"));
         QVERIFY(!dicom::looksLikeDicomFile(text.toStdString()));
     }
 
@@ -147,7 +149,8 @@ private slots:
     void uidNamesComeFromTheStandard() {
         QCOMPARE(dicom::uidName(dicom::sop::TwelveLeadEcg), std::string("TwelveLeadECGWaveformStorage"));
         QCOMPARE(dicom::uidName("1.2.3.4.5"), std::string("1.2.3.4.5"));
-        QCOMPARE(dicom::uidDisplayName(dicom::sop::TwelveLeadEcg), std::string("Twelve Lead ECG Waveform Storage"));
+        QCOMPARE(dicom::uidDisplayName(dicom::sop::TwelveLeadEcg),
+                 std::string("Twelve Lead ECG Waveform Storage"));
         QCOMPARE(dicom::uidDisplayName(dicom::sop::UltrasoundMultiframe),
                  std::string("Ultrasound Multiframe Image Storage"));
     }

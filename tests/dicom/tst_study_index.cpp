@@ -26,10 +26,10 @@ private slots:
         VERIDICOR_SHARED_FILE(us2, "us/US1_J2KR.dcm");
         VERIDICOR_SHARED_FILE(cine, "us/IM00001.implicit_little_endian.dcm");
         QTemporaryDir dir;
-        QVERIFY(copyTo(ecg, dir.filePath(QStringLiteral("a/b/ECG0001"))));         // no extension
-        QVERIFY(copyTo(us1, dir.filePath(QStringLiteral("a/us1.bin"))));           // odd extension
-        QVERIFY(copyTo(us2, dir.filePath(QStringLiteral("c/us1-j2k.dcm"))));      // same image, its own UID
-        QVERIFY(copyTo(us1, dir.filePath(QStringLiteral("z/copy-of-us1"))));      // same SOP Instance UID
+        QVERIFY(copyTo(ecg, dir.filePath(QStringLiteral("a/b/ECG0001"))));   // no extension
+        QVERIFY(copyTo(us1, dir.filePath(QStringLiteral("a/us1.bin"))));     // odd extension
+        QVERIFY(copyTo(us2, dir.filePath(QStringLiteral("c/us1-j2k.dcm")))); // same image, its own UID
+        QVERIFY(copyTo(us1, dir.filePath(QStringLiteral("z/copy-of-us1")))); // same SOP Instance UID
         QVERIFY(copyTo(cine, dir.filePath(QStringLiteral("c/d/e/cine"))));
         {
             QFile notes(dir.filePath(QStringLiteral("a/README.txt")));
@@ -49,8 +49,7 @@ private slots:
         bool sawTruncated = false;
         bool sawDuplicate = false;
         for (const auto& p : index.problems) {
-            sawTruncated |= p.error.code == dicom::ErrorCode::Truncated &&
-                            p.path.filename() == "broken.dcm";
+            sawTruncated |= p.error.code == dicom::ErrorCode::Truncated && p.path.filename() == "broken.dcm";
             sawDuplicate |= p.error.message.find("repeats SOP Instance UID") != std::string::npos;
         }
         QVERIFY(sawTruncated);
@@ -94,7 +93,8 @@ private slots:
         dicom::ScanOptions opts;
         opts.cancel = &cancel;
         opts.progress = [&](std::size_t n, const std::filesystem::path&) {
-            if (n == 2) cancel = true;
+            if (n == 2)
+                cancel = true;
         };
         const dicom::StudyIndex index = dicom::scanPaths({dir.path().toStdString()}, opts);
         QVERIFY(index.cancelled);

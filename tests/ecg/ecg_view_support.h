@@ -86,7 +86,8 @@ inline std::optional<QPoint> topmostInk(const QImage& img, QRect area) {
     area = area.intersected(img.rect());
     for (int y = area.top(); y <= area.bottom(); ++y) {
         for (int x = area.left(); x <= area.right(); ++x) {
-            if (isInk(img.pixel(x, y))) return QPoint(x, y);
+            if (isInk(img.pixel(x, y)))
+                return QPoint(x, y);
         }
     }
     return std::nullopt;
@@ -97,7 +98,8 @@ inline std::optional<QPoint> bottommostInk(const QImage& img, QRect area) {
     area = area.intersected(img.rect());
     for (int y = area.bottom(); y >= area.top(); --y) {
         for (int x = area.left(); x <= area.right(); ++x) {
-            if (isInk(img.pixel(x, y))) return QPoint(x, y);
+            if (isInk(img.pixel(x, y)))
+                return QPoint(x, y);
         }
     }
     return std::nullopt;

@@ -55,7 +55,8 @@ private slots:
         for (const char* key : {"sopClassUID", "patient", "groups", "annotations"}) {
             QVERIFY2(o.contains(QLatin1String(key)), key);
         }
-        QCOMPARE(o.value(QStringLiteral("sopClassUID")).toString(), QStringLiteral("1.2.840.10008.5.1.4.1.1.9.2.1"));
+        QCOMPARE(o.value(QStringLiteral("sopClassUID")).toString(),
+                 QStringLiteral("1.2.840.10008.5.1.4.1.1.9.2.1"));
         const QJsonObject patient = o.value(QStringLiteral("patient")).toObject();
         QCOMPARE(patient.value(QStringLiteral("name")).toString(), QStringLiteral("Patient^Test"));
         QCOMPARE(patient.value(QStringLiteral("id")).toString(), QStringLiteral("123-654"));
@@ -70,10 +71,10 @@ private slots:
         QCOMPARE(g.value(QStringLiteral("samples")).toInt(), 2400);
         const QJsonArray channels = g.value(QStringLiteral("channels")).toArray();
         QCOMPARE(channels.size(), 12);
-        const QStringList labels{QStringLiteral("I"),  QStringLiteral("II"), QStringLiteral("III"),
+        const QStringList labels{QStringLiteral("I"),   QStringLiteral("II"),  QStringLiteral("III"),
                                  QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF"),
-                                 QStringLiteral("V1"), QStringLiteral("V2"), QStringLiteral("V3"),
-                                 QStringLiteral("V4"), QStringLiteral("V5"), QStringLiteral("V6")};
+                                 QStringLiteral("V1"),  QStringLiteral("V2"),  QStringLiteral("V3"),
+                                 QStringLiteral("V4"),  QStringLiteral("V5"),  QStringLiteral("V6")};
         for (int c = 0; c < 12; ++c) {
             const QJsonObject ch = channels[c].toObject();
             for (const char* key : {"label", "units", "sensitivity", "correction", "baseline", "filters"}) {
@@ -91,7 +92,8 @@ private slots:
         }
         const QJsonArray annotations = o.value(QStringLiteral("annotations")).toArray();
         QCOMPARE(annotations.size(), 1);
-        QCOMPARE(annotations[0].toObject().value(QStringLiteral("conceptName")).toString(), QStringLiteral("Heart rate"));
+        QCOMPARE(annotations[0].toObject().value(QStringLiteral("conceptName")).toString(),
+                 QStringLiteral("Heart rate"));
         QCOMPARE(annotations[0].toObject().value(QStringLiteral("value")).toDouble(), 69.0);
     }
 
@@ -106,12 +108,11 @@ private slots:
         QVERIFY(lines.last().isEmpty());
         QCOMPARE(lines[0], QByteArray("I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6"));
         // Raw samples 0–4 of every lead (README) × 0.00122 mV = × 1.22 µV, exactly.
-        const int raw[12][5] = {{186, 186, 174, 168, 156},     {48, 48, 46, 42, 36},
-                                {-138, -138, -128, -126, -120}, {-117, -117, -110, -105, -96},
-                                {162, 162, 151, 147, 138},     {-45, -45, -41, -42, -42},
-                                {-82, -78, -74, -70, -66},     {-176, -168, -160, -152, -140},
-                                {98, 100, 88, 86, 82},         {196, 194, 176, 166, 162},
-                                {286, 290, 256, 246, 240},     {194, 194, 174, 166, 162}};
+        const int raw[12][5] = {
+            {186, 186, 174, 168, 156},     {48, 48, 46, 42, 36},           {-138, -138, -128, -126, -120},
+            {-117, -117, -110, -105, -96}, {162, 162, 151, 147, 138},      {-45, -45, -41, -42, -42},
+            {-82, -78, -74, -70, -66},     {-176, -168, -160, -152, -140}, {98, 100, 88, 86, 82},
+            {196, 194, 176, 166, 162},     {286, 290, 256, 246, 240},      {194, 194, 174, 166, 162}};
         for (int i = 0; i < 5; ++i) {
             const QList<QByteArray> fields = lines[i + 1].split(',');
             QCOMPARE(fields.size(), 12);
@@ -146,7 +147,8 @@ private slots:
         const Run r = run({QStringLiteral("ecg-info"), demo});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
-        QCOMPARE(o.value(QStringLiteral("sopClassUID")).toString(), QStringLiteral("1.2.840.10008.5.1.4.1.1.9.1.1"));
+        QCOMPARE(o.value(QStringLiteral("sopClassUID")).toString(),
+                 QStringLiteral("1.2.840.10008.5.1.4.1.1.9.1.1"));
         QCOMPARE(o.value(QStringLiteral("patient")).toObject().value(QStringLiteral("name")).toString(),
                  QStringLiteral("Doe^Jane"));
         const QJsonArray groups = o.value(QStringLiteral("groups")).toArray();
@@ -154,11 +156,12 @@ private slots:
         QCOMPARE(groups[0].toObject().value(QStringLiteral("label")).toString(), QStringLiteral("RHYTHM"));
         QCOMPARE(groups[0].toObject().value(QStringLiteral("samplingHz")).toDouble(), 500.0);
         QCOMPARE(groups[0].toObject().value(QStringLiteral("samples")).toInt(), 5000);
-        QCOMPARE(groups[1].toObject().value(QStringLiteral("label")).toString(), QStringLiteral("MEDIAN BEAT"));
+        QCOMPARE(groups[1].toObject().value(QStringLiteral("label")).toString(),
+                 QStringLiteral("MEDIAN BEAT"));
         QVERIFY(o.value(QStringLiteral("annotations")).toArray().size() >= 10);
         QVERIFY(o.value(QStringLiteral("warnings")).toArray().isEmpty());
-        const Run csv = run({QStringLiteral("ecg-export"), demo, QStringLiteral("--group"), QStringLiteral("1"),
-                             QStringLiteral("--csv")});
+        const Run csv = run({QStringLiteral("ecg-export"), demo, QStringLiteral("--group"),
+                             QStringLiteral("1"), QStringLiteral("--csv")});
         QCOMPARE(csv.exitCode, 0);
         QCOMPARE(csv.out.count('\n'), 601); // header + 600 median-beat samples
     }
@@ -199,9 +202,11 @@ private slots:
         const Case cases[] = {
             {{QStringLiteral("ecg-info"), text}, "not a DICOM file"},
             {{QStringLiteral("ecg-info")}, "give exactly one file"},
-            {{QStringLiteral("ecg-export"), path, QStringLiteral("--group"), QStringLiteral("1"), QStringLiteral("--csv")},
+            {{QStringLiteral("ecg-export"), path, QStringLiteral("--group"), QStringLiteral("1"),
+              QStringLiteral("--csv")},
              "there is no group 1"},
-            {{QStringLiteral("ecg-export"), path, QStringLiteral("--group"), QStringLiteral("x"), QStringLiteral("--csv")},
+            {{QStringLiteral("ecg-export"), path, QStringLiteral("--group"), QStringLiteral("x"),
+              QStringLiteral("--csv")},
              "--group needs a group index"},
             {{QStringLiteral("ecg-export"), path}, "--csv"},
         };

@@ -1,5 +1,5 @@
-// Reading DICOM ECGs: the real wave_dfl.dcm exactly as independent tools read it, and every class of bad input
-// (made from that real file inside the test) named for what it is.
+// Reading DICOM ECGs: the real wave_dfl.dcm exactly as independent tools read it, and every class of bad
+// input (made from that real file inside the test) named for what it is.
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
@@ -30,15 +30,17 @@ using namespace veridicor;
 namespace {
 
 // Ground truth from ../shared/data/README.md (read there with dcmdump and pydicom).
-const std::vector<std::string> kLeadNames{"I", "II", "III", "aVR", "aVL", "aVF",
-                                          "V1", "V2", "V3", "V4", "V5", "V6"};
+const std::vector<std::string> kLeadNames{"I",  "II", "III", "aVR", "aVL", "aVF",
+                                          "V1", "V2", "V3",  "V4",  "V5",  "V6"};
 const std::vector<std::vector<int>> kRawFirst5{
-    {186, 186, 174, 168, 156},      {48, 48, 46, 42, 36},          {-138, -138, -128, -126, -120},
-    {-117, -117, -110, -105, -96},  {162, 162, 151, 147, 138},     {-45, -45, -41, -42, -42},
-    {-82, -78, -74, -70, -66},      {-176, -168, -160, -152, -140}, {98, 100, 88, 86, 82},
-    {196, 194, 176, 166, 162},      {286, 290, 256, 246, 240},     {194, 194, 174, 166, 162}};
+    {186, 186, 174, 168, 156},     {48, 48, 46, 42, 36},           {-138, -138, -128, -126, -120},
+    {-117, -117, -110, -105, -96}, {162, 162, 151, 147, 138},      {-45, -45, -41, -42, -42},
+    {-82, -78, -74, -70, -66},     {-176, -168, -160, -152, -140}, {98, 100, 88, 86, 82},
+    {196, 194, 176, 166, 162},     {286, 290, 256, 246, 240},      {194, 194, 174, 166, 162}};
 
-bool contains(const std::string& haystack, const char* needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const char* needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
 } // namespace
 
@@ -48,15 +50,15 @@ class TestEcgDicom : public QObject {
     QTemporaryDir m_dir;
 
     /// Loads wave_dfl.dcm, lets `edit` change its dataset, writes it (explicit VR LE) and returns the path.
-    QString brokenCopy(const QString& source, const QString& name, const std::function<void(DcmDataset&)>& edit) {
+    QString brokenCopy(const QString& source, const QString& name,
+                       const std::function<void(DcmDataset&)>& edit) {
         auto loaded = dicom::loadFile(source.toStdString());
         if (!loaded) {
             return {};
         }
         edit(*loaded->dataset());
         const QString path = m_dir.filePath(name);
-        const OFCondition c =
-            loaded->file->saveFile(path.toStdString().c_str(), EXS_LittleEndianExplicit);
+        const OFCondition c = loaded->file->saveFile(path.toStdString().c_str(), EXS_LittleEndianExplicit);
         return c.good() ? path : QString();
     }
 
@@ -80,7 +82,8 @@ private slots:
         QVERIFY2(dicom::initializeDicom().hasValue(), "DCMTK environment");
     }
 
-    // --- wave_dfl.dcm, as ../shared/data/README.md says --------------------------------------------------------
+    // --- wave_dfl.dcm, as ../shared/data/README.md says
+    // --------------------------------------------------------
 
     void waveDflStructure() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
@@ -169,7 +172,8 @@ private slots:
         QVERIFY2(rec.warnings.empty(), rec.warnings.empty() ? "" : rec.warnings.front().c_str());
     }
 
-    // --- other encodings of the same samples -----------------------------------------------------------------
+    // --- other encodings of the same samples
+    // -----------------------------------------------------------------
 
     void everyTransferSyntaxReadsTheSameSamples() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
@@ -202,7 +206,8 @@ private slots:
         std::vector<Uint8> bytes;
         for (std::size_t s = 0; s < 2400; ++s) {
             for (std::size_t c = 0; c < 12; ++c) {
-                bytes.push_back(static_cast<Uint8>(static_cast<std::int8_t>(original.groups[0].channels[c].raw[s] / 16)));
+                bytes.push_back(
+                    static_cast<Uint8>(static_cast<std::int8_t>(original.groups[0].channels[c].raw[s] / 16)));
             }
         }
         const QString copy = brokenCopy(path, QStringLiteral("8bit.dcm"), [&](DcmDataset& ds) {
@@ -265,7 +270,8 @@ private slots:
         }
     }
 
-    // --- bad input: one test per class, each on a broken copy of the real file --------------------------------
+    // --- bad input: one test per class, each on a broken copy of the real file
+    // --------------------------------
 
     void truncatedFile() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
@@ -297,7 +303,8 @@ private slots:
         out.close();
         auto r = ecg::readEcg(cut.toStdString());
         QVERIFY(!r.hasValue());
-        QVERIFY2(r.error().code == dicom::ErrorCode::Truncated || r.error().code == dicom::ErrorCode::Malformed,
+        QVERIFY2(r.error().code == dicom::ErrorCode::Truncated ||
+                     r.error().code == dicom::ErrorCode::Malformed,
                  r.error().message.c_str());
     }
 
@@ -353,14 +360,16 @@ private slots:
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
         QVERIFY2(contains(r.error().message, "Waveform Data holds 57600 bytes"), r.error().message.c_str());
-        QVERIFY2(contains(r.error().message, "12 channels × 2500 samples × 2 bytes = 60000"), r.error().message.c_str());
+        QVERIFY2(contains(r.error().message, "12 channels × 2500 samples × 2 bytes = 60000"),
+                 r.error().message.c_str());
     }
 
     void samplingRateZeroNegativeOrAbsurd() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
-        const std::pair<const char*, const char*> cases[] = {
-            {"0", "it must be positive"}, {"-240", "it must be positive"}, {"1e9", "implausible"},
-            {"fast", "not a number"}};
+        const std::pair<const char*, const char*> cases[] = {{"0", "it must be positive"},
+                                                             {"-240", "it must be positive"},
+                                                             {"1e9", "implausible"},
+                                                             {"fast", "not a number"}};
         for (const auto& [value, expected] : cases) {
             const QString copy = brokenCopy(path, QStringLiteral("fs.dcm"), [&](DcmDataset& ds) {
                 firstGroup(ds)->putAndInsertString(DCM_SamplingFrequency, value);
@@ -402,7 +411,8 @@ private slots:
         r = ecg::readEcg(thirteen.toStdString());
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, dicom::ErrorCode::Malformed);
-        QVERIFY2(contains(r.error().message, "declares 13 channels but its Channel Definition Sequence defines 12"),
+        QVERIFY2(contains(r.error().message,
+                          "declares 13 channels but its Channel Definition Sequence defines 12"),
                  r.error().message.c_str());
     }
 
@@ -491,13 +501,14 @@ private slots:
         QCOMPARE(lead2.physical(0), 48.0); // the stored integer, never dressed up as a voltage
         QVERIFY(rec.groups[0].channels[0].calibrated);
         QCOMPARE(rec.warnings.size(), std::size_t{1});
-        QVERIFY2(contains(rec.warnings[0], "channel 2 (II) has no Channel Sensitivity"), rec.warnings[0].c_str());
+        QVERIFY2(contains(rec.warnings[0], "channel 2 (II) has no Channel Sensitivity"),
+                 rec.warnings[0].c_str());
     }
 
     void mutatedCopiesNeverCrash() {
-        // 300 copies of the real file (uncompressed), each with 1–8 random bytes overwritten and sometimes cut:
-        // every one either reads into a consistent Recording or is refused with an error. (Run under the asan
-        // preset, this also proves no out-of-bounds access.)
+        // 300 copies of the real file (uncompressed), each with 1–8 random bytes overwritten and sometimes
+        // cut: every one either reads into a consistent Recording or is refused with an error. (Run under the
+        // asan preset, this also proves no out-of-bounds access.)
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         const QString full = brokenCopy(path, QStringLiteral("plain.dcm"), [](DcmDataset&) {});
         QFile f(full);
@@ -555,7 +566,8 @@ private slots:
             a->putAndInsertUint32Array(DCM_ReferencedSamplePositions, positions, 3);
             auto* second = new DcmItem();
             second->putAndInsertString(DCM_UnformattedTextValue, "Sinus rhythm");
-            second->putAndInsertUint16Array(DCM_ReferencedWaveformChannels, std::array<Uint16, 2>{7, 1}.data(), 2);
+            second->putAndInsertUint16Array(DCM_ReferencedWaveformChannels,
+                                            std::array<Uint16, 2>{7, 1}.data(), 2);
             seq->append(second);
         });
         const auto rec = readOk(copy);
@@ -598,7 +610,10 @@ private slots:
             const std::size_t channel = static_cast<std::size_t>(k) % 12;
             if (g.channels[channel].raw[sample] != value) {
                 QFAIL(qPrintable(QStringLiteral("sample %1 of channel %2: %3, dcmdump says %4")
-                                     .arg(sample).arg(channel).arg(g.channels[channel].raw[sample]).arg(value)));
+                                     .arg(sample)
+                                     .arg(channel)
+                                     .arg(g.channels[channel].raw[sample])
+                                     .arg(value)));
             }
         }
     }

@@ -29,7 +29,8 @@ std::vector<std::int32_t> randomRaw(std::size_t n, std::uint32_t seed) {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<std::int32_t> d(-32768, 32767);
     std::vector<std::int32_t> v(n);
-    for (auto& x : v) x = d(rng);
+    for (auto& x : v)
+        x = d(rng);
     return v;
 }
 
@@ -72,7 +73,8 @@ private slots:
         std::vector<float> floats(n);
         std::mt19937 rng(7);
         std::normal_distribution<float> nd(0.0F, 1.0F);
-        for (auto& f : floats) f = nd(rng);
+        for (auto& f : floats)
+            f = nd(rng);
         const std::vector<SampleSpan> spans{SampleSpan::fromRaw(raw.data(), n, 0.00122, 0.0),
                                             SampleSpan::fromRaw(raw.data(), n, -2.5, 17.0),
                                             SampleSpan::fromFloats(floats.data(), n)};
@@ -131,15 +133,18 @@ private slots:
         std::vector<std::size_t> counts;
         for (std::size_t n : {std::size_t{5000}, std::size_t{500000}, std::size_t{43200000}}) {
             std::vector<std::int32_t> raw(n);
-            for (std::size_t i = 0; i < n; ++i) raw[i] = static_cast<std::int32_t>((i * 2654435761U) % 4001) - 2000;
+            for (std::size_t i = 0; i < n; ++i)
+                raw[i] = static_cast<std::int32_t>((i * 2654435761U) % 4001) - 2000;
             const EnvelopePyramid p(SampleSpan::fromRaw(raw.data(), n, 0.001, 0.0));
             std::vector<TracePoint> pts;
             const double spc = static_cast<double>(n) / columns; // the whole recording in the window
             QVERIFY(spc > EnvelopePyramid::kSampleModeMaxPerColumn);
             QCOMPARE(p.appendTrace(0.0, spc, columns, pts), TraceMode::Envelope);
             counts.push_back(pts.size());
-            // Memory: the levels cost at most 2 × 8 bytes per 32 samples (0.5 B per sample), the samples are not copied.
-            QVERIFY2(p.memoryBytes() <= n / 2 + 64 * sizeof(MinMax), qPrintable(QString::number(p.memoryBytes())));
+            // Memory: the levels cost at most 2 × 8 bytes per 32 samples (0.5 B per sample), the samples are
+            // not copied.
+            QVERIFY2(p.memoryBytes() <= n / 2 + 64 * sizeof(MinMax),
+                     qPrintable(QString::number(p.memoryBytes())));
         }
         QCOMPARE(counts[0], std::size_t(2 * columns));
         QCOMPARE(counts[1], counts[0]);
@@ -149,7 +154,8 @@ private slots:
     void deepZoomDrawsEverySampleAtItsPosition() {
         const std::size_t n = 1000;
         std::vector<float> v(n);
-        for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i) * 0.25F;
+        for (std::size_t i = 0; i < n; ++i)
+            v[i] = static_cast<float>(i) * 0.25F;
         const EnvelopePyramid p(SampleSpan::fromFloats(v.data(), n));
         std::vector<TracePoint> pts;
         // 0.5 samples per column: each sample 2 px apart; window starts at sample 100.25.
@@ -180,7 +186,8 @@ private slots:
         const int col = static_cast<int>(std::floor(spike / spc));
         int found = -1;
         for (const auto& pt : pts) {
-            if (pt.y == 5.0F) found = static_cast<int>(pt.x);
+            if (pt.y == 5.0F)
+                found = static_cast<int>(pt.x);
         }
         QCOMPARE(found, col);
     }
@@ -188,7 +195,8 @@ private slots:
     void samplesWithoutDataAreNeverDrawn() {
         // Samples 3000–5999 hold no data (NaN: padding in the file). Neither mode may draw them.
         std::vector<float> v(10000, 1.0F);
-        for (std::size_t i = 3000; i < 6000; ++i) v[i] = std::numeric_limits<float>::quiet_NaN();
+        for (std::size_t i = 3000; i < 6000; ++i)
+            v[i] = std::numeric_limits<float>::quiet_NaN();
         const EnvelopePyramid p(SampleSpan::fromFloats(v.data(), v.size()));
         QVERIFY(p.range(3000, 6000).empty());
         QCOMPARE(p.range(2000, 7000).max, 1.0F);

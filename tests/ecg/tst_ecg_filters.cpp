@@ -1,5 +1,6 @@
-// The display filters by their frequency response (sine waves in, amplitude and phase out), zero phase (no shift
-// of a peak), clean ends (no ringing on a 10 s trace), and refusal of settings the sampling rate cannot support.
+// The display filters by their frequency response (sine waves in, amplitude and phase out), zero phase (no
+// shift of a peak), clean ends (no ringing on a 10 s trace), and refusal of settings the sampling rate cannot
+// support.
 #include <veridicor/ecg/filters.h>
 #include <veridicor/ecg/synth.h>
 
@@ -18,7 +19,8 @@ constexpr double kPi = std::numbers::pi;
 // very ends is the measurement noise beyond the cut, which no filter can know.
 constexpr double kEdgeToleranceMicrovolts = 30.0;
 
-std::vector<float> sine(double f, double seconds, double fs = kFs, double amplitude = 1000.0, double phase = 0.3) {
+std::vector<float> sine(double f, double seconds, double fs = kFs, double amplitude = 1000.0,
+                        double phase = 0.3) {
     std::vector<float> x(static_cast<std::size_t>(seconds * fs));
     for (std::size_t i = 0; i < x.size(); ++i) {
         x[i] = static_cast<float>(amplitude * std::sin(2 * kPi * f * static_cast<double>(i) / fs + phase));
@@ -72,7 +74,7 @@ private slots:
         s.baselineWander = true;
         const double minus3dB = 1.0 / std::sqrt(2.0);
         QVERIFY2(std::abs(response(0.5, s).amplitude - minus3dB) < 0.01, "−3 dB at the 0.5 Hz corner");
-        QVERIFY(response(0.1, s).amplitude < 0.01);  // breathing-rate wander: > 40 dB down
+        QVERIFY(response(0.1, s).amplitude < 0.01); // breathing-rate wander: > 40 dB down
         QVERIFY(response(0.05, s).amplitude < 0.001);
         QVERIFY(response(5.0, s).amplitude > 0.999); // the ECG's band is untouched
         QVERIFY(response(40.0, s).amplitude > 0.9999);
@@ -161,11 +163,11 @@ private slots:
     }
 
     void realisticTraceEndsMatchAnInfinitelyLongTrace() {
-        // A 10 s synthetic ECG cut from the middle of a 40 s one and filtered on its own must match the same 10 s
-        // of the long trace filtered as a whole (which had real signal beyond both ends): no ringing and no
-        // offset a reader could mistake for ST deviation.
-        // (a) ECG + measurement noise + mains + a linear baseline drift: matches everywhere, ends included.
-        // (b) with random (curved) baseline wander, which no filter can know beyond the cut: matches from 0.5 s
+        // A 10 s synthetic ECG cut from the middle of a 40 s one and filtered on its own must match the same
+        // 10 s of the long trace filtered as a whole (which had real signal beyond both ends): no ringing and
+        // no offset a reader could mistake for ST deviation. (a) ECG + measurement noise + mains + a linear
+        // baseline drift: matches everywhere, ends included. (b) with random (curved) baseline wander, which
+        // no filter can know beyond the cut: matches from 0.5 s
         //     inside the ends, and is bounded at the ends by the wander's own size.
         const auto worstDifference = [](double wander, double rampMicrovoltsPerSecond, double margin) {
             SynthParams p;
@@ -178,12 +180,14 @@ private slots:
             s->generate(0, n, all);
             const FilterSettings settings{true, MainsNotch::Hz50, LowPass::Hz40};
             double worst = 0;
-            for (const std::size_t from : {std::size_t{7500}, std::size_t{7700}, std::size_t{7900}, std::size_t{8100}}) {
+            for (const std::size_t from :
+                 {std::size_t{7500}, std::size_t{7700}, std::size_t{7900}, std::size_t{8100}}) {
                 for (const std::size_t leadIndex : {std::size_t{1}, std::size_t{7}, std::size_t{10}}) {
                     std::vector<float> whole(n);
                     for (std::size_t i = 0; i < n; ++i) {
-                        whole[i] = static_cast<float>(all[leadIndex * n + i] * p.microvoltsPerCount + 300.0 +
-                                                      rampMicrovoltsPerSecond * static_cast<double>(i) / 500.0);
+                        whole[i] =
+                            static_cast<float>(all[leadIndex * n + i] * p.microvoltsPerCount + 300.0 +
+                                               rampMicrovoltsPerSecond * static_cast<double>(i) / 500.0);
                     }
                     std::vector<float> part(whole.begin() + static_cast<std::ptrdiff_t>(from),
                                             whole.begin() + static_cast<std::ptrdiff_t>(from + 5000));
@@ -202,7 +206,9 @@ private slots:
         const double inside = worstDifference(150.0, 0.0, 0.5);
         QVERIFY2(inside < kEdgeToleranceMicrovolts, qPrintable(QStringLiteral("%1 µV").arg(inside)));
         const double atEnds = worstDifference(150.0, 0.0, 0.0);
-        qInfo("edge differences: linear drift %.1f µV, wander beyond 0.5 s %.1f µV, wander at the ends %.1f µV", linear, inside, atEnds);
+        qInfo(
+            "edge differences: linear drift %.1f µV, wander beyond 0.5 s %.1f µV, wander at the ends %.1f µV",
+            linear, inside, atEnds);
         QVERIFY2(atEnds < 150.0, qPrintable(QStringLiteral("%1 µV").arg(atEnds)));
     }
 
@@ -215,7 +221,8 @@ private slots:
         const auto report = applyFilters(x, 240.0, s);
         QVERIFY(report.applied.empty());
         QCOMPARE(report.notes.size(), std::size_t{1});
-        QVERIFY2(report.notes[0].find("low-pass 150 Hz skipped") != std::string::npos, report.notes[0].c_str());
+        QVERIFY2(report.notes[0].find("low-pass 150 Hz skipped") != std::string::npos,
+                 report.notes[0].c_str());
         QVERIFY(x == before);
         // 40 Hz is fine at 240 Hz; a 60 Hz notch at 100 Hz is not.
         s.lowPass = LowPass::Hz40;
@@ -248,9 +255,11 @@ private slots:
 
     void describesForTheHeader() {
         QCOMPARE(describeFilters({}), std::string("none"));
-        QCOMPARE(describeFilters({true, MainsNotch::Hz50, LowPass::Hz40}), std::string("0.5\xE2\x80\x93" "40 Hz, notch 50 Hz"));
+        QCOMPARE(describeFilters({true, MainsNotch::Hz50, LowPass::Hz40}), std::string("0.5\xE2\x80\x93"
+                                                                                       "40 Hz, notch 50 Hz"));
         QCOMPARE(describeFilters({true, MainsNotch::Off, LowPass::Off}), std::string("0.5 Hz high-pass"));
-        QCOMPARE(describeFilters({false, MainsNotch::Hz60, LowPass::Hz150}), std::string("150 Hz low-pass, notch 60 Hz"));
+        QCOMPARE(describeFilters({false, MainsNotch::Hz60, LowPass::Hz150}),
+                 std::string("150 Hz low-pass, notch 60 Hz"));
     }
 };
 

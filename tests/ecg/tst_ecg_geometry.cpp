@@ -9,7 +9,8 @@ using namespace veridicor::ecg;
 
 namespace {
 
-const std::vector<std::string> kTwelve{"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"};
+const std::vector<std::string> kTwelve{"I",  "II", "III", "aVR", "aVL", "aVF",
+                                       "V1", "V2", "V3",  "V4",  "V5",  "V6"};
 
 PageRequest request(PaperLayout layout, double dpi = 96.0, double speed = 25.0, double gain = 10.0) {
     PageRequest r;
@@ -22,11 +23,13 @@ PageRequest request(PaperLayout layout, double dpi = 96.0, double speed = 25.0, 
 std::vector<std::string> labelsOfColumn(const PaperPage& page, int column) {
     std::vector<std::pair<int, std::string>> rows;
     for (const auto& c : page.cells) {
-        if (c.column == column && !c.rhythmStrip) rows.emplace_back(c.row, c.label);
+        if (c.column == column && !c.rhythmStrip)
+            rows.emplace_back(c.row, c.label);
     }
     std::sort(rows.begin(), rows.end());
     std::vector<std::string> out;
-    for (auto& r : rows) out.push_back(r.second);
+    for (auto& r : rows)
+        out.push_back(r.second);
     return out;
 }
 
@@ -48,16 +51,18 @@ private slots:
     void scaleFromDpi() {
         const PaperScale s = PaperScale::fromDpi(254.0); // 10 px per mm exactly
         QCOMPARE(s.pixelsPerMm, 10.0);
-        QCOMPARE(s.pixelsPerSecond(), 250.0);   // 25 mm/s
+        QCOMPARE(s.pixelsPerSecond(), 250.0);    // 25 mm/s
         QCOMPARE(s.pixelsPerMillivolt(), 100.0); // 10 mm/mV
     }
 
     void printOrderFollowsTheStandardWhateverTheChannelOrder() {
         // HL7 aECG stores I, II, V1–V6, III, aVR, aVL, aVF.
-        const std::vector<std::string> aecg{"I", "II", "V1", "V2", "V3", "V4", "V5", "V6", "III", "aVR", "aVL", "aVF"};
+        const std::vector<std::string> aecg{"I",  "II", "V1",  "V2",  "V3",  "V4",
+                                            "V5", "V6", "III", "aVR", "aVL", "aVF"};
         const auto order = printOrder(aecg);
         std::vector<std::string> names;
-        for (auto i : order) names.push_back(aecg[i]);
+        for (auto i : order)
+            names.push_back(aecg[i]);
         QCOMPARE(names, kTwelve);
         // Unknown leads follow the standard ones, in channel order.
         const std::vector<std::string> odd{"X", "V1", "Y", "I"};
@@ -97,7 +102,8 @@ private slots:
         const PaperCell* rhythm = page.cellFor(1, true);
         QVERIFY(rhythm != nullptr);
         for (const auto& c : page.cells) {
-            if (c.rhythmStrip) continue;
+            if (c.rhythmStrip)
+                continue;
             // Column k shows seconds [start + 2.5k, start + 2.5k + 2.5) …
             QCOMPARE(c.startSeconds, start + 2.5 * c.column);
             QCOMPARE(c.endSeconds, start + 2.5 * c.column + 2.5);
@@ -144,7 +150,8 @@ private slots:
         const PagePoint px = page.toPixels(mm);
         QCOMPARE(px.x, (page.traceLeftMm + 31.25) * 10.0);
         QCOMPARE(px.y, (ii->baselineMm - 15.0) * 10.0);
-        // Rows are evenly spaced, 3.5 mV × gain apart; baselines on 5 mm lines near mid-band; grid above row 0.
+        // Rows are evenly spaced, 3.5 mV × gain apart; baselines on 5 mm lines near mid-band; grid above row
+        // 0.
         QCOMPARE(page.rowPitchMm, 35.0);
         QCOMPARE(ii->baselineMm, page.rowsTopMm + 35.0 + 20.0);
         for (const auto& c : page.cells) {
@@ -166,9 +173,9 @@ private slots:
         QFETCH(double, gain);
         const PaperPage page = layoutPage(request(PaperLayout::Grid3x4Rhythm, 96.0, speed, gain));
         for (const auto& p : page.pulses) {
-            QCOMPARE(p.baselineMm - p.topMm, gain);      // 1 mV
-            QCOMPARE(p.fallMm - p.riseMm, 0.2 * speed);  // 200 ms
-            QVERIFY(p.leadOutMm < page.traceLeftMm);     // before the traces start
+            QCOMPARE(p.baselineMm - p.topMm, gain);     // 1 mV
+            QCOMPARE(p.fallMm - p.riseMm, 0.2 * speed); // 200 ms
+            QVERIFY(p.leadOutMm < page.traceLeftMm);    // before the traces start
             QVERIFY(p.leadInMm >= 0.0);
         }
         // Traces start on a 5 mm line.
@@ -179,7 +186,8 @@ private slots:
         const PaperPage page = layoutPage(request(PaperLayout::Grid3x4Rhythm));
         const PaperCell* v5 = nullptr;
         for (const auto& c : page.cells) {
-            if (c.label == "V5") v5 = &c;
+            if (c.label == "V5")
+                v5 = &c;
         }
         QVERIFY(v5 != nullptr);
         const PaperCell* hit = page.cellAt({v5->xAt(8.0), v5->baselineMm});
@@ -210,7 +218,8 @@ private slots:
         // The caliper point under a sample's page position is that sample's time and value.
         const PaperPage page = layoutPage(request(PaperLayout::Grid3x4Rhythm, 254.0));
         const PaperCell& cell = page.cells[4];
-        const PagePoint mm = cell.samplePoint(500.0, static_cast<std::size_t>(cell.startSeconds * 500) + 123, -0.75);
+        const PagePoint mm =
+            cell.samplePoint(500.0, static_cast<std::size_t>(cell.startSeconds * 500) + 123, -0.75);
         const CaliperPoint cp = caliperPointAt(cell, mm);
         QCOMPARE(qRound(cp.seconds * 500), qRound(cell.startSeconds * 500) + 123);
         QCOMPARE(qRound(cp.millivolts * 1000), -750);

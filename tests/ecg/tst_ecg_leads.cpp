@@ -42,12 +42,32 @@ private slots:
         QTest::addColumn<QString>("name");
         // CID 3001 / ISO/IEEE 11073-10101 MDC_ECG_LEAD_* in partition 2, written "2:<code>" in DICOM.
         const std::pair<const char*, const char*> table[] = {
-            {"2:1", "I"},   {"2:2", "II"},   {"2:61", "III"}, {"2:62", "aVR"}, {"2:63", "aVL"}, {"2:64", "aVF"},
-            {"2:3", "V1"},  {"2:4", "V2"},   {"2:5", "V3"},   {"2:6", "V4"},   {"2:7", "V5"},   {"2:8", "V6"},
-            {"2:9", "V7"},  {"2:11", "V3R"}, {"2:12", "V4R"}, {"2:16", "X"},   {"2:17", "Y"},   {"2:18", "Z"},
+            {"2:1", "I"},
+            {"2:2", "II"},
+            {"2:61", "III"},
+            {"2:62", "aVR"},
+            {"2:63", "aVL"},
+            {"2:64", "aVF"},
+            {"2:3", "V1"},
+            {"2:4", "V2"},
+            {"2:5", "V3"},
+            {"2:6", "V4"},
+            {"2:7", "V5"},
+            {"2:8", "V6"},
+            {"2:9", "V7"},
+            {"2:11", "V3R"},
+            {"2:12", "V4R"},
+            {"2:16", "X"},
+            {"2:17", "Y"},
+            {"2:18", "Z"},
             // the 32-bit context-free form (2 << 16 | code) and the reference ids
-            {"131073", "I"}, {"131133", "III"}, {"131134", "aVR"}, {"MDC_ECG_LEAD_AVL", "aVL"},
-            {"MDC_ECG_LEAD_aVF", "aVF"}, {"MDC_ECG_LEAD_V3", "V3"}, {"MDC_ECG_LEAD_VX", "X"},
+            {"131073", "I"},
+            {"131133", "III"},
+            {"131134", "aVR"},
+            {"MDC_ECG_LEAD_AVL", "aVL"},
+            {"MDC_ECG_LEAD_aVF", "aVF"},
+            {"MDC_ECG_LEAD_V3", "V3"},
+            {"MDC_ECG_LEAD_VX", "X"},
         };
         for (const auto& [code, name] : table) {
             QTest::newRow(code) << QString::fromLatin1(code) << QString::fromLatin1(name);
@@ -76,7 +96,8 @@ private slots:
         QCOMPARE(deriveLeadLabel("", "", "avf", "", 0), std::string("aVF"));
         // Other channels: Channel Label as recorded, else the code meaning, else a number.
         QCOMPARE(deriveLeadLabel("MDC", "2:4229", "ART", "Arterial pressure", 3), std::string("ART"));
-        QCOMPARE(deriveLeadLabel("MDC", "2:4229", "", "Arterial pressure", 3), std::string("Arterial pressure"));
+        QCOMPARE(deriveLeadLabel("MDC", "2:4229", "", "Arterial pressure", 3),
+                 std::string("Arterial pressure"));
         QCOMPARE(deriveLeadLabel("", "", "", "", 3), std::string("Channel 4"));
     }
 
@@ -104,7 +125,8 @@ private slots:
         QCOMPARE(exactValueText(ch, 3), std::string("1542.08"));
         ch.correction = 1.5;
         ch.baseline = -0.25; // mV
-        QCOMPARE(exactValueText(ch, 4), std::string("-237.19")); // (7 × 0.00122 × 1.5 − 0.25) mV = −0.23719 mV
+        QCOMPARE(exactValueText(ch, 4),
+                 std::string("-237.19")); // (7 × 0.00122 × 1.5 − 0.25) mV = −0.23719 mV
         Channel pressure;
         pressure.label = "ART";
         pressure.units = "mm[Hg]";

@@ -1,8 +1,8 @@
-// Overlay maths of the ECG view (no display): the relevance colour map is perceptual (CIE L* measured from its
-// sRGB output with the standard formulas, written out here independently of the code under test), transparent at
-// 0, and blends on paper as source-over does; the relevance max pyramid gives the same maxima as a brute-force
-// scan; attachment and region leads are matched to channels by name, never to the wrong lead, and every shape or
-// range problem is reported.
+// Overlay maths of the ECG view (no display): the relevance colour map is perceptual (CIE L* measured from
+// its sRGB output with the standard formulas, written out here independently of the code under test),
+// transparent at 0, and blends on paper as source-over does; the relevance max pyramid gives the same maxima
+// as a brute-force scan; attachment and region leads are matched to channels by name, never to the wrong
+// lead, and every shape or range problem is reported.
 #include <veridicor/ecg/overlay.h>
 
 #include <QtTest>
@@ -29,7 +29,9 @@ Lab toLab(std::uint8_t r8, std::uint8_t g8, std::uint8_t b8) {
     const double X = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
     const double Y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     const double Z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
-    auto f = [](double t) { return t > 216.0 / 24389.0 ? std::cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0; };
+    auto f = [](double t) {
+        return t > 216.0 / 24389.0 ? std::cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0;
+    };
     return {116.0 * f(Y) - 16.0, 500.0 * (f(X) - f(Y)), 200.0 * (f(Y) - f(Z))};
 }
 
@@ -42,10 +44,12 @@ double deltaE(const Lab& x, const Lab& y) {
     return std::sqrt((x.L - y.L) * (x.L - y.L) + (x.a - y.a) * (x.a - y.a) + (x.b - y.b) * (x.b - y.b));
 }
 
-const std::vector<std::string> kTwelve{"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"};
+const std::vector<std::string> kTwelve{"I",  "II", "III", "aVR", "aVL", "aVF",
+                                       "V1", "V2", "V3",  "V4",  "V5",  "V6"};
 
 /// An overlay owning `bytes` (leads × samples).
-EcgFindingOverlay overlayWith(std::vector<std::string> leads, long long samples, std::vector<std::uint8_t> bytes) {
+EcgFindingOverlay overlayWith(std::vector<std::string> leads, long long samples,
+                              std::vector<std::uint8_t> bytes) {
     auto owned = std::make_shared<std::vector<std::uint8_t>>(std::move(bytes));
     EcgFindingOverlay o;
     o.key = "b1#f1";
@@ -60,12 +64,14 @@ EcgFindingOverlay overlayWith(std::vector<std::string> leads, long long samples,
 }
 
 bool contains(const std::vector<std::string>& lines, const std::string& part) {
-    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.find(part) != std::string::npos; });
 }
 
 QString all(const std::vector<std::string>& lines) {
     QString s;
-    for (const auto& l : lines) s += QString::fromStdString(l) + QLatin1Char('\n');
+    for (const auto& l : lines)
+        s += QString::fromStdString(l) + QLatin1Char('\n');
     return s;
 }
 
@@ -75,8 +81,8 @@ class TestEcgOverlay : public QObject {
     Q_OBJECT
 private slots:
     void colourMapLightnessFallsLinearlyWithRelevance() {
-        // Perceptual: equal steps of relevance are equal steps of CIE L* (94 at 0 → 42 at 1), within the 8-bit
-        // rounding of the output.
+        // Perceptual: equal steps of relevance are equal steps of CIE L* (94 at 0 → 42 at 1), within the
+        // 8-bit rounding of the output.
         for (int i = 0; i <= 255; ++i) {
             const double v = i / 255.0;
             const Rgba8 c = relevanceColour(v);
@@ -88,9 +94,9 @@ private slots:
     }
 
     void colourMapHueTurnsFromYellowToBlue() {
-        // Hue 100° (yellow) at 0, through green and teal, to 290° (blue-violet) at 1, turning one way only (the
-        // path of viridis, light to dark), never through the reds of the grid; neighbouring tenths are told apart
-        // (ΔE*ab ≥ 5).
+        // Hue 100° (yellow) at 0, through green and teal, to 290° (blue-violet) at 1, turning one way only
+        // (the path of viridis, light to dark), never through the reds of the grid; neighbouring tenths are
+        // told apart (ΔE*ab ≥ 5).
         double previous = -1.0;
         for (int i = 0; i <= 10; ++i) {
             const double v = i / 10.0;
@@ -123,7 +129,8 @@ private slots:
         QVERIFY(relevanceColour(1.0 / 255.0).a > 0);
         // The GPU's table is the map at i/255.
         const auto& table = relevanceColourTable();
-        for (int i = 0; i < 256; ++i) QCOMPARE(table[static_cast<std::size_t>(i)], relevanceColour(i / 255.0));
+        for (int i = 0; i < 256; ++i)
+            QCOMPARE(table[static_cast<std::size_t>(i)], relevanceColour(i / 255.0));
     }
 
     void blendingOnPaperIsSourceOver() {
@@ -139,7 +146,8 @@ private slots:
             for (int i = 0; i <= 255; i += 17) { // steps of 1/15: 8-bit rounding cannot hide them
                 const Rgb8 c = blendOnPaper(white, relevanceColour(i / 255.0), opacity);
                 const double L = toLab(c.r, c.g, c.b).L;
-                QVERIFY2(L < previous || i == 0, qPrintable(QStringLiteral("opacity %1, v %2/255").arg(opacity).arg(i)));
+                QVERIFY2(L < previous || i == 0,
+                         qPrintable(QStringLiteral("opacity %1, v %2/255").arg(opacity).arg(i)));
                 previous = L;
             }
         }
@@ -147,19 +155,23 @@ private slots:
 
     void maxPyramidAgreesWithAScan() {
         std::mt19937 rng(42);
-        for (std::size_t n : {std::size_t{1}, std::size_t{31}, std::size_t{32}, std::size_t{33}, std::size_t{1000},
-                              std::size_t{4097}, std::size_t{100000}}) {
+        for (std::size_t n : {std::size_t{1}, std::size_t{31}, std::size_t{32}, std::size_t{33},
+                              std::size_t{1000}, std::size_t{4097}, std::size_t{100000}}) {
             std::vector<std::uint8_t> v(n);
-            for (auto& x : v) x = static_cast<std::uint8_t>(rng() % 200); // below 255: no early exit
-            if (n > 10) v[n / 3] = 254;
+            for (auto& x : v)
+                x = static_cast<std::uint8_t>(rng() % 200); // below 255: no early exit
+            if (n > 10)
+                v[n / 3] = 254;
             const RelevanceTrack t(v.data(), n);
             QCOMPARE(t.size(), n);
             for (int trial = 0; trial < 500; ++trial) {
                 std::size_t a = rng() % (n + 1);
                 std::size_t b = rng() % (n + 40);
-                if (a > b) std::swap(a, b);
+                if (a > b)
+                    std::swap(a, b);
                 std::uint8_t want = 0;
-                for (std::size_t i = a; i < std::min(b, n); ++i) want = std::max(want, v[i]);
+                for (std::size_t i = a; i < std::min(b, n); ++i)
+                    want = std::max(want, v[i]);
                 QCOMPARE(t.maxIn(a, b), want);
             }
             QCOMPARE(t.maxIn(0, n), *std::max_element(v.begin(), v.end()));
@@ -173,7 +185,8 @@ private slots:
         // i + 1 > a and i < b, inside the cell's [begin, end).
         std::mt19937 rng(7);
         std::vector<std::uint8_t> v(5000);
-        for (auto& x : v) x = static_cast<std::uint8_t>(rng() % 256);
+        for (auto& x : v)
+            x = static_cast<std::uint8_t>(rng() % 256);
         const RelevanceTrack t(v.data(), v.size());
         std::uniform_real_distribution<double> start(-300.0, 5200.0), width(0.05, 80.0);
         for (int trial = 0; trial < 300; ++trial) {
@@ -186,21 +199,26 @@ private slots:
             for (int k = 0; k < 64; ++k) {
                 const double a = s0 + k * d;
                 const double b = a + d;
-                auto nearInt = [](double x) { return std::abs(x - std::round(x)) < 1e-5; };
-                if (nearInt(a) || nearInt(b)) continue; // the exact edges are checked below
+                auto nearInt = [](double x) {
+                    return std::abs(x - std::round(x)) < 1e-5;
+                };
+                if (nearInt(a) || nearInt(b))
+                    continue; // the exact edges are checked below
                 std::uint8_t want = 0;
                 for (std::size_t i = begin; i < std::min(end, v.size()); ++i) {
-                    if (static_cast<double>(i) + 1.0 > a && static_cast<double>(i) < b) want = std::max(want, v[i]);
+                    if (static_cast<double>(i) + 1.0 > a && static_cast<double>(i) < b)
+                        want = std::max(want, v[i]);
                 }
                 QCOMPARE(out[static_cast<std::size_t>(k)], want);
             }
         }
-        // Relevance 255 from 1.2 s to 3.4 s at 500 Hz (samples 600–1699), one column per sample: columns 600–1699
-        // are 255, 599 and 1700 are 0, whatever rounding 1.2 × 500 suffers.
+        // Relevance 255 from 1.2 s to 3.4 s at 500 Hz (samples 600–1699), one column per sample: columns
+        // 600–1699 are 255, 599 and 1700 are 0, whatever rounding 1.2 × 500 suffers.
         std::vector<std::uint8_t> band(5000, 0);
         const auto from = static_cast<std::size_t>(std::lround(1.2 * 500.0));
         const auto to = static_cast<std::size_t>(std::lround(3.4 * 500.0));
-        std::fill(band.begin() + static_cast<long>(from), band.begin() + static_cast<long>(to), std::uint8_t{255});
+        std::fill(band.begin() + static_cast<long>(from), band.begin() + static_cast<long>(to),
+                  std::uint8_t{255});
         const RelevanceTrack bt(band.data(), band.size());
         std::vector<std::uint8_t> cols(5000);
         bt.columnMaxima(0.0, 1.0, 5000, 0, 5000, cols.data());
@@ -235,7 +253,8 @@ private slots:
 
         // Attachment of 4 leads × 10 samples: V2 and "X" (not in a 12-lead ECG) and aVF and v4 (case).
         std::vector<std::uint8_t> bytes(40, 0);
-        for (int i = 0; i < 10; ++i) bytes[static_cast<std::size_t>(10 + i)] = 99;
+        for (int i = 0; i < 10; ++i)
+            bytes[static_cast<std::size_t>(10 + i)] = 99;
         const PreparedOverlay p(overlayWith({"V2", "X", "aVF", "v4"}, 10, bytes));
         QCOMPARE(p.tracks().size(), std::size_t(4));
         QCOMPARE(p.tracks()[1].at(3), std::uint8_t(99)); // lead-major: the second lead's bytes
@@ -253,7 +272,8 @@ private slots:
         std::vector<std::string> twoV2 = kTwelve;
         twoV2[8] = "V2";
         const OverlayResolution ra = p.resolve(twoV2, 10, 500.0);
-        QVERIFY(std::none_of(ra.bands.begin(), ra.bands.end(), [](const ResolvedBand& b) { return b.trackIndex == 0; }));
+        QVERIFY(std::none_of(ra.bands.begin(), ra.bands.end(),
+                             [](const ResolvedBand& b) { return b.trackIndex == 0; }));
         QVERIFY2(contains(ra.problems, "\"V2\": several channels of this recording carry that name"),
                  qPrintable(all(ra.problems)));
 
@@ -276,7 +296,8 @@ private slots:
         QVERIFY(q.tracks().empty());
         const OverlayResolution rq = q.resolve(kTwelve, 5000, 500.0);
         QVERIFY(rq.bands.empty());
-        QVERIFY2(contains(rq.problems, "7000 bytes, not 2 leads × 5000 samples"), qPrintable(all(rq.problems)));
+        QVERIFY2(contains(rq.problems, "7000 bytes, not 2 leads × 5000 samples"),
+                 qPrintable(all(rq.problems)));
         // Absurd sizes are refused without overflow.
         const PreparedOverlay big(overlayWith({"V2", "V3"}, (1LL << 62), std::vector<std::uint8_t>(8, 1)));
         QVERIFY(big.tracks().empty());
@@ -310,7 +331,8 @@ private slots:
         o.endSeconds = 13.0;
         r = PreparedOverlay(o).resolve(kTwelve, 5000, 500.0);
         QVERIFY(!r.regionShown);
-        QVERIFY2(contains(r.problems, "lies outside this recording (0–10.00 s)"), qPrintable(all(r.problems)));
+        QVERIFY2(contains(r.problems, "lies outside this recording (0–10.00 s)"),
+                 qPrintable(all(r.problems)));
 
         o.startSeconds = 3.0;
         o.endSeconds = 2.0;
@@ -338,7 +360,8 @@ private slots:
     void withoutARegionTheFocusIsTheRelevance() {
         std::vector<std::uint8_t> bytes(2 * 5000, 0);
         std::fill(bytes.begin() + 5000 + 1000, bytes.begin() + 5000 + 1500, std::uint8_t{40}); // V3, 2–3 s
-        const OverlayResolution r = PreparedOverlay(overlayWith({"V2", "V3"}, 5000, bytes)).resolve(kTwelve, 5000, 500.0);
+        const OverlayResolution r =
+            PreparedOverlay(overlayWith({"V2", "V3"}, 5000, bytes)).resolve(kTwelve, 5000, 500.0);
         QVERIFY(r.focusSeconds);
         QCOMPARE(r.focusSeconds->first, 2.0);
         QCOMPARE(r.focusSeconds->second, 3.0);

@@ -1,9 +1,9 @@
 // AI finding overlays on the GPU paper, measured on the rendered pixels (off-screen, the GUI's renderer): a
 // relevance band for a known lead and time lands under that lead, exactly between the x pixels the paper
 // geometry gives for its start and end (±1 px), in every layout and in no other cell; the region is outlined
-// there; the opacity gives the source-over blend; the legend shows the colour map; an untrusted finding is marked
-// in red with a banner; hidden findings, unmatched lead names and attachments of the wrong shape draw nothing.
-// Runs on xcb under Xvfb (label gl).
+// there; the opacity gives the source-over blend; the legend shows the colour map; an untrusted finding is
+// marked in red with a banner; hidden findings, unmatched lead names and attachments of the wrong shape draw
+// nothing. Runs on xcb under Xvfb (label gl).
 #include "ecg_view_support.h"
 
 #include <veridicor/ecg/paper_offscreen.h>
@@ -17,7 +17,8 @@ using namespace veridicor::ecg;
 
 namespace {
 
-const std::vector<std::string> kTwelve{"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"};
+const std::vector<std::string> kTwelve{"I",  "II", "III", "aVR", "aVL", "aVF",
+                                       "V1", "V2", "V3",  "V4",  "V5",  "V6"};
 constexpr double kFs = 500.0;
 constexpr double kSeconds = 10.0;
 constexpr auto kSamples = static_cast<long long>(kFs * kSeconds);
@@ -31,14 +32,18 @@ struct BandSpec {
 };
 
 /// A trusted overlay whose attachment carries all twelve leads (zero except the bands).
-EcgFindingOverlay overlayOf(const std::vector<BandSpec>& bands, const std::vector<std::string>& leads = kTwelve,
-                            long long samples = kSamples) {
-    auto bytes = std::make_shared<std::vector<std::uint8_t>>(leads.size() * static_cast<std::size_t>(samples), 0);
+EcgFindingOverlay overlayOf(const std::vector<BandSpec>& bands,
+                            const std::vector<std::string>& leads = kTwelve, long long samples = kSamples) {
+    auto bytes =
+        std::make_shared<std::vector<std::uint8_t>>(leads.size() * static_cast<std::size_t>(samples), 0);
     for (const BandSpec& b : bands) {
-        const auto lead = static_cast<std::size_t>(std::find(leads.begin(), leads.end(), b.lead) - leads.begin());
-        if (lead >= leads.size()) continue;
+        const auto lead =
+            static_cast<std::size_t>(std::find(leads.begin(), leads.end(), b.lead) - leads.begin());
+        if (lead >= leads.size())
+            continue;
         // Samples whose time i/fs lies in [from, to).
-        for (auto i = static_cast<long long>(std::ceil(b.from * kFs - 1e-9)); i < samples && i / kFs < b.to - 1e-12; ++i) {
+        for (auto i = static_cast<long long>(std::ceil(b.from * kFs - 1e-9));
+             i < samples && i / kFs < b.to - 1e-12; ++i) {
             (*bytes)[lead * static_cast<std::size_t>(samples) + static_cast<std::size_t>(i)] = b.value;
         }
     }
@@ -64,7 +69,8 @@ struct Rendered {
     std::pair<double, double> bannerMm;
 };
 
-Rendered render(PaperLayout layout, double dpi, std::vector<EcgFindingOverlay> overlays, double opacity = 0.6) {
+Rendered render(PaperLayout layout, double dpi, std::vector<EcgFindingOverlay> overlays,
+                double opacity = 0.6) {
     auto traces = TraceSet::build(test::syntheticRecording(kFs, kSeconds, {}), 0, {});
     PaperScene scene;
     PaperSettings s;
@@ -84,8 +90,13 @@ Rendered render(PaperLayout layout, double dpi, std::vector<EcgFindingOverlay> o
         static int n = 0;
         img->save(QStringLiteral("%1/overlay-%2.png").arg(dir).arg(++n));
     }
-    return {*img, scene.page(), scene.overlayTexts(), scene.overlayMarks(), scene.relevanceLegend(),
-            scene.overlays(), scene.untrustedBannerMm()};
+    return {*img,
+            scene.page(),
+            scene.overlayTexts(),
+            scene.overlayMarks(),
+            scene.relevanceLegend(),
+            scene.overlays(),
+            scene.untrustedBannerMm()};
 }
 
 bool near(QRgb c, Rgb8 want, int tolerance = 2) {
@@ -94,29 +105,34 @@ bool near(QRgb c, Rgb8 want, int tolerance = 2) {
 }
 
 bool near(QRgb c, const QColor& want, int tolerance = 2) {
-    return near(c, Rgb8{static_cast<std::uint8_t>(want.red()), static_cast<std::uint8_t>(want.green()),
-                        static_cast<std::uint8_t>(want.blue())},
+    return near(c,
+                Rgb8{static_cast<std::uint8_t>(want.red()), static_cast<std::uint8_t>(want.green()),
+                     static_cast<std::uint8_t>(want.blue())},
                 tolerance);
 }
 
 /// What source-over gives on white paper, computed here (not with the code under test's blend).
 Rgb8 onWhite(Rgba8 c, double opacity) {
     const double a = c.a / 255.0 * opacity;
-    auto mix = [a](int s) { return static_cast<std::uint8_t>(std::lround(255.0 * (1.0 - a) + s * a)); };
+    auto mix = [a](int s) {
+        return static_cast<std::uint8_t>(std::lround(255.0 * (1.0 - a) + s * a));
+    };
     return {mix(c.r), mix(c.g), mix(c.b)};
 }
 
 const QRgb kWhite = qRgb(255, 255, 255);
 
 /// A pixel row through the band of `cell` that no horizontal grid line crosses and no trace touches: the row
-/// with the most paper-white pixels, between 1.5 mm below the baseline (the flat trace) and the band's bottom.
+/// with the most paper-white pixels, between 1.5 mm below the baseline (the flat trace) and the band's
+/// bottom.
 int cleanRow(const QImage& img, const PaperCell& cell, double ppm, int xFrom, int xTo) {
     int best = -1;
     int bestWhite = -1;
     for (int y = static_cast<int>(std::ceil((cell.baselineMm + 1.5) * ppm));
          y < static_cast<int>(std::floor((cell.bottomMm - 1.5) * ppm)); ++y) {
         int white = 0;
-        for (int x = xFrom; x < xTo; ++x) white += img.pixel(x, y) == kWhite ? 1 : 0;
+        for (int x = xFrom; x < xTo; ++x)
+            white += img.pixel(x, y) == kWhite ? 1 : 0;
         if (white > bestWhite) {
             bestWhite = white;
             best = y;
@@ -125,20 +141,26 @@ int cleanRow(const QImage& img, const PaperCell& cell, double ppm, int xFrom, in
     return best;
 }
 
-/// Expected band pixels on one cell: [first, last] columns for times [from, to) clipped to the cell, or nullopt.
-std::optional<std::pair<int, int>> expectedColumns(const PaperCell& cell, double from, double to, double ppm) {
+/// Expected band pixels on one cell: [first, last] columns for times [from, to) clipped to the cell, or
+/// nullopt.
+std::optional<std::pair<int, int>> expectedColumns(const PaperCell& cell, double from, double to,
+                                                   double ppm) {
     const double a = std::max(from, cell.startSeconds);
     const double b = std::min(to, cell.endSeconds);
-    if (!(b > a)) return std::nullopt;
-    // Independent of the renderer: the paper's definition of where a time is drawn, x = cell x + (t − start)·speed.
+    if (!(b > a))
+        return std::nullopt;
+    // Independent of the renderer: the paper's definition of where a time is drawn, x = cell x + (t −
+    // start)·speed.
     const double x0 = (cell.xMm + (a - cell.startSeconds) * cell.speedMmPerSecond) * ppm;
     const double x1 = (cell.xMm + (b - cell.startSeconds) * cell.speedMmPerSecond) * ppm;
     return std::make_pair(static_cast<int>(std::floor(x0)), static_cast<int>(std::ceil(x1)) - 1);
 }
 
 QString describeCell(const PaperCell& c) {
-    return QStringLiteral("%1%2 [%3, %4) s").arg(QString::fromStdString(c.label), c.rhythmStrip ? QStringLiteral(" (rhythm)") : QString())
-        .arg(c.startSeconds).arg(c.endSeconds);
+    return QStringLiteral("%1%2 [%3, %4) s")
+        .arg(QString::fromStdString(c.label), c.rhythmStrip ? QStringLiteral(" (rhythm)") : QString())
+        .arg(c.startSeconds)
+        .arg(c.endSeconds);
 }
 
 } // namespace
@@ -152,7 +174,8 @@ private slots:
         for (double dpi : {96.0, 150.0}) {
             for (PaperLayout l : {PaperLayout::Rows12x1, PaperLayout::Grid6x2, PaperLayout::Grid3x4,
                                   PaperLayout::Grid3x4Rhythm}) {
-                const QString name = QStringLiteral("%1 at %2 dpi").arg(QString::fromStdString(paperLayoutName(l))).arg(dpi);
+                const QString name =
+                    QStringLiteral("%1 at %2 dpi").arg(QString::fromStdString(paperLayoutName(l))).arg(dpi);
                 QTest::newRow(qPrintable(name)) << static_cast<int>(l) << dpi;
             }
         }
@@ -160,8 +183,8 @@ private slots:
     void bandsLandUnderTheirLeadAtTheirTime() {
         QFETCH(int, layout);
         QFETCH(double, dpi);
-        // V2 from 1.2 to 3.4 s (no cell of V2 shows it in 3×4, whose V2 column is 5–7.5 s), V2 again from 5.6 to
-        // 6.8 s, and II from 1.2 to 3.4 s (in 3×4+1 both in II's cell, 0–2.5 s, and on the rhythm strip).
+        // V2 from 1.2 to 3.4 s (no cell of V2 shows it in 3×4, whose V2 column is 5–7.5 s), V2 again from 5.6
+        // to 6.8 s, and II from 1.2 to 3.4 s (in 3×4+1 both in II's cell, 0–2.5 s, and on the rhythm strip).
         const std::vector<BandSpec> bands{{"V2", 1.2, 3.4}, {"V2", 5.6, 6.8}, {"II", 1.2, 3.4}};
         const double opacity = 0.6;
         const Rendered r = render(static_cast<PaperLayout>(layout), dpi, {overlayOf(bands)}, opacity);
@@ -174,42 +197,65 @@ private slots:
             const int cx0 = static_cast<int>(std::ceil(cell.xMm * ppm));
             const int cx1 = static_cast<int>(std::floor((cell.xMm + cell.widthMm) * ppm));
             for (const BandSpec& b : bands) {
-                if (b.lead != cell.label) continue;
+                if (b.lead != cell.label)
+                    continue;
                 const auto cols = expectedColumns(cell, b.from, b.to, ppm);
-                if (!cols) continue;
+                if (!cols)
+                    continue;
                 ++cellsWithBand;
                 const int y = cleanRow(r.image, cell, ppm, cx0, cx1);
                 QVERIFY(y >= 0);
-                // The first and last band-coloured pixels of the row within the cell ± 3 px of the expected span.
+                // The first and last band-coloured pixels of the row within the cell ± 3 px of the expected
+                // span.
                 int first = -1;
                 int last = -1;
                 for (int x = std::max(cx0, cols->first - 3); x <= std::min(cx1 - 1, cols->second + 3); ++x) {
                     if (near(r.image.pixel(x, y), bandColour)) {
-                        if (first < 0) first = x;
+                        if (first < 0)
+                            first = x;
                         last = x;
                     }
                 }
-                const QString where = QStringLiteral("%1, band %2–%3 s: expected columns %4–%5, found %6–%7 (row %8)")
-                                          .arg(describeCell(cell)).arg(b.from).arg(b.to).arg(cols->first)
-                                          .arg(cols->second).arg(first).arg(last).arg(y);
+                const QString where =
+                    QStringLiteral("%1, band %2–%3 s: expected columns %4–%5, found %6–%7 (row %8)")
+                        .arg(describeCell(cell))
+                        .arg(b.from)
+                        .arg(b.to)
+                        .arg(cols->first)
+                        .arg(cols->second)
+                        .arg(first)
+                        .arg(last)
+                        .arg(y);
                 QVERIFY2(first >= 0, qPrintable(where));
-                QVERIFY2(std::abs(first - cols->first) <= 1 && std::abs(last - cols->second) <= 1, qPrintable(where));
-                // Between them, every pixel is the band or a vertical grid line drawn over it: never bare paper.
+                QVERIFY2(std::abs(first - cols->first) <= 1 && std::abs(last - cols->second) <= 1,
+                         qPrintable(where));
+                // Between them, every pixel is the band or a vertical grid line drawn over it: never bare
+                // paper.
                 for (int x = first; x <= last; ++x) {
-                    QVERIFY2(r.image.pixel(x, y) != kWhite, qPrintable(where + QStringLiteral(": paper at %1").arg(x)));
+                    QVERIFY2(r.image.pixel(x, y) != kWhite,
+                             qPrintable(where + QStringLiteral(": paper at %1").arg(x)));
                 }
-                allowed.push_back(QRect(QPoint(cols->first - 1, static_cast<int>(cell.topMm * ppm)),
-                                        QPoint(cols->second + 1, static_cast<int>(std::ceil(cell.bottomMm * ppm)))));
+                allowed.push_back(
+                    QRect(QPoint(cols->first - 1, static_cast<int>(cell.topMm * ppm)),
+                          QPoint(cols->second + 1, static_cast<int>(std::ceil(cell.bottomMm * ppm)))));
             }
         }
         // 12×1: V2 twice, II once. 6×2 (chest leads show 5–10 s): V2 5.6–6.8 and II. 3×4: V2 5.6–6.8 and II
         // 1.2–2.5 (its cell shows 0–2.5 s). 3×4+1: plus II on the rhythm strip.
         int expectedCells = 0;
         switch (static_cast<PaperLayout>(layout)) {
-        case PaperLayout::Rows12x1: expectedCells = 3; break;
-        case PaperLayout::Grid6x2: expectedCells = 2; break;
-        case PaperLayout::Grid3x4: expectedCells = 2; break;
-        case PaperLayout::Grid3x4Rhythm: expectedCells = 3; break;
+        case PaperLayout::Rows12x1:
+            expectedCells = 3;
+            break;
+        case PaperLayout::Grid6x2:
+            expectedCells = 2;
+            break;
+        case PaperLayout::Grid3x4:
+            expectedCells = 2;
+            break;
+        case PaperLayout::Grid3x4Rhythm:
+            expectedCells = 3;
+            break;
         }
         QCOMPARE(cellsWithBand, expectedCells);
         // Nowhere else on the paper (below the header, where the legend is) is there band colour.
@@ -218,13 +264,20 @@ private slots:
         QPoint firstStray;
         for (int y = gridTop; y < r.image.height(); ++y) {
             for (int x = 0; x < r.image.width(); ++x) {
-                if (!near(r.image.pixel(x, y), bandColour, 6)) continue;
-                if (std::any_of(allowed.begin(), allowed.end(), [&](const QRect& a) { return a.contains(x, y); })) continue;
-                if (stray++ == 0) firstStray = QPoint(x, y);
+                if (!near(r.image.pixel(x, y), bandColour, 6))
+                    continue;
+                if (std::any_of(allowed.begin(), allowed.end(),
+                                [&](const QRect& a) { return a.contains(x, y); }))
+                    continue;
+                if (stray++ == 0)
+                    firstStray = QPoint(x, y);
             }
         }
-        QVERIFY2(stray == 0, qPrintable(QStringLiteral("%1 band pixels outside the expected spans, first at %2,%3")
-                                            .arg(stray).arg(firstStray.x()).arg(firstStray.y())));
+        QVERIFY2(stray == 0,
+                 qPrintable(QStringLiteral("%1 band pixels outside the expected spans, first at %2,%3")
+                                .arg(stray)
+                                .arg(firstStray.x())
+                                .arg(firstStray.y())));
     }
 
     void theRegionIsOutlinedOnItsLeadsAndLabelled() {
@@ -247,7 +300,8 @@ private slots:
             const int y = static_cast<int>((cell.baselineMm + 5.5) * ppm);
             std::vector<int> xs;
             for (int x = 0; x < r.image.width(); ++x) {
-                if (near(r.image.pixel(x, y), outline, 8)) xs.push_back(x);
+                if (near(r.image.pixel(x, y), outline, 8))
+                    xs.push_back(x);
             }
             if (!inRegion) {
                 QVERIFY2(xs.empty(), qPrintable(describeCell(cell)));
@@ -258,26 +312,34 @@ private slots:
             const double x1 = (cell.xMm + (3.4 - cell.startSeconds) * cell.speedMmPerSecond) * ppm;
             // The pen (≥ 2 px) is centred on the edge: its pixels are within 2 px of x(1.2 s) and x(3.4 s).
             QVERIFY2(std::abs(xs.front() - x0) <= 2.0 && std::abs(xs.back() - x1) <= 2.0,
-                     qPrintable(QStringLiteral("%1: outline %2–%3 px, times at %4–%5 px").arg(describeCell(cell))
-                                    .arg(xs.front()).arg(xs.back()).arg(x0).arg(x1)));
-            for (int x : xs) QVERIFY(std::abs(x - x0) <= 2.0 || std::abs(x - x1) <= 2.0); // only the two edges
+                     qPrintable(QStringLiteral("%1: outline %2–%3 px, times at %4–%5 px")
+                                    .arg(describeCell(cell))
+                                    .arg(xs.front())
+                                    .arg(xs.back())
+                                    .arg(x0)
+                                    .arg(x1)));
+            for (int x : xs)
+                QVERIFY(std::abs(x - x0) <= 2.0 || std::abs(x - x1) <= 2.0); // only the two edges
         }
         // The label is painted once (one page column), and is in the painted texts; no UNTRUSTED anywhere.
         QCOMPARE(std::count(r.texts.begin(), r.texts.end(), std::string("Occlusion MI, anterior wall")), 1L);
-        for (const auto& t : r.texts) QVERIFY(t.find("UNTRUSTED") == std::string::npos);
+        for (const auto& t : r.texts)
+            QVERIFY(t.find("UNTRUSTED") == std::string::npos);
 
-        // In 3×4 the V2–V4 cells show 5–10 s: a region at 1.2–3.4 s is on none of them, and nothing is painted.
+        // In 3×4 the V2–V4 cells show 5–10 s: a region at 1.2–3.4 s is on none of them, and nothing is
+        // painted.
         const Rendered grid = render(PaperLayout::Grid3x4, dpi, {o});
         QVERIFY(grid.marks.empty());
         QVERIFY(grid.texts.empty());
         int outlined = 0;
         for (int y = 0; y < grid.image.height(); ++y) {
-            for (int x = 0; x < grid.image.width(); ++x) outlined += near(grid.image.pixel(x, y), outline, 8) ? 1 : 0;
+            for (int x = 0; x < grid.image.width(); ++x)
+                outlined += near(grid.image.pixel(x, y), outline, 8) ? 1 : 0;
         }
         QCOMPARE(outlined, 0);
 
-        // A region at 5.6–8.0 s on V2 and V4 in 3×4: V2's cell (5–7.5 s) from 5.6 s to its end, V4's (7.5–10 s)
-        // from its start to 8.0 s; the outline's outer edges on those times' pixels.
+        // A region at 5.6–8.0 s on V2 and V4 in 3×4: V2's cell (5–7.5 s) from 5.6 s to its end, V4's (7.5–10
+        // s) from its start to 8.0 s; the outline's outer edges on those times' pixels.
         o.regionLeads = {"V2", "V4"};
         o.startSeconds = 5.6;
         o.endSeconds = 8.0;
@@ -290,15 +352,19 @@ private slots:
             QVERIFY2(cell.label == "V2" || cell.label == "V4", cell.label.c_str());
             const int y = static_cast<int>((cell.baselineMm + 5.5) * ppm);
             std::vector<int> xs;
-            for (int x = static_cast<int>(cell.xMm * ppm) - 3; x < static_cast<int>((cell.xMm + cell.widthMm) * ppm) + 3; ++x) {
-                if (near(split.image.pixel(x, y), outline, 8)) xs.push_back(x);
+            for (int x = static_cast<int>(cell.xMm * ppm) - 3;
+                 x < static_cast<int>((cell.xMm + cell.widthMm) * ppm) + 3; ++x) {
+                if (near(split.image.pixel(x, y), outline, 8))
+                    xs.push_back(x);
             }
             QVERIFY(!xs.empty());
             QVERIFY(std::abs(xs.front() - cell.xAt(from) * ppm) <= 2.0);
             QVERIFY(std::abs(xs.back() - cell.xAt(to) * ppm) <= 2.0);
         }
         // The label once per page column: V2 and V4 are in different columns.
-        QCOMPARE(std::count(split.texts.begin(), split.texts.end(), std::string("Occlusion MI, anterior wall")), 2L);
+        QCOMPARE(
+            std::count(split.texts.begin(), split.texts.end(), std::string("Occlusion MI, anterior wall")),
+            2L);
     }
 
     void opacityGivesTheSourceOverBlend_data() {
@@ -323,13 +389,20 @@ private slots:
         const Rgb8 want = onWhite(relevanceColourTable()[static_cast<std::size_t>(value)], opacity);
         const QRgb got = r.image.pixel((cols->first + cols->second) / 2 | 1, y);
         int matching = 0;
-        for (int x = cols->first + 2; x < cols->second - 2; ++x) matching += near(r.image.pixel(x, y), want) ? 1 : 0;
+        for (int x = cols->first + 2; x < cols->second - 2; ++x)
+            matching += near(r.image.pixel(x, y), want) ? 1 : 0;
         QVERIFY2(matching > (cols->second - cols->first) / 2,
-                 qPrintable(QStringLiteral("expected %1,%2,%3, e.g. %4,%5,%6").arg(want.r).arg(want.g).arg(want.b)
-                                .arg(qRed(got)).arg(qGreen(got)).arg(qBlue(got))));
+                 qPrintable(QStringLiteral("expected %1,%2,%3, e.g. %4,%5,%6")
+                                .arg(want.r)
+                                .arg(want.g)
+                                .arg(want.b)
+                                .arg(qRed(got))
+                                .arg(qGreen(got))
+                                .arg(qBlue(got))));
         // And the legend says the opacity.
         QVERIFY(std::find(r.texts.begin(), r.texts.end(),
-                          "band opacity " + std::to_string(std::lround(opacity * 100)) + " %") != r.texts.end());
+                          "band opacity " + std::to_string(std::lround(opacity * 100)) + " %") !=
+                r.texts.end());
     }
 
     void theLegendShowsTheColourMap() {
@@ -348,13 +421,18 @@ private slots:
         const int x1 = static_cast<int>(std::lround((r.legend->xMm + r.legend->widthMm) * ppm)) - 1;
         QVERIFY(near(r.image.pixel(x0, y), Rgb8{255, 255, 255}));
         const Rgb8 top = onWhite(relevanceColourTable()[255], opacity);
-        QVERIFY2(near(r.image.pixel(x1, y), top),
-                 qPrintable(QStringLiteral("at %1: %2 (x−1: %3, x+1: %4), expected %5,%6,%7").arg(x1)
-                                .arg(QColor(r.image.pixel(x1, y)).name(), QColor(r.image.pixel(x1 - 1, y)).name(),
-                                     QColor(r.image.pixel(x1 + 1, y)).name())
-                                .arg(top.r).arg(top.g).arg(top.b)));
+        QVERIFY2(
+            near(r.image.pixel(x1, y), top),
+            qPrintable(QStringLiteral("at %1: %2 (x−1: %3, x+1: %4), expected %5,%6,%7")
+                           .arg(x1)
+                           .arg(QColor(r.image.pixel(x1, y)).name(), QColor(r.image.pixel(x1 - 1, y)).name(),
+                                QColor(r.image.pixel(x1 + 1, y)).name())
+                           .arg(top.r)
+                           .arg(top.g)
+                           .arg(top.b)));
         const int mid = (x0 + x1) / 2;
-        QVERIFY(near(r.image.pixel(mid, y), onWhite(relevanceColour(static_cast<double>(mid - x0) / (x1 - x0)), opacity), 3));
+        QVERIFY(near(r.image.pixel(mid, y),
+                     onWhite(relevanceColour(static_cast<double>(mid - x0) / (x1 - x0)), opacity), 3));
         // Without a band there is no legend, and the header keeps its size.
         const Rendered none = render(PaperLayout::Grid3x4Rhythm, dpi, {});
         const Rendered regionOnly = [&] {
@@ -395,7 +473,8 @@ private slots:
         const PaperCell* v2 = r.page.cellFor(7);
         const PaperCell* v5 = r.page.cellFor(10);
         const PaperCell* v3 = r.page.cellFor(8);
-        // The region on V2 is hatched and outlined in red; V5's band, outside any region, is framed in red too.
+        // The region on V2 is hatched and outlined in red; V5's band, outside any region, is framed in red
+        // too.
         QVERIFY(redIn(v2->xAt(1.2), v2->xAt(3.4), v2->topMm, v2->bottomMm) > 200);
         QVERIFY(redIn(v5->xAt(7.0), v5->xAt(8.0), v5->topMm, v5->bottomMm) > 100);
         QCOMPARE(redIn(v3->xMm, v3->xMm + v3->widthMm, v3->topMm, v3->bottomMm), 0);
@@ -405,20 +484,27 @@ private slots:
         QVERIFY(redIn(1.0, r.page.widthMm - 1.0, bannerTop + 0.5, bannerTop + bannerHeight - 0.5) >
                 0.5 * (r.page.widthMm - 2.0) * (bannerHeight - 1.0) * ppm * ppm);
         // Its texts: the label prefixed, UNTRUSTED on the other mark, and the banner.
-        auto has = [&](const std::string& t) { return std::find(r.texts.begin(), r.texts.end(), t) != r.texts.end(); };
+        auto has = [&](const std::string& t) {
+            return std::find(r.texts.begin(), r.texts.end(), t) != r.texts.end();
+        };
         QVERIFY(has("UNTRUSTED — Occlusion MI, anterior wall"));
-        QVERIFY(std::count(r.texts.begin(), r.texts.end(), std::string("UNTRUSTED — Occlusion MI, anterior wall")) == 1);
-        QVERIFY(has("UNTRUSTED — 1 AI finding is shown anyway although it failed verification: do not rely on it"));
-        for (const OverlayMark& m : r.marks) QVERIFY(!m.trusted && !m.text.empty() && m.text.rfind("UNTRUSTED", 0) == 0);
+        QVERIFY(std::count(r.texts.begin(), r.texts.end(),
+                           std::string("UNTRUSTED — Occlusion MI, anterior wall")) == 1);
+        QVERIFY(has(
+            "UNTRUSTED — 1 AI finding is shown anyway although it failed verification: do not rely on it"));
+        for (const OverlayMark& m : r.marks)
+            QVERIFY(!m.trusted && !m.text.empty() && m.text.rfind("UNTRUSTED", 0) == 0);
         QCOMPARE(r.marks.size(), std::size_t(2));
-        QVERIFY(std::none_of(r.texts.begin(), r.texts.end(), [](const std::string& t) { return t == "Occlusion MI, anterior wall"; }));
+        QVERIFY(std::none_of(r.texts.begin(), r.texts.end(),
+                             [](const std::string& t) { return t == "Occlusion MI, anterior wall"; }));
 
         // The same finding trusted: no red anywhere on the page.
         o.trusted = true;
         const Rendered t = render(PaperLayout::Rows12x1, dpi, {o});
         int red2 = 0;
         for (int y = 0; y < t.image.height(); ++y) {
-            for (int x = 0; x < t.image.width(); ++x) red2 += near(t.image.pixel(x, y), red, 10) ? 1 : 0;
+            for (int x = 0; x < t.image.width(); ++x)
+                red2 += near(t.image.pixel(x, y), red, 10) ? 1 : 0;
         }
         QCOMPARE(red2, 0);
     }
@@ -447,12 +533,15 @@ private slots:
         int first = -1, last = -1;
         for (int x = cols->first - 5; x <= cols->second + 5; ++x) {
             if (near(img->pixel(x, y), colour)) {
-                if (first < 0) first = x;
+                if (first < 0)
+                    first = x;
                 last = x;
             }
         }
-        QVERIFY2(std::abs(first - cols->first) <= 1 && std::abs(last - cols->second) <= 1,
-                 qPrintable(QStringLiteral("%1–%2 vs %3–%4").arg(first).arg(last).arg(cols->first).arg(cols->second)));
+        QVERIFY2(
+            std::abs(first - cols->first) <= 1 && std::abs(last - cols->second) <= 1,
+            qPrintable(
+                QStringLiteral("%1–%2 vs %3–%4").arg(first).arg(last).arg(cols->first).arg(cols->second)));
     }
 
     void whatCannotBeDrawnDrawsNothing_data() {
@@ -478,9 +567,15 @@ private slots:
             o.visible = false;
             o.trusted = false;
             break;
-        case 1: o = overlayOf({{"V7", 1.2, 3.4}, {"X", 1.2, 3.4}}, {"V7", "X"}); break;
-        case 2: o = overlayOf({{"V2x", 1.2, 3.4}}, {"V2x"}); break;
-        case 3: o = overlayOf({{"V2", 1.2, 3.4}}, kTwelve, 2400); break;
+        case 1:
+            o = overlayOf({{"V7", 1.2, 3.4}, {"X", 1.2, 3.4}}, {"V7", "X"});
+            break;
+        case 2:
+            o = overlayOf({{"V2x", 1.2, 3.4}}, {"V2x"});
+            break;
+        case 3:
+            o = overlayOf({{"V2", 1.2, 3.4}}, kTwelve, 2400);
+            break;
         case 4: {
             o = overlayOf({{"V2", 1.2, 3.4}});
             o.relevanceBytes -= 1; // one byte short
@@ -502,7 +597,8 @@ private slots:
             o.startSeconds = 12.0;
             o.endSeconds = 13.0;
             break;
-        default: QFAIL("unknown case");
+        default:
+            QFAIL("unknown case");
         }
         const double dpi = 96.0;
         const Rendered without = render(PaperLayout::Grid3x4Rhythm, dpi, {});

@@ -1,10 +1,10 @@
 // AI finding overlays in the ECG view (the GUI's widget, under Xvfb): the StudyView interface ui/ calls —
-// setFindingOverlays, supportsFindingOverlays, focusFinding — draws a trusted finding and its text; an untrusted
-// finding's text appears nowhere (painted or in a widget) until it is shown anyway, then carries UNTRUSTED and a
-// banner; overlays persist across layout, speed, gain and filter changes and are cleared by another instance;
-// what cannot be drawn is reported in the side panel; the opacity slider changes the blended colour;
-// focusFinding brings a finding 30 minutes into a 1-hour recording on screen. Also the documentation's
-// screenshot of the demo ECG with a relevance overlay, through the real main window.
+// setFindingOverlays, supportsFindingOverlays, focusFinding — draws a trusted finding and its text; an
+// untrusted finding's text appears nowhere (painted or in a widget) until it is shown anyway, then carries
+// UNTRUSTED and a banner; overlays persist across layout, speed, gain and filter changes and are cleared by
+// another instance; what cannot be drawn is reported in the side panel; the opacity slider changes the
+// blended colour; focusFinding brings a finding 30 minutes into a 1-hour recording on screen. Also the
+// documentation's screenshot of the demo ECG with a relevance overlay, through the real main window.
 #include "ecg_view_support.h"
 #include "test_data.h"
 
@@ -31,13 +31,14 @@ using namespace veridicor::ecg;
 
 namespace {
 
-const QStringList kTwelve{QStringLiteral("I"),  QStringLiteral("II"), QStringLiteral("III"), QStringLiteral("aVR"),
-                          QStringLiteral("aVL"), QStringLiteral("aVF"), QStringLiteral("V1"), QStringLiteral("V2"),
-                          QStringLiteral("V3"), QStringLiteral("V4"), QStringLiteral("V5"), QStringLiteral("V6")};
+const QStringList kTwelve{QStringLiteral("I"),   QStringLiteral("II"),  QStringLiteral("III"),
+                          QStringLiteral("aVR"), QStringLiteral("aVL"), QStringLiteral("aVF"),
+                          QStringLiteral("V1"),  QStringLiteral("V2"),  QStringLiteral("V3"),
+                          QStringLiteral("V4"),  QStringLiteral("V5"),  QStringLiteral("V6")};
 const QString kLabel = QStringLiteral("Occlusion MI, anterior wall");
 
-/// A finding with relevance 255 on `lead` over [from, to) s of a recording of `samples` at `fs`, and its region
-/// there.
+/// A finding with relevance 255 on `lead` over [from, to) s of a recording of `samples` at `fs`, and its
+/// region there.
 registry::FindingOverlay finding(const QString& lead, double from, double to, double fs, int samples,
                                  bool trusted = true) {
     registry::FindingOverlay f;
@@ -65,7 +66,9 @@ QImage grabPaper(EcgView& view) {
 
 Rgb8 onWhite(Rgba8 c, double opacity) {
     const double a = c.a / 255.0 * opacity;
-    auto mix = [a](int s) { return static_cast<std::uint8_t>(std::lround(255.0 * (1.0 - a) + s * a)); };
+    auto mix = [a](int s) {
+        return static_cast<std::uint8_t>(std::lround(255.0 * (1.0 - a) + s * a));
+    };
     return {mix(c.r), mix(c.g), mix(c.b)};
 }
 
@@ -78,23 +81,27 @@ int countNear(const QImage& img, Rgb8 want, QRect area = {}, int tolerance = 2) 
     area = area.isNull() ? img.rect() : area.intersected(img.rect());
     int n = 0;
     for (int y = area.top(); y <= area.bottom(); ++y) {
-        for (int x = area.left(); x <= area.right(); ++x) n += near(img.pixel(x, y), want, tolerance) ? 1 : 0;
+        for (int x = area.left(); x <= area.right(); ++x)
+            n += near(img.pixel(x, y), want, tolerance) ? 1 : 0;
     }
     return n;
 }
 
 Rgb8 rgb(const QColor& c) {
-    return {static_cast<std::uint8_t>(c.red()), static_cast<std::uint8_t>(c.green()), static_cast<std::uint8_t>(c.blue())};
+    return {static_cast<std::uint8_t>(c.red()), static_cast<std::uint8_t>(c.green()),
+            static_cast<std::uint8_t>(c.blue())};
 }
 
 /// Every text a reader can see in the view: its visible labels, group titles and what it paints.
 QString everythingVisible(const EcgView& view) {
     QStringList out = view.paintedTexts();
     for (const QLabel* l : view.findChildren<QLabel*>()) {
-        if (l->isVisible()) out << l->text();
+        if (l->isVisible())
+            out << l->text();
     }
     for (const QGroupBox* g : view.findChildren<QGroupBox*>()) {
-        if (g->isVisible()) out << g->title();
+        if (g->isVisible())
+            out << g->title();
     }
     return out.join(QLatin1Char('\n'));
 }
@@ -105,8 +112,10 @@ QRect onCanvas(const EcgView& view, const PaperCell& cell, double from, double t
     const QPointF scroll = view.canvas()->scrollMm();
     const double x0 = (cell.xAt(std::max(from, cell.startSeconds)) - scroll.x()) * ppm;
     const double x1 = (cell.xAt(std::min(to, cell.endSeconds)) - scroll.x()) * ppm;
-    return QRect(QPoint(static_cast<int>(std::floor(x0)), static_cast<int>((cell.topMm + 1.0 - scroll.y()) * ppm)),
-                 QPoint(static_cast<int>(std::ceil(x1)) - 1, static_cast<int>((cell.bottomMm - 1.0 - scroll.y()) * ppm)));
+    return QRect(
+        QPoint(static_cast<int>(std::floor(x0)), static_cast<int>((cell.topMm + 1.0 - scroll.y()) * ppm)),
+        QPoint(static_cast<int>(std::ceil(x1)) - 1,
+               static_cast<int>((cell.bottomMm - 1.0 - scroll.y()) * ppm)));
 }
 
 } // namespace
@@ -132,14 +141,19 @@ private slots:
         const QString all = everythingVisible(view);
         QVERIFY2(all.contains(kLabel), qPrintable(all));
         QVERIFY(!all.contains(QStringLiteral("UNTRUSTED")));
-        QVERIFY2(view.overlayReport().contains(QStringLiteral("relevance under V2")), qPrintable(view.overlayReport()));
-        QVERIFY2(view.overlayReport().contains(QStringLiteral("region on V2, 5.60–6.80 s")), qPrintable(view.overlayReport()));
+        QVERIFY2(view.overlayReport().contains(QStringLiteral("relevance under V2")),
+                 qPrintable(view.overlayReport()));
+        QVERIFY2(view.overlayReport().contains(QStringLiteral("region on V2, 5.60–6.80 s")),
+                 qPrintable(view.overlayReport()));
         const QImage img = grabPaper(view);
         const PaperCell* v2 = view.scene().page().cellFor(7);
         const QRect band = onCanvas(view, *v2, 5.6, 6.8);
         const Rgb8 colour = onWhite(relevanceColourTable()[255], view.overlayOpacity());
         QVERIFY2(countNear(img, colour, band) > band.width() * band.height() / 3,
-                 qPrintable(QStringLiteral("%1 band pixels in %2×%3").arg(countNear(img, colour, band)).arg(band.width()).arg(band.height())));
+                 qPrintable(QStringLiteral("%1 band pixels in %2×%3")
+                                .arg(countNear(img, colour, band))
+                                .arg(band.width())
+                                .arg(band.height())));
         QCOMPARE(countNear(img, colour, band.adjusted(-band.width() - 20, 0, -band.width() - 20, 0)), 0);
         QCOMPARE(countNear(img, rgb(PaperColors{}.untrusted), {}, 10), 0);
     }
@@ -164,7 +178,9 @@ private slots:
         view.setFindingOverlays({f});
         all = everythingVisible(view);
         QVERIFY2(view.paintedTexts().contains(QStringLiteral("UNTRUSTED — ") + kLabel), qPrintable(all));
-        QVERIFY(view.paintedTexts().join(QLatin1Char('\n')).contains(QStringLiteral("UNTRUSTED — 1 AI finding is shown anyway")));
+        QVERIFY(view.paintedTexts()
+                    .join(QLatin1Char('\n'))
+                    .contains(QStringLiteral("UNTRUSTED — 1 AI finding is shown anyway")));
         QVERIFY(!view.paintedTexts().contains(kLabel)); // never without the marking
         QVERIFY(view.overlayReport().startsWith(QStringLiteral("UNTRUSTED — ") + kLabel));
         const QImage shown = grabPaper(view);
@@ -197,7 +213,8 @@ private slots:
             const QImage img = grabPaper(view);
             int n = 0;
             for (const PaperCell& c : view.scene().page().cells) {
-                if (c.label == "II") n += countNear(img, colour, onCanvas(view, c, 1.2, 3.4));
+                if (c.label == "II")
+                    n += countNear(img, colour, onCanvas(view, c, 1.2, 3.4));
             }
             return n;
         };
@@ -244,9 +261,13 @@ private slots:
         mismatch.hasEcgRegion = false;
         view.setFindingOverlays({unmatched, mismatch});
         const QString report = view.overlayReport();
-        QVERIFY2(report.contains(QStringLiteral("relevance for \"V2R\": this recording has no such lead")), qPrintable(report));
-        QVERIFY2(report.contains(QStringLiteral("the region's \"V9\": this recording has no such lead")), qPrintable(report));
-        QVERIFY2(report.contains(QStringLiteral("2400 samples per lead, but this recording's rhythm has 5000")), qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("relevance for \"V2R\": this recording has no such lead")),
+                 qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("the region's \"V9\": this recording has no such lead")),
+                 qPrintable(report));
+        QVERIFY2(
+            report.contains(QStringLiteral("2400 samples per lead, but this recording's rhythm has 5000")),
+            qPrintable(report));
         QVERIFY2(report.contains(QStringLiteral("nothing of it can be drawn")), qPrintable(report));
         QVERIFY(everythingVisible(view).contains(report));
         // Nothing on the paper, and none of their labels painted.
@@ -305,14 +326,19 @@ private slots:
             view.focusFinding(f.key);
             const PaperCell* v2 = view.scene().page().cellFor(7);
             QVERIFY2(v2->startSeconds <= 1801.2 && v2->endSeconds >= 1803.4,
-                     qPrintable(QStringLiteral("%1: V2 shows %2–%3 s").arg(QString::fromStdString(paperLayoutName(layout)))
-                                    .arg(v2->startSeconds).arg(v2->endSeconds)));
+                     qPrintable(QStringLiteral("%1: V2 shows %2–%3 s")
+                                    .arg(QString::fromStdString(paperLayoutName(layout)))
+                                    .arg(v2->startSeconds)
+                                    .arg(v2->endSeconds)));
             QVERIFY(view.paintedTexts().contains(kLabel));
             // The band is on screen, where V2's geometry puts 1801.2–1803.4 s.
             const QImage img = grabPaper(view);
             const QRect band = onCanvas(view, *v2, 1801.2, 1803.4);
             QVERIFY2(img.rect().contains(band), qPrintable(QStringLiteral("band %1,%2 %3×%4 off the canvas")
-                                                                .arg(band.x()).arg(band.y()).arg(band.width()).arg(band.height())));
+                                                               .arg(band.x())
+                                                               .arg(band.y())
+                                                               .arg(band.width())
+                                                               .arg(band.height())));
             const Rgb8 colour = onWhite(relevanceColourTable()[255], view.overlayOpacity());
             // The synthetic trace crosses the band: most, not all, of its pixels show the band colour.
             QVERIFY2(countNear(img, colour, band) > band.width() * band.height() / 4,
@@ -325,7 +351,8 @@ private slots:
     void screenshotOfTheDemoEcgWithARelevanceOverlay() {
         const QDir demo(test::buildDir() + QStringLiteral("/demo/ECG"));
         const QStringList files = demo.entryList({QStringLiteral("*.dcm")}, QDir::Files, QDir::Name);
-        if (files.isEmpty()) QSKIP("the demo ECG (build/demo/ECG/*.dcm) has not been generated in this build");
+        if (files.isEmpty())
+            QSKIP("the demo ECG (build/demo/ECG/*.dcm) has not been generated in this build");
         registry::ViewerRegistry reg;
         reg.add(std::make_unique<EcgViewerFactory>());
         ui::MainWindow window(reg);
@@ -339,14 +366,16 @@ private slots:
         const TraceSet& traces = *view->scene().traces();
         const double fs = traces.samplingHz();
         const auto n = static_cast<qsizetype>(traces.sampleCount());
-        // A plausible explanation of an anterior ST-elevation finding: relevance over the ST-T segment of each
-        // beat in V2–V4 (strongest 80–280 ms after the R peak), a little over the QRS. R peaks from lead II.
+        // A plausible explanation of an anterior ST-elevation finding: relevance over the ST-T segment of
+        // each beat in V2–V4 (strongest 80–280 ms after the R peak), a little over the QRS. R peaks from lead
+        // II.
         const Channel& ii = traces.group().channels[1];
         std::vector<qsizetype> peaks;
         const auto maxRaw = *std::max_element(ii.raw.begin(), ii.raw.end());
         for (qsizetype i = 1; i + 1 < n; ++i) {
             const auto v = ii.raw[static_cast<std::size_t>(i)];
-            if (v > 0.6 * maxRaw && v >= ii.raw[static_cast<std::size_t>(i - 1)] && v > ii.raw[static_cast<std::size_t>(i + 1)] &&
+            if (v > 0.6 * maxRaw && v >= ii.raw[static_cast<std::size_t>(i - 1)] &&
+                v > ii.raw[static_cast<std::size_t>(i + 1)] &&
                 (peaks.empty() || i - peaks.back() > static_cast<qsizetype>(0.25 * fs))) {
                 peaks.push_back(i);
             }
@@ -373,7 +402,8 @@ private slots:
                     const double st = std::exp(-0.5 * std::pow((t - 0.18) / 0.07, 2.0));
                     const double qrs = 0.3 * std::exp(-0.5 * std::pow(t / 0.025, 2.0));
                     const double v = weight[k] * std::max(st, qrs);
-                    f.relevance[row + i] = static_cast<char>(static_cast<unsigned char>(std::lround(255.0 * std::min(1.0, v))));
+                    f.relevance[row + i] =
+                        static_cast<char>(static_cast<unsigned char>(std::lround(255.0 * std::min(1.0, v))));
                 }
             }
         }
@@ -389,7 +419,9 @@ private slots:
         const QImage paper = grabPaper(*view);
         int bandPixels = 0;
         for (int v = 128; v < 256; v += 16) {
-            bandPixels += countNear(paper, onWhite(relevanceColourTable()[static_cast<std::size_t>(v)], view->overlayOpacity()), {}, 4);
+            bandPixels += countNear(
+                paper, onWhite(relevanceColourTable()[static_cast<std::size_t>(v)], view->overlayOpacity()),
+                {}, 4);
         }
         QVERIFY2(bandPixels > 200, qPrintable(QString::number(bandPixels)));
         if (const QString dir = qEnvironmentVariable("VERIDICOR_SCREENSHOT_DIR"); !dir.isEmpty()) {

@@ -1,6 +1,6 @@
-// The GPU paper renderer, measured on its pixels: the calibration pulse is 1 mV × 200 ms at the DPI, speed and
-// gain asked (±1 px); a known sample lands on the pixel the scaling says; the 3×4 columns are time-aligned with
-// the rhythm strip; ecg-render writes that page and refuses bad input with exit code 2.
+// The GPU paper renderer, measured on its pixels: the calibration pulse is 1 mV × 200 ms at the DPI, speed
+// and gain asked (±1 px); a known sample lands on the pixel the scaling says; the 3×4 columns are
+// time-aligned with the rhythm strip; ecg-render writes that page and refuses bad input with exit code 2.
 // Runs on xcb under Xvfb (label gl).
 #include "ecg_view_support.h"
 #include "test_data.h"
@@ -51,13 +51,15 @@ Rendered render(std::shared_ptr<const Recording> rec, double dpi, double speed =
 
 QRect bandPx(const PaperPage& page, double x0Mm, double x1Mm, double y0Mm, double y1Mm) {
     const double k = page.scale.pixelsPerMm;
-    return QRect(QPoint(static_cast<int>(std::ceil(x0Mm * k)), static_cast<int>(std::ceil(y0Mm * k))),
-                 QPoint(static_cast<int>(std::floor(x1Mm * k)) - 1, static_cast<int>(std::floor(y1Mm * k)) - 1));
+    return QRect(
+        QPoint(static_cast<int>(std::ceil(x0Mm * k)), static_cast<int>(std::ceil(y0Mm * k))),
+        QPoint(static_cast<int>(std::floor(x1Mm * k)) - 1, static_cast<int>(std::floor(y1Mm * k)) - 1));
 }
 
 const PaperCell* cellNamed(const PaperPage& page, const std::string& label, bool rhythm = false) {
     for (const auto& c : page.cells) {
-        if (c.label == label && c.rhythmStrip == rhythm) return &c;
+        if (c.label == label && c.rhythmStrip == rhythm)
+            return &c;
     }
     return nullptr;
 }
@@ -100,20 +102,22 @@ private slots:
             const auto bottom = test::bottommostInk(r.image, area);
             QVERIFY2(top && bottom, "no calibration pulse drawn");
             const double height = bottom->y() - top->y();
-            QVERIFY2(std::abs(height - gain * pxPerMm) <= 1.0,
-                     qPrintable(QStringLiteral("row %1: pulse %2 px tall, 1 mV at %3 mm/mV and %4 dpi is %5 px")
-                                    .arg(row)
-                                    .arg(height)
-                                    .arg(gain)
-                                    .arg(dpi)
-                                    .arg(gain * pxPerMm)));
+            QVERIFY2(
+                std::abs(height - gain * pxPerMm) <= 1.0,
+                qPrintable(QStringLiteral("row %1: pulse %2 px tall, 1 mV at %3 mm/mV and %4 dpi is %5 px")
+                               .arg(row)
+                               .arg(height)
+                               .arg(gain)
+                               .arg(dpi)
+                               .arg(gain * pxPerMm)));
             // The pulse's two vertical edges, found half-way up: 200 ms apart.
             const int midY = (top->y() + bottom->y()) / 2;
             int rise = -1;
             int fall = -1;
             for (int x = area.left(); x <= area.right(); ++x) {
                 if (test::isInk(r.image.pixel(x, midY))) {
-                    if (rise < 0) rise = x;
+                    if (rise < 0)
+                        rise = x;
                     fall = x;
                 }
             }
@@ -145,26 +149,33 @@ private slots:
             std::vector<int> pos;
             for (int i = from; i < to; ++i) {
                 const QRgb c = horizontal ? r.image.pixel(i, at) : r.image.pixel(at, i);
-                if ((c & 0xFFFFFF) == (colour & 0xFFFFFF) && (pos.empty() || i - pos.back() > 1)) pos.push_back(i);
+                if ((c & 0xFFFFFF) == (colour & 0xFFFFFF) && (pos.empty() || i - pos.back() > 1))
+                    pos.push_back(i);
             }
             return pos;
         };
         const PaperCell* strip = cellNamed(r.page, "II", true);
-        // A row just below the strip's band top; a column left of the calibration pulses (no trace crosses it).
+        // A row just below the strip's band top; a column left of the calibration pulses (no trace crosses
+        // it).
         const int row = static_cast<int>((strip->topMm + 2.5) * pxPerMm);
         const int col = static_cast<int>(0.5 * pxPerMm);
         const auto vx = lines(true, row, major, 0, r.image.width());
-        const auto hy = lines(false, col, major, static_cast<int>(r.page.gridTopMm * pxPerMm) + 2,
-                              r.image.height());
-        QVERIFY2(vx.size() > 20 && hy.size() > 10, qPrintable(QStringLiteral("%1 / %2").arg(vx.size()).arg(hy.size())));
+        const auto hy =
+            lines(false, col, major, static_cast<int>(r.page.gridTopMm * pxPerMm) + 2, r.image.height());
+        QVERIFY2(vx.size() > 20 && hy.size() > 10,
+                 qPrintable(QStringLiteral("%1 / %2").arg(vx.size()).arg(hy.size())));
         // 5 mm between major lines across and down (mean over the page, and every gap within 1 px).
         const double meanX = double(vx.back() - vx.front()) / double(vx.size() - 1);
         const double meanY = double(hy.back() - hy.front()) / double(hy.size() - 1);
         QVERIFY2(std::abs(meanX - 5 * pxPerMm) < 0.05 && std::abs(meanY - 5 * pxPerMm) < 0.05,
-                 qPrintable(QStringLiteral("5 mm: %1 px across, %2 px down, expected %3").arg(meanX).arg(meanY)
+                 qPrintable(QStringLiteral("5 mm: %1 px across, %2 px down, expected %3")
+                                .arg(meanX)
+                                .arg(meanY)
                                 .arg(5 * pxPerMm)));
-        for (std::size_t i = 1; i < vx.size(); ++i) QVERIFY(std::abs((vx[i] - vx[i - 1]) - 5 * pxPerMm) <= 1.0);
-        for (std::size_t i = 1; i < hy.size(); ++i) QVERIFY(std::abs((hy[i] - hy[i - 1]) - 5 * pxPerMm) <= 1.0);
+        for (std::size_t i = 1; i < vx.size(); ++i)
+            QVERIFY(std::abs((vx[i] - vx[i - 1]) - 5 * pxPerMm) <= 1.0);
+        for (std::size_t i = 1; i < hy.size(); ++i)
+            QVERIFY(std::abs((hy[i] - hy[i - 1]) - 5 * pxPerMm) <= 1.0);
         // And four 1 mm lines between two major ones.
         const auto mx = lines(true, row, minor, vx[2] + 1, vx[3]);
         QCOMPARE(mx.size(), std::size_t(4));
@@ -178,29 +189,36 @@ private slots:
         const Rendered r = render(test::syntheticRecording(500.0, 10.0, {}), dpi, 25.0, 10.0,
                                   PaperLayout::Grid3x4Rhythm, PaperSettings{}.traceWidthMm);
         QVERIFY(!r.image.isNull());
-        const QRect area = bandPx(r.page, 0.0, r.page.traceLeftMm, r.page.rowsTopMm, r.page.rowsTopMm + r.page.rowPitchMm);
+        const QRect area =
+            bandPx(r.page, 0.0, r.page.traceLeftMm, r.page.rowsTopMm, r.page.rowsTopMm + r.page.rowPitchMm);
         const auto top = test::topmostInk(r.image, area);
         const auto bottom = test::bottommostInk(r.image, area);
         QVERIFY(top && bottom);
         // Ink runs along a column / a row, and their centres.
         auto runAt = [&](int x, int y, bool vertical) {
             int a = vertical ? y : x, b = a;
-            auto ink = [&](int i) { return vertical ? test::isInk(r.image.pixel(x, i)) : test::isInk(r.image.pixel(i, y)); };
-            while (ink(a - 1)) --a;
-            while (ink(b + 1)) ++b;
+            auto ink = [&](int i) {
+                return vertical ? test::isInk(r.image.pixel(x, i)) : test::isInk(r.image.pixel(i, y));
+            };
+            while (ink(a - 1))
+                --a;
+            while (ink(b + 1))
+                ++b;
             return std::pair<int, double>(b - a + 1, (a + b) / 2.0);
         };
         const int midY = (top->y() + bottom->y()) / 2;
         int riseX = -1, fallX = -1;
         for (int x = area.left(); x <= area.right(); ++x) {
             if (test::isInk(r.image.pixel(x, midY))) {
-                if (riseX < 0) riseX = x;
+                if (riseX < 0)
+                    riseX = x;
                 fallX = x;
             }
         }
         const auto rise = runAt(riseX, midY, false);
         const auto fall = runAt(fallX, midY, false);
-        QVERIFY2(rise.first >= 2, qPrintable(QStringLiteral("stroke %1 px wide").arg(rise.first))); // wide, not 1 px
+        QVERIFY2(rise.first >= 2,
+                 qPrintable(QStringLiteral("stroke %1 px wide").arg(rise.first))); // wide, not 1 px
         QVERIFY(std::abs(rise.first - 0.2 * pxPerMm) <= 1.0);
         QVERIFY(std::abs((fall.second - rise.second) - 0.2 * 25.0 * pxPerMm) <= 1.0);
         const int midX = static_cast<int>((rise.second + fall.second) / 2);
@@ -232,13 +250,14 @@ private slots:
         const double pxPerMm = dpi / 25.4;
         const PaperCell* ii = cellNamed(r.page, "II");
         QVERIFY(ii != nullptr);
-        // Search lead II's band right of its label and left of the tick that ends its column; the flat line is
-        // the bottom-most ink, the spikes the top-most.
-        const QRect area = bandPx(r.page, ii->xMm + 12.0, ii->xMm + ii->widthMm - 2.0, ii->topMm, ii->bottomMm);
+        // Search lead II's band right of its label and left of the tick that ends its column; the flat line
+        // is the bottom-most ink, the spikes the top-most.
+        const QRect area =
+            bandPx(r.page, ii->xMm + 12.0, ii->xMm + ii->widthMm - 2.0, ii->topMm, ii->bottomMm);
         const auto flat = test::bottommostInk(r.image, area);
         QVERIFY(flat);
-        // A spike is a run of neighbouring columns reaching above half its height; its peak is the run's top-most
-        // ink pixel (the up and down strokes may fall in two columns).
+        // A spike is a run of neighbouring columns reaching above half its height; its peak is the run's
+        // top-most ink pixel (the up and down strokes may fall in two columns).
         std::vector<QPoint> peaks;
         int lastX = -100;
         for (int x = area.left(); x <= area.right(); ++x) {
@@ -255,10 +274,12 @@ private slots:
         QCOMPARE(peaks.size(), std::size_t(2));
         // 1.5 mV at `gain` mm/mV above the 0 mV line, 1.5 s × 25 mm/s apart (±1 px).
         QVERIFY2(std::abs((flat->y() - peaks[0].y()) - 1.5 * gain * pxPerMm) <= 1.0,
-                 qPrintable(QStringLiteral("spike %1 px tall, expected %2").arg(flat->y() - peaks[0].y())
+                 qPrintable(QStringLiteral("spike %1 px tall, expected %2")
+                                .arg(flat->y() - peaks[0].y())
                                 .arg(1.5 * gain * pxPerMm)));
         QVERIFY2(std::abs((peaks[1].x() - peaks[0].x()) - 1.5 * 25.0 * pxPerMm) <= 1.0,
-                 qPrintable(QStringLiteral("spikes %1 px apart, expected %2").arg(peaks[1].x() - peaks[0].x())
+                 qPrintable(QStringLiteral("spikes %1 px apart, expected %2")
+                                .arg(peaks[1].x() - peaks[0].x())
                                 .arg(1.5 * 25.0 * pxPerMm)));
         // And each at the pixel the page geometry gives for its sample (±1 px).
         for (int k = 0; k < 2; ++k) {
@@ -283,7 +304,8 @@ private slots:
         const WaveformGroup& g = shared->groups.front();
         const Channel* lead2 = nullptr;
         for (const auto& c : g.channels) {
-            if (c.label == "II") lead2 = &c;
+            if (c.label == "II")
+                lead2 = &c;
         }
         QVERIFY(lead2 != nullptr);
         const auto maxIt = std::max_element(lead2->raw.begin(), lead2->raw.end());
@@ -299,33 +321,36 @@ private slots:
                          static_cast<int>((strip->bottomMm - strip->topMm) * 10.0) - 60);
         const auto top = test::topmostInk(r.image, area);
         QVERIFY(top);
-        QVERIFY2(std::abs(top->x() - want.x) <= 1.0 && std::abs(top->y() - want.y) <= 1.0,
-                 qPrintable(QStringLiteral("lead II maximum (sample %1, %2 mV) at (%3, %4), expected (%5, %6)")
-                                .arg(maxIndex)
-                                .arg(maxMv)
-                                .arg(top->x())
-                                .arg(top->y())
-                                .arg(want.x)
-                                .arg(want.y)));
+        QVERIFY2(
+            std::abs(top->x() - want.x) <= 1.0 && std::abs(top->y() - want.y) <= 1.0,
+            qPrintable(QStringLiteral("lead II maximum (sample %1, %2 mV) at (%3, %4), expected (%5, %6)")
+                           .arg(maxIndex)
+                           .arg(maxMv)
+                           .arg(top->x())
+                           .arg(top->y())
+                           .arg(want.x)
+                           .arg(want.y)));
     }
 
     void gridColumnsAreTimeAlignedWithTheRhythmStrip() {
         // Every lead spikes 1 s into each 2.5 s column; each grid cell shows one spike, the strip shows four.
         std::vector<Spike> spikes;
         for (const char* lead : {"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"}) {
-            for (int k = 0; k < 4; ++k) spikes.push_back({lead, 2.5 * k + 1.0, 1.0});
+            for (int k = 0; k < 4; ++k)
+                spikes.push_back({lead, 2.5 * k + 1.0, 1.0});
         }
         const Rendered r = render(test::syntheticRecording(500.0, 10.0, spikes), 150.0);
         QVERIFY(!r.image.isNull());
         const double pxPerMm = 150.0 / 25.4;
         auto spikeColumns = [&](const PaperCell& cell) {
-            const QRect area = bandPx(r.page, cell.xMm + 12.0, cell.xMm + cell.widthMm - 2.0, cell.topMm,
-                                      cell.bottomMm);
+            const QRect area =
+                bandPx(r.page, cell.xMm + 12.0, cell.xMm + cell.widthMm - 2.0, cell.topMm, cell.bottomMm);
             const auto flat = test::bottommostInk(r.image, area);
             std::vector<int> xs;
             for (int x = area.left(); flat && x <= area.right(); ++x) {
                 const auto t = test::topmostInk(r.image, QRect(x, area.top(), 1, area.height()));
-                if (t && flat->y() - t->y() > 5.0 * pxPerMm && (xs.empty() || x - xs.back() > 3)) xs.push_back(x);
+                if (t && flat->y() - t->y() > 5.0 * pxPerMm && (xs.empty() || x - xs.back() > 3))
+                    xs.push_back(x);
             }
             return xs;
         };
@@ -339,10 +364,12 @@ private slots:
         }
         int checked = 0;
         for (const PaperCell& cell : r.page.cells) {
-            if (cell.rhythmStrip) continue;
+            if (cell.rhythmStrip)
+                continue;
             const std::vector<int> xs = spikeColumns(cell);
-            QVERIFY2(xs.size() == 1, qPrintable(QStringLiteral("lead %1: %2 spikes").arg(
-                                         QString::fromStdString(cell.label)).arg(xs.size())));
+            QVERIFY2(xs.size() == 1, qPrintable(QStringLiteral("lead %1: %2 spikes")
+                                                    .arg(QString::fromStdString(cell.label))
+                                                    .arg(xs.size())));
             const int stripX = stripSpikes[static_cast<std::size_t>(cell.column)];
             QVERIFY2(std::abs(xs.front() - stripX) <= 1,
                      qPrintable(QStringLiteral("lead %1 (column %2): spike at x=%3, rhythm strip at x=%4")
@@ -376,7 +403,8 @@ private slots:
         bool in = false;
         for (int y = 0; y < r.image.height(); ++y) {
             const bool ink = test::isInk(r.image.pixel(x, y));
-            if (ink && !in) ++runs;
+            if (ink && !in)
+                ++runs;
             in = ink;
         }
         QCOMPARE(runs, rows);
@@ -387,8 +415,10 @@ private slots:
         auto rec = test::syntheticRecording(500.0, 10.0, {});
         rec->groups[0].paddingValue = -32768;
         for (auto& c : rec->groups[0].channels) {
-            if (c.label != "II") continue;
-            for (std::size_t i = 1500; i < 3500; ++i) c.raw[i] = -32768;
+            if (c.label != "II")
+                continue;
+            for (std::size_t i = 1500; i < 3500; ++i)
+                c.raw[i] = -32768;
         }
         const Rendered r = render(rec, 96.0);
         QVERIFY(!r.image.isNull());
@@ -400,7 +430,8 @@ private slots:
         const QRect gap(QPoint(static_cast<int>(std::ceil(strip->xAt(3.05) * k)), y0),
                         QPoint(static_cast<int>(std::floor(strip->xAt(6.95) * k)), y1));
         QCOMPARE(test::inkCount(r.image, gap), 0);
-        const QRect before(QPoint(static_cast<int>(strip->xAt(1.0) * k), y0), QPoint(static_cast<int>(strip->xAt(2.9) * k), y1));
+        const QRect before(QPoint(static_cast<int>(strip->xAt(1.0) * k), y0),
+                           QPoint(static_cast<int>(strip->xAt(2.9) * k), y1));
         QVERIFY(test::inkCount(r.image, before) > 50); // the flat 0 mV line is drawn where there is data
     }
 
@@ -425,7 +456,8 @@ private slots:
             std::vector<Spike> spikes;
             auto rec = test::syntheticRecording(500.0, seconds, spikes);
             for (auto& c : rec->groups[0].channels) {
-                for (std::size_t i = 0; i < c.raw.size(); ++i) c.raw[i] = static_cast<std::int32_t>((i * 7919) % 2001) - 1000;
+                for (std::size_t i = 0; i < c.raw.size(); ++i)
+                    c.raw[i] = static_cast<std::int32_t>((i * 7919) % 2001) - 1000;
             }
             PaperScene scene;
             scene.setTraces(TraceSet::build(rec, 0, {}));
@@ -441,7 +473,8 @@ private slots:
             vertices.push_back(paper.renderer().lastFrame().traceVertices);
             // At most two vertices per pixel column of each cell.
             std::size_t columns = 0;
-            for (const auto& c : scene.page().cells) columns += static_cast<std::size_t>(std::ceil(c.widthMm * s.pixelsPerMm));
+            for (const auto& c : scene.page().cells)
+                columns += static_cast<std::size_t>(std::ceil(c.widthMm * s.pixelsPerMm));
             QVERIFY2(vertices.back() <= 2 * columns, qPrintable(QString::number(vertices.back())));
             // The whole-recording overview costs two vertices per pixel column whatever the length.
             QVERIFY(paper.renderer().lastFrame().overviewVertices <= 2 * 1000);
@@ -454,8 +487,9 @@ private slots:
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("page.png"));
         QProcess p;
-        p.start(cli(), {QStringLiteral("ecg-render"), path, QStringLiteral("--layout"), QStringLiteral("3x4+1"),
-                        QStringLiteral("--dpi"), QStringLiteral("150"), QStringLiteral("-o"), out});
+        p.start(cli(),
+                {QStringLiteral("ecg-render"), path, QStringLiteral("--layout"), QStringLiteral("3x4+1"),
+                 QStringLiteral("--dpi"), QStringLiteral("150"), QStringLiteral("-o"), out});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         QImage img(out);
@@ -484,7 +518,8 @@ private slots:
         QTemporaryDir dir;
         QProcess p;
         p.start(cli(), QStringList{QStringLiteral("ecg-render"), path, QStringLiteral("-o"),
-                                   dir.filePath(QStringLiteral("x.png"))} + args);
+                                   dir.filePath(QStringLiteral("x.png"))} +
+                           args);
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 2);
         const QString err = QString::fromUtf8(p.readAllStandardError());
@@ -504,7 +539,8 @@ private slots:
         dst.write(bytes.left(bytes.size() * 2 / 3));
         dst.close();
         QProcess p;
-        p.start(cli(), {QStringLiteral("ecg-render"), cut, QStringLiteral("-o"), dir.filePath(QStringLiteral("x.png"))});
+        p.start(cli(), {QStringLiteral("ecg-render"), cut, QStringLiteral("-o"),
+                        dir.filePath(QStringLiteral("x.png"))});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 2);
         const QString err = QString::fromUtf8(p.readAllStandardError());

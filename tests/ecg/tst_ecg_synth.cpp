@@ -31,7 +31,8 @@ std::vector<std::int16_t> generateAll(const EcgSynthesizer& s) {
     return out;
 }
 
-std::vector<double> lead(const std::vector<std::int16_t>& all, std::size_t n, std::size_t l, double uvPerCount) {
+std::vector<double> lead(const std::vector<std::int16_t>& all, std::size_t n, std::size_t l,
+                         double uvPerCount) {
     std::vector<double> x(n);
     for (std::size_t i = 0; i < n; ++i) {
         x[i] = all[l * n + i] * uvPerCount;
@@ -96,7 +97,9 @@ std::vector<double> rrSeconds(const std::vector<std::size_t>& peaks, double fs) 
     return rr;
 }
 
-double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
+double mean(const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+}
 
 double stddev(const std::vector<double>& v) {
     const double m = mean(v);
@@ -133,7 +136,8 @@ private slots:
         const auto v5 = lead(all, s->sampleCount(), kV5, p.microvoltsPerCount);
         const auto peaks = detectRPeaks(v5, p.samplingHz);
         const double measured = 60.0 / mean(rrSeconds(peaks, p.samplingHz));
-        QVERIFY2(std::abs(measured - bpm) < 2.0, qPrintable(QStringLiteral("detected %1 /min").arg(measured)));
+        QVERIFY2(std::abs(measured - bpm) < 2.0,
+                 qPrintable(QStringLiteral("detected %1 /min").arg(measured)));
         // Every model R peak is found, within 20 ms.
         const auto model = s->rPeakSeconds();
         QVERIFY(std::abs(static_cast<double>(peaks.size()) - static_cast<double>(model.size())) <= 1);
@@ -177,13 +181,15 @@ private slots:
         QVERIFY(varying.hasValue() && steady.hasValue());
         const auto rrOf = [&](const EcgSynthesizer& s) {
             const auto all = generateAll(s);
-            return rrSeconds(detectRPeaks(lead(all, s.sampleCount(), kV5, p.microvoltsPerCount), p.samplingHz),
-                             p.samplingHz);
+            return rrSeconds(
+                detectRPeaks(lead(all, s.sampleCount(), kV5, p.microvoltsPerCount), p.samplingHz),
+                p.samplingHz);
         };
         const auto rrVarying = rrOf(*varying);
         const auto rrSteady = rrOf(*steady);
         QVERIFY2(stddev(rrVarying) > 0.02, qPrintable(QString::number(stddev(rrVarying))));
-        QVERIFY2(stddev(rrSteady) < 0.004, qPrintable(QString::number(stddev(rrSteady)))); // detector jitter only
+        QVERIFY2(stddev(rrSteady) < 0.004,
+                 qPrintable(QString::number(stddev(rrSteady)))); // detector jitter only
         // Its spectrum (a periodogram of RR against beat time) has the Mayer-wave (0.1 Hz) and respiratory
         // (0.25 Hz) peaks, well above the bands between and beyond them.
         const auto peaks = [&] {
@@ -210,8 +216,10 @@ private slots:
         const double hf = bandPower(0.235, 0.265);
         const double between = bandPower(0.16, 0.19);
         const double beyond = bandPower(0.33, 0.40);
-        QVERIFY2(lf > 5 * between && lf > 5 * beyond, qPrintable(QStringLiteral("%1 %2 %3").arg(lf).arg(between).arg(beyond)));
-        QVERIFY2(hf > 5 * between && hf > 5 * beyond, qPrintable(QStringLiteral("%1 %2 %3").arg(hf).arg(between).arg(beyond)));
+        QVERIFY2(lf > 5 * between && lf > 5 * beyond,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(lf).arg(between).arg(beyond)));
+        QVERIFY2(hf > 5 * between && hf > 5 * beyond,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(hf).arg(between).arg(beyond)));
     }
 
     void noiseAndBaselineWander() {
@@ -301,7 +309,8 @@ private slots:
         QVERIFY2(m.pAxisDeg >= 0 && m.pAxisDeg <= 75, qPrintable(QString::number(m.pAxisDeg)));
         QVERIFY2(m.tAxisDeg >= -10 && m.tAxisDeg <= 90, qPrintable(QString::number(m.tAxisDeg)));
         QCOMPARE(m.rhythmStatement, std::string("Sinus rhythm"));
-        // QT shortens with the heart rate roughly as √RR (Bazett): QTc stays within 25 ms from 50 to 110 /min.
+        // QT shortens with the heart rate roughly as √RR (Bazett): QTc stays within 25 ms from 50 to 110
+        // /min.
         p.heartRateBpm = 50;
         const double qtc50 = EcgSynthesizer::create(p)->measurements().qtcMs;
         p.heartRateBpm = 110;
@@ -312,8 +321,9 @@ private slots:
     }
 
     void refusesParametersOutsideTheModel() {
-        for (const auto& [hr, duration, fs] : {std::tuple{200.0, 10.0, 500.0}, std::tuple{70.0, 0.0, 500.0},
-                                               std::tuple{70.0, 10.0, 50.0}, std::tuple{std::nan(""), 10.0, 500.0}}) {
+        for (const auto& [hr, duration, fs] :
+             {std::tuple{200.0, 10.0, 500.0}, std::tuple{70.0, 0.0, 500.0}, std::tuple{70.0, 10.0, 50.0},
+              std::tuple{std::nan(""), 10.0, 500.0}}) {
             SynthParams p;
             p.heartRateBpm = hr;
             p.durationSeconds = duration;
@@ -340,7 +350,8 @@ private slots:
         const auto at = std::max_element(v5.begin(), v5.end()) - v5.begin();
         QVERIFY2(std::abs(at - 250) <= 5, qPrintable(QString::number(at)));
         for (std::size_t i = 0; i < median->samples; ++i) {
-            QCOMPARE(median->channels[kIII].raw[i], median->channels[kII].raw[i] - median->channels[kI].raw[i]);
+            QCOMPARE(median->channels[kIII].raw[i],
+                     median->channels[kII].raw[i] - median->channels[kI].raw[i]);
         }
         // The median is the average of the beats: its noise is lower than the rhythm's.
         const auto isoelectricStd = [](const std::vector<std::int32_t>& x, std::size_t from, std::size_t to) {
@@ -357,11 +368,12 @@ private slots:
             shown.push_back(a.displayText());
         }
         const auto has = [&](const char* prefix) {
-            return std::any_of(shown.begin(), shown.end(), [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
+            return std::any_of(shown.begin(), shown.end(),
+                               [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
         };
-        for (const char* name : {"Sinus rhythm", "Heart rate: ", "RR interval: ", "P-R interval: ", "QRS duration: ",
-                                 "Q-T interval: ", "Q-T interval corrected: ", "P wave axis: ", "QRS axis: ",
-                                 "T wave axis: "}) {
+        for (const char* name :
+             {"Sinus rhythm", "Heart rate: ", "RR interval: ", "P-R interval: ", "QRS duration: ",
+              "Q-T interval: ", "Q-T interval corrected: ", "P wave axis: ", "QRS axis: ", "T wave axis: "}) {
             QVERIFY2(has(name), name);
         }
     }
@@ -427,7 +439,8 @@ private slots:
         }
         QVERIFY2(back->warnings.empty(), back->warnings.empty() ? "" : back->warnings[0].c_str());
 
-        // DCMTK's own dump: Waveform Data is OW, and the first interleaved words are lead I, II, … of sample 0.
+        // DCMTK's own dump: Waveform Data is OW, and the first interleaved words are lead I, II, … of sample
+        // 0.
         const QString dcmdump = QStandardPaths::findExecutable(QStringLiteral("dcmdump"));
         if (dcmdump.isEmpty()) {
             QSKIP("dcmdump (Debian package dcmtk) is not installed");

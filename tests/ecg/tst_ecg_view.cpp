@@ -30,11 +30,13 @@ QImage grabPaper(EcgView& view) {
 
 QString truncatedCopy(const QString& source, const QTemporaryDir& dir, const QString& name) {
     QFile src(source);
-    if (!src.open(QIODevice::ReadOnly)) return {};
+    if (!src.open(QIODevice::ReadOnly))
+        return {};
     const QByteArray bytes = src.readAll();
     const QString path = dir.filePath(name);
     QFile dst(path);
-    if (!dst.open(QIODevice::WriteOnly)) return {};
+    if (!dst.open(QIODevice::WriteOnly))
+        return {};
     dst.write(bytes.left(bytes.size() / 2));
     return path;
 }
@@ -59,10 +61,11 @@ private slots:
         QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
         QVERIFY(view.scene().hasData());
         const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
-        for (const char* expected : {"Patient, Test", "ID 123-654", "55 y M", "1999-12-23 10:07:09", "GE Marquette",
-                                     "Recorded filters: 0.05–100 Hz", "25 mm/s", "10 mm/mV", "Heart rate: 69 /min",
-                                     "aVR", "V6"}) {
-            QVERIFY2(texts.contains(QString::fromUtf8(expected)), qPrintable(QString::fromUtf8(expected) + QStringLiteral(" in:\n") + texts));
+        for (const char* expected :
+             {"Patient, Test", "ID 123-654", "55 y M", "1999-12-23 10:07:09", "GE Marquette",
+              "Recorded filters: 0.05–100 Hz", "25 mm/s", "10 mm/mV", "Heart rate: 69 /min", "aVR", "V6"}) {
+            QVERIFY2(texts.contains(QString::fromUtf8(expected)),
+                     qPrintable(QString::fromUtf8(expected) + QStringLiteral(" in:\n") + texts));
         }
         const QImage img = grabPaper(view);
         QVERIFY(test::inkCount(img, img.rect()) > 2000);
@@ -182,7 +185,8 @@ private slots:
         QVERIFY(reading.has_value());
         // 800 ms and +1 mV, to within the pixel the mouse can hit (1 px = 1000 / (25 × ppm) ms).
         const double msPerPx = 1000.0 / (25.0 * ppm);
-        QVERIFY2(std::abs(reading->first.intervalMs - 800.0) <= msPerPx, qPrintable(QString::number(reading->first.intervalMs)));
+        QVERIFY2(std::abs(reading->first.intervalMs - 800.0) <= msPerPx,
+                 qPrintable(QString::number(reading->first.intervalMs)));
         QVERIFY(std::abs(reading->first.amplitudeMv - 1.0) <= 1.0 / (10.0 * ppm));
         QVERIFY(reading->first.rateBpm && std::abs(*reading->first.rateBpm - 75.0) < 1.5);
         QVERIFY(!status.isEmpty());
@@ -217,7 +221,8 @@ private slots:
         QCOMPARE(lead.values.size(), std::size_t(2400));
         const auto& raw = view.scene().traces()->group().channels[0].raw;
         double diff = 0;
-        for (std::size_t i = 0; i < raw.size(); ++i) diff += std::abs(lead.values[i] - raw[i] * 0.00122);
+        for (std::size_t i = 0; i < raw.size(); ++i)
+            diff += std::abs(lead.values[i] - raw[i] * 0.00122);
         QVERIFY(diff / raw.size() > 0.005);
         // Off again.
         view.setDisplayFilters({});
@@ -235,7 +240,8 @@ private slots:
         WaveformGroup median = rec->groups[0];
         median.label = "MEDIAN BEAT";
         median.samples = 600;
-        for (auto& c : median.channels) c.raw.assign(600, 250);
+        for (auto& c : median.channels)
+            c.raw.assign(600, 250);
         rec->groups.push_back(median);
         view.showRecording(rec);
         QVERIFY(view.hasMedianBeat());
@@ -268,7 +274,9 @@ private slots:
         QCOMPARE(view.scene().settings().startSeconds, 1800.0);
         const PaperCell* ii = view.scene().page().cellFor(1);
         QVERIFY(ii->containsTime(1801.0));
-        QVERIFY(view.paintedTexts().join(QLatin1Char('\n')).contains(QStringLiteral("0:30:00.0–0:30:10.0 of 1:00:00.0")));
+        QVERIFY(view.paintedTexts()
+                    .join(QLatin1Char('\n'))
+                    .contains(QStringLiteral("0:30:00.0–0:30:10.0 of 1:00:00.0")));
         // Panning past the end stops at the last page.
         view.setStartSeconds(1e9);
         QCOMPARE(view.scene().settings().startSeconds, 3590.0);

@@ -1,6 +1,6 @@
-// libFuzzer target for the hostile-input surface of verify/: the strict JSON reader, base64, RFC 3339 times, the
-// Sigstore/DSSE bundle reader (through the full Verifier, against a real trust store made at start-up), the finding
-// and OMS statement readers and policy.json. Invariants are checked, not only crashes:
+// libFuzzer target for the hostile-input surface of verify/: the strict JSON reader, base64, RFC 3339 times,
+// the Sigstore/DSSE bundle reader (through the full Verifier, against a real trust store made at start-up),
+// the finding and OMS statement readers and policy.json. Invariants are checked, not only crashes:
 //   - whatever parses re-serializes to a document that parses to the same value;
 //   - whatever base64 decodes re-encodes (standard alphabet) to something that decodes to the same bytes;
 //   - no input is ever trusted (the fuzzer cannot forge a signature).
@@ -42,7 +42,8 @@ World* g_world = nullptr;
 
 void setUp() {
     const TimePoint t = now();
-    const auto dir = std::filesystem::temp_directory_path() / ("veridicor-fuzz-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("veridicor-fuzz-" + std::to_string(::getpid()));
     auto pki = writeDemoPki(dir, t);
     if (!pki) {
         die(pki.error().message.c_str());
@@ -66,31 +67,36 @@ void setUp() {
     if (const char* seeds = std::getenv("VERIDICOR_FUZZ_WRITE_SEEDS")) {
         const std::filesystem::path out(seeds);
         std::filesystem::create_directories(out);
-        auto id = SigningIdentity::load(pki->signers / "finding-signer.key.pem", pki->signers / "finding-signer.chain.pem");
+        auto id = SigningIdentity::load(pki->signers / "finding-signer.key.pem",
+                                        pki->signers / "finding-signer.chain.pem");
         const std::string attachmentDir = (dir / "attachments").string();
         (void)writeTextFile(dir / "attachments" / "f1.u8", std::string(4, '\x01'));
-        auto pred = json::parse("{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": "
-                                "{\"sha256\": \"" + pki->ecgModelDigest + "\"}}, \"producedAt\": \"" +
-                                formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
-                                "\", \"input\": {\"modality\": \"ECG\"}, \"findings\": [{\"id\": \"f1\", \"code\": "
-                                "{\"scheme\": \"SCT\", \"value\": \"1\", \"meaning\": \"m\"}, \"text\": \"t\", "
-                                "\"confidence\": 0.5, \"region\": {\"kind\": \"ecg\", \"leads\": [\"I\"], "
-                                "\"startSeconds\": 0, \"endSeconds\": 1}, \"explanation\": {\"attachment\": \"f1.u8\"}, "
-                                "\"measurements\": [{\"name\": \"n\", \"value\": 1, \"unit\": \"mV\"}]}], "
-                                "\"attachments\": [{\"name\": \"f1.u8\", \"mediaType\": "
-                                "\"application/vnd.veridicor.ecg-relevance\", \"leads\": [\"I\", \"II\"], \"samples\": 2}]}");
+        auto pred = json::parse(
+            "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": "
+            "{\"sha256\": \"" +
+            pki->ecgModelDigest + "\"}}, \"producedAt\": \"" +
+            formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
+            "\", \"input\": {\"modality\": \"ECG\"}, \"findings\": [{\"id\": \"f1\", \"code\": "
+            "{\"scheme\": \"SCT\", \"value\": \"1\", \"meaning\": \"m\"}, \"text\": \"t\", "
+            "\"confidence\": 0.5, \"region\": {\"kind\": \"ecg\", \"leads\": [\"I\"], "
+            "\"startSeconds\": 0, \"endSeconds\": 1}, \"explanation\": {\"attachment\": \"f1.u8\"}, "
+            "\"measurements\": [{\"name\": \"n\", \"value\": 1, \"unit\": \"mV\"}]}], "
+            "\"attachments\": [{\"name\": \"f1.u8\", \"mediaType\": "
+            "\"application/vnd.veridicor.ecg-relevance\", \"leads\": [\"I\", \"II\"], \"samples\": 2}]}");
         auto bundle = signFinding(*id, *pred, g_world->input, attachmentDir);
         if (!bundle) {
             die(bundle.error().message.c_str());
         }
         (void)writeTextFile(out / "finding-bundle.json", *bundle);
-        const std::string payload = *base64Decode(json::parse(*bundle)->find("dsseEnvelope")->find("payload")->asString());
+        const std::string payload =
+            *base64Decode(json::parse(*bundle)->find("dsseEnvelope")->find("payload")->asString());
         (void)writeTextFile(out / "finding-statement.json", payload);
         for (const auto& f : std::filesystem::directory_iterator(pki->trustStore / "models")) {
             const std::string oms = *readFileBounded(f.path(), 1 << 20);
             (void)writeTextFile(out / ("oms-" + f.path().filename().string()), oms);
-            (void)writeTextFile(out / ("oms-statement-" + f.path().filename().string()),
-                          *base64Decode(json::parse(oms)->find("dsseEnvelope")->find("payload")->asString()));
+            (void)writeTextFile(
+                out / ("oms-statement-" + f.path().filename().string()),
+                *base64Decode(json::parse(oms)->find("dsseEnvelope")->find("payload")->asString()));
         }
         (void)writeTextFile(out / "policy.json", *readFileBounded(pki->trustStore / "policy.json", 1 << 20));
         std::filesystem::remove_all(dir);

@@ -36,9 +36,9 @@ inline QString buildDir() {
 
 } // namespace veridicor::test
 
-/// Declares `var` as the absolute path of shared data file `rel`; skips the test with a clear message when the
-/// shared data (../shared/data) is absent, as it is in a clone without it.
-#define VERIDICOR_SHARED_FILE(var, rel)                                                                          \
-    const QString var = veridicor::test::sharedFile(QStringLiteral(rel));                                       \
-    if (var.isEmpty())                                                                                          \
+/// Declares `var` as the absolute path of shared data file `rel`; skips the test with a clear message when
+/// the shared data (../shared/data) is absent, as it is in a clone without it.
+#define VERIDICOR_SHARED_FILE(var, rel)                                                                      \
+    const QString var = veridicor::test::sharedFile(QStringLiteral(rel));                                    \
+    if (var.isEmpty())                                                                                       \
     QSKIP("shared test data " rel " is absent (../shared/data is not next to this checkout); test skipped")

@@ -1,7 +1,7 @@
 #pragma once
 // A complete test PKI, trust store, model and recording, made inside the tests with OpenSSL (through
-// veridicor::verify::issueCertificate / makeCrlPem, which call OpenSSL's X509 APIs) and DCMTK. Nothing here is
-// read from disk except what the fixture itself wrote into a temporary folder.
+// veridicor::verify::issueCertificate / makeCrlPem, which call OpenSSL's X509 APIs) and DCMTK. Nothing here
+// is read from disk except what the fixture itself wrote into a temporary folder.
 
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/verify/encoding.h>
@@ -39,8 +39,9 @@ struct Party {
 
 /// Independent SHA-256 (Qt's implementation, not OpenSSL's) for expected values.
 inline std::string qtSha256(const std::string& bytes) {
-    return QCryptographicHash::hash(QByteArray::fromRawData(bytes.data(), static_cast<qsizetype>(bytes.size())),
-                                    QCryptographicHash::Sha256)
+    return QCryptographicHash::hash(
+               QByteArray::fromRawData(bytes.data(), static_cast<qsizetype>(bytes.size())),
+               QCryptographicHash::Sha256)
         .toHex()
         .toStdString();
 }
@@ -56,16 +57,16 @@ inline void writeAll(const std::filesystem::path& p, const std::string& s) {
     out.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
 
-/// The test PKI of the issue: root, intermediate, finding signer, model signer, revoked + CRL, expired, RSA-1024,
-/// an unknown root; plus SHA-1-signed, Ed25519, RSA-2048, P-384, P-521 and unauthorized signers.
+/// The test PKI of the issue: root, intermediate, finding signer, model signer, revoked + CRL, expired,
+/// RSA-1024, an unknown root; plus SHA-1-signed, Ed25519, RSA-2048, P-384, P-521 and unauthorized signers.
 class TestPki {
 public:
     static constexpr const char* kFindingSigner = "omi-inference.vendor-a.example";
     static constexpr const char* kModelSigner = "Vendor A Model Signing";
 
     TimePoint now;
-    Party root, inter, finding, modelSigner, revoked, expired, notYetValid, rsa1024, sha1Signed, ed25519, rsa2048,
-        p384, p521, other, noSignUsage, unknownRoot, unknownLeaf;
+    Party root, inter, finding, modelSigner, revoked, expired, notYetValid, rsa1024, sha1Signed, ed25519,
+        rsa2048, p384, p521, other, noSignUsage, unknownRoot, unknownLeaf;
     std::string crlPem;     ///< the intermediate's CRL, listing `revoked`
     std::string rootCrlPem; ///< the root's CRL, listing nothing
     std::string error;
@@ -121,21 +122,24 @@ private:
     bool build() {
         const auto y = days(365);
         const TimePoint a = now - days(10);
-        bool ok = issue(root, KeyType::EcP384, 0, spec("Test Root CA", true, now - y, now + 10 * y), nullptr) &&
-                  issue(inter, KeyType::EcP256, 0, spec("Test Signing CA", true, now - y, now + 5 * y), &root) &&
-                  issue(finding, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(modelSigner, KeyType::EcP256, 0, spec(kModelSigner, false, a, now + y), &inter) &&
-                  issue(revoked, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(expired, KeyType::EcP256, 0, spec(kFindingSigner, false, now - 2 * y, now - y), &inter) &&
-                  issue(notYetValid, KeyType::EcP256, 0, spec(kFindingSigner, false, now + days(30), now + y), &inter) &&
-                  issue(rsa1024, KeyType::Rsa, 1024, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(ed25519, KeyType::Ed25519, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(rsa2048, KeyType::Rsa, 2048, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(p384, KeyType::EcP384, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(p521, KeyType::EcP521, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
-                  issue(other, KeyType::EcP256, 0, spec("someone-else.example", false, a, now + y), &inter) &&
-                  issue(unknownRoot, KeyType::EcP256, 0, spec("Unknown Root CA", true, now - y, now + 5 * y), nullptr) &&
-                  issue(unknownLeaf, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &unknownRoot);
+        bool ok =
+            issue(root, KeyType::EcP384, 0, spec("Test Root CA", true, now - y, now + 10 * y), nullptr) &&
+            issue(inter, KeyType::EcP256, 0, spec("Test Signing CA", true, now - y, now + 5 * y), &root) &&
+            issue(finding, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(modelSigner, KeyType::EcP256, 0, spec(kModelSigner, false, a, now + y), &inter) &&
+            issue(revoked, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(expired, KeyType::EcP256, 0, spec(kFindingSigner, false, now - 2 * y, now - y), &inter) &&
+            issue(notYetValid, KeyType::EcP256, 0, spec(kFindingSigner, false, now + days(30), now + y),
+                  &inter) &&
+            issue(rsa1024, KeyType::Rsa, 1024, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(ed25519, KeyType::Ed25519, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(rsa2048, KeyType::Rsa, 2048, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(p384, KeyType::EcP384, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(p521, KeyType::EcP521, 0, spec(kFindingSigner, false, a, now + y), &inter) &&
+            issue(other, KeyType::EcP256, 0, spec("someone-else.example", false, a, now + y), &inter) &&
+            issue(unknownRoot, KeyType::EcP256, 0, spec("Unknown Root CA", true, now - y, now + 5 * y),
+                  nullptr) &&
+            issue(unknownLeaf, KeyType::EcP256, 0, spec(kFindingSigner, false, a, now + y), &unknownRoot);
         if (!ok) {
             return false;
         }
@@ -172,7 +176,8 @@ struct SyntheticEcg {
     std::vector<Sint16> samples; ///< channel-interleaved, as stored
     std::string expectedDigest;  ///< SHA-256 of the samples as little-endian bytes (Qt's SHA-256)
 
-    bool write(const std::filesystem::path& path, E_TransferSyntax xfer = EXS_LittleEndianExplicit, int variant = 0) {
+    bool write(const std::filesystem::path& path, E_TransferSyntax xfer = EXS_LittleEndianExplicit,
+               int variant = 0) {
         samples.clear();
         for (int i = 0; i < 200; ++i) {
             samples.push_back(static_cast<Sint16>((i * 37 + variant * 11) % 2001 - 1000));
@@ -199,7 +204,8 @@ struct SyntheticEcg {
         item->putAndInsertUint16(DCM_WaveformBitsAllocated, 16);
         item->putAndInsertString(DCM_WaveformSampleInterpretation, "SS");
         auto* data = new DcmOtherByteOtherWord(DcmTag(DCM_WaveformData, EVR_OW));
-        data->putUint16Array(reinterpret_cast<const Uint16*>(samples.data()), static_cast<unsigned long>(samples.size()));
+        data->putUint16Array(reinterpret_cast<const Uint16*>(samples.data()),
+                             static_cast<unsigned long>(samples.size()));
         item->insert(data);
         ds->insertSequenceItem(DCM_WaveformSequence, item);
         std::filesystem::create_directories(path.parent_path());
@@ -211,16 +217,20 @@ struct SyntheticEcg {
 inline json::Value ecgPredicate(const std::string& modelDigest, const std::string& producedAt,
                                 const std::string& attachment = "f1-relevance.u8") {
     const std::string text = R"({"model": {"name": "ecg-omi-detector", "version": "2.1.0",
-                                           "digest": {"sha256": ")" + modelDigest + R"("}},
-        "producedAt": ")" + producedAt + R"(",
+                                           "digest": {"sha256": ")" +
+                             modelDigest + R"("}},
+        "producedAt": ")" + producedAt +
+                             R"(",
         "input": {"modality": "ECG"},
         "findings": [{"id": "f1",
             "code": {"scheme": "SCT", "value": "401303003", "meaning": "Acute ST segment elevation myocardial infarction"},
             "text": "Occlusion MI, anterior wall", "confidence": 0.93,
             "region": {"kind": "ecg", "leads": ["I", "II"], "startSeconds": 0.02, "endSeconds": 0.1},
-            "explanation": {"attachment": ")" + attachment + R"("},
+            "explanation": {"attachment": ")" +
+                             attachment + R"("},
             "measurements": [{"name": "ST elevation I", "value": 0.25, "unit": "mV"}]}],
-        "attachments": [{"name": ")" + attachment + R"(", "mediaType": "application/vnd.veridicor.ecg-relevance",
+        "attachments": [{"name": ")" +
+                             attachment + R"(", "mediaType": "application/vnd.veridicor.ecg-relevance",
             "leads": ["I", "II"], "samples": 100}]})";
     return *json::parse(text);
 }
@@ -318,9 +328,9 @@ public:
         writeAll(dir / "policy.json",
                  R"({"policyVersion": 1, "revocation": ")" + o.revocation + R"(", "models": [{"name": ")" +
                      o.modelName + R"(", "version": ")" + o.version + R"(", "digest": ")" +
-                     (o.digest.empty() ? modelDigest : o.digest) + R"(", "modalities": )" + list(o.modalities) +
-                     R"(, "modelSigners": )" + list(o.modelSigners) + R"(, "findingSigners": )" +
-                     list(o.findingSigners) + "}]}");
+                     (o.digest.empty() ? modelDigest : o.digest) + R"(", "modalities": )" +
+                     list(o.modalities) + R"(, "modelSigners": )" + list(o.modelSigners) +
+                     R"(, "findingSigners": )" + list(o.findingSigners) + "}]}");
         return true;
     }
 
@@ -361,11 +371,12 @@ inline std::string reasonsText(const std::vector<Reason>& reasons) {
     return s.empty() ? "(none)" : s;
 }
 
-inline std::string reasonsText(const Verdict& v) { return reasonsText(v.reasons); }
+inline std::string reasonsText(const Verdict& v) {
+    return reasonsText(v.reasons);
+}
 
 /// Re-encodes a bundle after changing its JSON (strict parse, edit, compact write).
-template <class Edit>
-std::string editBundle(const std::string& bundle, Edit edit) {
+template <class Edit> std::string editBundle(const std::string& bundle, Edit edit) {
     auto doc = json::parse(bundle);
     edit(*doc);
     return json::serialize(*doc);

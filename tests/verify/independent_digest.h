@@ -1,8 +1,8 @@
 #pragma once
 // Ground truth for input digests from independent tools: DCMTK's command-line programs (dcmdump +W writes the
 // pixel data value or each fragment to files; dcmconv rewrites a file as explicit little endian so that the
-// Waveform Data value can be sliced out of the bytes) and the openssl command (SHA-256). None of this uses the
-// code under test.
+// Waveform Data value can be sliced out of the bytes) and the openssl command (SHA-256). None of this uses
+// the code under test.
 
 #include <QByteArray>
 #include <QDir>
@@ -18,10 +18,13 @@
 
 namespace veridicor::test {
 
-inline bool haveTool(const QString& name) { return !QStandardPaths::findExecutable(name).isEmpty(); }
+inline bool haveTool(const QString& name) {
+    return !QStandardPaths::findExecutable(name).isEmpty();
+}
 
 /// Runs a program; its stdout, or nullopt when it fails.
-inline std::optional<QByteArray> runTool(const QString& program, const QStringList& args, const QByteArray& input = {}) {
+inline std::optional<QByteArray> runTool(const QString& program, const QStringList& args,
+                                         const QByteArray& input = {}) {
     QProcess p;
     p.start(program, args);
     if (!p.waitForStarted(10000)) {
@@ -39,7 +42,8 @@ inline std::optional<QByteArray> runTool(const QString& program, const QStringLi
 
 /// `openssl dgst -sha256` of a file's bytes: lowercase hex.
 inline std::optional<std::string> opensslSha256(const QString& file) {
-    auto out = runTool(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-r"), file});
+    auto out = runTool(QStringLiteral("openssl"),
+                       {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-r"), file});
     if (!out) {
         return std::nullopt;
     }
@@ -65,8 +69,11 @@ inline std::optional<QByteArray> pixelDataByDcmdump(const QString& dicomFile, bo
         return std::nullopt;
     }
     QStringList files = QDir(dir.path()).entryList({QStringLiteral("*.raw")}, QDir::Files);
-    auto index = [](const QString& name) { return name.section(QLatin1Char('.'), -2, -2).toInt(); };
-    std::sort(files.begin(), files.end(), [&](const QString& a, const QString& b) { return index(a) < index(b); });
+    auto index = [](const QString& name) {
+        return name.section(QLatin1Char('.'), -2, -2).toInt();
+    };
+    std::sort(files.begin(), files.end(),
+              [&](const QString& a, const QString& b) { return index(a) < index(b); });
     QByteArray all;
     for (const QString& name : files) {
         if (encapsulated && index(name) == 0) {
@@ -81,8 +88,9 @@ inline std::optional<QByteArray> pixelDataByDcmdump(const QString& dicomFile, bo
     return all;
 }
 
-/// Every Waveform Data (5400,1010) value of a file: dcmconv rewrites it as explicit VR little endian (inflating
-/// deflated files), then the bytes after each "00 54 10 10 'O' 'W' 00 00 <length>" header are taken.
+/// Every Waveform Data (5400,1010) value of a file: dcmconv rewrites it as explicit VR little endian
+/// (inflating deflated files), then the bytes after each "00 54 10 10 'O' 'W' 00 00 <length>" header are
+/// taken.
 inline std::optional<QByteArray> waveformDataByDcmconv(const QString& dicomFile) {
     QTemporaryDir dir;
     const QString le = dir.filePath(QStringLiteral("le.dcm"));

@@ -1,5 +1,6 @@
-// The audit log: every kind of tampering (edit, delete, reorder, insert, truncate) is detected and names the first
-// bad line; crashes (torn last line, lagging head record) are told apart and never hidden by later appends.
+// The audit log: every kind of tampering (edit, delete, reorder, insert, truncate) is detected and names the
+// first bad line; crashes (torn last line, lagging head record) are told apart and never hidden by later
+// appends.
 #include <veridicor/verify/audit_log.h>
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
@@ -78,7 +79,8 @@ class TestAuditLog : public QObject {
     int counter = 0;
 
     std::filesystem::path freshLog(int n) {
-        const auto path = std::filesystem::path(tmp.path().toStdString()) / ("audit-" + std::to_string(++counter) + ".log");
+        const auto path =
+            std::filesystem::path(tmp.path().toStdString()) / ("audit-" + std::to_string(++counter) + ".log");
         const AuditLog log(path);
         for (int i = 1; i <= n; ++i) {
             auto r = log.append(entry(i));
@@ -111,15 +113,19 @@ private slots:
         for (std::size_t i = 0; i < ls.size(); ++i) {
             auto doc = json::parse(ls[i]);
             QVERIFY(doc.hasValue());
-            QCOMPARE(doc->find("seq")->asInteger(), std::optional<std::int64_t>(static_cast<std::int64_t>(i + 1)));
+            QCOMPARE(doc->find("seq")->asInteger(),
+                     std::optional<std::int64_t>(static_cast<std::int64_t>(i + 1)));
             QVERIFY(parseRfc3339(doc->find("time")->asString()).has_value());
             QCOMPARE(doc->find("user")->asString(), std::string("dr.test"));
             QCOMPARE(doc->find("input")->find("name")->asString(), "1.2.3." + std::to_string(i + 1));
-            QCOMPARE(doc->find("bundle")->find("sha256")->asString(), sha256Hex("bundle" + std::to_string(i + 1)));
+            QCOMPARE(doc->find("bundle")->find("sha256")->asString(),
+                     sha256Hex("bundle" + std::to_string(i + 1)));
             QVERIFY(doc->find("verdict")->isString());
             QVERIFY(doc->find("reasons")->isArray());
             QCOMPARE(doc->find("prev")->asString(), prev);
-            prev = QCryptographicHash::hash(QByteArray::fromStdString(ls[i]), QCryptographicHash::Sha256).toHex().toStdString();
+            prev = QCryptographicHash::hash(QByteArray::fromStdString(ls[i]), QCryptographicHash::Sha256)
+                       .toHex()
+                       .toStdString();
         }
         QVERIFY(std::filesystem::exists(AuditLog::headPath(p)));
     }

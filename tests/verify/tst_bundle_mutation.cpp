@@ -1,5 +1,5 @@
-// No manipulated bundle ever verifies as trusted: thousands of seeded random mutations of a valid bundle's bytes,
-// and structured mutations of every field of the decoded bundle and statement.
+// No manipulated bundle ever verifies as trusted: thousands of seeded random mutations of a valid bundle's
+// bytes, and structured mutations of every field of the decoded bundle and statement.
 #include "verify_fixture.h"
 
 #include <QtTest>
@@ -30,7 +30,8 @@ std::optional<SignedContent> signedContentOf(const std::string& bundle) {
     }
     const json::Value* env = doc->find("dsseEnvelope");
     const json::Value* vm = doc->find("verificationMaterial");
-    if (env == nullptr || vm == nullptr || env->find("payload") == nullptr || env->find("signatures") == nullptr) {
+    if (env == nullptr || vm == nullptr || env->find("payload") == nullptr ||
+        env->find("signatures") == nullptr) {
         return std::nullopt;
     }
     SignedContent c;
@@ -46,7 +47,8 @@ std::optional<SignedContent> signedContentOf(const std::string& bundle) {
 }
 
 /// Every path to a value in a JSON document (object keys and array indices).
-void collectPaths(const json::Value& v, std::vector<std::vector<std::string>>& out, std::vector<std::string>& path) {
+void collectPaths(const json::Value& v, std::vector<std::vector<std::string>>& out,
+                  std::vector<std::string>& path) {
     out.push_back(path);
     if (v.isObject()) {
         for (const auto& m : v.asObject()) {
@@ -169,7 +171,8 @@ private slots:
 
     void randomByteMutationsNeverVerify() {
         const char* seedEnv = std::getenv("VERIDICOR_MUTATION_SEED");
-        const unsigned seed = seedEnv != nullptr ? static_cast<unsigned>(std::strtoul(seedEnv, nullptr, 10)) : 20261128U;
+        const unsigned seed =
+            seedEnv != nullptr ? static_cast<unsigned>(std::strtoul(seedEnv, nullptr, 10)) : 20261128U;
         const char* countEnv = std::getenv("VERIDICOR_MUTATIONS");
         const int count = countEnv != nullptr ? std::atoi(countEnv) : 20000;
         std::mt19937 rng(seed);
@@ -218,8 +221,8 @@ private slots:
                 ++failures;
             }
         }
-        qInfo("%d random mutations (seed %u): none trusted; %d left the signed content unchanged", count, seed,
-              sameContent);
+        qInfo("%d random mutations (seed %u): none trusted; %d left the signed content unchanged", count,
+              seed, sameContent);
         QCOMPARE(failures, 0);
     }
 
@@ -248,21 +251,26 @@ private slots:
         const std::string other = f->sign(f->pki.other);
         for (int k = 0; k < 3; ++k) {
             json::Value m = *doc;
-            auto& certs = m.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
+            auto& certs =
+                m.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
             if (k == 0) {
                 std::swap(certs[0], certs[1]);
             } else if (k == 1) {
                 certs.push_back(certs[0]);
                 std::swap(certs[0], certs[2]);
             } else {
-                certs[0] = json::parse(other)->find("verificationMaterial")->find("x509CertificateChain")
-                               ->find("certificates")->asArray()[0];
+                certs[0] = json::parse(other)
+                               ->find("verificationMaterial")
+                               ->find("x509CertificateChain")
+                               ->find("certificates")
+                               ->asArray()[0];
             }
             QVERIFY(neverTrusted(json::serialize(m), "certificate mutation", same));
             ++tried;
         }
         // Only removing the optional, unsigned and unused "tlogEntries" leaves the same signed bundle.
-        qInfo("%d structured mutations of the bundle: none trusted; %d left the signed content unchanged", tried, same);
+        qInfo("%d structured mutations of the bundle: none trusted; %d left the signed content unchanged",
+              tried, same);
         QVERIFY(same <= 1);
     }
 
@@ -277,7 +285,8 @@ private slots:
         for (const auto& p : paths) {
             for (const auto& m : mutationsAt(*statement, p)) {
                 const std::string mutated = editBundle(bundle, [&](json::Value& d) {
-                    d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(json::serialize(m))));
+                    d.find("dsseEnvelope")
+                        ->set("payload", json::Value::string(base64Encode(json::serialize(m))));
                 });
                 const Verdict v = check(mutated);
                 QVERIFY(!v.trusted());
@@ -292,12 +301,16 @@ private slots:
     void evenTheRealSignerCannotRebindAFinding_data() {
         QTest::addColumn<QString>("field");
         QTest::addColumn<int>("reason");
-        QTest::newRow("subject digest") << QStringLiteral("subject") << static_cast<int>(Reason::DataMismatch);
+        QTest::newRow("subject digest")
+            << QStringLiteral("subject") << static_cast<int>(Reason::DataMismatch);
         QTest::newRow("SOP instance UID") << QStringLiteral("sop") << static_cast<int>(Reason::DataMismatch);
         QTest::newRow("study UID") << QStringLiteral("study") << static_cast<int>(Reason::DataMismatch);
-        QTest::newRow("model digest") << QStringLiteral("model") << static_cast<int>(Reason::ModelDigestMismatch);
-        QTest::newRow("attachment digest") << QStringLiteral("attachment") << static_cast<int>(Reason::AttachmentMismatch);
-        QTest::newRow("produced in the future") << QStringLiteral("time") << static_cast<int>(Reason::TimeInvalid);
+        QTest::newRow("model digest")
+            << QStringLiteral("model") << static_cast<int>(Reason::ModelDigestMismatch);
+        QTest::newRow("attachment digest")
+            << QStringLiteral("attachment") << static_cast<int>(Reason::AttachmentMismatch);
+        QTest::newRow("produced in the future")
+            << QStringLiteral("time") << static_cast<int>(Reason::TimeInvalid);
         QTest::newRow("modality") << QStringLiteral("modality") << static_cast<int>(Reason::DataMismatch);
     }
     void evenTheRealSignerCannotRebindAFinding() {
@@ -316,7 +329,10 @@ private slots:
         } else if (field == QStringLiteral("model")) {
             pred->find("model")->find("digest")->set("sha256", json::Value::string(otherHash));
         } else if (field == QStringLiteral("attachment")) {
-            pred->find("attachments")->asArray()[0].find("digest")->set("sha256", json::Value::string(otherHash));
+            pred->find("attachments")
+                ->asArray()[0]
+                .find("digest")
+                ->set("sha256", json::Value::string(otherHash));
         } else if (field == QStringLiteral("time")) {
             pred->set("producedAt", json::Value::string(formatRfc3339(f->pki.now + days(1))));
         } else {

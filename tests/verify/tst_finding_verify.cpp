@@ -1,5 +1,5 @@
-// Sign, then tamper: for every reason code of finding-bundle-v1, a manipulation that triggers exactly that code
-// and nothing else; and the trusted path for every accepted key type.
+// Sign, then tamper: for every reason code of finding-bundle-v1, a manipulation that triggers exactly that
+// code and nothing else; and the trusted path for every accepted key type.
 #include "verify_fixture.h"
 
 #include <veridicor/verify/audit_log.h>
@@ -38,7 +38,8 @@ class TestFindingVerify : public QObject {
     }
 
     /// Replaces one occurrence of `from` in the signed payload (the signature is left as it was).
-    static std::string tamperPayload(const std::string& bundle, const std::string& from, const std::string& to) {
+    static std::string tamperPayload(const std::string& bundle, const std::string& from,
+                                     const std::string& to) {
         std::string p = payloadOf(bundle);
         const auto at = p.find(from);
         if (at == std::string::npos) {
@@ -60,10 +61,12 @@ private slots:
         f = std::make_unique<VerifyFixture>(now());
         QVERIFY2(f->setUp(), "fixture");
         QCOMPARE(f->input.method, DigestMethod::DicomWaveformV1);
-        QCOMPARE(f->input.digest, f->ecg.expectedDigest); // digest checked against Qt's SHA-256 of the samples
+        QCOMPARE(f->input.digest,
+                 f->ecg.expectedDigest); // digest checked against Qt's SHA-256 of the samples
     }
 
-    // ---- trusted ----------------------------------------------------------------------------------------------
+    // ---- trusted
+    // ----------------------------------------------------------------------------------------------
 
     void trustedWhenEverythingMatches() {
         const std::string bundle = f->sign(pki().finding);
@@ -111,19 +114,24 @@ private slots:
         // Sign PAE with RSA PKCS#1 v1.5 / SHA-256 directly with OpenSSL and put it in a PSS-signed bundle.
         const std::string bundle = f->sign(pki().rsa2048);
         const std::string payload = payloadOf(bundle);
-        const std::string pae = "DSSEv1 28 application/vnd.in-toto+json " + std::to_string(payload.size()) + " " + payload;
+        const std::string pae =
+            "DSSEv1 28 application/vnd.in-toto+json " + std::to_string(payload.size()) + " " + payload;
         EVP_MD_CTX* ctx = EVP_MD_CTX_new();
         EVP_PKEY_CTX* pctx = nullptr;
         QVERIFY(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), nullptr, pki().rsa2048.key.native()) == 1);
         QVERIFY(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1);
         std::size_t len = 0;
-        QVERIFY(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(pae.data()), pae.size()) == 1);
+        QVERIFY(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(pae.data()),
+                               pae.size()) == 1);
         std::string sig(len, '\0');
         QVERIFY(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                                reinterpret_cast<const unsigned char*>(pae.data()), pae.size()) == 1);
         EVP_MD_CTX_free(ctx);
         const std::string v15 = editBundle(bundle, [&](json::Value& d) {
-            d.find("dsseEnvelope")->find("signatures")->asArray()[0].set("sig", json::Value::string(base64Encode(sig)));
+            d.find("dsseEnvelope")
+                ->find("signatures")
+                ->asArray()[0]
+                .set("sig", json::Value::string(base64Encode(sig)));
         });
         QVERIFY(v15 != bundle);
         const Verdict v = f->verify(v15);
@@ -153,7 +161,8 @@ private slots:
 
     void fileInputIsBoundByWholeFileDigest() {
         const auto path = f->root / "data" / "rhythm.xml";
-        writeAll(path, "<?xml version=\"1.0\"?>\n<AnnotatedECG xmlns=\"urn:hl7-org:v3\"><id root=\"1\"/></AnnotatedECG>\n");
+        writeAll(path, "<?xml version=\"1.0\"?>\n<AnnotatedECG xmlns=\"urn:hl7-org:v3\"><id "
+                       "root=\"1\"/></AnnotatedECG>\n");
         auto in = openInput(path);
         QVERIFY(in.hasValue());
         QCOMPARE(in->method, DigestMethod::FileV1);
@@ -164,16 +173,19 @@ private slots:
         auto b = signFinding(pki().identity(pki().finding), pred, *in, f->root / "bundles");
         QVERIFY2(b.hasValue(), b ? "" : b.error().message.c_str());
         auto store = TrustStore::load(f->trustDir());
-        const Verdict v = Verifier(*store).verify(*b, *in, pki().now, attachmentsFromFolder(f->root / "bundles"));
+        const Verdict v =
+            Verifier(*store).verify(*b, *in, pki().now, attachmentsFromFolder(f->root / "bundles"));
         QVERIFY2(v.trusted(), reasonsText(v).c_str());
         // The same file, one byte changed, is another recording.
         writeAll(path, readAll(path) + " ");
         auto changed = openInput(path);
-        const Verdict w = Verifier(*store).verify(*b, *changed, pki().now, attachmentsFromFolder(f->root / "bundles"));
+        const Verdict w =
+            Verifier(*store).verify(*b, *changed, pki().now, attachmentsFromFolder(f->root / "bundles"));
         expectExactly(w, Reason::DataMismatch);
     }
 
-    // ---- step 1: MALFORMED, UNSIGNED --------------------------------------------------------------------------
+    // ---- step 1: MALFORMED, UNSIGNED
+    // --------------------------------------------------------------------------
 
     void malformed_data() {
         QTest::addColumn<int>("kind");
@@ -199,7 +211,8 @@ private slots:
             bad = b.substr(0, b.size() / 2);
             break;
         case 1:
-            bad = editBundle(b, [](json::Value& d) { d.set("mediaType", json::Value::string("application/json")); });
+            bad = editBundle(
+                b, [](json::Value& d) { d.set("mediaType", json::Value::string("application/json")); });
             break;
         case 2:
             bad = editBundle(b, [](json::Value& d) {
@@ -207,7 +220,9 @@ private slots:
             });
             break;
         case 3:
-            bad = editBundle(b, [](json::Value& d) { d.find("dsseEnvelope")->set("payload", json::Value::string("e30*")); });
+            bad = editBundle(b, [](json::Value& d) {
+                d.find("dsseEnvelope")->set("payload", json::Value::string("e30*"));
+            });
             break;
         case 4:
             bad = "{\"mediaType\":\"x\"," + b.substr(1);
@@ -220,8 +235,11 @@ private slots:
             break;
         case 7:
             bad = editBundle(b, [](json::Value& d) {
-                d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray()[0].set(
-                    "rawBytes", json::Value::string(base64Encode("not a certificate")));
+                d.find("verificationMaterial")
+                    ->find("x509CertificateChain")
+                    ->find("certificates")
+                    ->asArray()[0]
+                    .set("rawBytes", json::Value::string(base64Encode("not a certificate")));
             });
             break;
         case 8:
@@ -238,7 +256,8 @@ private slots:
             bad.insert(bad.find("application"), "\xC3\x28");
             break;
         case 11:
-            bad = editBundle(b, [](json::Value& d) { d.find("dsseEnvelope")->set("payload", json::Value::integer(5)); });
+            bad = editBundle(
+                b, [](json::Value& d) { d.find("dsseEnvelope")->set("payload", json::Value::integer(5)); });
             break;
         }
         QVERIFY(!bad.empty() && bad != b);
@@ -251,12 +270,18 @@ private slots:
     void malformedStatementAfterAuthentication_data() {
         QTest::addColumn<QString>("from");
         QTest::addColumn<QString>("to");
-        QTest::newRow("confidence out of range") << QStringLiteral("\"confidence\":0.93") << QStringLiteral("\"confidence\":1.5");
-        QTest::newRow("wrong predicateType") << QStringLiteral("urn:veridicor:ai-finding:v1") << QStringLiteral("urn:other:v1");
-        QTest::newRow("no findings") << QStringLiteral("\"findings\":[{") << QStringLiteral("\"findings\":[],\"x\":[{");
-        QTest::newRow("unknown digest method") << QStringLiteral("dicom-waveform-v1") << QStringLiteral("dicom-waveform-v9");
-        QTest::newRow("bad attachment name") << QStringLiteral("\"name\":\"f1-relevance.u8\"") << QStringLiteral("\"name\":\"../f1\"");
-        QTest::newRow("duplicate key in statement") << QStringLiteral("\"text\":") << QStringLiteral("\"id\":\"f2\",\"text\":");
+        QTest::newRow("confidence out of range")
+            << QStringLiteral("\"confidence\":0.93") << QStringLiteral("\"confidence\":1.5");
+        QTest::newRow("wrong predicateType")
+            << QStringLiteral("urn:veridicor:ai-finding:v1") << QStringLiteral("urn:other:v1");
+        QTest::newRow("no findings") << QStringLiteral("\"findings\":[{")
+                                     << QStringLiteral("\"findings\":[],\"x\":[{");
+        QTest::newRow("unknown digest method")
+            << QStringLiteral("dicom-waveform-v1") << QStringLiteral("dicom-waveform-v9");
+        QTest::newRow("bad attachment name")
+            << QStringLiteral("\"name\":\"f1-relevance.u8\"") << QStringLiteral("\"name\":\"../f1\"");
+        QTest::newRow("duplicate key in statement")
+            << QStringLiteral("\"text\":") << QStringLiteral("\"id\":\"f2\",\"text\":");
     }
     void malformedStatementAfterAuthentication() {
         QFETCH(QString, from);
@@ -297,7 +322,11 @@ private slots:
                 d.erase("verificationMaterial");
                 break;
             case 3:
-                d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray().clear();
+                d.find("verificationMaterial")
+                    ->find("x509CertificateChain")
+                    ->find("certificates")
+                    ->asArray()
+                    .clear();
                 break;
             case 4:
                 d.find("dsseEnvelope")->erase("signatures");
@@ -307,7 +336,8 @@ private slots:
         expectExactly(f->verify(bad), Reason::Unsigned);
     }
 
-    // ---- step 2: chain ---------------------------------------------------------------------------------------
+    // ---- step 2: chain
+    // ---------------------------------------------------------------------------------------
 
     void untrustedChain_data() {
         QTest::addColumn<int>("kind");
@@ -325,8 +355,10 @@ private slots:
             break;
         case 1:
             bundle = editBundle(f->sign(pki().finding), [](json::Value& d) {
-                auto& certs =
-                    d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
+                auto& certs = d.find("verificationMaterial")
+                                  ->find("x509CertificateChain")
+                                  ->find("certificates")
+                                  ->asArray();
                 certs.resize(1);
             });
             break;
@@ -335,8 +367,10 @@ private slots:
             break;
         case 3:
             bundle = editBundle(f->sign(pki().finding), [&](json::Value& d) {
-                auto& certs =
-                    d.find("verificationMaterial")->find("x509CertificateChain")->find("certificates")->asArray();
+                auto& certs = d.find("verificationMaterial")
+                                  ->find("x509CertificateChain")
+                                  ->find("certificates")
+                                  ->asArray();
                 certs[1].set("rawBytes", json::Value::string(base64Encode(pki().unknownRoot.cert.der())));
             });
             break;
@@ -397,8 +431,8 @@ private slots:
         const Verdict partial = f->verify(f->sign(pki().finding), "trust-require-partial");
         expectExactly(partial, Reason::CertRevoked);
         QVERIFY(partial.check(CheckId::Chain).detail.find("'Test Signing CA': no CRL") != std::string::npos);
-        // require with a CRL from every issuer: a good certificate passes (the root needs no CRL of its own), a
-        // revoked one fails.
+        // require with a CRL from every issuer: a good certificate passes (the root needs no CRL of its own),
+        // a revoked one fails.
         o.withRootCrl = true;
         QVERIFY(f->writeTrustStore("trust-require", o));
         const Verdict ok = f->verify(f->sign(pki().finding), "trust-require");
@@ -417,7 +451,8 @@ private slots:
         expectExactly(v, Reason::WeakAlgorithm);
     }
 
-    // ---- step 3: signature -----------------------------------------------------------------------------------
+    // ---- step 3: signature
+    // -----------------------------------------------------------------------------------
 
     void badSignature_data() {
         QTest::addColumn<int>("kind");
@@ -451,7 +486,8 @@ private slots:
             other.find("findings")->asArray()[0].set("text", json::Value::string("Something else"));
             const std::string ob = f->sign(pki().finding, other);
             bad = editBundle(b, [&](json::Value& d) {
-                *d.find("dsseEnvelope")->find("signatures") = *json::parse(ob)->find("dsseEnvelope")->find("signatures");
+                *d.find("dsseEnvelope")->find("signatures") =
+                    *json::parse(ob)->find("dsseEnvelope")->find("signatures");
             });
             break;
         }
@@ -478,7 +514,8 @@ private slots:
         QVERIFY(!v.approval.has_value());
         QVERIFY(!v.provenance.has_value());
         QVERIFY(v.attachments.empty());
-        for (const CheckId id : {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
+        for (const CheckId id :
+             {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
             QCOMPARE(v.check(id).status, CheckStatus::NotChecked);
             QVERIFY(v.check(id).reasons.empty());
         }
@@ -491,7 +528,8 @@ private slots:
         QVERIFY(doc->find("model")->isNull());
     }
 
-    // ---- step 4: model ---------------------------------------------------------------------------------------
+    // ---- step 4: model
+    // ---------------------------------------------------------------------------------------
 
     void modelNotApproved() {
         json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
@@ -502,7 +540,8 @@ private slots:
     }
 
     void modelDigestMismatch() {
-        const Verdict v = f->verify(f->sign(pki().finding, ecgPredicate(std::string(64, 'a'), f->producedAt())));
+        const Verdict v =
+            f->verify(f->sign(pki().finding, ecgPredicate(std::string(64, 'a'), f->producedAt())));
         expectExactly(v, Reason::ModelDigestMismatch);
     }
 
@@ -519,7 +558,8 @@ private slots:
         QVERIFY(v.check(CheckId::Chain).ok());
     }
 
-    // ---- step 5: provenance ----------------------------------------------------------------------------------
+    // ---- step 5: provenance
+    // ----------------------------------------------------------------------------------
 
     void modelProvenanceInvalid_data() {
         QTest::addColumn<int>("kind");
@@ -552,11 +592,13 @@ private slots:
         case 3: {
             const auto otherModel = f->root / "other-model";
             writeAll(otherModel / "w.bin", "other weights");
-            o.modelBundleOverride = *signModel(otherModel, pki().identity(pki().modelSigner), ModelSignOptions{});
+            o.modelBundleOverride =
+                *signModel(otherModel, pki().identity(pki().modelSigner), ModelSignOptions{});
             break;
         }
         case 4:
-            o.modelBundleOverride = *signModel(f->modelDir, pki().identity(pki().revoked), ModelSignOptions{});
+            o.modelBundleOverride =
+                *signModel(f->modelDir, pki().identity(pki().revoked), ModelSignOptions{});
             o.modelSigners = {TestPki::kFindingSigner}; // the revoked party's name: only revocation fails
             break;
         }
@@ -567,8 +609,8 @@ private slots:
     }
 
     void provenanceIsRecheckedWhenItsPeriodEnds() {
-        // A model signer whose certificate ends in 10 days: a Verifier that checked the model's signature once
-        // must not carry that result past the certificate's end.
+        // A model signer whose certificate ends in 10 days: a Verifier that checked the model's signature
+        // once must not carry that result past the certificate's end.
         auto key = PrivateKey::generate(KeyType::EcP256);
         CertificateSpec spec;
         spec.commonName = "Short-lived Model Signing";
@@ -596,7 +638,8 @@ private slots:
         QVERIFY(earlier.has(Reason::ModelProvenanceInvalid)); // before the model signer's certificate began
     }
 
-    // ---- step 6: binding -------------------------------------------------------------------------------------
+    // ---- step 6: binding
+    // -------------------------------------------------------------------------------------
 
     void dataMismatch_data() {
         QTest::addColumn<int>("kind");
@@ -636,8 +679,8 @@ private slots:
     }
 
     void encodingOfTheSameSamplesDoesNotMatter() {
-        // The waveform digest is over the samples, not the file: explicit big endian and implicit little endian
-        // files of the same recording verify as the same data.
+        // The waveform digest is over the samples, not the file: explicit big endian and implicit little
+        // endian files of the same recording verify as the same data.
         for (const E_TransferSyntax xfer : {EXS_BigEndianExplicit, EXS_LittleEndianImplicit}) {
             SyntheticEcg same = f->ecg;
             const auto path = f->root / "data" / ("same-" + std::to_string(static_cast<int>(xfer)) + ".dcm");
@@ -648,7 +691,8 @@ private slots:
         }
     }
 
-    // ---- step 7: attachments and time ------------------------------------------------------------------------
+    // ---- step 7: attachments and time
+    // ------------------------------------------------------------------------
 
     void attachmentMismatch_data() {
         QTest::addColumn<int>("kind");
@@ -683,20 +727,24 @@ private slots:
         QFETCH(int, minutes);
         const std::string at = formatRfc3339(
             std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::minutes(minutes)));
-        expectExactly(f->verify(f->sign(pki().finding, ecgPredicate(f->modelDigest, at))), Reason::TimeInvalid);
+        expectExactly(f->verify(f->sign(pki().finding, ecgPredicate(f->modelDigest, at))),
+                      Reason::TimeInvalid);
     }
 
     void clockSkewUpToFiveMinutesIsTolerated() {
-        const std::string at = formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::minutes(4)));
+        const std::string at =
+            formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::minutes(4)));
         const Verdict v = f->verify(f->sign(pki().finding, ecgPredicate(f->modelDigest, at)));
         QVERIFY2(v.trusted(), reasonsText(v).c_str());
     }
 
-    // ---- verdicts ---------------------------------------------------------------------------------------------
+    // ---- verdicts
+    // ---------------------------------------------------------------------------------------------
 
     void severalReasonsAreSortedAndUnique() {
         // Other data, a changed attachment and a future time at once.
-        const std::string at = formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::hours(2)));
+        const std::string at =
+            formatRfc3339(std::chrono::floor<std::chrono::seconds>(pki().now + std::chrono::hours(2)));
         const std::string bundle = f->sign(pki().finding, ecgPredicate(f->modelDigest, at));
         SyntheticEcg other = f->ecg;
         other.sop = "1.2.826.0.1.3680043.10.1001.77";
@@ -720,7 +768,8 @@ private slots:
         for (const auto& m : doc->asObject()) {
             keys.push_back(m.key);
         }
-        QCOMPARE(keys, (std::vector<std::string>{"verdict", "reasons", "signer", "model", "checks", "findings"}));
+        QCOMPARE(keys,
+                 (std::vector<std::string>{"verdict", "reasons", "signer", "model", "checks", "findings"}));
         QCOMPARE(doc->find("verdict")->asString(), std::string("trusted"));
         const json::Value* signer = doc->find("signer");
         QCOMPARE(signer->find("identity")->asArray()[0].asString(), std::string(TestPki::kFindingSigner));
@@ -729,7 +778,8 @@ private slots:
         QCOMPARE(doc->find("model")->find("digest")->asString(), f->modelDigest);
         const auto& checks = doc->find("checks")->asArray();
         QCOMPARE(checks.size(), std::size_t{7});
-        const char* names[] = {"envelope", "chain", "signature", "model", "provenance", "binding", "attachments"};
+        const char* names[] = {"envelope",   "chain",   "signature",  "model",
+                               "provenance", "binding", "attachments"};
         for (std::size_t i = 0; i < 7; ++i) {
             QCOMPARE(checks[i].find("name")->asString(), std::string(names[i]));
             QVERIFY(checks[i].find("ok")->asBool());
@@ -738,7 +788,8 @@ private slots:
         const auto signedDoc = json::parse(payloadOf(f->sign(pki().finding)));
         const json::Value* signedFindings = signedDoc->find("predicate")->find("findings");
         QCOMPARE(doc->find("findings")->asArray().size(), signedFindings->asArray().size());
-        QCOMPARE(doc->find("findings")->asArray()[0].find("text")->asString(), std::string("Occlusion MI, anterior wall"));
+        QCOMPARE(doc->find("findings")->asArray()[0].find("text")->asString(),
+                 std::string("Occlusion MI, anterior wall"));
         QCOMPARE(doc->find("findings")->asArray()[0].find("confidence")->asDouble(), 0.93);
     }
 
@@ -754,7 +805,8 @@ private slots:
         }
         QCOMPARE(std::string(reasonExplanation(Reason::BadSignature)),
                  std::string("The signature does not match the content: it was changed after signing."));
-        QVERIFY(std::string(reasonExplanation(Reason::DataMismatch)).find("different recording") != std::string::npos);
+        QVERIFY(std::string(reasonExplanation(Reason::DataMismatch)).find("different recording") !=
+                std::string::npos);
         QVERIFY(!reasonFromName("bad_signature").has_value());
     }
 
@@ -777,7 +829,8 @@ private slots:
         auto r = TrustStore::load(dir);
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().code, ErrorCode::Unreadable); // no policy.json
-        writeAll(dir / "policy.json", R"({"policyVersion": 1, "revocation": "if-available", "models": [], "extra": 1})");
+        writeAll(dir / "policy.json",
+                 R"({"policyVersion": 1, "revocation": "if-available", "models": [], "extra": 1})");
         r = TrustStore::load(dir);
         QVERIFY(!r.hasValue());
         QVERIFY(r.error().message.find("extra") != std::string::npos);
@@ -809,8 +862,8 @@ private slots:
         QVERIFY(!b.hasValue());
         QVERIFY(b.error().message.find("absent.u8") != std::string::npos);
         // Filled in: subject, digest method and the attachment's digest.
-        auto good = signFinding(pki().identity(pki().finding), ecgPredicate(f->modelDigest, f->producedAt()), f->input,
-                                f->root / "bundles");
+        auto good = signFinding(pki().identity(pki().finding), ecgPredicate(f->modelDigest, f->producedAt()),
+                                f->input, f->root / "bundles");
         QVERIFY(good.hasValue());
         auto st = parseFindingStatement(payloadOf(*good));
         QVERIFY(st.hasValue());

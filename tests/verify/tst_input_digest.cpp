@@ -44,11 +44,12 @@ private slots:
         QTest::addColumn<QString>("rel");
         QTest::addColumn<bool>("encapsulated");
         QTest::addColumn<qulonglong>("bytes");
-        QTest::newRow("native OB, explicit LE (US1_UNCR)") << QStringLiteral("us/US1_UNCR.dcm") << false << 921600ULL;
-        QTest::newRow("native OW, implicit LE (IM00001)") << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false
-                                                       << 1843200ULL;
-        QTest::newRow("JPEG baseline, 44 fragments, empty BOT") << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm")
-                                                                << true << 0ULL;
+        QTest::newRow("native OB, explicit LE (US1_UNCR)")
+            << QStringLiteral("us/US1_UNCR.dcm") << false << 921600ULL;
+        QTest::newRow("native OW, implicit LE (IM00001)")
+            << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false << 1843200ULL;
+        QTest::newRow("JPEG baseline, 44 fragments, empty BOT")
+            << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << true << 0ULL;
         QTest::newRow("JPEG 2000 lossless (US1_J2KR)") << QStringLiteral("us/US1_J2KR.dcm") << true << 0ULL;
         QTest::newRow("palette colour (OBXXXX1A)") << QStringLiteral("us/OBXXXX1A.dcm") << false << 480000ULL;
     }
@@ -77,7 +78,8 @@ private slots:
     void wholeFiles_data() {
         QTest::addColumn<QString>("rel");
         QTest::addColumn<QString>("kind");
-        QTest::newRow("WFDB signal (100.dat)") << QStringLiteral("ecg/100.dat") << QStringLiteral("WFDB signal");
+        QTest::newRow("WFDB signal (100.dat)")
+            << QStringLiteral("ecg/100.dat") << QStringLiteral("WFDB signal");
         QTest::newRow("HL7 aECG") << QStringLiteral("ecg/example-aecg.xml") << QStringLiteral("HL7 aECG");
     }
     void wholeFiles() {
@@ -112,8 +114,8 @@ private slots:
     }
 
     void reencodingChangesThePixelDigest() {
-        // J2KR decodes to exactly US1_UNCR's pixels, yet the digests differ: dicom-pixeldata-v1 binds the stored
-        // bytes, so a finding made on the compressed file does not verify on a re-encoded copy.
+        // J2KR decodes to exactly US1_UNCR's pixels, yet the digests differ: dicom-pixeldata-v1 binds the
+        // stored bytes, so a finding made on the compressed file does not verify on a re-encoded copy.
         VERIDICOR_SHARED_FILE(j2k, "us/US1_J2KR.dcm");
         VERIDICOR_SHARED_FILE(raw, "us/US1_UNCR.dcm");
         QVERIFY(verify::openInput(j2k.toStdString())->digest != verify::openInput(raw.toStdString())->digest);

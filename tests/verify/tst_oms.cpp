@@ -1,6 +1,6 @@
-// OMS v1.0 model signatures: compatibility with the reference implementation (sigstore/model-transparency), the
-// files and shards serializations, the signed ignore_paths, the key and certificate methods, and that a changed,
-// removed or added file fails.
+// OMS v1.0 model signatures: compatibility with the reference implementation (sigstore/model-transparency),
+// the files and shards serializations, the signed ignore_paths, the key and certificate methods, and that a
+// changed, removed or added file fails.
 #include "verify_fixture.h"
 
 #include <QProcess>
@@ -20,7 +20,8 @@ void makeSampleModelFolder(const std::filesystem::path& root) {
     for (int i = 0; i < 2; ++i) {
         for (int j = 0; j < 3; ++j) {
             writeAll(root / ("d" + std::to_string(i)) / ("f" + std::to_string(i) + std::to_string(j)),
-                     "This is file f" + std::to_string(i) + std::to_string(j) + " in d" + std::to_string(i) + ".");
+                     "This is file f" + std::to_string(i) + std::to_string(j) + " in d" + std::to_string(i) +
+                         ".");
         }
     }
     for (int i = 0; i < 4; ++i) {
@@ -73,29 +74,37 @@ private slots:
         QVERIFY(f->setUp());
     }
 
-    // ---- compatibility with the reference implementation's golden payloads ------------------------------------
+    // ---- compatibility with the reference implementation's golden payloads
+    // ------------------------------------
 
     void rootDigestsMatchTheReferenceGoldens_data() {
-        // From sigstore/model-transparency tests/_signing/testdata/signing/TestPayload/<name> (subject digest and
-        // number of resources), made by the reference implementation for the same folders.
+        // From sigstore/model-transparency tests/_signing/testdata/signing/TestPayload/<name> (subject digest
+        // and number of resources), made by the reference implementation for the same folders.
         QTest::addColumn<int>("model");
         QTest::addColumn<qulonglong>("shard");
         QTest::addColumn<QString>("digest");
         QTest::addColumn<int>("resources");
-        QTest::newRow("sample_model_folder") << 0 << 0ULL
+        QTest::newRow("sample_model_folder")
+            << 0 << 0ULL << QStringLiteral("143cc682e555951649f18e2761c3d526d2502996f5e32dc187ef7f8a614f8df7")
+            << 10;
+        QTest::newRow("sample_model_folder_small_shards")
+            << 0 << 8ULL << QStringLiteral("2139af57fd2a4f324ac7cd0fc04898cce73d0871b363c8eb3fc07ab7da4c8445")
+            << 30;
+        QTest::newRow("sample_model_folder_shard (1 GB)")
+            << 0 << 1000000000ULL
             << QStringLiteral("143cc682e555951649f18e2761c3d526d2502996f5e32dc187ef7f8a614f8df7") << 10;
-        QTest::newRow("sample_model_folder_small_shards") << 0 << 8ULL
-            << QStringLiteral("2139af57fd2a4f324ac7cd0fc04898cce73d0871b363c8eb3fc07ab7da4c8445") << 30;
-        QTest::newRow("sample_model_folder_shard (1 GB)") << 0 << 1000000000ULL
-            << QStringLiteral("143cc682e555951649f18e2761c3d526d2502996f5e32dc187ef7f8a614f8df7") << 10;
-        QTest::newRow("deep_model_folder") << 1 << 0ULL
-            << QStringLiteral("18b5a45fe7983f7194e8ffd96c80f5f0ec53191bf4a32b6aff293f043e816d7a") << 4;
-        QTest::newRow("deep_model_folder_small_shards") << 1 << 8ULL
-            << QStringLiteral("fe81b684c60474cea9b27ba1de9993e54bb19806664613758aa4d335ee398497") << 8;
-        QTest::newRow("model_folder_with_empty_file") << 2 << 0ULL
-            << QStringLiteral("5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456") << 1;
-        QTest::newRow("model_folder_with_empty_file_small_shards") << 2 << 8ULL
-            << QStringLiteral("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") << 0;
+        QTest::newRow("deep_model_folder")
+            << 1 << 0ULL << QStringLiteral("18b5a45fe7983f7194e8ffd96c80f5f0ec53191bf4a32b6aff293f043e816d7a")
+            << 4;
+        QTest::newRow("deep_model_folder_small_shards")
+            << 1 << 8ULL << QStringLiteral("fe81b684c60474cea9b27ba1de9993e54bb19806664613758aa4d335ee398497")
+            << 8;
+        QTest::newRow("model_folder_with_empty_file")
+            << 2 << 0ULL << QStringLiteral("5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456")
+            << 1;
+        QTest::newRow("model_folder_with_empty_file_small_shards")
+            << 2 << 8ULL << QStringLiteral("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            << 0;
     }
     void rootDigestsMatchTheReferenceGoldens() {
         QFETCH(int, model);
@@ -146,19 +155,22 @@ private slots:
             QSKIP("python3 is absent: the order was checked against the expected list only");
         }
         QProcess p;
-        p.start(python, {QStringLiteral("-c"),
-                         QStringLiteral("import hashlib,pathlib,sys\n"
-                                        "root=pathlib.Path(sys.argv[1])\n"
-                                        "files=sorted(pathlib.PurePosixPath(p.relative_to(root).as_posix()) for p in root.glob('**/*') if p.is_file())\n"
-                                        "h=hashlib.sha256()\n"
-                                        "[h.update(hashlib.sha256((root/f).read_bytes()).digest()) for f in files]\n"
-                                        "print(h.hexdigest())"),
-                         QString::fromStdString(dir.string())});
+        p.start(python,
+                {QStringLiteral("-c"),
+                 QStringLiteral("import hashlib,pathlib,sys\n"
+                                "root=pathlib.Path(sys.argv[1])\n"
+                                "files=sorted(pathlib.PurePosixPath(p.relative_to(root).as_posix()) for p in "
+                                "root.glob('**/*') if p.is_file())\n"
+                                "h=hashlib.sha256()\n"
+                                "[h.update(hashlib.sha256((root/f).read_bytes()).digest()) for f in files]\n"
+                                "print(h.hexdigest())"),
+                 QString::fromStdString(dir.string())});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(QString::fromLatin1(p.readAllStandardOutput()).trimmed().toStdString(), m->rootDigest);
     }
 
-    // ---- sign, then verify -----------------------------------------------------------------------------------
+    // ---- sign, then verify
+    // -----------------------------------------------------------------------------------
 
     void signAndVerify_data() {
         QTest::addColumn<bool>("shards");
@@ -186,7 +198,8 @@ private slots:
         const ModelVerification ok = verifyModel(*bundle, dir, store(), nullptr, f->pki.now, sig);
         QVERIFY2(ok.trust == Trust::Trusted, modelVerificationToJson(ok).c_str());
         QCOMPARE(ok.signer->identities.front(), std::string(TestPki::kModelSigner));
-        QCOMPARE(ok.manifest->resources.size(), static_cast<std::size_t>(shards ? 4 : 2)); // w.bin: 0-1000, 1000-2000, 2000-2500
+        QCOMPARE(ok.manifest->resources.size(),
+                 static_cast<std::size_t>(shards ? 4 : 2)); // w.bin: 0-1000, 1000-2000, 2000-2500
         // The statement is what the reference implementation writes.
         auto st = json::parse(payloadOf(*bundle));
         QCOMPARE(st->find("predicateType")->asString(), std::string("https://model_signing/signature/v1.0"));
@@ -198,11 +211,12 @@ private slots:
         for (const auto& v : ser->find("ignore_paths")->asArray()) {
             ignored.push_back(v.asString());
         }
-        QCOMPARE(ignored, (std::vector<std::string>{"notes.txt", ".git", ".gitattributes", ".github", ".gitignore",
-                                                    "model.sig"}));
+        QCOMPARE(ignored, (std::vector<std::string>{"notes.txt", ".git", ".gitattributes", ".github",
+                                                    ".gitignore", "model.sig"}));
         // The bundle carries "keyid": "" and tlogEntries as the reference implementation writes them.
         auto b = json::parse(*bundle);
-        QCOMPARE(b->find("dsseEnvelope")->find("signatures")->asArray()[0].find("keyid")->asString(), std::string());
+        QCOMPARE(b->find("dsseEnvelope")->find("signatures")->asArray()[0].find("keyid")->asString(),
+                 std::string());
         QVERIFY(b->find("verificationMaterial")->find("tlogEntries")->isArray());
 
         // Changed, removed and added files each fail, naming the file.
@@ -245,9 +259,10 @@ private slots:
         expect(revoked, "CERT_REVOKED");
         std::string p = payloadOf(good);
         p.replace(p.find("w.bin"), 5, "x.bin");
-        expect(editBundle(good, [&](json::Value& d) {
-                   d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(p)));
-               }),
+        expect(editBundle(good,
+                          [&](json::Value& d) {
+                              d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(p)));
+                          }),
                "BAD_SIGNATURE");
         expect("{\"mediaType\": 1}", "MALFORMED");
         // Only ECDSA keys sign models (the reference implementation verifies only those).
@@ -258,8 +273,10 @@ private slots:
         // A correctly signed statement whose resources do not hash to its subject digest.
         const auto dir = fresh("model-incons");
         writeAll(dir / "w.bin", "weights");
-        auto st = json::parse(payloadOf(*signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{})));
-        st->find("subject")->asArray()[0].find("digest")->set("sha256", json::Value::string(std::string(64, 'e')));
+        auto st =
+            json::parse(payloadOf(*signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{})));
+        st->find("subject")->asArray()[0].find("digest")->set("sha256",
+                                                              json::Value::string(std::string(64, 'e')));
         auto bundle = signDsseBundle(f->pki.identity(f->pki.modelSigner), json::serialize(*st), true);
         const ModelVerification v = verifyModel(*bundle, dir, store(), nullptr, f->pki.now);
         QCOMPARE(reasonsText(v.reasons), std::string("MALFORMED"));
@@ -269,18 +286,22 @@ private slots:
     void keyMethod() {
         const auto dir = fresh("model-key");
         writeAll(dir / "w.bin", "weights");
-        const std::string certBundle = *signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{});
+        const std::string certBundle =
+            *signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{});
         const PublicKey pub = f->pki.modelSigner.cert.publicKey();
-        const std::string hint = qtSha256(pub.pem()); // SHA-256 of the PEM public key, as the reference writes it
+        const std::string hint =
+            qtSha256(pub.pem()); // SHA-256 of the PEM public key, as the reference writes it
         for (const std::string& h : {hint, std::string()}) { // with the hint, and an older bundle without
-            const ModelVerification v = verifyModel(keyMethodBundle(certBundle, h), dir, store(), &pub, f->pki.now);
+            const ModelVerification v =
+                verifyModel(keyMethodBundle(certBundle, h), dir, store(), &pub, f->pki.now);
             QVERIFY2(v.trust == Trust::Trusted, modelVerificationToJson(v).c_str());
             QVERIFY(v.keyMethod);
             QCOMPARE(v.checks[1].name, std::string("key"));
         }
         // Another key fails; a wrong hint fails; no key at all cannot be trusted.
         const PublicKey otherKey = f->pki.other.cert.publicKey();
-        ModelVerification v = verifyModel(keyMethodBundle(certBundle, ""), dir, store(), &otherKey, f->pki.now);
+        ModelVerification v =
+            verifyModel(keyMethodBundle(certBundle, ""), dir, store(), &otherKey, f->pki.now);
         QCOMPARE(reasonsText(v.reasons), std::string("BAD_SIGNATURE"));
         v = verifyModel(keyMethodBundle(certBundle, std::string(64, '0')), dir, store(), &pub, f->pki.now);
         QCOMPARE(reasonsText(v.reasons), std::string("UNTRUSTED_CHAIN"));
@@ -292,8 +313,8 @@ private slots:
     }
 
     void referenceShapedStatementsAreRead() {
-        // As the reference writes them through protobuf Struct: shard_size as a double, keyid null, indented JSON,
-        // unknown predicate fields (ignored by v1.0 verifiers).
+        // As the reference writes them through protobuf Struct: shard_size as a double, keyid null, indented
+        // JSON, unknown predicate fields (ignored by v1.0 verifiers).
         const auto dir = fresh("model-shape");
         writeAll(dir / "a", std::string(20, 'a'));
         ModelSignOptions o;
@@ -302,16 +323,20 @@ private slots:
         auto m = *hashModelDirectory(dir, o);
         std::string resources;
         for (const auto& r : m.resources) {
-            resources += std::string(resources.empty() ? "" : ",\n") + "      {\n        \"algorithm\": \"" + r.algorithm +
-                         "\",\n        \"digest\": \"" + r.digest + "\",\n        \"name\": \"" + r.name + "\"\n      }";
+            resources += std::string(resources.empty() ? "" : ",\n") + "      {\n        \"algorithm\": \"" +
+                         r.algorithm + "\",\n        \"digest\": \"" + r.digest +
+                         "\",\n        \"name\": \"" + r.name + "\"\n      }";
         }
-        const std::string statement = "{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n"
-                                      "      \"name\": \"model-shape\",\n      \"digest\": {\n        \"sha256\": \"" +
-                                      m.rootDigest + "\"\n      }\n    }\n  ],\n  \"predicateType\": "
-                                      "\"https://model_signing/signature/v1.0\",\n  \"predicate\": {\n    "
-                                      "\"serialization\": {\n      \"method\": \"shards\",\n      \"hash_type\": "
-                                      "\"sha256\",\n      \"allow_symlinks\": false,\n      \"shard_size\": 8.0\n    "
-                                      "},\n    \"resources\": [\n" + resources + "\n    ],\n    \"future\": {}\n  }\n}";
+        const std::string statement =
+            "{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n"
+            "      \"name\": \"model-shape\",\n      \"digest\": {\n        \"sha256\": \"" +
+            m.rootDigest +
+            "\"\n      }\n    }\n  ],\n  \"predicateType\": "
+            "\"https://model_signing/signature/v1.0\",\n  \"predicate\": {\n    "
+            "\"serialization\": {\n      \"method\": \"shards\",\n      \"hash_type\": "
+            "\"sha256\",\n      \"allow_symlinks\": false,\n      \"shard_size\": 8.0\n    "
+            "},\n    \"resources\": [\n" +
+            resources + "\n    ],\n    \"future\": {}\n  }\n}";
         auto bundle = signDsseBundle(f->pki.identity(f->pki.modelSigner), statement);
         const std::string withNullKeyId = editBundle(*bundle, [](json::Value& d) {
             d.find("dsseEnvelope")->find("signatures")->asArray()[0].set("keyid", json::Value());
@@ -347,7 +372,8 @@ private slots:
         o.ignorePaths = {"."};
         QVERIFY(!signModel(dir, f->pki.identity(f->pki.modelSigner), o).hasValue());
         // A signed statement that ignores "." would cover nothing: refused as malformed.
-        auto st = json::parse(payloadOf(*signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{})));
+        auto st =
+            json::parse(payloadOf(*signModel(dir, f->pki.identity(f->pki.modelSigner), ModelSignOptions{})));
         json::Value ig = json::Value::array();
         ig.push(json::Value::string("."));
         st->find("predicate")->find("serialization")->set("ignore_paths", std::move(ig));
@@ -361,12 +387,14 @@ private slots:
         // VERIDICOR_OMS_REFERENCE_DIR to a checkout's scripts/tests (not part of this repository).
         const QByteArray dirEnv = qgetenv("VERIDICOR_OMS_REFERENCE_DIR");
         if (dirEnv.isEmpty()) {
-            QSKIP("VERIDICOR_OMS_REFERENCE_DIR is not set (a sigstore/model-transparency scripts/tests folder)");
+            QSKIP("VERIDICOR_OMS_REFERENCE_DIR is not set (a sigstore/model-transparency scripts/tests "
+                  "folder)");
         }
         const std::filesystem::path ref = dirEnv.toStdString();
         const auto trust = fresh("ref-trust");
         writeAll(trust / "anchors" / "ca.pem", readAll(ref / "keys" / "certificate" / "ca-cert.pem"));
-        writeAll(trust / "policy.json", "{\"policyVersion\": 1, \"revocation\": \"if-available\", \"models\": []}");
+        writeAll(trust / "policy.json",
+                 "{\"policyVersion\": 1, \"revocation\": \"if-available\", \"models\": []}");
         const TrustStore ts = *TrustStore::load(trust);
         const PublicKey pub = *PublicKey::load(ref / "keys" / "certificate" / "signing-key-pub.pem");
         struct Case {
@@ -374,12 +402,14 @@ private slots:
             const char* model;
             bool key;
         };
-        for (const Case& c : {Case{"v1.0.0-certificate", "", false}, Case{"v1.1.0-certificate", "", false},
-                              Case{"v1.0.0-elliptic-key", "signme-1", true}, Case{"v1.1.0-elliptic-key", "", true}}) {
+        for (const Case& c :
+             {Case{"v1.0.0-certificate", "", false}, Case{"v1.1.0-certificate", "", false},
+              Case{"v1.0.0-elliptic-key", "signme-1", true}, Case{"v1.1.0-elliptic-key", "", true}}) {
             const auto d = ref / c.dir;
             const ModelVerification v = verifyModel(readAll(d / "model.sig"), *c.model ? d / c.model : d, ts,
                                                     c.key ? &pub : nullptr, now(), d / "model.sig");
-            QVERIFY2(v.trust == Trust::Trusted, (std::string(c.dir) + ": " + modelVerificationToJson(v)).c_str());
+            QVERIFY2(v.trust == Trust::Trusted,
+                     (std::string(c.dir) + ": " + modelVerificationToJson(v)).c_str());
         }
     }
 };

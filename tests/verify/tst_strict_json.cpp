@@ -20,9 +20,11 @@ class TestStrictJson : public QObject {
 private slots:
     void acceptsValidDocuments_data() {
         QTest::addColumn<QByteArray>("text");
-        QTest::newRow("object") << QByteArray("{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"e\"}}");
+        QTest::newRow("object") << QByteArray(
+            "{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"e\"}}");
         QTest::newRow("numbers") << QByteArray("[0, -0, 1.5, -2e10, 3E+2, 4e-3, 123456789012345678]");
-        QTest::newRow("escapes") << QByteArray("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", \"\\ud83d\\ude00\"]");
+        QTest::newRow("escapes") << QByteArray(
+            "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", \"\\ud83d\\ude00\"]");
         QTest::newRow("utf-8") << QByteArray("[\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"]");
         QTest::newRow("whitespace around") << QByteArray(" \t\r\n{} \n");
         QTest::newRow("scalar") << QByteArray("\"x\"");
@@ -35,7 +37,8 @@ private slots:
     }
 
     void decodesValues() {
-        auto r = json::parse("{\"s\": \"\\u00e9\\ud83d\\ude00\", \"n\": 8.0, \"i\": 1000000000, \"f\": 0.93, \"b\": true}");
+        auto r = json::parse(
+            "{\"s\": \"\\u00e9\\ud83d\\ude00\", \"n\": 8.0, \"i\": 1000000000, \"f\": 0.93, \"b\": true}");
         QVERIFY(r.hasValue());
         QCOMPARE(r->find("s")->asString(), std::string("\xC3\xA9\xF0\x9F\x98\x80"));
         QCOMPARE(r->find("n")->asInteger(), std::optional<std::int64_t>(8)); // OMS writes integral doubles
@@ -50,24 +53,34 @@ private slots:
     void rejectsHostileDocuments_data() {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("duplicate key") << QByteArray("{\"a\": 1, \"a\": 2}") << QStringLiteral("duplicate key");
-        QTest::newRow("duplicate key via escape") << QByteArray("{\"a\": 1, \"\\u0061\": 2}") << QStringLiteral("duplicate key");
-        QTest::newRow("nested duplicate") << QByteArray("{\"x\": {\"k\": 1, \"k\": 1}}") << QStringLiteral("duplicate key");
-        QTest::newRow("trailing data") << QByteArray("{\"a\": 1} {\"b\": 2}") << QStringLiteral("after the JSON value");
+        QTest::newRow("duplicate key")
+            << QByteArray("{\"a\": 1, \"a\": 2}") << QStringLiteral("duplicate key");
+        QTest::newRow("duplicate key via escape")
+            << QByteArray("{\"a\": 1, \"\\u0061\": 2}") << QStringLiteral("duplicate key");
+        QTest::newRow("nested duplicate")
+            << QByteArray("{\"x\": {\"k\": 1, \"k\": 1}}") << QStringLiteral("duplicate key");
+        QTest::newRow("trailing data")
+            << QByteArray("{\"a\": 1} {\"b\": 2}") << QStringLiteral("after the JSON value");
         QTest::newRow("trailing comma") << QByteArray("[1, 2,]") << QStringLiteral("unexpected character");
         QTest::newRow("trailing comma in object") << QByteArray("{\"a\": 1,}") << QStringLiteral("key");
         QTest::newRow("overlong UTF-8") << QByteArray("[\"\xC0\xAF\"]") << QStringLiteral("invalid UTF-8");
-        QTest::newRow("UTF-8 surrogate") << QByteArray("[\"\xED\xA0\x80\"]") << QStringLiteral("invalid UTF-8");
-        QTest::newRow("above U+10FFFF") << QByteArray("[\"\xF4\x90\x80\x80\"]") << QStringLiteral("invalid UTF-8");
-        QTest::newRow("truncated sequence") << QByteArray("[\"\xE2\x82\"]") << QStringLiteral("invalid UTF-8");
+        QTest::newRow("UTF-8 surrogate")
+            << QByteArray("[\"\xED\xA0\x80\"]") << QStringLiteral("invalid UTF-8");
+        QTest::newRow("above U+10FFFF")
+            << QByteArray("[\"\xF4\x90\x80\x80\"]") << QStringLiteral("invalid UTF-8");
+        QTest::newRow("truncated sequence")
+            << QByteArray("[\"\xE2\x82\"]") << QStringLiteral("invalid UTF-8");
         QTest::newRow("stray continuation") << QByteArray("[\"\x80\"]") << QStringLiteral("invalid UTF-8");
         QTest::newRow("Latin-1 byte") << QByteArray("[\"caf\xE9\"]") << QStringLiteral("invalid UTF-8");
         QTest::newRow("lone high surrogate") << QByteArray("[\"\\ud800\"]") << QStringLiteral("surrogate");
         QTest::newRow("lone low surrogate") << QByteArray("[\"\\udc00\"]") << QStringLiteral("surrogate");
-        QTest::newRow("reversed surrogates") << QByteArray("[\"\\ude00\\ud83d\"]") << QStringLiteral("surrogate");
+        QTest::newRow("reversed surrogates")
+            << QByteArray("[\"\\ude00\\ud83d\"]") << QStringLiteral("surrogate");
         QTest::newRow("NUL escape") << QByteArray("[\"\\u0000\"]") << QStringLiteral("u0000");
-        QTest::newRow("raw control character") << QByteArray("[\"a\tb\"]") << QStringLiteral("control character");
-        QTest::newRow("raw newline in string") << QByteArray("[\"a\nb\"]") << QStringLiteral("control character");
+        QTest::newRow("raw control character")
+            << QByteArray("[\"a\tb\"]") << QStringLiteral("control character");
+        QTest::newRow("raw newline in string")
+            << QByteArray("[\"a\nb\"]") << QStringLiteral("control character");
         QTest::newRow("invalid escape") << QByteArray("[\"\\x41\"]") << QStringLiteral("escape");
         QTest::newRow("byte-order mark") << QByteArray("\xEF\xBB\xBF{}") << QStringLiteral("byte-order mark");
         QTest::newRow("leading zero") << QByteArray("[01]") << QStringLiteral("leading zeros");
@@ -82,9 +95,11 @@ private slots:
         QTest::newRow("unterminated array") << QByteArray("[1, 2") << QStringLiteral("end of the document");
         QTest::newRow("empty document") << QByteArray("") << QStringLiteral("end of the document");
         QTest::newRow("only whitespace") << QByteArray("  ") << QStringLiteral("end of the document");
-        QTest::newRow("NUL byte outside strings") << QByteArray("{}\0", 3) << QStringLiteral("after the JSON value");
+        QTest::newRow("NUL byte outside strings")
+            << QByteArray("{}\0", 3) << QStringLiteral("after the JSON value");
         QTest::newRow("truncated literal") << QByteArray("[tru]") << QStringLiteral("literal");
-        QTest::newRow("vertical tab whitespace") << QByteArray("[1,\v2]") << QStringLiteral("unexpected character");
+        QTest::newRow("vertical tab whitespace")
+            << QByteArray("[1,\v2]") << QStringLiteral("unexpected character");
     }
     void rejectsHostileDocuments() {
         QFETCH(QByteArray, text);
@@ -104,7 +119,10 @@ private slots:
     }
 
     void nestingIsLimitedTo64() {
-        auto nested = [](int depth) { return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']'); };
+        auto nested = [](int depth) {
+            return std::string(static_cast<std::size_t>(depth), '[') +
+                   std::string(static_cast<std::size_t>(depth), ']');
+        };
         QVERIFY(json::parse(nested(64)).hasValue());
         QVERIFY(errorOf(nested(65)).find("nesting deeper than 64") != std::string::npos);
         std::string objects;
@@ -148,13 +166,15 @@ private slots:
         auto v = json::parse(text);
         QVERIFY(v.hasValue());
         const std::string out = json::serialize(*v);
-        QCOMPARE(out, std::string("{\"b\":[1,2.50,\"x\\\"y\\\\z\\n\\u0001\"],\"a\":{\"\xC3\xA9\":null,\"t\":true}}"));
+        QCOMPARE(out, std::string(
+                          "{\"b\":[1,2.50,\"x\\\"y\\\\z\\n\\u0001\"],\"a\":{\"\xC3\xA9\":null,\"t\":true}}"));
         auto again = json::parse(out);
         QVERIFY(again.hasValue());
         QVERIFY(*again == *v);
     }
 
-    // ---- base64 ---------------------------------------------------------------------------------------------
+    // ---- base64
+    // ---------------------------------------------------------------------------------------------
 
     void base64RoundTrips() {
         for (std::size_t n = 0; n < 40; ++n) {
@@ -197,7 +217,8 @@ private slots:
     }
 
     void hexAndDigests() {
-        QCOMPARE(sha256Hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(sha256Hex("abc"),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         QVERIFY(isSha256Hex(sha256Hex("")));
         QVERIFY(!isSha256Hex(std::string(64, 'A')));
         QVERIFY(!isSha256Hex(std::string(63, 'a')));
@@ -207,7 +228,8 @@ private slots:
         QCOMPARE(hexEncode(h.finish()), sha256Hex("abc"));
     }
 
-    // ---- RFC 3339 -------------------------------------------------------------------------------------------
+    // ---- RFC 3339
+    // -------------------------------------------------------------------------------------------
 
     void rfc3339() {
         const auto t = parseRfc3339("2026-11-28T10:15:00Z");
@@ -220,9 +242,10 @@ private slots:
         QCOMPARE(formatRfc3339(*frac), std::string("2026-11-28T10:15:00.250000Z"));
         QCOMPARE(formatRfc3339(*parseRfc3339("9999-12-31T23:59:59Z")), std::string("9999-12-31T23:59:59Z"));
         QCOMPARE(formatRfc3339(*parseRfc3339("1950-01-01T00:00:00Z")), std::string("1950-01-01T00:00:00Z"));
-        for (const char* bad : {"2026-11-28", "2026-11-28T10:15Z", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
-                                "2026-11-28T24:00:00Z", "2026-11-28T10:15:00", "2026-11-28T10:15:00+1:00",
-                                "2026-11-28 10:15:00Z", "2026-11-28T10:15:00.Z", "2026-11-28T10:15:00Zjunk"}) {
+        for (const char* bad :
+             {"2026-11-28", "2026-11-28T10:15Z", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
+              "2026-11-28T24:00:00Z", "2026-11-28T10:15:00", "2026-11-28T10:15:00+1:00",
+              "2026-11-28 10:15:00Z", "2026-11-28T10:15:00.Z", "2026-11-28T10:15:00Zjunk"}) {
             QVERIFY2(!parseRfc3339(bad).has_value(), bad);
         }
         QVERIFY(parseRfc3339("2024-02-29T00:00:00Z").has_value());

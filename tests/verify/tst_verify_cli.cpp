@@ -62,36 +62,46 @@ class TestVerifyCli : public QObject {
     }
 
     QString signer(const char* name, const char* part) const {
-        return demo + QStringLiteral("/signers/") + QLatin1String(name) + QLatin1Char('.') + QLatin1String(part) +
-               QStringLiteral(".pem");
+        return demo + QStringLiteral("/signers/") + QLatin1String(name) + QLatin1Char('.') +
+               QLatin1String(part) + QStringLiteral(".pem");
     }
 
     /// A producer's predicate for the given modality (before sign-finding fills it), with its attachment.
     QString writePredicate(const QString& dir, bool ecg) const {
-        const std::string producedAt =
-            verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(verify::now() - std::chrono::minutes(1)));
+        const std::string producedAt = verify::formatRfc3339(
+            std::chrono::floor<std::chrono::seconds>(verify::now() - std::chrono::minutes(1)));
         std::string pred;
         if (ecg) {
-            pred = "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": {\"sha256\": \"" +
-                   ecgDigest +
-                   "\"}}, \"producedAt\": \"" + producedAt + "\", \"input\": {\"modality\": \"ECG\"},"
-                   " \"findings\": [{\"id\": \"f1\", \"code\": {\"scheme\": \"SCT\", \"value\": \"401303003\","
-                   " \"meaning\": \"Acute ST segment elevation myocardial infarction\"}, \"text\": \"Occlusion MI, anterior wall\","
-                   " \"confidence\": 0.93, \"region\": {\"kind\": \"ecg\", \"leads\": [\"V2\", \"V3\"], \"startSeconds\": 1.2,"
-                   " \"endSeconds\": 3.4}, \"explanation\": {\"attachment\": \"f1-relevance.u8\"}}],"
-                   " \"attachments\": [{\"name\": \"f1-relevance.u8\", \"mediaType\": \"application/vnd.veridicor.ecg-relevance\","
-                   " \"leads\": [\"V2\", \"V3\"], \"samples\": 50}]}";
+            pred =
+                "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": "
+                "{\"sha256\": \"" +
+                ecgDigest + "\"}}, \"producedAt\": \"" + producedAt +
+                "\", \"input\": {\"modality\": \"ECG\"},"
+                " \"findings\": [{\"id\": \"f1\", \"code\": {\"scheme\": \"SCT\", \"value\": \"401303003\","
+                " \"meaning\": \"Acute ST segment elevation myocardial infarction\"}, \"text\": \"Occlusion "
+                "MI, anterior wall\","
+                " \"confidence\": 0.93, \"region\": {\"kind\": \"ecg\", \"leads\": [\"V2\", \"V3\"], "
+                "\"startSeconds\": 1.2,"
+                " \"endSeconds\": 3.4}, \"explanation\": {\"attachment\": \"f1-relevance.u8\"}}],"
+                " \"attachments\": [{\"name\": \"f1-relevance.u8\", \"mediaType\": "
+                "\"application/vnd.veridicor.ecg-relevance\","
+                " \"leads\": [\"V2\", \"V3\"], \"samples\": 50}]}";
             writeFile(dir + QStringLiteral("/f1-relevance.u8"), QByteArray(100, '\x7f'));
         } else {
-            pred = "{\"model\": {\"name\": \"echo-lv-segmenter\", \"version\": \"1.0.0\", \"digest\": {\"sha256\": \"" +
-                   echoDigest +
-                   "\"}}, \"producedAt\": \"" + producedAt + "\", \"input\": {\"modality\": \"US\"},"
-                   " \"findings\": [{\"id\": \"lv\", \"code\": {\"scheme\": \"SCT\", \"value\": \"373945007\","
-                   " \"meaning\": \"Pericardial effusion\"}, \"text\": \"Small pericardial effusion\", \"confidence\": 0.71,"
-                   " \"region\": {\"kind\": \"cine\", \"firstFrame\": 0, \"lastFrame\": 0, \"polygon\": [[10, 10], [60, 12], [40, 50]]},"
-                   " \"explanation\": {\"attachment\": \"lv-heatmap.u8\"}}],"
-                   " \"attachments\": [{\"name\": \"lv-heatmap.u8\", \"mediaType\": \"application/vnd.veridicor.cine-heatmap\","
-                   " \"frames\": 1, \"rows\": 4, \"cols\": 4}]}";
+            pred =
+                "{\"model\": {\"name\": \"echo-lv-segmenter\", \"version\": \"1.0.0\", \"digest\": "
+                "{\"sha256\": \"" +
+                echoDigest + "\"}}, \"producedAt\": \"" + producedAt +
+                "\", \"input\": {\"modality\": \"US\"},"
+                " \"findings\": [{\"id\": \"lv\", \"code\": {\"scheme\": \"SCT\", \"value\": \"373945007\","
+                " \"meaning\": \"Pericardial effusion\"}, \"text\": \"Small pericardial effusion\", "
+                "\"confidence\": 0.71,"
+                " \"region\": {\"kind\": \"cine\", \"firstFrame\": 0, \"lastFrame\": 0, \"polygon\": [[10, "
+                "10], [60, 12], [40, 50]]},"
+                " \"explanation\": {\"attachment\": \"lv-heatmap.u8\"}}],"
+                " \"attachments\": [{\"name\": \"lv-heatmap.u8\", \"mediaType\": "
+                "\"application/vnd.veridicor.cine-heatmap\","
+                " \"frames\": 1, \"rows\": 4, \"cols\": 4}]}";
             writeFile(dir + QStringLiteral("/lv-heatmap.u8"), QByteArray(16, '\x40'));
         }
         const QString path = dir + QStringLiteral("/predicate.json");
@@ -138,17 +148,25 @@ private slots:
     void signThenVerifyRealFiles_data() {
         QTest::addColumn<QString>("rel");
         QTest::addColumn<bool>("ecg");
-        QTest::addColumn<int>("truth"); // 0 waveform by dcmconv, 1 native pixels, 2 fragments (dcmdump +W), 3 file
+        QTest::addColumn<int>(
+            "truth"); // 0 waveform by dcmconv, 1 native pixels, 2 fragments (dcmdump +W), 3 file
         QTest::addColumn<QString>("other");
-        QTest::newRow("ECG waveform (wave_dfl.dcm)") << QStringLiteral("ecg/wave_dfl.dcm") << true << 0 << QStringLiteral("ecg/100.dat");
-        QTest::newRow("WFDB signal, file-v1 (100.dat)") << QStringLiteral("ecg/100.dat") << true << 3 << QStringLiteral("ecg/example-aecg.xml");
-        QTest::newRow("HL7 aECG, file-v1") << QStringLiteral("ecg/example-aecg.xml") << true << 3 << QStringLiteral("ecg/wave_dfl.dcm");
-        QTest::newRow("US native OB (US1_UNCR.dcm)") << QStringLiteral("us/US1_UNCR.dcm") << false << 1 << QStringLiteral("us/US1_J2KR.dcm");
-        QTest::newRow("US native OW implicit (IM00001)") << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false << 1
-                                                       << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm");
-        QTest::newRow("US JPEG, 44 fragments") << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << false << 2
-                                              << QStringLiteral("us/IM00001.implicit_little_endian.dcm");
-        QTest::newRow("US JPEG 2000 (US1_J2KR.dcm)") << QStringLiteral("us/US1_J2KR.dcm") << false << 2 << QStringLiteral("us/US1_UNCR.dcm");
+        QTest::newRow("ECG waveform (wave_dfl.dcm)")
+            << QStringLiteral("ecg/wave_dfl.dcm") << true << 0 << QStringLiteral("ecg/100.dat");
+        QTest::newRow("WFDB signal, file-v1 (100.dat)")
+            << QStringLiteral("ecg/100.dat") << true << 3 << QStringLiteral("ecg/example-aecg.xml");
+        QTest::newRow("HL7 aECG, file-v1")
+            << QStringLiteral("ecg/example-aecg.xml") << true << 3 << QStringLiteral("ecg/wave_dfl.dcm");
+        QTest::newRow("US native OB (US1_UNCR.dcm)")
+            << QStringLiteral("us/US1_UNCR.dcm") << false << 1 << QStringLiteral("us/US1_J2KR.dcm");
+        QTest::newRow("US native OW implicit (IM00001)")
+            << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false << 1
+            << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm");
+        QTest::newRow("US JPEG, 44 fragments")
+            << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << false << 2
+            << QStringLiteral("us/IM00001.implicit_little_endian.dcm");
+        QTest::newRow("US JPEG 2000 (US1_J2KR.dcm)")
+            << QStringLiteral("us/US1_J2KR.dcm") << false << 2 << QStringLiteral("us/US1_UNCR.dcm");
     }
     void signThenVerifyRealFiles() {
         QFETCH(QString, rel);
@@ -163,13 +181,15 @@ private slots:
         const QString dir = tmp.filePath(QStringLiteral("rt-") + QFileInfo(rel).completeBaseName());
         QDir().mkpath(dir);
         const QString bundle = dir + QStringLiteral("/finding.finding.json");
-        const Run s = run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
-                           QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), data,
-                           QStringLiteral("--predicate"), writePredicate(dir, ecg), QStringLiteral("-o"), bundle});
+        const Run s =
+            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
+                 QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), data,
+                 QStringLiteral("--predicate"), writePredicate(dir, ecg), QStringLiteral("-o"), bundle});
         QVERIFY2(s.exitCode == 0, s.err.constData());
 
         // The digest sign-finding bound, against independent tools.
-        if (haveTool(QStringLiteral("openssl")) && haveTool(QStringLiteral("dcmdump")) && haveTool(QStringLiteral("dcmconv"))) {
+        if (haveTool(QStringLiteral("openssl")) && haveTool(QStringLiteral("dcmdump")) &&
+            haveTool(QStringLiteral("dcmconv"))) {
             std::optional<std::string> expected;
             switch (truth) {
             case 0:
@@ -190,8 +210,8 @@ private slots:
         }
 
         const QString log = tmp.filePath(QStringLiteral("audit.log"));
-        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data,
-                           QStringLiteral("--audit-log"), log, bundle});
+        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), data, QStringLiteral("--audit-log"), log, bundle});
         QVERIFY2(v.exitCode == 0, (v.out + v.err).constData());
         auto verdict = verify::json::parse(v.out.toStdString());
         QVERIFY(verdict.hasValue());
@@ -207,8 +227,8 @@ private slots:
                  std::string("omi-inference.vendor-a.example"));
 
         // The same finding against another recording: untrusted (exit 1), data mismatch, nothing echoed.
-        const Run w = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), otherData,
-                           QStringLiteral("--audit-log"), log, bundle});
+        const Run w = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), otherData, QStringLiteral("--audit-log"), log, bundle});
         QCOMPARE(w.exitCode, 1);
         const auto rs = reasons(w);
         QVERIFY(std::find(rs.begin(), rs.end(), "DATA_MISMATCH") != rs.end());
@@ -223,8 +243,10 @@ private slots:
         QTest::newRow("Ed25519 signer") << QStringLiteral("finding-signer-ed25519") << QString();
         QTest::newRow("revoked signer") << QStringLiteral("revoked-signer") << QStringLiteral("CERT_REVOKED");
         QTest::newRow("expired signer") << QStringLiteral("expired-signer") << QStringLiteral("CERT_EXPIRED");
-        QTest::newRow("unknown root") << QStringLiteral("unknown-signer") << QStringLiteral("UNTRUSTED_CHAIN");
-        QTest::newRow("model signer signing a finding") << QStringLiteral("model-signer") << QStringLiteral("SIGNER_NOT_AUTHORIZED");
+        QTest::newRow("unknown root")
+            << QStringLiteral("unknown-signer") << QStringLiteral("UNTRUSTED_CHAIN");
+        QTest::newRow("model signer signing a finding")
+            << QStringLiteral("model-signer") << QStringLiteral("SIGNER_NOT_AUTHORIZED");
     }
     void signersOfTheDemoPki() {
         QFETCH(QString, name);
@@ -234,11 +256,13 @@ private slots:
         QDir().mkpath(dir);
         const QString bundle = dir + QStringLiteral("/f.finding.json");
         const QByteArray n = name.toLatin1();
-        const Run s = run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer(n.constData(), "key"),
-                           QStringLiteral("--chain"), signer(n.constData(), "chain"), QStringLiteral("--data"), data,
-                           QStringLiteral("--predicate"), writePredicate(dir, true), QStringLiteral("-o"), bundle});
+        const Run s =
+            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer(n.constData(), "key"),
+                 QStringLiteral("--chain"), signer(n.constData(), "chain"), QStringLiteral("--data"), data,
+                 QStringLiteral("--predicate"), writePredicate(dir, true), QStringLiteral("-o"), bundle});
         QVERIFY2(s.exitCode == 0, s.err.constData());
-        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data, bundle});
+        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), data, bundle});
         if (reason.isEmpty()) {
             QVERIFY2(v.exitCode == 0, v.out.constData());
         } else {
@@ -256,14 +280,16 @@ private slots:
             QSKIP("depends on signThenVerifyRealFiles");
         }
         // Three years on, the signer's certificate (two years) has expired.
-        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data,
-                           QStringLiteral("--at"), QStringLiteral("2099-01-01T00:00:00Z"), bundle});
+        const Run v =
+            run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data,
+                 QStringLiteral("--at"), QStringLiteral("2099-01-01T00:00:00Z"), bundle});
         QCOMPARE(v.exitCode, 1);
         const auto rs = reasons(v);
         QVERIFY(std::find(rs.begin(), rs.end(), "CERT_EXPIRED") != rs.end());
         // Before the demo PKI existed, nothing was valid yet.
-        const Run early = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data,
-                               QStringLiteral("--at"), QStringLiteral("2001-01-01T00:00:00+02:00"), bundle});
+        const Run early =
+            run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data,
+                 QStringLiteral("--at"), QStringLiteral("2001-01-01T00:00:00+02:00"), bundle});
         QCOMPARE(early.exitCode, 1);
     }
 
@@ -272,22 +298,49 @@ private slots:
         QTest::addColumn<int>("code");
         const QString d = sharedFile(QStringLiteral("ecg/wave_dfl.dcm"));
         const QString b = tmp.filePath(QStringLiteral("rt-wave_dfl/finding.finding.json"));
-        QTest::newRow("verify without --trust") << QStringList{QStringLiteral("verify"), QStringLiteral("--data"), d, b} << 2;
-        QTest::newRow("verify without bundle") << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"), trust,
-                                                              QStringLiteral("--data"), d} << 2;
-        QTest::newRow("unreadable data") << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"), trust,
-                                                        QStringLiteral("--data"), QStringLiteral("/nonexistent.dcm"), b} << 2;
-        QTest::newRow("missing trust store") << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"),
-                                                           QStringLiteral("/nonexistent-trust"), QStringLiteral("--data"), d, b} << 2;
-        QTest::newRow("bad --at") << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"), trust,
-                                                 QStringLiteral("--data"), d, QStringLiteral("--at"), QStringLiteral("yesterday"), b} << 2;
-        QTest::newRow("missing bundle") << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"), trust,
-                                                       QStringLiteral("--data"), d, QStringLiteral("/nonexistent.finding.json")} << 2;
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("verify"), QStringLiteral("--frobnicate")} << 2;
-        QTest::newRow("sign-finding without key") << QStringList{QStringLiteral("sign-finding"), QStringLiteral("--data"), d} << 2;
-        QTest::newRow("audit-verify of nothing") << QStringList{QStringLiteral("audit-verify"), QStringLiteral("/nonexistent.log")} << 2;
-        QTest::newRow("verify-model without signature") << QStringList{QStringLiteral("verify-model"), QStringLiteral("--trust"), trust,
-                                                                       QStringLiteral("/tmp")} << 2;
+        QTest::newRow("verify without --trust")
+            << QStringList{QStringLiteral("verify"), QStringLiteral("--data"), d, b} << 2;
+        QTest::newRow("verify without bundle")
+            << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), d}
+            << 2;
+        QTest::newRow("unreadable data")
+            << QStringList{QStringLiteral("verify"), QStringLiteral("--trust"),          trust,
+                           QStringLiteral("--data"), QStringLiteral("/nonexistent.dcm"), b}
+            << 2;
+        QTest::newRow("missing trust store") << QStringList{QStringLiteral("verify"),
+                                                            QStringLiteral("--trust"),
+                                                            QStringLiteral("/nonexistent-trust"),
+                                                            QStringLiteral("--data"),
+                                                            d,
+                                                            b}
+                                             << 2;
+        QTest::newRow("bad --at") << QStringList{QStringLiteral("verify"),
+                                                 QStringLiteral("--trust"),
+                                                 trust,
+                                                 QStringLiteral("--data"),
+                                                 d,
+                                                 QStringLiteral("--at"),
+                                                 QStringLiteral("yesterday"),
+                                                 b}
+                                  << 2;
+        QTest::newRow("missing bundle") << QStringList{QStringLiteral("verify"),
+                                                       QStringLiteral("--trust"),
+                                                       trust,
+                                                       QStringLiteral("--data"),
+                                                       d,
+                                                       QStringLiteral("/nonexistent.finding.json")}
+                                        << 2;
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("verify"), QStringLiteral("--frobnicate")} << 2;
+        QTest::newRow("sign-finding without key")
+            << QStringList{QStringLiteral("sign-finding"), QStringLiteral("--data"), d} << 2;
+        QTest::newRow("audit-verify of nothing")
+            << QStringList{QStringLiteral("audit-verify"), QStringLiteral("/nonexistent.log")} << 2;
+        QTest::newRow("verify-model without signature")
+            << QStringList{QStringLiteral("verify-model"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("/tmp")}
+            << 2;
     }
     void errorsAndUsage() {
         QFETCH(QStringList, args);
@@ -297,15 +350,18 @@ private slots:
         }
         const Run r = run(args);
         QCOMPARE(r.exitCode, code);
-        QVERIFY(r.err.startsWith("veridicor-cli") || r.err.contains("Usage") || r.err.contains("Unknown option"));
+        QVERIFY(r.err.startsWith("veridicor-cli") || r.err.contains("Usage") ||
+                r.err.contains("Unknown option"));
         QVERIFY(r.out.isEmpty());
     }
 
     void malformedBundleIsUntrustedNotAnError() {
         VERIDICOR_SHARED_FILE(data, "ecg/wave_dfl.dcm");
         const QString bundle = tmp.filePath(QStringLiteral("garbage.finding.json"));
-        writeFile(bundle, "{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\", \"mediaType\": 1}");
-        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"), data, bundle});
+        writeFile(bundle,
+                  "{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\", \"mediaType\": 1}");
+        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), data, bundle});
         QCOMPARE(v.exitCode, 1);
         QCOMPARE(reasons(v), std::vector<std::string>{"MALFORMED"});
     }
@@ -317,7 +373,8 @@ private slots:
     }
     void signModelThenVerifyModel() {
         QFETCH(QString, shard);
-        const QString model = tmp.filePath(QStringLiteral("model-") + (shard.isEmpty() ? QStringLiteral("files") : shard));
+        const QString model =
+            tmp.filePath(QStringLiteral("model-") + (shard.isEmpty() ? QStringLiteral("files") : shard));
         QVERIFY(QDir().mkpath(model + QStringLiteral("/weights")));
         writeFile(model + QStringLiteral("/config.json"), "{\"layers\": 12}\n");
         QByteArray weights;
@@ -326,16 +383,27 @@ private slots:
         }
         writeFile(model + QStringLiteral("/weights/layer-0.bin"), weights);
         writeFile(model + QStringLiteral("/weights/layer-1.bin"), weights.left(777));
-        const QString sig = model + QStringLiteral("/model.sig"); // inside: left out and listed in ignore_paths
-        QStringList signArgs{QStringLiteral("sign-model"), QStringLiteral("--key"), signer("model-signer", "key"),
-                             QStringLiteral("--chain"), signer("model-signer", "chain"), model, QStringLiteral("-o"), sig};
+        const QString sig =
+            model + QStringLiteral("/model.sig"); // inside: left out and listed in ignore_paths
+        QStringList signArgs{QStringLiteral("sign-model"),
+                             QStringLiteral("--key"),
+                             signer("model-signer", "key"),
+                             QStringLiteral("--chain"),
+                             signer("model-signer", "chain"),
+                             model,
+                             QStringLiteral("-o"),
+                             sig};
         if (!shard.isEmpty()) {
             signArgs << QStringLiteral("--shard-size") << shard;
         }
         const Run s = run(signArgs);
         QVERIFY2(s.exitCode == 0, s.err.constData());
-        const QStringList verifyArgs{QStringLiteral("verify-model"), QStringLiteral("--trust"), trust,
-                                     QStringLiteral("--signature"), sig, model};
+        const QStringList verifyArgs{QStringLiteral("verify-model"),
+                                     QStringLiteral("--trust"),
+                                     trust,
+                                     QStringLiteral("--signature"),
+                                     sig,
+                                     model};
         Run v = run(verifyArgs);
         QVERIFY2(v.exitCode == 0, v.out.constData());
         QVERIFY(v.out.contains("\"verdict\": \"trusted\""));
@@ -362,22 +430,25 @@ private slots:
         QVERIFY(v.out.contains("\"extra\": [\n      \"weights/backdoor.bin\""));
         QVERIFY(QFile::remove(model + QStringLiteral("/weights/backdoor.bin")));
 
-        // The key method with the signer's public key (extracted by the openssl command), and with another key.
+        // The key method with the signer's public key (extracted by the openssl command), and with another
+        // key.
         if (haveTool(QStringLiteral("openssl"))) {
             const QString pub = model + QStringLiteral("-pub.pem");
-            auto pem = runTool(QStringLiteral("openssl"), {QStringLiteral("pkey"), QStringLiteral("-in"),
-                                                           signer("model-signer", "key"), QStringLiteral("-pubout")});
+            auto pem = runTool(QStringLiteral("openssl"),
+                               {QStringLiteral("pkey"), QStringLiteral("-in"), signer("model-signer", "key"),
+                                QStringLiteral("-pubout")});
             QVERIFY(pem.has_value());
             writeFile(pub, *pem);
-            v = run({QStringLiteral("verify-model"), QStringLiteral("--trust"), trust, QStringLiteral("--key"), pub,
-                     QStringLiteral("--signature"), sig, model});
+            v = run({QStringLiteral("verify-model"), QStringLiteral("--trust"), trust,
+                     QStringLiteral("--key"), pub, QStringLiteral("--signature"), sig, model});
             QVERIFY2(v.exitCode == 0, v.out.constData());
             QVERIFY(v.out.contains("\"method\": \"key\""));
-            auto otherPem = runTool(QStringLiteral("openssl"), {QStringLiteral("pkey"), QStringLiteral("-in"),
-                                                                signer("finding-signer", "key"), QStringLiteral("-pubout")});
+            auto otherPem = runTool(QStringLiteral("openssl"),
+                                    {QStringLiteral("pkey"), QStringLiteral("-in"),
+                                     signer("finding-signer", "key"), QStringLiteral("-pubout")});
             writeFile(pub, *otherPem);
-            v = run({QStringLiteral("verify-model"), QStringLiteral("--trust"), trust, QStringLiteral("--key"), pub,
-                     QStringLiteral("--signature"), sig, model});
+            v = run({QStringLiteral("verify-model"), QStringLiteral("--trust"), trust,
+                     QStringLiteral("--key"), pub, QStringLiteral("--signature"), sig, model});
             QCOMPARE(v.exitCode, 1);
         }
     }
@@ -385,9 +456,10 @@ private slots:
     void signModelNeedsAnEcdsaKey() {
         const QString model = tmp.filePath(QStringLiteral("model-ed"));
         writeFile(model + QStringLiteral("/w.bin"), "w");
-        const Run s = run({QStringLiteral("sign-model"), QStringLiteral("--key"), signer("finding-signer-ed25519", "key"),
-                           QStringLiteral("--chain"), signer("finding-signer-ed25519", "chain"), model,
-                           QStringLiteral("-o"), tmp.filePath(QStringLiteral("ed.sig"))});
+        const Run s = run({QStringLiteral("sign-model"), QStringLiteral("--key"),
+                           signer("finding-signer-ed25519", "key"), QStringLiteral("--chain"),
+                           signer("finding-signer-ed25519", "chain"), model, QStringLiteral("-o"),
+                           tmp.filePath(QStringLiteral("ed.sig"))});
         QCOMPARE(s.exitCode, 2);
         QVERIFY(s.err.contains("ECDSA"));
     }
@@ -413,7 +485,8 @@ private slots:
     void helpListsTheCommands() {
         const Run r = run({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
-        for (const char* c : {"verify", "sign-finding", "sign-model", "verify-model", "audit-verify", "make-demo-pki"}) {
+        for (const char* c :
+             {"verify", "sign-finding", "sign-model", "verify-model", "audit-verify", "make-demo-pki"}) {
             QVERIFY2(r.out.contains(c), c);
         }
     }

@@ -23,8 +23,9 @@ HeaderView::HeaderView(QWidget* parent) : QWidget(parent) {
 }
 
 void HeaderView::showHeader(const dicom::InstanceHeader& header) {
-    m_title->setText(tr("<b>%1</b> — Veridicor has no viewer for this kind of object; its header is listed below.")
-                         .arg(QString::fromStdString(dicom::uidDisplayName(header.sopClassUID)).toHtmlEscaped()));
+    m_title->setText(
+        tr("<b>%1</b> — Veridicor has no viewer for this kind of object; its header is listed below.")
+            .arg(QString::fromStdString(dicom::uidDisplayName(header.sopClassUID)).toHtmlEscaped()));
     auto dump = dicom::dumpHeader(header.path);
     m_text->setPlainText(dump ? QString::fromStdString(*dump) : QString::fromStdString(dump.error().message));
 }

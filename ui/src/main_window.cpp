@@ -49,7 +49,9 @@ namespace {
 const QString kTrustStoreKey = QStringLiteral("findings/trustStore");
 const QString kAuditLogKey = QStringLiteral("findings/auditLog");
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 } // namespace
 
@@ -70,7 +72,8 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     m_browser = new StudyBrowser(browserDock);
     browserDock->setWidget(m_browser);
     addDockWidget(Qt::LeftDockWidgetArea, browserDock);
-    connect(m_browser, &StudyBrowser::instanceChosen, this, [this](const QString& path) { showInstance(path); });
+    connect(m_browser, &StudyBrowser::instanceChosen, this,
+            [this](const QString& path) { showInstance(path); });
 
     m_problemsDock = new QDockWidget(tr("Files that could not be read"), this);
     m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
@@ -93,7 +96,8 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
             [this](const QString& id) { openVerificationDetails(id); });
     connect(m_findingsPanel, &FindingsPanel::visibilityChanged, this,
             [this](const QString& key, bool visible) { setFindingVisible(key, visible); });
-    connect(m_findingsPanel, &FindingsPanel::findingSelected, this, [this](const QString& key) { selectFinding(key); });
+    connect(m_findingsPanel, &FindingsPanel::findingSelected, this,
+            [this](const QString& key) { selectFinding(key); });
     connect(m_findingsPanel, &FindingsPanel::recordingRequested, this,
             [this](const QString& path) { showInstance(path); });
 
@@ -133,10 +137,11 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Veridicor"), this, [this] {
-        QMessageBox::about(this, tr("About Veridicor"),
-                           tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings before "
-                              "showing them.</p>")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Veridicor"),
+            tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings before "
+               "showing them.</p>")
+                .arg(QApplication::applicationVersion()));
     });
 }
 
@@ -242,8 +247,9 @@ void MainWindow::onScanFinished() {
     m_problemsDock->setVisible(m_problems->count() > 0);
 
     const auto all = m_index.allInstances();
-    statusBar()->showMessage(tr("%n instance(s) in %1 file(s) examined", nullptr, static_cast<int>(all.size()))
-                                 .arg(m_index.filesExamined));
+    statusBar()->showMessage(
+        tr("%n instance(s) in %1 file(s) examined", nullptr, static_cast<int>(all.size()))
+            .arg(m_index.filesExamined));
     m_shownPath.clear();
     if (!all.empty()) {
         showInstance(QString::fromStdString(all.front()->path.string()));
@@ -304,7 +310,8 @@ bool MainWindow::showInstance(const QString& path) {
     return true;
 }
 
-// ---- findings ------------------------------------------------------------------------------------------------
+// ---- findings
+// ------------------------------------------------------------------------------------------------
 
 void MainWindow::setTrustStoreFolder(const QString& folder) {
     m_trustStore = folder;
@@ -313,13 +320,21 @@ void MainWindow::setTrustStoreFolder(const QString& folder) {
     }
 }
 
-void MainWindow::setAuditLogFile(const QString& file) { m_auditLog = file; }
+void MainWindow::setAuditLogFile(const QString& file) {
+    m_auditLog = file;
+}
 
-void MainWindow::setVerificationTime(std::optional<verify::TimePoint> at) { m_at = at; }
+void MainWindow::setVerificationTime(std::optional<verify::TimePoint> at) {
+    m_at = at;
+}
 
-void MainWindow::setShowAnywayConfirmation(ShowAnywayConfirmation confirm) { m_confirm = std::move(confirm); }
+void MainWindow::setShowAnywayConfirmation(ShowAnywayConfirmation confirm) {
+    m_confirm = std::move(confirm);
+}
 
-void MainWindow::setPreconfirmedShowAnyway(const QStringList& ids) { m_preconfirmed = ids; }
+void MainWindow::setPreconfirmedShowAnyway(const QStringList& ids) {
+    m_preconfirmed = ids;
+}
 
 void MainWindow::applySettings(const QString& trustStoreFolder, const QString& auditLogFile) {
     QSettings settings;
@@ -327,7 +342,8 @@ void MainWindow::applySettings(const QString& trustStoreFolder, const QString& a
     settings.setValue(kAuditLogKey, auditLogFile);
     m_auditLog = auditLogFile;
     m_trustStore = trustStoreFolder;
-    statusBar()->showMessage(tr("Settings saved; checking the findings again against %1").arg(trustStoreFolder));
+    statusBar()->showMessage(
+        tr("Settings saved; checking the findings again against %1").arg(trustStoreFolder));
     if (!m_scanActive) {
         startFindingCheck();
     }
@@ -355,8 +371,8 @@ void MainWindow::openFindings(const QStringList& paths) {
 }
 
 void MainWindow::startFindingCheck() {
-    // The flags, not QFuture::isRunning(): a future can be finished while its watcher's signal is still queued,
-    // and a round must never be started over one whose result has not been handled.
+    // The flags, not QFuture::isRunning(): a future can be finished while its watcher's signal is still
+    // queued, and a round must never be started over one whose result has not been handled.
     if (m_checkActive) {
         m_checkAgain = true;
         return;
@@ -446,7 +462,8 @@ QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, co
     if (!QDir().mkpath(info.absolutePath())) {
         return tr("its folder %1 cannot be created").arg(info.absolutePath());
     }
-    verify::AuditEntry a = verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
+    verify::AuditEntry a =
+        verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
     a.user = verify::AuditLog::currentUser();
     a.detail = detail.toStdString();
     auto written = verify::AuditLog(m_auditLog.toStdString()).append(a);
@@ -479,14 +496,15 @@ void MainWindow::displayFindings() {
             continue;
         }
         // Fail closed: a display that cannot be recorded does not happen.
-        const QString detail = e->trusted()
-                                   ? tr("displayed as trusted on %1: %2").arg(name, findingList(*e))
-                                   : tr("displayed as UNTRUSTED (shown anyway) on %1: %2").arg(name, findingList(*e));
+        const QString detail =
+            e->trusted() ? tr("displayed as trusted on %1: %2").arg(name, findingList(*e))
+                         : tr("displayed as UNTRUSTED (shown anyway) on %1: %2").arg(name, findingList(*e));
         const QString problem = appendAudit(*e, "display", detail);
         if (!problem.isEmpty()) {
-            e->notShownReason = tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding "
-                                   "must be recorded, so this one is withheld.")
-                                    .arg(m_auditLog, problem);
+            e->notShownReason =
+                tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding "
+                   "must be recorded, so this one is withheld.")
+                    .arg(m_auditLog, problem);
             statusBar()->showMessage(e->notShownReason);
             continue;
         }
@@ -509,12 +527,13 @@ bool MainWindow::showFindingAnyway(const QString& id) {
     if (m_confirm) {
         confirmed = m_confirm(e->id, reasons);
     } else {
-        QMessageBox box(QMessageBox::Warning, tr("Show an untrusted finding?"),
-                        tr("This AI finding did not pass verification:\n\n%1\n\nIf you show it, it stays marked "
-                           "UNTRUSTED wherever it appears, and this decision is recorded in the audit log under your "
-                           "name.")
-                            .arg(reasons.join(QLatin1Char('\n'))),
-                        QMessageBox::NoButton, this);
+        QMessageBox box(
+            QMessageBox::Warning, tr("Show an untrusted finding?"),
+            tr("This AI finding did not pass verification:\n\n%1\n\nIf you show it, it stays marked "
+               "UNTRUSTED wherever it appears, and this decision is recorded in the audit log under your "
+               "name.")
+                .arg(reasons.join(QLatin1Char('\n'))),
+            QMessageBox::NoButton, this);
         QPushButton* show = box.addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
         box.addButton(QMessageBox::Cancel);
         box.setDefaultButton(QMessageBox::Cancel);
@@ -536,9 +555,10 @@ bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
                         .arg(why, onScreen ? tr(" on %1").arg(QFileInfo(m_shownPath).fileName()) : QString(),
                              findingList(e)));
     if (!problem.isEmpty()) {
-        e.notShownReason = tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding must "
-                              "be recorded, so this one is withheld.")
-                               .arg(m_auditLog, problem);
+        e.notShownReason =
+            tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding must "
+               "be recorded, so this one is withheld.")
+                .arg(m_auditLog, problem);
         statusBar()->showMessage(e.notShownReason);
         refreshFindings();
         return false;
@@ -666,30 +686,39 @@ QStringList MainWindow::visibleTexts() const {
         } else if (auto* d = qobject_cast<QDockWidget*>(w)) {
             add(d->windowTitle());
         } else if (auto* tb = qobject_cast<QTabBar*>(w)) {
-            for (int i = 0; i < tb->count(); ++i) add(tb->tabText(i));
+            for (int i = 0; i < tb->count(); ++i)
+                add(tb->tabText(i));
         } else if (auto* tree = qobject_cast<QTreeWidget*>(w)) {
             for (QTreeWidgetItemIterator it(tree); *it != nullptr; ++it) {
-                if ((*it)->isHidden()) continue;
+                if ((*it)->isHidden())
+                    continue;
                 bool shown = true;
                 for (QTreeWidgetItem* p = (*it)->parent(); p != nullptr; p = p->parent()) {
-                    if (!p->isExpanded() || p->isHidden()) shown = false;
+                    if (!p->isExpanded() || p->isHidden())
+                        shown = false;
                 }
-                if (!shown) continue;
-                for (int c = 0; c < tree->columnCount(); ++c) add((*it)->text(c));
+                if (!shown)
+                    continue;
+                for (int c = 0; c < tree->columnCount(); ++c)
+                    add((*it)->text(c));
             }
         } else if (auto* list = qobject_cast<QListWidget*>(w)) {
             for (int i = 0; i < list->count(); ++i) {
-                if (!list->item(i)->isHidden()) add(list->item(i)->text());
+                if (!list->item(i)->isHidden())
+                    add(list->item(i)->text());
             }
         } else if (auto* table = qobject_cast<QTableWidget*>(w)) {
             for (int r = 0; r < table->rowCount(); ++r) {
-                if (table->isRowHidden(r)) continue;
+                if (table->isRowHidden(r))
+                    continue;
                 for (int c = 0; c < table->columnCount(); ++c) {
-                    if (const QTableWidgetItem* item = table->item(r, c)) add(item->text());
+                    if (const QTableWidgetItem* item = table->item(r, c))
+                        add(item->text());
                 }
             }
         } else if (auto* sv = qobject_cast<registry::StudyView*>(w)) {
-            for (const QString& s : sv->paintedTexts()) add(s);
+            for (const QString& s : sv->paintedTexts())
+                add(s);
         }
     }
     return out;

@@ -28,8 +28,9 @@ MessagePage::MessagePage(QWidget* parent) : QWidget(parent) {
 void MessagePage::showWelcome() {
     m_title->setStyleSheet(QString());
     m_title->setText(tr("Veridicor"));
-    m_detail->setText(tr("Open a DICOM file or a folder of studies (File › Open). ECGs and echo cine loops are "
-                         "shown in their own views; AI findings are shown only after they verify."));
+    m_detail->setText(
+        tr("Open a DICOM file or a folder of studies (File › Open). ECGs and echo cine loops are "
+           "shown in their own views; AI findings are shown only after they verify."));
 }
 
 void MessagePage::showError(const QString& title, const QString& detail) {

@@ -8,7 +8,9 @@ namespace veridicor::ui {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QString displayDate(const std::string& da) {
     if (da.size() == 8) {
@@ -52,9 +54,12 @@ void StudyBrowser::setIndex(const dicom::StudyIndex& index) {
         const QString name = personName(patient.name);
         p->setText(0, name.isEmpty() ? tr("(no name)") : name);
         QStringList details;
-        if (!patient.patientID.empty()) details << tr("ID %1").arg(qs(patient.patientID));
-        if (!patient.sex.empty()) details << qs(patient.sex);
-        if (!patient.birthDate.empty()) details << tr("born %1").arg(displayDate(patient.birthDate));
+        if (!patient.patientID.empty())
+            details << tr("ID %1").arg(qs(patient.patientID));
+        if (!patient.sex.empty())
+            details << qs(patient.sex);
+        if (!patient.birthDate.empty())
+            details << tr("born %1").arg(displayDate(patient.birthDate));
         p->setText(1, details.join(QStringLiteral(" · ")));
         for (const auto& study : patient.studies) {
             auto* s = new QTreeWidgetItem(p);

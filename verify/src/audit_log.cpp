@@ -114,13 +114,15 @@ std::optional<Head> readHead(const std::filesystem::path& path, bool& present) {
     }
     const json::Value* lines = doc->find("lines");
     const json::Value* last = doc->find("lastLineSha256");
-    if (lines == nullptr || last == nullptr || !lines->asInteger() || *lines->asInteger() < 0 || !last->isString()) {
+    if (lines == nullptr || last == nullptr || !lines->asInteger() || *lines->asInteger() < 0 ||
+        !last->isString()) {
         return std::nullopt;
     }
     return Head{static_cast<std::size_t>(*lines->asInteger()), last->asString()};
 }
 
-Expected<void, Error> writeHead(const std::filesystem::path& log, std::size_t lines, const std::string& lastHash) {
+Expected<void, Error> writeHead(const std::filesystem::path& log, std::size_t lines,
+                                const std::string& lastHash) {
     const auto head = AuditLog::headPath(log);
     auto tmp = head;
     tmp += ".tmp";
@@ -149,9 +151,9 @@ Expected<void, Error> writeHead(const std::filesystem::path& log, std::size_t li
 /// What the end of the log looks like, read backwards from its end.
 struct Tail {
     bool empty = true;
-    bool torn = false;            ///< the file does not end with '\n'
-    std::string tornFragment;     ///< the bytes after the last '\n' (when torn)
-    std::string lastLine;         ///< the last complete line (without '\n'), may be empty when there is none
+    bool torn = false;        ///< the file does not end with '\n'
+    std::string tornFragment; ///< the bytes after the last '\n' (when torn)
+    std::string lastLine;     ///< the last complete line (without '\n'), may be empty when there is none
     bool haveLastLine = false;
     bool tooLong = false;
 };
@@ -162,7 +164,8 @@ Expected<Tail, Error> readTail(int fd, off_t size) {
         return t;
     }
     t.empty = false;
-    // Read up to 2 MiB + 2 from the end: enough for a torn fragment and a complete line of at most 1 MiB each.
+    // Read up to 2 MiB + 2 from the end: enough for a torn fragment and a complete line of at most 1 MiB
+    // each.
     const off_t want = std::min<off_t>(size, static_cast<off_t>(2 * kMaxLine + 2));
     std::string buf(static_cast<std::size_t>(want), '\0');
     if (::pread(fd, buf.data(), buf.size(), size - want) != static_cast<ssize_t>(want)) {
@@ -224,7 +227,9 @@ Expected<std::size_t, Error> countLines(int fd) {
     return n;
 }
 
-json::Value str(const std::string& s) { return json::Value::string(s); }
+json::Value str(const std::string& s) {
+    return json::Value::string(s);
+}
 
 } // namespace
 
@@ -248,7 +253,8 @@ std::string AuditLog::currentUser() {
     return "uid " + std::to_string(::geteuid());
 }
 
-AuditEntry AuditEntry::fromVerdict(const Verdict& v, const std::filesystem::path& bundlePath, std::string event) {
+AuditEntry AuditEntry::fromVerdict(const Verdict& v, const std::filesystem::path& bundlePath,
+                                   std::string event) {
     AuditEntry e;
     e.event = std::move(event);
     e.inputName = v.input.subjectName;
@@ -286,9 +292,10 @@ Expected<void, Error> AuditLog::append(const AuditEntry& entry) const {
         return Unexpected{tail.error()};
     }
     if (tail->tooLong) {
-        return Unexpected{Error{ErrorCode::Invalid, "the audit log '" + m_file.string() +
-                                                        "' ends in a line longer than 1 MiB: it is not an audit log "
-                                                        "this program wrote; refusing to append"}};
+        return Unexpected{
+            Error{ErrorCode::Invalid, "the audit log '" + m_file.string() +
+                                          "' ends in a line longer than 1 MiB: it is not an audit log "
+                                          "this program wrote; refusing to append"}};
     }
 
     // Which line number comes next, and what it chains to.
@@ -311,12 +318,14 @@ Expected<void, Error> AuditLog::append(const AuditEntry& entry) const {
     if (headPresent && !head) {
         damage += "the head record was damaged; ";
     } else if (head) {
-        const bool current = head->lines == completeLines && (completeLines == 0 || head->lastLineSha256 == lastHash);
-        const bool lagging = head->lines + 1 == completeLines; // a crash between the append and the head update
+        const bool current =
+            head->lines == completeLines && (completeLines == 0 || head->lastLineSha256 == lastHash);
+        const bool lagging =
+            head->lines + 1 == completeLines; // a crash between the append and the head update
         if (!current && !lagging) {
             damage += "the log did not match its head record (head: " + std::to_string(head->lines) +
-                      " lines, last " + head->lastLineSha256.substr(0, 16) + "…; log: " +
-                      std::to_string(completeLines) + " lines): lines were removed or changed; ";
+                      " lines, last " + head->lastLineSha256.substr(0, 16) +
+                      "…; log: " + std::to_string(completeLines) + " lines): lines were removed or changed; ";
         }
     } else if (completeLines > 1) {
         damage += "the head record was missing; ";
@@ -383,7 +392,8 @@ Expected<void, Error> AuditLog::append(const AuditEntry& entry) const {
 Expected<AuditReport, Error> AuditLog::verify(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        return Unexpected{Error{ErrorCode::Unreadable, "the audit log '" + file.string() + "' cannot be read"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "the audit log '" + file.string() + "' cannot be read"}};
     }
     AuditReport report;
     auto bad = [&](std::size_t line, std::string problem) {
@@ -424,7 +434,8 @@ Expected<AuditReport, Error> AuditLog::verify(const std::filesystem::path& file)
         if (!newline) {
             torn = true;
             bad(n, "line " + std::to_string(n) +
-                       " is incomplete: the log was cut off in the middle of a line (a torn write or truncation)");
+                       " is incomplete: the log was cut off in the middle of a line (a torn write or "
+                       "truncation)");
             break;
         }
         const std::string where = "line " + std::to_string(n);
@@ -469,7 +480,8 @@ Expected<AuditReport, Error> AuditLog::verify(const std::filesystem::path& file)
         lastHash = prevHash;
     }
     if (in.bad()) {
-        return Unexpected{Error{ErrorCode::Unreadable, "the audit log '" + file.string() + "' could not be read"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "the audit log '" + file.string() + "' could not be read"}};
     }
     if (report.firstBadLine == 0) {
         // Count every line, also past a problem, for the report.
@@ -491,18 +503,22 @@ Expected<AuditReport, Error> AuditLog::verify(const std::filesystem::path& file)
                 bad(n + 1, "the head record '" + headPath(file).string() +
                                "' is missing, so lines removed from the end cannot be ruled out");
             } else if (n == 1) {
-                report.notes.push_back("the head record was not written after the first line (a crash); harmless");
+                report.notes.push_back(
+                    "the head record was not written after the first line (a crash); harmless");
             }
         } else if (head->lines > n) {
-            bad(n + 1, "the log ends after line " + std::to_string(n) + ", but " + std::to_string(head->lines) +
-                           " lines were written: lines " + std::to_string(n + 1) + "–" + std::to_string(head->lines) +
+            bad(n + 1, "the log ends after line " + std::to_string(n) + ", but " +
+                           std::to_string(head->lines) + " lines were written: lines " +
+                           std::to_string(n + 1) + "–" + std::to_string(head->lines) +
                            " were removed (truncated)");
         } else if (head->lines == n) {
             if (n > 0 && head->lastLineSha256 != lastHash) {
-                bad(n, "line " + std::to_string(n) + " is not the last line that was written (it was replaced)");
+                bad(n,
+                    "line " + std::to_string(n) + " is not the last line that was written (it was replaced)");
             }
         } else if (head->lines + 1 == n && head->lastLineSha256 == beforeLastHash) {
-            report.notes.push_back("the head record is one line behind (a crash after the last append); harmless");
+            report.notes.push_back(
+                "the head record is one line behind (a crash after the last append); harmless");
         } else {
             bad(head->lines + 1, "lines after line " + std::to_string(head->lines) +
                                      " were added without updating the head record");

@@ -44,8 +44,8 @@ void fail(Authentication& a, std::size_t index, Reason r, std::string detail) {
 }
 } // namespace
 
-Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key, TimePoint at,
-                                  bool allowPublicKey, const std::string& what) {
+Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key,
+                                  TimePoint at, bool allowPublicKey, const std::string& what) {
     Authentication a;
     a.checks[0].id = CheckId::Envelope;
     a.checks[1].id = CheckId::Chain;
@@ -58,8 +58,9 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     auto parsed = parseBundle(bytes, allowPublicKey || key != nullptr);
     if (!parsed) {
         fail(a, 0, parsed.error().reason,
-             (parsed.error().reason == Reason::Unsigned ? "The " + what + " is not signed: "
-                                                        : "The " + what + " file cannot be read as a signed bundle: ") +
+             (parsed.error().reason == Reason::Unsigned
+                  ? "The " + what + " is not signed: "
+                  : "The " + what + " file cannot be read as a signed bundle: ") +
                  parsed.error().detail + ".");
         a.checks[1].detail = "Not checked: the bundle could not be read.";
         a.checks[2].detail = "Not checked: the bundle could not be read.";
@@ -71,8 +72,8 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     a.checks[0].detail = "A Sigstore bundle (v0.3) with one DSSE signature over an in-toto payload of " +
                          std::to_string(b.payload.size()) + " bytes" +
                          (b.chain.empty() ? std::string(", signed with a bare public key")
-                                          : ", and a chain of " + std::to_string(b.chain.size()) + " certificate" +
-                                                (b.chain.size() == 1 ? "" : "s")) +
+                                          : ", and a chain of " + std::to_string(b.chain.size()) +
+                                                " certificate" + (b.chain.size() == 1 ? "" : "s")) +
                          ".";
 
     // Step 2: who signed, and do we trust them.
@@ -87,23 +88,27 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
                      " key; ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are required.");
         } else if (!b.publicKeyHint.empty() && b.publicKeyHint != keyHash) {
             fail(a, 1, Reason::UntrustedChain,
-                 "The bundle names a different public key (hint " + b.publicKeyHint + ") than the one given (" +
-                     keyHash + ").");
-        } else if (!b.chain.empty() && EVP_PKEY_eq(X509_get0_pubkey(b.chain.front().native()), verifyKey) != 1) {
-            fail(a, 1, Reason::UntrustedChain, "The bundle was signed with a certificate whose key is not the given key.");
+                 "The bundle names a different public key (hint " + b.publicKeyHint +
+                     ") than the one given (" + keyHash + ").");
+        } else if (!b.chain.empty() &&
+                   EVP_PKEY_eq(X509_get0_pubkey(b.chain.front().native()), verifyKey) != 1) {
+            fail(a, 1, Reason::UntrustedChain,
+                 "The bundle was signed with a certificate whose key is not the given key.");
         } else {
             a.checks[1].status = CheckStatus::Passed;
-            a.checks[1].detail = "Key method: the signature is checked with the given " + key->description() +
-                                 " public key (SHA-256 of its PEM: " + keyHash + ")" +
-                                 (b.publicKeyHint.empty() ? "; the bundle names no key." : ", which the bundle names.");
+            a.checks[1].detail =
+                "Key method: the signature is checked with the given " + key->description() +
+                " public key (SHA-256 of its PEM: " + keyHash + ")" +
+                (b.publicKeyHint.empty() ? "; the bundle names no key." : ", which the bundle names.");
         }
         if (!b.chain.empty()) {
             a.signer = signerInfoFor(b.chain, false);
         }
     } else if (b.chain.empty()) {
         fail(a, 1, Reason::UntrustedChain,
-             "The " + what + " was signed with a bare public key: no certificate leads to a trusted root (give the "
-                             "public key explicitly to check it by the key method).");
+             "The " + what +
+                 " was signed with a bare public key: no certificate leads to a trusted root (give the "
+                 "public key explicitly to check it by the key method).");
     } else {
         const std::vector<Certificate> intermediates(b.chain.begin() + 1, b.chain.end());
         const ChainResult chain = store.verifyChain(b.chain.front(), intermediates, at);
@@ -128,16 +133,18 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     switch (verifySignature(verifyKey, pae(b.payloadType, b.payload), b.signature)) {
     case SignatureCheck::Valid:
         a.checks[2].status = CheckStatus::Passed;
-        a.checks[2].detail = "The signature over the content verifies with the signer's " + describeKey(verifyKey) +
-                             " key: nothing was changed after signing.";
+        a.checks[2].detail = "The signature over the content verifies with the signer's " +
+                             describeKey(verifyKey) + " key: nothing was changed after signing.";
         break;
     case SignatureCheck::Invalid:
         fail(a, 2, Reason::BadSignature,
-             "The signature does not match the content: it was changed after signing, or signed with another key.");
+             "The signature does not match the content: it was changed after signing, or signed with another "
+             "key.");
         break;
     case SignatureCheck::UnsupportedKey:
         a.checks[2].status = CheckStatus::Failed;
-        a.checks[2].detail = "The signer's " + describeKey(verifyKey) + " key is not one signatures are accepted from.";
+        a.checks[2].detail =
+            "The signer's " + describeKey(verifyKey) + " key is not one signatures are accepted from.";
         if (a.reasons.count(Reason::WeakAlgorithm) == 0) {
             fail(a, 2, Reason::WeakAlgorithm, "");
         }

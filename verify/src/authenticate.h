@@ -24,8 +24,8 @@ struct Authentication {
 };
 
 /// `what` names the thing for details ("finding", "model signature"). With `key`, the OMS key method.
-Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key, TimePoint at,
-                                  bool allowPublicKey, const std::string& what);
+Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key,
+                                  TimePoint at, bool allowPublicKey, const std::string& what);
 
 /// Sorted by name, unique.
 std::vector<Reason> sortedReasons(const std::set<Reason>& reasons);

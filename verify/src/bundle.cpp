@@ -14,7 +14,8 @@ Unexpected<BundleIssue> unsignedBundle(std::string detail) {
     return Unexpected{BundleIssue{Reason::Unsigned, std::move(detail)}};
 }
 
-std::optional<std::string> decode(ObjectReader& r, std::string_view key, Problem& problem, bool required = true) {
+std::optional<std::string> decode(ObjectReader& r, std::string_view key, Problem& problem,
+                                  bool required = true) {
     auto text = r.string(key, required, false);
     if (!text) {
         return std::nullopt;
@@ -61,8 +62,8 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
     if (auto pt = env.string("payloadType")) {
         out.payloadType = *pt;
         if (*pt != kInTotoPayloadType) {
-            problem.set("bundle.dsseEnvelope.payloadType is \"" + *pt + "\", not \"" + std::string(kInTotoPayloadType) +
-                        "\"");
+            problem.set("bundle.dsseEnvelope.payloadType is \"" + *pt + "\", not \"" +
+                        std::string(kInTotoPayloadType) + "\"");
         }
     }
     const json::Value* sigs = env.get("signatures", json::Type::Array, false);
@@ -103,8 +104,9 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
             }
         }
         if ((chain != nullptr) + (single != nullptr) + (key != nullptr) > 1) {
-            problem.set("bundle.verificationMaterial holds more than one of x509CertificateChain, certificate and "
-                        "publicKey");
+            problem.set(
+                "bundle.verificationMaterial holds more than one of x509CertificateChain, certificate and "
+                "publicKey");
         }
         std::vector<std::string> ders;
         if (chain != nullptr) {
@@ -143,7 +145,8 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
             for (const auto& der : ders) {
                 auto cert = Certificate::fromDer(der);
                 if (!cert) {
-                    problem.set("certificate " + std::to_string(i) + " of the bundle is not a valid DER certificate");
+                    problem.set("certificate " + std::to_string(i) +
+                                " of the bundle is not a valid DER certificate");
                     break;
                 }
                 out.chain.push_back(std::move(*cert));
@@ -168,14 +171,15 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
                                             : "the bundle carries no certificate chain");
     }
     if (!allowPublicKey && out.hasPublicKey) {
-        return malformed("bundle.verificationMaterial.publicKey is not accepted here: findings are signed with a "
-                         "certificate");
+        return malformed(
+            "bundle.verificationMaterial.publicKey is not accepted here: findings are signed with a "
+            "certificate");
     }
     return out;
 }
 
-std::string writeBundle(std::string_view payload, std::string_view signature, const std::vector<Certificate>& chain,
-                        bool writeEmptyKeyId) {
+std::string writeBundle(std::string_view payload, std::string_view signature,
+                        const std::vector<Certificate>& chain, bool writeEmptyKeyId) {
     json::Value certs = json::Value::array();
     for (const auto& c : chain) {
         json::Value one = json::Value::object();

@@ -18,13 +18,13 @@ inline constexpr std::string_view kStatementType = "https://in-toto.io/Statement
 inline constexpr std::size_t kMaxBundleBytes = std::size_t{64} << 20;
 
 struct ParsedBundle {
-    std::string payload;                  ///< decoded, not yet authenticated
+    std::string payload; ///< decoded, not yet authenticated
     std::string payloadType;
-    std::string signature;                ///< decoded (exactly one)
-    std::vector<Certificate> chain;       ///< leaf first; empty for the key method
-    bool hasPublicKey = false;            ///< "publicKey" verification material (OMS key method)
-    std::string publicKeyHint;            ///< its "hint", when present
-    std::string publicKeyRawBytes;        ///< its decoded "rawBytes" (older OMS bundles), when present
+    std::string signature;          ///< decoded (exactly one)
+    std::vector<Certificate> chain; ///< leaf first; empty for the key method
+    bool hasPublicKey = false;      ///< "publicKey" verification material (OMS key method)
+    std::string publicKeyHint;      ///< its "hint", when present
+    std::string publicKeyRawBytes;  ///< its decoded "rawBytes" (older OMS bundles), when present
 };
 
 struct BundleIssue {
@@ -38,7 +38,7 @@ struct BundleIssue {
 Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool allowPublicKey);
 
 /// A Sigstore bundle (certificate method) around a DSSE envelope of an in-toto payload, compact JSON.
-std::string writeBundle(std::string_view payload, std::string_view signature, const std::vector<Certificate>& chain,
-                        bool writeEmptyKeyId);
+std::string writeBundle(std::string_view payload, std::string_view signature,
+                        const std::vector<Certificate>& chain, bool writeEmptyKeyId);
 
 } // namespace veridicor::verify::detail

@@ -87,7 +87,8 @@ std::string describeKey(EVP_PKEY* key) {
     case EVP_PKEY_DSA:
         return "DSA " + std::to_string(EVP_PKEY_get_bits(key));
     default:
-        return std::string(OBJ_nid2sn(EVP_PKEY_get_base_id(key))) + " " + std::to_string(EVP_PKEY_get_bits(key));
+        return std::string(OBJ_nid2sn(EVP_PKEY_get_base_id(key))) + " " +
+               std::to_string(EVP_PKEY_get_bits(key));
     }
 }
 
@@ -162,8 +163,9 @@ int digestVerify(EVP_PKEY* key, const EVP_MD* md, std::string_view message, std:
             return -1;
         }
     }
-    return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                            message.size());
 }
 } // namespace
 
@@ -218,17 +220,17 @@ Expected<std::string, Error> signMessage(EVP_PKEY* key, std::string_view message
         padding = RSA_PKCS1_PSS_PADDING;
         break;
     default:
-        return Unexpected{Error{ErrorCode::Unsupported, "keys of type " + describeKey(key) + " cannot sign here"}};
+        return Unexpected{
+            Error{ErrorCode::Unsupported, "keys of type " + describeKey(key) + " cannot sign here"}};
     }
     MdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key) != 1) {
         return Unexpected{Error{ErrorCode::Crypto, "signing could not start: " + openSslErrors()}};
     }
-    if (padding != 0 &&
-        (EVP_PKEY_CTX_set_rsa_padding(pctx, padding) != 1 ||
-         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1)) {
+    if (padding != 0 && (EVP_PKEY_CTX_set_rsa_padding(pctx, padding) != 1 ||
+                         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+                         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1)) {
         return Unexpected{Error{ErrorCode::Crypto, "RSA-PSS could not be set up: " + openSslErrors()}};
     }
     std::size_t len = 0;
@@ -237,7 +239,8 @@ Expected<std::string, Error> signMessage(EVP_PKEY* key, std::string_view message
         return Unexpected{Error{ErrorCode::Crypto, "signing failed: " + openSslErrors()}};
     }
     std::string sig(len, '\0');
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, msg, message.size()) != 1) {
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, msg, message.size()) !=
+        1) {
         return Unexpected{Error{ErrorCode::Crypto, "signing failed: " + openSslErrors()}};
     }
     sig.resize(len);
@@ -253,8 +256,8 @@ std::optional<TimePoint> asn1ToTime(const ASN1_TIME* t) {
         return std::nullopt;
     }
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return parseRfc3339(buf);
 }
 

@@ -63,8 +63,8 @@ std::string describeKey(EVP_PKEY* key);
 /// anything else is weak.
 bool isAcceptableKey(EVP_PKEY* key);
 
-/// True when the certificate's signature uses a broken digest (MD2/MD4/MD5/MDC2/SHA-1) or one of under 112 bits
-/// of security. `name` receives the algorithm's name.
+/// True when the certificate's signature uses a broken digest (MD2/MD4/MD5/MDC2/SHA-1) or one of under 112
+/// bits of security. `name` receives the algorithm's name.
 bool hasWeakSignatureAlgorithm(X509* cert, std::string& name);
 
 /// DSSE v1 pre-authentication encoding: "DSSEv1 <len(type)> <type> <len(body)> <body>".
@@ -72,8 +72,9 @@ std::string pae(std::string_view payloadType, std::string_view payload);
 
 enum class SignatureCheck { Valid, Invalid, UnsupportedKey };
 
-/// Verifies `signature` over `message` with `key`: ECDSA (DER signature) with SHA-256/384/512 for P-256/384/521;
-/// Ed25519 (pure, one-shot); RSA PKCS#1 v1.5 or RSASSA-PSS (MGF1, any salt length) with SHA-256.
+/// Verifies `signature` over `message` with `key`: ECDSA (DER signature) with SHA-256/384/512 for
+/// P-256/384/521; Ed25519 (pure, one-shot); RSA PKCS#1 v1.5 or RSASSA-PSS (MGF1, any salt length) with
+/// SHA-256.
 SignatureCheck verifySignature(EVP_PKEY* key, std::string_view message, std::string_view signature);
 
 /// Signs `message` with `key` by the same rules (RSA keys sign RSASSA-PSS, SHA-256, 32-byte salt).

@@ -147,7 +147,9 @@ Sha256Digest sha256(const void* data, std::size_t size) {
     return d;
 }
 
-std::string sha256Hex(std::string_view s) { return hexEncode(sha256(s)); }
+std::string sha256Hex(std::string_view s) {
+    return hexEncode(sha256(s));
+}
 
 struct Sha256::Impl {
     EVP_MD_CTX* ctx = nullptr;

@@ -46,8 +46,8 @@ bool isValidAttachmentName(std::string_view name) {
         return false;
     }
     for (const char c : name) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == '-';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == '-';
         if (!ok) {
             return false;
         }
@@ -62,7 +62,8 @@ bool isValidUid(std::string_view uid) {
     std::size_t start = 0;
     while (start <= uid.size()) {
         const std::size_t dot = uid.find('.', start);
-        const std::string_view comp = uid.substr(start, dot == std::string_view::npos ? uid.npos : dot - start);
+        const std::string_view comp =
+            uid.substr(start, dot == std::string_view::npos ? uid.npos : dot - start);
         if (comp.empty() || (comp.size() > 1 && comp[0] == '0')) {
             return false;
         }
@@ -107,7 +108,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
         }
     }
     if (auto pt = top.string("predicateType"); pt && *pt != kFindingPredicateType) {
-        problem.set("statement.predicateType is \"" + *pt + "\", not \"" + std::string(kFindingPredicateType) + "\"");
+        problem.set("statement.predicateType is \"" + *pt + "\", not \"" +
+                    std::string(kFindingPredicateType) + "\"");
     }
     const json::Value* pred = top.get("predicate", json::Type::Object);
     top.rejectUnknown();
@@ -185,7 +187,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             AttachmentRef ref;
             ref.name = r.string("name").value_or("");
             if (!problem.any() && !isValidAttachmentName(ref.name)) {
-                problem.set(path + ".name \"" + ref.name + "\" is not a file name of 1–64 characters [A-Za-z0-9._-]");
+                problem.set(path + ".name \"" + ref.name +
+                            "\" is not a file name of 1–64 characters [A-Za-z0-9._-]");
             }
             if (!problem.any() && !attachmentNames.insert(ref.name).second) {
                 problem.set(path + ".name \"" + ref.name + "\" is listed twice");
@@ -203,7 +206,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 ref.cols = static_cast<std::uint64_t>(r.count("cols", kMaxCount).value_or(0));
             } else if (!problem.any()) {
                 problem.set(path + ".mediaType \"" + ref.mediaType + "\" is not " +
-                            std::string(kEcgRelevanceMediaType) + " or " + std::string(kCineHeatmapMediaType));
+                            std::string(kEcgRelevanceMediaType) + " or " +
+                            std::string(kCineHeatmapMediaType));
             }
             r.rejectUnknown();
             if (!problem.any()) {
@@ -263,7 +267,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                     f.region.leads = g.strings("leads", true, true).value_or(std::vector<std::string>{});
                     f.region.startSeconds = g.number("startSeconds").value_or(0);
                     f.region.endSeconds = g.number("endSeconds").value_or(0);
-                    if (!problem.any() && !(f.region.startSeconds >= 0 && f.region.endSeconds >= f.region.startSeconds)) {
+                    if (!problem.any() &&
+                        !(f.region.startSeconds >= 0 && f.region.endSeconds >= f.region.startSeconds)) {
                         problem.set(g.path("startSeconds") + " and endSeconds must satisfy 0 ≤ start ≤ end");
                     }
                 } else if (kind && *kind == "cine") {
@@ -280,7 +285,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                                 problem.set(g.path("polygon") + " must hold [x, y] pairs of numbers");
                                 break;
                             }
-                            f.region.polygon.emplace_back(pt.asArray()[0].asDouble(), pt.asArray()[1].asDouble());
+                            f.region.polygon.emplace_back(pt.asArray()[0].asDouble(),
+                                                          pt.asArray()[1].asDouble());
                         }
                         if (!problem.any() && f.region.polygon.size() < 3) {
                             problem.set(g.path("polygon") + " needs at least 3 points");

@@ -31,7 +31,8 @@ std::string_view digestMethodName(DigestMethod method) {
 }
 
 std::optional<DigestMethod> digestMethodFromName(std::string_view name) {
-    for (const auto m : {DigestMethod::DicomWaveformV1, DigestMethod::DicomPixelDataV1, DigestMethod::FileV1}) {
+    for (const auto m :
+         {DigestMethod::DicomWaveformV1, DigestMethod::DicomPixelDataV1, DigestMethod::FileV1}) {
         if (digestMethodName(m) == name) {
             return m;
         }
@@ -41,9 +42,12 @@ std::optional<DigestMethod> digestMethodFromName(std::string_view name) {
 
 namespace {
 
-Unexpected<Error> invalid(std::string message) { return Unexpected{Error{ErrorCode::Invalid, std::move(message)}}; }
+Unexpected<Error> invalid(std::string message) {
+    return Unexpected{Error{ErrorCode::Invalid, std::move(message)}};
+}
 
-/// Hashes the value of an OB/OW element as little-endian bytes. DCMTK keeps OW values as host-order 16-bit words.
+/// Hashes the value of an OB/OW element as little-endian bytes. DCMTK keeps OW values as host-order 16-bit
+/// words.
 bool hashElementValue(DcmElement& element, Sha256& hasher, std::uint64_t& bytes) {
     const Uint32 length = element.getLength();
     if (length == 0) {
@@ -159,7 +163,8 @@ Expected<std::string, Error> pixelDataDigest(DcmItem& dataset, std::uint64_t* ha
 Expected<std::string, Error> fileDigest(const std::filesystem::path& path, std::uint64_t* hashedBytes) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return Unexpected{Error{ErrorCode::Unreadable, "'" + path.string() + "' cannot be opened for reading"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "'" + path.string() + "' cannot be opened for reading"}};
     }
     Sha256 hasher;
     std::vector<char> buf(std::size_t{1} << 20);
@@ -171,7 +176,8 @@ Expected<std::string, Error> fileDigest(const std::filesystem::path& path, std::
         bytes += n;
     }
     if (in.bad()) {
-        return Unexpected{Error{ErrorCode::Unreadable, "'" + path.string() + "' could not be read to the end"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "'" + path.string() + "' could not be read to the end"}};
     }
     if (hashedBytes != nullptr) {
         *hashedBytes = bytes;
@@ -209,8 +215,9 @@ Expected<InputData, Error> inputFromDicom(const dicom::LoadedFile& file) {
         }
         in.digest = std::move(*d);
     } else {
-        return Unexpected{Error{ErrorCode::Unsupported,
-                                "the DICOM file has neither waveforms nor pixel data: no finding can be bound to it"}};
+        return Unexpected{
+            Error{ErrorCode::Unsupported,
+                  "the DICOM file has neither waveforms nor pixel data: no finding can be bound to it"}};
     }
     if (in.sopInstanceUID.empty()) {
         return invalid("the DICOM file has no SOP Instance UID");
@@ -265,9 +272,10 @@ Expected<InputData, Error> openInput(const std::filesystem::path& path) {
     if (dicom::looksLikeDicomFile(path)) {
         auto loaded = dicom::loadFile(path);
         if (!loaded) {
-            const ErrorCode code = loaded.error().code == dicom::ErrorCode::TooLarge     ? ErrorCode::TooLarge
-                                   : loaded.error().code == dicom::ErrorCode::Unreadable ? ErrorCode::Unreadable
-                                                                                         : ErrorCode::Invalid;
+            const ErrorCode code = loaded.error().code == dicom::ErrorCode::TooLarge ? ErrorCode::TooLarge
+                                   : loaded.error().code == dicom::ErrorCode::Unreadable
+                                       ? ErrorCode::Unreadable
+                                       : ErrorCode::Invalid;
             return Unexpected{Error{code, loaded.error().message}};
         }
         return inputFromDicom(*loaded);

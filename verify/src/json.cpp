@@ -27,7 +27,8 @@ const char* typeName(Type type) {
     return "?";
 }
 
-// ---- Value ---------------------------------------------------------------------------------------------------
+// ---- Value
+// ---------------------------------------------------------------------------------------------------
 
 Value Value::boolean(bool b) {
     Value v;
@@ -96,14 +97,30 @@ Type Value::type() const {
     }
 }
 
-bool Value::asBool() const { return std::get<bool>(m_v); }
-double Value::asDouble() const { return std::get<Number>(m_v).value; }
-const std::string& Value::numberText() const { return std::get<Number>(m_v).text; }
-const std::string& Value::asString() const { return std::get<std::string>(m_v); }
-const std::vector<Value>& Value::asArray() const { return std::get<std::vector<Value>>(m_v); }
-std::vector<Value>& Value::asArray() { return std::get<std::vector<Value>>(m_v); }
-const std::vector<Member>& Value::asObject() const { return std::get<std::vector<Member>>(m_v); }
-std::vector<Member>& Value::asObject() { return std::get<std::vector<Member>>(m_v); }
+bool Value::asBool() const {
+    return std::get<bool>(m_v);
+}
+double Value::asDouble() const {
+    return std::get<Number>(m_v).value;
+}
+const std::string& Value::numberText() const {
+    return std::get<Number>(m_v).text;
+}
+const std::string& Value::asString() const {
+    return std::get<std::string>(m_v);
+}
+const std::vector<Value>& Value::asArray() const {
+    return std::get<std::vector<Value>>(m_v);
+}
+std::vector<Value>& Value::asArray() {
+    return std::get<std::vector<Value>>(m_v);
+}
+const std::vector<Member>& Value::asObject() const {
+    return std::get<std::vector<Member>>(m_v);
+}
+std::vector<Member>& Value::asObject() {
+    return std::get<std::vector<Member>>(m_v);
+}
 
 std::optional<std::int64_t> Value::asInteger() const {
     if (!isNumber()) {
@@ -130,7 +147,8 @@ const Value* Value::find(std::string_view key) const {
 }
 
 Value* Value::find(std::string_view key) {
-    return const_cast<Value*>(std::as_const(*this).find(key)); // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    return const_cast<Value*>(
+        std::as_const(*this).find(key)); // NOLINT(cppcoreguidelines-pro-type-const-cast)
 }
 
 Value& Value::set(std::string key, Value value) {
@@ -156,7 +174,9 @@ bool Value::erase(std::string_view key) {
     return false;
 }
 
-void Value::push(Value value) { asArray().push_back(std::move(value)); }
+void Value::push(Value value) {
+    asArray().push_back(std::move(value));
+}
 
 bool operator==(const Value& a, const Value& b) {
     if (a.type() != b.type()) {
@@ -179,7 +199,8 @@ bool operator==(const Value& a, const Value& b) {
     return false;
 }
 
-// ---- UTF-8 ---------------------------------------------------------------------------------------------------
+// ---- UTF-8
+// ---------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -261,7 +282,8 @@ bool isValidUtf8(std::string_view text) {
     return true;
 }
 
-// ---- Parser --------------------------------------------------------------------------------------------------
+// ---- Parser
+// --------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -582,7 +604,9 @@ private:
 
     bool number(Value& out) {
         const std::size_t start = m_pos;
-        auto digit = [&] { return m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9'; };
+        auto digit = [&] {
+            return m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9';
+        };
         if (m_pos < m_s.size() && m_s[m_pos] == '-') {
             ++m_pos;
         }
@@ -649,7 +673,8 @@ Expected<Value, ParseError> parse(std::string_view text, const Limits& limits) {
     return Parser(text, limits).run();
 }
 
-// ---- Writer --------------------------------------------------------------------------------------------------
+// ---- Writer
+// --------------------------------------------------------------------------------------------------
 
 namespace {
 

@@ -1,6 +1,7 @@
 #pragma once
-// Type-checked reading of JSON objects with messages that name the field ("predicate.findings[0].confidence").
-// The first problem found is kept; every accessor is harmless after a problem.
+// Type-checked reading of JSON objects with messages that name the field
+// ("predicate.findings[0].confidence"). The first problem found is kept; every accessor is harmless after a
+// problem.
 
 #include <veridicor/verify/json.h>
 
@@ -37,7 +38,8 @@ public:
 
     [[nodiscard]] std::string path(std::string_view key) const { return m_path + "." + std::string(key); }
 
-    /// The member `key` of type `type`; nullptr (and a problem when `required`) when absent or of another type.
+    /// The member `key` of type `type`; nullptr (and a problem when `required`) when absent or of another
+    /// type.
     const json::Value* get(std::string_view key, json::Type type, bool required = true) {
         if (m_value == nullptr) {
             return nullptr;
@@ -51,7 +53,8 @@ public:
             return nullptr;
         }
         if (v->type() != type) {
-            m_problem.set(path(key) + " must be " + json::typeName(type) + ", not " + json::typeName(v->type()));
+            m_problem.set(path(key) + " must be " + json::typeName(type) + ", not " +
+                          json::typeName(v->type()));
             return nullptr;
         }
         return v;
@@ -94,7 +97,8 @@ public:
     }
 
     /// An array of non-empty strings.
-    std::optional<std::vector<std::string>> strings(std::string_view key, bool required = true, bool nonEmpty = false) {
+    std::optional<std::vector<std::string>> strings(std::string_view key, bool required = true,
+                                                    bool nonEmpty = false) {
         const json::Value* v = get(key, json::Type::Array, required);
         if (v == nullptr) {
             return std::nullopt;

@@ -25,7 +25,8 @@ Expected<std::string, Error> readFileBounded(const std::filesystem::path& path, 
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return Unexpected{Error{ErrorCode::Unreadable, "'" + path.string() + "' cannot be opened for reading"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "'" + path.string() + "' cannot be opened for reading"}};
     }
     // Read at most one byte more than allowed: the size on disk may change between stat and read.
     std::string data;
@@ -47,8 +48,12 @@ Expected<std::string, Error> readFileBounded(const std::filesystem::path& path, 
 namespace {
 constexpr std::size_t kMaxPemBytes = std::size_t{4} << 20;
 
-std::shared_ptr<EVP_PKEY> sharedKey(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }
-std::shared_ptr<X509> sharedCert(X509* cert) { return {cert, X509_free}; }
+std::shared_ptr<EVP_PKEY> sharedKey(EVP_PKEY* key) {
+    return {key, EVP_PKEY_free};
+}
+std::shared_ptr<X509> sharedCert(X509* cert) {
+    return {cert, X509_free};
+}
 
 std::string nameRfc2253(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
@@ -70,7 +75,8 @@ std::string asn1String(const ASN1_STRING* s) {
 }
 } // namespace
 
-// ---- PrivateKey ----------------------------------------------------------------------------------------------
+// ---- PrivateKey
+// ----------------------------------------------------------------------------------------------
 
 PrivateKey PrivateKey::fromNative(evp_pkey_st* key) {
     PrivateKey k;
@@ -108,14 +114,17 @@ Expected<PrivateKey, Error> PrivateKey::generate(KeyType type, int rsaBits) {
 
 Expected<PrivateKey, Error> PrivateKey::fromPem(std::string_view pem) {
     if (pem.find("ENCRYPTED") != std::string_view::npos) {
-        return Unexpected{Error{ErrorCode::Invalid, "the private key is encrypted; give an unencrypted PKCS#8 key"}};
+        return Unexpected{
+            Error{ErrorCode::Invalid, "the private key is encrypted; give an unencrypted PKCS#8 key"}};
     }
     BioPtr bio = memoryBio(pem);
     // An empty passphrase callback: never prompt on a terminal.
-    EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(
+        bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
     if (key == nullptr) {
         const std::string why = openSslErrors();
-        return Unexpected{Error{ErrorCode::Invalid, "not a PEM private key" + (why.empty() ? "" : " (" + why + ")")}};
+        return Unexpected{
+            Error{ErrorCode::Invalid, "not a PEM private key" + (why.empty() ? "" : " (" + why + ")")}};
     }
     PrivateKey k;
     k.m_key = sharedKey(key);
@@ -146,9 +155,12 @@ std::string PrivateKey::publicKeyPem() const {
     return bioContents(bio.get());
 }
 
-std::string PrivateKey::description() const { return describeKey(m_key.get()); }
+std::string PrivateKey::description() const {
+    return describeKey(m_key.get());
+}
 
-// ---- PublicKey -----------------------------------------------------------------------------------------------
+// ---- PublicKey
+// -----------------------------------------------------------------------------------------------
 
 PublicKey PublicKey::fromNative(evp_pkey_st* key) {
     PublicKey k;
@@ -162,8 +174,8 @@ Expected<PublicKey, Error> PublicKey::fromPem(std::string_view pem) {
     EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     if (key == nullptr) {
         const std::string why = openSslErrors();
-        return Unexpected{Error{ErrorCode::Invalid,
-                                "not a PEM public key (SubjectPublicKeyInfo)" + (why.empty() ? "" : " (" + why + ")")}};
+        return Unexpected{Error{ErrorCode::Invalid, "not a PEM public key (SubjectPublicKeyInfo)" +
+                                                        (why.empty() ? "" : " (" + why + ")")}};
     }
     PublicKey k;
     k.m_key = sharedKey(key);
@@ -188,9 +200,12 @@ std::string PublicKey::pem() const {
     return bioContents(bio.get());
 }
 
-std::string PublicKey::description() const { return describeKey(m_key.get()); }
+std::string PublicKey::description() const {
+    return describeKey(m_key.get());
+}
 
-// ---- Certificate ---------------------------------------------------------------------------------------------
+// ---- Certificate
+// ---------------------------------------------------------------------------------------------
 
 Certificate Certificate::fromNative(x509_st* cert) {
     X509_up_ref(cert);

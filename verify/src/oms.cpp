@@ -30,7 +30,8 @@ std::vector<std::string> splitPath(std::string_view p) {
     std::size_t start = 0;
     while (start <= p.size()) {
         const std::size_t slash = p.find('/', start);
-        const std::string_view comp = p.substr(start, slash == std::string_view::npos ? p.npos : slash - start);
+        const std::string_view comp =
+            p.substr(start, slash == std::string_view::npos ? p.npos : slash - start);
         out.emplace_back(comp);
         if (slash == std::string_view::npos) {
             break;
@@ -53,7 +54,8 @@ bool isCleanRelativePath(std::string_view p) {
     return true;
 }
 
-/// An ignore path as a list of components ("./a//b/" → {a, b}); nullopt when it leaves the folder or names it.
+/// An ignore path as a list of components ("./a//b/" → {a, b}); nullopt when it leaves the folder or names
+/// it.
 std::optional<std::vector<std::string>> normaliseIgnorePath(std::string_view p) {
     if (!p.empty() && p.front() == '/') {
         return std::nullopt;
@@ -101,16 +103,19 @@ Expected<std::vector<LocalFile>, Error> listModelFiles(const std::filesystem::pa
     std::vector<LocalFile> out;
     std::error_code ec;
     if (std::filesystem::is_regular_file(root, ec)) {
-        // A model that is a single file: the reference implementation names it "." (the path relative to itself).
+        // A model that is a single file: the reference implementation names it "." (the path relative to
+        // itself).
         const auto size = std::filesystem::file_size(root, ec);
         if (ec) {
-            return Unexpected{Error{ErrorCode::Unreadable, "'" + root.string() + "' cannot be read: " + ec.message()}};
+            return Unexpected{
+                Error{ErrorCode::Unreadable, "'" + root.string() + "' cannot be read: " + ec.message()}};
         }
         out.push_back({".", root, size});
         return out;
     }
     if (!std::filesystem::is_directory(root, ec)) {
-        return Unexpected{Error{ErrorCode::Unreadable, "the model folder '" + root.string() + "' is not a folder"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "the model folder '" + root.string() + "' is not a folder"}};
     }
     std::set<std::filesystem::path> visitedDirs;
     struct Pending {
@@ -130,7 +135,8 @@ Expected<std::vector<LocalFile>, Error> listModelFiles(const std::filesystem::pa
              !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
             const std::string name = it->path().filename().string();
             if (!json::isValidUtf8(name)) {
-                return Unexpected{Error{ErrorCode::Invalid, "'" + it->path().string() + "' has a name that is not UTF-8"}};
+                return Unexpected{
+                    Error{ErrorCode::Invalid, "'" + it->path().string() + "' has a name that is not UTF-8"}};
             }
             std::vector<std::string> comps = cur.comps;
             comps.push_back(name);
@@ -143,36 +149,43 @@ Expected<std::vector<LocalFile>, Error> listModelFiles(const std::filesystem::pa
             }
             const bool isLink = it->is_symlink(ec);
             if (isLink && !allowSymlinks) {
-                return Unexpected{Error{ErrorCode::Invalid, "'" + rel + "' is a symbolic link, and the signature does "
-                                                                        "not allow them"}};
+                return Unexpected{
+                    Error{ErrorCode::Invalid, "'" + rel +
+                                                  "' is a symbolic link, and the signature does "
+                                                  "not allow them"}};
             }
             const auto status = std::filesystem::status(it->path(), ec); // follows links
             if (ec) {
-                return Unexpected{Error{ErrorCode::Unreadable, "'" + rel + "' cannot be read: " + ec.message()}};
+                return Unexpected{
+                    Error{ErrorCode::Unreadable, "'" + rel + "' cannot be read: " + ec.message()}};
             }
             if (std::filesystem::is_directory(status)) {
                 const auto canon = std::filesystem::weakly_canonical(it->path(), ec);
                 if (!visitedDirs.insert(canon).second) {
-                    return Unexpected{Error{ErrorCode::Invalid, "'" + rel + "' leads back into the model folder (a "
-                                                                            "symbolic link loop)"}};
+                    return Unexpected{Error{ErrorCode::Invalid, "'" + rel +
+                                                                    "' leads back into the model folder (a "
+                                                                    "symbolic link loop)"}};
                 }
                 todo.push_back({it->path(), std::move(comps)});
             } else if (std::filesystem::is_regular_file(status)) {
                 const auto size = std::filesystem::file_size(it->path(), ec);
                 if (ec) {
-                    return Unexpected{Error{ErrorCode::Unreadable, "'" + rel + "' cannot be read: " + ec.message()}};
+                    return Unexpected{
+                        Error{ErrorCode::Unreadable, "'" + rel + "' cannot be read: " + ec.message()}};
                 }
                 out.push_back({rel, it->path(), size});
                 if (out.size() > kMaxModelFiles) {
                     return Unexpected{Error{ErrorCode::TooLarge, "the model folder holds more than " +
-                                                                     std::to_string(kMaxModelFiles) + " files"}};
+                                                                     std::to_string(kMaxModelFiles) +
+                                                                     " files"}};
                 }
             } else {
                 return Unexpected{Error{ErrorCode::Invalid, "'" + rel + "' is neither a file nor a folder"}};
             }
         }
         if (ec) {
-            return Unexpected{Error{ErrorCode::Unreadable, "'" + cur.dir.string() + "' cannot be listed: " + ec.message()}};
+            return Unexpected{
+                Error{ErrorCode::Unreadable, "'" + cur.dir.string() + "' cannot be listed: " + ec.message()}};
         }
     }
     return out;
@@ -198,7 +211,8 @@ Expected<std::string, Error> hashRange(const LocalFile& f, std::uint64_t start, 
         }
     }
     if (left != 0) {
-        return Unexpected{Error{ErrorCode::Unreadable, "'" + f.rel + "' ended early (was it changed while being read?)"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "'" + f.rel + "' ended early (was it changed while being read?)"}};
     }
     return hexEncode(hasher.finish());
 }
@@ -242,7 +256,8 @@ Expected<std::vector<OmsResource>, Error> hashFiles(const std::vector<LocalFile>
                                                     std::uint64_t shardSize) {
     std::vector<OmsResource> out;
     std::vector<LocalFile> sorted = files;
-    std::sort(sorted.begin(), sorted.end(), [](const LocalFile& a, const LocalFile& b) { return pathLess(a.rel, b.rel); });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const LocalFile& a, const LocalFile& b) { return pathLess(a.rel, b.rel); });
     for (const auto& f : sorted) {
         switch (method) {
         case OmsMethod::Files: {
@@ -276,7 +291,9 @@ std::string rootDigestOf(const std::vector<OmsResource>& resources) {
     Sha256 hasher;
     for (const auto& r : resources) {
         for (std::size_t i = 0; i + 1 < r.digest.size(); i += 2) {
-            const auto hexv = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+            const auto hexv = [](char c) {
+                return c <= '9' ? c - '0' : c - 'a' + 10;
+            };
             const auto byte = static_cast<unsigned char>(hexv(r.digest[i]) * 16 + hexv(r.digest[i + 1]));
             hasher.update(&byte, 1);
         }
@@ -294,7 +311,8 @@ std::string pathOfResource(const OmsResource& r, OmsMethod method) {
 
 } // namespace
 
-// ---- statement -----------------------------------------------------------------------------------------------
+// ---- statement
+// -----------------------------------------------------------------------------------------------
 
 Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
     auto doc = json::parse(payload);
@@ -323,7 +341,8 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
         }
     }
     if (auto pt = top.string("predicateType"); pt && *pt != kOmsPredicateType) {
-        problem.set("statement.predicateType is \"" + *pt + "\", not \"" + std::string(kOmsPredicateType) + "\"");
+        problem.set("statement.predicateType is \"" + *pt + "\", not \"" + std::string(kOmsPredicateType) +
+                    "\"");
     }
     const json::Value* pred = top.get("predicate", json::Type::Object);
     top.rejectUnknown();
@@ -348,7 +367,8 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
         }
         m.hashType = s.string("hash_type").value_or("");
         if (!problem.any() && m.hashType != "sha256") {
-            problem.set("predicate.serialization.hash_type \"" + m.hashType + "\" is not supported (only sha256)");
+            problem.set("predicate.serialization.hash_type \"" + m.hashType +
+                        "\" is not supported (only sha256)");
         }
         m.allowSymlinks = s.boolean("allow_symlinks").value_or(false);
         m.ignorePaths = s.strings("ignore_paths", false).value_or(std::vector<std::string>{});
@@ -384,7 +404,8 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
                 problem.set(path + ".name \"" + out.name + "\" is not a relative path inside the model");
             } else if (ShardKey k; m.method == OmsMethod::Shards &&
                                    (!parseShardName(out.name, k) || k.end - k.start > m.shardSize)) {
-                problem.set(path + ".name \"" + out.name + "\" is not a shard \"path:start:end\" of the shard size");
+                problem.set(path + ".name \"" + out.name +
+                            "\" is not a shard \"path:start:end\" of the shard size");
             }
             m.resources.push_back(std::move(out));
         }
@@ -393,13 +414,15 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
         return Unexpected{problem.message()};
     }
     if (rootDigestOf(m.resources) != m.rootDigest) {
-        return Unexpected{std::string("the manifest is inconsistent: its resources do not hash to the model digest ") +
-                          m.rootDigest};
+        return Unexpected{
+            std::string("the manifest is inconsistent: its resources do not hash to the model digest ") +
+            m.rootDigest};
     }
     return m;
 }
 
-// ---- authentication ------------------------------------------------------------------------------------------
+// ---- authentication
+// ------------------------------------------------------------------------------------------
 
 OmsAuthentication authenticateModelSignature(std::string_view bundleBytes, const TrustStore& store,
                                              const PublicKey* key, TimePoint at) {
@@ -414,7 +437,8 @@ OmsAuthentication authenticateModelSignature(std::string_view bundleBytes, const
         } else {
             a.checks[2].status = CheckStatus::Failed;
             a.checks[2].reasons.push_back(Reason::Malformed);
-            a.checks[2].detail += " But the signed content is not an OMS v1.0 model manifest: " + manifest.error() + ".";
+            a.checks[2].detail +=
+                " But the signed content is not an OMS v1.0 model manifest: " + manifest.error() + ".";
             a.reasons.insert(Reason::Malformed);
         }
     }
@@ -423,7 +447,8 @@ OmsAuthentication authenticateModelSignature(std::string_view bundleBytes, const
     return out;
 }
 
-// ---- comparing a folder --------------------------------------------------------------------------------------
+// ---- comparing a folder
+// --------------------------------------------------------------------------------------
 
 ModelFileComparison compareModelDirectory(const OmsManifest& manifest, const std::filesystem::path& modelDir,
                                           const std::vector<std::filesystem::path>& alsoIgnore) {
@@ -450,7 +475,8 @@ ModelFileComparison compareModelDirectory(const OmsManifest& manifest, const std
         cmp.error = files.error().message;
         return cmp;
     }
-    auto local = hashFiles(*files, manifest.method, manifest.method == OmsMethod::Shards ? manifest.shardSize : 0);
+    auto local =
+        hashFiles(*files, manifest.method, manifest.method == OmsMethod::Shards ? manifest.shardSize : 0);
     if (!local) {
         cmp.error = local.error().message;
         return cmp;
@@ -480,7 +506,8 @@ ModelFileComparison compareModelDirectory(const OmsManifest& manifest, const std
     return cmp;
 }
 
-// ---- verify-model --------------------------------------------------------------------------------------------
+// ---- verify-model
+// --------------------------------------------------------------------------------------------
 
 ModelVerification verifyModel(std::string_view bundleBytes, const std::filesystem::path& modelDir,
                               const TrustStore& store, const PublicKey* key, TimePoint at,
@@ -507,7 +534,8 @@ ModelVerification verifyModel(std::string_view bundleBytes, const std::filesyste
         v.files = compareModelDirectory(*auth.manifest, modelDir, alsoIgnore);
         if (v.files.ok()) {
             files.status = CheckStatus::Passed;
-            files.detail = "Every one of the " + std::to_string(auth.manifest->resources.size()) + " signed " +
+            files.detail = "Every one of the " + std::to_string(auth.manifest->resources.size()) +
+                           " signed " +
                            (auth.manifest->method == OmsMethod::Files ? "files" : "file shards") +
                            " is present and unchanged, and there is no unsigned file.";
         } else {
@@ -571,9 +599,11 @@ std::string modelVerificationToJson(const ModelVerification& v) {
     return out.dump(2) + "\n";
 }
 
-// ---- signing -------------------------------------------------------------------------------------------------
+// ---- signing
+// -------------------------------------------------------------------------------------------------
 
-Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& modelDir, const ModelSignOptions& options,
+Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& modelDir,
+                                                const ModelSignOptions& options,
                                                 const std::filesystem::path& signaturePath) {
     OmsManifest m;
     m.method = options.method;
@@ -597,7 +627,8 @@ Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& mod
     for (const auto& ip : ignorePaths) {
         auto n = normaliseIgnorePath(ip);
         if (!n) {
-            return Unexpected{Error{ErrorCode::Invalid, "the ignore path '" + ip + "' is not inside the model folder"}};
+            return Unexpected{
+                Error{ErrorCode::Invalid, "the ignore path '" + ip + "' is not inside the model folder"}};
         }
         std::string joined;
         for (const auto& c : *n) {
@@ -623,11 +654,14 @@ Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& mod
 }
 
 Expected<std::string, Error> signModel(const std::filesystem::path& modelDir, const SigningIdentity& identity,
-                                       const ModelSignOptions& options, const std::filesystem::path& signaturePath) {
-    if (EVP_PKEY_get_base_id(identity.key().native()) != EVP_PKEY_EC || !isAcceptableKey(identity.key().native())) {
+                                       const ModelSignOptions& options,
+                                       const std::filesystem::path& signaturePath) {
+    if (EVP_PKEY_get_base_id(identity.key().native()) != EVP_PKEY_EC ||
+        !isAcceptableKey(identity.key().native())) {
         return Unexpected{Error{ErrorCode::Unsupported,
                                 "OMS model signatures need an ECDSA P-256, P-384 or P-521 key (the reference "
-                                "implementation verifies only those), not " + identity.key().description()}};
+                                "implementation verifies only those), not " +
+                                    identity.key().description()}};
     }
     auto m = hashModelDirectory(modelDir, options, signaturePath);
     if (!m) {

@@ -71,10 +71,11 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
     X509_NAME* name = X509_get_subject_name(cert.get());
     if (!spec.organization.empty()) {
         X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                                   reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1, 0);
+                                   reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1,
+                                   0);
     }
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(spec.commonName.c_str()),
-                               -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(spec.commonName.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer->native()) : name);
     if (!setTime(X509_getm_notBefore(cert.get()), spec.notBefore) ||
         !setTime(X509_getm_notAfter(cert.get()), spec.notAfter)) {
@@ -84,14 +85,17 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
     X509* issuerCert = issuer != nullptr ? issuer->native() : cert.get();
     bool ok = true;
     if (spec.ca) {
-        ok = ok && addExtension(cert.get(), issuerCert, NID_basic_constraints,
-                                spec.pathLength >= 0 ? "critical,CA:TRUE,pathlen:" + std::to_string(spec.pathLength)
-                                                     : std::string("critical,CA:TRUE"));
-        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+        ok = ok &&
+             addExtension(cert.get(), issuerCert, NID_basic_constraints,
+                          spec.pathLength >= 0 ? "critical,CA:TRUE,pathlen:" + std::to_string(spec.pathLength)
+                                               : std::string("critical,CA:TRUE"));
+        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage,
+                                "critical,keyCertSign,cRLSign,digitalSignature");
     } else {
         ok = ok && addExtension(cert.get(), issuerCert, NID_basic_constraints, "critical,CA:FALSE");
-        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage,
-                                spec.digitalSignature ? "critical,digitalSignature" : "critical,keyEncipherment");
+        ok = ok &&
+             addExtension(cert.get(), issuerCert, NID_key_usage,
+                          spec.digitalSignature ? "critical,digitalSignature" : "critical,keyEncipherment");
     }
     ok = ok && addExtension(cert.get(), issuerCert, NID_subject_key_identifier, "hash");
     if (issuer != nullptr) {
@@ -153,12 +157,14 @@ Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const Private
     return bioContents(bio.get());
 }
 
-Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text, bool privateKey) {
+Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text,
+                                    bool privateKey) {
     std::error_code ec;
     if (path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) {
-            return Unexpected{Error{ErrorCode::Io, "cannot create '" + path.parent_path().string() + "': " + ec.message()}};
+            return Unexpected{
+                Error{ErrorCode::Io, "cannot create '" + path.parent_path().string() + "': " + ec.message()}};
         }
     }
     const mode_t old = privateKey ? ::umask(077) : ::umask(022);
@@ -170,13 +176,15 @@ Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::stri
         return Unexpected{Error{ErrorCode::Io, "cannot write '" + path.string() + "'"}};
     }
     if (privateKey) {
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::permissions(path,
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                      std::filesystem::perm_options::replace, ec);
     }
     return {};
 }
 
-// ---- the demo PKI --------------------------------------------------------------------------------------------
+// ---- the demo PKI
+// --------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -237,11 +245,13 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         s.notAfter = to;
         return s;
     };
-    auto root = makeParty(caKeyType, spec("Veridicor Demo Root CA", true, now - days(1), now + 20 * year), nullptr);
+    auto root =
+        makeParty(caKeyType, spec("Veridicor Demo Root CA", true, now - days(1), now + 20 * year), nullptr);
     if (!root) {
         return Unexpected{root.error()};
     }
-    auto inter = makeParty(caKeyType, spec("Veridicor Demo Signing CA", true, now - days(1), now + 10 * year), &*root);
+    auto inter =
+        makeParty(caKeyType, spec("Veridicor Demo Signing CA", true, now - days(1), now + 10 * year), &*root);
     if (!inter) {
         return Unexpected{inter.error()};
     }
@@ -253,28 +263,38 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         }
         return s;
     };
-    auto finding = makeParty(KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year), &*inter);
-    auto findingEd = makeParty(KeyType::Ed25519, leafSpec("omi-inference-ed.vendor-a.example", now - days(1), now + 2 * year), &*inter);
-    auto modelSigner = makeParty(KeyType::EcP256, leafSpec("Vendor A Model Signing", now - days(1), now + 2 * year), &*inter);
-    auto revoked = makeParty(KeyType::EcP256, leafSpec("revoked-inference.vendor-a.example", now - days(30), now + 2 * year), &*inter);
-    auto expired = makeParty(KeyType::EcP256, leafSpec("old-inference.vendor-a.example", now - 2 * year, now - year), &*inter);
-    auto unknownRoot = makeParty(KeyType::EcP256, spec("Unknown Root CA", true, now - days(1), now + 10 * year), nullptr);
+    auto finding = makeParty(
+        KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year), &*inter);
+    auto findingEd =
+        makeParty(KeyType::Ed25519,
+                  leafSpec("omi-inference-ed.vendor-a.example", now - days(1), now + 2 * year), &*inter);
+    auto modelSigner = makeParty(KeyType::EcP256,
+                                 leafSpec("Vendor A Model Signing", now - days(1), now + 2 * year), &*inter);
+    auto revoked =
+        makeParty(KeyType::EcP256,
+                  leafSpec("revoked-inference.vendor-a.example", now - days(30), now + 2 * year), &*inter);
+    auto expired = makeParty(KeyType::EcP256,
+                             leafSpec("old-inference.vendor-a.example", now - 2 * year, now - year), &*inter);
+    auto unknownRoot =
+        makeParty(KeyType::EcP256, spec("Unknown Root CA", true, now - days(1), now + 10 * year), nullptr);
     if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot) {
         return Unexpected{Error{ErrorCode::Crypto, "generating the demo PKI failed"}};
     }
-    auto unknown = makeParty(KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year), &*unknownRoot);
+    auto unknown =
+        makeParty(KeyType::EcP256, leafSpec("omi-inference.vendor-a.example", now - days(1), now + 2 * year),
+                  &*unknownRoot);
     if (!unknown) {
         return Unexpected{unknown.error()};
     }
 
     const std::vector<Certificate> interChain{inter->cert};
-    for (const auto& [name, party, rest] :
-         {std::tuple<const char*, const Party*, std::vector<Certificate>>{"finding-signer", &*finding, interChain},
-          {"finding-signer-ed25519", &*findingEd, interChain},
-          {"model-signer", &*modelSigner, interChain},
-          {"revoked-signer", &*revoked, interChain},
-          {"expired-signer", &*expired, interChain},
-          {"unknown-signer", &*unknown, {unknownRoot->cert}}}) {
+    for (const auto& [name, party, rest] : {std::tuple<const char*, const Party*, std::vector<Certificate>>{
+                                                "finding-signer", &*finding, interChain},
+                                            {"finding-signer-ed25519", &*findingEd, interChain},
+                                            {"model-signer", &*modelSigner, interChain},
+                                            {"revoked-signer", &*revoked, interChain},
+                                            {"expired-signer", &*expired, interChain},
+                                            {"unknown-signer", &*unknown, {unknownRoot->cert}}}) {
         if (auto r = writeSigner(out.signers, name, *party, rest); !r) {
             return Unexpected{r.error()};
         }
@@ -282,7 +302,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     if (auto r = writeTextFile(out.trustStore / "anchors" / "demo-root.pem", root->cert.pem()); !r) {
         return Unexpected{r.error()};
     }
-    auto crl = makeCrlPem(inter->cert, inter->key, {Revocation{revoked->cert, now - days(2)}}, now - days(1), now + year);
+    auto crl = makeCrlPem(inter->cert, inter->key, {Revocation{revoked->cert, now - days(2)}}, now - days(1),
+                          now + year);
     if (!crl) {
         return Unexpected{crl.error()};
     }
@@ -361,7 +382,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         return Unexpected{r.error()};
     }
     const std::string readme =
-        "Veridicor demo PKI, generated " + formatRfc3339(now) + " by veridicor-cli make-demo-pki.\n"
+        "Veridicor demo PKI, generated " + formatRfc3339(now) +
+        " by veridicor-cli make-demo-pki.\n"
         "FOR DEMONSTRATION ONLY: every private key here was made on this machine and is not protected.\n\n"
         "trust/            a trust store (give it to --trust): anchors/, crls/, models/*.sig, policy.json\n"
         "signers/NAME.key.pem, NAME.chain.pem   keys and chains (leaf first) for sign-finding / sign-model:\n"

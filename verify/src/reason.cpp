@@ -77,7 +77,8 @@ std::string_view reasonExplanation(Reason reason) {
         return "The signer's certificate was not valid at the time of checking (it has expired or is not yet "
                "valid).";
     case Reason::CertRevoked:
-        return "The signer's certificate has been revoked, or its revocation status could not be checked as this "
+        return "The signer's certificate has been revoked, or its revocation status could not be checked as "
+               "this "
                "site's policy requires.";
     case Reason::DataMismatch:
         return "This finding was made for a different recording, or the recording was changed since.";

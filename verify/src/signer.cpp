@@ -13,7 +13,9 @@ using namespace detail;
 
 namespace {
 constexpr std::size_t kMaxAttachmentFile = std::size_t{256} << 20;
-Unexpected<Error> invalid(std::string m) { return Unexpected{Error{ErrorCode::Invalid, std::move(m)}}; }
+Unexpected<Error> invalid(std::string m) {
+    return Unexpected{Error{ErrorCode::Invalid, std::move(m)}};
+}
 } // namespace
 
 Expected<SigningIdentity, Error> SigningIdentity::create(PrivateKey key, std::vector<Certificate> chain) {
@@ -22,7 +24,8 @@ Expected<SigningIdentity, Error> SigningIdentity::create(PrivateKey key, std::ve
     }
     if (!chain.front().matches(key)) {
         return invalid("the private key does not belong to the first certificate of the chain ('" +
-                       chain.front().info().subject + "'); the chain must start with the signer's certificate");
+                       chain.front().info().subject +
+                       "'); the chain must start with the signer's certificate");
     }
     switch (EVP_PKEY_get_base_id(key.native())) {
     case EVP_PKEY_EC:
@@ -48,7 +51,8 @@ Expected<SigningIdentity, Error> SigningIdentity::load(const std::filesystem::pa
     return create(std::move(*key), std::move(*chain));
 }
 
-Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload, bool emptyKeyId) {
+Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload,
+                                            bool emptyKeyId) {
     auto sig = signMessage(identity.key().native(), pae(kInTotoPayloadType, payload));
     if (!sig) {
         return Unexpected{sig.error()};
@@ -75,7 +79,8 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
         const json::Value* given = in->find(key);
         if (given == nullptr) {
             if (value.empty()) {
-                return invalid(std::string("predicate.input.") + key + " is missing and cannot be read from the data");
+                return invalid(std::string("predicate.input.") + key +
+                               " is missing and cannot be read from the data");
             }
             in->set(key, json::Value::string(value));
         } else if (!given->isString() || (!value.empty() && given->asString() != value)) {
@@ -88,17 +93,18 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
         return Unexpected{r.error()};
     }
     if (input.isDicom()) {
-        for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"studyInstanceUID", input.studyInstanceUID},
-                                          {"seriesInstanceUID", input.seriesInstanceUID},
-                                          {"sopInstanceUID", input.sopInstanceUID}}) {
+        for (const auto& [key, value] :
+             {std::pair<const char*, const std::string&>{"studyInstanceUID", input.studyInstanceUID},
+              {"seriesInstanceUID", input.seriesInstanceUID},
+              {"sopInstanceUID", input.sopInstanceUID}}) {
             if (auto r = fill(key, value); !r) {
                 return Unexpected{r.error()};
             }
         }
     }
     if (predicate.find("producedAt") == nullptr) {
-        predicate.set("producedAt", json::Value::string(formatRfc3339(
-                                        std::chrono::floor<std::chrono::seconds>(now()))));
+        predicate.set("producedAt",
+                      json::Value::string(formatRfc3339(std::chrono::floor<std::chrono::seconds>(now()))));
     }
     // Attachments: the digest of the file of that name beside the bundle.
     if (json::Value* atts = predicate.find("attachments"); atts != nullptr && atts->isArray()) {
@@ -109,8 +115,9 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
             }
             auto bytes = readFileBounded(attachmentDir / name->asString(), kMaxAttachmentFile);
             if (!bytes) {
-                return Unexpected{Error{bytes.error().code, "attachment '" + name->asString() +
-                                                                "' must lie beside the bundle: " + bytes.error().message}};
+                return Unexpected{
+                    Error{bytes.error().code, "attachment '" + name->asString() +
+                                                  "' must lie beside the bundle: " + bytes.error().message}};
             }
             json::Value digest = json::Value::object();
             digest.set("sha256", json::Value::string(sha256Hex(*bytes)));

@@ -35,7 +35,9 @@ constexpr Civil civilFromDays(long long z) {
     return {y + (m <= 2 ? 1 : 0), m, d};
 }
 
-bool isLeap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(long long y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned daysInMonth(long long y, unsigned m) {
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -70,8 +72,8 @@ std::optional<TimePoint> parseRfc3339(std::string_view s) {
         !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
         return std::nullopt;
     }
-    if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > daysInMonth(year, month) || hour > 23 ||
-        minute > 59 || second > 60) {
+    if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > daysInMonth(year, month) ||
+        hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
     std::size_t pos = 19;
@@ -98,8 +100,8 @@ std::optional<TimePoint> parseRfc3339(std::string_view s) {
         const int sign = s[pos] == '+' ? 1 : -1;
         int oh = 0;
         int om = 0;
-        if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-            oh > 23 || om > 59) {
+        if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
             return std::nullopt;
         }
         offsetSeconds = sign * (oh * 3600LL + om * 60LL);
@@ -137,18 +139,22 @@ std::string formatRfc3339(TimePoint t) {
         std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", c.y, c.m, c.d, rem / 3600,
                       rem / 60 % 60, rem % 60);
     } else {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", c.y, c.m, c.d, rem / 3600,
-                      rem / 60 % 60, rem % 60, frac);
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", c.y, c.m, c.d,
+                      rem / 3600, rem / 60 % 60, rem % 60, frac);
     }
     return buf;
 }
 
-TimePoint now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+TimePoint now() {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 long long toUnixSeconds(TimePoint t) {
     return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
 }
 
-TimePoint fromUnixSeconds(long long seconds) { return TimePoint(std::chrono::seconds(seconds)); }
+TimePoint fromUnixSeconds(long long seconds) {
+    return TimePoint(std::chrono::seconds(seconds));
+}
 
 } // namespace veridicor::verify

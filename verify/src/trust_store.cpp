@@ -22,27 +22,32 @@ constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
 constexpr std::size_t kMaxModelBundle = std::size_t{64} << 20;
 constexpr std::size_t kMaxFilesPerFolder = 10000;
 
-Unexpected<Error> invalid(std::string m) { return Unexpected{Error{ErrorCode::Invalid, std::move(m)}}; }
+Unexpected<Error> invalid(std::string m) {
+    return Unexpected{Error{ErrorCode::Invalid, std::move(m)}};
+}
 
 /// The regular files in `dir` with extension `ext`, sorted by name; empty when the folder is absent.
-Expected<std::vector<std::filesystem::path>, Error> filesIn(const std::filesystem::path& dir, const std::string& ext) {
+Expected<std::vector<std::filesystem::path>, Error> filesIn(const std::filesystem::path& dir,
+                                                            const std::string& ext) {
     std::vector<std::filesystem::path> out;
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
         return out;
     }
-    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-         it.increment(ec)) {
+    for (auto it = std::filesystem::directory_iterator(dir, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file(ec) && it->path().extension() == ext) {
             out.push_back(it->path());
             if (out.size() > kMaxFilesPerFolder) {
                 return Unexpected{Error{ErrorCode::TooLarge, "'" + dir.string() + "' holds more than " +
-                                                                 std::to_string(kMaxFilesPerFolder) + " files"}};
+                                                                 std::to_string(kMaxFilesPerFolder) +
+                                                                 " files"}};
             }
         }
     }
     if (ec) {
-        return Unexpected{Error{ErrorCode::Unreadable, "'" + dir.string() + "' cannot be listed: " + ec.message()}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "'" + dir.string() + "' cannot be listed: " + ec.message()}};
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -54,14 +59,16 @@ std::string displayName(X509* cert) {
         return info.commonName;
     }
     if (!info.identities.empty()) {
-        return info.identities.front(); // e.g. Sigstore (Fulcio) certificates: an empty subject, an e-mail SAN
+        return info.identities
+            .front(); // e.g. Sigstore (Fulcio) certificates: an empty subject, an e-mail SAN
     }
     return info.subject.empty() ? std::string("(a certificate without a name)") : info.subject;
 }
 
 } // namespace
 
-// ---- policy.json ---------------------------------------------------------------------------------------------
+// ---- policy.json
+// ---------------------------------------------------------------------------------------------
 
 Expected<Policy, Error> parsePolicy(std::string_view text) {
     auto doc = json::parse(text);
@@ -118,7 +125,8 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
     return policy;
 }
 
-// ---- TrustStore ----------------------------------------------------------------------------------------------
+// ---- TrustStore
+// ----------------------------------------------------------------------------------------------
 
 struct TrustStore::Impl {
     std::filesystem::path dir;
@@ -132,7 +140,8 @@ struct TrustStore::Impl {
 Expected<TrustStore, Error> TrustStore::load(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
-        return Unexpected{Error{ErrorCode::Unreadable, "the trust store '" + dir.string() + "' is not a folder"}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "the trust store '" + dir.string() + "' is not a folder"}};
     }
     auto impl = std::make_shared<Impl>();
     impl->dir = dir;
@@ -147,8 +156,8 @@ Expected<TrustStore, Error> TrustStore::load(const std::filesystem::path& dir) {
     }
     auto policy = parsePolicy(*policyText);
     if (!policy) {
-        return Unexpected{Error{policy.error().code, "'" + (dir / "policy.json").string() + "': " +
-                                                         policy.error().message}};
+        return Unexpected{Error{policy.error().code,
+                                "'" + (dir / "policy.json").string() + "': " + policy.error().message}};
     }
     impl->policy = std::move(*policy);
 
@@ -165,8 +174,9 @@ Expected<TrustStore, Error> TrustStore::load(const std::filesystem::path& dir) {
             X509* x = c.native();
             if (X509_self_signed(x, 1) != 1 || X509_check_ca(x) == 0) {
                 ERR_clear_error();
-                return invalid("'" + f.string() + "': '" + displayName(x) +
-                               "' is not a self-signed CA certificate; anchors/ holds root certificates only");
+                return invalid(
+                    "'" + f.string() + "': '" + displayName(x) +
+                    "' is not a self-signed CA certificate; anchors/ holds root certificates only");
             }
             if (X509_STORE_add_cert(impl->store.get(), x) != 1) {
                 ERR_clear_error(); // the same root twice is harmless
@@ -226,10 +236,18 @@ Expected<TrustStore, Error> TrustStore::load(const std::filesystem::path& dir) {
     return ts;
 }
 
-const std::filesystem::path& TrustStore::directory() const { return m_impl->dir; }
-const Policy& TrustStore::policy() const { return m_impl->policy; }
-const std::vector<Certificate>& TrustStore::anchors() const { return m_impl->anchors; }
-std::size_t TrustStore::crlCount() const { return m_impl->crls.size(); }
+const std::filesystem::path& TrustStore::directory() const {
+    return m_impl->dir;
+}
+const Policy& TrustStore::policy() const {
+    return m_impl->policy;
+}
+const std::vector<Certificate>& TrustStore::anchors() const {
+    return m_impl->anchors;
+}
+std::size_t TrustStore::crlCount() const {
+    return m_impl->crls.size();
+}
 
 std::pair<TimePoint, TimePoint> TrustStore::crlsCurrent() const {
     TimePoint from = TimePoint::min();
@@ -247,7 +265,9 @@ std::pair<TimePoint, TimePoint> TrustStore::crlsCurrent() const {
     }
     return {from, to};
 }
-const std::vector<TrustStore::ModelBundleFile>& TrustStore::modelBundles() const { return m_impl->modelBundles; }
+const std::vector<TrustStore::ModelBundleFile>& TrustStore::modelBundles() const {
+    return m_impl->modelBundles;
+}
 
 const ModelApproval* TrustStore::findModel(std::string_view name, std::string_view version) const {
     for (const auto& m : m_impl->policy.models) {
@@ -258,7 +278,8 @@ const ModelApproval* TrustStore::findModel(std::string_view name, std::string_vi
     return nullptr;
 }
 
-// ---- chain verification --------------------------------------------------------------------------------------
+// ---- chain verification
+// --------------------------------------------------------------------------------------
 
 namespace {
 
@@ -281,7 +302,8 @@ int collectErrors(int ok, X509_STORE_CTX* ctx) {
         c->errors.push_back({X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
                              X509_STORE_CTX_get_current_cert(ctx)});
     }
-    // Carry on: every problem of the chain is collected and judged below, so that a verdict lists all of them.
+    // Carry on: every problem of the chain is collected and judged below, so that a verdict lists all of
+    // them.
     return 1;
 }
 
@@ -326,8 +348,8 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     std::set<Reason> reasons;
     std::vector<std::string> problems;
 
-    // The supplied certificates must be an ordered chain, leaf first, each issued by the next: no extra, repeated
-    // or shuffled certificates (two different bundles must never carry the same trust).
+    // The supplied certificates must be an ordered chain, leaf first, each issued by the next: no extra,
+    // repeated or shuffled certificates (two different bundles must never carry the same trust).
     for (std::size_t i = 0; i < intermediates.size(); ++i) {
         X509* child = i == 0 ? leaf.native() : intermediates[i - 1].native();
         if (X509_check_issued(intermediates[i].native(), child) != X509_V_OK) {
@@ -348,7 +370,8 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     }
     Collector collector;
     int rc = -1;
-    if (ctx && untrusted != nullptr && X509_STORE_CTX_init(ctx.get(), m_impl->store.get(), leaf.native(), untrusted) == 1) {
+    if (ctx && untrusted != nullptr &&
+        X509_STORE_CTX_init(ctx.get(), m_impl->store.get(), leaf.native(), untrusted) == 1) {
         X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
         X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(toUnixSeconds(at)));
         X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
@@ -376,10 +399,11 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         }
     }
     if (rc != 1) {
-        // Every problem is reported through the callback, which lets verification continue; a failure anyway is
-        // an internal error (e.g. out of memory), never a pass.
+        // Every problem is reported through the callback, which lets verification continue; a failure anyway
+        // is an internal error (e.g. out of memory), never a pass.
         reasons.insert(Reason::UntrustedChain);
-        problems.push_back("the chain could not be checked" + (sslErrors.empty() ? std::string() : ": " + sslErrors));
+        problems.push_back("the chain could not be checked" +
+                           (sslErrors.empty() ? std::string() : ": " + sslErrors));
     }
     if (!result.reachedAnchor) {
         reasons.insert(Reason::UntrustedChain);
@@ -412,8 +436,9 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
             // A root is trusted by being in anchors/, not through a CRL of its own.
             if (m_impl->policy.revocation == RevocationMode::Require && !atAnchor && result.reachedAnchor) {
                 reasons.insert(Reason::CertRevoked);
-                problems.push_back(who + ": no CRL from its issuer is in the trust store, and the policy requires "
-                                         "one (revocation: require)");
+                problems.push_back(who +
+                                   ": no CRL from its issuer is in the trust store, and the policy requires "
+                                   "one (revocation: require)");
             }
             break;
         case ErrorClass::Weak:
@@ -429,8 +454,9 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         EVP_PKEY* key = X509_get0_pubkey(x);
         if (!isAcceptableKey(key)) {
             reasons.insert(Reason::WeakAlgorithm);
-            problems.push_back("'" + displayName(x) + "' has a " + describeKey(key) +
-                               " key (ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are required)");
+            problems.push_back(
+                "'" + displayName(x) + "' has a " + describeKey(key) +
+                " key (ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are required)");
         }
         const bool isAnchor = result.reachedAnchor && i + 1 == result.chain.size();
         std::string alg;
@@ -460,11 +486,12 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         for (std::size_t i = 0; i < result.chain.size(); ++i) {
             path += (i == 0 ? "'" : " → '") + displayName(result.chain[i].native()) + "'";
         }
-        const char* mode =
-            m_impl->policy.revocation == RevocationMode::Require ? "required and checked" : "checked where present";
-        result.detail = "The signer's certificate chains to a trusted root (" + path + "); every certificate is valid at " +
-                        formatRfc3339(at) + ", uses strong keys and algorithms, and revocation lists were " + mode +
-                        " (" + std::to_string(m_impl->crls.size()) + " in the trust store).";
+        const char* mode = m_impl->policy.revocation == RevocationMode::Require ? "required and checked"
+                                                                                : "checked where present";
+        result.detail = "The signer's certificate chains to a trusted root (" + path +
+                        "); every certificate is valid at " + formatRfc3339(at) +
+                        ", uses strong keys and algorithms, and revocation lists were " + mode + " (" +
+                        std::to_string(m_impl->crls.size()) + " in the trust store).";
     } else {
         std::string joined;
         std::set<std::string> unique;

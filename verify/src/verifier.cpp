@@ -25,9 +25,12 @@ struct Verifier::ProvenanceCache {
     std::map<std::size_t, Entry> authentic; ///< by index in TrustStore::modelBundles()
 };
 
-Verifier::Verifier(TrustStore store) : m_store(std::move(store)), m_cache(std::make_shared<ProvenanceCache>()) {}
+Verifier::Verifier(TrustStore store)
+    : m_store(std::move(store)), m_cache(std::make_shared<ProvenanceCache>()) {}
 
-bool Verdict::has(Reason r) const { return std::find(reasons.begin(), reasons.end(), r) != reasons.end(); }
+bool Verdict::has(Reason r) const {
+    return std::find(reasons.begin(), reasons.end(), r) != reasons.end();
+}
 
 AttachmentReader attachmentsFromFolder(std::filesystem::path dir, std::size_t maxBytes) {
     return [dir = std::move(dir), maxBytes](const std::string& name) -> Expected<std::string, Error> {
@@ -110,7 +113,8 @@ OmsAuthentication authenticateCached(const TrustStore& store, std::size_t index,
             return a;
         }
     }
-    OmsAuthentication auth = authenticateModelSignature(store.modelBundles()[index].bytes, store, nullptr, at);
+    OmsAuthentication auth =
+        authenticateModelSignature(store.modelBundles()[index].bytes, store, nullptr, at);
     if (auth.authentic() && auth.signer) {
         // The verdict depends on time only through validity periods: of every certificate of the chain and of
         // every CRL. Within their intersection it stays the same (signatures and revocation lists are fixed).
@@ -149,8 +153,8 @@ ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& ap
         }
         bool authorized = false;
         for (const auto& id : auth.signer->identities) {
-            authorized = authorized || std::find(approval.modelSigners.begin(), approval.modelSigners.end(), id) !=
-                                           approval.modelSigners.end();
+            authorized = authorized || std::find(approval.modelSigners.begin(), approval.modelSigners.end(),
+                                                 id) != approval.modelSigners.end();
         }
         if (!authorized) {
             notes.push_back(name + " is signed by " + joinQuoted(auth.signer->identities) +
@@ -161,14 +165,16 @@ ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& ap
         p.bundleFile = file.path;
         p.modelSigner = auth.signer;
         p.modelName = auth.manifest->modelName;
-        p.detail = "The approved model (digest " + approval.digest + ") carries a valid OMS v1.0 signature (" + name +
-                   ", " + std::to_string(auth.manifest->resources.size()) + " signed " +
+        p.detail = "The approved model (digest " + approval.digest +
+                   ") carries a valid OMS v1.0 signature (" + name + ", " +
+                   std::to_string(auth.manifest->resources.size()) + " signed " +
                    (auth.manifest->method == OmsMethod::Files ? "files" : "shards") + ") by " +
                    joinQuoted(auth.signer->identities) + ", an authorized model signer.";
         return p;
     }
-    p.detail = "No valid OMS v1.0 signature by an authorized model signer " + joinQuoted(approval.modelSigners) +
-               " vouches for the approved model digest " + approval.digest +
+    p.detail = "No valid OMS v1.0 signature by an authorized model signer " +
+               joinQuoted(approval.modelSigners) + " vouches for the approved model digest " +
+               approval.digest +
                (store.modelBundles().empty() ? std::string(": the trust store has no models/*.sig.") : ": ");
     if (!store.modelBundles().empty()) {
         p.detail += notes.empty() ? std::string("no models/*.sig is about this model.") : [&] {
@@ -204,7 +210,8 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     v.signer = auth.signer;
     const char* laterSteps = "the finding's content is not authenticated, so it is not read at all.";
     if (!auth.authentic()) {
-        for (const CheckId id : {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
+        for (const CheckId id :
+             {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
             b.notChecked(id, laterSteps);
         }
         b.finish();
@@ -215,8 +222,10 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     auto statement = parseFindingStatement(auth.bundle->payload);
     if (!statement) {
         b.fail(CheckId::Signature, Reason::Malformed,
-               "The signed content is not a finding statement of the expected form: " + statement.error() + ".");
-        for (const CheckId id : {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
+               "The signed content is not a finding statement of the expected form: " + statement.error() +
+                   ".");
+        for (const CheckId id :
+             {CheckId::Model, CheckId::Provenance, CheckId::Binding, CheckId::Attachments}) {
             b.notChecked(id, "the signed content is not a finding statement.");
         }
         b.finish();
@@ -239,27 +248,31 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         v.approval = *approval;
         if (st.model.digest != approval->digest) {
             b.fail(CheckId::Model, Reason::ModelDigestMismatch,
-                   "The finding names model digest " + st.model.digest + ", but the approved build of " + modelText +
-                       " has digest " + approval->digest + ".");
+                   "The finding names model digest " + st.model.digest + ", but the approved build of " +
+                       modelText + " has digest " + approval->digest + ".");
         }
         if (input.modality.empty()) {
-            b.fail(CheckId::Model, Reason::ModalityNotApproved,
-                   "The modality of the opened data could not be determined, so no model is approved for it.");
+            b.fail(
+                CheckId::Model, Reason::ModalityNotApproved,
+                "The modality of the opened data could not be determined, so no model is approved for it.");
         } else if (std::find(approval->modalities.begin(), approval->modalities.end(), input.modality) ==
                    approval->modalities.end()) {
             b.fail(CheckId::Model, Reason::ModalityNotApproved,
-                   "The model is approved for " + joinQuoted(approval->modalities) + ", not for " + input.modality +
-                       " data.");
+                   "The model is approved for " + joinQuoted(approval->modalities) + ", not for " +
+                       input.modality + " data.");
         }
         bool authorized = false;
         for (const auto& id : signer.identities) {
-            authorized = authorized || std::find(approval->findingSigners.begin(), approval->findingSigners.end(),
-                                                 id) != approval->findingSigners.end();
+            authorized = authorized ||
+                         std::find(approval->findingSigners.begin(), approval->findingSigners.end(), id) !=
+                             approval->findingSigners.end();
         }
         if (!authorized) {
             b.fail(CheckId::Model, Reason::SignerNotAuthorized,
-                   "The signer " + joinQuoted(signer.identities) + " is not among those allowed to sign this model's "
-                   "findings (" + joinQuoted(approval->findingSigners) + ").");
+                   "The signer " + joinQuoted(signer.identities) +
+                       " is not among those allowed to sign this model's "
+                       "findings (" +
+                       joinQuoted(approval->findingSigners) + ").");
         }
         if (b.at(CheckId::Model).status != CheckStatus::Failed) {
             b.pass(CheckId::Model, "The model " + modelText + " is approved for " + input.modality +
@@ -306,23 +319,24 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
             }
             if (st.subjectName != input.sopInstanceUID) {
                 b.fail(CheckId::Binding, Reason::DataMismatch,
-                       "The finding's subject is '" + st.subjectName + "', not this instance (" + input.sopInstanceUID +
-                           ").");
+                       "The finding's subject is '" + st.subjectName + "', not this instance (" +
+                           input.sopInstanceUID + ").");
             }
         }
         if (!input.modality.empty() && st.input.modality != input.modality) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
-                   "The finding was made for " + st.input.modality + " data, but the opened data is " + input.modality +
-                       ".");
+                   "The finding was made for " + st.input.modality + " data, but the opened data is " +
+                       input.modality + ".");
         }
         if (b.at(CheckId::Binding).status != CheckStatus::Failed) {
             std::string what = input.method == DigestMethod::DicomWaveformV1    ? "waveform samples"
                                : input.method == DigestMethod::DicomPixelDataV1 ? "pixel data"
                                                                                 : "file";
-            b.pass(CheckId::Binding, "The finding is bound to this recording: the SHA-256 of its " + what + " (" + method +
-                                         ", " + withThousands(input.hashedBytes) + " bytes) matches" +
-                                         (input.isDicom() ? ", and the study, series and instance UIDs are this file's."
-                                                          : "."));
+            b.pass(
+                CheckId::Binding,
+                "The finding is bound to this recording: the SHA-256 of its " + what + " (" + method + ", " +
+                    withThousands(input.hashedBytes) + " bytes) matches" +
+                    (input.isDicom() ? ", and the study, series and instance UIDs are this file's." : "."));
         }
     }
 
@@ -330,8 +344,10 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     {
         std::size_t good = 0;
         for (const auto& ref : st.attachments) {
-            auto bytes = attachments ? attachments(ref.name)
-                                     : Expected<std::string, Error>(Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
+            auto bytes =
+                attachments
+                    ? attachments(ref.name)
+                    : Expected<std::string, Error>(Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
             if (!bytes) {
                 b.fail(CheckId::Attachments, Reason::AttachmentMismatch,
                        "The attachment '" + ref.name + "' cannot be read (" + bytes.error().message + ").");
@@ -345,7 +361,8 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
             if (bytes->size() != ref.expectedBytes()) {
                 b.fail(CheckId::Attachments, Reason::AttachmentMismatch,
                        "The attachment '" + ref.name + "' holds " + std::to_string(bytes->size()) +
-                           " bytes, not the " + std::to_string(ref.expectedBytes()) + " its description declares.");
+                           " bytes, not the " + std::to_string(ref.expectedBytes()) +
+                           " its description declares.");
                 continue;
             }
             v.attachments.push_back(VerifiedAttachment{ref, std::move(*bytes)});
@@ -355,18 +372,19 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         if (st.producedAt < signer.notBefore || st.producedAt > signer.notAfter) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
                    "The finding says it was produced at " + st.producedAtText +
-                       ", outside the signer's certificate validity (" + formatRfc3339(signer.notBefore) + " to " +
-                       formatRfc3339(signer.notAfter) + ").");
+                       ", outside the signer's certificate validity (" + formatRfc3339(signer.notBefore) +
+                       " to " + formatRfc3339(signer.notAfter) + ").");
         }
         if (st.producedAt > at + tolerance) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
-                   "The finding says it was produced at " + st.producedAtText + ", later than the time of checking (" +
-                       formatRfc3339(at) + ") plus 5 minutes.");
+                   "The finding says it was produced at " + st.producedAtText +
+                       ", later than the time of checking (" + formatRfc3339(at) + ") plus 5 minutes.");
         }
         if (b.at(CheckId::Attachments).status != CheckStatus::Failed) {
-            b.pass(CheckId::Attachments, std::to_string(good) + " attachment" + (good == 1 ? "" : "s") +
-                                             " present and unchanged; produced at " + st.producedAtText +
-                                             ", within the signer's certificate validity and not in the future.");
+            b.pass(CheckId::Attachments,
+                   std::to_string(good) + " attachment" + (good == 1 ? "" : "s") +
+                       " present and unchanged; produced at " + st.producedAtText +
+                       ", within the signer's certificate validity and not in the future.");
         }
     }
 
@@ -401,7 +419,8 @@ Expected<Verdict, Error> Verifier::verifyFile(const std::filesystem::path& bundl
         b.finish();
         return v;
     }
-    return verify(*bytes, input, at, attachmentsFromFolder(bundle.parent_path().empty() ? "." : bundle.parent_path()));
+    return verify(*bytes, input, at,
+                  attachmentsFromFolder(bundle.parent_path().empty() ? "." : bundle.parent_path()));
 }
 
 } // namespace veridicor::verify

@@ -31,28 +31,50 @@ struct Glyph {
     std::array<std::uint8_t, 7> rows;
 };
 constexpr Glyph kFont[] = {
-    {'A', {0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}}, {'B', {0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E}},
-    {'C', {0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E}}, {'D', {0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C}},
-    {'E', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F}}, {'F', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10}},
-    {'G', {0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F}}, {'H', {0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}},
-    {'I', {0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E}}, {'J', {0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C}},
-    {'K', {0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11}}, {'L', {0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F}},
-    {'M', {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}}, {'N', {0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11}},
-    {'O', {0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}}, {'P', {0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10}},
-    {'Q', {0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D}}, {'R', {0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11}},
-    {'S', {0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E}}, {'T', {0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04}},
-    {'U', {0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}}, {'V', {0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04}},
-    {'W', {0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A}}, {'X', {0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11}},
-    {'Y', {0x11, 0x11, 0x11, 0x0A, 0x04, 0x04, 0x04}}, {'Z', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F}},
-    {'0', {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}}, {'1', {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}},
-    {'2', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}}, {'3', {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E}},
-    {'4', {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}}, {'5', {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E}},
-    {'6', {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}}, {'7', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}},
-    {'8', {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}}, {'9', {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}},
-    {'.', {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C}}, {':', {0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00}},
-    {'/', {0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00}}, {'-', {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00}},
-    {'(', {0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02}}, {')', {0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08}},
-    {'%', {0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03}}, {'=', {0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00}},
+    {'A', {0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}},
+    {'B', {0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E}},
+    {'C', {0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E}},
+    {'D', {0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C}},
+    {'E', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F}},
+    {'F', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10}},
+    {'G', {0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F}},
+    {'H', {0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}},
+    {'I', {0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'J', {0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C}},
+    {'K', {0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11}},
+    {'L', {0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F}},
+    {'M', {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}},
+    {'N', {0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11}},
+    {'O', {0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}},
+    {'P', {0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10}},
+    {'Q', {0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D}},
+    {'R', {0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11}},
+    {'S', {0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E}},
+    {'T', {0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04}},
+    {'U', {0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}},
+    {'V', {0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04}},
+    {'W', {0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A}},
+    {'X', {0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11}},
+    {'Y', {0x11, 0x11, 0x11, 0x0A, 0x04, 0x04, 0x04}},
+    {'Z', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F}},
+    {'0', {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}},
+    {'1', {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'2', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}},
+    {'3', {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E}},
+    {'4', {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}},
+    {'5', {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E}},
+    {'6', {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}},
+    {'7', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}},
+    {'8', {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}},
+    {'9', {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}},
+    {'.', {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C}},
+    {':', {0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00}},
+    {'/', {0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00}},
+    {'-', {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00}},
+    {'(', {0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02}},
+    {')', {0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08}},
+    {'%', {0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03}},
+    {'=', {0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00}},
     {' ', {0, 0, 0, 0, 0, 0, 0}},
 };
 
@@ -60,7 +82,8 @@ struct Canvas {
     int w, h;
     std::vector<std::uint8_t>& px;
     void set(int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
-        if (x < 0 || y < 0 || x >= w || y >= h) return;
+        if (x < 0 || y < 0 || x >= w || y >= h)
+            return;
         auto* p = &px[3 * (std::size_t(static_cast<unsigned>(y)) * std::size_t(static_cast<unsigned>(w)) +
                            std::size_t(static_cast<unsigned>(x)))];
         p[0] = r;
@@ -71,14 +94,16 @@ struct Canvas {
         for (char ch : s) {
             const Glyph* gl = nullptr;
             for (const auto& f : kFont) {
-                if (f.c == ch) gl = &f;
+                if (f.c == ch)
+                    gl = &f;
             }
             if (gl != nullptr) {
                 for (int row = 0; row < 7; ++row) {
                     for (int col = 0; col < 5; ++col) {
                         if ((gl->rows[static_cast<std::size_t>(row)] >> (4 - col)) & 1) {
                             for (int sy = 0; sy < scale; ++sy)
-                                for (int sx = 0; sx < scale; ++sx) set(x + col * scale + sx, y + row * scale + sy, r, g, b);
+                                for (int sx = 0; sx < scale; ++sx)
+                                    set(x + col * scale + sx, y + row * scale + sy, r, g, b);
                         }
                     }
                 }
@@ -87,7 +112,9 @@ struct Canvas {
         }
         return x;
     }
-    static int textWidth(const std::string& s, int scale) { return static_cast<int>(s.size()) * 6 * scale - scale; }
+    static int textWidth(const std::string& s, int scale) {
+        return static_cast<int>(s.size()) * 6 * scale - scale;
+    }
 };
 
 // ---- deterministic noise ----
@@ -99,10 +126,12 @@ inline std::uint32_t hash(std::uint32_t x) {
     x ^= x >> 16;
     return x;
 }
-inline double unit(std::uint32_t h) { return (h & 0xFFFFFF) / double(0x1000000); }
+inline double unit(std::uint32_t h) {
+    return (h & 0xFFFFFF) / double(0x1000000);
+}
 
-/// A speckle texture in (depth, angle) cells: the magnitude of smoothed complex Gaussian noise (Rayleigh-like,
-/// mean ≈ 1), elongated laterally as real speckle is.
+/// A speckle texture in (depth, angle) cells: the magnitude of smoothed complex Gaussian noise
+/// (Rayleigh-like, mean ≈ 1), elongated laterally as real speckle is.
 struct Speckle {
     static constexpr int kDepth = 480;
     static constexpr int kAngle = 360;
@@ -125,18 +154,21 @@ struct Speckle {
                     for (int da = -3; da <= 3; ++da) {
                         const int y = std::clamp(d + dd, 0, kDepth - 1);
                         const int x = (a + da + kAngle) % kAngle;
-                        const std::size_t k = std::size_t(static_cast<unsigned>(y)) * kAngle + std::size_t(static_cast<unsigned>(x));
+                        const std::size_t k = std::size_t(static_cast<unsigned>(y)) * kAngle +
+                                              std::size_t(static_cast<unsigned>(x));
                         sr += re[k];
                         si += im[k];
                     }
                 }
                 const double m = std::sqrt(sr * sr + si * si);
-                v[std::size_t(static_cast<unsigned>(d)) * kAngle + std::size_t(static_cast<unsigned>(a))] = static_cast<float>(m);
+                v[std::size_t(static_cast<unsigned>(d)) * kAngle + std::size_t(static_cast<unsigned>(a))] =
+                    static_cast<float>(m);
                 sum += m;
             }
         }
         const double mean = sum / double(v.size());
-        for (auto& x : v) x = static_cast<float>(x / mean);
+        for (auto& x : v)
+            x = static_cast<float>(x / mean);
     }
     [[nodiscard]] double at(double depth01, double angle01) const {
         const double y = std::clamp(depth01, 0.0, 1.0) * (kDepth - 1);
@@ -145,9 +177,11 @@ struct Speckle {
         const int y1 = std::min(y0 + 1, kDepth - 1), x1 = std::min(x0 + 1, kAngle - 1);
         const double fy = y - y0, fx = x - x0;
         auto g = [&](int yy, int xx) {
-            return double(v[std::size_t(static_cast<unsigned>(yy)) * kAngle + std::size_t(static_cast<unsigned>(xx))]);
+            return double(
+                v[std::size_t(static_cast<unsigned>(yy)) * kAngle + std::size_t(static_cast<unsigned>(xx))]);
         };
-        return (g(y0, x0) * (1 - fx) + g(y0, x1) * fx) * (1 - fy) + (g(y1, x0) * (1 - fx) + g(y1, x1) * fx) * fy;
+        return (g(y0, x0) * (1 - fx) + g(y0, x1) * fx) * (1 - fy) +
+               (g(y1, x0) * (1 - fx) + g(y1, x1) * fx) * fy;
     }
 };
 const Speckle& speckle() {
@@ -160,13 +194,19 @@ double smoothstep(double e0, double e1, double x) {
     return t * t * (3 - 2 * t);
 }
 
-/// Contraction of the ventricle over the cardiac cycle (phase 0 = R wave): 0 at end-diastole, 1 at end-systole.
+/// Contraction of the ventricle over the cardiac cycle (phase 0 = R wave): 0 at end-diastole, 1 at
+/// end-systole.
 double contraction(double phase) {
-    if (phase < 0.04) return 0.0;
-    if (phase < 0.34) return smoothstep(0.04, 0.34, phase);
-    if (phase < 0.40) return 1.0;
-    if (phase < 0.62) return 1.0 - smoothstep(0.40, 0.62, phase);
-    if (phase > 0.84 && phase < 0.97) return -0.08 * std::sin(kPi * (phase - 0.84) / 0.13); // atrial kick
+    if (phase < 0.04)
+        return 0.0;
+    if (phase < 0.34)
+        return smoothstep(0.04, 0.34, phase);
+    if (phase < 0.40)
+        return 1.0;
+    if (phase < 0.62)
+        return 1.0 - smoothstep(0.40, 0.62, phase);
+    if (phase > 0.84 && phase < 0.97)
+        return -0.08 * std::sin(kPi * (phase - 0.84) / 0.13); // atrial kick
     return 0.0;
 }
 
@@ -177,8 +217,8 @@ double ecg(double phase) {
         d -= std::round(d);
         return amp * std::exp(-0.5 * (d / width) * (d / width));
     };
-    return wave(-0.12, 0.022, 0.15) + wave(-0.018, 0.006, -0.12) + wave(0.0, 0.007, 1.0) + wave(0.02, 0.007, -0.25) +
-           wave(0.30, 0.045, 0.32);
+    return wave(-0.12, 0.022, 0.15) + wave(-0.018, 0.006, -0.12) + wave(0.0, 0.007, 1.0) +
+           wave(0.02, 0.007, -0.25) + wave(0.30, 0.045, 0.32);
 }
 
 } // namespace
@@ -225,7 +265,8 @@ EchoGeometry echoGeometry(const EchoClipSpec& spec) {
 
 std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
     const int w = spec.width, h = spec.height;
-    std::vector<std::uint8_t> px(std::size_t(static_cast<unsigned>(w)) * std::size_t(static_cast<unsigned>(h)) * 3, 0);
+    std::vector<std::uint8_t> px(
+        std::size_t(static_cast<unsigned>(w)) * std::size_t(static_cast<unsigned>(h)) * 3, 0);
     const EchoGeometry g = echoGeometry(spec);
     const double tSec = index / spec.frameRate;
     const double period = 60.0 / spec.heartRate;
@@ -251,11 +292,12 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
             if (dy <= 0 || r > R + 1 || std::abs(theta) > g.halfAngleRad + 0.01) {
                 continue;
             }
-            const double edge = smoothstep(0.0, 3.0, R - r) * smoothstep(0.0, 0.012, g.halfAngleRad - std::abs(theta)) *
+            const double edge = smoothstep(0.0, 3.0, R - r) *
+                                smoothstep(0.0, 0.012, g.halfAngleRad - std::abs(theta)) *
                                 smoothstep(4.0, 14.0, r);
-            // Tissue moves towards the ventricle centre in systole: sample the speckle where this tissue was at
-            // end-diastole, so the pattern moves with the walls.
-            // Bullet-shaped: narrower towards the apex (top), widest near the base.
+            // Tissue moves towards the ventricle centre in systole: sample the speckle where this tissue was
+            // at end-diastole, so the pattern moves with the walls. Bullet-shaped: narrower towards the apex
+            // (top), widest near the base.
             const double ey = (y - lvY) / lvA;
             const double d = lv.radiusAt(x, y);
             const double pull = 1.0 + 0.18 * c * std::exp(-(d - 1.0) * (d - 1.0) * 2.0);
@@ -268,9 +310,11 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
             const double wallOuter = 1.0 + wall / ((lvA + lvB) / 2.0);
             double echo = 0.30 + 0.08 * std::sin(r * 0.045 + theta * 3.0);
             const double inCavity = 1.0 - smoothstep(0.92, 1.04, d);
-            const double inWall = smoothstep(0.96, 1.06, d) * (1.0 - smoothstep(wallOuter - 0.06, wallOuter + 0.04, d));
+            const double inWall =
+                smoothstep(0.96, 1.06, d) * (1.0 - smoothstep(wallOuter - 0.06, wallOuter + 0.04, d));
             // Pericardium: a bright line beyond the lateral and basal walls only.
-            const double peri = std::exp(-std::pow((d - wallOuter - 0.05) / 0.03, 2.0)) * smoothstep(-0.2, 0.4, ey);
+            const double peri =
+                std::exp(-std::pow((d - wallOuter - 0.05) / 0.03, 2.0)) * smoothstep(-0.2, 0.4, ey);
             echo = echo * (1.0 - inCavity) + 0.03 * inCavity;
             echo = echo + 0.45 * inWall + 0.5 * peri;
             const double rvx = (x - rvX) / rvB, rvy = (y - rvY) / rvA;
@@ -278,7 +322,8 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
             echo = echo * (0.1 + 0.9 * smoothstep(0.9, 1.1, rvd));
             const double nearField = 1.0 + 0.6 * std::exp(-r / 25.0);
             const double intensity = echo * s * nearField * edge;
-            const double v = 255.0 * std::clamp(std::log1p(6.0 * intensity) / std::log1p(6.0 * 1.6), 0.0, 1.0);
+            const double v =
+                255.0 * std::clamp(std::log1p(6.0 * intensity) / std::log1p(6.0 * 1.6), 0.0, 1.0);
             const auto gray = static_cast<std::uint8_t>(std::lround(v));
             auto* p = &px[3 * (std::size_t(static_cast<unsigned>(y)) * std::size_t(static_cast<unsigned>(w)) +
                                std::size_t(static_cast<unsigned>(x)))];
@@ -297,7 +342,8 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
             cv.set(static_cast<int>(bx) + k, static_cast<int>(by), 220, 220, 220);
         }
         if (cm % 5 == 0 && cm > 0) {
-            cv.text(static_cast<int>(bx) + len + 3, static_cast<int>(by) - 3, std::to_string(cm), 1, 220, 220, 220);
+            cv.text(static_cast<int>(bx) + len + 3, static_cast<int>(by) - 3, std::to_string(cm), 1, 220, 220,
+                    220);
         }
     }
     // Labels (burned in, as ultrasound machines do).
@@ -335,9 +381,11 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
     return px;
 }
 
-std::vector<std::uint8_t> encodeJpeg422(const std::vector<std::uint8_t>& rgb, int width, int height, int quality) {
+std::vector<std::uint8_t> encodeJpeg422(const std::vector<std::uint8_t>& rgb, int width, int height,
+                                        int quality) {
     std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitCompress(), tjDestroy);
-    if (!tj) return {};
+    if (!tj)
+        return {};
     unsigned char* buf = nullptr;
     unsigned long size = 0;
     if (tjCompress2(tj.get(), rgb.data(), width, 0, height, TJPF_RGB, &buf, &size, TJSAMP_422, quality,
@@ -352,8 +400,8 @@ std::vector<std::uint8_t> encodeJpeg422(const std::vector<std::uint8_t>& rgb, in
 
 namespace {
 
-void addRegion(DcmSequenceOfItems* seq, Uint16 format, Uint16 dataType, Uint32 flags, int x0, int y0, int x1, int y1,
-               Sint32 refX, Sint32 refY, Uint16 unitsX, Uint16 unitsY, double dX, double dY) {
+void addRegion(DcmSequenceOfItems* seq, Uint16 format, Uint16 dataType, Uint32 flags, int x0, int y0, int x1,
+               int y1, Sint32 refX, Sint32 refY, Uint16 unitsX, Uint16 unitsY, double dX, double dY) {
     auto* item = new DcmItem();
     item->putAndInsertUint16(DCM_RegionSpatialFormat, format);
     item->putAndInsertUint16(DCM_RegionDataType, dataType);
@@ -382,7 +430,8 @@ std::string fmtDouble(double v) {
 } // namespace
 
 std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path& out) {
-    if (spec.width <= 0 || spec.height <= 0 || spec.frames <= 0 || spec.width % 2 != 0 || spec.frameRate <= 0) {
+    if (spec.width <= 0 || spec.height <= 0 || spec.frames <= 0 || spec.width % 2 != 0 ||
+        spec.frameRate <= 0) {
         return "invalid clip specification";
     }
     const bool jpeg = spec.encoding == EchoEncoding::JpegBaseline422;
@@ -417,10 +466,12 @@ std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path&
     ds->putAndInsertString(DCM_BurnedInAnnotation, "YES");
     const double frameTime = 1000.0 / spec.frameRate;
     ds->putAndInsertString(DCM_FrameTime, fmtDouble(frameTime).c_str());
-    ds->putAndInsertString(DCM_CineRate, std::to_string(static_cast<int>(std::lround(spec.frameRate))).c_str());
+    ds->putAndInsertString(DCM_CineRate,
+                           std::to_string(static_cast<int>(std::lround(spec.frameRate))).c_str());
     ds->putAndInsertString(DCM_RecommendedDisplayFrameRate,
                            std::to_string(static_cast<int>(std::lround(spec.frameRate))).c_str());
-    ds->putAndInsertString(DCM_HeartRate, std::to_string(static_cast<int>(std::lround(spec.heartRate))).c_str());
+    ds->putAndInsertString(DCM_HeartRate,
+                           std::to_string(static_cast<int>(std::lround(spec.heartRate))).c_str());
     ds->putAndInsertString(DCM_NumberOfFrames, std::to_string(spec.frames).c_str());
     {
         auto* fip = new DcmAttributeTag(DCM_FrameIncrementPointer);
@@ -442,14 +493,15 @@ std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path&
     auto* regions = new DcmSequenceOfItems(DCM_SequenceOfUltrasoundRegions);
     // The 2D sector: X and Y in cm, the apex as reference pixel.
     addRegion(regions, 1, 1, 0, g.regionMinX, g.regionMinY, g.regionMaxX, g.regionMaxY,
-              static_cast<Sint32>(std::lround(g.apexX)) - g.regionMinX, static_cast<Sint32>(std::lround(g.apexY)) - g.regionMinY,
-              3, 3, g.cmPerPixel, g.cmPerPixel);
+              static_cast<Sint32>(std::lround(g.apexX)) - g.regionMinX,
+              static_cast<Sint32>(std::lround(g.apexY)) - g.regionMinY, 3, 3, g.cmPerPixel, g.cmPerPixel);
     // The ECG strip: time along X, no physical unit along Y (not spatially calibrated).
     const double secondsPerPixel = (spec.frames / spec.frameRate) / double(spec.width - 40);
     addRegion(regions, 4, 10, 0, 20, g.ecgMinY, spec.width - 20, g.ecgMaxY, 0, 0, 4, 0, secondsPerPixel, 0.0);
     ds->insert(regions, true);
 
-    const std::size_t frameBytes = std::size_t(static_cast<unsigned>(spec.width)) * std::size_t(static_cast<unsigned>(spec.height)) * 3;
+    const std::size_t frameBytes =
+        std::size_t(static_cast<unsigned>(spec.width)) * std::size_t(static_cast<unsigned>(spec.height)) * 3;
     std::uint64_t compressedTotal = 0;
     if (jpeg) {
         auto* seq = new DcmPixelSequence(DCM_PixelSequenceTag);
@@ -464,10 +516,12 @@ std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path&
                 return "libjpeg-turbo could not encode frame " + std::to_string(f + 1);
             }
             compressedTotal += jpg.size();
-            const OFCondition c = seq->storeCompressedFrame(offsets, jpg.data(), static_cast<Uint32>(jpg.size()), 0);
+            const OFCondition c =
+                seq->storeCompressedFrame(offsets, jpg.data(), static_cast<Uint32>(jpg.size()), 0);
             if (c.bad()) {
                 delete seq;
-                return std::string("DCMTK could not encapsulate frame ") + std::to_string(f + 1) + ": " + c.text();
+                return std::string("DCMTK could not encapsulate frame ") + std::to_string(f + 1) + ": " +
+                       c.text();
             }
         }
         if (spec.basicOffsetTable && bot->createOffsetTable(offsets).bad()) {
@@ -477,7 +531,8 @@ std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path&
         auto* pixel = new DcmPixelData(DCM_PixelData);
         pixel->putOriginalRepresentation(EXS_JPEGProcess1, nullptr, seq);
         ds->insert(pixel, true);
-        const double ratio = double(frameBytes) * spec.frames / double(std::max<std::uint64_t>(compressedTotal, 1));
+        const double ratio =
+            double(frameBytes) * spec.frames / double(std::max<std::uint64_t>(compressedTotal, 1));
         ds->putAndInsertString(DCM_LossyImageCompressionRatio, fmtDouble(ratio).c_str());
         ds->putAndInsertString(DCM_LossyImageCompressionMethod, "ISO_10918_1");
     } else {
@@ -494,8 +549,8 @@ std::string writeEchoClip(const EchoClipSpec& spec, const std::filesystem::path&
         std::filesystem::create_directories(out.parent_path(), ec);
     }
     const E_TransferSyntax xfer = jpeg ? EXS_JPEGProcess1 : EXS_LittleEndianExplicit;
-    const OFCondition c = ff.saveFile(OFFilename(out.c_str()), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange,
-                                      0, 0, EWM_fileformat);
+    const OFCondition c = ff.saveFile(OFFilename(out.c_str()), xfer, EET_ExplicitLength, EGL_recalcGL,
+                                      EPD_noChange, 0, 0, EWM_fileformat);
     if (c.bad()) {
         return "DCMTK could not write " + out.string() + ": " + c.text();
     }

@@ -1,5 +1,5 @@
-// make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native] — writes the synthetic echo cine of the
-// demo study (build time). Exit 0 on success, 2 with a message on failure.
+// make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native] — writes the synthetic echo cine of
+// the demo study (build time). Exit 0 on success, 2 with a message on failure.
 #include "echo_synth.h"
 
 #include <dcmtk/dcmdata/dcdict.h>
@@ -11,7 +11,8 @@
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native]\n");
+        std::fprintf(stderr,
+                     "usage: make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native]\n");
         return 2;
     }
     if (!dcmDataDict.isDictionaryLoaded()) {

@@ -26,7 +26,8 @@ struct LoadedFile {
     std::filesystem::path path;
     std::uint64_t fileBytes = 0;
     std::string transferSyntaxUID;
-    /// What DCMTK warned about while reading (e.g. odd lengths it repaired); the file was still read completely.
+    /// What DCMTK warned about while reading (e.g. odd lengths it repaired); the file was still read
+    /// completely.
     std::vector<std::string> warnings;
 
     [[nodiscard]] DcmDataset* dataset() const { return file ? file->getDataset() : nullptr; }

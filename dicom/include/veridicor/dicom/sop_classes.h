@@ -26,7 +26,8 @@ namespace veridicor::dicom {
 /// DCMTK's name of a UID ("TwelveLeadECGWaveformStorage"), or the UID itself when DCMTK does not know it.
 std::string uidName(std::string_view uid);
 
-/// uidName() split into words for people: "TwelveLeadECGWaveformStorage" → "Twelve Lead ECG Waveform Storage".
+/// uidName() split into words for people: "TwelveLeadECGWaveformStorage" → "Twelve Lead ECG Waveform
+/// Storage".
 std::string uidDisplayName(std::string_view uid);
 
 } // namespace veridicor::dicom

@@ -36,7 +36,8 @@ class FindingSession;
 class SettingsDialog;
 struct FindingEntry;
 
-/// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding files.
+/// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
+/// files.
 struct StudyScan {
     dicom::StudyIndex index;
     std::vector<std::filesystem::path> findings;
@@ -44,14 +45,14 @@ struct StudyScan {
 };
 
 /// The workstation's main window: a study browser (patient → study → series → instance) beside the view the
-/// registry picks for the selected instance's SOP class, and the AI findings panel. Findings are verified off the
-/// GUI thread before anything of them is shown; only trusted ones (or ones the reader deliberately shows anyway)
-/// reach the panel's content and the view, and every such display is written to the audit log first.
+/// registry picks for the selected instance's SOP class, and the AI findings panel. Findings are verified off
+/// the GUI thread before anything of them is shown; only trusted ones (or ones the reader deliberately shows
+/// anyway) reach the panel's content and the view, and every such display is written to the audit log first.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    /// Asked before an untrusted (but authenticated) finding is shown anyway, with the bundle's id and its reasons
-    /// in plain words; returns true to show it. The default asks with a dialog.
+    /// Asked before an untrusted (but authenticated) finding is shown anyway, with the bundle's id and its
+    /// reasons in plain words; returns true to show it. The default asks with a dialog.
     using ShowAnywayConfirmation = std::function<bool(const QString& id, const QStringList& reasons)>;
 
     explicit MainWindow(const registry::ViewerRegistry& registry, QWidget* parent = nullptr);
@@ -79,7 +80,8 @@ public:
     /// The path of the instance on screen (empty when none).
     [[nodiscard]] QString shownInstance() const { return m_shownPath; }
 
-    // ---- findings settings (Settings dialog; the command line overrides them for the session) ----------------
+    // ---- findings settings (Settings dialog; the command line overrides them for the session)
+    // ----------------
 
     /// Uses `folder` as the trust store for this session (not saved) and verifies the findings again.
     void setTrustStoreFolder(const QString& folder);
@@ -98,13 +100,14 @@ public:
     /// Opens the Settings dialog (window-modal, not blocking); accepting it applies the settings.
     SettingsDialog* openSettings();
 
-    // ---- findings ----------------------------------------------------------------------------------------------
+    // ---- findings
+    // ----------------------------------------------------------------------------------------------
 
     /// The ids of every finding bundle of the session (the bundle's file name, with its folder if repeated).
     [[nodiscard]] QStringList findingIds() const;
-    /// "Show anyway" for an untrusted finding whose signature and chain passed: asks the confirmation, writes the
-    /// audit log (fail closed: nothing is shown when it cannot be written), then shows it marked UNTRUSTED.
-    /// False when refused, not allowed (unauthenticated or trusted), or not found.
+    /// "Show anyway" for an untrusted finding whose signature and chain passed: asks the confirmation, writes
+    /// the audit log (fail closed: nothing is shown when it cannot be written), then shows it marked
+    /// UNTRUSTED. False when refused, not allowed (unauthenticated or trusted), or not found.
     bool showFindingAnyway(const QString& id);
     /// The per-finding visibility toggle (overlay key "<bundle id>#<finding id>").
     bool setFindingVisible(const QString& key, bool visible);
@@ -114,8 +117,8 @@ public:
     QDialog* openVerificationDetails(const QString& id);
 
 signals:
-    /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with the
-    /// study are verified and in the panel: the window is ready to look at.
+    /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with
+    /// the study are verified and in the panel: the window is ready to look at.
     void loadFinished();
     /// A verification round of the findings has finished and the panel shows its result.
     void findingsChecked();
@@ -157,9 +160,9 @@ private:
     QStringList m_findingRoots;
     bool m_checkAgain = false;
     bool m_loading = false;
-    bool m_scanActive = false;   ///< a scan is started and its result not yet handled
-    bool m_checkActive = false;  ///< a verification round is started and its result not yet handled
-    int m_studyGeneration = 0;   ///< counts scans: a round belongs to the study it started with
+    bool m_scanActive = false;  ///< a scan is started and its result not yet handled
+    bool m_checkActive = false; ///< a verification round is started and its result not yet handled
+    int m_studyGeneration = 0;  ///< counts scans: a round belongs to the study it started with
     int m_checkStudy = 0;
     QString m_trustStore;
     QString m_auditLog;

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// The signed statement of a finding bundle: an in-toto Statement v1 with predicate `urn:veridicor:ai-finding:v1`
-/// (finding-bundle-v1 §Predicate). These types exist only for payloads whose signature and chain verified.
+/// The signed statement of a finding bundle: an in-toto Statement v1 with predicate
+/// `urn:veridicor:ai-finding:v1` (finding-bundle-v1 §Predicate). These types exist only for payloads whose
+/// signature and chain verified.
 
 #include <veridicor/base/expected.h>
 #include <veridicor/verify/input_digest.h>
@@ -68,7 +69,7 @@ struct AttachmentRef {
     std::string name;
     AttachmentKind kind = AttachmentKind::EcgRelevance;
     std::string mediaType;
-    std::string digest; ///< SHA-256, lowercase hex
+    std::string digest;             ///< SHA-256, lowercase hex
     std::vector<std::string> leads; ///< ecg-relevance
     std::uint64_t samples = 0;      ///< ecg-relevance
     std::uint64_t frames = 0;       ///< cine-heatmap

@@ -6,7 +6,8 @@
 /// through: invalid UTF-8 anywhere, duplicate object keys (two readers could otherwise disagree about the
 /// content), data after the top-level value, nesting deeper than 64, inputs over 64 MiB, lone surrogates,
 /// `\u0000`, raw control characters, a byte-order mark, NaN/Infinity, numbers that overflow a double, and
-/// more than a bounded number of values. Everything is checked before anything is allocated beyond the bounds.
+/// more than a bounded number of values. Everything is checked before anything is allocated beyond the
+/// bounds.
 
 #include <veridicor/base/expected.h>
 
@@ -89,8 +90,8 @@ struct Member {
 
 struct Limits {
     std::size_t maxBytes = std::size_t{64} << 20; ///< 64 MiB
-    int maxDepth = 64;                             ///< arrays/objects nested more deeply are refused
-    std::size_t maxValues = 2'000'000;             ///< bounds memory use whatever the shape of the input
+    int maxDepth = 64;                            ///< arrays/objects nested more deeply are refused
+    std::size_t maxValues = 2'000'000;            ///< bounds memory use whatever the shape of the input
 };
 
 /// Where and why parsing failed. `offset` is the byte offset of the problem.

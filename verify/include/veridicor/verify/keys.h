@@ -62,18 +62,18 @@ private:
 
 /// What a person (or the verdict JSON) needs to know of a certificate.
 struct CertificateInfo {
-    std::string subject;               ///< RFC 2253 ("CN=omi-inference.vendor-a.example,O=Vendor A")
-    std::string issuer;                ///< RFC 2253
-    std::string commonName;            ///< subject CN (first), may be empty
+    std::string subject;                 ///< RFC 2253 ("CN=omi-inference.vendor-a.example,O=Vendor A")
+    std::string issuer;                  ///< RFC 2253
+    std::string commonName;              ///< subject CN (first), may be empty
     std::vector<std::string> identities; ///< subject CN, then every DNS, URI and e-mail SAN, in order, unique
     std::string serialHex;
     TimePoint notBefore{};
     TimePoint notAfter{};
-    std::string keyDescription;        ///< "ECDSA P-256", "RSA 1024", …
-    std::string signatureAlgorithm;    ///< "ecdsa-with-SHA256", "sha1WithRSAEncryption", …
-    std::string sha256Fingerprint;     ///< lowercase hex of the DER
+    std::string keyDescription;     ///< "ECDSA P-256", "RSA 1024", …
+    std::string signatureAlgorithm; ///< "ecdsa-with-SHA256", "sha1WithRSAEncryption", …
+    std::string sha256Fingerprint;  ///< lowercase hex of the DER
     bool isCa = false;
-    std::string pem;                   ///< the certificate itself, for "view certificate" displays
+    std::string pem; ///< the certificate itself, for "view certificate" displays
 };
 
 /// An X.509 certificate. Copies share it.

@@ -1,12 +1,13 @@
 #pragma once
 /// \file
-/// OpenSSF Model Signing (OMS) v1.0, compatible with the reference implementation sigstore/model-transparency:
-/// a Sigstore bundle v0.3 whose DSSE payload is an in-toto Statement v1 with predicateType
-/// `https://model_signing/signature/v1.0`. The predicate lists every file (method "files") or every shard of
-/// every file (method "shards", name "path:start:end") with its SHA-256; the subject's digest (the model's
-/// "root digest") is the SHA-256 of the concatenated resource digests in the listed order; the signed
-/// `ignore_paths` name files and folders left out. Key method (publicKey hint = SHA-256 of the PEM public key)
-/// and certificate method (x509CertificateChain) are both verified; signing uses the certificate method.
+/// OpenSSF Model Signing (OMS) v1.0, compatible with the reference implementation
+/// sigstore/model-transparency: a Sigstore bundle v0.3 whose DSSE payload is an in-toto Statement v1 with
+/// predicateType `https://model_signing/signature/v1.0`. The predicate lists every file (method "files") or
+/// every shard of every file (method "shards", name "path:start:end") with its SHA-256; the subject's digest
+/// (the model's "root digest") is the SHA-256 of the concatenated resource digests in the listed order; the
+/// signed `ignore_paths` name files and folders left out. Key method (publicKey hint = SHA-256 of the PEM
+/// public key) and certificate method (x509CertificateChain) are both verified; signing uses the certificate
+/// method.
 
 #include <veridicor/base/expected.h>
 #include <veridicor/verify/error.h>
@@ -54,11 +55,11 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload);
 
 /// Steps 1–3 for an OMS bundle, and its statement when those pass.
 struct OmsAuthentication {
-    std::vector<Reason> reasons;          ///< sorted, unique; empty when authentic
-    std::vector<Check> checks;            ///< envelope, chain (certificate method), signature
-    std::optional<SignerInfo> signer;     ///< certificate method
+    std::vector<Reason> reasons;      ///< sorted, unique; empty when authentic
+    std::vector<Check> checks;        ///< envelope, chain (certificate method), signature
+    std::optional<SignerInfo> signer; ///< certificate method
     bool keyMethod = false;
-    std::optional<OmsManifest> manifest;  ///< only when authentic and well formed
+    std::optional<OmsManifest> manifest; ///< only when authentic and well formed
     [[nodiscard]] bool authentic() const { return reasons.empty() && manifest.has_value(); }
 };
 
@@ -73,8 +74,10 @@ struct ModelFileComparison {
     std::vector<std::string> changed; ///< present in both, different content (or different shard layout)
     std::vector<std::string> missing; ///< signed, not present
     std::vector<std::string> extra;   ///< present, not signed and not ignored
-    std::string error;                ///< the folder could not be read (symlink not allowed, unreadable file, …)
-    [[nodiscard]] bool ok() const { return error.empty() && changed.empty() && missing.empty() && extra.empty(); }
+    std::string error; ///< the folder could not be read (symlink not allowed, unreadable file, …)
+    [[nodiscard]] bool ok() const {
+        return error.empty() && changed.empty() && missing.empty() && extra.empty();
+    }
 };
 
 /// Hashes `modelDir` by `manifest`'s serialization (method, shard size, symlinks, signed ignore_paths, plus
@@ -93,7 +96,7 @@ struct ModelCheck {
 /// The result of `veridicor-cli verify-model`.
 struct ModelVerification {
     Trust trust = Trust::Untrusted;
-    std::vector<Reason> reasons;    ///< MALFORMED, UNSIGNED, chain reasons, BAD_SIGNATURE, DATA_MISMATCH (files)
+    std::vector<Reason> reasons; ///< MALFORMED, UNSIGNED, chain reasons, BAD_SIGNATURE, DATA_MISMATCH (files)
     std::vector<ModelCheck> checks; ///< envelope, chain or key, signature, files
     std::optional<SignerInfo> signer;
     bool keyMethod = false;
@@ -114,20 +117,21 @@ std::string modelVerificationToJson(const ModelVerification& result);
 struct ModelSignOptions {
     OmsMethod method = OmsMethod::Files;
     std::uint64_t shardSize = 1'000'000'000; ///< the reference implementation's default
-    std::vector<std::string> ignorePaths;     ///< relative to the model folder; signed
-    bool ignoreGitPaths = true;               ///< .git, .gitattributes, .github, .gitignore (as the reference)
+    std::vector<std::string> ignorePaths;    ///< relative to the model folder; signed
+    bool ignoreGitPaths = true;              ///< .git, .gitattributes, .github, .gitignore (as the reference)
 };
 
-/// Hashes the model folder and signs the manifest (certificate method). `signaturePath` is ignored (and listed
-/// in ignore_paths) when it lies inside the folder. Returns the bundle JSON. Errors: Unreadable (folder, a file),
-/// Invalid (a symlink, a non-regular file, a name that is not UTF-8), Unsupported (a key other than ECDSA
-/// P-256/P-384/P-521: the reference implementation verifies only those), Crypto.
+/// Hashes the model folder and signs the manifest (certificate method). `signaturePath` is ignored (and
+/// listed in ignore_paths) when it lies inside the folder. Returns the bundle JSON. Errors: Unreadable
+/// (folder, a file), Invalid (a symlink, a non-regular file, a name that is not UTF-8), Unsupported (a key
+/// other than ECDSA P-256/P-384/P-521: the reference implementation verifies only those), Crypto.
 Expected<std::string, Error> signModel(const std::filesystem::path& modelDir, const SigningIdentity& identity,
                                        const ModelSignOptions& options,
                                        const std::filesystem::path& signaturePath = {});
 
 /// The manifest of a model folder as signModel() computes it (root digest, resources).
-Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& modelDir, const ModelSignOptions& options,
+Expected<OmsManifest, Error> hashModelDirectory(const std::filesystem::path& modelDir,
+                                                const ModelSignOptions& options,
                                                 const std::filesystem::path& signaturePath = {});
 
 } // namespace veridicor::verify

@@ -22,12 +22,13 @@ struct CertificateSpec {
     std::vector<std::string> uris;
     std::vector<std::string> emails;
     bool ca = false;
-    int pathLength = -1;               ///< CA only; < 0: unlimited
+    int pathLength = -1; ///< CA only; < 0: unlimited
     TimePoint notBefore{};
     TimePoint notAfter{};
-    std::uint64_t serial = 0;          ///< 0: a random serial
-    std::string digest = "SHA256";     ///< the issuer's signature digest ("SHA1" to make a weak one; ignored for Ed25519)
-    bool digitalSignature = true;      ///< leaf key usage: digitalSignature (else keyEncipherment only)
+    std::uint64_t serial = 0; ///< 0: a random serial
+    std::string digest =
+        "SHA256"; ///< the issuer's signature digest ("SHA1" to make a weak one; ignored for Ed25519)
+    bool digitalSignature = true; ///< leaf key usage: digitalSignature (else keyEncipherment only)
 };
 
 /// Issues a certificate for `subjectKey`, signed by `issuerKey` as `issuer` (nullptr: self-signed, then
@@ -47,22 +48,24 @@ Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const Private
                                         TimePoint nextUpdate);
 
 /// Writes `text` to `path` (creating folders), private keys with mode 0600. Errors: Io.
-Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text, bool privateKey = false);
+Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text,
+                                    bool privateKey = false);
 
 /// What writeDemoPki() made, for the demo and for tests that want a ready trust store.
 struct DemoPki {
-    std::filesystem::path trustStore;       ///< anchors/, crls/, models/, policy.json
-    std::filesystem::path signers;          ///< <name>.key.pem and <name>.chain.pem for each signer
-    std::filesystem::path models;           ///< the demo model folders that models/*.sig sign
+    std::filesystem::path trustStore; ///< anchors/, crls/, models/, policy.json
+    std::filesystem::path signers;    ///< <name>.key.pem and <name>.chain.pem for each signer
+    std::filesystem::path models;     ///< the demo model folders that models/*.sig sign
     std::string ecgModelDigest;
     std::string echoModelDigest;
 };
 
 /// Generates a complete demo PKI and trust store under `outDir` at time `now`: a root CA and an intermediate
-/// (keys of `caKeyType`, ECDSA P-256 by default), a finding signer "omi-inference.vendor-a.example" (P-256) and an Ed25519 one, a model signer
-/// "Vendor A Model Signing", a revoked signer (listed in the intermediate's CRL), an expired signer, and a signer
-/// under an unknown root; two demo models ("ecg-omi-detector" 2.1.0 for ECG, "echo-lv-segmenter" 1.0.0 for US),
-/// signed with OMS v1.0 into models/*.sig; and policy.json approving both. Errors: Crypto, Io.
+/// (keys of `caKeyType`, ECDSA P-256 by default), a finding signer "omi-inference.vendor-a.example" (P-256)
+/// and an Ed25519 one, a model signer "Vendor A Model Signing", a revoked signer (listed in the
+/// intermediate's CRL), an expired signer, and a signer under an unknown root; two demo models
+/// ("ecg-omi-detector" 2.1.0 for ECG, "echo-lv-segmenter" 1.0.0 for US), signed with OMS v1.0 into
+/// models/*.sig; and policy.json approving both. Errors: Crypto, Io.
 Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now,
                                       KeyType caKeyType = KeyType::EcP256);
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// The reason codes of the finding bundle specification (finding-bundle-v1 §Verification), their names exactly
-/// as the specification spells them, and explanations for clinicians.
+/// The reason codes of the finding bundle specification (finding-bundle-v1 §Verification), their names
+/// exactly as the specification spells them, and explanations for clinicians.
 
 #include <array>
 #include <optional>
@@ -31,11 +31,21 @@ enum class Reason {
 
 /// Every reason, in order.
 inline constexpr std::array kAllReasons{
-    Reason::AttachmentMismatch, Reason::BadSignature,        Reason::CertExpired,
-    Reason::CertRevoked,        Reason::DataMismatch,        Reason::Malformed,
-    Reason::ModalityNotApproved, Reason::ModelDigestMismatch, Reason::ModelNotApproved,
-    Reason::ModelProvenanceInvalid, Reason::SignerNotAuthorized, Reason::TimeInvalid,
-    Reason::Unsigned,           Reason::UntrustedChain,      Reason::WeakAlgorithm,
+    Reason::AttachmentMismatch,
+    Reason::BadSignature,
+    Reason::CertExpired,
+    Reason::CertRevoked,
+    Reason::DataMismatch,
+    Reason::Malformed,
+    Reason::ModalityNotApproved,
+    Reason::ModelDigestMismatch,
+    Reason::ModelNotApproved,
+    Reason::ModelProvenanceInvalid,
+    Reason::SignerNotAuthorized,
+    Reason::TimeInvalid,
+    Reason::Unsigned,
+    Reason::UntrustedChain,
+    Reason::WeakAlgorithm,
 };
 
 /// The code as the specification and the verdict JSON spell it ("BAD_SIGNATURE").

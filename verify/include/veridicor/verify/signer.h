@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// Producing signed bundles: the finding bundle of finding-bundle-v1 (for AI producers, tests and the demo) and
-/// plain DSSE bundles. Model signing (OMS v1.0) is in oms.h.
+/// Producing signed bundles: the finding bundle of finding-bundle-v1 (for AI producers, tests and the demo)
+/// and plain DSSE bundles. Model signing (OMS v1.0) is in oms.h.
 
 #include <veridicor/base/expected.h>
 #include <veridicor/verify/error.h>
@@ -30,23 +30,25 @@ public:
     [[nodiscard]] const std::vector<Certificate>& chain() const { return m_chain; }
 
 private:
-    SigningIdentity(PrivateKey key, std::vector<Certificate> chain) : m_key(std::move(key)), m_chain(std::move(chain)) {}
+    SigningIdentity(PrivateKey key, std::vector<Certificate> chain)
+        : m_key(std::move(key)), m_chain(std::move(chain)) {}
     PrivateKey m_key;
     std::vector<Certificate> m_chain;
 };
 
-/// Signs `payload` (payload type application/vnd.in-toto+json) and wraps it as a Sigstore bundle v0.3 with the
-/// identity's certificate chain: DSSE signature over PAE; ECDSA with the curve's SHA-2, Ed25519, or RSA-PSS
-/// SHA-256. `emptyKeyId` writes `"keyid": ""` as the OMS reference implementation does. Errors: Crypto.
+/// Signs `payload` (payload type application/vnd.in-toto+json) and wraps it as a Sigstore bundle v0.3 with
+/// the identity's certificate chain: DSSE signature over PAE; ECDSA with the curve's SHA-2, Ed25519, or
+/// RSA-PSS SHA-256. `emptyKeyId` writes `"keyid": ""` as the OMS reference implementation does. Errors:
+/// Crypto.
 Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload,
                                             bool emptyKeyId = false);
 
-/// Makes a finding bundle from the producer's predicate: fills `subject` (the input's SOP Instance UID or file
-/// name and its digest), `input.digestMethod`, `input.modality` and the input's UIDs when the predicate leaves
-/// them out, `producedAt` (now) when absent, and every attachment's `digest.sha256` from the file of that name in
-/// `attachmentDir`. The finished statement is checked against the specification before it is signed.
-/// Errors: Invalid (the predicate, once filled, breaks the specification; an attachment is missing; the
-/// predicate names UIDs or a modality that are not the input's), Unreadable, TooLarge, Crypto.
+/// Makes a finding bundle from the producer's predicate: fills `subject` (the input's SOP Instance UID or
+/// file name and its digest), `input.digestMethod`, `input.modality` and the input's UIDs when the predicate
+/// leaves them out, `producedAt` (now) when absent, and every attachment's `digest.sha256` from the file of
+/// that name in `attachmentDir`. The finished statement is checked against the specification before it is
+/// signed. Errors: Invalid (the predicate, once filled, breaks the specification; an attachment is missing;
+/// the predicate names UIDs or a modality that are not the input's), Unreadable, TooLarge, Crypto.
 Expected<std::string, Error> signFinding(const SigningIdentity& identity, const json::Value& predicate,
                                          const InputData& input, const std::filesystem::path& attachmentDir);
 

@@ -45,9 +45,9 @@ Expected<Policy, Error> parsePolicy(std::string_view text);
 
 /// The result of building and checking a certificate chain (step 2 of the specification).
 struct ChainResult {
-    std::vector<Reason> reasons;      ///< from UNTRUSTED_CHAIN, CERT_EXPIRED, CERT_REVOKED, WEAK_ALGORITHM; sorted
-    std::string detail;               ///< plain-language summary of what was checked or what failed
-    std::vector<Certificate> chain;   ///< leaf first, up to the anchor when one was reached; else as supplied
+    std::vector<Reason> reasons; ///< from UNTRUSTED_CHAIN, CERT_EXPIRED, CERT_REVOKED, WEAK_ALGORITHM; sorted
+    std::string detail;          ///< plain-language summary of what was checked or what failed
+    std::vector<Certificate> chain; ///< leaf first, up to the anchor when one was reached; else as supplied
     bool reachedAnchor = false;
     [[nodiscard]] bool ok() const { return reasons.empty(); }
 };
@@ -55,8 +55,8 @@ struct ChainResult {
 /// A loaded trust store. Cheap to copy (shared, immutable); safe to use from several threads at once.
 class TrustStore {
 public:
-    /// Loads the folder. Errors: Unreadable (no such folder, no policy.json), Invalid (a damaged anchor or CRL,
-    /// an anchor that is not a self-signed CA certificate, an invalid policy.json, no anchors at all),
+    /// Loads the folder. Errors: Unreadable (no such folder, no policy.json), Invalid (a damaged anchor or
+    /// CRL, an anchor that is not a self-signed CA certificate, an invalid policy.json, no anchors at all),
     /// TooLarge (a file over its size limit).
     static Expected<TrustStore, Error> load(const std::filesystem::path& dir);
 
@@ -64,11 +64,12 @@ public:
     [[nodiscard]] const Policy& policy() const;
     [[nodiscard]] const std::vector<Certificate>& anchors() const;
     [[nodiscard]] std::size_t crlCount() const;
-    /// The period in which every CRL of the store is current (latest thisUpdate, earliest nextUpdate); the whole
-    /// of time when there is no CRL.
+    /// The period in which every CRL of the store is current (latest thisUpdate, earliest nextUpdate); the
+    /// whole of time when there is no CRL.
     [[nodiscard]] std::pair<TimePoint, TimePoint> crlsCurrent() const;
 
-    /// A models/*.sig file, read but not yet verified (it is verified at each use, at that verification time).
+    /// A models/*.sig file, read but not yet verified (it is verified at each use, at that verification
+    /// time).
     struct ModelBundleFile {
         std::filesystem::path path;
         std::string bytes;
@@ -78,12 +79,12 @@ public:
     /// The policy entry approving (name, version), or nullptr.
     [[nodiscard]] const ModelApproval* findModel(std::string_view name, std::string_view version) const;
 
-    /// Builds the chain from `leaf` through `intermediates` (in order: each issued the one before it) to an anchor
-    /// and checks it at time `at`: validity
-    /// periods, CRLs per the policy's revocation mode, key strength (ECDSA P-256/384/521, Ed25519, RSA ≥ 2048)
-    /// and signature algorithms below the anchor (no SHA-1/MD5), and that the leaf may make digital signatures.
-    [[nodiscard]] ChainResult verifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
-                                          TimePoint at) const;
+    /// Builds the chain from `leaf` through `intermediates` (in order: each issued the one before it) to an
+    /// anchor and checks it at time `at`: validity periods, CRLs per the policy's revocation mode, key
+    /// strength (ECDSA P-256/384/521, Ed25519, RSA ≥ 2048) and signature algorithms below the anchor (no
+    /// SHA-1/MD5), and that the leaf may make digital signatures.
+    [[nodiscard]] ChainResult verifyChain(const Certificate& leaf,
+                                          const std::vector<Certificate>& intermediates, TimePoint at) const;
 
     struct Impl;
 

@@ -26,10 +26,12 @@ enum class Trust {
 /// The seven steps, in the order they run.
 enum class CheckId { Envelope, Chain, Signature, Model, Provenance, Binding, Attachments };
 
-inline constexpr std::array kAllChecks{CheckId::Envelope, CheckId::Chain,   CheckId::Signature,  CheckId::Model,
-                                       CheckId::Provenance, CheckId::Binding, CheckId::Attachments};
+inline constexpr std::array kAllChecks{CheckId::Envelope,   CheckId::Chain,      CheckId::Signature,
+                                       CheckId::Model,      CheckId::Provenance, CheckId::Binding,
+                                       CheckId::Attachments};
 
-/// "envelope", "chain", "signature", "model", "provenance", "binding", "attachments" (the verdict JSON names).
+/// "envelope", "chain", "signature", "model", "provenance", "binding", "attachments" (the verdict JSON
+/// names).
 std::string_view checkName(CheckId id);
 
 enum class CheckStatus {
@@ -41,29 +43,29 @@ enum class CheckStatus {
 struct Check {
     CheckId id = CheckId::Envelope;
     CheckStatus status = CheckStatus::NotChecked;
-    std::string detail;           ///< what was checked and what was found, in plain language
-    std::vector<Reason> reasons;  ///< the reasons this step found (empty unless Failed)
+    std::string detail;          ///< what was checked and what was found, in plain language
+    std::vector<Reason> reasons; ///< the reasons this step found (empty unless Failed)
     [[nodiscard]] bool ok() const { return status == CheckStatus::Passed; }
 };
 
-/// Who signed: the leaf certificate's identities, and the whole chain for display (leaf first, up to the anchor
-/// when one was reached). Present whenever the bundle carried a readable certificate, trusted or not.
+/// Who signed: the leaf certificate's identities, and the whole chain for display (leaf first, up to the
+/// anchor when one was reached). Present whenever the bundle carried a readable certificate, trusted or not.
 struct SignerInfo {
     std::vector<std::string> identities; ///< subject CN, then DNS/URI/e-mail SANs
     std::string issuer;                  ///< the leaf's issuer, RFC 2253
     TimePoint notBefore{};
     TimePoint notAfter{};
     std::vector<CertificateInfo> chain;
-    bool chainTrusted = false;           ///< step 2 passed
+    bool chainTrusted = false; ///< step 2 passed
 };
 
 /// The provenance of the approved model (step 5): which OMS bundle vouches for it and who signed it.
 struct ModelProvenance {
     bool valid = false;
-    std::string digest;                  ///< the approved digest looked for
-    std::filesystem::path bundleFile;    ///< the models/*.sig that vouches for it (when valid)
+    std::string digest;               ///< the approved digest looked for
+    std::filesystem::path bundleFile; ///< the models/*.sig that vouches for it (when valid)
     std::optional<SignerInfo> modelSigner;
-    std::string modelName;               ///< the OMS subject name
+    std::string modelName; ///< the OMS subject name
     std::string detail;
 };
 
@@ -82,22 +84,23 @@ struct Verdict {
     /// Steps 2 and 3 passed: the payload below is authentic. When false, `payload`, `statement`, `approval`,
     /// `provenance` and `attachments` are empty: an unauthenticated payload is never interpreted or shown.
     bool authenticated = false;
-    std::string payload;                    ///< the verified payload bytes
+    std::string payload; ///< the verified payload bytes
     std::optional<FindingStatement> statement;
-    std::optional<ModelApproval> approval;  ///< the policy entry of the finding's model, when approved
+    std::optional<ModelApproval> approval; ///< the policy entry of the finding's model, when approved
     std::optional<ModelProvenance> provenance;
     std::vector<VerifiedAttachment> attachments;
-    std::string bundleSha256;               ///< of the bundle bytes as given
-    TimePoint at{};                         ///< the verification time
-    InputData input;                        ///< the data the finding was checked against
+    std::string bundleSha256; ///< of the bundle bytes as given
+    TimePoint at{};           ///< the verification time
+    InputData input;          ///< the data the finding was checked against
 
     [[nodiscard]] bool trusted() const { return trust == Trust::Trusted; }
     [[nodiscard]] const Check& check(CheckId id) const { return checks[static_cast<std::size_t>(id)]; }
     [[nodiscard]] bool has(Reason r) const;
 };
 
-/// The verdict JSON of the specification: verdict, reasons, signer, model, checks (name, ok, detail), findings
-/// (the signed findings, exactly as signed, only when authenticated; else empty). `indent` < 0 → compact.
+/// The verdict JSON of the specification: verdict, reasons, signer, model, checks (name, ok, detail),
+/// findings (the signed findings, exactly as signed, only when authenticated; else empty). `indent` < 0 →
+/// compact.
 std::string verdictToJson(const Verdict& verdict, int indent = 2);
 
 /// "Trusted" / "Untrusted" for people; "trusted" / "untrusted" in JSON.

@@ -29,27 +29,28 @@ namespace veridicor::verify {
 using AttachmentReader = std::function<Expected<std::string, Error>(const std::string& name)>;
 
 /// Reads attachments from `dir` (the bundle's folder), refusing files over `maxBytes`.
-AttachmentReader attachmentsFromFolder(std::filesystem::path dir, std::size_t maxBytes = std::size_t{256} << 20);
+AttachmentReader attachmentsFromFolder(std::filesystem::path dir,
+                                       std::size_t maxBytes = std::size_t{256} << 20);
 
 class Verifier {
 public:
     explicit Verifier(TrustStore store);
 
-    /// Verifies `bundle` against the opened `input` at time `at`. Never fails: every problem is a reason in the
-    /// verdict. Steps 4–7 run only when steps 2 and 3 passed and the payload is a well-formed statement.
+    /// Verifies `bundle` against the opened `input` at time `at`. Never fails: every problem is a reason in
+    /// the verdict. Steps 4–7 run only when steps 2 and 3 passed and the payload is a well-formed statement.
     [[nodiscard]] Verdict verify(std::string_view bundle, const InputData& input, TimePoint at,
                                  const AttachmentReader& attachments) const;
 
     /// Reads the bundle file (at most 64 MiB; a larger one is MALFORMED) and verifies it, reading attachments
     /// from its folder. Errors: Unreadable (the bundle file cannot be read).
-    [[nodiscard]] Expected<Verdict, Error> verifyFile(const std::filesystem::path& bundle, const InputData& input,
-                                                      TimePoint at) const;
+    [[nodiscard]] Expected<Verdict, Error> verifyFile(const std::filesystem::path& bundle,
+                                                      const InputData& input, TimePoint at) const;
 
     [[nodiscard]] const TrustStore& trustStore() const { return m_store; }
 
-    /// Verified model signatures (models/*.sig) are remembered with the period over which their verdict cannot
-    /// change (every certificate of their chain and every CRL current); within it, step 5 does not verify them
-    /// again. Shared by copies of this Verifier; thread-safe.
+    /// Verified model signatures (models/*.sig) are remembered with the period over which their verdict
+    /// cannot change (every certificate of their chain and every CRL current); within it, step 5 does not
+    /// verify them again. Shared by copies of this Verifier; thread-safe.
     struct ProvenanceCache;
 
 private:

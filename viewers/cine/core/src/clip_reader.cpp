@@ -1,5 +1,5 @@
-// ClipReader: opens an image object with its Pixel Data left on disk, groups fragments into frames, and reads and
-// decodes one frame at a time.
+// ClipReader: opens an image object with its Pixel Data left on disk, groups fragments into frames, and reads
+// and decodes one frame at a time.
 #include "decoders.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -60,21 +60,31 @@ namespace {
 
 Error fromDicom(const dicom::Error& e) {
     switch (e.code) {
-    case dicom::ErrorCode::Environment: return {ErrorCode::Environment, e.message};
-    case dicom::ErrorCode::Unreadable: return {ErrorCode::Unreadable, e.message};
-    case dicom::ErrorCode::NotDicom: return {ErrorCode::NotDicom, e.message};
-    case dicom::ErrorCode::Truncated: return {ErrorCode::Truncated, e.message};
-    case dicom::ErrorCode::Malformed: return {ErrorCode::Malformed, e.message};
-    case dicom::ErrorCode::Unsupported: return {ErrorCode::Unsupported, e.message};
-    case dicom::ErrorCode::TooLarge: return {ErrorCode::TooLarge, e.message};
+    case dicom::ErrorCode::Environment:
+        return {ErrorCode::Environment, e.message};
+    case dicom::ErrorCode::Unreadable:
+        return {ErrorCode::Unreadable, e.message};
+    case dicom::ErrorCode::NotDicom:
+        return {ErrorCode::NotDicom, e.message};
+    case dicom::ErrorCode::Truncated:
+        return {ErrorCode::Truncated, e.message};
+    case dicom::ErrorCode::Malformed:
+        return {ErrorCode::Malformed, e.message};
+    case dicom::ErrorCode::Unsupported:
+        return {ErrorCode::Unsupported, e.message};
+    case dicom::ErrorCode::TooLarge:
+        return {ErrorCode::TooLarge, e.message};
     }
     return {ErrorCode::Malformed, e.message};
 }
 
-std::string frameLabel(int frame) { return "frame " + std::to_string(frame + 1); }
+std::string frameLabel(int frame) {
+    return "frame " + std::to_string(frame + 1);
+}
 
 std::string rangeText(int first, int last) {
-    return first == last ? std::to_string(first + 1) : std::to_string(first + 1) + "–" + std::to_string(last + 1);
+    return first == last ? std::to_string(first + 1)
+                         : std::to_string(first + 1) + "–" + std::to_string(last + 1);
 }
 
 } // namespace
@@ -91,11 +101,12 @@ Expected<std::shared_ptr<ClipReader>, Error> ClipReader::open(const std::filesys
         impl->fileBytes = loaded->fileBytes;
         impl->info.transferSyntaxUID = loaded->transferSyntaxUID;
     } else if (loaded.error().code == dicom::ErrorCode::Truncated) {
-        // A file cut short inside its Pixel Data (an interrupted copy, say) still has every frame before the cut:
-        // read it again accepting the truncation, and only if the header up to Pixel Data is complete.
+        // A file cut short inside its Pixel Data (an interrupted copy, say) still has every frame before the
+        // cut: read it again accepting the truncation, and only if the header up to Pixel Data is complete.
         auto ff = std::make_unique<DcmFileFormat>();
         dicom::DcmtkMessageCapture capture;
-        (void)ff->loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, lo.lazyValueBytes, ERM_autoDetect);
+        (void)ff->loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, lo.lazyValueBytes,
+                           ERM_autoDetect);
         DcmElement* pd = nullptr;
         if (ff->getDataset() == nullptr || ff->getDataset()->findAndGetElement(DCM_PixelData, pd).bad() ||
             pd == nullptr) {
@@ -116,14 +127,16 @@ Expected<std::shared_ptr<ClipReader>, Error> ClipReader::open(const std::filesys
     }
     impl->info = std::move(*info);
     if (impl->truncatedFile) {
-        impl->info.notes.insert(impl->info.notes.begin(),
-                                "the file is truncated inside its Pixel Data: frames past the cut cannot be shown");
+        impl->info.notes.insert(
+            impl->info.notes.begin(),
+            "the file is truncated inside its Pixel Data: frames past the cut cannot be shown");
     }
     impl->codec = detail::codecFor(impl->info.transferSyntaxUID);
     if (impl->codec == Codec::Unsupported) {
-        return Unexpected{Error{ErrorCode::Unsupported, "the transfer syntax " + impl->info.transferSyntaxUID + " (" +
-                                                            DcmXfer(impl->info.transferSyntaxUID.c_str()).getXferName() +
-                                                            ") is not supported"}};
+        return Unexpected{
+            Error{ErrorCode::Unsupported, "the transfer syntax " + impl->info.transferSyntaxUID + " (" +
+                                              DcmXfer(impl->info.transferSyntaxUID.c_str()).getXferName() +
+                                              ") is not supported"}};
     }
     if (ds->findAndGetElement(DCM_PixelData, impl->pixel).bad() || impl->pixel == nullptr) {
         if (ds->tagExists(DCM_FloatPixelData) || ds->tagExists(DCM_DoubleFloatPixelData)) {
@@ -146,8 +159,9 @@ Expected<void, Error> ClipReader::Impl::locateNative() {
         return Unexpected{Error{ErrorCode::Malformed, "frames have no size"}};
     }
     if (pixelLength == 0 || pixelLength == 0xFFFFFFFFu) {
-        return Unexpected{Error{ErrorCode::Malformed, "the Pixel Data is empty or encapsulated in an uncompressed "
-                                                      "transfer syntax"}};
+        return Unexpected{Error{ErrorCode::Malformed,
+                                "the Pixel Data is empty or encapsulated in an uncompressed "
+                                "transfer syntax"}};
     }
     const std::uint64_t whole = pixelLength / frameBytes;
     if (whole == 0) {
@@ -157,8 +171,9 @@ Expected<void, Error> ClipReader::Impl::locateNative() {
     }
     if (whole < static_cast<std::uint64_t>(info.frames)) {
         const int have = static_cast<int>(whole);
-        const std::string msg = "the Pixel Data holds " + std::to_string(pixelLength) + " bytes, enough for " +
-                                std::to_string(have) + " of " + std::to_string(info.frames) + " frames";
+        const std::string msg = "the Pixel Data holds " + std::to_string(pixelLength) +
+                                " bytes, enough for " + std::to_string(have) + " of " +
+                                std::to_string(info.frames) + " frames";
         for (int f = have; f < info.frames; ++f) {
             problems[static_cast<std::size_t>(f)] = Error{ErrorCode::Truncated, msg};
         }
@@ -179,7 +194,8 @@ std::optional<std::array<std::uint8_t, 4>> ClipReader::Impl::head(int k) const {
 std::optional<std::array<std::uint8_t, 8>> ClipReader::Impl::tail(int k) const {
     std::array<std::uint8_t, 8> b{};
     const auto len = fragmentLengths[static_cast<std::size_t>(k)];
-    if (len < 8 || fragments[static_cast<std::size_t>(k)]->getPartialValue(b.data(), len - 8, 8, &cache).bad()) {
+    if (len < 8 ||
+        fragments[static_cast<std::size_t>(k)]->getPartialValue(b.data(), len - 8, 8, &cache).bad()) {
         return std::nullopt;
     }
     return b;
@@ -205,14 +221,16 @@ bool ClipReader::Impl::groupByOffsets(const std::vector<std::uint64_t>& offsets,
         pos += 8 + std::uint64_t{fragmentLengths[k]};
     }
     if (next != offsets.size()) {
-        info.notes.push_back(std::string(what) + " does not match the fragments; frames are found by scanning instead");
+        info.notes.push_back(std::string(what) +
+                             " does not match the fragments; frames are found by scanning instead");
         return false;
     }
     for (std::size_t f = 0; f < out.size(); ++f) {
         const int end = f + 1 < out.size() ? out[f + 1].first : static_cast<int>(fragments.size());
         out[f].count = end - out[f].first;
         if (out[f].count <= 0) {
-            info.notes.push_back(std::string(what) + " is not increasing; frames are found by scanning instead");
+            info.notes.push_back(std::string(what) +
+                                 " is not increasing; frames are found by scanning instead");
             return false;
         }
     }
@@ -225,17 +243,20 @@ void ClipReader::Impl::groupByScanning() {
     const int frames = info.frames;
     std::vector<int> starts;
     if (nFrag == frames) {
-        for (int k = 0; k < nFrag; ++k) starts.push_back(k);
+        for (int k = 0; k < nFrag; ++k)
+            starts.push_back(k);
     } else if (frames == 1) {
         starts.push_back(0);
     } else if (codec == Codec::Rle || nFrag < frames) {
         // RLE has exactly one fragment per frame; with fewer fragments than frames, at most one frame each.
-        for (int k = 0; k < nFrag; ++k) starts.push_back(k);
+        for (int k = 0; k < nFrag; ++k)
+            starts.push_back(k);
     } else {
-        // A frame starts with the codec's start marker (JPEG SOI, J2K SOC+SIZ or the JP2 signature) right after a
-        // fragment that ended with an end marker (FF D9), possibly followed by zero padding.
+        // A frame starts with the codec's start marker (JPEG SOI, J2K SOC+SIZ or the JP2 signature) right
+        // after a fragment that ended with an end marker (FF D9), possibly followed by zero padding.
         const bool j2k = codec == Codec::Jpeg2000;
-        std::vector<bool> startsHere(static_cast<std::size_t>(nFrag)), endsHere(static_cast<std::size_t>(nFrag));
+        std::vector<bool> startsHere(static_cast<std::size_t>(nFrag)),
+            endsHere(static_cast<std::size_t>(nFrag));
         for (int k = 0; k < nFrag; ++k) {
             if (auto h = head(k)) {
                 const auto& b = *h;
@@ -246,19 +267,22 @@ void ClipReader::Impl::groupByScanning() {
             }
             if (auto t = tail(k)) {
                 int i = 7;
-                while (i > 1 && (*t)[static_cast<std::size_t>(i)] == 0x00 && 7 - i < 4) --i;
-                endsHere[static_cast<std::size_t>(k)] =
-                    (*t)[static_cast<std::size_t>(i - 1)] == 0xFF && (*t)[static_cast<std::size_t>(i)] == 0xD9;
+                while (i > 1 && (*t)[static_cast<std::size_t>(i)] == 0x00 && 7 - i < 4)
+                    --i;
+                endsHere[static_cast<std::size_t>(k)] = (*t)[static_cast<std::size_t>(i - 1)] == 0xFF &&
+                                                        (*t)[static_cast<std::size_t>(i)] == 0xD9;
             }
         }
         std::vector<int> strict, loose;
         for (int k = 0; k < nFrag; ++k) {
             if (startsHere[static_cast<std::size_t>(k)]) {
                 loose.push_back(k);
-                if (k == 0 || endsHere[static_cast<std::size_t>(k - 1)]) strict.push_back(k);
+                if (k == 0 || endsHere[static_cast<std::size_t>(k - 1)])
+                    strict.push_back(k);
             }
         }
-        starts = strict.size() == static_cast<std::size_t>(frames) || loose.size() != static_cast<std::size_t>(frames)
+        starts = strict.size() == static_cast<std::size_t>(frames) ||
+                         loose.size() != static_cast<std::size_t>(frames)
                      ? strict
                      : loose;
         if (starts.empty() || starts[0] != 0) {
@@ -266,8 +290,9 @@ void ClipReader::Impl::groupByScanning() {
         }
     }
     if (starts.size() > static_cast<std::size_t>(frames)) {
-        info.notes.push_back("the Pixel Data holds " + std::to_string(starts.size()) + " frames, the header says " +
-                             std::to_string(frames) + "; the extra frames are ignored");
+        info.notes.push_back("the Pixel Data holds " + std::to_string(starts.size()) +
+                             " frames, the header says " + std::to_string(frames) +
+                             "; the extra frames are ignored");
         starts.resize(static_cast<std::size_t>(frames));
     }
     ranges.assign(static_cast<std::size_t>(frames), Range{});
@@ -296,18 +321,21 @@ Expected<void, Error> ClipReader::Impl::locateEncapsulated() {
     pd->getOriginalRepresentationKey(xfer, param);
     DcmPixelSequence* seq = nullptr;
     if (pd->getEncapsulatedRepresentation(xfer, param, seq).bad() || seq == nullptr) {
-        return Unexpected{Error{ErrorCode::Malformed, "the transfer syntax is compressed but the Pixel Data is not "
-                                                      "encapsulated in fragments"}};
+        return Unexpected{Error{ErrorCode::Malformed,
+                                "the transfer syntax is compressed but the Pixel Data is not "
+                                "encapsulated in fragments"}};
     }
     const unsigned long items = seq->card();
     if (items < 2) {
-        return Unexpected{Error{ErrorCode::MissingFrame, "the Pixel Data holds no fragments: no frame can be shown"}};
+        return Unexpected{
+            Error{ErrorCode::MissingFrame, "the Pixel Data holds no fragments: no frame can be shown"}};
     }
     std::uint64_t total = 0;
     for (unsigned long i = 1; i < items; ++i) {
         DcmPixelItem* item = nullptr;
         if (seq->getItem(item, i).bad() || item == nullptr) {
-            return Unexpected{Error{ErrorCode::Malformed, "fragment " + std::to_string(i) + " cannot be read"}};
+            return Unexpected{
+                Error{ErrorCode::Malformed, "fragment " + std::to_string(i) + " cannot be read"}};
         }
         fragments.push_back(item);
         fragmentLengths.push_back(item->getLength());
@@ -330,11 +358,13 @@ Expected<void, Error> ClipReader::Impl::locateEncapsulated() {
     if (!grouped && seq->getItem(bot, 0).good() && bot != nullptr && bot->getLength() > 0) {
         const Uint32 len = bot->getLength();
         if (len % 4 != 0 || len / 4 > static_cast<Uint32>(info.frames) * 2 + 16) {
-            info.notes.emplace_back("the Basic Offset Table is malformed; frames are found by scanning instead");
+            info.notes.emplace_back(
+                "the Basic Offset Table is malformed; frames are found by scanning instead");
         } else {
             std::vector<std::uint32_t> raw(len / 4);
             if (bot->getPartialValue(raw.data(), 0, len, &cache).good()) {
-                grouped = groupByOffsets(std::vector<std::uint64_t>(raw.begin(), raw.end()), "the Basic Offset Table");
+                grouped = groupByOffsets(std::vector<std::uint64_t>(raw.begin(), raw.end()),
+                                         "the Basic Offset Table");
             }
         }
     }
@@ -347,10 +377,18 @@ Expected<void, Error> ClipReader::Impl::locateEncapsulated() {
 ClipReader::ClipReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 ClipReader::~ClipReader() = default;
 
-const ImageInfo& ClipReader::info() const { return m_impl->info; }
-const std::filesystem::path& ClipReader::path() const { return m_impl->path; }
-bool ClipReader::isEncapsulated() const { return m_impl->codec != Codec::Native; }
-int ClipReader::fragmentCount() const { return static_cast<int>(m_impl->fragments.size()); }
+const ImageInfo& ClipReader::info() const {
+    return m_impl->info;
+}
+const std::filesystem::path& ClipReader::path() const {
+    return m_impl->path;
+}
+bool ClipReader::isEncapsulated() const {
+    return m_impl->codec != Codec::Native;
+}
+int ClipReader::fragmentCount() const {
+    return static_cast<int>(m_impl->fragments.size());
+}
 
 std::vector<int> ClipReader::frameFirstFragments() const {
     std::vector<int> out;
@@ -383,7 +421,8 @@ Expected<std::vector<std::uint8_t>, Error> ClipReader::frameBytes(int frame) con
     if (d.codec == Codec::Native) {
         const std::uint64_t offset = d.frameBytes * static_cast<std::uint64_t>(frame);
         if (offset + d.frameBytes > d.pixelLength) {
-            return Unexpected{Error{ErrorCode::Truncated, frameLabel(frame) + " lies past the end of the Pixel Data"}};
+            return Unexpected{
+                Error{ErrorCode::Truncated, frameLabel(frame) + " lies past the end of the Pixel Data"}};
         }
         std::vector<std::uint8_t> buf(static_cast<std::size_t>(d.frameBytes));
         std::lock_guard lock(d.io);
@@ -402,7 +441,8 @@ Expected<std::vector<std::uint8_t>, Error> ClipReader::frameBytes(int frame) con
     for (int k = r.first; k < r.first + r.count; ++k) {
         total += d.fragmentLengths[static_cast<std::size_t>(k)];
     }
-    const std::uint64_t bound = std::max<std::uint64_t>(d.fileBytes, d.info.nativeFrameBytes() * 2 + (1u << 20));
+    const std::uint64_t bound =
+        std::max<std::uint64_t>(d.fileBytes, d.info.nativeFrameBytes() * 2 + (1u << 20));
     if (total > bound) {
         return Unexpected{Error{ErrorCode::TooLarge, frameLabel(frame) + ": its fragments claim " +
                                                          std::to_string(total) + " bytes"}};
@@ -412,8 +452,10 @@ Expected<std::vector<std::uint8_t>, Error> ClipReader::frameBytes(int frame) con
     std::lock_guard lock(d.io);
     for (int k = r.first; k < r.first + r.count; ++k) {
         const Uint32 len = d.fragmentLengths[static_cast<std::size_t>(k)];
-        if (len == 0) continue;
-        const OFCondition c = d.fragments[static_cast<std::size_t>(k)]->getPartialValue(buf.data() + pos, 0, len, &d.cache);
+        if (len == 0)
+            continue;
+        const OFCondition c =
+            d.fragments[static_cast<std::size_t>(k)]->getPartialValue(buf.data() + pos, 0, len, &d.cache);
         if (c.bad()) {
             return readFailed(c);
         }
@@ -431,9 +473,10 @@ Expected<DecodedFrame, Error> ClipReader::decode(int frame, JpegDecoder jpeg) co
     auto decoded = [&]() -> Expected<DecodedFrame, Error> {
         switch (m_impl->codec) {
         case Codec::Native: {
-            auto out = detail::fromNativeSamples(info, info.photometric, info.planarConfiguration, bytes->data(),
-                                                 bytes->size());
-            if (out) out->decoder = "native";
+            auto out = detail::fromNativeSamples(info, info.photometric, info.planarConfiguration,
+                                                 bytes->data(), bytes->size());
+            if (out)
+                out->decoder = "native";
             return out;
         }
         case Codec::JpegLossy: {

@@ -20,7 +20,8 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
     }
     const E_TransferSyntax xfer = DcmXfer(info.transferSyntaxUID.c_str()).getXfer();
     if (xfer == EXS_Unknown || !DcmXfer(xfer).isEncapsulated()) {
-        return Unexpected{Error{ErrorCode::Unsupported, "DCMTK does not know the transfer syntax " + info.transferSyntaxUID}};
+        return Unexpected{Error{ErrorCode::Unsupported,
+                                "DCMTK does not know the transfer syntax " + info.transferSyntaxUID}};
     }
     if (data.size() > 0xFFFFFFF0u) {
         return Unexpected{Error{ErrorCode::TooLarge, "the compressed frame is over 4 GiB"}};
@@ -53,10 +54,11 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
     pixel->putOriginalRepresentation(xfer, nullptr, seq);
     ds.insert(pixel, true);
 
-    // The decoded frame has every sample (a YBR_FULL_422 JPEG decodes to full-resolution colour): ask DCMTK, and
-    // check its answer against the size the header allows.
+    // The decoded frame has every sample (a YBR_FULL_422 JPEG decodes to full-resolution colour): ask DCMTK,
+    // and check its answer against the size the header allows.
     Uint32 frameSize = 0;
-    const std::uint64_t full = std::uint64_t(static_cast<unsigned>(info.rows)) * std::uint64_t(static_cast<unsigned>(info.cols)) *
+    const std::uint64_t full = std::uint64_t(static_cast<unsigned>(info.rows)) *
+                               std::uint64_t(static_cast<unsigned>(info.cols)) *
                                std::uint64_t(static_cast<unsigned>(info.samplesPerPixel)) *
                                std::uint64_t(static_cast<unsigned>(info.bitsAllocated / 8));
     if (pixel->getUncompressedFrameSize(&ds, frameSize).bad() || frameSize == 0 || frameSize > full + 1) {
@@ -66,8 +68,8 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
     Uint32 startFragment = 0;
     OFString colorModel;
     dicom::DcmtkMessageCapture capture;
-    const OFCondition cond = pixel->getUncompressedFrame(&ds, 0, startFragment, buffer.data(),
-                                                         static_cast<Uint32>(buffer.size()), colorModel, nullptr);
+    const OFCondition cond = pixel->getUncompressedFrame(
+        &ds, 0, startFragment, buffer.data(), static_cast<Uint32>(buffer.size()), colorModel, nullptr);
     if (cond.bad()) {
         std::string msg = std::string("DCMTK could not decode the frame: ") + cond.text();
         for (const auto& m : capture.messages()) {
@@ -75,8 +77,8 @@ Expected<DecodedFrame, Error> decodeDcmtk(const ImageInfo& info, const std::vect
         }
         return Unexpected{Error{ErrorCode::DecodeFailed, msg}};
     }
-    // The decoded frame is in `colorModel` (e.g. RGB after a YCbCr JPEG) and, for colour, interleaved unless the
-    // codec kept the dataset's planar configuration (DCMTK's RLE decoder writes planes).
+    // The decoded frame is in `colorModel` (e.g. RGB after a YCbCr JPEG) and, for colour, interleaved unless
+    // the codec kept the dataset's planar configuration (DCMTK's RLE decoder writes planes).
     std::optional<Photometric> pi = parsePhotometric(colorModel.c_str());
     if (!pi) {
         pi = info.photometric;

@@ -11,11 +11,9 @@ constexpr std::uint64_t kNotWanted = std::numeric_limits<std::uint64_t>::max();
 
 FrameCache::FrameCache(int frameCount, std::size_t frameBytes, Producer producer, Settings settings,
                        WindowLevel window)
-    : m_frameCount(std::max(frameCount, 0)),
-      m_frameBytes(std::max<std::size_t>(frameBytes, 1)),
+    : m_frameCount(std::max(frameCount, 0)), m_frameBytes(std::max<std::size_t>(frameBytes, 1)),
       m_capacity(std::max<std::size_t>(2, settings.memoryBytes / std::max<std::size_t>(frameBytes, 1))),
-      m_producer(std::move(producer)),
-      m_window(window),
+      m_producer(std::move(producer)), m_window(window),
       m_wantRank(static_cast<std::size_t>(m_frameCount), kNotWanted),
       m_inFlight(static_cast<std::size_t>(m_frameCount), false) {
     int workers = settings.workers;
@@ -120,13 +118,15 @@ FrameCache::Stats FrameCache::stats() const {
 bool FrameCache::pickLocked(int& frame) {
     // The most urgent wanted frame that is neither decoded, known bad, nor being decoded.
     std::size_t busy = 0;
-    for (bool b : m_inFlight) busy += b ? 1 : 0;
+    for (bool b : m_inFlight)
+        busy += b ? 1 : 0;
     for (int f : m_wanted) {
         const auto i = static_cast<std::size_t>(f);
         if (m_inFlight[i] || m_frames.count(f) != 0 || m_bad.count(f) != 0) {
             continue;
         }
-        // Room: under capacity, or a decoded frame that is wanted later than this one (or not at all) to evict.
+        // Room: under capacity, or a decoded frame that is wanted later than this one (or not at all) to
+        // evict.
         if (m_frames.size() + busy >= m_capacity) {
             int victim = -1;
             std::uint64_t worst = m_wantRank[i];
@@ -165,7 +165,8 @@ void FrameCache::run() {
 
         const auto t0 = std::chrono::steady_clock::now();
         auto produced = m_producer(frame, window);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         auto entry = std::make_shared<CachedFrame>();
         entry->index = frame;
         entry->decodeMs = ms;

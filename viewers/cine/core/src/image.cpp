@@ -7,39 +7,61 @@
 namespace veridicor::cine {
 
 std::optional<Photometric> parsePhotometric(const std::string& text) {
-    if (text == "MONOCHROME1") return Photometric::Monochrome1;
-    if (text == "MONOCHROME2") return Photometric::Monochrome2;
-    if (text == "RGB") return Photometric::Rgb;
-    if (text == "YBR_FULL") return Photometric::YbrFull;
-    if (text == "YBR_FULL_422") return Photometric::YbrFull422;
-    if (text == "YBR_PARTIAL_422") return Photometric::YbrPartial422;
-    if (text == "YBR_PARTIAL_420") return Photometric::YbrPartial420;
-    if (text == "YBR_ICT") return Photometric::YbrIct;
-    if (text == "YBR_RCT") return Photometric::YbrRct;
-    if (text == "PALETTE COLOR") return Photometric::PaletteColor;
+    if (text == "MONOCHROME1")
+        return Photometric::Monochrome1;
+    if (text == "MONOCHROME2")
+        return Photometric::Monochrome2;
+    if (text == "RGB")
+        return Photometric::Rgb;
+    if (text == "YBR_FULL")
+        return Photometric::YbrFull;
+    if (text == "YBR_FULL_422")
+        return Photometric::YbrFull422;
+    if (text == "YBR_PARTIAL_422")
+        return Photometric::YbrPartial422;
+    if (text == "YBR_PARTIAL_420")
+        return Photometric::YbrPartial420;
+    if (text == "YBR_ICT")
+        return Photometric::YbrIct;
+    if (text == "YBR_RCT")
+        return Photometric::YbrRct;
+    if (text == "PALETTE COLOR")
+        return Photometric::PaletteColor;
     return std::nullopt;
 }
 
 const char* photometricName(Photometric p) {
     switch (p) {
-    case Photometric::Monochrome1: return "MONOCHROME1";
-    case Photometric::Monochrome2: return "MONOCHROME2";
-    case Photometric::Rgb: return "RGB";
-    case Photometric::YbrFull: return "YBR_FULL";
-    case Photometric::YbrFull422: return "YBR_FULL_422";
-    case Photometric::YbrPartial422: return "YBR_PARTIAL_422";
-    case Photometric::YbrPartial420: return "YBR_PARTIAL_420";
-    case Photometric::YbrIct: return "YBR_ICT";
-    case Photometric::YbrRct: return "YBR_RCT";
-    case Photometric::PaletteColor: return "PALETTE COLOR";
+    case Photometric::Monochrome1:
+        return "MONOCHROME1";
+    case Photometric::Monochrome2:
+        return "MONOCHROME2";
+    case Photometric::Rgb:
+        return "RGB";
+    case Photometric::YbrFull:
+        return "YBR_FULL";
+    case Photometric::YbrFull422:
+        return "YBR_FULL_422";
+    case Photometric::YbrPartial422:
+        return "YBR_PARTIAL_422";
+    case Photometric::YbrPartial420:
+        return "YBR_PARTIAL_420";
+    case Photometric::YbrIct:
+        return "YBR_ICT";
+    case Photometric::YbrRct:
+        return "YBR_RCT";
+    case Photometric::PaletteColor:
+        return "PALETTE COLOR";
     }
     return "?";
 }
 
 std::uint64_t ImageInfo::nativeFrameBytes() const {
-    const std::uint64_t px = std::uint64_t(static_cast<unsigned>(rows)) * std::uint64_t(static_cast<unsigned>(cols));
+    const std::uint64_t px =
+        std::uint64_t(static_cast<unsigned>(rows)) * std::uint64_t(static_cast<unsigned>(cols));
     const std::uint64_t bytesPerSample = std::uint64_t(static_cast<unsigned>(bitsAllocated)) / 8;
-    if (samplesPerPixel == 3 && (photometric == Photometric::YbrFull422 || photometric == Photometric::YbrPartial422)) {
+    if (samplesPerPixel == 3 &&
+        (photometric == Photometric::YbrFull422 || photometric == Photometric::YbrPartial422)) {
         return px * 2 * bytesPerSample; // two luma samples share one Cb and one Cr
     }
     if (samplesPerPixel == 3 && photometric == Photometric::YbrPartial420) {
@@ -58,7 +80,8 @@ std::pair<double, double> ImageInfo::modalityRange() const {
     }
     double a = lo * rescaleSlope + rescaleIntercept;
     double b = hi * rescaleSlope + rescaleIntercept;
-    if (a > b) std::swap(a, b);
+    if (a > b)
+        std::swap(a, b);
     return {a, b};
 }
 
@@ -102,16 +125,21 @@ std::array<std::uint8_t, 256> byteLut(const WindowLevel& w, bool& identity) {
     return lut;
 }
 
-Error mismatch(const std::string& what) { return {ErrorCode::Malformed, "decoded frame does not match the header: " + what}; }
+Error mismatch(const std::string& what) {
+    return {ErrorCode::Malformed, "decoded frame does not match the header: " + what};
+}
 
 } // namespace
 
-Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& frame, const WindowLevel& window) {
+Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& frame,
+                                    const WindowLevel& window) {
     if (frame.rows != info.rows || frame.cols != info.cols) {
-        return Unexpected{mismatch(std::to_string(frame.cols) + "×" + std::to_string(frame.rows) + " instead of " +
-                                   std::to_string(info.cols) + "×" + std::to_string(info.rows))};
+        return Unexpected{mismatch(std::to_string(frame.cols) + "×" + std::to_string(frame.rows) +
+                                   " instead of " + std::to_string(info.cols) + "×" +
+                                   std::to_string(info.rows))};
     }
-    const std::size_t px = std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols));
+    const std::size_t px =
+        std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols));
     RgbImage out;
     out.width = info.cols;
     out.height = info.rows;
@@ -148,7 +176,8 @@ Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& f
             return lut[static_cast<std::uint8_t>(std::min<unsigned>(ch[i] >> shift, 255u))];
         };
         for (std::size_t i = 0; i < px; ++i) {
-            const long idx = std::clamp<long>(long{frame.values[i]} - pal.firstMapped, 0L, static_cast<long>(n) - 1);
+            const long idx =
+                std::clamp<long>(long{frame.values[i]} - pal.firstMapped, 0L, static_cast<long>(n) - 1);
             const auto k = static_cast<std::size_t>(idx);
             out.pixels[3 * i] = entry(pal.red, k);
             out.pixels[3 * i + 1] = entry(pal.green, k);
@@ -163,7 +192,8 @@ Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& f
     const long hi = info.isSigned ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
     std::vector<std::uint8_t> lut(static_cast<std::size_t>(hi - lo + 1));
     for (long v = lo; v <= hi; ++v) {
-        const std::uint8_t y = windowed(static_cast<double>(v) * info.rescaleSlope + info.rescaleIntercept, window);
+        const std::uint8_t y =
+            windowed(static_cast<double>(v) * info.rescaleSlope + info.rescaleIntercept, window);
         lut[static_cast<std::size_t>(v - lo)] = invert ? static_cast<std::uint8_t>(255 - y) : y;
     }
     for (std::size_t i = 0; i < px; ++i) {
@@ -178,7 +208,8 @@ Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& f
 
 Expected<RgbImage, Error> toDisplay(const ImageInfo& info, DecodedFrame&& frame, const WindowLevel& window) {
     if (frame.kind == DecodedFrame::Kind::Rgb8 && frame.rows == info.rows && frame.cols == info.cols &&
-        frame.rgb.size() == std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols)) * 3) {
+        frame.rgb.size() == std::size_t(static_cast<unsigned>(info.rows)) *
+                                std::size_t(static_cast<unsigned>(info.cols)) * 3) {
         bool identity = false;
         (void)byteLut(window, identity);
         if (identity) {

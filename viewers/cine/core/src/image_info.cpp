@@ -18,8 +18,12 @@ namespace veridicor::cine {
 
 namespace {
 
-Error malformed(std::string m) { return {ErrorCode::Malformed, std::move(m)}; }
-Error unsupported(std::string m) { return {ErrorCode::Unsupported, std::move(m)}; }
+Error malformed(std::string m) {
+    return {ErrorCode::Malformed, std::move(m)};
+}
+Error unsupported(std::string m) {
+    return {ErrorCode::Unsupported, std::move(m)};
+}
 
 std::optional<long> getUS(DcmItem* ds, const DcmTagKey& tag, unsigned long pos = 0) {
     Uint16 v = 0;
@@ -39,8 +43,9 @@ std::optional<double> getDS(DcmItem* ds, const DcmTagKey& tag, unsigned long pos
 
 /// Reads one channel of a Palette Color LUT (plain or segmented) into `out`. Returns an error message or "".
 std::string readPaletteChannel(DcmItem* ds, const DcmTagKey& descriptorTag, const DcmTagKey& dataTag,
-                               const DcmTagKey& segmentedTag, const char* name, std::vector<std::uint16_t>& out,
-                               int& firstMapped, int& bits, std::vector<std::string>& notes) {
+                               const DcmTagKey& segmentedTag, const char* name,
+                               std::vector<std::uint16_t>& out, int& firstMapped, int& bits,
+                               std::vector<std::string>& notes) {
     const auto count0 = getUS(ds, descriptorTag, 0);
     const auto first = getUS(ds, descriptorTag, 1);
     const auto nbits = getUS(ds, descriptorTag, 2);
@@ -52,7 +57,8 @@ std::string readPaletteChannel(DcmItem* ds, const DcmTagKey& descriptorTag, cons
     firstMapped = static_cast<int>(*first);
     bits = static_cast<int>(*nbits);
     if (bits != 8 && bits != 16) {
-        return std::string(name) + " palette has " + std::to_string(bits) + " bits per entry (8 or 16 expected)";
+        return std::string(name) + " palette has " + std::to_string(bits) +
+               " bits per entry (8 or 16 expected)";
     }
     DcmElement* el = nullptr;
     if (ds->findAndGetElement(dataTag, el).good() && el != nullptr && el->getLength() > 0) {
@@ -69,8 +75,8 @@ std::string readPaletteChannel(DcmItem* ds, const DcmTagKey& descriptorTag, cons
         out.resize(count);
         if (bits == 16 || bytes >= count * 2) {
             if (bytes < count * 2) {
-                return std::string(name) + " Palette Color Lookup Table Data holds " + std::to_string(bytes / 2) +
-                       " entries, the descriptor says " + std::to_string(count);
+                return std::string(name) + " Palette Color Lookup Table Data holds " +
+                       std::to_string(bytes / 2) + " entries, the descriptor says " + std::to_string(count);
             }
             const auto* w = reinterpret_cast<const Uint16*>(raw);
             bool highByteOnly = bits == 8;
@@ -78,7 +84,8 @@ std::string readPaletteChannel(DcmItem* ds, const DcmTagKey& descriptorTag, cons
                 highByteOnly = (w[i] & 0xFF) == 0;
             }
             for (std::size_t i = 0; i < count; ++i) {
-                out[i] = bits == 16 ? w[i] : static_cast<std::uint16_t>(highByteOnly ? (w[i] >> 8) : (w[i] & 0xFF));
+                out[i] = bits == 16 ? w[i]
+                                    : static_cast<std::uint16_t>(highByteOnly ? (w[i] >> 8) : (w[i] & 0xFF));
             }
             if (bits == 8) {
                 notes.emplace_back(std::string(name) + " palette stores its 8-bit entries in 16-bit words");
@@ -143,10 +150,10 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
                                     std::to_string(info.cols) + ")")};
     }
     if (info.rows > limits.maxRows || info.cols > limits.maxCols) {
-        return Unexpected{Error{ErrorCode::TooLarge, "the image is " + std::to_string(info.cols) + "×" +
-                                                         std::to_string(info.rows) + " pixels, over the limit of " +
-                                                         std::to_string(limits.maxCols) + "×" +
-                                                         std::to_string(limits.maxRows)}};
+        return Unexpected{Error{ErrorCode::TooLarge,
+                                "the image is " + std::to_string(info.cols) + "×" +
+                                    std::to_string(info.rows) + " pixels, over the limit of " +
+                                    std::to_string(limits.maxCols) + "×" + std::to_string(limits.maxRows)}};
     }
     info.samplesPerPixel = static_cast<int>(getUS(ds, DCM_SamplesPerPixel).value_or(-1));
     if (info.samplesPerPixel != 1 && info.samplesPerPixel != 3) {
@@ -158,16 +165,17 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
     info.photometricText = dicom::getString(ds, DCM_PhotometricInterpretation);
     const auto pi = parsePhotometric(info.photometricText);
     if (!pi) {
-        return Unexpected{info.photometricText.empty()
-                              ? malformed("Photometric Interpretation is missing")
-                              : unsupported("Photometric Interpretation '" + info.photometricText +
-                                            "' is not supported")};
+        return Unexpected{
+            info.photometricText.empty()
+                ? malformed("Photometric Interpretation is missing")
+                : unsupported("Photometric Interpretation '" + info.photometricText + "' is not supported")};
     }
     info.photometric = *pi;
     const bool oneSample = isMonochrome(*pi) || *pi == Photometric::PaletteColor;
     if (oneSample != (info.samplesPerPixel == 1)) {
-        return Unexpected{malformed("Photometric Interpretation " + info.photometricText + " does not go with " +
-                                    std::to_string(info.samplesPerPixel) + " samples per pixel")};
+        return Unexpected{malformed("Photometric Interpretation " + info.photometricText +
+                                    " does not go with " + std::to_string(info.samplesPerPixel) +
+                                    " samples per pixel")};
     }
     info.bitsAllocated = static_cast<int>(getUS(ds, DCM_BitsAllocated).value_or(-1));
     info.bitsStored = static_cast<int>(getUS(ds, DCM_BitsStored).value_or(info.bitsAllocated));
@@ -189,7 +197,8 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
     if (info.samplesPerPixel == 3) {
         info.planarConfiguration = static_cast<int>(getUS(ds, DCM_PlanarConfiguration).value_or(0));
         if (info.planarConfiguration != 0 && info.planarConfiguration != 1) {
-            return Unexpected{malformed("Planar Configuration is " + std::to_string(info.planarConfiguration))};
+            return Unexpected{
+                malformed("Planar Configuration is " + std::to_string(info.planarConfiguration))};
         }
     }
 
@@ -204,16 +213,18 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
         }
     }
     if (frames > limits.maxFrames) {
-        return Unexpected{Error{ErrorCode::TooLarge, "the header claims " + nf + " frames, over the limit of " +
+        return Unexpected{Error{ErrorCode::TooLarge, "the header claims " + nf +
+                                                         " frames, over the limit of " +
                                                          std::to_string(limits.maxFrames)}};
     }
     info.frames = static_cast<int>(frames);
     const std::uint64_t rgbBytes = std::uint64_t(static_cast<unsigned>(info.rows)) *
                                    std::uint64_t(static_cast<unsigned>(info.cols)) * 4u;
     if (info.nativeFrameBytes() > limits.maxFrameBytes || rgbBytes > limits.maxFrameBytes) {
-        return Unexpected{Error{ErrorCode::TooLarge, "one frame of " + std::to_string(info.cols) + "×" +
-                                                         std::to_string(info.rows) + " pixels is over the limit of " +
-                                                         std::to_string(limits.maxFrameBytes >> 20) + " MiB"}};
+        return Unexpected{
+            Error{ErrorCode::TooLarge, "one frame of " + std::to_string(info.cols) + "×" +
+                                           std::to_string(info.rows) + " pixels is over the limit of " +
+                                           std::to_string(limits.maxFrameBytes >> 20) + " MiB"}};
     }
 
     if (auto slope = getDS(ds, DCM_RescaleSlope); slope && *slope != 0.0) {
@@ -243,25 +254,24 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
 
     if (info.photometric == Photometric::PaletteColor) {
         if (info.bitsAllocated != 8 && info.bitsAllocated != 16) {
-            return Unexpected{unsupported("PALETTE COLOR with " + std::to_string(info.bitsAllocated) + " bits")};
+            return Unexpected{
+                unsupported("PALETTE COLOR with " + std::to_string(info.bitsAllocated) + " bits")};
         }
         auto lut = std::make_shared<PaletteLut>();
         int firstR = 0, firstG = 0, firstB = 0, bitsR = 8, bitsG = 8, bitsB = 8;
-        std::string err = readPaletteChannel(ds, DCM_RedPaletteColorLookupTableDescriptor,
-                                             DCM_RedPaletteColorLookupTableData,
-                                             DCM_SegmentedRedPaletteColorLookupTableData, "Red", lut->red, firstR,
-                                             bitsR, info.notes);
+        std::string err = readPaletteChannel(
+            ds, DCM_RedPaletteColorLookupTableDescriptor, DCM_RedPaletteColorLookupTableData,
+            DCM_SegmentedRedPaletteColorLookupTableData, "Red", lut->red, firstR, bitsR, info.notes);
         if (err.empty()) {
             err = readPaletteChannel(ds, DCM_GreenPaletteColorLookupTableDescriptor,
                                      DCM_GreenPaletteColorLookupTableData,
-                                     DCM_SegmentedGreenPaletteColorLookupTableData, "Green", lut->green, firstG,
-                                     bitsG, info.notes);
+                                     DCM_SegmentedGreenPaletteColorLookupTableData, "Green", lut->green,
+                                     firstG, bitsG, info.notes);
         }
         if (err.empty()) {
-            err = readPaletteChannel(ds, DCM_BluePaletteColorLookupTableDescriptor,
-                                     DCM_BluePaletteColorLookupTableData,
-                                     DCM_SegmentedBluePaletteColorLookupTableData, "Blue", lut->blue, firstB, bitsB,
-                                     info.notes);
+            err = readPaletteChannel(
+                ds, DCM_BluePaletteColorLookupTableDescriptor, DCM_BluePaletteColorLookupTableData,
+                DCM_SegmentedBluePaletteColorLookupTableData, "Blue", lut->blue, firstB, bitsB, info.notes);
         }
         if (!err.empty()) {
             return Unexpected{malformed(err)};
@@ -305,10 +315,10 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
     return info;
 }
 
-std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uint16_t>& words, std::size_t count,
-                                                      std::string& error) {
-    // PS3.3 C.7.9.2: discrete (0), linear (1) and indirect (2) segments. Output is bounded by `count`; indirect
-    // segments may not nest more than a few levels (a loop would otherwise never end).
+std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uint16_t>& words,
+                                                      std::size_t count, std::string& error) {
+    // PS3.3 C.7.9.2: discrete (0), linear (1) and indirect (2) segments. Output is bounded by `count`;
+    // indirect segments may not nest more than a few levels (a loop would otherwise never end).
     std::vector<std::uint16_t> out;
     out.reserve(count);
     struct Expander {
@@ -349,7 +359,8 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
                                           : "an indirect segment is incomplete or comes first";
                         return false;
                     }
-                    // The offset is a byte offset from the start of the data (two words, least significant first).
+                    // The offset is a byte offset from the start of the data (two words, least significant
+                    // first).
                     const std::size_t byteOffset = std::size_t{w[pos + 2]} | (std::size_t{w[pos + 3]} << 16);
                     if (byteOffset % 2 != 0 || byteOffset / 2 >= w.size()) {
                         error = "an indirect segment points outside the data";
@@ -372,7 +383,8 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
         return {};
     }
     if (out.size() != count) {
-        error = "expands to " + std::to_string(out.size()) + " entries, the descriptor says " + std::to_string(count);
+        error = "expands to " + std::to_string(out.size()) + " entries, the descriptor says " +
+                std::to_string(count);
         return {};
     }
     return out;

@@ -53,8 +53,10 @@ void collect(const char* msg, void* user) {
     auto* s = static_cast<std::string*>(user);
     if (s->size() < 400) {
         std::string m(msg);
-        while (!m.empty() && (m.back() == '\n' || m.back() == '\r')) m.pop_back();
-        if (!s->empty()) *s += "; ";
+        while (!m.empty() && (m.back() == '\n' || m.back() == '\r'))
+            m.pop_back();
+        if (!s->empty())
+            *s += "; ";
         *s += m;
     }
 }
@@ -63,7 +65,8 @@ std::uint32_t be32(const std::uint8_t* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
 
-/// Finds the codestream in `d`: itself (J2K), or the contents of the jp2c box (JP2). Returns its offset or npos.
+/// Finds the codestream in `d`: itself (J2K), or the contents of the jp2c box (JP2). Returns its offset or
+/// npos.
 std::size_t codestreamOffset(const std::uint8_t* d, std::size_t n, bool& jp2) {
     jp2 = false;
     if (n >= 4 && d[0] == 0xFF && d[1] == 0x4F && d[2] == 0xFF && d[3] == 0x51) {
@@ -95,7 +98,9 @@ std::size_t codestreamOffset(const std::uint8_t* d, std::size_t n, bool& jp2) {
     return std::string::npos;
 }
 
-Error corrupt(const std::string& what) { return {ErrorCode::DecodeFailed, "JPEG 2000 data is corrupt: " + what}; }
+Error corrupt(const std::string& what) {
+    return {ErrorCode::DecodeFailed, "JPEG 2000 data is corrupt: " + what};
+}
 
 } // namespace
 
@@ -115,10 +120,10 @@ Expected<DecodedFrame, Error> decodeOpenJpeg(const ImageInfo& info, const std::v
     const int csiz = (siz[36] << 8) | siz[37];
     if (xsiz <= xo || ysiz <= yo || xsiz - xo != static_cast<std::uint32_t>(info.cols) ||
         ysiz - yo != static_cast<std::uint32_t>(info.rows)) {
-        return Unexpected{Error{ErrorCode::DecodeFailed, "the JPEG 2000 image is " + std::to_string(xsiz - xo) + "×" +
-                                                             std::to_string(ysiz - yo) + ", the header says " +
-                                                             std::to_string(info.cols) + "×" +
-                                                             std::to_string(info.rows)}};
+        return Unexpected{
+            Error{ErrorCode::DecodeFailed, "the JPEG 2000 image is " + std::to_string(xsiz - xo) + "×" +
+                                               std::to_string(ysiz - yo) + ", the header says " +
+                                               std::to_string(info.cols) + "×" + std::to_string(info.rows)}};
     }
     if (csiz != info.samplesPerPixel) {
         return Unexpected{Error{ErrorCode::DecodeFailed, "the JPEG 2000 image has " + std::to_string(csiz) +
@@ -129,15 +134,17 @@ Expected<DecodedFrame, Error> decodeOpenJpeg(const ImageInfo& info, const std::v
         return Unexpected{corrupt("unusable tile size")};
     }
 
-    std::unique_ptr<opj_codec_t, void (*)(opj_codec_t*)> codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K),
-                                                               opj_destroy_codec);
+    std::unique_ptr<opj_codec_t, void (*)(opj_codec_t*)> codec(
+        opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K), opj_destroy_codec);
     if (!codec) {
         return Unexpected{Error{ErrorCode::Environment, "OpenJPEG could not be initialised"}};
     }
     std::string errors;
     opj_set_error_handler(codec.get(), collect, &errors);
-    opj_set_warning_handler(codec.get(), [](const char*, void*) {}, nullptr);
-    opj_set_info_handler(codec.get(), [](const char*, void*) {}, nullptr);
+    opj_set_warning_handler(
+        codec.get(), [](const char*, void*) {}, nullptr);
+    opj_set_info_handler(
+        codec.get(), [](const char*, void*) {}, nullptr);
     opj_dparameters_t params;
     opj_set_default_decoder_parameters(&params);
     if (!opj_setup_decoder(codec.get(), &params)) {
@@ -158,7 +165,8 @@ Expected<DecodedFrame, Error> decodeOpenJpeg(const ImageInfo& info, const std::v
         return Unexpected{corrupt(errors.empty() ? "header not readable" : errors)};
     }
     std::unique_ptr<opj_image_t, void (*)(opj_image_t*)> image(raw, opj_image_destroy);
-    if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get())) {
+    if (!opj_decode(codec.get(), stream.get(), image.get()) ||
+        !opj_end_decompress(codec.get(), stream.get())) {
         return Unexpected{corrupt(errors.empty() ? "decoding failed" : errors)};
     }
     if (image->numcomps != static_cast<OPJ_UINT32>(info.samplesPerPixel)) {
@@ -168,9 +176,10 @@ Expected<DecodedFrame, Error> decodeOpenJpeg(const ImageInfo& info, const std::v
     const auto h = static_cast<std::size_t>(info.rows);
     for (OPJ_UINT32 c = 0; c < image->numcomps; ++c) {
         const opj_image_comp_t& comp = image->comps[c];
-        if (comp.data == nullptr || comp.dx == 0 || comp.dy == 0 || comp.w == 0 || comp.h == 0 || comp.prec > 16 ||
-            std::size_t{comp.w} * comp.dx < w || std::size_t{comp.h} * comp.dy < h) {
-            return Unexpected{corrupt("component " + std::to_string(c) + " has an unusable size or precision")};
+        if (comp.data == nullptr || comp.dx == 0 || comp.dy == 0 || comp.w == 0 || comp.h == 0 ||
+            comp.prec > 16 || std::size_t{comp.w} * comp.dx < w || std::size_t{comp.h} * comp.dy < h) {
+            return Unexpected{
+                corrupt("component " + std::to_string(c) + " has an unusable size or precision")};
         }
     }
     DecodedFrame out;
@@ -197,8 +206,8 @@ Expected<DecodedFrame, Error> decodeOpenJpeg(const ImageInfo& info, const std::v
     out.kind = DecodedFrame::Kind::Rgb8;
     out.rgb.resize(w * h * 3);
     const int shift = std::max(0, static_cast<int>(image->comps[0].prec) - 8);
-    // YBR_FULL(_422) labels a codestream holding YCbCr without a multi-component transform; a JP2 colour box may
-    // say the same (sYCC). Both are converted here; RCT/ICT were undone by OpenJPEG.
+    // YBR_FULL(_422) labels a codestream holding YCbCr without a multi-component transform; a JP2 colour box
+    // may say the same (sYCC). Both are converted here; RCT/ICT were undone by OpenJPEG.
     const bool ybr = image->color_space == OPJ_CLRSPC_SYCC || info.photometric == Photometric::YbrFull ||
                      info.photometric == Photometric::YbrFull422;
     for (std::size_t y = 0; y < h; ++y) {

@@ -84,7 +84,9 @@ struct TjDeleter {
     void operator()(void* h) const { tjDestroy(h); }
 };
 
-Error corrupt(const std::string& what) { return {ErrorCode::DecodeFailed, "JPEG data is corrupt: " + what}; }
+Error corrupt(const std::string& what) {
+    return {ErrorCode::DecodeFailed, "JPEG data is corrupt: " + what};
+}
 
 } // namespace
 
@@ -96,16 +98,18 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
         return Unexpected{corrupt(h.error)};
     }
     if (h.width != info.cols || h.height != info.rows) {
-        return Unexpected{Error{ErrorCode::DecodeFailed,
-                                "the JPEG frame is " + std::to_string(h.width) + "×" + std::to_string(h.height) +
-                                    ", the header says " + std::to_string(info.cols) + "×" + std::to_string(info.rows)}};
+        return Unexpected{
+            Error{ErrorCode::DecodeFailed, "the JPEG frame is " + std::to_string(h.width) + "×" +
+                                               std::to_string(h.height) + ", the header says " +
+                                               std::to_string(info.cols) + "×" + std::to_string(info.rows)}};
     }
     if (h.components != info.samplesPerPixel) {
-        return Unexpected{Error{ErrorCode::DecodeFailed, "the JPEG frame has " + std::to_string(h.components) +
-                                                             " components, the header says " +
-                                                             std::to_string(info.samplesPerPixel)}};
+        return Unexpected{Error{ErrorCode::DecodeFailed,
+                                "the JPEG frame has " + std::to_string(h.components) +
+                                    " components, the header says " + std::to_string(info.samplesPerPixel)}};
     }
-    // TurboJPEG 2.1 decodes 8-bit Huffman-coded DCT JPEG (baseline, extended, progressive); others go to DCMTK.
+    // TurboJPEG 2.1 decodes 8-bit Huffman-coded DCT JPEG (baseline, extended, progressive); others go to
+    // DCMTK.
     if (h.precision != 8 || !(h.sofMarker == 0xC0 || h.sofMarker == 0xC1 || h.sofMarker == 0xC2)) {
         fallback = true;
         return Unexpected{Error{ErrorCode::Unsupported, "not an 8-bit Huffman-coded DCT JPEG stream"}};
@@ -117,8 +121,8 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
         return Unexpected{Error{ErrorCode::Environment, "libjpeg-turbo could not be initialised"}};
     }
     int w = 0, hgt = 0, subsamp = 0, colorspace = 0;
-    if (tjDecompressHeader3(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), &w, &hgt, &subsamp,
-                            &colorspace) != 0) {
+    if (tjDecompressHeader3(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), &w, &hgt,
+                            &subsamp, &colorspace) != 0) {
         return Unexpected{corrupt(tjGetErrorStr2(tj.get()))};
     }
     if (w != info.cols || hgt != info.rows) {
@@ -139,8 +143,8 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
     };
     if (info.samplesPerPixel == 1) {
         std::vector<std::uint8_t> gray(px);
-        if (tjDecompress2(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), gray.data(), w, 0, hgt,
-                          TJPF_GRAY, flags) != 0) {
+        if (tjDecompress2(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), gray.data(), w, 0,
+                          hgt, TJPF_GRAY, flags) != 0) {
             return failed("libjpeg-turbo");
         }
         out.kind = DecodedFrame::Kind::Values;
@@ -148,15 +152,15 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
         return out;
     }
     // Colour. libjpeg converts YCbCr to RGB when the stream is YCbCr (JFIF marker, Adobe transform 1, or its
-    // guess from the component ids). A stream labelled RGB in DICOM with neither marker is taken as RGB, as DCMTK
-    // does: then the components are read without colour conversion.
+    // guess from the component ids). A stream labelled RGB in DICOM with neither marker is taken as RGB, as
+    // DCMTK does: then the components are read without colour conversion.
     const bool dicomSaysRgb = info.photometric == Photometric::Rgb;
     const bool rawRgb = dicomSaysRgb && !h.jfif && !h.adobe && colorspace == TJCS_YCbCr;
     out.kind = DecodedFrame::Kind::Rgb8;
     out.rgb.resize(px * 3);
     if (!rawRgb) {
-        if (tjDecompress2(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), out.rgb.data(), w, 0, hgt,
-                          TJPF_RGB, flags) != 0) {
+        if (tjDecompress2(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), out.rgb.data(), w,
+                          0, hgt, TJPF_RGB, flags) != 0) {
             return failed("libjpeg-turbo");
         }
         return out;
@@ -177,20 +181,22 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
         ptrs[c] = planes[static_cast<std::size_t>(c)].data();
         strides[c] = pw[c];
     }
-    if (tjDecompressToYUVPlanes(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), ptrs, w, strides,
-                                hgt, flags) != 0) {
+    if (tjDecompressToYUVPlanes(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), ptrs, w,
+                                strides, hgt, flags) != 0) {
         return failed("libjpeg-turbo planes");
     }
     for (int y = 0; y < hgt; ++y) {
         for (int x = 0; x < w; ++x) {
-            const std::size_t o = 3 * (std::size_t(static_cast<unsigned>(y)) * std::size_t(static_cast<unsigned>(w)) +
-                                       std::size_t(static_cast<unsigned>(x)));
+            const std::size_t o =
+                3 * (std::size_t(static_cast<unsigned>(y)) * std::size_t(static_cast<unsigned>(w)) +
+                     std::size_t(static_cast<unsigned>(x)));
             for (int c = 0; c < 3; ++c) {
                 const int sx = x * pw[c] / w;
                 const int sy = y * ph[c] / hgt;
                 out.rgb[o + static_cast<std::size_t>(c)] =
-                    ptrs[c][std::size_t(static_cast<unsigned>(sy)) * std::size_t(static_cast<unsigned>(pw[c])) +
-                            std::size_t(static_cast<unsigned>(sx))];
+                    ptrs[c]
+                        [std::size_t(static_cast<unsigned>(sy)) * std::size_t(static_cast<unsigned>(pw[c])) +
+                         std::size_t(static_cast<unsigned>(sx))];
             }
         }
     }

@@ -1,4 +1,5 @@
-// Transfer syntax → codec, and native samples (every photometric interpretation and planar configuration) → RGB.
+// Transfer syntax → codec, and native samples (every photometric interpretation and planar configuration) →
+// RGB.
 #include "decoders.h"
 
 #include <algorithm>
@@ -24,8 +25,8 @@ Codec codecFor(const std::string& ts) {
         return Codec::Rle;
     }
     if (ts == "1.2.840.10008.1.2.4.90" || ts == "1.2.840.10008.1.2.4.91" || ts == "1.2.840.10008.1.2.4.92" ||
-        ts == "1.2.840.10008.1.2.4.93" || ts == "1.2.840.10008.1.2.4.201" || ts == "1.2.840.10008.1.2.4.202" ||
-        ts == "1.2.840.10008.1.2.4.203") {
+        ts == "1.2.840.10008.1.2.4.93" || ts == "1.2.840.10008.1.2.4.201" ||
+        ts == "1.2.840.10008.1.2.4.202" || ts == "1.2.840.10008.1.2.4.203") {
         return Codec::Jpeg2000;
     }
     return Codec::Unsupported;
@@ -33,13 +34,20 @@ Codec codecFor(const std::string& ts) {
 
 const char* codecName(Codec codec) {
     switch (codec) {
-    case Codec::Native: return "uncompressed";
-    case Codec::JpegLossy: return "JPEG";
-    case Codec::JpegLossless: return "JPEG Lossless";
-    case Codec::JpegLs: return "JPEG-LS";
-    case Codec::Rle: return "RLE";
-    case Codec::Jpeg2000: return "JPEG 2000";
-    case Codec::Unsupported: return "unsupported";
+    case Codec::Native:
+        return "uncompressed";
+    case Codec::JpegLossy:
+        return "JPEG";
+    case Codec::JpegLossless:
+        return "JPEG Lossless";
+    case Codec::JpegLs:
+        return "JPEG-LS";
+    case Codec::Rle:
+        return "RLE";
+    case Codec::Jpeg2000:
+        return "JPEG 2000";
+    case Codec::Unsupported:
+        return "unsupported";
     }
     return "?";
 }
@@ -53,7 +61,9 @@ struct YccTables {
     YccTables() {
         constexpr int scale = 16;
         constexpr long half = 1L << (scale - 1);
-        auto fix = [](double x) { return static_cast<long>(x * (1L << scale) + 0.5); };
+        auto fix = [](double x) {
+            return static_cast<long>(x * (1L << scale) + 0.5);
+        };
         for (int i = 0; i < 256; ++i) {
             const long x = i - 128;
             crR[static_cast<std::size_t>(i)] = static_cast<int>((fix(1.40200) * x + half) >> scale);
@@ -68,7 +78,9 @@ const YccTables& ycc() {
     return t;
 }
 
-inline std::uint8_t clamp8(long v) { return static_cast<std::uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
+inline std::uint8_t clamp8(long v) {
+    return static_cast<std::uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
 
 inline void ybrPartialToRgb(int y, int cb, int cr, std::uint8_t* rgb) {
     const double yy = 1.1644 * (y - 16);
@@ -78,8 +90,8 @@ inline void ybrPartialToRgb(int y, int cb, int cr, std::uint8_t* rgb) {
 }
 
 Error sizeError(std::size_t have, std::uint64_t need) {
-    return {ErrorCode::Truncated, "the frame holds " + std::to_string(have) + " bytes, " + std::to_string(need) +
-                                      " are needed"};
+    return {ErrorCode::Truncated,
+            "the frame holds " + std::to_string(have) + " bytes, " + std::to_string(need) + " are needed"};
 }
 
 } // namespace
@@ -98,7 +110,8 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
     DecodedFrame out;
     out.rows = info.rows;
     out.cols = info.cols;
-    const std::size_t px = std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols));
+    const std::size_t px =
+        std::size_t(static_cast<unsigned>(info.rows)) * std::size_t(static_cast<unsigned>(info.cols));
     const int bytes = info.bitsAllocated / 8;
     ImageInfo shape = info;
     shape.photometric = pi;
@@ -109,7 +122,8 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
     const int shift = info.highBit - info.bitsStored + 1;
     const std::uint32_t mask = info.bitsStored >= 32 ? 0xFFFFFFFFu : ((1u << info.bitsStored) - 1u);
     auto sample = [&](std::size_t i) -> std::uint32_t {
-        std::uint32_t v = bytes == 1 ? data[i] : std::uint32_t(data[2 * i]) | (std::uint32_t(data[2 * i + 1]) << 8);
+        std::uint32_t v =
+            bytes == 1 ? data[i] : std::uint32_t(data[2 * i]) | (std::uint32_t(data[2 * i + 1]) << 8);
         return (v >> shift) & mask;
     };
 
@@ -120,15 +134,18 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
         const std::uint32_t signBit = 1u << (info.bitsStored - 1);
         for (std::size_t i = 0; i < px; ++i) {
             const std::uint32_t v = sample(i);
-            out.values[i] = sign && (v & signBit) ? static_cast<std::int32_t>(v) - static_cast<std::int32_t>(mask) - 1
-                                                  : static_cast<std::int32_t>(v);
+            out.values[i] = sign && (v & signBit)
+                                ? static_cast<std::int32_t>(v) - static_cast<std::int32_t>(mask) - 1
+                                : static_cast<std::int32_t>(v);
         }
         return out;
     }
 
     // Colour: reduce to 8 bits per sample first (16-bit colour keeps its top 8 stored bits).
     const int down = std::max(0, info.bitsStored - 8);
-    auto s8 = [&](std::size_t i) -> int { return static_cast<int>(sample(i) >> down); };
+    auto s8 = [&](std::size_t i) -> int {
+        return static_cast<int>(sample(i) >> down);
+    };
     out.kind = DecodedFrame::Kind::Rgb8;
     out.rgb.resize(px * 3);
     std::uint8_t* rgb = out.rgb.data();
@@ -139,8 +156,9 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
     case Photometric::YbrIct: {
         if (pi == Photometric::YbrRct || pi == Photometric::YbrIct) {
             // Only a JPEG 2000 codestream can carry these; its decoder has already undone the transform.
-            return Unexpected{Error{ErrorCode::Malformed, std::string(photometricName(pi)) +
-                                                              " is only valid for JPEG 2000 compressed pixel data"}};
+            return Unexpected{
+                Error{ErrorCode::Malformed, std::string(photometricName(pi)) +
+                                                " is only valid for JPEG 2000 compressed pixel data"}};
         }
         for (std::size_t i = 0; i < px; ++i) {
             int c[3];
@@ -161,8 +179,8 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
     case Photometric::YbrPartial422: {
         // Per row, pairs of pixels share chroma: Y0 Y1 Cb Cr.
         if (info.cols % 2 != 0) {
-            return Unexpected{Error{ErrorCode::Malformed, std::string(photometricName(pi)) +
-                                                              " needs an even number of columns"}};
+            return Unexpected{Error{ErrorCode::Malformed,
+                                    std::string(photometricName(pi)) + " needs an even number of columns"}};
         }
         const auto cols = static_cast<std::size_t>(info.cols);
         std::size_t in = 0;
@@ -173,23 +191,27 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
                 std::uint8_t* p = rgb + 3 * (r * cols + c);
                 if (pi == Photometric::YbrFull422) {
                     ybrFullToRgb(y0, cb, cr, p);
-                    if (c + 1 < cols) ybrFullToRgb(y1, cb, cr, p + 3);
+                    if (c + 1 < cols)
+                        ybrFullToRgb(y1, cb, cr, p + 3);
                 } else {
                     ybrPartialToRgb(y0, cb, cr, p);
-                    if (c + 1 < cols) ybrPartialToRgb(y1, cb, cr, p + 3);
+                    if (c + 1 < cols)
+                        ybrPartialToRgb(y1, cb, cr, p + 3);
                 }
             }
         }
         return out;
     }
     case Photometric::YbrPartial420:
-        return Unexpected{Error{ErrorCode::Unsupported, "YBR_PARTIAL_420 is only used by MPEG video encodings"}};
+        return Unexpected{
+            Error{ErrorCode::Unsupported, "YBR_PARTIAL_420 is only used by MPEG video encodings"}};
     case Photometric::Monochrome1:
     case Photometric::Monochrome2:
     case Photometric::PaletteColor:
         break;
     }
-    return Unexpected{Error{ErrorCode::Malformed, "three samples per pixel with a one-sample photometric interpretation"}};
+    return Unexpected{
+        Error{ErrorCode::Malformed, "three samples per pixel with a one-sample photometric interpretation"}};
 }
 
 } // namespace veridicor::cine::detail
@@ -218,7 +240,8 @@ std::optional<double> numberValue(DcmItem* item, const DcmTagKey& tag, unsigned 
         const char* s = text.c_str();
         char* end = nullptr;
         const double v = std::strtod(s, &end);
-        while (end != nullptr && *end == ' ') ++end;
+        while (end != nullptr && *end == ' ')
+            ++end;
         if (end != s && end != nullptr && *end == '\0' && std::isfinite(v)) {
             return v;
         }

@@ -36,7 +36,9 @@ Playback::Where Playback::locate(double pos) const {
         return {m_first, 0, true};
     }
     const double t0 = m_timing.startMs(m_first);
-    auto clampFrame = [&](int f) { return std::clamp(f, m_first, m_last); };
+    auto clampFrame = [&](int f) {
+        return std::clamp(f, m_first, m_last);
+    };
     if (m_mode == LoopMode::Once) {
         if (pos >= len) {
             return {m_last, n - 1, true};
@@ -61,9 +63,15 @@ void Playback::reanchor(double pos) {
     const double len = rangeMs();
     if (len > 0.0) {
         switch (m_mode) {
-        case LoopMode::Once: pos = std::clamp(pos, 0.0, len); break;
-        case LoopMode::Loop: pos = std::fmod(std::max(pos, 0.0), len); break;
-        case LoopMode::Bounce: pos = std::fmod(std::max(pos, 0.0), 2.0 * len); break;
+        case LoopMode::Once:
+            pos = std::clamp(pos, 0.0, len);
+            break;
+        case LoopMode::Loop:
+            pos = std::fmod(std::max(pos, 0.0), len);
+            break;
+        case LoopMode::Bounce:
+            pos = std::fmod(std::max(pos, 0.0), 2.0 * len);
+            break;
         }
     } else {
         pos = 0.0;
@@ -154,9 +162,13 @@ void Playback::step(int delta) {
     seek(next);
 }
 
-int Playback::frameAt(double nowMs) const { return locate(pathPos(nowMs)).frame; }
+int Playback::frameAt(double nowMs) const {
+    return locate(pathPos(nowMs)).frame;
+}
 
-std::int64_t Playback::ordinalAt(double nowMs) const { return locate(pathPos(nowMs)).ordinal; }
+std::int64_t Playback::ordinalAt(double nowMs) const {
+    return locate(pathPos(nowMs)).ordinal;
+}
 
 double Playback::clipTimeMs(double nowMs) const {
     const int f = frameAt(nowMs);
@@ -174,14 +186,21 @@ std::vector<int> Playback::upcoming(int count, double leadMs) const {
     std::vector<bool> seen(static_cast<std::size_t>(m_timing.frameCount()), false);
     const int want = std::min(count, n);
     // Walk the path ordinal by ordinal: it visits every frame of the marks within 2n steps.
-    for (std::int64_t k = w.ordinal; static_cast<int>(out.size()) < want && k < w.ordinal + 2 * std::int64_t{n} + 1; ++k) {
+    for (std::int64_t k = w.ordinal;
+         static_cast<int>(out.size()) < want && k < w.ordinal + 2 * std::int64_t{n} + 1; ++k) {
         int f = 0;
         const std::int64_t cycle = k / n;
         const int r = static_cast<int>(k % n);
         switch (m_mode) {
-        case LoopMode::Once: f = static_cast<int>(std::min<std::int64_t>(m_first + k, m_last)); break;
-        case LoopMode::Loop: f = m_first + r; break;
-        case LoopMode::Bounce: f = cycle % 2 == 0 ? m_first + r : m_last - r; break;
+        case LoopMode::Once:
+            f = static_cast<int>(std::min<std::int64_t>(m_first + k, m_last));
+            break;
+        case LoopMode::Loop:
+            f = m_first + r;
+            break;
+        case LoopMode::Bounce:
+            f = cycle % 2 == 0 ? m_first + r : m_last - r;
+            break;
         }
         if (!seen[static_cast<std::size_t>(f)]) {
             seen[static_cast<std::size_t>(f)] = true;

@@ -22,32 +22,53 @@ bool UltrasoundRegion::isSpatiallyCalibrated() const {
 
 std::string physicalUnitsName(int code) {
     switch (code) {
-    case 0: return "none";
-    case 1: return "%";
-    case 2: return "dB";
-    case 3: return "cm";
-    case 4: return "s";
-    case 5: return "Hz";
-    case 6: return "dB/s";
-    case 7: return "cm/s";
-    case 8: return "cm²";
-    case 9: return "cm²/s";
-    case 10: return "cm³";
-    case 11: return "cm³/s";
-    case 12: return "°";
-    default: return "code " + std::to_string(code);
+    case 0:
+        return "none";
+    case 1:
+        return "%";
+    case 2:
+        return "dB";
+    case 3:
+        return "cm";
+    case 4:
+        return "s";
+    case 5:
+        return "Hz";
+    case 6:
+        return "dB/s";
+    case 7:
+        return "cm/s";
+    case 8:
+        return "cm²";
+    case 9:
+        return "cm²/s";
+    case 10:
+        return "cm³";
+    case 11:
+        return "cm³/s";
+    case 12:
+        return "°";
+    default:
+        return "code " + std::to_string(code);
     }
 }
 
 std::string spatialFormatName(int format) {
     switch (format) {
-    case 0: return "none";
-    case 1: return "2D";
-    case 2: return "M-mode";
-    case 3: return "spectral";
-    case 4: return "waveform";
-    case 5: return "graphics";
-    default: return "format " + std::to_string(format);
+    case 0:
+        return "none";
+    case 1:
+        return "2D";
+    case 2:
+        return "M-mode";
+    case 3:
+        return "spectral";
+    case 4:
+        return "waveform";
+    case 5:
+        return "graphics";
+    default:
+        return "format " + std::to_string(format);
     }
 }
 
@@ -116,8 +137,10 @@ std::vector<UltrasoundRegion> readUltrasoundRegions(DcmItem* dataset, std::vecto
         r.spatialFormat = static_cast<int>(getInteger(item, DCM_RegionSpatialFormat).value_or(0));
         r.dataType = static_cast<int>(getInteger(item, DCM_RegionDataType).value_or(0));
         r.flags = static_cast<unsigned>(getInteger(item, DCM_RegionFlags).value_or(0));
-        if (auto v = getInteger(item, DCM_ReferencePixelX0)) r.referencePixelX0 = clampInt(*v);
-        if (auto v = getInteger(item, DCM_ReferencePixelY0)) r.referencePixelY0 = clampInt(*v);
+        if (auto v = getInteger(item, DCM_ReferencePixelX0))
+            r.referencePixelX0 = clampInt(*v);
+        if (auto v = getInteger(item, DCM_ReferencePixelY0))
+            r.referencePixelY0 = clampInt(*v);
         r.unitsX = static_cast<int>(getInteger(item, DCM_PhysicalUnitsXDirection).value_or(0));
         r.unitsY = static_cast<int>(getInteger(item, DCM_PhysicalUnitsYDirection).value_or(0));
         r.physicalDeltaX = getDouble(item, DCM_PhysicalDeltaX).value_or(0.0);
@@ -181,7 +204,8 @@ Measurement measureDistance(const std::vector<UltrasoundRegion>& regions, PixelP
     return m;
 }
 
-Measurement measureArea(const std::vector<UltrasoundRegion>& regions, const std::vector<PixelPoint>& polygon) {
+Measurement measureArea(const std::vector<UltrasoundRegion>& regions,
+                        const std::vector<PixelPoint>& polygon) {
     Measurement m;
     double twice = 0.0;
     for (std::size_t i = 0; i < polygon.size(); ++i) {

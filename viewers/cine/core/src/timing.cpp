@@ -27,7 +27,8 @@ FrameTiming::FrameTiming(std::vector<double> durationsMs, TimingSource source)
 }
 
 FrameTiming FrameTiming::uniform(int frames, double frameTimeMs, TimingSource source) {
-    return FrameTiming(std::vector<double>(static_cast<std::size_t>(std::max(frames, 0)), frameTimeMs), source);
+    return FrameTiming(std::vector<double>(static_cast<std::size_t>(std::max(frames, 0)), frameTimeMs),
+                       source);
 }
 
 double FrameTiming::meanFrameRate() const {
@@ -51,12 +52,18 @@ int FrameTiming::frameAtMs(double clipMs) const {
 
 const char* timingSourceName(TimingSource source) {
     switch (source) {
-    case TimingSource::FrameTimeVector: return "Frame Time Vector";
-    case TimingSource::FrameTime: return "Frame Time";
-    case TimingSource::CineRate: return "Cine Rate";
-    case TimingSource::RecommendedDisplayRate: return "Recommended Display Frame Rate";
-    case TimingSource::Assumed: return "assumed rate";
-    case TimingSource::SingleFrame: return "single frame";
+    case TimingSource::FrameTimeVector:
+        return "Frame Time Vector";
+    case TimingSource::FrameTime:
+        return "Frame Time";
+    case TimingSource::CineRate:
+        return "Cine Rate";
+    case TimingSource::RecommendedDisplayRate:
+        return "Recommended Display Frame Rate";
+    case TimingSource::Assumed:
+        return "assumed rate";
+    case TimingSource::SingleFrame:
+        return "single frame";
     }
     return "unknown";
 }
@@ -86,8 +93,8 @@ std::optional<std::vector<double>> frameTimeVector(DcmItem* ds, int frames, std:
     }
     const unsigned long vm = el->getVM();
     if (vm != static_cast<unsigned long>(frames)) {
-        notes.push_back("Frame Time Vector has " + std::to_string(vm) + " values for " + std::to_string(frames) +
-                        " frames; ignored");
+        notes.push_back("Frame Time Vector has " + std::to_string(vm) + " values for " +
+                        std::to_string(frames) + " frames; ignored");
         return std::nullopt;
     }
     std::vector<double> v(vm);
@@ -95,15 +102,16 @@ std::optional<std::vector<double>> frameTimeVector(DcmItem* ds, int frames, std:
         const auto xv = detail::numberValue(ds, DCM_FrameTimeVector, i);
         const double x = xv.value_or(-1.0);
         if (!xv || x < 0.0 || x > 1e7) {
-            notes.push_back("Frame Time Vector value " + std::to_string(i + 1) + " is not a usable time; ignored");
+            notes.push_back("Frame Time Vector value " + std::to_string(i + 1) +
+                            " is not a usable time; ignored");
             return std::nullopt;
         }
         v[i] = x;
     }
     std::vector<double> durations(vm);
     if (v[0] == 0.0) {
-        // As the standard says: value i is the time from frame i-1 to frame i. Frame i is shown until frame i+1;
-        // the last frame is shown for as long as the last increment.
+        // As the standard says: value i is the time from frame i-1 to frame i. Frame i is shown until frame
+        // i+1; the last frame is shown for as long as the last increment.
         if (vm == 1) {
             return std::nullopt;
         }
@@ -118,7 +126,8 @@ std::optional<std::vector<double>> frameTimeVector(DcmItem* ds, int frames, std:
     }
     for (unsigned long i = 0; i < vm; ++i) {
         if (!(durations[i] > 0.0)) {
-            notes.push_back("Frame Time Vector gives frame " + std::to_string(i + 1) + " no duration; ignored");
+            notes.push_back("Frame Time Vector gives frame " + std::to_string(i + 1) +
+                            " no duration; ignored");
             return std::nullopt;
         }
     }
@@ -130,7 +139,8 @@ std::optional<std::vector<double>> frameTimeVector(DcmItem* ds, int frames, std:
 FrameTiming readFrameTiming(DcmItem* ds, int frames) {
     std::vector<std::string> notes;
     if (frames <= 1) {
-        FrameTiming t = FrameTiming::uniform(std::max(frames, 0), 1000.0 / kAssumedFrameRate, TimingSource::SingleFrame);
+        FrameTiming t =
+            FrameTiming::uniform(std::max(frames, 0), 1000.0 / kAssumedFrameRate, TimingSource::SingleFrame);
         return t;
     }
     auto finish = [&](FrameTiming t) {
@@ -145,8 +155,8 @@ FrameTiming readFrameTiming(DcmItem* ds, int frames) {
     DcmElement* fip = nullptr;
     if (ds->findAndGetElement(DCM_FrameIncrementPointer, fip).good()) {
         DcmTagKey pointer;
-        if (auto* at = dynamic_cast<DcmAttributeTag*>(fip); at != nullptr && at->getTagVal(pointer, 0).good() &&
-            pointer == DCM_FrameTime) {
+        if (auto* at = dynamic_cast<DcmAttributeTag*>(fip);
+            at != nullptr && at->getTagVal(pointer, 0).good() && pointer == DCM_FrameTime) {
             vectorFirst = false;
         }
     }
@@ -169,7 +179,8 @@ FrameTiming readFrameTiming(DcmItem* ds, int frames) {
     if (auto rate = positiveNumber(ds, DCM_RecommendedDisplayFrameRate)) {
         return finish(FrameTiming::uniform(frames, 1000.0 / *rate, TimingSource::RecommendedDisplayRate));
     }
-    notes.push_back("no frame timing in the header: played at an assumed " + fmt(kAssumedFrameRate) + " frames/s");
+    notes.push_back("no frame timing in the header: played at an assumed " + fmt(kAssumedFrameRate) +
+                    " frames/s");
     return finish(FrameTiming::uniform(frames, 1000.0 / kAssumedFrameRate, TimingSource::Assumed));
 }
 

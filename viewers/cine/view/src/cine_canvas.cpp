@@ -26,7 +26,8 @@ CineCanvas::CineCanvas(QWidget* parent) : VtkOpenGLWidget(parent) {
 
 CineCanvas::~CineCanvas() = default;
 
-void CineCanvas::setImageGeometry(int width, int height, double pixelAspect, std::vector<UltrasoundRegion> regions) {
+void CineCanvas::setImageGeometry(int width, int height, double pixelAspect,
+                                  std::vector<UltrasoundRegion> regions) {
     m_imageW = width;
     m_imageH = height;
     m_aspect = pixelAspect > 0 ? pixelAspect : 1.0;
@@ -38,7 +39,8 @@ void CineCanvas::setImageGeometry(int width, int height, double pixelAspect, std
 }
 
 void CineCanvas::addFrameOverlay(std::shared_ptr<FrameOverlay> overlay) {
-    if (overlay) m_overlays.push_back(std::move(overlay));
+    if (overlay)
+        m_overlays.push_back(std::move(overlay));
 }
 
 void CineCanvas::showFrame(const std::shared_ptr<const CachedFrame>& frame) {
@@ -83,7 +85,8 @@ void CineCanvas::setTool(Tool tool) {
 // ---- camera ----
 
 void CineCanvas::applyFit() {
-    if (m_imageW <= 0 || m_imageH <= 0) return;
+    if (m_imageW <= 0 || m_imageH <= 0)
+        return;
     const QSize dev = deviceSize();
     const double worldW = m_imageW, worldH = m_imageH * m_aspect;
     // Leave bands above and below the image for the overlay text (four lines on top, two below) when the view
@@ -102,7 +105,8 @@ void CineCanvas::applyFit() {
 }
 
 void CineCanvas::overlayTextsChanged() {
-    if (m_fitting) applyFit();
+    if (m_fitting)
+        applyFit();
     update();
 }
 
@@ -120,19 +124,23 @@ void CineCanvas::oneToOne() {
 }
 
 void CineCanvas::snapToPixels() {
-    // At 1:1, put pixel centres on screen pixel centres, so that each screen pixel shows one image pixel exactly
-    // (no interpolation between neighbours).
-    if (std::abs(m_wpp - 1.0) > 1e-12) return;
+    // At 1:1, put pixel centres on screen pixel centres, so that each screen pixel shows one image pixel
+    // exactly (no interpolation between neighbours).
+    if (std::abs(m_wpp - 1.0) > 1e-12)
+        return;
     const QSize dev = deviceSize();
     const double ox = dev.width() / 2.0 - 0.5, oy = dev.height() / 2.0 - 0.5;
     m_cx = std::round(m_cx - ox) + ox;
     m_cy = std::round(m_cy / m_aspect - oy) * m_aspect + oy * m_aspect;
 }
 
-double CineCanvas::zoom() const { return 1.0 / m_wpp; }
+double CineCanvas::zoom() const {
+    return 1.0 / m_wpp;
+}
 
 void CineCanvas::zoomBy(double factor, QPointF anchor) {
-    if (!(factor > 0) || !std::isfinite(factor)) return;
+    if (!(factor > 0) || !std::isfinite(factor))
+        return;
     const PixelPoint before = imagePointAt(anchor);
     m_wpp = std::clamp(m_wpp / factor, 1.0 / 64.0, 64.0);
     m_fitting = false;
@@ -171,7 +179,8 @@ QPointF CineCanvas::widgetPointOf(PixelPoint p) const {
 void CineCanvas::ensureVisible(PixelPoint lo, PixelPoint hi) {
     const QPointF a = widgetPointOf({lo.x - 0.5, lo.y - 0.5});
     const QPointF b = widgetPointOf({hi.x + 0.5, hi.y + 0.5});
-    if (a.x() >= 0 && a.y() >= 0 && b.x() <= width() && b.y() <= height()) return;
+    if (a.x() >= 0 && a.y() >= 0 && b.x() <= width() && b.y() <= height())
+        return;
     if (b.x() - a.x() > width() || b.y() - a.y() > height()) {
         fit();
         return;
@@ -248,12 +257,15 @@ CineCanvas::MeasurementItem CineCanvas::makeItem(bool area, std::vector<PixelPoi
     MeasurementItem item;
     item.area = area;
     item.points = std::move(points);
-    item.result = area ? measureArea(m_regions, item.points) : measureDistance(m_regions, item.points[0], item.points[1]);
+    item.result = area ? measureArea(m_regions, item.points)
+                       : measureDistance(m_regions, item.points[0], item.points[1]);
     const int n = 1 + static_cast<int>(std::count_if(m_measurements.begin(), m_measurements.end(),
                                                      [&](const auto& m) { return m.area == area; }));
     const QString name = (area ? QStringLiteral("A%1") : QStringLiteral("D%1")).arg(n);
     const int decimals = item.result.unit == "cm²" ? 2 : 1;
-    item.label = QStringLiteral("%1 %2 %3").arg(name).arg(item.result.value, 0, 'f', decimals)
+    item.label = QStringLiteral("%1 %2 %3")
+                     .arg(name)
+                     .arg(item.result.value, 0, 'f', decimals)
                      .arg(QString::fromStdString(item.result.unit));
     if (!item.result.calibrated) {
         item.label += QStringLiteral(" (not calibrated)");
@@ -268,7 +280,8 @@ void CineCanvas::addDistance(PixelPoint a, PixelPoint b) {
 }
 
 void CineCanvas::addArea(const std::vector<PixelPoint>& polygon) {
-    if (polygon.size() < 3) return;
+    if (polygon.size() < 3)
+        return;
     m_measurements.push_back(makeItem(true, polygon));
     refreshMeasurements();
     emit measurementAdded(m_measurements.back().label);
@@ -281,19 +294,22 @@ void CineCanvas::clearMeasurements() {
 }
 
 void CineCanvas::refreshMeasurements() {
-    for (Polyline* l : m_lines) m_scene->removePolyline(*l);
+    for (Polyline* l : m_lines)
+        m_scene->removePolyline(*l);
     m_lines.clear();
     m_scene->clearLabels();
     for (const auto& m : m_measurements) {
         Polyline& line = m_scene->addPolyline();
         line.setPoints(m.points, m.area, m_aspect);
-        if (!m.result.calibrated) line.setColor(1.0, 0.6, 0.2);
+        if (!m.result.calibrated)
+            line.setColor(1.0, 0.6, 0.2);
         m_lines.push_back(&line);
         m_scene->addLabel(m.label.toStdString(), m.points.back(), m_aspect, !m.result.calibrated);
     }
     if (!m_draft.empty()) {
         auto shown = m_draft;
-        if (m_tool == Tool::Area) shown.push_back(m_hover); // the rubber band to the mouse
+        if (m_tool == Tool::Area)
+            shown.push_back(m_hover); // the rubber band to the mouse
         m_draftLine->setPoints(shown, false, m_aspect);
         m_draftLine->setVisible(true);
     } else {
@@ -306,15 +322,21 @@ QStringList CineCanvas::paintedTexts() const {
     QStringList out;
     for (int c = 0; c < 4; ++c) {
         const QString t = QString::fromStdString(m_scene->cornerText(static_cast<CineScene::Corner>(c)));
-        for (const QString& line : t.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) out << line;
+        for (const QString& line : t.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            out << line;
     }
-    for (const QString& line : QString::fromStdString(m_scene->alert()).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+    for (const QString& line :
+         QString::fromStdString(m_scene->alert()).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         out << line;
     }
-    for (const auto& l : m_scene->labelTexts()) out << QString::fromStdString(l);
-    if (!m_scene->banner().empty()) out << QString::fromStdString(m_scene->banner());
-    for (const auto& l : m_scene->noteTexts()) out << QString::fromStdString(l).trimmed();
-    for (const auto& l : m_scene->findingLabelTexts()) out << QString::fromStdString(l);
+    for (const auto& l : m_scene->labelTexts())
+        out << QString::fromStdString(l);
+    if (!m_scene->banner().empty())
+        out << QString::fromStdString(m_scene->banner());
+    for (const auto& l : m_scene->noteTexts())
+        out << QString::fromStdString(l).trimmed();
+    for (const auto& l : m_scene->findingLabelTexts())
+        out << QString::fromStdString(l);
     return out;
 }
 
@@ -324,7 +346,8 @@ void CineCanvas::mousePressEvent(QMouseEvent* e) {
     m_lastPos = e->position();
     if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && m_tool == Tool::Pan)) {
         m_drag = Drag::Pan;
-    } else if (e->button() == Qt::RightButton || (e->button() == Qt::LeftButton && m_tool == Tool::WindowLevel)) {
+    } else if (e->button() == Qt::RightButton ||
+               (e->button() == Qt::LeftButton && m_tool == Tool::WindowLevel)) {
         m_drag = Drag::WindowLevel;
     } else if (e->button() == Qt::LeftButton && m_tool == Tool::Distance) {
         m_drag = Drag::Distance;
@@ -407,7 +430,8 @@ void CineCanvas::keyPressEvent(QKeyEvent* e) {
         refreshMeasurements();
         return;
     }
-    if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && m_tool == Tool::Area && m_draft.size() >= 3) {
+    if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && m_tool == Tool::Area &&
+        m_draft.size() >= 3) {
         const auto poly = std::exchange(m_draft, {});
         addArea(poly);
         return;

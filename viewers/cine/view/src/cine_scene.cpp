@@ -47,10 +47,16 @@ ImageLayer::ImageLayer(vtkImageStack* stack, int layerNumber) : m_stack(stack) {
     m_stack->AddImage(m_slice);
 }
 
-ImageLayer::~ImageLayer() { m_stack->RemoveImage(m_slice); }
+ImageLayer::~ImageLayer() {
+    m_stack->RemoveImage(m_slice);
+}
 
-vtkImageProperty* ImageLayer::property() const { return m_slice->GetProperty(); }
-vtkImageSlice* ImageLayer::slice() const { return m_slice; }
+vtkImageProperty* ImageLayer::property() const {
+    return m_slice->GetProperty();
+}
+vtkImageSlice* ImageLayer::slice() const {
+    return m_slice;
+}
 
 void ImageLayer::setRgb(std::shared_ptr<const RgbImage> image, double pixelAspect) {
     if (!image || image->width <= 0 || image->height <= 0 ||
@@ -61,7 +67,8 @@ void ImageLayer::setRgb(std::shared_ptr<const RgbImage> image, double pixelAspec
     }
     auto array = vtkSmartPointer<vtkUnsignedCharArray>::New();
     array->SetNumberOfComponents(3);
-    // Zero-copy: VTK reads the decoded frame where it is; save = 1 tells VTK not to free it. `m_rgb` keeps it alive.
+    // Zero-copy: VTK reads the decoded frame where it is; save = 1 tells VTK not to free it. `m_rgb` keeps it
+    // alive.
     array->SetArray(const_cast<unsigned char*>(image->pixels.data()), // NOLINT: VTK only reads it
                     static_cast<vtkIdType>(image->pixels.size()), 1);
     if (m_width != image->width || m_height != image->height) {
@@ -112,7 +119,8 @@ void ImageLayer::setBytes(std::shared_ptr<const std::vector<std::uint8_t>> value
     }
     auto array = vtkSmartPointer<vtkUnsignedCharArray>::New();
     array->SetNumberOfComponents(1);
-    array->SetArray(const_cast<std::uint8_t*>(values->data()), static_cast<vtkIdType>(values->size()), 1); // NOLINT
+    array->SetArray(const_cast<std::uint8_t*>(values->data()), static_cast<vtkIdType>(values->size()),
+                    1); // NOLINT
     if (m_width != width || m_height != height) {
         m_data->SetDimensions(width, height, 1);
         m_width = width;
@@ -132,9 +140,15 @@ void ImageLayer::setBytes(std::shared_ptr<const std::vector<std::uint8_t>> value
     m_slice->VisibilityOn();
 }
 
-void ImageLayer::setOpacity(double opacity) { m_slice->GetProperty()->SetOpacity(std::clamp(opacity, 0.0, 1.0)); }
-void ImageLayer::setVisible(bool visible) { m_slice->SetVisibility(visible && (m_rgb || m_scalars || m_bytes)); }
-bool ImageLayer::isVisible() const { return m_slice->GetVisibility() != 0; }
+void ImageLayer::setOpacity(double opacity) {
+    m_slice->GetProperty()->SetOpacity(std::clamp(opacity, 0.0, 1.0));
+}
+void ImageLayer::setVisible(bool visible) {
+    m_slice->SetVisibility(visible && (m_rgb || m_scalars || m_bytes));
+}
+bool ImageLayer::isVisible() const {
+    return m_slice->GetVisibility() != 0;
+}
 
 // ---- Polyline ----
 
@@ -151,7 +165,9 @@ Polyline::Polyline(vtkRenderer* renderer) : m_renderer(renderer) {
     m_renderer->AddActor(m_actor);
 }
 
-Polyline::~Polyline() { m_renderer->RemoveActor(m_actor); }
+Polyline::~Polyline() {
+    m_renderer->RemoveActor(m_actor);
+}
 
 void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, double pixelAspect) {
     auto pts = vtkSmartPointer<vtkPoints>::New();
@@ -182,13 +198,17 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
             const auto a = world(i), b = world(i + 1);
             const double len = std::hypot(b[0] - a[0], b[1] - a[1]);
             if (len > 0.0) {
-                for (auto k = static_cast<long long>(std::floor(d0 / period)); double(k) * period < d0 + len; ++k) {
+                for (auto k = static_cast<long long>(std::floor(d0 / period)); double(k) * period < d0 + len;
+                     ++k) {
                     const double s = std::max(d0, double(k) * period) - d0;
                     const double e = std::min(d0 + len, double(k) * period + dash) - d0;
-                    if (e <= s) continue;
+                    if (e <= s)
+                        continue;
                     const std::array<vtkIdType, 2> ids = {
-                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * s / len, a[1] + (b[1] - a[1]) * s / len, -1.0),
-                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * e / len, a[1] + (b[1] - a[1]) * e / len, -1.0)};
+                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * s / len, a[1] + (b[1] - a[1]) * s / len,
+                                             -1.0),
+                        pts->InsertNextPoint(a[0] + (b[0] - a[0]) * e / len, a[1] + (b[1] - a[1]) * e / len,
+                                             -1.0)};
                     lines->InsertNextCell(2, ids.data());
                 }
             }
@@ -204,13 +224,16 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
         // z = -1: one unit towards the camera, in front of every image layer (z = 0).
         const vtkIdType id = pts->InsertNextPoint(p.x, p.y * pixelAspect, -1.0);
         // Handles on the ends of a line; a closed outline is drawn without them.
-        if (!closed) verts->InsertNextCell(1, &id);
+        if (!closed)
+            verts->InsertNextCell(1, &id);
     }
     if (points.size() >= 2) {
         const auto n = static_cast<vtkIdType>(points.size());
         lines->InsertNextCell(closed ? n + 1 : n);
-        for (vtkIdType i = 0; i < n; ++i) lines->InsertCellPoint(i);
-        if (closed) lines->InsertCellPoint(0);
+        for (vtkIdType i = 0; i < n; ++i)
+            lines->InsertCellPoint(i);
+        if (closed)
+            lines->InsertCellPoint(0);
     }
     m_poly->SetPoints(pts);
     m_poly->SetLines(lines);
@@ -218,10 +241,18 @@ void Polyline::setPoints(const std::vector<PixelPoint>& points, bool closed, dou
     m_poly->Modified();
 }
 
-void Polyline::setColor(double r, double g, double b) { m_actor->GetProperty()->SetColor(r, g, b); }
-void Polyline::setVisible(bool visible) { m_actor->SetVisibility(visible); }
-bool Polyline::isVisible() const { return m_actor->GetVisibility() != 0; }
-void Polyline::setLineWidth(double px) { m_actor->GetProperty()->SetLineWidth(static_cast<float>(px)); }
+void Polyline::setColor(double r, double g, double b) {
+    m_actor->GetProperty()->SetColor(r, g, b);
+}
+void Polyline::setVisible(bool visible) {
+    m_actor->SetVisibility(visible);
+}
+bool Polyline::isVisible() const {
+    return m_actor->GetVisibility() != 0;
+}
+void Polyline::setLineWidth(double px) {
+    m_actor->GetProperty()->SetLineWidth(static_cast<float>(px));
+}
 void Polyline::setDash(double dash, double gap) {
     m_dash = dash > 0.0 ? dash : 0.0;
     m_gap = std::max(0.0, gap);
@@ -290,7 +321,8 @@ CineScene::~CineScene() {
     setFindingLabels({}, 1.0);
     m_renderer->RemoveActor2D(m_bannerActor);
     m_lines.clear();
-    for (auto& c : m_corners) m_renderer->RemoveActor2D(c);
+    for (auto& c : m_corners)
+        m_renderer->RemoveActor2D(c);
     m_renderer->RemoveActor2D(m_alertActor);
     m_layers.clear();
     m_renderer->RemoveViewProp(m_stack);
@@ -303,9 +335,11 @@ ImageLayer& CineScene::addImageLayer() {
 }
 
 void CineScene::removeImageLayer(ImageLayer& layer) {
-    if (&layer == m_layers.front().get()) return;
-    m_layers.erase(std::remove_if(m_layers.begin(), m_layers.end(), [&](const auto& p) { return p.get() == &layer; }),
-                   m_layers.end());
+    if (&layer == m_layers.front().get())
+        return;
+    m_layers.erase(
+        std::remove_if(m_layers.begin(), m_layers.end(), [&](const auto& p) { return p.get() == &layer; }),
+        m_layers.end());
 }
 
 Polyline& CineScene::addPolyline() {
@@ -314,8 +348,9 @@ Polyline& CineScene::addPolyline() {
 }
 
 void CineScene::removePolyline(Polyline& line) {
-    m_lines.erase(std::remove_if(m_lines.begin(), m_lines.end(), [&](const auto& p) { return p.get() == &line; }),
-                  m_lines.end());
+    m_lines.erase(
+        std::remove_if(m_lines.begin(), m_lines.end(), [&](const auto& p) { return p.get() == &line; }),
+        m_lines.end());
 }
 
 void CineScene::setCornerText(Corner corner, const std::string& text) {
@@ -343,21 +378,28 @@ int CineScene::addLabel(const std::string& text, PixelPoint at, double pixelAspe
 }
 
 void CineScene::clearLabels() {
-    for (auto& l : m_labels) m_renderer->RemoveActor2D(l);
+    for (auto& l : m_labels)
+        m_renderer->RemoveActor2D(l);
     m_labels.clear();
     m_labelTexts.clear();
 }
 
-std::vector<std::string> CineScene::labelTexts() const { return m_labelTexts; }
+std::vector<std::string> CineScene::labelTexts() const {
+    return m_labelTexts;
+}
 
 void CineScene::setFontSize(int px) {
     m_fontSize = px;
-    for (auto& c : m_corners) c->GetTextProperty()->SetFontSize(px);
+    for (auto& c : m_corners)
+        c->GetTextProperty()->SetFontSize(px);
     m_alertActor->GetTextProperty()->SetFontSize(px + 4);
-    for (auto& l : m_labels) l->GetTextProperty()->SetFontSize(px);
+    for (auto& l : m_labels)
+        l->GetTextProperty()->SetFontSize(px);
     m_bannerActor->GetTextProperty()->SetFontSize(px + 2);
-    for (auto& l : m_notes) l->GetTextProperty()->SetFontSize(px);
-    for (auto& l : m_findingLabels) l->GetTextProperty()->SetFontSize(px);
+    for (auto& l : m_notes)
+        l->GetTextProperty()->SetFontSize(px);
+    for (auto& l : m_findingLabels)
+        l->GetTextProperty()->SetFontSize(px);
 }
 
 void CineScene::setBanner(const std::string& text) {
@@ -367,7 +409,8 @@ void CineScene::setBanner(const std::string& text) {
 }
 
 void CineScene::setNotes(const std::vector<ColouredText>& lines) {
-    for (auto& n : m_notes) m_renderer->RemoveActor2D(n);
+    for (auto& n : m_notes)
+        m_renderer->RemoveActor2D(n);
     m_notes.clear();
     m_noteTexts.clear();
     for (const auto& line : lines) {
@@ -385,10 +428,13 @@ void CineScene::setNotes(const std::vector<ColouredText>& lines) {
     }
 }
 
-std::vector<std::string> CineScene::noteTexts() const { return m_noteTexts; }
+std::vector<std::string> CineScene::noteTexts() const {
+    return m_noteTexts;
+}
 
 void CineScene::setFindingLabels(const std::vector<AnchoredText>& labels, double pixelAspect) {
-    for (auto& l : m_findingLabels) m_renderer->RemoveActor2D(l);
+    for (auto& l : m_findingLabels)
+        m_renderer->RemoveActor2D(l);
     m_findingLabels.clear();
     m_findingLabelTexts.clear();
     for (const auto& label : labels) {
@@ -407,17 +453,20 @@ void CineScene::setFindingLabels(const std::vector<AnchoredText>& labels, double
     }
 }
 
-std::vector<std::string> CineScene::findingLabelTexts() const { return m_findingLabelTexts; }
+std::vector<std::string> CineScene::findingLabelTexts() const {
+    return m_findingLabelTexts;
+}
 
 double CineScene::noteBandHeight() const {
-    if (m_banner.empty() && m_notes.empty()) return 0.0;
+    if (m_banner.empty() && m_notes.empty())
+        return 0.0;
     return (m_banner.empty() ? 0.0 : std::round((m_fontSize + 2) * 1.6)) +
            static_cast<double>(m_notes.size()) * std::round(m_fontSize * 1.5) + 6.0;
 }
 
 void CineScene::layoutTexts(int width, int height) {
-    // Centred under the top corners' four lines (so that no corner text is covered, however wide): the banner,
-    // then one note per line.
+    // Centred under the top corners' four lines (so that no corner text is covered, however wide): the
+    // banner, then one note per line.
     const double lineHeight = std::round(m_fontSize * 1.5);
     double y = std::round(height * 0.985 - 4 * 1.2 * m_fontSize - 6.0);
     const double x = std::round(width / 2.0);

@@ -38,7 +38,8 @@ void FrameSlider::setBadFrames(std::set<int> frames) {
 
 void FrameSlider::paintEvent(QPaintEvent* e) {
     QSlider::paintEvent(e);
-    if (maximum() <= minimum()) return;
+    if (maximum() <= minimum())
+        return;
     QStyleOptionSlider opt;
     initStyleOption(&opt);
     const QRect groove = style()->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderGroove, this);
@@ -50,7 +51,8 @@ void FrameSlider::paintEvent(QPaintEvent* e) {
     };
     QPainter p(this);
     if (m_first >= 0 && m_last >= 0 && (m_first > minimum() || m_last < maximum())) {
-        p.fillRect(QRect(QPoint(xOf(m_first), height() - 5), QPoint(xOf(m_last), height() - 2)), QColor(60, 160, 255));
+        p.fillRect(QRect(QPoint(xOf(m_first), height() - 5), QPoint(xOf(m_last), height() - 2)),
+                   QColor(60, 160, 255));
         p.setPen(QPen(QColor(60, 160, 255), 2));
         p.drawLine(xOf(m_first), 2, xOf(m_first), height() - 2);
         p.drawLine(xOf(m_last), 2, xOf(m_last), height() - 2);
@@ -80,7 +82,8 @@ protected:
         const int h = height(), w = width();
         for (int x = 0; x < w; x += h / 2) {
             for (int y = 0; y < h; y += h / 2) {
-                p.fillRect(x, y, h / 2, h / 2, ((x + y) / (h / 2)) % 2 == 0 ? QColor(70, 70, 70) : QColor(130, 130, 130));
+                p.fillRect(x, y, h / 2, h / 2,
+                           ((x + y) / (h / 2)) % 2 == 0 ? QColor(70, 70, 70) : QColor(130, 130, 130));
             }
         }
         const auto& table = heatmapColourTable();
@@ -99,9 +102,9 @@ protected:
 
 std::vector<std::string> CineViewerFactory::sopClasses() const {
     using namespace dicom::sop;
-    return {std::string(UltrasoundMultiframe),      std::string(UltrasoundImage),
-            std::string(EnhancedUsVolume),          std::string(SecondaryCapture),
-            std::string(MultiframeTrueColorSc),     std::string(MultiframeGrayscaleByteSc),
+    return {std::string(UltrasoundMultiframe),     std::string(UltrasoundImage),
+            std::string(EnhancedUsVolume),         std::string(SecondaryCapture),
+            std::string(MultiframeTrueColorSc),    std::string(MultiframeGrayscaleByteSc),
             std::string(MultiframeGrayscaleWordSc)};
 }
 
@@ -132,7 +135,8 @@ void CineView::buildUi() {
     m_canvas = new CineCanvas(this);
     layout->addWidget(m_canvas, 1);
     connect(m_canvas, &CineCanvas::windowLevelDragged, this, &CineView::onWindowDrag);
-    connect(m_canvas, &CineCanvas::measurementAdded, this, [this](const QString& label) { emit statusMessage(label); });
+    connect(m_canvas, &CineCanvas::measurementAdded, this,
+            [this](const QString& label) { emit statusMessage(label); });
 
     auto* row1 = new QHBoxLayout;
     row1->setContentsMargins(6, 0, 6, 0);
@@ -151,7 +155,8 @@ void CineView::buildUi() {
     connect(m_playButton, &QToolButton::clicked, this, [this] { isPlaying() ? pause() : play(); });
     m_slider = new FrameSlider(this);
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
-        if (!m_updatingSlider) seekFrame(v);
+        if (!m_updatingSlider)
+            seekFrame(v);
     });
     m_frameLabel = new QLabel(this);
     m_frameLabel->setMinimumWidth(90);
@@ -175,7 +180,8 @@ void CineView::buildUi() {
         m_speedCombo->addItem(QStringLiteral("%1×").arg(s), s);
     }
     m_speedCombo->setCurrentIndex(2);
-    connect(m_speedCombo, &QComboBox::activated, this, [this](int i) { setSpeed(m_speedCombo->itemData(i).toDouble()); });
+    connect(m_speedCombo, &QComboBox::activated, this,
+            [this](int i) { setSpeed(m_speedCombo->itemData(i).toDouble()); });
     auto* markStart = makeButton(tr("Start mark"), tr("Mark the shown frame as the start of the loop"));
     auto* markEnd = makeButton(tr("End mark"), tr("Mark the shown frame as the end of the loop"));
     auto* clear = makeButton(tr("Clear marks"), tr("Play the whole clip"));
@@ -188,12 +194,14 @@ void CineView::buildUi() {
     row2->addWidget(markEnd);
     row2->addWidget(clear);
     row2->addSpacing(12);
-    const char* toolNames[4] = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"), QT_TR_NOOP("Distance"), QT_TR_NOOP("Area")};
+    const char* toolNames[4] = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"), QT_TR_NOOP("Distance"),
+                                QT_TR_NOOP("Area")};
     for (int i = 0; i < 4; ++i) {
         auto* b = makeButton(tr(toolNames[i]), {});
         b->setCheckable(true);
         b->setAutoExclusive(true);
-        connect(b, &QToolButton::clicked, this, [this, i] { m_canvas->setTool(static_cast<CineCanvas::Tool>(i)); });
+        connect(b, &QToolButton::clicked, this,
+                [this, i] { m_canvas->setTool(static_cast<CineCanvas::Tool>(i)); });
         m_toolButtons[i] = b;
         row2->addWidget(b);
     }
@@ -212,8 +220,10 @@ void CineView::buildUi() {
     m_frameTimeLabel = new QLabel(this);
     m_droppedLabel = new QLabel(this);
     // Fixed widths: changing text never re-lays out the row while playing.
-    m_frameTimeLabel->setMinimumWidth(m_frameTimeLabel->fontMetrics().horizontalAdvance(QStringLiteral("Frame time 000.0 ms")));
-    m_droppedLabel->setMinimumWidth(m_droppedLabel->fontMetrics().horizontalAdvance(QStringLiteral("Dropped 000000")));
+    m_frameTimeLabel->setMinimumWidth(
+        m_frameTimeLabel->fontMetrics().horizontalAdvance(QStringLiteral("Frame time 000.0 ms")));
+    m_droppedLabel->setMinimumWidth(
+        m_droppedLabel->fontMetrics().horizontalAdvance(QStringLiteral("Dropped 000000")));
     row2->addWidget(m_heartRateLabel);
     row2->addSpacing(10);
     row2->addWidget(m_frameTimeLabel);
@@ -290,7 +300,8 @@ Expected<void, QString> CineView::openFile(const QString& path) {
         m_playback->setMarks(*info.startTrim - 1, *info.stopTrim - 1);
     }
     for (int f = 0; f < info.frames; ++f) {
-        if (m_reader->frameProblem(f)) m_badFrames.insert(f);
+        if (m_reader->frameProblem(f))
+            m_badFrames.insert(f);
     }
     FrameCache::Settings settings;
     settings.memoryBytes = cacheBudgetBytes();
@@ -298,9 +309,11 @@ Expected<void, QString> CineView::openFile(const QString& path) {
     std::shared_ptr<ClipReader> reader2 = m_reader;
     m_cache = std::make_unique<FrameCache>(
         info.frames, frameBytes,
-        [reader2](int f, const WindowLevel& w) { return reader2->decodeForDisplay(f, w); }, settings, m_window);
+        [reader2](int f, const WindowLevel& w) { return reader2->decodeForDisplay(f, w); }, settings,
+        m_window);
     m_cache->setReadyCallback([this](int f) {
-        QMetaObject::invokeMethod(this, [this, f] { onFrameReady(f); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, f] { onFrameReady(f); }, Qt::QueuedConnection);
     });
     m_canvas->setImageGeometry(info.cols, info.rows, info.pixelAspectRatio, info.regions);
     m_findings->setClip({info.frames, info.cols, info.rows}, info.pixelAspectRatio);
@@ -315,7 +328,8 @@ Expected<void, QString> CineView::openFile(const QString& path) {
     m_playback->seek(m_playback->markStart());
     m_cache->setWanted({m_playback->currentFrame()});
     updateWanted();
-    const double minFrame = *std::min_element(info.timing.durationsMs().begin(), info.timing.durationsMs().end());
+    const double minFrame =
+        *std::min_element(info.timing.durationsMs().begin(), info.timing.durationsMs().end());
     m_timer.setInterval(std::clamp(static_cast<int>(minFrame / 4.0), 1, 10));
     m_timer.start();
     QSettings settingsStore;
@@ -335,7 +349,8 @@ Expected<void, QString> CineView::openFile(const QString& path) {
 }
 
 void CineView::updateWanted() {
-    if (!m_cache || !m_playback) return;
+    if (!m_cache || !m_playback)
+        return;
     const auto st = m_cache->stats();
     // Ahead of the playhead by the time decoding takes (with margin), as far as the budget allows.
     m_cache->setWanted(m_playback->upcoming(static_cast<int>(m_cache->capacityFrames()),
@@ -343,7 +358,8 @@ void CineView::updateWanted() {
 }
 
 void CineView::onTick() {
-    if (!m_playback || !m_cache) return;
+    if (!m_playback || !m_cache)
+        return;
     const auto t = m_playback->tick([this](int f) { return m_cache->isReady(f); });
     if (t.frame >= 0 && (t.changed || t.frame != m_canvas->shownFrameIndex())) {
         showFrame(m_cache->get(t.frame));
@@ -355,13 +371,15 @@ void CineView::onTick() {
 }
 
 void CineView::onFrameReady(int frame) {
-    if (!m_cache || !m_playback) return;
+    if (!m_cache || !m_playback)
+        return;
 
     auto entry = m_cache->get(frame);
     if (entry && entry->isBad() && m_badFrames.insert(frame).second) {
         m_slider->setBadFrames(m_badFrames);
     }
-    if (!m_playback->isPlaying() && frame == m_canvas->shownFrameIndex() && entry && entry != m_canvas->shownFrame()) {
+    if (!m_playback->isPlaying() && frame == m_canvas->shownFrameIndex() && entry &&
+        entry != m_canvas->shownFrame()) {
         // The frame on screen, decoded again (a new window/level while paused): show the new one.
         showFrame(entry);
         return;
@@ -372,7 +390,8 @@ void CineView::onFrameReady(int frame) {
 }
 
 void CineView::showFrame(const std::shared_ptr<const CachedFrame>& frame) {
-    if (!frame) return;
+    if (!frame)
+        return;
     m_canvas->showFrame(frame);
     if (m_firstFrameMs < 0) {
         // The frame is on screen once the canvas has rendered it.
@@ -401,23 +420,28 @@ void CineView::showFrame(const std::shared_ptr<const CachedFrame>& frame) {
 }
 
 void CineView::play() {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->play();
     m_timer.start();
     updateControls();
 }
 
 void CineView::pause() {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->pause();
     updateControls();
     updateTexts();
 }
 
-bool CineView::isPlaying() const { return m_playback && m_playback->isPlaying(); }
+bool CineView::isPlaying() const {
+    return m_playback && m_playback->isPlaying();
+}
 
 void CineView::stepFrames(int delta) {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->step(delta);
     updateWanted();
     onTick();
@@ -425,21 +449,24 @@ void CineView::stepFrames(int delta) {
 }
 
 void CineView::seekFrame(int frame) {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->seek(frame);
     updateWanted();
     onTick();
 }
 
 void CineView::setSpeed(double speed) {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->setSpeed(speed);
     updateControls();
     updateTexts();
 }
 
 void CineView::setLoopMode(LoopMode mode) {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->setLoopMode(mode);
     updateWanted();
     updateControls();
@@ -447,7 +474,8 @@ void CineView::setLoopMode(LoopMode mode) {
 }
 
 void CineView::markStartHere() {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     const int f = std::max(0, m_canvas->shownFrameIndex());
     m_playback->setMarks(f, std::max(f, m_playback->markEnd()));
     m_slider->setMarks(m_playback->markStart(), m_playback->markEnd());
@@ -456,7 +484,8 @@ void CineView::markStartHere() {
 }
 
 void CineView::markEndHere() {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     const int f = std::max(0, m_canvas->shownFrameIndex());
     m_playback->setMarks(std::min(f, m_playback->markStart()), f);
     m_slider->setMarks(m_playback->markStart(), m_playback->markEnd());
@@ -465,7 +494,8 @@ void CineView::markEndHere() {
 }
 
 void CineView::clearMarks() {
-    if (!m_playback) return;
+    if (!m_playback)
+        return;
     m_playback->clearMarks();
     m_slider->setMarks(m_playback->markStart(), m_playback->markEnd());
     updateWanted();
@@ -473,7 +503,8 @@ void CineView::clearMarks() {
 }
 
 void CineView::setWindow(const WindowLevel& window) {
-    if (!m_cache) return;
+    if (!m_cache)
+        return;
     m_window = window;
     m_window.width = std::max(1.0, m_window.width);
     m_cache->setWindow(m_window);
@@ -482,7 +513,8 @@ void CineView::setWindow(const WindowLevel& window) {
 }
 
 void CineView::onWindowDrag(double dCenter, double dWidth) {
-    if (!m_reader) return;
+    if (!m_reader)
+        return;
     const auto [lo, hi] = m_reader->info().modalityRange();
     const double scale = isMonochrome(m_reader->info().photometric) ? std::max(1.0, (hi - lo) / 512.0) : 1.0;
     if (!m_windowDebounce.isActive()) {
@@ -493,12 +525,15 @@ void CineView::onWindowDrag(double dCenter, double dWidth) {
     m_windowDebounce.start();
 }
 
-std::uint64_t CineView::droppedFrames() const { return m_playback ? m_playback->droppedFrames() : 0; }
+std::uint64_t CineView::droppedFrames() const {
+    return m_playback ? m_playback->droppedFrames() : 0;
+}
 
 namespace {
 QString personName(const std::string& pn) {
     QStringList parts = QString::fromStdString(pn).split(QLatin1Char('^'));
-    while (!parts.isEmpty() && parts.back().trimmed().isEmpty()) parts.removeLast();
+    while (!parts.isEmpty() && parts.back().trimmed().isEmpty())
+        parts.removeLast();
     if (parts.size() >= 2) {
         return parts[0].trimmed() + QStringLiteral(", ") + parts.mid(1).join(QLatin1Char(' ')).trimmed();
     }
@@ -512,26 +547,36 @@ QString dicomDate(const std::string& d) {
 
 void CineView::updateTexts() {
     if (!m_reader || !m_playback) {
-        for (int c = 0; c < 4; ++c) m_canvas->scene().setCornerText(static_cast<CineScene::Corner>(c), {});
+        for (int c = 0; c < 4; ++c)
+            m_canvas->scene().setCornerText(static_cast<CineScene::Corner>(c), {});
         return;
     }
     const ImageInfo& info = m_reader->info();
     QStringList tl;
     tl << (info.patientName.empty() ? tr("(no patient name)") : personName(info.patientName));
     QString id = info.patientID.empty() ? QString() : tr("ID %1").arg(QString::fromStdString(info.patientID));
-    if (!info.patientBirthDate.empty()) id += (id.isEmpty() ? QString() : QStringLiteral("  ")) + tr("born %1").arg(dicomDate(info.patientBirthDate));
-    if (!info.patientSex.empty()) id += QStringLiteral("  ") + QString::fromStdString(info.patientSex);
-    if (!id.isEmpty()) tl << id;
+    if (!info.patientBirthDate.empty())
+        id += (id.isEmpty() ? QString() : QStringLiteral("  ")) +
+              tr("born %1").arg(dicomDate(info.patientBirthDate));
+    if (!info.patientSex.empty())
+        id += QStringLiteral("  ") + QString::fromStdString(info.patientSex);
+    if (!id.isEmpty())
+        tl << id;
     QString study = dicomDate(info.studyDate);
-    if (!info.studyDescription.empty()) study += (study.isEmpty() ? QString() : QStringLiteral("  ")) + QString::fromStdString(info.studyDescription);
-    if (!study.isEmpty()) tl << study;
-    if (!info.institution.empty()) tl << QString::fromStdString(info.institution);
+    if (!info.studyDescription.empty())
+        study += (study.isEmpty() ? QString() : QStringLiteral("  ")) +
+                 QString::fromStdString(info.studyDescription);
+    if (!study.isEmpty())
+        tl << study;
+    if (!info.institution.empty())
+        tl << QString::fromStdString(info.institution);
 
     const FrameTiming& t = info.timing;
 
     QStringList bl;
     bool calibrated = false;
-    for (const auto& r : info.regions) calibrated = calibrated || r.isSpatiallyCalibrated();
+    for (const auto& r : info.regions)
+        calibrated = calibrated || r.isSpatiallyCalibrated();
     if (calibrated) {
         for (const auto& r : info.regions) {
             if (r.isSpatiallyCalibrated()) {
@@ -542,13 +587,16 @@ void CineView::updateTexts() {
     } else {
         bl << tr("Not calibrated: measurements in pixels");
     }
-    if (t.source() == TimingSource::Assumed) bl << tr("No frame timing in the file: %1 fps assumed").arg(kAssumedFrameRate);
-    if (!m_badFrames.empty()) bl << tr("%n frame(s) cannot be shown", nullptr, static_cast<int>(m_badFrames.size()));
+    if (t.source() == TimingSource::Assumed)
+        bl << tr("No frame timing in the file: %1 fps assumed").arg(kAssumedFrameRate);
+    if (!m_badFrames.empty())
+        bl << tr("%n frame(s) cannot be shown", nullptr, static_cast<int>(m_badFrames.size()));
 
     QStringList br;
     if (info.frames > 1) {
-        const char* mode = m_playback->loopMode() == LoopMode::Loop ? QT_TR_NOOP("Loop")
-                           : m_playback->loopMode() == LoopMode::Bounce ? QT_TR_NOOP("Bounce") : QT_TR_NOOP("Once");
+        const char* mode = m_playback->loopMode() == LoopMode::Loop     ? QT_TR_NOOP("Loop")
+                           : m_playback->loopMode() == LoopMode::Bounce ? QT_TR_NOOP("Bounce")
+                                                                        : QT_TR_NOOP("Once");
         br << tr("%1  %2×").arg(tr(mode)).arg(m_playback->speed());
         if (m_playback->markStart() > 0 || m_playback->markEnd() < info.frames - 1) {
             br << tr("Marks %1–%2").arg(m_playback->markStart() + 1).arg(m_playback->markEnd() + 1);
@@ -568,7 +616,8 @@ void CineView::updateTexts() {
 
 void CineView::updateOverlay() {
     // Only the top-right corner changes from frame to frame.
-    if (!m_reader || !m_playback) return;
+    if (!m_reader || !m_playback)
+        return;
     m_canvas->scene().setCornerText(CineScene::TopRight, topRightText().toStdString());
 }
 
@@ -580,20 +629,25 @@ QString CineView::topRightText() const {
     lines << tr("Frame %1/%2").arg(shown + 1).arg(info.frames);
     if (info.frames > 1) {
         lines << tr("%1 ms").arg(t.startMs(shown), 0, 'f', 1);
-        lines << tr("%1 fps (%2)").arg(t.meanFrameRate(), 0, 'f', 1).arg(QString::fromLatin1(timingSourceName(t.source())));
+        lines << tr("%1 fps (%2)")
+                     .arg(t.meanFrameRate(), 0, 'f', 1)
+                     .arg(QString::fromLatin1(timingSourceName(t.source())));
     }
-    if (info.heartRate) lines << tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0);
+    if (info.heartRate)
+        lines << tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0);
     return lines.join(QLatin1Char('\n'));
 }
 
 void CineView::updateLabels() {
-    if (!m_reader || !m_playback) return;
+    if (!m_reader || !m_playback)
+        return;
     const ImageInfo& info = m_reader->info();
     const FrameTiming& t = info.timing;
     const int shown = std::max(0, m_canvas->shownFrameIndex());
     m_frameLabel->setText(tr("%1 / %2").arg(shown + 1).arg(info.frames));
     m_heartRateLabel->setText(info.heartRate ? tr("HR %1 bpm").arg(*info.heartRate, 0, 'f', 0) : tr("HR —"));
-    m_frameTimeLabel->setText(info.frames > 1 ? tr("Frame time %1 ms").arg(t.durationMs(shown), 0, 'f', 1) : QString());
+    m_frameTimeLabel->setText(info.frames > 1 ? tr("Frame time %1 ms").arg(t.durationMs(shown), 0, 'f', 1)
+                                              : QString());
     m_droppedLabel->setText(info.frames > 1 ? tr("Dropped %1").arg(droppedFrames()) : QString());
 }
 
@@ -610,7 +664,9 @@ void CineView::updateControls() {
     }
 }
 
-QStringList CineView::paintedTexts() const { return m_canvas->paintedTexts(); }
+QStringList CineView::paintedTexts() const {
+    return m_canvas->paintedTexts();
+}
 
 void CineView::setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) {
     m_findings->setFindings(overlays);
@@ -625,7 +681,8 @@ void CineView::refreshFindings() {
 
 void CineView::focusFinding(const QString& key) {
     const auto focus = m_findings->focusOf(key);
-    if (!focus || !m_playback) return;
+    if (!focus || !m_playback)
+        return;
     pause();
     if (focus->frame) {
         seekFrame(*focus->frame);
@@ -637,12 +694,23 @@ void CineView::focusFinding(const QString& key) {
 
 void CineView::keyPressEvent(QKeyEvent* e) {
     switch (e->key()) {
-    case Qt::Key_Space: isPlaying() ? pause() : play(); return;
-    case Qt::Key_Left: stepFrames(-1); return;
-    case Qt::Key_Right: stepFrames(1); return;
-    case Qt::Key_F: m_canvas->fit(); return;
-    case Qt::Key_1: m_canvas->oneToOne(); return;
-    default: break;
+    case Qt::Key_Space:
+        isPlaying() ? pause() : play();
+        return;
+    case Qt::Key_Left:
+        stepFrames(-1);
+        return;
+    case Qt::Key_Right:
+        stepFrames(1);
+        return;
+    case Qt::Key_F:
+        m_canvas->fit();
+        return;
+    case Qt::Key_1:
+        m_canvas->oneToOne();
+        return;
+    default:
+        break;
     }
     StudyView::keyPressEvent(e);
 }

@@ -28,9 +28,9 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent) {
 
     m_window = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     m_window->SetMultiSamples(0);
-    // VTK renders into its render framebuffer; we copy that into Qt's framebuffer ourselves. With SwapBuffers off
-    // VTK skips its own copy to a display framebuffer (colour and depth): on a software rasteriser each full-window
-    // copy costs milliseconds per frame.
+    // VTK renders into its render framebuffer; we copy that into Qt's framebuffer ourselves. With SwapBuffers
+    // off VTK skips its own copy to a display framebuffer (colour and depth): on a software rasteriser each
+    // full-window copy costs milliseconds per frame.
     m_window->SetFrameBlitModeToNoBlit();
     m_window->SetSwapBuffers(0);
     m_window->SetReadyForRendering(false);
@@ -46,8 +46,8 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 VtkOpenGLWidget::~VtkOpenGLWidget() {
-    // Qt may destroy the context after this object (or not at all before a later one reuses it): stop listening
-    // first, then release VTK's GL resources while the context still exists.
+    // Qt may destroy the context after this object (or not at all before a later one reuses it): stop
+    // listening first, then release VTK's GL resources while the context still exists.
     disconnect(m_contextConnection);
     if (m_initialized && context() != nullptr) {
         makeCurrent();
@@ -59,8 +59,12 @@ VtkOpenGLWidget::~VtkOpenGLWidget() {
     }
 }
 
-vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return m_window; }
-vtkRenderer* VtkOpenGLWidget::renderer() const { return m_renderer; }
+vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const {
+    return m_window;
+}
+vtkRenderer* VtkOpenGLWidget::renderer() const {
+    return m_renderer;
+}
 
 QSize VtkOpenGLWidget::deviceSize() const {
     const qreal dpr = devicePixelRatioF();
@@ -166,9 +170,9 @@ void VtkOpenGLWidget::paintGL() {
     m_window->Render();
     ++m_renderCount;
 
-    // Copy VTK's render framebuffer into the widget's framebuffer. The renderer's background is opaque and VTK
-    // blends alpha as (1, 1 − αs), so alpha stays 1 everywhere: no separate pass to force it (Mesa would otherwise
-    // blend the widget with what is behind it; the GL tests check alpha).
+    // Copy VTK's render framebuffer into the widget's framebuffer. The renderer's background is opaque and
+    // VTK blends alpha as (1, 1 − αs), so alpha stays 1 everywhere: no separate pass to force it (Mesa would
+    // otherwise blend the widget with what is behind it; the GL tests check alpha).
     state->PushFramebufferBindings();
     m_window->GetRenderFramebuffer()->Bind(GL_READ_FRAMEBUFFER);
     m_window->GetRenderFramebuffer()->ActivateReadBuffer(0);

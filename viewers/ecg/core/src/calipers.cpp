@@ -55,7 +55,8 @@ std::string formatCaliperReading(const CaliperReading& reading, const std::strin
     if (reading.rateBpm) {
         s += " (" + formatNumber(*reading.rateBpm, 1) + " bpm)";
     }
-    s += "  ΔV " + std::string(reading.amplitudeMv >= 0 ? "+" : "") + formatNumber(reading.amplitudeMv, 2) + " mV";
+    s += "  ΔV " + std::string(reading.amplitudeMv >= 0 ? "+" : "") + formatNumber(reading.amplitudeMv, 2) +
+         " mV";
     return s;
 }
 
@@ -77,25 +78,28 @@ std::vector<MeasurementRow> measurementRows(const Recording& recording) {
             row.value = a.text;
         }
         std::string where;
-        const WaveformGroup* group = a.group && *a.group < recording.groups.size() ? &recording.groups[*a.group]
-                                                                                   : nullptr;
+        const WaveformGroup* group =
+            a.group && *a.group < recording.groups.size() ? &recording.groups[*a.group] : nullptr;
         if (!a.channels.empty()) {
             where = a.channels.size() == 1 ? "lead " : "leads ";
             for (std::size_t i = 0; i < a.channels.size(); ++i) {
                 const std::size_t ch = a.channels[i];
-                if (i > 0) where += ", ";
+                if (i > 0)
+                    where += ", ";
                 where += group != nullptr && ch < group->channels.size() ? group->channels[ch].label
                                                                          : "#" + std::to_string(ch + 1);
             }
         }
         if (a.firstSample) {
-            if (!where.empty()) where += "; ";
+            if (!where.empty())
+                where += "; ";
             where += "sample " + std::to_string(*a.firstSample);
             if (a.lastSample && *a.lastSample != *a.firstSample) {
                 where += "–" + std::to_string(*a.lastSample);
             }
             if (group != nullptr && group->samplingHz > 0) {
-                where += " (" + formatNumber(static_cast<double>(*a.firstSample) / group->samplingHz, 3) + " s)";
+                where +=
+                    " (" + formatNumber(static_cast<double>(*a.firstSample) / group->samplingHz, 3) + " s)";
             }
         }
         row.where = where;

@@ -22,7 +22,9 @@ namespace {
 using dicom::Error;
 using dicom::ErrorCode;
 
-Unexpected<Error> fail(ErrorCode code, const std::string& message) { return Unexpected{Error{code, message}}; }
+Unexpected<Error> fail(ErrorCode code, const std::string& message) {
+    return Unexpected{Error{code, message}};
+}
 
 std::string number(double v) {
     std::ostringstream s;
@@ -73,7 +75,8 @@ struct Code {
 /// The first item of a code sequence, or nullopt.
 std::optional<Code> firstCode(DcmItem* item, const DcmTagKey& sequenceTag) {
     DcmSequenceOfItems* seq = nullptr;
-    if (item == nullptr || item->findAndGetSequence(sequenceTag, seq).bad() || seq == nullptr || seq->card() == 0) {
+    if (item == nullptr || item->findAndGetSequence(sequenceTag, seq).bad() || seq == nullptr ||
+        seq->card() == 0) {
         return std::nullopt;
     }
     DcmItem* code = seq->getItem(0);
@@ -110,21 +113,27 @@ Expected<SampleFormat, Error> sampleFormat(DcmItem* group, const std::string& wh
     f.bits = static_cast<int>(*bits);
     if (interp == "SS" || interp == "US") {
         if (f.bits != 16) {
-            return fail(ErrorCode::Malformed, where + " declares " + interp + " (16-bit) samples with Waveform Bits "
-                                                      "Allocated " + std::to_string(f.bits));
+            return fail(ErrorCode::Malformed, where + " declares " + interp +
+                                                  " (16-bit) samples with Waveform Bits "
+                                                  "Allocated " +
+                                                  std::to_string(f.bits));
         }
         f.isSigned = interp == "SS";
     } else if (interp == "SB" || interp == "UB") {
         if (f.bits != 8) {
-            return fail(ErrorCode::Malformed, where + " declares " + interp + " (8-bit) samples with Waveform Bits "
-                                                      "Allocated " + std::to_string(f.bits));
+            return fail(ErrorCode::Malformed, where + " declares " + interp +
+                                                  " (8-bit) samples with Waveform Bits "
+                                                  "Allocated " +
+                                                  std::to_string(f.bits));
         }
         f.isSigned = interp == "SB";
     } else if (interp == "MB" || interp == "AB") {
         return fail(ErrorCode::Unsupported, where + " stores " + (interp == "MB" ? "mu-law" : "A-law") +
-                                                " companded samples (" + interp + "), which ECG reading does not support");
+                                                " companded samples (" + interp +
+                                                "), which ECG reading does not support");
     } else {
-        return fail(ErrorCode::Malformed, where + " has an unknown Waveform Sample Interpretation '" + interp + "'");
+        return fail(ErrorCode::Malformed,
+                    where + " has an unknown Waveform Sample Interpretation '" + interp + "'");
     }
     return f;
 }
@@ -177,7 +186,8 @@ std::optional<ByteView> byteView(DcmElement* element) {
 std::int32_t decodeSample(const ByteView& data, std::size_t index, const SampleFormat& f) {
     if (f.bits == 16) {
         const std::uint16_t w = data.word(index);
-        return f.isSigned ? static_cast<std::int32_t>(static_cast<std::int16_t>(w)) : static_cast<std::int32_t>(w);
+        return f.isSigned ? static_cast<std::int32_t>(static_cast<std::int16_t>(w))
+                          : static_cast<std::int32_t>(w);
     }
     const std::uint8_t b = data.byte(index);
     return f.isSigned ? static_cast<std::int32_t>(static_cast<std::int8_t>(b)) : static_cast<std::int32_t>(b);
@@ -192,7 +202,8 @@ Expected<Channel, Error> readChannel(DcmItem* def, std::size_t index, const std:
         ch.sourceCodeMeaning = source->meaning;
     }
     ch.channelLabel = dicom::getString(def, DCM_ChannelLabel);
-    ch.label = deriveLeadLabel(ch.sourceCodingScheme, ch.sourceCodeValue, ch.channelLabel, ch.sourceCodeMeaning, index);
+    ch.label = deriveLeadLabel(ch.sourceCodingScheme, ch.sourceCodeValue, ch.channelLabel,
+                               ch.sourceCodeMeaning, index);
     const std::string chWhere = where + ", channel " + std::to_string(index + 1) + " (" + ch.label + ")";
 
     bool bad = false;
@@ -229,7 +240,8 @@ Expected<Channel, Error> readChannel(DcmItem* def, std::size_t index, const std:
     if (const auto v = decimal(def, DCM_ChannelSensitivityCorrectionFactor, bad)) {
         ch.correction = *v;
     } else if (bad) {
-        return fail(ErrorCode::Malformed, chWhere + " has a Channel Sensitivity Correction Factor that is not a number");
+        return fail(ErrorCode::Malformed,
+                    chWhere + " has a Channel Sensitivity Correction Factor that is not a number");
     }
     if (const auto v = decimal(def, DCM_ChannelBaseline, bad)) {
         ch.baseline = *v;
@@ -280,13 +292,15 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
         return fail(ErrorCode::Malformed, where + " has no Number of Waveform Samples (003A,0010)");
     }
     if (*samples == 0) {
-        return fail(ErrorCode::Malformed, where + " declares 0 samples per channel (Number of Waveform Samples)");
+        return fail(ErrorCode::Malformed,
+                    where + " declares 0 samples per channel (Number of Waveform Samples)");
     }
     const std::uint64_t total = std::uint64_t{*channels} * std::uint64_t{*samples};
     if (total > limits.maxSamplesPerGroup) {
         return fail(ErrorCode::TooLarge, where + " declares " + std::to_string(*channels) + " channels × " +
                                              std::to_string(*samples) + " samples, over the limit of " +
-                                             std::to_string(limits.maxSamplesPerGroup) + " samples per group");
+                                             std::to_string(limits.maxSamplesPerGroup) +
+                                             " samples per group");
     }
     totalSamples += total;
     if (totalSamples > limits.maxTotalSamples) {
@@ -297,14 +311,15 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
     bool bad = false;
     const auto fs = decimal(item, DCM_SamplingFrequency, bad);
     if (bad) {
-        return fail(ErrorCode::Malformed, where + " has a Sampling Frequency (003A,001A) that is not a number");
+        return fail(ErrorCode::Malformed,
+                    where + " has a Sampling Frequency (003A,001A) that is not a number");
     }
     if (!fs) {
         return fail(ErrorCode::Malformed, where + " has no Sampling Frequency (003A,001A)");
     }
     if (*fs <= 0.0) {
-        return fail(ErrorCode::Malformed, where + " has sampling frequency " + number(*fs) +
-                                              " Hz; it must be positive");
+        return fail(ErrorCode::Malformed,
+                    where + " has sampling frequency " + number(*fs) + " Hz; it must be positive");
     }
     if (*fs > limits.maxSamplingHz) {
         return fail(ErrorCode::Malformed, where + " has sampling frequency " + number(*fs) +
@@ -326,8 +341,9 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
         return fail(ErrorCode::Malformed, where + " has no Channel Definition Sequence (003A,0200)");
     }
     if (defs->card() != *channels) {
-        return fail(ErrorCode::Malformed, where + " declares " + std::to_string(*channels) + " channels but its " +
-                                              "Channel Definition Sequence defines " + std::to_string(defs->card()));
+        return fail(ErrorCode::Malformed, where + " declares " + std::to_string(*channels) +
+                                              " channels but its " + "Channel Definition Sequence defines " +
+                                              std::to_string(defs->card()));
     }
 
     DcmElement* data = nullptr;
@@ -339,10 +355,11 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
     const std::uint64_t actual = data->getLength();
     // 8-bit data of odd total length is padded to an even length with one byte.
     if (actual != expected && !(expected % 2 == 1 && actual == expected + 1)) {
-        return fail(ErrorCode::Malformed, where + ": Waveform Data holds " + std::to_string(actual) + " bytes, but " +
-                                              std::to_string(*channels) + " channels × " + std::to_string(*samples) +
-                                              " samples × " + std::to_string(bytesPerSample) + " bytes = " +
-                                              std::to_string(expected));
+        return fail(ErrorCode::Malformed, where + ": Waveform Data holds " + std::to_string(actual) +
+                                              " bytes, but " + std::to_string(*channels) + " channels × " +
+                                              std::to_string(*samples) + " samples × " +
+                                              std::to_string(bytesPerSample) +
+                                              " bytes = " + std::to_string(expected));
     }
     const auto view = byteView(data);
     if (!view || (view->bytes == nullptr && view->words == nullptr)) {
@@ -416,19 +433,20 @@ void readAnnotations(DcmItem& ds, Recording& rec, const std::string& what, const
             a.annotationGroupNumber = static_cast<int>(*groupNumber);
         }
 
-        // Referenced Waveform Channels: pairs (multiplex group number, channel number), 1-based; channel 0 means
-        // every channel of the group. The annotation keeps the channels of the first group it names.
+        // Referenced Waveform Channels: pairs (multiplex group number, channel number), 1-based; channel 0
+        // means every channel of the group. The annotation keeps the channels of the first group it names.
         DcmElement* refs = nullptr;
         if (item->findAndGetElement(DCM_ReferencedWaveformChannels, refs).good() && refs != nullptr) {
             const unsigned long vm = refs->getVM();
             if (vm / 2 > limits.maxReferencesPerAnnotation) {
-                error = Error{ErrorCode::TooLarge, where + " references " + std::to_string(vm / 2) +
-                                                       " channels, over the limit"};
+                error = Error{ErrorCode::TooLarge,
+                              where + " references " + std::to_string(vm / 2) + " channels, over the limit"};
                 return;
             }
             if (vm % 2 != 0) {
-                warnings.push_back(where + ": Referenced Waveform Channels has an odd number of values; the last "
-                                           "is ignored");
+                warnings.push_back(where +
+                                   ": Referenced Waveform Channels has an odd number of values; the last "
+                                   "is ignored");
             }
             for (unsigned long k = 0; k + 1 < vm; k += 2) {
                 Uint16 m = 0;
@@ -466,19 +484,22 @@ void readAnnotations(DcmItem& ds, Recording& rec, const std::string& what, const
         const std::size_t groupSamples = a.group ? rec.groups[*a.group].samples : 0;
         const auto addPosition = [&](std::uint64_t oneBased) {
             if (!a.group) {
-                warnings.push_back(where + " gives sample positions without a waveform group; they are ignored");
+                warnings.push_back(where +
+                                   " gives sample positions without a waveform group; they are ignored");
                 return false;
             }
             if (oneBased == 0 || oneBased > groupSamples) {
-                warnings.push_back(where + " references sample " + std::to_string(oneBased) + " outside its group's " +
-                                   std::to_string(groupSamples) + " samples; it is ignored");
+                warnings.push_back(where + " references sample " + std::to_string(oneBased) +
+                                   " outside its group's " + std::to_string(groupSamples) +
+                                   " samples; it is ignored");
                 return true;
             }
             a.samplePositions.push_back(static_cast<std::size_t>(oneBased - 1));
             return true;
         };
         DcmElement* positions = nullptr;
-        if (item->findAndGetElement(DCM_ReferencedSamplePositions, positions).good() && positions != nullptr) {
+        if (item->findAndGetElement(DCM_ReferencedSamplePositions, positions).good() &&
+            positions != nullptr) {
             const unsigned long vm = positions->getVM();
             if (vm > limits.maxReferencesPerAnnotation) {
                 error = Error{ErrorCode::TooLarge, where + " references " + std::to_string(vm) +
@@ -496,14 +517,15 @@ void readAnnotations(DcmItem& ds, Recording& rec, const std::string& what, const
             // Time offsets (seconds from the group's first sample) → the nearest sample positions.
             const unsigned long vm = offsets->getVM();
             if (vm > limits.maxReferencesPerAnnotation) {
-                error = Error{ErrorCode::TooLarge, where + " references " + std::to_string(vm) +
-                                                       " time offsets, over the limit"};
+                error = Error{ErrorCode::TooLarge,
+                              where + " references " + std::to_string(vm) + " time offsets, over the limit"};
                 return;
             }
             for (unsigned long k = 0; k < vm && a.group; ++k) {
                 Float64 t = 0;
                 if (offsets->getFloat64(t, k).bad() || !std::isfinite(t) || t < 0) {
-                    warnings.push_back(where + ": a Referenced Time Offset is not a valid time; it is ignored");
+                    warnings.push_back(where +
+                                       ": a Referenced Time Offset is not a valid time; it is ignored");
                     continue;
                 }
                 const double s = std::round(t * rec.groups[*a.group].samplingHz);
@@ -532,8 +554,8 @@ std::string joinDateTime(const std::string& date, const std::string& time) {
 } // namespace
 
 bool isEcgSopClass(std::string_view uid) {
-    return uid == dicom::sop::TwelveLeadEcg || uid == dicom::sop::GeneralEcg || uid == dicom::sop::AmbulatoryEcg ||
-           uid == dicom::sop::HemodynamicWaveform;
+    return uid == dicom::sop::TwelveLeadEcg || uid == dicom::sop::GeneralEcg ||
+           uid == dicom::sop::AmbulatoryEcg || uid == dicom::sop::HemodynamicWaveform;
 }
 
 Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string& transferSyntaxUID,
@@ -553,9 +575,10 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
         return fail(ErrorCode::Malformed, what + " has no SOP Class UID, so it cannot be an ECG");
     }
     if (!isEcgSopClass(rec.sopClassUID)) {
-        return fail(ErrorCode::Unsupported,
-                    what + " is a " + dicom::uidDisplayName(rec.sopClassUID) + " object (" + rec.sopClassUID +
-                        "), not an ECG (12-Lead, General or Ambulatory ECG, or Hemodynamic Waveform Storage)");
+        return fail(
+            ErrorCode::Unsupported,
+            what + " is a " + dicom::uidDisplayName(rec.sopClassUID) + " object (" + rec.sopClassUID +
+                "), not an ECG (12-Lead, General or Ambulatory ECG, or Hemodynamic Waveform Storage)");
     }
     rec.sopInstanceUID = dicom::getString(&ds, DCM_SOPInstanceUID);
     rec.studyInstanceUID = dicom::getString(&ds, DCM_StudyInstanceUID);
@@ -586,15 +609,18 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
 
     DcmSequenceOfItems* waveforms = nullptr;
     if (ds.findAndGetSequence(DCM_WaveformSequence, waveforms).bad() || waveforms == nullptr) {
-        return fail(ErrorCode::Malformed, what + " has no Waveform Sequence (5400,0100): it holds no waveform data");
+        return fail(ErrorCode::Malformed,
+                    what + " has no Waveform Sequence (5400,0100): it holds no waveform data");
     }
     if (waveforms->card() == 0) {
-        return fail(ErrorCode::Malformed, what + " has an empty Waveform Sequence (5400,0100): it holds no waveform "
-                                                 "data");
+        return fail(ErrorCode::Malformed,
+                    what + " has an empty Waveform Sequence (5400,0100): it holds no waveform "
+                           "data");
     }
     if (waveforms->card() > limits.maxGroups) {
         return fail(ErrorCode::TooLarge, what + " has " + std::to_string(waveforms->card()) +
-                                             " waveform groups, over the limit of " + std::to_string(limits.maxGroups));
+                                             " waveform groups, over the limit of " +
+                                             std::to_string(limits.maxGroups));
     }
     std::vector<std::string> warnings = std::move(rec.warnings);
     std::uint64_t totalSamples = 0;

@@ -89,7 +89,9 @@ std::string unitsMeaning(const std::string& ucum) {
 }
 
 Expected<void, Error> check(const Recording& rec) {
-    const auto bad = [](const std::string& m) { return Unexpected{Error{ErrorCode::Malformed, m}}; };
+    const auto bad = [](const std::string& m) {
+        return Unexpected{Error{ErrorCode::Malformed, m}};
+    };
     if (rec.groups.empty()) {
         return bad("the recording has no waveform group to write");
     }
@@ -97,7 +99,8 @@ Expected<void, Error> check(const Recording& rec) {
         const auto& group = rec.groups[g];
         const std::string where = "waveform group " + std::to_string(g + 1);
         if (group.channels.empty() || group.channels.size() > 64) {
-            return bad(where + " has " + std::to_string(group.channels.size()) + " channels (1–64 can be written)");
+            return bad(where + " has " + std::to_string(group.channels.size()) +
+                       " channels (1–64 can be written)");
         }
         if (group.samples == 0 || group.samples > std::numeric_limits<std::uint32_t>::max() ||
             group.samples * group.channels.size() * 2 > 0xFFFFFFFEull) {
@@ -159,7 +162,8 @@ void writeGroup(DcmItem& item, const WaveformGroup& g) {
                 scheme == "SCPECG" ? "1.3" : nullptr);
         if (ch.calibrated) {
             putString(*def, DCM_ChannelSensitivity, decimalString(ch.sensitivity));
-            putCode(*def, DCM_ChannelSensitivityUnitsSequence, ch.units, "UCUM", unitsMeaning(ch.units), "1.4");
+            putCode(*def, DCM_ChannelSensitivityUnitsSequence, ch.units, "UCUM", unitsMeaning(ch.units),
+                    "1.4");
             putString(*def, DCM_ChannelSensitivityCorrectionFactor, decimalString(ch.correction));
             putString(*def, DCM_ChannelBaseline, decimalString(ch.baseline));
         }
@@ -221,8 +225,9 @@ void writeAnnotation(DcmItem& item, const Annotation& a, const Recording& rec) {
                                      static_cast<unsigned long>(pairs.size()));
         if (!a.samplePositions.empty()) {
             putString(item, DCM_TemporalRangeType,
-                      a.temporalRangeType.empty() ? std::string(a.samplePositions.size() == 1 ? "POINT" : "MULTIPOINT")
-                                                  : a.temporalRangeType);
+                      a.temporalRangeType.empty()
+                          ? std::string(a.samplePositions.size() == 1 ? "POINT" : "MULTIPOINT")
+                          : a.temporalRangeType);
             std::vector<Uint32> positions;
             for (const std::size_t p : a.samplePositions) {
                 positions.push_back(static_cast<Uint32>(p + 1)); // 1-based in DICOM
@@ -277,7 +282,8 @@ Expected<void, dicom::Error> writeDicomEcg(const Recording& rec, const std::file
     if (utf8) {
         putString(ds, DCM_SpecificCharacterSet, "ISO_IR 192");
     }
-    const std::string sopClass = rec.sopClassUID.empty() ? std::string(dicom::sop::TwelveLeadEcg) : rec.sopClassUID;
+    const std::string sopClass =
+        rec.sopClassUID.empty() ? std::string(dicom::sop::TwelveLeadEcg) : rec.sopClassUID;
     putString(ds, DCM_SOPClassUID, sopClass);
     putString(ds, DCM_SOPInstanceUID, uid(rec.sopInstanceUID, "sop"));
     // Patient
@@ -326,7 +332,8 @@ Expected<void, dicom::Error> writeDicomEcg(const Recording& rec, const std::file
     for (const auto& g : rec.groups) {
         DcmItem* item = nullptr;
         if (ds.findOrCreateSequenceItem(DCM_WaveformSequence, item, -2).bad() || item == nullptr) {
-            return Unexpected{Error{ErrorCode::Environment, "DCMTK could not create a Waveform Sequence item"}};
+            return Unexpected{
+                Error{ErrorCode::Environment, "DCMTK could not create a Waveform Sequence item"}};
         }
         writeGroup(*item, g);
     }
@@ -344,7 +351,8 @@ Expected<void, dicom::Error> writeDicomEcg(const Recording& rec, const std::file
     }
     const OFCondition c = file.saveFile(OFFilename(path.c_str()), EXS_LittleEndianExplicit);
     if (c.bad()) {
-        return Unexpected{Error{ErrorCode::Unreadable, "could not write '" + path.string() + "': " + c.text()}};
+        return Unexpected{
+            Error{ErrorCode::Unreadable, "could not write '" + path.string() + "': " + c.text()}};
     }
     return {};
 }

@@ -55,7 +55,8 @@ EnvelopePyramid::EnvelopePyramid(SampleSpan samples, unsigned baseShift, const s
     if (n == 0) {
         return;
     }
-    // Level 0 straight from the samples (no copy of them is made); each further level halves the previous one.
+    // Level 0 straight from the samples (no copy of them is made); each further level halves the previous
+    // one.
     std::vector<MinMax> level((n + base - 1) / base);
     for (std::size_t b = 0; b < level.size(); ++b) {
         if (cancel != nullptr && (b & 0xFFFF) == 0 && cancel->load(std::memory_order_relaxed)) {
@@ -147,8 +148,8 @@ TraceMode EnvelopePyramid::appendTrace(double firstSample, double samplesPerColu
     };
     int c0 = 0;
     if (firstSample < 0) {
-        c0 = static_cast<int>(std::clamp(std::floor(-firstSample / samplesPerColumn), 0.0,
-                                         static_cast<double>(columns)));
+        c0 = static_cast<int>(
+            std::clamp(std::floor(-firstSample / samplesPerColumn), 0.0, static_cast<double>(columns)));
     }
     std::size_t a = bound(c0);
     for (int c = c0; c < columns; ++c) {

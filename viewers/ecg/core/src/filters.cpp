@@ -75,9 +75,10 @@ void runBackward(const Biquad& s, std::vector<double>& x) {
     }
 }
 
-/// The straight line through the last `window` samples of `x` by weighted least squares: its value at the last
-/// sample and its slope per sample. The weights are a Hann window, zero at both ends of the window, so that waves
-/// inside it (P-QRS-T, a test sine) leak into the estimate only to second order in 1 / (ω · window).
+/// The straight line through the last `window` samples of `x` by weighted least squares: its value at the
+/// last sample and its slope per sample. The weights are a Hann window, zero at both ends of the window, so
+/// that waves inside it (P-QRS-T, a test sine) leak into the estimate only to second order in 1 / (ω ·
+/// window).
 struct Line {
     double atEnd = 0;
     double slope = 0;
@@ -112,8 +113,8 @@ Line trendAtEnd(const std::vector<double>& x, std::size_t window) {
 
 /// The repeat period (in samples) of the last `window` samples after removing `trend`, found as the lag in
 /// [minLag, maxLag] with the highest normalised autocorrelation; 0 when nothing repeats clearly (r < 0.6).
-std::size_t repeatPeriod(const std::vector<double>& x, const Line& trend, std::size_t window, std::size_t minLag,
-                         std::size_t maxLag) {
+std::size_t repeatPeriod(const std::vector<double>& x, const Line& trend, std::size_t window,
+                         std::size_t minLag, std::size_t maxLag) {
     const std::size_t n = x.size();
     window = std::min(window, n);
     maxLag = std::min(maxLag, window / 2);
@@ -146,13 +147,13 @@ std::size_t repeatPeriod(const std::vector<double>& x, const Line& trend, std::s
 }
 
 /// `pad` samples continuing `x` beyond its last sample.
-std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, EdgeExtension mode, double samplingHz,
-                              double sinusoidHz) {
+std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, EdgeExtension mode,
+                              double samplingHz, double sinusoidHz) {
     const std::size_t n = x.size();
     std::vector<double> e(pad);
     if (mode == EdgeExtension::OddReflection || !(samplingHz > 0)) {
-        // A sinusoid at `sinusoidHz` (mains) is continued in phase rather than reflected: it is fitted over the
-        // last second (least squares), removed before the reflection and added back, continued, after it.
+        // A sinusoid at `sinusoidHz` (mains) is continued in phase rather than reflected: it is fitted over
+        // the last second (least squares), removed before the reflection and added back, continued, after it.
         double a = 0;
         double b = 0;
         const double w = 2.0 * std::numbers::pi * sinusoidHz / samplingHz;
@@ -180,7 +181,9 @@ std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, Edg
                 b = (yc * ss - ys * sc) / det;
             }
         }
-        const auto sinusoid = [&](double u) { return a * std::sin(w * u) + b * std::cos(w * u); };
+        const auto sinusoid = [&](double u) {
+            return a * std::sin(w * u) + b * std::cos(w * u);
+        };
         const double last = x[n - 1] - sinusoid(0.0);
         for (std::size_t k = 0; k < pad; ++k) {
             const double mirrored = x[n - 2 - k] - sinusoid(-static_cast<double>(k + 1));
@@ -188,7 +191,9 @@ std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, Edg
         }
         return e;
     }
-    const auto seconds = [&](double s) { return static_cast<std::size_t>(std::ceil(s * samplingHz)); };
+    const auto seconds = [&](double s) {
+        return static_cast<std::size_t>(std::ceil(s * samplingHz));
+    };
     const Line trend = trendAtEnd(x, seconds(2.0));
     const std::size_t period = repeatPeriod(x, trend, seconds(4.0), seconds(0.3), seconds(2.0));
     if (period > 0) {
@@ -208,8 +213,9 @@ std::vector<double> extendEnd(const std::vector<double>& x, std::size_t pad, Edg
 }
 
 std::string tooHighNote(const char* what, double f, double samplingHz) {
-    return std::string(what) + " " + hz(f) + " skipped: at " + hz(samplingHz) + " sampling the trace holds nothing " +
-           "above " + hz(samplingHz / 2) + " (Nyquist), so this filter would not be meaningful";
+    return std::string(what) + " " + hz(f) + " skipped: at " + hz(samplingHz) +
+           " sampling the trace holds nothing " + "above " + hz(samplingHz / 2) +
+           " (Nyquist), so this filter would not be meaningful";
 }
 
 } // namespace
@@ -311,10 +317,12 @@ void filtfilt(const std::vector<Biquad>& sections, std::span<float> samples, std
     const std::size_t context =
         std::min(n, pad + 1 + (samplingHz > 0 ? static_cast<std::size_t>(std::ceil(4.0 * samplingHz)) : 0));
     const std::vector<double> tail(samples.end() - static_cast<std::ptrdiff_t>(context), samples.end());
-    const std::vector<double> headReversed(std::make_reverse_iterator(samples.begin() + static_cast<std::ptrdiff_t>(context)),
-                                           std::make_reverse_iterator(samples.begin()));
+    const std::vector<double> headReversed(
+        std::make_reverse_iterator(samples.begin() + static_cast<std::ptrdiff_t>(context)),
+        std::make_reverse_iterator(samples.begin()));
     const std::vector<double> after = extendEnd(tail, pad, mode, samplingHz, sinusoidHz);
-    const std::vector<double> before = extendEnd(headReversed, pad, mode, samplingHz, sinusoidHz); // nearest first
+    const std::vector<double> before =
+        extendEnd(headReversed, pad, mode, samplingHz, sinusoidHz); // nearest first
     std::vector<double> x;
     x.reserve(n + 2 * pad);
     x.insert(x.end(), before.rbegin(), before.rend());
@@ -361,7 +369,8 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
         } else {
             const auto notch = designNotch(f, samplingHz, kNotchBandwidthHz);
             sections.insert(sections.end(), notch.begin(), notch.end());
-            padding = std::max(padding, static_cast<std::size_t>(std::ceil(4.0 * samplingHz / kNotchBandwidthHz)));
+            padding =
+                std::max(padding, static_cast<std::size_t>(std::ceil(4.0 * samplingHz / kNotchBandwidthHz)));
             report.applied.push_back("notch " + hz(f));
         }
     }
@@ -375,12 +384,13 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
             report.applied.push_back("low-pass " + hz(f));
         }
     }
-    filtfilt(sections, samples, padding, EdgeExtension::OddReflection, samplingHz, notchFrequencyHz(settings.notch));
+    filtfilt(sections, samples, padding, EdgeExtension::OddReflection, samplingHz,
+             notchFrequencyHz(settings.notch));
     return report;
 }
 
-std::vector<float> filteredMicrovolts(const Channel& channel, double samplingHz, const FilterSettings& settings,
-                                      FilterReport* report) {
+std::vector<float> filteredMicrovolts(const Channel& channel, double samplingHz,
+                                      const FilterSettings& settings, FilterReport* report) {
     std::vector<float> out(channel.raw.size());
     FilterReport local;
     if (!channel.calibrated) {

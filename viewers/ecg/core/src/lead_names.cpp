@@ -20,32 +20,33 @@ struct LeadEntry {
 };
 
 constexpr std::array kLeads{
-    LeadEntry{1, "I"},     LeadEntry{2, "II"},    LeadEntry{3, "V1"},    LeadEntry{4, "V2"},
-    LeadEntry{5, "V3"},    LeadEntry{6, "V4"},    LeadEntry{7, "V5"},    LeadEntry{8, "V6"},
-    LeadEntry{9, "V7"},    LeadEntry{10, "V2R"},  LeadEntry{11, "V3R"},  LeadEntry{12, "V4R"},
-    LeadEntry{13, "V5R"},  LeadEntry{14, "V6R"},  LeadEntry{15, "V7R"},  LeadEntry{16, "X"},
-    LeadEntry{17, "Y"},    LeadEntry{18, "Z"},    LeadEntry{19, "CC5"},  LeadEntry{20, "CM5"},
-    LeadEntry{21, "LA"},   LeadEntry{22, "RA"},   LeadEntry{23, "LL"},   LeadEntry{24, "fI"},
-    LeadEntry{25, "fE"},   LeadEntry{26, "fC"},   LeadEntry{27, "fA"},   LeadEntry{28, "fM"},
-    LeadEntry{29, "fF"},   LeadEntry{30, "fH"},   LeadEntry{61, "III"},  LeadEntry{62, "aVR"},
-    LeadEntry{63, "aVL"},  LeadEntry{64, "aVF"},  LeadEntry{65, "-aVR"}, LeadEntry{66, "V8"},
-    LeadEntry{67, "V9"},   LeadEntry{68, "V8R"},  LeadEntry{69, "V9R"},  LeadEntry{70, "D"},
+    LeadEntry{1, "I"},     LeadEntry{2, "II"},    LeadEntry{3, "V1"},     LeadEntry{4, "V2"},
+    LeadEntry{5, "V3"},    LeadEntry{6, "V4"},    LeadEntry{7, "V5"},     LeadEntry{8, "V6"},
+    LeadEntry{9, "V7"},    LeadEntry{10, "V2R"},  LeadEntry{11, "V3R"},   LeadEntry{12, "V4R"},
+    LeadEntry{13, "V5R"},  LeadEntry{14, "V6R"},  LeadEntry{15, "V7R"},   LeadEntry{16, "X"},
+    LeadEntry{17, "Y"},    LeadEntry{18, "Z"},    LeadEntry{19, "CC5"},   LeadEntry{20, "CM5"},
+    LeadEntry{21, "LA"},   LeadEntry{22, "RA"},   LeadEntry{23, "LL"},    LeadEntry{24, "fI"},
+    LeadEntry{25, "fE"},   LeadEntry{26, "fC"},   LeadEntry{27, "fA"},    LeadEntry{28, "fM"},
+    LeadEntry{29, "fF"},   LeadEntry{30, "fH"},   LeadEntry{61, "III"},   LeadEntry{62, "aVR"},
+    LeadEntry{63, "aVL"},  LeadEntry{64, "aVF"},  LeadEntry{65, "-aVR"},  LeadEntry{66, "V8"},
+    LeadEntry{67, "V9"},   LeadEntry{68, "V8R"},  LeadEntry{69, "V9R"},   LeadEntry{70, "D"},
     LeadEntry{71, "A"},    LeadEntry{72, "J"},    LeadEntry{73, "Defib"}, LeadEntry{74, "Extern"},
-    LeadEntry{75, "A1"},   LeadEntry{76, "A2"},   LeadEntry{77, "A3"},   LeadEntry{78, "A4"},
-    LeadEntry{86, "C"},    LeadEntry{87, "V"},    LeadEntry{88, "VR"},   LeadEntry{89, "VL"},
-    LeadEntry{90, "VF"},   LeadEntry{91, "MCL"},  LeadEntry{92, "MCL1"}, LeadEntry{93, "MCL2"},
-    LeadEntry{94, "MCL3"}, LeadEntry{95, "MCL4"}, LeadEntry{96, "MCL5"}, LeadEntry{97, "MCL6"},
-    LeadEntry{98, "CC"},   LeadEntry{99, "CC1"},  LeadEntry{100, "CC2"}, LeadEntry{101, "CC3"},
-    LeadEntry{102, "CC4"}, LeadEntry{103, "CC6"}, LeadEntry{104, "CC7"}, LeadEntry{105, "CM"},
-    LeadEntry{106, "CM1"}, LeadEntry{107, "CM2"}, LeadEntry{108, "CM3"}, LeadEntry{109, "CM4"},
+    LeadEntry{75, "A1"},   LeadEntry{76, "A2"},   LeadEntry{77, "A3"},    LeadEntry{78, "A4"},
+    LeadEntry{86, "C"},    LeadEntry{87, "V"},    LeadEntry{88, "VR"},    LeadEntry{89, "VL"},
+    LeadEntry{90, "VF"},   LeadEntry{91, "MCL"},  LeadEntry{92, "MCL1"},  LeadEntry{93, "MCL2"},
+    LeadEntry{94, "MCL3"}, LeadEntry{95, "MCL4"}, LeadEntry{96, "MCL5"},  LeadEntry{97, "MCL6"},
+    LeadEntry{98, "CC"},   LeadEntry{99, "CC1"},  LeadEntry{100, "CC2"},  LeadEntry{101, "CC3"},
+    LeadEntry{102, "CC4"}, LeadEntry{103, "CC6"}, LeadEntry{104, "CC7"},  LeadEntry{105, "CM"},
+    LeadEntry{106, "CM1"}, LeadEntry{107, "CM2"}, LeadEntry{108, "CM3"},  LeadEntry{109, "CM4"},
     LeadEntry{110, "CM6"},
 };
 
 // Names that free text (a Channel Label or a code meaning) may spell; the rest of the table is too ambiguous
 // as text ("A", "V", "C").
 constexpr std::array<std::string_view, 31> kTextNames{
-    "I",   "II",  "III", "aVR", "aVL", "aVF", "-aVR", "V1",  "V2",  "V3",  "V4",  "V5",  "V6",  "V7",  "V8", "V9",
-    "V2R", "V3R", "V4R", "V5R", "V6R", "V7R", "V8R",  "V9R", "X",   "Y",   "Z",   "CC5", "CM5", "MCL1", "MCL6"};
+    "I",   "II",  "III", "aVR", "aVL", "aVF", "-aVR", "V1",   "V2",  "V3",  "V4",
+    "V5",  "V6",  "V7",  "V8",  "V9",  "V2R", "V3R",  "V4R",  "V5R", "V6R", "V7R",
+    "V8R", "V9R", "X",   "Y",   "Z",   "CC5", "CM5",  "MCL1", "MCL6"};
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -161,8 +162,8 @@ std::optional<std::string> leadNameFromText(std::string_view text) {
     return std::nullopt;
 }
 
-std::string deriveLeadLabel(std::string_view codingScheme, std::string_view codeValue, std::string_view channelLabel,
-                            std::string_view codeMeaning, std::size_t index) {
+std::string deriveLeadLabel(std::string_view codingScheme, std::string_view codeValue,
+                            std::string_view channelLabel, std::string_view codeMeaning, std::size_t index) {
     if (auto name = leadNameFromCode(codingScheme, codeValue)) {
         return *name;
     }

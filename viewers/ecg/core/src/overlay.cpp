@@ -22,7 +22,9 @@ Linear labToLinearSrgb(double L, double a, double bb) {
     const double fx = fy + a / 500.0;
     const double fz = fy - bb / 200.0;
     constexpr double d = 6.0 / 29.0;
-    auto finv = [](double t) { return t > d ? t * t * t : 3.0 * d * d * (t - 4.0 / 29.0); };
+    auto finv = [](double t) {
+        return t > d ? t * t * t : 3.0 * d * d * (t - 4.0 / 29.0);
+    };
     const double X = 0.95047 * finv(fx);
     const double Y = 1.00000 * finv(fy);
     const double Z = 1.08883 * finv(fz);
@@ -70,9 +72,12 @@ Rgba8 relevanceColour(double v) {
     }
     v = std::min(v, 1.0);
     const double L = kRelevanceLightnessAt0 + (kRelevanceLightnessAt1 - kRelevanceLightnessAt0) * v;
-    const double h = (kRelevanceHueAt0Degrees + (kRelevanceHueAt1Degrees - kRelevanceHueAt0Degrees) * v) * kPi / 180.0;
+    const double h =
+        (kRelevanceHueAt0Degrees + (kRelevanceHueAt1Degrees - kRelevanceHueAt0Degrees) * v) * kPi / 180.0;
     const double wanted = kRelevanceChroma;
-    auto at = [&](double C) { return labToLinearSrgb(L, C * std::cos(h), C * std::sin(h)); };
+    auto at = [&](double C) {
+        return labToLinearSrgb(L, C * std::cos(h), C * std::sin(h));
+    };
     double C = wanted;
     if (!inGamut(at(C))) { // keep lightness and hue, give up chroma until sRGB can show it
         double lo = 0.0;
@@ -84,7 +89,8 @@ Rgba8 relevanceColour(double v) {
         C = lo;
     }
     const Linear c = at(C);
-    return {encode(c.r), encode(c.g), encode(c.b), static_cast<std::uint8_t>(std::lround(std::sqrt(v) * 255.0))};
+    return {encode(c.r), encode(c.g), encode(c.b),
+            static_cast<std::uint8_t>(std::lround(std::sqrt(v) * 255.0))};
 }
 
 const std::array<Rgba8, 256>& relevanceColourTable() {
@@ -106,7 +112,8 @@ Rgb8 blendOnPaper(Rgb8 paper, Rgba8 c, double opacity) {
     return {mix(paper.r, c.r), mix(paper.g, c.g), mix(paper.b, c.b)};
 }
 
-// --- RelevanceTrack -------------------------------------------------------------------------------------------
+// --- RelevanceTrack
+// -------------------------------------------------------------------------------------------
 
 RelevanceTrack::RelevanceTrack(const std::uint8_t* values, std::size_t count)
     : m_values(values), m_count(values != nullptr ? count : 0) {
@@ -175,7 +182,8 @@ void RelevanceTrack::columnMaxima(double firstSample, double samplesPerColumn, i
         const double b = a + samplesPerColumn;
         const double lo = std::max(static_cast<double>(begin), std::floor(a + eps));
         const double hi = std::min(static_cast<double>(end), std::ceil(b - eps));
-        out[k] = hi > lo ? maxIn(static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)) : std::uint8_t{0};
+        out[k] =
+            hi > lo ? maxIn(static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)) : std::uint8_t{0};
     }
 }
 
@@ -191,19 +199,24 @@ std::optional<std::pair<std::size_t, std::size_t>> RelevanceTrack::nonZeroExtent
     }
     const auto lastBucket = std::find_if(l0.rbegin(), l0.rend(), [](std::uint8_t v) { return v != 0; });
     std::size_t first = static_cast<std::size_t>(firstBucket - l0.begin()) * base;
-    while (m_values[first] == 0) ++first;
-    std::size_t last = std::min(m_count, (l0.size() - static_cast<std::size_t>(lastBucket - l0.rbegin())) * base);
-    while (m_values[last - 1] == 0) --last;
+    while (m_values[first] == 0)
+        ++first;
+    std::size_t last =
+        std::min(m_count, (l0.size() - static_cast<std::size_t>(lastBucket - l0.rbegin())) * base);
+    while (m_values[last - 1] == 0)
+        --last;
     return std::make_pair(first, last);
 }
 
 std::size_t RelevanceTrack::memoryBytes() const {
     std::size_t n = 0;
-    for (const auto& l : m_levels) n += l.capacity();
+    for (const auto& l : m_levels)
+        n += l.capacity();
     return n;
 }
 
-// --- Matching -------------------------------------------------------------------------------------------------
+// --- Matching
+// -------------------------------------------------------------------------------------------------
 
 std::optional<std::size_t> matchLead(const std::string& name, const std::vector<std::string>& channelLabels) {
     if (name.empty()) {
@@ -239,8 +252,8 @@ PreparedOverlay::PreparedOverlay(EcgFindingOverlay overlay) : m_overlay(std::mov
     const bool fits = samples <= std::numeric_limits<std::size_t>::max() / leads &&
                       samples * leads == o.relevanceBytes && o.relevance != nullptr;
     if (!fits) {
-        m_shapeProblem = "the relevance attachment holds " + std::to_string(o.relevanceBytes) + " bytes, not " +
-                         std::to_string(leads) + " leads × " + std::to_string(samples) +
+        m_shapeProblem = "the relevance attachment holds " + std::to_string(o.relevanceBytes) +
+                         " bytes, not " + std::to_string(leads) + " leads × " + std::to_string(samples) +
                          " samples: no relevance band is drawn";
         return;
     }
@@ -264,7 +277,8 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
                              " samples per lead, but this recording's rhythm has " + std::to_string(samples) +
                              ": no relevance band is drawn");
     }
-    const bool bandsDrawable = !m_tracks.empty() && static_cast<unsigned long long>(o.relevanceSamples) == samples;
+    const bool bandsDrawable =
+        !m_tracks.empty() && static_cast<unsigned long long>(o.relevanceSamples) == samples;
     std::vector<std::string> unmatchedRelevance;
     std::vector<std::string> namedTwice;
     for (std::size_t i = 0; i < o.relevanceLeads.size(); ++i) {
@@ -273,7 +287,8 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
         const auto same = std::count_if(o.relevanceLeads.begin(), o.relevanceLeads.end(),
                                         [&](const std::string& n) { return lowered(n) == key; });
         if (same > 1) {
-            if (std::none_of(namedTwice.begin(), namedTwice.end(), [&](const std::string& n) { return lowered(n) == key; })) {
+            if (std::none_of(namedTwice.begin(), namedTwice.end(),
+                             [&](const std::string& n) { return lowered(n) == key; })) {
                 namedTwice.push_back(name);
             }
             continue;
@@ -297,16 +312,21 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
         return !name.empty() && std::count_if(channelLabels.begin(), channelLabels.end(),
                                               [&](const std::string& l) { return lowered(l) == key; }) > 1;
     };
-    auto report = [&](const std::vector<std::string>& names, const std::string& what, const std::string& notDone) {
+    auto report = [&](const std::vector<std::string>& names, const std::string& what,
+                      const std::string& notDone) {
         std::vector<std::string> missing;
         std::vector<std::string> several;
-        for (const std::string& n : names) (ambiguous(n) ? several : missing).push_back(n);
+        for (const std::string& n : names)
+            (ambiguous(n) ? several : missing).push_back(n);
         if (!missing.empty()) {
-            r.problems.push_back(what + joined(missing) + ": this recording has no such lead, so it is not " + notDone);
+            r.problems.push_back(what + joined(missing) + ": this recording has no such lead, so it is not " +
+                                 notDone);
         }
         if (!several.empty()) {
-            r.problems.push_back(what + joined(several) + ": several channels of this recording carry that name, so "
-                                 "it is not " + notDone);
+            r.problems.push_back(what + joined(several) +
+                                 ": several channels of this recording carry that name, so "
+                                 "it is not " +
+                                 notDone);
         }
     };
     report(unmatchedRelevance, "relevance for ", "drawn");
@@ -316,7 +336,8 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
         std::vector<std::string> unmatchedRegion;
         for (const std::string& name : o.regionLeads) {
             if (const auto channel = matchLead(name, channelLabels)) {
-                if (std::find(r.regionChannels.begin(), r.regionChannels.end(), *channel) == r.regionChannels.end()) {
+                if (std::find(r.regionChannels.begin(), r.regionChannels.end(), *channel) ==
+                    r.regionChannels.end()) {
                     r.regionChannels.push_back(*channel);
                 }
             } else {
@@ -331,10 +352,12 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
             r.problems.push_back("the region's time range (" + seconds(a) + "–" + seconds(b) +
                                  " s) is not a valid range: it is not outlined");
         } else if (b <= 0.0 || a >= duration) {
-            r.problems.push_back("the region (" + seconds(a) + "–" + seconds(b) + " s) lies outside this recording (0–" +
-                                 seconds(duration) + " s): it is not outlined");
+            r.problems.push_back("the region (" + seconds(a) + "–" + seconds(b) +
+                                 " s) lies outside this recording (0–" + seconds(duration) +
+                                 " s): it is not outlined");
         } else if (r.regionChannels.empty()) {
-            if (o.regionLeads.empty()) r.problems.push_back("the region names no lead: it is not outlined");
+            if (o.regionLeads.empty())
+                r.problems.push_back("the region names no lead: it is not outlined");
         } else {
             r.regionShown = true;
             r.regionStartSeconds = std::max(0.0, a);
@@ -354,7 +377,8 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
         std::optional<std::pair<std::size_t, std::size_t>> extent;
         for (const ResolvedBand& band : r.bands) {
             if (const auto e = m_tracks[band.trackIndex].nonZeroExtent()) {
-                extent = extent ? std::make_pair(std::min(extent->first, e->first), std::max(extent->second, e->second))
+                extent = extent ? std::make_pair(std::min(extent->first, e->first),
+                                                 std::max(extent->second, e->second))
                                 : *e;
             }
         }

@@ -7,11 +7,11 @@ namespace veridicor::ecg {
 
 namespace {
 
-constexpr double kLeadInMm = 1.5;       // flat line before the pulse
-constexpr double kPulseMarginMm = 2.5;  // from the page edge to the pulse's rising edge
-constexpr double kLeadOutMm = 1.5;      // flat line after the pulse
+constexpr double kLeadInMm = 1.5;      // flat line before the pulse
+constexpr double kPulseMarginMm = 2.5; // from the page edge to the pulse's rising edge
+constexpr double kLeadOutMm = 1.5;     // flat line after the pulse
 constexpr double kRightMarginMm = 5.0;
-constexpr double kMedianGapMm = 5.0;    // between median-beat columns
+constexpr double kMedianGapMm = 5.0; // between median-beat columns
 
 std::string lowered(std::string_view s) {
     std::string out(s);
@@ -24,29 +24,41 @@ std::string lowered(std::string_view s) {
 
 std::optional<PaperLayout> parsePaperLayout(std::string_view name) {
     const std::string n = lowered(name);
-    if (n == "12x1") return PaperLayout::Rows12x1;
-    if (n == "6x2") return PaperLayout::Grid6x2;
-    if (n == "3x4") return PaperLayout::Grid3x4;
-    if (n == "3x4+1") return PaperLayout::Grid3x4Rhythm;
+    if (n == "12x1")
+        return PaperLayout::Rows12x1;
+    if (n == "6x2")
+        return PaperLayout::Grid6x2;
+    if (n == "3x4")
+        return PaperLayout::Grid3x4;
+    if (n == "3x4+1")
+        return PaperLayout::Grid3x4Rhythm;
     return std::nullopt;
 }
 
 std::string paperLayoutName(PaperLayout layout) {
     switch (layout) {
-    case PaperLayout::Rows12x1: return "12x1";
-    case PaperLayout::Grid6x2: return "6x2";
-    case PaperLayout::Grid3x4: return "3x4";
-    case PaperLayout::Grid3x4Rhythm: return "3x4+1";
+    case PaperLayout::Rows12x1:
+        return "12x1";
+    case PaperLayout::Grid6x2:
+        return "6x2";
+    case PaperLayout::Grid3x4:
+        return "3x4";
+    case PaperLayout::Grid3x4Rhythm:
+        return "3x4+1";
     }
     return "3x4+1";
 }
 
 int paperLayoutColumns(PaperLayout layout) {
     switch (layout) {
-    case PaperLayout::Rows12x1: return 1;
-    case PaperLayout::Grid6x2: return 2;
-    case PaperLayout::Grid3x4: return 4;
-    case PaperLayout::Grid3x4Rhythm: return 4;
+    case PaperLayout::Rows12x1:
+        return 1;
+    case PaperLayout::Grid6x2:
+        return 2;
+    case PaperLayout::Grid3x4:
+        return 4;
+    case PaperLayout::Grid3x4Rhythm:
+        return 4;
     }
     return 1;
 }
@@ -121,13 +133,15 @@ PaperPage layoutPage(const PageRequest& request) {
     page.columns = columns;
     page.rows = leadRows + (rhythmStrip ? 1 : 0);
 
-    // Rows and baselines sit on 5 mm lines, as on printed paper; a little more room above the baseline than below.
+    // Rows and baselines sit on 5 mm lines, as on printed paper; a little more room above the baseline than
+    // below.
     const double pitch = std::max(10.0, std::ceil(request.rowPitchMillivolts * gain / 5.0 - 1e-9) * 5.0);
     const double baselineOffset = std::clamp(std::round(pitch * 0.55 / 5.0) * 5.0, 5.0, pitch - 5.0);
     const double columnSeconds = median ? request.pageSeconds : request.pageSeconds / columns;
     const double columnWidthMm = columnSeconds * speed;
     const double columnStrideMm = columnWidthMm + (median ? kMedianGapMm : 0.0);
-    const double tracesWidthMm = median ? columns * columnStrideMm - kMedianGapMm : request.pageSeconds * speed;
+    const double tracesWidthMm =
+        median ? columns * columnStrideMm - kMedianGapMm : request.pageSeconds * speed;
     page.widthMm = std::max(page.traceLeftMm + tracesWidthMm + kRightMarginMm, request.minWidthMm);
     page.rowsTopMm = page.gridTopMm + std::max(0.0, request.gridTopMarginMm);
     page.rowPitchMm = pitch;

@@ -15,7 +15,8 @@ namespace {
 constexpr double kPi = std::numbers::pi;
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
-// ---- deterministic randomness ---------------------------------------------------------------------------------
+// ---- deterministic randomness
+// ---------------------------------------------------------------------------------
 
 std::uint64_t mix(std::uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -23,7 +24,8 @@ std::uint64_t mix(std::uint64_t z) {
     return z ^ (z >> 31);
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, well-mixed sequential generator for the model's parameters.
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, well-mixed sequential generator for the model's
+/// parameters.
 class SplitMix {
 public:
     explicit SplitMix(std::uint64_t seed) : m_state(seed) {}
@@ -37,7 +39,8 @@ private:
 
 /// Counter-based: the noise of (lead, sample) is a pure function of the seed, so chunks are independent.
 double gaussianAt(std::uint64_t seed, std::uint64_t lead, std::uint64_t sample) {
-    const std::uint64_t key = mix(seed ^ mix(0xD1B54A32D192ED03ull * (lead + 1))) ^ (sample * 0x9E3779B97F4A7C15ull);
+    const std::uint64_t key =
+        mix(seed ^ mix(0xD1B54A32D192ED03ull * (lead + 1))) ^ (sample * 0x9E3779B97F4A7C15ull);
     const std::uint64_t a = mix(key + 0x632BE59BD9B4E019ull);
     const std::uint64_t b = mix(key + 0x8CB92BA72F3D8DD7ull);
     const double u1 = (static_cast<double>(a >> 11) + 1.0) * 0x1.0p-53; // (0, 1]
@@ -45,7 +48,8 @@ double gaussianAt(std::uint64_t seed, std::uint64_t lead, std::uint64_t sample) 
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2); // Box–Muller
 }
 
-// ---- model constants ------------------------------------------------------------------------------------------
+// ---- model constants
+// ------------------------------------------------------------------------------------------
 
 enum class Wave { P, Qrs, T, Other };
 
@@ -59,24 +63,24 @@ struct KernelSpec {
 // Sameni et al. 2007, normal beat (Table 1 / OSET "normal" VCG model 1). Kernels after the P wave in Y and Z
 // (atrial repolarisation, PR segment) and the broad low Z kernel under the QRS shape the baseline and take no
 // part in any wave's fiducials ("Other").
-const std::vector<KernelSpec> kX{
-    {-1.09, 0.03, 0.0906, Wave::P},  {-0.83, 0.08, 0.1057, Wave::P},  {-0.19, -0.13, 0.0453, Wave::Qrs},
-    {-0.07, 0.85, 0.0378, Wave::Qrs}, {0.0, 1.11, 0.0332, Wave::Qrs},  {0.06, 0.75, 0.0302, Wave::Qrs},
-    {0.22, 0.06, 0.0378, Wave::Qrs},  {1.2, 0.1, 0.6040, Wave::T},     {1.42, 0.17, 0.3020, Wave::T},
-    {1.68, 0.39, 0.1812, Wave::T}};
-const std::vector<KernelSpec> kY{
-    {-1.1, 0.035, 0.07, Wave::P},     {-0.9, 0.015, 0.07, Wave::P},     {-0.76, -0.019, 0.04, Wave::Other},
-    {-0.11, 0.32, 0.055, Wave::Qrs},  {-0.01, 0.51, 0.037, Wave::Qrs},  {0.065, -0.32, 0.0604, Wave::Qrs},
-    {0.8, 0.04, 0.450, Wave::T},      {1.58, 0.08, 0.3, Wave::T}};
+const std::vector<KernelSpec> kX{{-1.09, 0.03, 0.0906, Wave::P},    {-0.83, 0.08, 0.1057, Wave::P},
+                                 {-0.19, -0.13, 0.0453, Wave::Qrs}, {-0.07, 0.85, 0.0378, Wave::Qrs},
+                                 {0.0, 1.11, 0.0332, Wave::Qrs},    {0.06, 0.75, 0.0302, Wave::Qrs},
+                                 {0.22, 0.06, 0.0378, Wave::Qrs},   {1.2, 0.1, 0.6040, Wave::T},
+                                 {1.42, 0.17, 0.3020, Wave::T},     {1.68, 0.39, 0.1812, Wave::T}};
+const std::vector<KernelSpec> kY{{-1.1, 0.035, 0.07, Wave::P},       {-0.9, 0.015, 0.07, Wave::P},
+                                 {-0.76, -0.019, 0.04, Wave::Other}, {-0.11, 0.32, 0.055, Wave::Qrs},
+                                 {-0.01, 0.51, 0.037, Wave::Qrs},    {0.065, -0.32, 0.0604, Wave::Qrs},
+                                 {0.8, 0.04, 0.450, Wave::T},        {1.58, 0.08, 0.3, Wave::T}};
 const std::vector<KernelSpec> kZ{
-    {-1.1, -0.03, 0.03, Wave::P},     {-0.93, -0.14, 0.12, Wave::P},    {-0.7, -0.035, 0.04, Wave::Other},
-    {-0.4, 0.045, 0.4, Wave::Other},  {-0.15, -0.4, 0.045, Wave::Qrs},  {0.095, 0.46, 0.05, Wave::Qrs},
-    {1.05, -0.12, 0.8, Wave::T},      {1.25, -0.2, 0.4, Wave::T},       {1.55, -0.35, 0.2, Wave::T}};
+    {-1.1, -0.03, 0.03, Wave::P},    {-0.93, -0.14, 0.12, Wave::P},   {-0.7, -0.035, 0.04, Wave::Other},
+    {-0.4, 0.045, 0.4, Wave::Other}, {-0.15, -0.4, 0.045, Wave::Qrs}, {0.095, 0.46, 0.05, Wave::Qrs},
+    {1.05, -0.12, 0.8, Wave::T},     {1.25, -0.2, 0.4, Wave::T},      {1.55, -0.35, 0.2, Wave::T}};
 
 // Dower et al. 1980: the eight independent leads from the Frank VCG (rows I, II, V1–V6; columns X, Y, Z).
-constexpr double kDower[8][3] = {
-    {0.632, -0.235, 0.059},  {0.235, 1.066, -0.132},  {-0.515, 0.157, -0.917}, {0.044, 0.164, -1.387},
-    {0.882, 0.098, -1.277},  {1.213, 0.127, -0.601},  {1.125, 0.127, -0.086},  {0.831, 0.076, 0.230}};
+constexpr double kDower[8][3] = {{0.632, -0.235, 0.059}, {0.235, 1.066, -0.132}, {-0.515, 0.157, -0.917},
+                                 {0.044, 0.164, -1.387}, {0.882, 0.098, -1.277}, {1.213, 0.127, -0.601},
+                                 {1.125, 0.127, -0.086}, {0.831, 0.076, 0.230}};
 
 constexpr double kVcgMicrovoltsPerUnit = 1000.0; // the model's VCG amplitudes are in millivolts
 constexpr double kPWaveFrontalGain = 3.0;
@@ -109,7 +113,9 @@ const std::array<std::string_view, 12>& synthLeadNames() {
 }
 
 Expected<EcgSynthesizer, SynthError> EcgSynthesizer::create(const SynthParams& p) {
-    const auto bad = [](const std::string& m) { return Unexpected{SynthError{m}}; };
+    const auto bad = [](const std::string& m) {
+        return Unexpected{SynthError{m}};
+    };
     if (!(p.heartRateBpm >= 30.0 && p.heartRateBpm <= 150.0)) {
         return bad("heart rate " + str(p.heartRateBpm) + " /min is outside the model's range 30–150 /min");
     }
@@ -138,7 +144,8 @@ Expected<EcgSynthesizer, SynthError> EcgSynthesizer::create(const SynthParams& p
     s.m_params = p;
     s.m_samples = static_cast<std::size_t>(std::llround(p.durationSeconds * p.samplingHz));
     if (s.m_samples == 0) {
-        return bad("duration " + str(p.durationSeconds) + " s holds no sample at " + str(p.samplingHz) + " Hz");
+        return bad("duration " + str(p.durationSeconds) + " s holds no sample at " + str(p.samplingHz) +
+                   " Hz");
     }
 
     // Kernels scaled with the mean heart rate: P and QRS by HR/60 (fixed duration in seconds), T by √(HR/60)
@@ -149,8 +156,8 @@ Expected<EcgSynthesizer, SynthError> EcgSynthesizer::create(const SynthParams& p
     for (std::size_t axis = 0; axis < 3; ++axis) {
         for (const auto& k : *specs[axis]) {
             const double f = k.wave == Wave::T ? slow : fast;
-            // The P wave's frontal (X, Y) components tripled: Sameni's atrial dipole gives ~0.05 mV in lead II,
-            // where adults show 0.1–0.2 mV; its sagittal (Z) component, which dominates V1, is kept.
+            // The P wave's frontal (X, Y) components tripled: Sameni's atrial dipole gives ~0.05 mV in lead
+            // II, where adults show 0.1–0.2 mV; its sagittal (Z) component, which dominates V1, is kept.
             const double gain = (k.wave == Wave::P && axis < 2) ? kPWaveFrontalGain : 1.0;
             s.m_kernels[axis].push_back(Kernel{k.alpha * gain, k.b * f, k.theta * f});
         }
@@ -277,14 +284,18 @@ void EcgSynthesizer::generate(std::size_t first, std::size_t count, std::span<st
         }
         const double leadI = independent[0];
         const double leadII = independent[1];
-        const std::array<std::int16_t, 12> leads{
-            independent[0],
-            independent[1],
-            clampCount(leadII - leadI),
-            clampCount(-(leadI + leadII) / 2.0),
-            clampCount(leadI - leadII / 2.0),
-            clampCount(leadII - leadI / 2.0),
-            independent[2], independent[3], independent[4], independent[5], independent[6], independent[7]};
+        const std::array<std::int16_t, 12> leads{independent[0],
+                                                 independent[1],
+                                                 clampCount(leadII - leadI),
+                                                 clampCount(-(leadI + leadII) / 2.0),
+                                                 clampCount(leadI - leadII / 2.0),
+                                                 clampCount(leadII - leadI / 2.0),
+                                                 independent[2],
+                                                 independent[3],
+                                                 independent[4],
+                                                 independent[5],
+                                                 independent[6],
+                                                 independent[7]};
         for (std::size_t l = 0; l < 12; ++l) {
             const std::size_t at = l * count + k;
             if (at < out.size()) {
@@ -327,7 +338,9 @@ void EcgSynthesizer::computeMeasurements() {
         }
         return v;
     };
-    const auto magnitude = [](const std::array<double, 3>& v) { return std::hypot(v[0], v[1], v[2]); };
+    const auto magnitude = [](const std::array<double, 3>& v) {
+        return std::hypot(v[0], v[1], v[2]);
+    };
     const double step = 1e-4;
     const auto grid = [&](double from, double to) {
         std::vector<double> g;
@@ -336,7 +349,9 @@ void EcgSynthesizer::computeMeasurements() {
         }
         return g;
     };
-    const auto toSeconds = [&](double theta) { return theta / kTwoPi * rr; };
+    const auto toSeconds = [&](double theta) {
+        return theta / kTwoPi * rr;
+    };
 
     const auto firstAbove = [&](Wave w, double from, double to, double fraction) {
         const auto g = grid(from, to);
@@ -550,8 +565,8 @@ Expected<Recording, SynthError> synthesizeRecording(const SynthParams& params) {
     const auto onMedian = [&](Annotation a, double fromSeconds, double toSeconds) {
         if (medianIndex) {
             const auto at = [&](double s) {
-                return static_cast<std::size_t>(
-                    std::clamp<long>(std::lround(static_cast<double>(pre) + s * fs), 0, static_cast<long>(length) - 1));
+                return static_cast<std::size_t>(std::clamp<long>(
+                    std::lround(static_cast<double>(pre) + s * fs), 0, static_cast<long>(length) - 1));
             };
             a.group = *medianIndex;
             for (std::size_t c = 0; c < 12; ++c) {
@@ -585,12 +600,12 @@ Expected<Recording, SynthError> synthesizeRecording(const SynthParams& params) {
         }
     }
     rec.annotations.push_back(rrAnnotation);
-    rec.annotations.push_back(onMedian(measurement("8625-6", "LN", "P-R interval", m.prMs, "ms"), m.pOnsetSeconds,
-                                       m.qrsOnsetSeconds));
-    rec.annotations.push_back(onMedian(measurement("8633-0", "LN", "QRS duration", m.qrsMs, "ms"), m.qrsOnsetSeconds,
-                                       m.qrsOffsetSeconds));
-    rec.annotations.push_back(onMedian(measurement("8634-8", "LN", "Q-T interval", m.qtMs, "ms"), m.qrsOnsetSeconds,
-                                       m.tEndSeconds));
+    rec.annotations.push_back(onMedian(measurement("8625-6", "LN", "P-R interval", m.prMs, "ms"),
+                                       m.pOnsetSeconds, m.qrsOnsetSeconds));
+    rec.annotations.push_back(onMedian(measurement("8633-0", "LN", "QRS duration", m.qrsMs, "ms"),
+                                       m.qrsOnsetSeconds, m.qrsOffsetSeconds));
+    rec.annotations.push_back(onMedian(measurement("8634-8", "LN", "Q-T interval", m.qtMs, "ms"),
+                                       m.qrsOnsetSeconds, m.tEndSeconds));
     rec.annotations.push_back(measurement("8636-3", "LN", "Q-T interval corrected", m.qtcMs, "ms"));
     rec.annotations.push_back(measurement("8626-4", "LN", "P wave axis", m.pAxisDeg, "deg"));
     rec.annotations.push_back(measurement("8632-2", "LN", "QRS axis", m.qrsAxisDeg, "deg"));

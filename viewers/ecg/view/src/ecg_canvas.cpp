@@ -37,8 +37,8 @@ void EcgCanvas::releaseGl() {
 
 void EcgCanvas::initializeGL() {
     QObject::disconnect(m_contextConnection);
-    m_contextConnection =
-        connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &EcgCanvas::releaseGl, Qt::DirectConnection);
+    m_contextConnection = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &EcgCanvas::releaseGl,
+                                  Qt::DirectConnection);
     m_glError = m_renderer.initialize();
 }
 
@@ -99,7 +99,8 @@ void EcgCanvas::paintGL() {
         m_renderer.render(m_scene, vp);
     }
     // Paint the texts into the framebuffer we just drew (not through the widget, whose painting Qt redirects
-    // beneath the GL image when the window is grabbed): on screen and in screenshots they are the same pixels.
+    // beneath the GL image when the window is grabbed): on screen and in screenshots they are the same
+    // pixels.
     QOpenGLPaintDevice device(vp.pixels);
     device.setDevicePixelRatio(vp.devicePixelRatio);
     QPainter painter(&device);
@@ -110,7 +111,8 @@ void EcgCanvas::paintGL() {
                          : !m_scene.hasData() ? m_message
                                               : QString();
     if (!text.isEmpty()) {
-        if (!m_glError.isEmpty()) painter.fillRect(rect(), QColor(0x8c, 0x91, 0x99));
+        if (!m_glError.isEmpty())
+            painter.fillRect(rect(), QColor(0x8c, 0x91, 0x99));
         painter.setPen(Qt::white);
         QFont f = painter.font();
         f.setPixelSize(16);
@@ -129,7 +131,8 @@ PagePoint EcgCanvas::pageMm(QPointF logical) const {
 
 void EcgCanvas::overviewAt(QPointF logical) {
     const QRectF band = PaperRenderer::overviewRect(viewport());
-    if (band.isEmpty() || !m_scene.hasData()) return;
+    if (band.isEmpty() || !m_scene.hasData())
+        return;
     const double frac = std::clamp((devicePx(logical).x() - band.left()) / band.width(), 0.0, 1.0);
     emit overviewClicked(frac * m_scene.traces()->durationSeconds() - m_scene.settings().pageSeconds / 2.0);
 }
@@ -154,7 +157,8 @@ void EcgCanvas::mousePressEvent(QMouseEvent* event) {
         const PaperPage& page = m_scene.page();
         if (const PaperCell* cell = m_scene.hasData() ? page.cellAt(mm) : nullptr) {
             m_drag = Drag::Calipers;
-            m_scene.setCalipers(PaperScene::Calipers{static_cast<std::size_t>(cell - page.cells.data()), mm, mm});
+            m_scene.setCalipers(
+                PaperScene::Calipers{static_cast<std::size_t>(cell - page.cells.data()), mm, mm});
             emit calipersChanged(QString());
             update();
             return;
@@ -230,18 +234,32 @@ void EcgCanvas::wheelEvent(QWheelEvent* event) {
 void EcgCanvas::keyPressEvent(QKeyEvent* event) {
     const double page = m_scene.settings().pageSeconds;
     switch (event->key()) {
-    case Qt::Key_Left: emit panTime(-1.0); break;
-    case Qt::Key_Right: emit panTime(1.0); break;
-    case Qt::Key_PageUp: emit panTime(-page); break;
-    case Qt::Key_PageDown: emit panTime(page); break;
-    case Qt::Key_Home: emit panTime(-1e12); break;
-    case Qt::Key_End: emit panTime(1e12); break;
+    case Qt::Key_Left:
+        emit panTime(-1.0);
+        break;
+    case Qt::Key_Right:
+        emit panTime(1.0);
+        break;
+    case Qt::Key_PageUp:
+        emit panTime(-page);
+        break;
+    case Qt::Key_PageDown:
+        emit panTime(page);
+        break;
+    case Qt::Key_Home:
+        emit panTime(-1e12);
+        break;
+    case Qt::Key_End:
+        emit panTime(1e12);
+        break;
     case Qt::Key_Escape:
         m_scene.setCalipers(std::nullopt);
         emit calipersChanged(QString());
         update();
         break;
-    default: QOpenGLWidget::keyPressEvent(event); return;
+    default:
+        QOpenGLWidget::keyPressEvent(event);
+        return;
     }
     event->accept();
 }

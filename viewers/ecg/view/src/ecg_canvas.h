@@ -1,6 +1,6 @@
 #pragma once
-// The GL canvas of the ECG view: a QOpenGLWidget that draws the PaperScene with PaperRenderer, scrolls the page,
-// pans the recording time and places calipers with the mouse.
+// The GL canvas of the ECG view: a QOpenGLWidget that draws the PaperScene with PaperRenderer, scrolls the
+// page, pans the recording time and places calipers with the mouse.
 
 #include <veridicor/ecg/paper_renderer.h>
 #include <veridicor/ecg/paper_scene.h>
@@ -18,8 +18,8 @@ public:
     EcgCanvas(PaperScene& scene, QWidget* parent = nullptr);
     ~EcgCanvas() override;
 
-    /// Page point (mm) at the top-left of the page area; clamped so the page stays in view (centred when it is
-    /// smaller than the canvas).
+    /// Page point (mm) at the top-left of the page area; clamped so the page stays in view (centred when it
+    /// is smaller than the canvas).
     void setScrollMm(QPointF mm);
     [[nodiscard]] QPointF scrollMm() const { return m_scrollMm; }
     /// Page area in mm (canvas minus the overview strip).

@@ -44,15 +44,16 @@ struct Loaded {
 std::size_t groupFor(const Recording& rec, bool median) {
     std::size_t rhythm = rec.groups.size();
     for (std::size_t i = 0; i < rec.groups.size(); ++i) {
-        if (median && rec.groups[i].isMedianBeat()) return i;
-        if (!rec.groups[i].isMedianBeat() && rhythm == rec.groups.size()) rhythm = i;
+        if (median && rec.groups[i].isMedianBeat())
+            return i;
+        if (!rec.groups[i].isMedianBeat() && rhythm == rec.groups.size())
+            rhythm = i;
     }
     return rhythm < rec.groups.size() ? rhythm : 0;
 }
 
 /// Waits for `future` while the GUI keeps painting (user input is held back until it is done).
-template <class T>
-T waitPainting(const QFuture<T>& future) {
+template <class T> T waitPainting(const QFuture<T>& future) {
     if (!future.isFinished()) {
         QFutureWatcher<T> watcher;
         QEventLoop loop;
@@ -73,10 +74,12 @@ EcgFindingOverlay toEcgOverlay(const registry::FindingOverlay& f) {
     o.trusted = f.trusted;
     o.visible = f.visible;
     o.hasRegion = f.hasEcgRegion;
-    for (const QString& l : f.leads) o.regionLeads.push_back(l.toStdString());
+    for (const QString& l : f.leads)
+        o.regionLeads.push_back(l.toStdString());
     o.startSeconds = f.startSeconds;
     o.endSeconds = f.endSeconds;
-    for (const QString& l : f.relevanceLeads) o.relevanceLeads.push_back(l.toStdString());
+    for (const QString& l : f.relevanceLeads)
+        o.relevanceLeads.push_back(l.toStdString());
     o.relevanceSamples = f.relevanceSamples;
     if (!f.relevance.isEmpty()) {
         auto bytes = std::make_shared<const QByteArray>(f.relevance);
@@ -90,7 +93,8 @@ EcgFindingOverlay toEcgOverlay(const registry::FindingOverlay& f) {
 QString leadList(const TraceSet& traces, const std::vector<std::size_t>& channels) {
     QStringList names;
     for (std::size_t c : channels) {
-        if (c < traces.channels().size()) names << QString::fromStdString(traces.channels()[c].label);
+        if (c < traces.channels().size())
+            names << QString::fromStdString(traces.channels()[c].label);
     }
     return names.join(QStringLiteral(", "));
 }
@@ -104,7 +108,8 @@ QString describe(const TraceSet& t) {
 
 } // namespace
 
-/// A bar drawn at the current calibration: held against a ruler, it measures 50 mm when the paper is true size.
+/// A bar drawn at the current calibration: held against a ruler, it measures 50 mm when the paper is true
+/// size.
 class CalibrationRuler : public QWidget {
 public:
     explicit CalibrationRuler(QWidget* parent) : QWidget(parent) { setMinimumHeight(34); }
@@ -149,14 +154,16 @@ EcgView::EcgView(QWidget* parent) : StudyView(parent) {
         m_calibratedPixelsPerMm = 0.0;
     }
     buildUi();
-    connect(&m_build, &QFutureWatcher<std::shared_ptr<const TraceSet>>::finished, this, &EcgView::onTracesBuilt);
+    connect(&m_build, &QFutureWatcher<std::shared_ptr<const TraceSet>>::finished, this,
+            &EcgView::onTracesBuilt);
     PaperSettings s = m_scene.settings();
     s.pixelsPerMm = m_calibratedPixelsPerMm > 0 ? m_calibratedPixelsPerMm : screenPixelsPerMm();
     applySettings(s);
 }
 
 EcgView::~EcgView() {
-    if (m_cancel) *m_cancel = true;
+    if (m_cancel)
+        *m_cancel = true;
     m_build.waitForFinished();
 }
 
@@ -168,24 +175,29 @@ void EcgView::buildUi() {
     auto* bar = new QToolBar(this);
     bar->setObjectName(QStringLiteral("ecgToolbar"));
     root->addWidget(bar);
-    auto addLabel = [bar](const QString& text) { bar->addWidget(new QLabel(text + QLatin1Char(' '), bar)); };
+    auto addLabel = [bar](const QString& text) {
+        bar->addWidget(new QLabel(text + QLatin1Char(' '), bar));
+    };
 
     addLabel(tr("Layout"));
     m_layoutBox = new QComboBox(bar);
-    for (PaperLayout l : {PaperLayout::Rows12x1, PaperLayout::Grid6x2, PaperLayout::Grid3x4,
-                          PaperLayout::Grid3x4Rhythm}) {
-        m_layoutBox->addItem(QString::fromStdString(paperLayoutName(l)).replace(QLatin1Char('x'), QChar(0x00D7)),
-                             static_cast<int>(l));
+    for (PaperLayout l :
+         {PaperLayout::Rows12x1, PaperLayout::Grid6x2, PaperLayout::Grid3x4, PaperLayout::Grid3x4Rhythm}) {
+        m_layoutBox->addItem(
+            QString::fromStdString(paperLayoutName(l)).replace(QLatin1Char('x'), QChar(0x00D7)),
+            static_cast<int>(l));
     }
     bar->addWidget(m_layoutBox);
     bar->addSeparator();
     addLabel(tr("Speed"));
     m_speedBox = new QComboBox(bar);
-    for (double v : kPaperSpeeds) m_speedBox->addItem(tr("%1 mm/s").arg(v), v);
+    for (double v : kPaperSpeeds)
+        m_speedBox->addItem(tr("%1 mm/s").arg(v), v);
     bar->addWidget(m_speedBox);
     addLabel(tr(" Gain"));
     m_gainBox = new QComboBox(bar);
-    for (double v : kPaperGains) m_gainBox->addItem(tr("%1 mm/mV").arg(v), v);
+    for (double v : kPaperGains)
+        m_gainBox->addItem(tr("%1 mm/mV").arg(v), v);
     bar->addWidget(m_gainBox);
     bar->addSeparator();
     addLabel(tr("Filters"));
@@ -320,16 +332,20 @@ void EcgView::buildUi() {
 
     // Wiring.
     connect(m_layoutBox, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_syncing) setPaperLayout(static_cast<PaperLayout>(m_layoutBox->currentData().toInt()));
+        if (!m_syncing)
+            setPaperLayout(static_cast<PaperLayout>(m_layoutBox->currentData().toInt()));
     });
     connect(m_speedBox, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_syncing) setSpeed(m_speedBox->currentData().toDouble());
+        if (!m_syncing)
+            setSpeed(m_speedBox->currentData().toDouble());
     });
     connect(m_gainBox, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_syncing) setGain(m_gainBox->currentData().toDouble());
+        if (!m_syncing)
+            setGain(m_gainBox->currentData().toDouble());
     });
     auto filtersFromControls = [this] {
-        if (m_syncing) return;
+        if (m_syncing)
+            return;
         FilterSettings f;
         f.baselineWander = m_highPass->isChecked();
         f.notch = static_cast<MainsNotch>(m_notchBox->currentData().toInt());
@@ -340,24 +356,30 @@ void EcgView::buildUi() {
     connect(m_notchBox, &QComboBox::currentIndexChanged, this, filtersFromControls);
     connect(m_lowPassBox, &QComboBox::currentIndexChanged, this, filtersFromControls);
     connect(m_medianButton, &QToolButton::toggled, this, [this](bool on) {
-        if (!m_syncing) setMedianBeatShown(on);
+        if (!m_syncing)
+            setMedianBeatShown(on);
     });
     connect(m_hScroll, &QScrollBar::valueChanged, this, [this](int v) {
-        if (!m_syncing) m_canvas->setScrollMm(QPointF(v / 10.0, m_canvas->scrollMm().y()));
+        if (!m_syncing)
+            m_canvas->setScrollMm(QPointF(v / 10.0, m_canvas->scrollMm().y()));
     });
     connect(m_vScroll, &QScrollBar::valueChanged, this, [this](int v) {
-        if (!m_syncing) m_canvas->setScrollMm(QPointF(m_canvas->scrollMm().x(), v / 10.0));
+        if (!m_syncing)
+            m_canvas->setScrollMm(QPointF(m_canvas->scrollMm().x(), v / 10.0));
     });
     connect(m_timeBar, &QScrollBar::valueChanged, this, [this](int v) {
-        if (!m_syncing) setStartSeconds(v / 10.0);
+        if (!m_syncing)
+            setStartSeconds(v / 10.0);
     });
     connect(m_canvas, &EcgCanvas::scrolled, this, &EcgView::syncScrollBars);
     connect(m_canvas, &EcgCanvas::panTime, this,
             [this](double dt) { setStartSeconds(m_scene.settings().startSeconds + dt); });
     connect(m_canvas, &EcgCanvas::overviewClicked, this, [this](double t) { setStartSeconds(t); });
     connect(m_canvas, &EcgCanvas::calipersChanged, this, [this](const QString& text) {
-        m_caliperLabel->setText(text.isEmpty() ? tr("Drag across a lead to measure time and amplitude.") : text);
-        if (!text.isEmpty()) emit statusMessage(text);
+        m_caliperLabel->setText(text.isEmpty() ? tr("Drag across a lead to measure time and amplitude.")
+                                               : text);
+        if (!text.isEmpty())
+            emit statusMessage(text);
     });
     connect(clear, &QPushButton::clicked, this, [this] {
         m_scene.setCalipers(std::nullopt);
@@ -365,11 +387,13 @@ void EcgView::buildUi() {
         m_canvas->update();
     });
     connect(m_ppmBox, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (!m_syncing) setPixelsPerMm(v);
+        if (!m_syncing)
+            setPixelsPerMm(v);
     });
     connect(useScreen, &QPushButton::clicked, this, [this] { setPixelsPerMm(0.0); });
     connect(m_opacitySlider, &QSlider::valueChanged, this, [this](int v) {
-        if (!m_syncing) setOverlayOpacity(v / 100.0);
+        if (!m_syncing)
+            setOverlayOpacity(v / 100.0);
     });
     m_opacityLabel->setText(tr("%1 %").arg(m_opacitySlider->value()));
     m_canvas->setMessage(tr("No ECG open"));
@@ -439,7 +463,8 @@ FilterSettings EcgView::displayFilters() const {
 }
 
 void EcgView::setDisplayFilters(const FilterSettings& filters) {
-    if (filters == m_filters) return;
+    if (filters == m_filters)
+        return;
     m_filters = filters;
     syncControls();
     rebuildTraces();
@@ -451,7 +476,8 @@ bool EcgView::hasMedianBeat() const {
 
 void EcgView::setMedianBeatShown(bool shown) {
     shown = shown && hasMedianBeat();
-    if (shown == m_showMedian) return;
+    if (shown == m_showMedian)
+        return;
     m_showMedian = shown;
     syncControls();
     rebuildTraces();
@@ -466,8 +492,10 @@ std::size_t EcgView::wantedGroup() const {
 }
 
 void EcgView::rebuildTraces() {
-    if (!m_recording) return;
-    if (m_cancel) *m_cancel = true;
+    if (!m_recording)
+        return;
+    if (m_cancel)
+        *m_cancel = true;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
     auto rec = m_recording;
@@ -479,9 +507,8 @@ void EcgView::rebuildTraces() {
                                         .toStdString()
                                   : std::string());
     m_canvas->update();
-    m_build.setFuture(QtConcurrent::run([rec, group, filters, cancel] {
-        return TraceSet::build(rec, group, filters, cancel.get());
-    }));
+    m_build.setFuture(QtConcurrent::run(
+        [rec, group, filters, cancel] { return TraceSet::build(rec, group, filters, cancel.get()); }));
 }
 
 void EcgView::onTracesBuilt() {
@@ -507,7 +534,8 @@ Expected<void, QString> EcgView::openInstance(const dicom::InstanceHeader& heade
 }
 
 Expected<void, QString> EcgView::openFile(const QString& path) {
-    if (m_cancel) *m_cancel = true;
+    if (m_cancel)
+        *m_cancel = true;
     m_build.waitForFinished();
     m_pendingBuilds = 0;
     clearOverlays(); // findings belong to the instance they were verified for
@@ -565,7 +593,8 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
 }
 
 void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QString& path) {
-    if (m_cancel) *m_cancel = true;
+    if (m_cancel)
+        *m_cancel = true;
     m_build.waitForFinished();
     clearOverlays();
     m_path = path;
@@ -600,7 +629,8 @@ void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QS
 
 void EcgView::fillPanel() {
     m_measurements->setRowCount(0);
-    if (!m_recording) return;
+    if (!m_recording)
+        return;
     const auto rows = measurementRows(*m_recording);
     m_measurements->setRowCount(static_cast<int>(rows.size()));
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -611,7 +641,8 @@ void EcgView::fillPanel() {
     }
     m_measurements->resizeColumnsToContents();
     QStringList warnings;
-    for (const auto& w : m_recording->warnings) warnings << QString::fromStdString(w);
+    for (const auto& w : m_recording->warnings)
+        warnings << QString::fromStdString(w);
     m_warnings->setText(warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!warnings.isEmpty());
 }
@@ -643,9 +674,10 @@ void EcgView::syncScrollBars() {
     m_timeBar->setVisible(timeShown);
     m_timeLabel->setVisible(timeShown);
     if (timeShown && m_scene.traces()) {
-        m_timeLabel->setText(tr("%1 of %2")
-                                 .arg(QString::fromStdString(formatClock(m_scene.settings().startSeconds)),
-                                      QString::fromStdString(formatClock(m_scene.traces()->durationSeconds()))));
+        m_timeLabel->setText(
+            tr("%1 of %2")
+                .arg(QString::fromStdString(formatClock(m_scene.settings().startSeconds)),
+                     QString::fromStdString(formatClock(m_scene.traces()->durationSeconds()))));
     }
     m_syncing = false;
 }
@@ -677,7 +709,8 @@ void EcgView::syncControls() {
 QStringList EcgView::paintedTexts() const {
     QStringList out;
     if (!m_scene.hasData()) {
-        if (!m_canvas->message().isEmpty()) out << m_canvas->message();
+        if (!m_canvas->message().isEmpty())
+            out << m_canvas->message();
         return out;
     }
     for (const PaperText& t : m_scene.texts()) {
@@ -700,7 +733,8 @@ void EcgView::clearOverlays() {
 void EcgView::setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) {
     std::vector<EcgFindingOverlay> ecg;
     for (const registry::FindingOverlay& f : overlays) {
-        if (f.visible) ecg.push_back(toEcgOverlay(f)); // hidden ones never reach the paper
+        if (f.visible)
+            ecg.push_back(toEcgOverlay(f)); // hidden ones never reach the paper
     }
     m_scene.setOverlays(std::move(ecg));
     m_canvas->sceneChanged();
@@ -736,7 +770,8 @@ void EcgView::refreshOverlayPanel() {
         const EcgFindingOverlay& o = so.prepared.overlay();
         const OverlayResolution& r = so.resolution;
         QString title = o.label.empty() ? tr("AI finding") : QString::fromStdString(o.label);
-        if (!o.trusted) title = tr("UNTRUSTED — %1").arg(title);
+        if (!o.trusted)
+            title = tr("UNTRUSTED — %1").arg(title);
         lines << title;
         if (traces == nullptr) {
             lines << tr("  waiting for the recording");
@@ -744,7 +779,8 @@ void EcgView::refreshOverlayPanel() {
         }
         std::vector<std::size_t> bandChannels; // matched leads with some relevance above 0
         for (std::size_t i = 0; i < r.bands.size(); ++i) {
-            if (so.bandExtents[i]) bandChannels.push_back(r.bands[i].channel);
+            if (so.bandExtents[i])
+                bandChannels.push_back(r.bands[i].channel);
         }
         if (!bandChannels.empty()) {
             lines << tr("  relevance under %1").arg(leadList(*traces, bandChannels));
@@ -769,9 +805,11 @@ void EcgView::refreshOverlayPanel() {
 
 void EcgView::focusFinding(const QString& key) {
     const auto index = m_scene.overlayIndex(key.toStdString());
-    if (!index || !m_scene.hasData() || m_scene.medianBeat()) return;
+    if (!index || !m_scene.hasData() || m_scene.medianBeat())
+        return;
     const OverlayResolution& r = m_scene.overlays()[*index].resolution;
-    if (!r.focusSeconds) return;
+    if (!r.focusSeconds)
+        return;
     const auto [a, b] = *r.focusSeconds;
     std::optional<std::size_t> channel;
     if (r.regionShown && !r.regionChannels.empty()) {
@@ -782,32 +820,42 @@ void EcgView::focusFinding(const QString& key) {
     // Where that lead sits in the page's time: its grid cell's offset from the page start and its length.
     const PaperPage& before = m_scene.page();
     const PaperCell* cell = channel ? before.cellFor(*channel) : nullptr;
-    if (cell == nullptr && channel) cell = before.cellFor(*channel, true);
+    if (cell == nullptr && channel)
+        cell = before.cellFor(*channel, true);
     const double offset = cell != nullptr ? cell->startSeconds - before.startSeconds : 0.0;
-    const double span = cell != nullptr ? cell->endSeconds - cell->startSeconds : m_scene.settings().pageSeconds;
+    const double span =
+        cell != nullptr ? cell->endSeconds - cell->startSeconds : m_scene.settings().pageSeconds;
     const double length = b - a;
     setStartSeconds(length >= span ? a - offset : a - offset - (span - length) / 2.0);
 
-    // Then scroll the paper to the cell that shows the start of the range: the lead's own, else the rhythm strip.
+    // Then scroll the paper to the cell that shows the start of the range: the lead's own, else the rhythm
+    // strip.
     const PaperPage& page = m_scene.page();
     const PaperCell* own = nullptr;
     const PaperCell* strip = nullptr;
     for (const PaperCell& c : page.cells) {
-        if (!(c.startSeconds < b && a < c.endSeconds)) continue;
-        if (own == nullptr && channel && c.channel == *channel) own = &c;
-        if (strip == nullptr && c.rhythmStrip) strip = &c;
+        if (!(c.startSeconds < b && a < c.endSeconds))
+            continue;
+        if (own == nullptr && channel && c.channel == *channel)
+            own = &c;
+        if (strip == nullptr && c.rhythmStrip)
+            strip = &c;
     }
     const PaperCell* target = own != nullptr ? own : strip;
-    if (target == nullptr) return;
+    if (target == nullptr)
+        return;
     const double x0 = target->xAt(std::max(a, target->startSeconds));
     const double x1 = target->xAt(std::min(b, target->endSeconds));
     const QSizeF vis = m_canvas->visibleMm();
     QPointF scroll = m_canvas->scrollMm();
     constexpr double margin = 5.0;
     auto fit = [margin](double lo, double hi, double at, double size) {
-        if (hi - lo + 2 * margin > size) return lo - margin; // larger than the view: its start
-        if (lo - margin < at) return lo - margin;
-        if (hi + margin > at + size) return hi + margin - size;
+        if (hi - lo + 2 * margin > size)
+            return lo - margin; // larger than the view: its start
+        if (lo - margin < at)
+            return lo - margin;
+        if (hi + margin > at + size)
+            return hi + margin - size;
         return at;
     };
     scroll.setX(fit(x0, x1, scroll.x(), vis.width()));

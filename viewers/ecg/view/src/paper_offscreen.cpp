@@ -60,10 +60,11 @@ Expected<void, QString> OffscreenPaper::initialize() {
         d.context->setShareContext(shared);
     }
     if (!d.context->create()) {
-        return Unexpected(QStringLiteral("could not create an OpenGL %1.%2 context (is there a display? run under "
-                                         "xvfb-run -a)")
-                              .arg(fmt.majorVersion())
-                              .arg(fmt.minorVersion()));
+        return Unexpected(
+            QStringLiteral("could not create an OpenGL %1.%2 context (is there a display? run under "
+                           "xvfb-run -a)")
+                .arg(fmt.majorVersion())
+                .arg(fmt.minorVersion()));
     }
     d.surface = std::make_unique<QOffscreenSurface>();
     d.surface->setFormat(d.context->format());
@@ -95,10 +96,11 @@ Expected<QImage, QString> OffscreenPaper::render(const PaperScene& scene, const 
     GLint maxSize = 0;
     d.context->functions()->glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &maxSize);
     if (size.isEmpty() || size.width() > maxSize || size.height() > maxSize) {
-        return Unexpected(QStringLiteral("cannot render %1×%2 pixels off-screen (this GPU allows up to %3 per side)")
-                              .arg(size.width())
-                              .arg(size.height())
-                              .arg(maxSize));
+        return Unexpected(
+            QStringLiteral("cannot render %1×%2 pixels off-screen (this GPU allows up to %3 per side)")
+                .arg(size.width())
+                .arg(size.height())
+                .arg(maxSize));
     }
     if (!d.fbo || d.fbo->size() != size) {
         d.fbo.reset();
@@ -107,7 +109,9 @@ Expected<QImage, QString> OffscreenPaper::render(const PaperScene& scene, const 
         d.fbo = std::make_unique<QOpenGLFramebufferObject>(size, ff);
         if (!d.fbo->isValid()) {
             d.fbo.reset();
-            return Unexpected(QStringLiteral("could not allocate a %1×%2 framebuffer").arg(size.width()).arg(size.height()));
+            return Unexpected(QStringLiteral("could not allocate a %1×%2 framebuffer")
+                                  .arg(size.width())
+                                  .arg(size.height()));
         }
     }
     d.fbo->bind();
@@ -144,10 +148,12 @@ Expected<void, QString> validate(const PaperRenderOptions& o) {
         return Unexpected(QStringLiteral("--dpi must be between 30 and 1200 (got %1)").arg(o.dotsPerInch));
     }
     if (std::find(kPaperSpeeds.begin(), kPaperSpeeds.end(), o.speedMmPerSecond) == kPaperSpeeds.end()) {
-        return Unexpected(QStringLiteral("--speed must be 12.5, 25 or 50 mm/s (got %1)").arg(o.speedMmPerSecond));
+        return Unexpected(
+            QStringLiteral("--speed must be 12.5, 25 or 50 mm/s (got %1)").arg(o.speedMmPerSecond));
     }
     if (std::find(kPaperGains.begin(), kPaperGains.end(), o.gainMmPerMillivolt) == kPaperGains.end()) {
-        return Unexpected(QStringLiteral("--gain must be 5, 10 or 20 mm/mV (got %1)").arg(o.gainMmPerMillivolt));
+        return Unexpected(
+            QStringLiteral("--gain must be 5, 10 or 20 mm/mV (got %1)").arg(o.gainMmPerMillivolt));
     }
     if (!(o.startSeconds >= 0.0) || !std::isfinite(o.startSeconds)) {
         return Unexpected(QStringLiteral("--start must be a time in seconds from 0"));
@@ -194,7 +200,8 @@ Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> r
     return renderPaperPage(scene);
 }
 
-Expected<QImage, QString> renderEcgFile(const std::filesystem::path& path, const PaperRenderOptions& options) {
+Expected<QImage, QString> renderEcgFile(const std::filesystem::path& path,
+                                        const PaperRenderOptions& options) {
     if (auto ok = validate(options); !ok) {
         return Unexpected(ok.error());
     }

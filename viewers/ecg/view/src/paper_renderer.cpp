@@ -34,8 +34,9 @@ void main() {
 }
 )";
 
-// Wide traces: each segment of a line strip becomes a quad of the asked width (in pixels), with square caps so
-// consecutive segments join without gaps. Desktop GL only (ES 3.0 has no geometry shaders: 1 px lines there).
+// Wide traces: each segment of a line strip becomes a quad of the asked width (in pixels), with square caps
+// so consecutive segments join without gaps. Desktop GL only (ES 3.0 has no geometry shaders: 1 px lines
+// there).
 constexpr const char* kWideLineGeometryShader = R"(
 layout(lines) in;
 layout(triangle_strip, max_vertices = 4) out;
@@ -58,8 +59,8 @@ void main() {
 }
 )";
 
-// Relevance bands: each fragment looks up the maximum relevance under its device pixel column (one row of an R8
-// texture per band, one texel per column) and colours it through the colour map's 256-entry table, at the
+// Relevance bands: each fragment looks up the maximum relevance under its device pixel column (one row of an
+// R8 texture per band, one texel per column) and colours it through the colour map's 256-entry table, at the
 // reader's opacity. Zero relevance is not drawn at all.
 constexpr const char* kBandFragmentShader = R"(
 uniform sampler2D u_values;
@@ -85,7 +86,8 @@ constexpr double kWideLineFromPx = 1.5;
 std::size_t overviewChannel(const TraceSet& traces) {
     const auto& ch = traces.channels();
     for (std::size_t i = 0; i < ch.size(); ++i) {
-        if (ch[i].label == "II") return i;
+        if (ch[i].label == "II")
+            return i;
     }
     return 0;
 }
@@ -146,10 +148,10 @@ QString PaperRenderer::initialize() {
     }
     auto gl = std::make_unique<Gl>();
     // GLSL 330 core; 150 core is the same language for what we use, for 3.2-only drivers; ES 3.00 for GLES.
-    const QList<QByteArray> versions = ctx->isOpenGLES()
-                                           ? QList<QByteArray>{QByteArrayLiteral("#version 300 es\nprecision highp float;\n")}
-                                           : QList<QByteArray>{QByteArrayLiteral("#version 330 core\n"),
-                                                               QByteArrayLiteral("#version 150 core\n")};
+    const QList<QByteArray> versions =
+        ctx->isOpenGLES() ? QList<QByteArray>{QByteArrayLiteral("#version 300 es\nprecision highp float;\n")}
+                          : QList<QByteArray>{QByteArrayLiteral("#version 330 core\n"),
+                                              QByteArrayLiteral("#version 150 core\n")};
     QString log;
     bool linked = false;
     for (const QByteArray& header : versions) {
@@ -257,7 +259,8 @@ void PaperRenderer::release() {
         m_gl->band.removeAllShaders();
         if (QOpenGLContext* ctx = QOpenGLContext::currentContext()) {
             for (GLuint* t : {&m_gl->lutTexture, &m_gl->valuesTexture}) {
-                if (*t != 0) ctx->functions()->glDeleteTextures(1, t);
+                if (*t != 0)
+                    ctx->functions()->glDeleteTextures(1, t);
                 *t = 0;
             }
         }
@@ -267,9 +270,10 @@ void PaperRenderer::release() {
 
 QRectF PaperRenderer::overviewRect(const PaperViewport& viewport) {
     const int h = std::clamp(viewport.overviewHeight, 0, viewport.pixels.height());
-    if (h <= 0) return {};
-    return {0.0, static_cast<double>(viewport.pixels.height() - h), static_cast<double>(viewport.pixels.width()),
-            static_cast<double>(h)};
+    if (h <= 0)
+        return {};
+    return {0.0, static_cast<double>(viewport.pixels.height() - h),
+            static_cast<double>(viewport.pixels.width()), static_cast<double>(h)};
 }
 
 PagePoint PaperRenderer::pageMmAt(const PaperScene& scene, const PaperViewport& viewport, QPointF devicePx) {
@@ -296,14 +300,15 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
     f->glDisable(GL_BLEND);
     f->glDisable(GL_CULL_FACE);
     f->glViewport(0, 0, w, h);
-    f->glClearColor(m_colors.background.redF(), m_colors.background.greenF(), m_colors.background.blueF(), 1.0F);
+    f->glClearColor(m_colors.background.redF(), m_colors.background.greenF(), m_colors.background.blueF(),
+                    1.0F);
     f->glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
 
     gl.program.bind();
     gl.vao.bind();
     auto setColor = [&](const QColor& c) {
-        gl.program.setUniformValue(gl.colorLoc, static_cast<GLfloat>(c.redF()), static_cast<GLfloat>(c.greenF()),
-                                   static_cast<GLfloat>(c.blueF()), 1.0F);
+        gl.program.setUniformValue(gl.colorLoc, static_cast<GLfloat>(c.redF()),
+                                   static_cast<GLfloat>(c.greenF()), static_cast<GLfloat>(c.blueF()), 1.0F);
     };
     auto draw = [&](GLenum mode, int first, int count) {
         if (count > 0) {
@@ -325,13 +330,15 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             const auto t0 = std::chrono::steady_clock::now();
             const PagePoint topLeft{vp.scrollMm.x(), vp.scrollMm.y()};
             scene.buildGeometry(topLeft, {w / ppm, pageH / ppm}, gl.geometry);
-            m_stats.geometryMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            m_stats.geometryMs =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             std::vector<float> all;
-            all.reserve(8 + gl.geometry.gridMinor.size() + gl.geometry.gridMajor.size() + gl.geometry.strips.size());
+            all.reserve(8 + gl.geometry.gridMinor.size() + gl.geometry.gridMajor.size() +
+                        gl.geometry.strips.size());
             // The page itself as a triangle strip.
-            for (float v : {0.0F, 0.0F, static_cast<float>(page.widthMm), 0.0F, 0.0F,
-                            static_cast<float>(page.heightMm), static_cast<float>(page.widthMm),
-                            static_cast<float>(page.heightMm)}) {
+            for (float v :
+                 {0.0F, 0.0F, static_cast<float>(page.widthMm), 0.0F, 0.0F, static_cast<float>(page.heightMm),
+                  static_cast<float>(page.widthMm), static_cast<float>(page.heightMm)}) {
                 all.push_back(v);
             }
             gl.minorFirst = static_cast<int>(all.size() / 2);
@@ -343,8 +350,9 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             gl.bandsFirst = static_cast<int>(all.size() / 2);
             all.insert(all.end(), gl.geometry.bandQuads.begin(), gl.geometry.bandQuads.end());
             if (!gl.geometry.bands.empty()) {
-                // One texture row per band: more bands than the GPU's texture height (≥ 1024 rows in GL 3.2, so
-                // dozens of findings on every lead at once) are left out rather than drawn from undefined memory.
+                // One texture row per band: more bands than the GPU's texture height (≥ 1024 rows in GL 3.2,
+                // so dozens of findings on every lead at once) are left out rather than drawn from undefined
+                // memory.
                 GLint maxSize = 0;
                 f->glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
                 gl.bandsLeftOut = 0;
@@ -378,7 +386,8 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             setColor(m_colors.paper);
             draw(GL_TRIANGLE_STRIP, 0, 4);
         }
-        // Relevance bands on the paper, under the grid and the traces: the grid stays true and the trace on top.
+        // Relevance bands on the paper, under the grid and the traces: the grid stays true and the trace on
+        // top.
         if (!gl.geometry.bands.empty()) {
             f->glEnable(GL_BLEND);
             // Colour: source over; the framebuffer's alpha stays 1 (the widget is composited opaque).
@@ -443,8 +452,14 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
         const QSize size(w, ov);
         if (gl.overviewTraces != traces || gl.overviewSize != size) {
             // The whole recording, one envelope column per pixel, scaled to the strip.
-            std::vector<float> v{0.0F, 0.0F, static_cast<float>(w), 0.0F, 0.0F, static_cast<float>(ov),
-                                 static_cast<float>(w), static_cast<float>(ov)};
+            std::vector<float> v{0.0F,
+                                 0.0F,
+                                 static_cast<float>(w),
+                                 0.0F,
+                                 0.0F,
+                                 static_cast<float>(ov),
+                                 static_cast<float>(w),
+                                 static_cast<float>(ov)};
             const EnvelopePyramid& pyr = traces->channels()[overviewChannel(*traces)].pyramid;
             std::vector<TracePoint> pts;
             pyr.appendTrace(0.0, static_cast<double>(pyr.sampleCount()) / w, w, pts);
@@ -457,7 +472,8 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
             DrawRange range{4, 0};
             for (const TracePoint& p : pts) {
                 if (std::isnan(p.y)) { // no data (padding): break the line
-                    if (range.count > 0) gl.overviewRanges.push_back(range);
+                    if (range.count > 0)
+                        gl.overviewRanges.push_back(range);
                     range = {static_cast<int>(v.size() / 2), 0};
                     continue;
                 }
@@ -466,7 +482,8 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
                 ++range.count;
                 ++gl.overviewVertices;
             }
-            if (range.count > 0) gl.overviewRanges.push_back(range);
+            if (range.count > 0)
+                gl.overviewRanges.push_back(range);
             gl.overviewBuffer.bind();
             gl.overviewBuffer.allocate(v.data(), static_cast<int>(v.size() * sizeof(float)));
             gl.overviewTraces = traces;
@@ -490,7 +507,8 @@ void PaperRenderer::render(const PaperScene& scene, const PaperViewport& vp) {
 }
 
 void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, const PaperViewport& vp) const {
-    if (vp.pixels.isEmpty()) return;
+    if (vp.pixels.isEmpty())
+        return;
     const PaperPage& page = scene.page();
     const double ppm = page.scale.pixelsPerMm;
     const int w = vp.pixels.width();
@@ -509,7 +527,8 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
     for (const PaperText& t : scene.texts()) {
         const QPointF at = toPx(t.atMm);
         const double px = std::max(kMinFontPx, t.sizeMm * ppm);
-        if (at.y() - px > pageH || at.y() + px < 0 || at.x() > w) continue;
+        if (at.y() - px > pageH || at.y() + px < 0 || at.x() > w)
+            continue;
         font.setPixelSize(static_cast<int>(std::lround(px)));
         font.setBold(t.bold);
         painter.setFont(font);
@@ -533,8 +552,10 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         painter.setPen(pen);
         painter.drawLine(QPointF(a.x(), top), QPointF(a.x(), bottom));
         painter.drawLine(QPointF(b.x(), top), QPointF(b.x(), bottom));
-        painter.drawLine(QPointF(std::min(a.x(), b.x()) - 8, a.y()), QPointF(std::max(a.x(), b.x()) + 8, a.y()));
-        painter.drawLine(QPointF(std::min(a.x(), b.x()) - 8, b.y()), QPointF(std::max(a.x(), b.x()) + 8, b.y()));
+        painter.drawLine(QPointF(std::min(a.x(), b.x()) - 8, a.y()),
+                         QPointF(std::max(a.x(), b.x()) + 8, a.y()));
+        painter.drawLine(QPointF(std::min(a.x(), b.x()) - 8, b.y()),
+                         QPointF(std::max(a.x(), b.x()) + 8, b.y()));
         pen.setStyle(Qt::SolidLine);
         pen.setWidthF(1.5);
         painter.setPen(pen);
@@ -547,8 +568,10 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
             const QFontMetricsF fm(font);
             QRectF box = fm.boundingRect(text).adjusted(-4, -3, 4, 3);
             box.moveTopLeft(QPointF(std::max(a.x(), b.x()) + 10, std::min(a.y(), b.y()) - box.height() - 4));
-            if (box.right() > w) box.moveRight(std::min(a.x(), b.x()) - 10);
-            if (box.top() < 0) box.moveTop(2);
+            if (box.right() > w)
+                box.moveRight(std::min(a.x(), b.x()) - 10);
+            if (box.top() < 0)
+                box.moveTop(2);
             painter.fillRect(box, QColor(255, 255, 255, 235));
             painter.setPen(m_colors.caliper);
             painter.drawRect(box);
@@ -562,9 +585,9 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         const double duration = scene.traces()->durationSeconds();
         if (duration > 0) {
             const double x0 = band.left() + scene.settings().startSeconds / duration * band.width();
-            const double x1 = band.left() +
-                              std::min(duration, scene.settings().startSeconds + scene.settings().pageSeconds) /
-                                  duration * band.width();
+            const double x1 = band.left() + std::min(duration, scene.settings().startSeconds +
+                                                                   scene.settings().pageSeconds) /
+                                                duration * band.width();
             QRectF win(x0, band.top() + 1, std::max(4.0, x1 - x0), band.height() - 2);
             painter.fillRect(win, QColor(0, 85, 212, 60));
             painter.setPen(QPen(m_colors.caliper, 2.0));
@@ -587,7 +610,8 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         // Where the findings are in the whole recording.
         if (duration > 0) {
             for (const SceneOverlay& o : scene.overlays()) {
-                if (!o.resolution.focusSeconds) continue;
+                if (!o.resolution.focusSeconds)
+                    continue;
                 const double x0 = band.left() + o.resolution.focusSeconds->first / duration * band.width();
                 const double x1 = band.left() + o.resolution.focusSeconds->second / duration * band.width();
                 QColor c = o.prepared.overlay().trusted ? m_colors.findingRegion : m_colors.untrusted;
@@ -608,13 +632,15 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
         painter.setFont(font);
         painter.setPen(Qt::white);
         painter.drawText(bar.adjusted(std::max(6.0, (5.0 - vp.scrollMm.x()) * ppm), 0, 0, 0),
-                         Qt::AlignVCenter | Qt::AlignLeft, QString::fromStdString(scene.untrustedBannerText()));
+                         Qt::AlignVCenter | Qt::AlignLeft,
+                         QString::fromStdString(scene.untrustedBannerText()));
     }
     painter.restore();
 }
 
 void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, const PaperViewport& vp) const {
-    if (!scene.hasData() || scene.overlays().empty()) return;
+    if (!scene.hasData() || scene.overlays().empty())
+        return;
     const double ppm = scene.page().scale.pixelsPerMm;
     auto toPx = [&](PagePoint mm) {
         return QPointF((mm.x - vp.scrollMm.x()) * ppm, (mm.y - vp.scrollMm.y()) * ppm);
@@ -628,7 +654,8 @@ void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, co
         const QRectF r(toPx({m.x0Mm, m.topMm}), toPx({m.x1Mm, m.bottomMm}));
         if (m.trusted) {
             painter.setBrush(Qt::NoBrush);
-            painter.setPen(QPen(m_colors.findingRegion, penWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+            painter.setPen(
+                QPen(m_colors.findingRegion, penWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
         } else {
             QColor hatch = m_colors.untrusted;
             hatch.setAlpha(120);
@@ -641,7 +668,8 @@ void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, co
     painter.setRenderHint(QPainter::Antialiasing, true);
     QFont font = painter.font();
     for (const OverlayMark& m : marks) {
-        if (m.text.empty()) continue;
+        if (m.text.empty())
+            continue;
         font.setPixelSize(static_cast<int>(std::lround(std::max(kMinFontPx, m.textSizeMm * ppm))));
         font.setBold(true);
         painter.setFont(font);
@@ -661,18 +689,20 @@ void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, co
     }
     // The legend: the colour bar as the paper shows it at the current opacity, 0 → 1.
     if (const auto legend = scene.relevanceLegend()) {
-        const QRectF bar(toPx({legend->xMm, legend->yMm}), toPx({legend->xMm + legend->widthMm,
-                                                                 legend->yMm + legend->heightMm}));
+        const QRectF bar(toPx({legend->xMm, legend->yMm}),
+                         toPx({legend->xMm + legend->widthMm, legend->yMm + legend->heightMm}));
         const int x0 = static_cast<int>(std::lround(bar.left()));
         const int x1 = static_cast<int>(std::lround(bar.right()));
         painter.setRenderHint(QPainter::Antialiasing, false);
-        const Rgb8 paper{static_cast<std::uint8_t>(m_colors.paper.red()), static_cast<std::uint8_t>(m_colors.paper.green()),
+        const Rgb8 paper{static_cast<std::uint8_t>(m_colors.paper.red()),
+                         static_cast<std::uint8_t>(m_colors.paper.green()),
                          static_cast<std::uint8_t>(m_colors.paper.blue())};
         for (int x = x0; x < x1; ++x) {
             const double v = x1 - x0 > 1 ? static_cast<double>(x - x0) / (x1 - x0 - 1) : 1.0;
             const Rgb8 c = blendOnPaper(paper, relevanceColour(v), scene.overlayOpacity());
-            painter.fillRect(QRectF(x, std::floor(bar.top()), 1, std::ceil(bar.bottom()) - std::floor(bar.top())),
-                             QColor(c.r, c.g, c.b));
+            painter.fillRect(
+                QRectF(x, std::floor(bar.top()), 1, std::ceil(bar.bottom()) - std::floor(bar.top())),
+                QColor(c.r, c.g, c.b));
         }
         // A 1 px frame just outside the bar (filled, so no pen rounding moves it onto the bar).
         const QColor frame(0x50, 0x50, 0x50);

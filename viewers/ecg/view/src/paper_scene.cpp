@@ -14,14 +14,14 @@ namespace {
 constexpr double kHeaderMm = 29.0;
 constexpr double kMinPageWidthMm = 240.0; // room for the printed header at 12.5 mm/s
 constexpr double kTickHalfMm = 2.5;
-// AI finding overlays: rows added to the header (the UNTRUSTED banner, the relevance legend), the band's and the
-// region's inset from the lead's row band (so neighbouring leads' bands never touch), where labels go.
+// AI finding overlays: rows added to the header (the UNTRUSTED banner, the relevance legend), the band's and
+// the region's inset from the lead's row band (so neighbouring leads' bands never touch), where labels go.
 constexpr double kOverlayRowMm = 7.0;
 constexpr double kBandInsetMm = 1.0;
 constexpr double kMarkInsetMm = 0.5;
 constexpr double kLeadLabelRoomMm = 10.0; // the lead's name at the cell's top-left
 constexpr double kMarkTextMm = 2.6;
-constexpr double kMarkTextStepMm = 4.2;   // between labels of several findings on one cell
+constexpr double kMarkTextStepMm = 4.2; // between labels of several findings on one cell
 
 std::string fmt(const char* format, double v) {
     char buf[64];
@@ -49,23 +49,28 @@ std::string personName(const std::string& pn) {
     std::string out = parts[0];
     std::string rest;
     for (std::size_t i = 1; i < parts.size() && i < 3; ++i) {
-        if (!parts[i].empty()) rest += (rest.empty() ? "" : " ") + parts[i];
+        if (!parts[i].empty())
+            rest += (rest.empty() ? "" : " ") + parts[i];
     }
-    if (!rest.empty()) out += (out.empty() ? "" : ", ") + rest;
+    if (!rest.empty())
+        out += (out.empty() ? "" : ", ") + rest;
     return out.empty() ? "(no name)" : out;
 }
 
 std::string dicomDate(const std::string& d) {
-    if (d.size() >= 8) return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+    if (d.size() >= 8)
+        return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
     return d;
 }
 
 std::string dicomDateTime(const std::string& dt) {
-    if (dt.size() < 8) return dt.empty() ? "unknown" : dt;
+    if (dt.size() < 8)
+        return dt.empty() ? "unknown" : dt;
     std::string s = dicomDate(dt.substr(0, 8));
     if (dt.size() >= 12) {
         s += " " + dt.substr(8, 2) + ":" + dt.substr(10, 2);
-        if (dt.size() >= 14) s += ":" + dt.substr(12, 2);
+        if (dt.size() >= 14)
+            s += ":" + dt.substr(12, 2);
     }
     return s;
 }
@@ -89,12 +94,15 @@ std::string recordedFilters(const WaveformGroup& g) {
         any = any || f.lowFrequencyHz || f.highFrequencyHz || f.notchHz;
         seen.emplace(f.lowFrequencyHz.value_or(-1), f.highFrequencyHz.value_or(-1), f.notchHz.value_or(-1));
     }
-    if (!any) return "not recorded";
-    if (seen.size() > 1) return "vary by lead";
+    if (!any)
+        return "not recorded";
+    if (seen.size() > 1)
+        return "vary by lead";
     const auto& f = g.channels.front().filters;
     std::string s = (f.lowFrequencyHz ? compact(*f.lowFrequencyHz) : std::string("?")) + "–" +
                     (f.highFrequencyHz ? compact(*f.highFrequencyHz) : std::string("?")) + " Hz";
-    if (f.notchHz) s += ", notch " + compact(*f.notchHz) + " Hz";
+    if (f.notchHz)
+        s += ", notch " + compact(*f.notchHz) + " Hz";
     return s;
 }
 
@@ -106,11 +114,13 @@ void pushVertex(std::vector<float>& v, double x, double y) {
 } // namespace
 
 std::string formatClock(double seconds) {
-    if (!(seconds >= 0)) seconds = 0;
+    if (!(seconds >= 0))
+        seconds = 0;
     const auto whole = static_cast<long long>(std::floor(seconds));
     const int tenths = static_cast<int>(std::floor((seconds - static_cast<double>(whole)) * 10.0));
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%d", whole / 3600, (whole / 60) % 60, whole % 60, tenths);
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%d", whole / 3600, (whole / 60) % 60, whole % 60,
+                  tenths);
     return buf;
 }
 
@@ -121,19 +131,25 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
     std::string l1 = personName(p.name);
     l1 += "    ID " + (p.id.empty() ? std::string("—") : p.id);
     std::string as = age(p);
-    if (!p.sex.empty()) as += (as.empty() ? "" : " ") + p.sex;
-    if (!as.empty()) l1 += "    " + as;
-    if (!p.birthDate.empty()) l1 += "    born " + dicomDate(p.birthDate);
+    if (!p.sex.empty())
+        as += (as.empty() ? "" : " ") + p.sex;
+    if (!as.empty())
+        l1 += "    " + as;
+    if (!p.birthDate.empty())
+        l1 += "    born " + dicomDate(p.birthDate);
     lines.push_back(l1);
 
     const AcquisitionInfo& a = recording.acquisition;
     std::string l2 = "Acquired " + dicomDateTime(a.dateTime);
     std::string place = a.institution;
-    if (!a.stationName.empty()) place += (place.empty() ? "" : ", ") + a.stationName;
-    if (!place.empty()) l2 += "    " + place;
+    if (!a.stationName.empty())
+        place += (place.empty() ? "" : ", ") + a.stationName;
+    if (!place.empty())
+        l2 += "    " + place;
     lines.push_back(l2);
     std::string device = a.manufacturer;
-    if (!a.modelName.empty()) device += (device.empty() ? "" : " ") + a.modelName;
+    if (!a.modelName.empty())
+        device += (device.empty() ? "" : " ") + a.modelName;
     lines.push_back("Device " + (device.empty() ? std::string("unknown") : device));
 
     std::string l3 = "Recorded filters: ";
@@ -141,15 +157,17 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
     l3 += "    Display filters: " + (traces != nullptr ? traces->appliedFiltersText() : std::string("none"));
     lines.push_back(l3);
 
-    std::string l4 = compact(settings.speedMmPerSecond) + " mm/s    " + compact(settings.gainMmPerMillivolt) +
-                     " mm/mV";
+    std::string l4 =
+        compact(settings.speedMmPerSecond) + " mm/s    " + compact(settings.gainMmPerMillivolt) + " mm/mV";
     if (traces != nullptr) {
         l4 += "    " + compact(traces->samplingHz()) + " Hz";
         if (medianBeat) {
             l4 += "    median beat (" + traces->group().label + ")";
         } else {
-            l4 += "    " + paperLayoutName(settings.layout) + "    " + formatClock(settings.startSeconds) + "–" +
-                  formatClock(std::min(settings.startSeconds + settings.pageSeconds, traces->durationSeconds())) +
+            l4 += "    " + paperLayoutName(settings.layout) + "    " + formatClock(settings.startSeconds) +
+                  "–" +
+                  formatClock(
+                      std::min(settings.startSeconds + settings.pageSeconds, traces->durationSeconds())) +
                   " of " + formatClock(traces->durationSeconds());
         }
     }
@@ -181,7 +199,8 @@ void PaperScene::setOverlays(std::vector<EcgFindingOverlay> overlays) {
 
 std::optional<std::size_t> PaperScene::overlayIndex(const std::string& key) const {
     for (std::size_t i = 0; i < m_overlays.size(); ++i) {
-        if (m_overlays[i].prepared.overlay().key == key) return i;
+        if (m_overlays[i].prepared.overlay().key == key)
+            return i;
     }
     return std::nullopt;
 }
@@ -203,7 +222,8 @@ void PaperScene::resolveOverlays() {
                 "AI findings refer to the rhythm recording: they are not drawn on the median beat");
             continue;
         }
-        o.resolution = o.prepared.resolve(m_traces->labels(), m_traces->sampleCount(), m_traces->samplingHz());
+        o.resolution =
+            o.prepared.resolve(m_traces->labels(), m_traces->sampleCount(), m_traces->samplingHz());
         for (const ResolvedBand& b : o.resolution.bands) {
             o.bandExtents.push_back(o.prepared.tracks()[b.trackIndex].nonZeroExtent());
             o.colouredBands = o.colouredBands || o.bandExtents.back().has_value();
@@ -224,10 +244,12 @@ bool PaperScene::showsUntrustedBanner() const {
 std::string PaperScene::untrustedBannerText() const {
     const auto n = std::count_if(m_overlays.begin(), m_overlays.end(),
                                  [](const SceneOverlay& o) { return !o.prepared.overlay().trusted; });
-    if (n == 0) return {};
-    return n == 1 ? "UNTRUSTED — 1 AI finding is shown anyway although it failed verification: do not rely on it"
-                  : "UNTRUSTED — " + std::to_string(n) +
-                        " AI findings are shown anyway although they failed verification: do not rely on them";
+    if (n == 0)
+        return {};
+    return n == 1
+               ? "UNTRUSTED — 1 AI finding is shown anyway although it failed verification: do not rely on it"
+               : "UNTRUSTED — " + std::to_string(n) +
+                     " AI findings are shown anyway although they failed verification: do not rely on them";
 }
 
 std::pair<double, double> PaperScene::untrustedBannerMm() const {
@@ -235,7 +257,8 @@ std::pair<double, double> PaperScene::untrustedBannerMm() const {
 }
 
 std::optional<PaperScene::Legend> PaperScene::relevanceLegend() const {
-    if (!showsRelevanceLegend()) return std::nullopt;
+    if (!showsRelevanceLegend())
+        return std::nullopt;
     const double top = kHeaderMm + (showsUntrustedBanner() ? kOverlayRowMm : 0.0);
     const double baseline = top + 4.9;
     Legend l;
@@ -246,9 +269,13 @@ std::optional<PaperScene::Legend> PaperScene::relevanceLegend() const {
     l.texts.push_back({PaperText::Role::Legend, "AI relevance", {5.0, baseline}, 2.9, true, 0.0});
     l.texts.push_back({PaperText::Role::Legend, "0", {l.xMm - 2.6, baseline}, 2.9, false, 0.0});
     l.texts.push_back({PaperText::Role::Legend, "1", {l.xMm + l.widthMm + 1.0, baseline}, 2.9, false, 0.0});
-    l.texts.push_back({PaperText::Role::Legend,
-                       "band opacity " + std::to_string(static_cast<int>(std::lround(m_opacity * 100.0))) + " %",
-                       {l.xMm + l.widthMm + 5.0, baseline}, 2.9, false, 0.0});
+    l.texts.push_back(
+        {PaperText::Role::Legend,
+         "band opacity " + std::to_string(static_cast<int>(std::lround(m_opacity * 100.0))) + " %",
+         {l.xMm + l.widthMm + 5.0, baseline},
+         2.9,
+         false,
+         0.0});
     return l;
 }
 
@@ -266,12 +293,14 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
         if (r.regionShown) {
             for (std::size_t ci = 0; ci < m_page.cells.size(); ++ci) {
                 const PaperCell& cell = m_page.cells[ci];
-                if (std::find(r.regionChannels.begin(), r.regionChannels.end(), cell.channel) == r.regionChannels.end()) {
+                if (std::find(r.regionChannels.begin(), r.regionChannels.end(), cell.channel) ==
+                    r.regionChannels.end()) {
                     continue;
                 }
                 const double a = std::max(r.regionStartSeconds, cell.startSeconds);
                 const double b = std::min(r.regionEndSeconds, cell.endSeconds);
-                if (!(b > a)) continue;
+                if (!(b > a))
+                    continue;
                 OverlayMark m;
                 m.kind = OverlayMark::Kind::Region;
                 m.overlay = oi;
@@ -291,19 +320,24 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
                 const ResolvedBand& band = r.bands[bi];
                 const RelevanceTrack& track = so.prepared.tracks()[band.trackIndex];
                 const auto& extent = so.bandExtents[bi];
-                if (!extent) continue;
+                if (!extent)
+                    continue;
                 for (std::size_t ci = 0; ci < m_page.cells.size(); ++ci) {
                     const PaperCell& cell = m_page.cells[ci];
                     if (cell.channel != band.channel ||
                         std::find(regionCells.begin(), regionCells.end(), ci) != regionCells.end()) {
                         continue;
                     }
-                    const auto begin = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
-                    const auto end = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
-                    if (track.maxIn(begin, end) == 0) continue;
+                    const auto begin =
+                        static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
+                    const auto end =
+                        static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
+                    if (track.maxIn(begin, end) == 0)
+                        continue;
                     const double a = std::max(static_cast<double>(extent->first) / fs, cell.startSeconds);
                     const double b = std::min(static_cast<double>(extent->second) / fs, cell.endSeconds);
-                    if (!(b > a)) continue;
+                    if (!(b > a))
+                        continue;
                     OverlayMark m;
                     m.kind = OverlayMark::Kind::UntrustedBand;
                     m.overlay = oi;
@@ -319,12 +353,13 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
             }
         }
     }
-    // Texts: the label once per finding and page column (on its top-most mark there); an untrusted finding says
-    // UNTRUSTED on every mark. Several findings on one cell stack their labels.
+    // Texts: the label once per finding and page column (on its top-most mark there); an untrusted finding
+    // says UNTRUSTED on every mark. Several findings on one cell stack their labels.
     std::vector<std::tuple<std::size_t, int, bool>> labelled; // (overlay, column, rhythm strip)
     std::vector<int> labelsOnCell(m_page.cells.size(), 0);
     std::vector<std::size_t> order(marks.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
         const PaperCell& cx = m_page.cells[marks[x].cellIndex];
         const PaperCell& cy = m_page.cells[marks[y].cellIndex];
@@ -338,29 +373,36 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
         const std::string label = o.label.empty() ? std::string("AI finding") : o.label;
         const auto group = std::make_tuple(m.overlay, cell.column, cell.rhythmStrip);
         const bool first = std::find(labelled.begin(), labelled.end(), group) == labelled.end();
-        if (first) labelled.push_back(group);
+        if (first)
+            labelled.push_back(group);
         if (o.trusted) {
             m.text = first ? label : std::string();
         } else {
             m.text = first ? "UNTRUSTED — " + label : std::string("UNTRUSTED");
         }
-        if (m.text.empty()) continue;
+        if (m.text.empty())
+            continue;
         const int k = labelsOnCell[m.cellIndex]++;
         m.textSizeMm = kMarkTextMm;
-        m.textAtMm = {std::max(m.x0Mm + 1.0, cell.xMm + kLeadLabelRoomMm), m.topMm + 0.8 + k * kMarkTextStepMm};
+        m.textAtMm = {std::max(m.x0Mm + 1.0, cell.xMm + kLeadLabelRoomMm),
+                      m.topMm + 0.8 + k * kMarkTextStepMm};
     }
     return marks;
 }
 
 std::vector<std::string> PaperScene::overlayTexts() const {
     std::vector<std::string> out;
-    if (!hasData()) return out;
-    if (showsUntrustedBanner()) out.push_back(untrustedBannerText());
+    if (!hasData())
+        return out;
+    if (showsUntrustedBanner())
+        out.push_back(untrustedBannerText());
     if (const auto legend = relevanceLegend()) {
-        for (const PaperText& t : legend->texts) out.push_back(t.text);
+        for (const PaperText& t : legend->texts)
+            out.push_back(t.text);
     }
     for (const OverlayMark& m : overlayMarks()) {
-        if (!m.text.empty()) out.push_back(m.text);
+        if (!m.text.empty())
+            out.push_back(m.text);
     }
     return out;
 }
@@ -382,7 +424,8 @@ bool PaperScene::medianBeat() const {
 }
 
 double PaperScene::maxStartSeconds() const {
-    if (!m_traces || medianBeat()) return 0.0;
+    if (!m_traces || medianBeat())
+        return 0.0;
     return std::max(0.0, m_traces->durationSeconds() - m_settings.pageSeconds);
 }
 
@@ -416,7 +459,8 @@ void PaperScene::relayout() {
         r.eachCellWholeRange = true;
         r.startSeconds = 0.0;
         r.pageSeconds = m_traces->durationSeconds();
-        if (r.layout == PaperLayout::Grid3x4Rhythm) r.layout = PaperLayout::Grid3x4;
+        if (r.layout == PaperLayout::Grid3x4Rhythm)
+            r.layout = PaperLayout::Grid3x4;
     } else {
         r.startSeconds = m_settings.startSeconds;
         r.pageSeconds = m_settings.pageSeconds;
@@ -424,7 +468,8 @@ void PaperScene::relayout() {
     m_page = layoutPage(r);
 }
 
-void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSizeMm, PaperGeometry& out) const {
+void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSizeMm,
+                               PaperGeometry& out) const {
     out = PaperGeometry{};
     const PaperPage& page = m_page;
     const double x0 = std::max(0.0, visibleTopLeftMm.x);
@@ -458,26 +503,32 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
     const double spc = fs / (page.scale.speedMmPerSecond * ppm); // samples per device pixel column
     std::vector<TracePoint> pts;
     for (const PaperCell& cell : page.cells) {
-        if (cell.bottomMm + cell.gainMmPerMillivolt * 3.0 < y0 || cell.topMm - cell.gainMmPerMillivolt * 3.0 > y1 ||
-            cell.xMm > x1 || cell.xMm + cell.widthMm < x0 || cell.channel >= m_traces->channels().size()) {
+        if (cell.bottomMm + cell.gainMmPerMillivolt * 3.0 < y0 ||
+            cell.topMm - cell.gainMmPerMillivolt * 3.0 > y1 || cell.xMm > x1 ||
+            cell.xMm + cell.widthMm < x0 || cell.channel >= m_traces->channels().size()) {
             continue; // traces may overshoot their band a little, as on paper
         }
         const EnvelopePyramid& pyr = m_traces->channels()[cell.channel].pyramid;
         const int columns = static_cast<int>(std::ceil(cell.widthMm * ppm - 1e-9));
         const int c0 = std::clamp(static_cast<int>(std::floor((x0 - cell.xMm) * ppm)), 0, columns);
         const int c1 = std::clamp(static_cast<int>(std::ceil((x1 - cell.xMm) * ppm)), 0, columns);
-        if (c1 <= c0) continue;
+        if (c1 <= c0)
+            continue;
         const double first = cell.startSeconds * fs;
-        const auto endSample = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
+        const auto endSample =
+            static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
         pts.clear();
         const TraceMode mode = pyr.appendTrace(first + c0 * spc, spc, c1 - c0, pts, endSample);
-        if (pts.empty()) continue;
-        if (mode == TraceMode::Envelope) ++out.envelopeCells;
+        if (pts.empty())
+            continue;
+        if (mode == TraceMode::Envelope)
+            ++out.envelopeCells;
         // One line strip per run of samples with data; a NaN point (padding: no data) breaks the line.
         DrawRange range{static_cast<int>(out.strips.size() / 2), 0};
         for (const TracePoint& p : pts) {
             if (std::isnan(p.y)) {
-                if (range.count > 0) out.traceRanges.push_back(range);
+                if (range.count > 0)
+                    out.traceRanges.push_back(range);
                 range = {static_cast<int>(out.strips.size() / 2), 0};
                 continue;
             }
@@ -486,10 +537,12 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
             ++range.count;
             ++out.traceVertices;
         }
-        if (range.count > 0) out.traceRanges.push_back(range);
+        if (range.count > 0)
+            out.traceRanges.push_back(range);
     }
-    // Relevance bands: per visible cell of a matched lead, the maximum relevance under each device pixel column
-    // (the columns of the viewport, so the GPU can look them up by fragment position). O(columns · log n).
+    // Relevance bands: per visible cell of a matched lead, the maximum relevance under each device pixel
+    // column (the columns of the viewport, so the GPU can look them up by fragment position). O(columns · log
+    // n).
     if (!m_overlays.empty() && !medianBeat()) {
         const int viewColumns = std::max(0, static_cast<int>(std::lround(visibleSizeMm.x * ppm)));
         out.bandTexelWidth = viewColumns;
@@ -501,21 +554,28 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
                     const PaperCell& cell = page.cells[ci];
                     const double top = cell.topMm + kBandInsetMm;
                     const double bottom = cell.bottomMm - kBandInsetMm;
-                    if (cell.channel != band.channel || bottom < y0 || top > y1) continue;
+                    if (cell.channel != band.channel || bottom < y0 || top > y1)
+                        continue;
                     const double leftPx = (cell.xMm - visibleTopLeftMm.x) * ppm;
                     const double rightPx = (cell.xMm + cell.widthMm - visibleTopLeftMm.x) * ppm;
                     const int xa = std::max(0, static_cast<int>(std::floor(leftPx + 1e-9)));
                     const int xb = std::min(viewColumns, static_cast<int>(std::ceil(rightPx - 1e-9)));
-                    if (xb <= xa) continue;
+                    if (xb <= xa)
+                        continue;
                     const int row = static_cast<int>(out.bands.size());
-                    out.bandTexels.resize(static_cast<std::size_t>(row + 1) * static_cast<std::size_t>(viewColumns), 0);
-                    std::uint8_t* texels = out.bandTexels.data() + static_cast<std::size_t>(row) * viewColumns;
+                    out.bandTexels.resize(
+                        static_cast<std::size_t>(row + 1) * static_cast<std::size_t>(viewColumns), 0);
+                    std::uint8_t* texels =
+                        out.bandTexels.data() + static_cast<std::size_t>(row) * viewColumns;
                     const double firstSample = fs * cell.secondsAt(visibleTopLeftMm.x + xa / ppm);
-                    const auto begin = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
-                    const auto end = static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
+                    const auto begin =
+                        static_cast<std::size_t>(std::max(0.0, std::ceil(cell.startSeconds * fs - 1e-9)));
+                    const auto end =
+                        static_cast<std::size_t>(std::max(0.0, std::ceil(cell.endSeconds * fs - 1e-9)));
                     track.columnMaxima(firstSample, spc, xb - xa, begin, end, texels);
                     if (std::all_of(texels, texels + (xb - xa), [](std::uint8_t v) { return v == 0; })) {
-                        out.bandTexels.resize(static_cast<std::size_t>(row) * static_cast<std::size_t>(viewColumns));
+                        out.bandTexels.resize(static_cast<std::size_t>(row) *
+                                              static_cast<std::size_t>(viewColumns));
                         continue; // nothing to colour on this cell
                     }
                     RelevanceBandDraw d;
@@ -539,7 +599,8 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
     }
     // Calibration pulses: flat, up 1 mV, 200 ms, down, flat.
     for (const CalibrationPulse& p : page.pulses) {
-        if (p.topMm > y1 || p.baselineMm < y0) continue;
+        if (p.topMm > y1 || p.baselineMm < y0)
+            continue;
         DrawRange range{static_cast<int>(out.strips.size() / 2), 6};
         pushVertex(out.strips, p.leadInMm, p.baselineMm);
         pushVertex(out.strips, p.riseMm, p.baselineMm);
@@ -552,7 +613,8 @@ void PaperScene::buildGeometry(PagePoint visibleTopLeftMm, PagePoint visibleSize
     // Short ticks where a grid row changes lead (not on the rhythm strip).
     for (double x : page.columnMarkersMm) {
         for (const PaperCell& cell : page.cells) {
-            if (cell.rhythmStrip || cell.column != 0) continue;
+            if (cell.rhythmStrip || cell.column != 0)
+                continue;
             DrawRange range{static_cast<int>(out.strips.size() / 2), 2};
             pushVertex(out.strips, x, cell.baselineMm - kTickHalfMm);
             pushVertex(out.strips, x, cell.baselineMm + kTickHalfMm);
@@ -566,7 +628,8 @@ std::vector<PaperText> PaperScene::texts() const {
     if (!m_traces) {
         return out;
     }
-    // Left: the header lines; right: the file's own measurements in two columns of five (as printed ECGs have).
+    // Left: the header lines; right: the file's own measurements in two columns of five (as printed ECGs
+    // have).
     const double mx = std::max(120.0, m_page.widthMm * 0.56);
     const double columnMm = (m_page.widthMm - mx - 4.0) / 2.0;
     const auto lines = headerLines(m_traces->recording(), m_traces.get(), m_settings, medianBeat());
@@ -605,7 +668,8 @@ std::vector<PaperText> PaperScene::texts() const {
         t.atMm = {cell.xMm + 1.5, cell.topMm + 4.5};
         out.push_back(t);
     }
-    // A filter the sampling rate cannot carry is skipped, never applied: say so where the header names filters.
+    // A filter the sampling rate cannot carry is skipped, never applied: say so where the header names
+    // filters.
     double noteY = kHeaderMm - 1.2;
     for (const std::string& note : m_traces->filterReport().notes) {
         out.push_back({PaperText::Role::Note, note, {5.0, noteY}, 2.6, false, m_page.widthMm - 10.0});

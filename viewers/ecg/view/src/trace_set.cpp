@@ -15,8 +15,9 @@ constexpr double kNonVoltageScale = 0.02;
 
 } // namespace
 
-std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording> recording, std::size_t groupIndex,
-                                                const FilterSettings& filters, const std::atomic<bool>* cancel) {
+std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording> recording,
+                                                std::size_t groupIndex, const FilterSettings& filters,
+                                                const std::atomic<bool>* cancel) {
     std::shared_ptr<TraceSet> set(new TraceSet());
     set->m_recording = std::move(recording);
     if (!set->m_recording || groupIndex >= set->m_recording->groups.size()) {
@@ -27,7 +28,9 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
     const WaveformGroup& g = set->group();
     const bool filtering = filters.any() && g.samplingHz > 0;
     // Samples equal to the Waveform Padding Value hold no data: they must not be drawn as if they were.
-    auto isPadding = [&g](std::int32_t v) { return g.paddingValue && v == *g.paddingValue; };
+    auto isPadding = [&g](std::int32_t v) {
+        return g.paddingValue && v == *g.paddingValue;
+    };
     set->m_channels.resize(g.channels.size()); // never resized again: the pyramids point into it
     for (std::size_t c = 0; c < g.channels.size(); ++c) {
         if (cancel != nullptr && cancel->load()) {
@@ -48,14 +51,17 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
         const double scale = ch.sensitivity * ch.correction * toDisplay;
         const double offset = ch.baseline * toDisplay;
         const std::size_t n = std::min(ch.raw.size(), g.samples);
-        const bool padded = g.paddingValue && std::any_of(ch.raw.begin(), ch.raw.begin() + static_cast<std::ptrdiff_t>(n), isPadding);
+        const bool padded =
+            g.paddingValue &&
+            std::any_of(ch.raw.begin(), ch.raw.begin() + static_cast<std::ptrdiff_t>(n), isPadding);
         if (filtering || padded) {
-            // One float copy per lead (the stored integers stay as they are); filtered in place. Padding is held
-            // at the last real value while filtering, then marked as no data (NaN).
+            // One float copy per lead (the stored integers stay as they are); filtered in place. Padding is
+            // held at the last real value while filtering, then marked as no data (NaN).
             tc.values.resize(n);
             float last = 0.0F;
             for (std::size_t i = 0; i < n; ++i) {
-                if (!isPadding(ch.raw[i])) last = static_cast<float>(ch.raw[i] * scale + offset);
+                if (!isPadding(ch.raw[i]))
+                    last = static_cast<float>(ch.raw[i] * scale + offset);
                 tc.values[i] = last;
             }
             if (filtering) {
@@ -66,7 +72,8 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
             }
             if (padded) {
                 for (std::size_t i = 0; i < n; ++i) {
-                    if (isPadding(ch.raw[i])) tc.values[i] = std::numeric_limits<float>::quiet_NaN();
+                    if (isPadding(ch.raw[i]))
+                        tc.values[i] = std::numeric_limits<float>::quiet_NaN();
                 }
             }
             tc.pyramid = EnvelopePyramid(SampleSpan::fromFloats(tc.values.data(), n),

@@ -13,15 +13,16 @@
 namespace veridicor::registry {
 
 /// A view that shows one DICOM instance of the SOP classes its factory registered.
-/// openInstance() reads the file itself (on a worker thread where it is slow) and either shows it or returns a
-/// plain-language reason; a view never shows an empty or partial trace as if it were data.
+/// openInstance() reads the file itself (on a worker thread where it is slow) and either shows it or returns
+/// a plain-language reason; a view never shows an empty or partial trace as if it were data.
 class StudyView : public QWidget {
     Q_OBJECT
 public:
     using QWidget::QWidget;
     ~StudyView() override = default;
 
-    /// Shows the instance. On failure the view is left empty and the message says what is wrong with the file.
+    /// Shows the instance. On failure the view is left empty and the message says what is wrong with the
+    /// file.
     virtual Expected<void, QString> openInstance(const dicom::InstanceHeader& header) = 0;
 
     /// The instance shown, or an empty path.
@@ -35,7 +36,8 @@ public:
     /// overlays ignore them; supportsFindingOverlays() says which.
     virtual void setFindingOverlays(const std::vector<FindingOverlay>& overlays) { (void)overlays; }
     [[nodiscard]] virtual bool supportsFindingOverlays() const { return false; }
-    /// Brings the finding's region into view (scrolls an ECG trace to its time, seeks a cine to its first frame).
+    /// Brings the finding's region into view (scrolls an ECG trace to its time, seeks a cine to its first
+    /// frame).
     virtual void focusFinding(const QString& key) { (void)key; }
 
 signals:

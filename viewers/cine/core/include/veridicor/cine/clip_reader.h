@@ -23,8 +23,8 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* dataset, const std::string& tr
 
 /// Which decoder to use for JPEG frames.
 enum class JpegDecoder {
-    Auto,   ///< libjpeg-turbo for 8-bit JPEG; DCMTK's IJG codec for what it cannot decode (12-bit, lossless)
-    Dcmtk,  ///< DCMTK's IJG codec only (for comparisons and benchmarks)
+    Auto,  ///< libjpeg-turbo for 8-bit JPEG; DCMTK's IJG codec for what it cannot decode (12-bit, lossless)
+    Dcmtk, ///< DCMTK's IJG codec only (for comparisons and benchmarks)
 };
 
 struct OpenOptions {
@@ -37,8 +37,8 @@ struct OpenOptions {
 /// read and decoded on demand, from any thread (reads are serialised, decoding runs in parallel).
 class ClipReader {
 public:
-    /// Opens a file. Errors: those of dicom::loadFile (Unreadable, NotDicom, Truncated — unless only the Pixel
-    /// Data is cut short: then the frames that are complete are shown and the others are MissingFrame),
+    /// Opens a file. Errors: those of dicom::loadFile (Unreadable, NotDicom, Truncated — unless only the
+    /// Pixel Data is cut short: then the frames that are complete are shown and the others are MissingFrame),
     /// those of readImageInfo, Malformed when Pixel Data is missing or cannot be split into frames.
     static Expected<std::shared_ptr<ClipReader>, Error> open(const std::filesystem::path& path,
                                                              const OpenOptions& options = {});
@@ -53,7 +53,8 @@ public:
     [[nodiscard]] int fragmentCount() const;
     /// The first fragment of each frame (encapsulated), as grouped by the offset table or by scanning.
     [[nodiscard]] std::vector<int> frameFirstFragments() const;
-    /// A problem known before decoding (frame missing from the Pixel Data, file truncated inside it), or nullopt.
+    /// A problem known before decoding (frame missing from the Pixel Data, file truncated inside it), or
+    /// nullopt.
     [[nodiscard]] std::optional<Error> frameProblem(int frame) const;
 
     /// The frame's bytes as stored (native: the frame's samples; encapsulated: its fragments joined).

@@ -29,9 +29,10 @@ struct CachedFrame {
 
 /// Decodes frames on worker threads ahead of the playhead into memory bounded by a byte budget.
 ///
-/// The view tells the cache which frames it wants, most urgent first (Playback::upcoming()); workers decode them
-/// in that order while the budget allows, evicting frames that are no longer wanted. Bad frames are remembered with
-/// their error (they cost no budget). Thread-safe; the ready callback runs on a worker thread.
+/// The view tells the cache which frames it wants, most urgent first (Playback::upcoming()); workers decode
+/// them in that order while the budget allows, evicting frames that are no longer wanted. Bad frames are
+/// remembered with their error (they cost no budget). Thread-safe; the ready callback runs on a worker
+/// thread.
 class FrameCache {
 public:
     /// Produces one display frame; called on worker threads, concurrently.
@@ -54,7 +55,8 @@ public:
         int workers = 0;
     };
 
-    FrameCache(int frameCount, std::size_t frameBytes, Producer producer, Settings settings, WindowLevel window);
+    FrameCache(int frameCount, std::size_t frameBytes, Producer producer, Settings settings,
+               WindowLevel window);
     ~FrameCache();
     FrameCache(const FrameCache&) = delete;
     FrameCache& operator=(const FrameCache&) = delete;

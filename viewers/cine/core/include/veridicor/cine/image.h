@@ -38,8 +38,9 @@ const char* photometricName(Photometric p);
 /// The three channels of a Palette Color LUT, expanded (segmented LUTs included) to one entry per index.
 struct PaletteLut {
     std::vector<std::uint16_t> red, green, blue; ///< the same length, ≥ 1
-    int firstMapped = 0; ///< the stored value mapped to entry 0; values below use entry 0, above the last entry
-    int bits = 8;        ///< bits per entry: 8 or 16 (16-bit entries are shown scaled to 8 bits: value >> 8)
+    int firstMapped =
+        0;        ///< the stored value mapped to entry 0; values below use entry 0, above the last entry
+    int bits = 8; ///< bits per entry: 8 or 16 (16-bit entries are shown scaled to 8 bits: value >> 8)
 };
 
 /// Linear VOI window (PS3.3 C.11.2.1.2.1): centre and width in modality units (width ≥ 1).
@@ -68,14 +69,14 @@ struct ImageInfo {
     std::string photometricText;
     double rescaleSlope = 1.0;
     double rescaleIntercept = 0.0;
-    std::optional<WindowLevel> headerWindow;  ///< first Window Center/Width of the header
+    std::optional<WindowLevel> headerWindow;   ///< first Window Center/Width of the header
     std::shared_ptr<const PaletteLut> palette; ///< for PALETTE COLOR
-    double pixelAspectRatio = 1.0;            ///< vertical / horizontal size of a pixel (Pixel Aspect Ratio)
+    double pixelAspectRatio = 1.0;             ///< vertical / horizontal size of a pixel (Pixel Aspect Ratio)
 
     FrameTiming timing;
     std::vector<UltrasoundRegion> regions;
-    std::optional<double> heartRate;          ///< Heart Rate (0018,1088), beats per minute
-    std::optional<int> startTrim, stopTrim;   ///< Start/Stop Trim (0008,2142/2143), 1-based frame numbers
+    std::optional<double> heartRate;        ///< Heart Rate (0018,1088), beats per minute
+    std::optional<int> startTrim, stopTrim; ///< Start/Stop Trim (0008,2142/2143), 1-based frame numbers
 
     std::string patientName, patientID, patientBirthDate, patientSex;
     std::string studyDate, studyTime, studyDescription, seriesDescription, institution, manufacturer;
@@ -114,11 +115,12 @@ struct RgbImage {
     std::vector<std::uint8_t> pixels; ///< width × height × 3
 };
 
-/// Maps a decoded frame to what the view shows: palette lookup (16-bit entries scaled to 8 bits), Modality LUT
-/// (rescale), VOI window (DICOM linear function), MONOCHROME1 inversion; for RGB the window applies to each
-/// channel (the default window of a colour image is the identity). Errors: Malformed when the frame does not
-/// match `info` (wrong size or kind).
-Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& frame, const WindowLevel& window);
+/// Maps a decoded frame to what the view shows: palette lookup (16-bit entries scaled to 8 bits), Modality
+/// LUT (rescale), VOI window (DICOM linear function), MONOCHROME1 inversion; for RGB the window applies to
+/// each channel (the default window of a colour image is the identity). Errors: Malformed when the frame does
+/// not match `info` (wrong size or kind).
+Expected<RgbImage, Error> toDisplay(const ImageInfo& info, const DecodedFrame& frame,
+                                    const WindowLevel& window);
 /// The same, taking the frame's buffer when no mapping is needed (an RGB frame at the identity window).
 Expected<RgbImage, Error> toDisplay(const ImageInfo& info, DecodedFrame&& frame, const WindowLevel& window);
 

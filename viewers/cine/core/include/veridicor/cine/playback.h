@@ -39,7 +39,8 @@ enum class LoopMode {
     Bounce, ///< forward to the end mark, then backward to the start mark, and so on
 };
 
-/// Which frame of a clip is due at each moment, by the recorded timing (scaled by speed), between start/end marks.
+/// Which frame of a clip is due at each moment, by the recorded timing (scaled by speed), between start/end
+/// marks.
 ///
 /// Playback follows the clock: when frames are not ready in time (decoding fell behind) they are skipped, not
 /// waited for, and every frame that was due but never shown is counted as dropped.
@@ -65,7 +66,8 @@ public:
     void setLoopMode(LoopMode mode);
     [[nodiscard]] LoopMode loopMode() const { return m_mode; }
 
-    /// Restricts playback to frames [first, last] (0-based, inclusive; swapped when reversed, clamped to the clip).
+    /// Restricts playback to frames [first, last] (0-based, inclusive; swapped when reversed, clamped to the
+    /// clip).
     void setMarks(int first, int last);
     void clearMarks() { setMarks(0, frameCount() - 1); }
     [[nodiscard]] int markStart() const { return m_first; }
@@ -73,7 +75,8 @@ public:
 
     /// Makes `frame` (clamped into the marks) the frame due now; playing continues from there.
     void seek(int frame);
-    /// Pauses and moves `delta` frames from the frame shown (wrapping within the marks unless the mode is Once).
+    /// Pauses and moves `delta` frames from the frame shown (wrapping within the marks unless the mode is
+    /// Once).
     void step(int delta);
 
     /// The frame due at clock time `nowMs` (no state changes).
@@ -85,9 +88,9 @@ public:
     [[nodiscard]] std::int64_t ordinalAt(double nowMs) const;
     /// Time into the clip (ms from frame 0) at `nowMs`.
     [[nodiscard]] double clipTimeMs(double nowMs) const;
-    /// The next `count` frames in playback order (for decoding ahead), from the frame that will be due `leadMs`
-    /// from now while playing (pass the time a frame takes to decode: a frame that would be ready only after it
-    /// is due is not worth decoding), or from the frame due now while paused.
+    /// The next `count` frames in playback order (for decoding ahead), from the frame that will be due
+    /// `leadMs` from now while playing (pass the time a frame takes to decode: a frame that would be ready
+    /// only after it is due is not worth decoding), or from the frame due now while paused.
     [[nodiscard]] std::vector<int> upcoming(int count, double leadMs = 0.0) const;
 
     struct Tick {
@@ -97,8 +100,8 @@ public:
         bool late = false;     ///< the due frame was not ready
         bool finished = false; ///< Once mode reached the end mark and stopped
     };
-    /// Called at each display refresh. Shows the frame due now when `ready(frame)` says it is decoded; otherwise
-    /// keeps the frame shown. Frames passed over without being shown are added to droppedFrames().
+    /// Called at each display refresh. Shows the frame due now when `ready(frame)` says it is decoded;
+    /// otherwise keeps the frame shown. Frames passed over without being shown are added to droppedFrames().
     Tick tick(const std::function<bool(int)>& ready);
 
     /// The frame shown by the last tick (or the seek target before any tick), -1 before anything was shown.

@@ -14,8 +14,8 @@
 
 namespace veridicor::cine {
 
-/// Something drawn with each frame, in step with playback (an AI heatmap layer, a finding's outline): told which
-/// frame is about to be shown, before the render. Added with CineCanvas::addFrameOverlay().
+/// Something drawn with each frame, in step with playback (an AI heatmap layer, a finding's outline): told
+/// which frame is about to be shown, before the render. Added with CineCanvas::addFrameOverlay().
 class FrameOverlay {
 public:
     virtual ~FrameOverlay() = default;
@@ -62,8 +62,8 @@ public:
     /// Multiplies the zoom by `factor` keeping the image point under `anchor` (widget coordinates) in place.
     void zoomBy(double factor, QPointF anchor);
     void panBy(QPointF widgetDelta);
-    /// Brings the image box [lo, hi] into view: nothing moves when it is already inside the widget; else it is
-    /// centred at the present zoom, or the image is fitted when the box is larger than the widget.
+    /// Brings the image box [lo, hi] into view: nothing moves when it is already inside the widget; else it
+    /// is centred at the present zoom, or the image is fitted when the box is larger than the widget.
     void ensureVisible(PixelPoint lo, PixelPoint hi);
     /// Device pixels per image pixel (1 at 1:1).
     [[nodiscard]] double zoom() const;
@@ -78,8 +78,8 @@ public:
     void clearMeasurements();
     [[nodiscard]] const std::vector<MeasurementItem>& measurements() const { return m_measurements; }
 
-    /// Every text drawn on the canvas (corner overlays, alert, measurement labels, the AI findings' banner, notes
-    /// and labels), one entry per line.
+    /// Every text drawn on the canvas (corner overlays, alert, measurement labels, the AI findings' banner,
+    /// notes and labels), one entry per line.
     [[nodiscard]] QStringList paintedTexts() const;
 
 signals:

@@ -4,12 +4,13 @@
 //
 //   vtkImageStack ── layer 0: the frame (RGB, zero-copy from the decoded frame)
 //                 └─ layer k: addImageLayer() — e.g. a heatmap: byte image + lookup table + opacity
-//   polylines      ── addPolyline(): image-space outlines, solid or dashed (measurements, AI finding polygons)
-//   text           ── four corner texts, a centred alert, labels anchored at image points (measurements and
+//   polylines      ── addPolyline(): image-space outlines, solid or dashed (measurements, AI finding
+//   polygons) text           ── four corner texts, a centred alert, labels anchored at image points
+//   (measurements and
 //                     findings apart), and at the top centre a banner and note lines (AI findings)
 //
-// World coordinates are image pixel coordinates: x = column, y = row × pixel aspect ratio, row 0 at the top (the
-// camera looks along +z with view-up −y).
+// World coordinates are image pixel coordinates: x = column, y = row × pixel aspect ratio, row 0 at the top
+// (the camera looks along +z with view-up −y).
 
 #include <veridicor/cine/image.h>
 
@@ -46,13 +47,13 @@ public:
     /// Shows an RGB frame without copying it: the layer keeps `image` alive until the next one.
     void setRgb(std::shared_ptr<const RgbImage> image, double pixelAspect);
     /// Shows a one-component float image (e.g. a heatmap) mapped through `lut` (with its own alpha).
-    void setScalars(std::shared_ptr<const std::vector<float>> values, int width, int height, double pixelAspect,
-                    vtkLookupTable* lut);
-    /// Shows a one-component byte image (e.g. a heatmap scaled to the frame) mapped through `lut` (with its own
-    /// alpha; its table range should be 0–255), without copying it. Drawn with nearest interpolation: every image
-    /// pixel is one uniform square on the frame's own pixel, at any zoom.
-    void setBytes(std::shared_ptr<const std::vector<std::uint8_t>> values, int width, int height, double pixelAspect,
-                  vtkLookupTable* lut);
+    void setScalars(std::shared_ptr<const std::vector<float>> values, int width, int height,
+                    double pixelAspect, vtkLookupTable* lut);
+    /// Shows a one-component byte image (e.g. a heatmap scaled to the frame) mapped through `lut` (with its
+    /// own alpha; its table range should be 0–255), without copying it. Drawn with nearest interpolation:
+    /// every image pixel is one uniform square on the frame's own pixel, at any zoom.
+    void setBytes(std::shared_ptr<const std::vector<std::uint8_t>> values, int width, int height,
+                  double pixelAspect, vtkLookupTable* lut);
     void setOpacity(double opacity);
     void setVisible(bool visible);
     [[nodiscard]] bool isVisible() const;
@@ -132,7 +133,8 @@ public:
     /// A warning banner at the top centre: bold white text on red; empty hides it.
     void setBanner(const std::string& text);
     [[nodiscard]] const std::string& banner() const { return m_banner; }
-    /// Lines stacked at the top centre, under the banner (AI findings shown, and what of them cannot be drawn).
+    /// Lines stacked at the top centre, under the banner (AI findings shown, and what of them cannot be
+    /// drawn).
     void setNotes(const std::vector<ColouredText>& lines);
     [[nodiscard]] std::vector<std::string> noteTexts() const;
     /// Labels anchored above image points (AI findings), kept apart from the measurement labels.
@@ -142,8 +144,8 @@ public:
     };
     void setFindingLabels(const std::vector<AnchoredText>& labels, double pixelAspect);
     [[nodiscard]] std::vector<std::string> findingLabelTexts() const;
-    /// Places the banner and note lines for a viewport of `width` × `height` device pixels (before each render):
-    /// centred, under the four lines of the top corners.
+    /// Places the banner and note lines for a viewport of `width` × `height` device pixels (before each
+    /// render): centred, under the four lines of the top corners.
     void layoutTexts(int width, int height);
     /// Device pixels the banner and note lines take below the top corners' lines (0 when there are none).
     [[nodiscard]] double noteBandHeight() const;

@@ -40,10 +40,11 @@ private:
 };
 
 /// The ultrasound cine view: plays a clip at its recorded rate on a real clock (dropping frames when decoding
-/// falls behind, and counting them), with play/pause, step, loop/bounce/once, 0.25×–2× speed, a frame slider with
-/// start/end marks, heart rate and frame time, window/level, zoom/pan/fit/1:1, distance and area tools, and the
-/// overlay texts. Frames are decoded on worker threads ahead of the playhead into a cache bounded by the setting
-/// "cine/cacheMegabytes" (QSettings, default 512); the GUI thread only uploads the frame it shows.
+/// falls behind, and counting them), with play/pause, step, loop/bounce/once, 0.25×–2× speed, a frame slider
+/// with start/end marks, heart rate and frame time, window/level, zoom/pan/fit/1:1, distance and area tools,
+/// and the overlay texts. Frames are decoded on worker threads ahead of the playhead into a cache bounded by
+/// the setting "cine/cacheMegabytes" (QSettings, default 512); the GUI thread only uploads the frame it
+/// shows.
 class CineView : public registry::StudyView {
     Q_OBJECT
 public:
@@ -56,14 +57,15 @@ public:
     [[nodiscard]] QString currentPath() const override { return m_path; }
     [[nodiscard]] QStringList paintedTexts() const override;
 
-    /// AI findings over the frames (see FindingOverlays): replaced by each call, removed when another clip opens.
+    /// AI findings over the frames (see FindingOverlays): replaced by each call, removed when another clip
+    /// opens.
     void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override;
     [[nodiscard]] bool supportsFindingOverlays() const override { return true; }
     /// Pauses and shows the finding's first frame (its cine region's firstFrame), with its polygon in view.
     void focusFinding(const QString& key) override;
     [[nodiscard]] FindingOverlays* findingOverlays() const { return m_findings.get(); }
-    /// The heatmap opacity slider (0–100 %) and the row that holds it with the colour legend; the row is shown
-    /// only while some finding has a heatmap drawn.
+    /// The heatmap opacity slider (0–100 %) and the row that holds it with the colour legend; the row is
+    /// shown only while some finding has a heatmap drawn.
     [[nodiscard]] QSlider* heatmapOpacitySlider() const { return m_opacitySlider; }
     [[nodiscard]] QWidget* overlayControls() const { return m_overlayRow; }
 

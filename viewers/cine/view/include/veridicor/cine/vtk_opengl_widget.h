@@ -12,12 +12,12 @@ class vtkObject;
 
 namespace veridicor::cine {
 
-/// A QOpenGLWidget that hosts a VTK render window: VTK renders into its own framebuffer inside Qt's context, and
-/// the result is blitted into the widget's framebuffer (Debian's VTK Qt module is built for Qt 5 only, so this
-/// bridge is ours; it follows VTK's QVTKOpenGLNativeWidget).
+/// A QOpenGLWidget that hosts a VTK render window: VTK renders into its own framebuffer inside Qt's context,
+/// and the result is blitted into the widget's framebuffer (Debian's VTK Qt module is built for Qt 5 only, so
+/// this bridge is ours; it follows VTK's QVTKOpenGLNativeWidget).
 ///
-/// Survives resizing, reparenting (Qt then recreates the context: VTK's resources are released with the old one)
-/// and teardown in any order.
+/// Survives resizing, reparenting (Qt then recreates the context: VTK's resources are released with the old
+/// one) and teardown in any order.
 class VtkOpenGLWidget : public QOpenGLWidget {
     Q_OBJECT
 public:

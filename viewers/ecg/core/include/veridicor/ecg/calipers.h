@@ -20,9 +20,9 @@ struct CaliperPoint {
 
 /// What a pair of calipers measures.
 struct CaliperReading {
-    double intervalMs = 0.0;           ///< |t2 − t1| in milliseconds
-    std::optional<double> rateBpm;     ///< 60000 / interval (the rate if the interval is one RR); none at 0 ms
-    double amplitudeMv = 0.0;          ///< v2 − v1 (signed: positive when the second point is higher)
+    double intervalMs = 0.0;       ///< |t2 − t1| in milliseconds
+    std::optional<double> rateBpm; ///< 60000 / interval (the rate if the interval is one RR); none at 0 ms
+    double amplitudeMv = 0.0;      ///< v2 − v1 (signed: positive when the second point is higher)
 };
 
 /// The reading between two caliper points.
@@ -36,13 +36,13 @@ std::string formatCaliperReading(const CaliperReading& reading, const std::strin
 
 /// One line of the measurement panel.
 struct MeasurementRow {
-    std::string name;   ///< "Heart rate", "QTc interval", "Statement", …
-    std::string value;  ///< "69 /min", "412 ms", or the statement text
-    std::string where;  ///< "leads I, II; samples 120–480" when the annotation references a place, else empty
+    std::string name;  ///< "Heart rate", "QTc interval", "Statement", …
+    std::string value; ///< "69 /min", "412 ms", or the statement text
+    std::string where; ///< "leads I, II; samples 120–480" when the annotation references a place, else empty
 };
 
-/// The file's annotations as the measurement panel lists them (in file order): numeric measurements with their
-/// UCUM units made readable ("{H.B.}/min" → "/min"), coded and free-text statements as text.
+/// The file's annotations as the measurement panel lists them (in file order): numeric measurements with
+/// their UCUM units made readable ("{H.B.}/min" → "/min"), coded and free-text statements as text.
 std::vector<MeasurementRow> measurementRows(const Recording& recording);
 
 } // namespace veridicor::ecg

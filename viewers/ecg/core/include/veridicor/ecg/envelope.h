@@ -2,12 +2,12 @@
 /// \file
 /// Min/max envelope pyramid: what lets a 24-hour recording pan as smoothly as 10 seconds.
 ///
-/// For each channel, levels of (min, max) pairs at power-of-two decimation are built once from the samples the
-/// reader sees (stored integers with their linear scaling, or filtered values). Drawing a window then costs a
-/// number of vertices proportional to the pixel columns shown, never to the samples in the window: each column
-/// gets the exact minimum and maximum of the samples that fall in it (two vertices), read from the coarsest
-/// level whose buckets fit in the column plus the samples at its edges. At deep zoom (at most two samples per
-/// column) the real samples are emitted instead, a line strip through every one of them.
+/// For each channel, levels of (min, max) pairs at power-of-two decimation are built once from the samples
+/// the reader sees (stored integers with their linear scaling, or filtered values). Drawing a window then
+/// costs a number of vertices proportional to the pixel columns shown, never to the samples in the window:
+/// each column gets the exact minimum and maximum of the samples that fall in it (two vertices), read from
+/// the coarsest level whose buckets fit in the column plus the samples at its edges. At deep zoom (at most
+/// two samples per column) the real samples are emitted instead, a line strip through every one of them.
 ///
 /// Memory: the finest stored level already groups 2^baseShift samples (32 by default), so the pyramid adds
 /// 16/2^baseShift bytes per sample (0.5 B) on top of the samples it reads; it never copies them.
@@ -27,12 +27,16 @@ struct MinMax {
     float max = -std::numeric_limits<float>::infinity();
 
     void add(float v) {
-        if (v < min) min = v;
-        if (v > max) max = v;
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
     }
     void add(const MinMax& o) {
-        if (o.min < min) min = o.min;
-        if (o.max > max) max = o.max;
+        if (o.min < min)
+            min = o.min;
+        if (o.max > max)
+            max = o.max;
     }
     [[nodiscard]] bool empty() const { return min > max; }
 };
@@ -70,7 +74,7 @@ struct TracePoint {
 
 /// How a trace window was drawn.
 enum class TraceMode {
-    Samples,  ///< every sample in the window, in order (deep zoom: at most kSampleModeMaxPerColumn per column)
+    Samples, ///< every sample in the window, in order (deep zoom: at most kSampleModeMaxPerColumn per column)
     Envelope, ///< two points per pixel column: the exact min and max of its samples
 };
 
@@ -90,29 +94,32 @@ public:
     [[nodiscard]] const SampleSpan& samples() const { return m_samples; }
     [[nodiscard]] std::size_t sampleCount() const { return m_samples.size(); }
     [[nodiscard]] unsigned baseShift() const { return m_baseShift; }
-    /// Number of stored levels; level k holds buckets of 2^(baseShift + k) samples (the last one may be partial).
+    /// Number of stored levels; level k holds buckets of 2^(baseShift + k) samples (the last one may be
+    /// partial).
     [[nodiscard]] std::size_t levelCount() const { return m_levels.size(); }
     [[nodiscard]] std::size_t bucketSamples(std::size_t level) const {
         return std::size_t{1} << (m_baseShift + level);
     }
     [[nodiscard]] const std::vector<MinMax>& level(std::size_t k) const { return m_levels[k]; }
-    /// The coarsest stored level whose buckets hold at most `samplesPerColumn` samples, or -1 when even the finest
-    /// level's buckets are larger (the samples are then read directly).
+    /// The coarsest stored level whose buckets hold at most `samplesPerColumn` samples, or -1 when even the
+    /// finest level's buckets are larger (the samples are then read directly).
     [[nodiscard]] int levelFor(double samplesPerColumn) const;
 
     /// Exact min/max of samples [first, last) (last clamped to sampleCount()); empty for an empty range.
     /// Cost O(2^baseShift + log n) whatever the range's length.
     [[nodiscard]] MinMax range(std::size_t first, std::size_t last) const;
 
-    /// Appends the points of a trace window to `out`: pixel column c (0 ≤ c < columns) covers the sample positions
-    /// [firstSample + c·samplesPerColumn, firstSample + (c+1)·samplesPerColumn). Columns outside the recording are
-    /// skipped, and so are samples at or after `endSample` (the end of a cell's time range). With more than kSampleModeMaxPerColumn samples per column, each column emits two points at
-    /// x = c + 0.5 (its min and max, in the order the signal visits them at the column's ends, so the strip
+    /// Appends the points of a trace window to `out`: pixel column c (0 ≤ c < columns) covers the sample
+    /// positions [firstSample + c·samplesPerColumn, firstSample + (c+1)·samplesPerColumn). Columns outside
+    /// the recording are skipped, and so are samples at or after `endSample` (the end of a cell's time
+    /// range). With more than kSampleModeMaxPerColumn samples per column, each column emits two points at x =
+    /// c + 0.5 (its min and max, in the order the signal visits them at the column's ends, so the strip
     /// follows the trace); otherwise every sample i in the window is emitted at x = (i − firstSample) /
-    /// samplesPerColumn. The number of points is at most 2·columns + 2 in either mode. Samples that hold no data
-    /// (NaN in a float source) are never drawn: a column or sample without data emits one point with y = NaN,
-    /// where the caller breaks the line.
-    TraceMode appendTrace(double firstSample, double samplesPerColumn, int columns, std::vector<TracePoint>& out,
+    /// samplesPerColumn. The number of points is at most 2·columns + 2 in either mode. Samples that hold no
+    /// data (NaN in a float source) are never drawn: a column or sample without data emits one point with y =
+    /// NaN, where the caller breaks the line.
+    TraceMode appendTrace(double firstSample, double samplesPerColumn, int columns,
+                          std::vector<TracePoint>& out,
                           std::size_t endSample = static_cast<std::size_t>(-1)) const;
 
     /// Bytes held by the levels (the samples themselves are not counted: they are not copied).

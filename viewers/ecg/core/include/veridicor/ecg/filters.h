@@ -1,19 +1,21 @@
 #pragma once
 /// \file
 /// The display filters a reader can switch on an ECG: baseline-wander high-pass 0.5 Hz, mains notch 50/60 Hz,
-/// low-pass 40/150 Hz. All are zero-phase: biquad cascades run forward, then backward (filtfilt), so no wave is
-/// shifted in time. The ends are handled as scipy's filtfilt does (odd reflection around the end samples and
-/// steady-state initial conditions), with a reflection long enough for the 0.5 Hz high-pass to settle, so a
-/// 10 s trace does not ring at its ends. The high-pass runs on its own with a predictive extension (see
+/// low-pass 40/150 Hz. All are zero-phase: biquad cascades run forward, then backward (filtfilt), so no wave
+/// is shifted in time. The ends are handled as scipy's filtfilt does (odd reflection around the end samples
+/// and steady-state initial conditions), with a reflection long enough for the 0.5 Hz high-pass to settle, so
+/// a 10 s trace does not ring at its ends. The high-pass runs on its own with a predictive extension (see
 /// EdgeExtension::BaselinePrediction).
 ///
 /// Corner frequencies are where the *combined* forward-backward response is −3 dB (each pass is designed with
 /// its corner moved so that the squared response crosses 1/√2 exactly at the stated frequency):
 ///   - high-pass: 2nd-order Butterworth (12 dB/octave per pass, 24 dB/octave combined);
 ///   - low-pass: 4th-order Butterworth (two biquads; 48 dB/octave per pass);
-///   - notch: second-order IIR notch (RBJ), −3 dB bandwidth 2 Hz per pass, infinite attenuation at the centre.
+///   - notch: second-order IIR notch (RBJ), −3 dB bandwidth 2 Hz per pass, infinite attenuation at the
+///   centre.
 /// A filter that makes no sense at the sampling rate (its frequency at or above 0.45 × the sampling rate,
-/// e.g. a 150 Hz low-pass at 240 Hz, where nothing above 120 Hz exists) is skipped with a note, never applied.
+/// e.g. a 150 Hz low-pass at 240 Hz, where nothing above 120 Hz exists) is skipped with a note, never
+/// applied.
 
 #include <veridicor/ecg/recording.h>
 
@@ -32,7 +34,9 @@ struct FilterSettings {
     MainsNotch notch = MainsNotch::Off;
     LowPass lowPass = LowPass::Off;
 
-    [[nodiscard]] bool any() const { return baselineWander || notch != MainsNotch::Off || lowPass != LowPass::Off; }
+    [[nodiscard]] bool any() const {
+        return baselineWander || notch != MainsNotch::Off || lowPass != LowPass::Off;
+    }
     bool operator==(const FilterSettings&) const = default;
 };
 
@@ -60,20 +64,25 @@ std::vector<Biquad> designNotch(double centreHz, double samplingHz, double bandw
 
 /// How filtfilt continues the signal beyond its ends (the filters need signal there to settle).
 enum class EdgeExtension {
-    /// Odd reflection about the end sample (scipy's default): value and slope continue. For low-pass and notch;
+    /// Odd reflection about the end sample (scipy's default): value and slope continue. For low-pass and
+    /// notch;
     /// a sinusoid at `sinusoidHz` (the mains frequency being notched) is continued in phase instead.
     OddReflection,
-    /// For the high-pass, which needs to know the baseline seconds beyond the end: the trace's repeating pattern
-    /// (the beat, found by autocorrelation of the last 4 s at lags of 0.3–2 s) continued on the local baseline
+    /// For the high-pass, which needs to know the baseline seconds beyond the end: the trace's repeating
+    /// pattern
+    /// (the beat, found by autocorrelation of the last 4 s at lags of 0.3–2 s) continued on the local
+    /// baseline
     /// trend (a Hann-weighted straight line through the last 2 s); when nothing repeats, odd reflection about
-    /// that trend line rather than about the end sample (a sample sitting on a wave would add a false offset).
+    /// that trend line rather than about the end sample (a sample sitting on a wave would add a false
+    /// offset).
     BaselinePrediction,
 };
 
 /// Runs the cascade forward then backward over `samples` in place (zero phase), after extending each end by
 /// `padding` samples (clamped to size − 1) as `mode` says, with steady-state initial conditions.
 void filtfilt(const std::vector<Biquad>& sections, std::span<float> samples, std::size_t padding,
-              EdgeExtension mode = EdgeExtension::OddReflection, double samplingHz = 0, double sinusoidHz = 0);
+              EdgeExtension mode = EdgeExtension::OddReflection, double samplingHz = 0,
+              double sinusoidHz = 0);
 
 /// What applyFilters did: the filters applied and, for each one skipped, why.
 struct FilterReport {
@@ -86,7 +95,7 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
 
 /// The channel in microvolts (physical units for a non-voltage channel, stored integers for an uncalibrated
 /// one, each with a note), filtered with `settings`.
-std::vector<float> filteredMicrovolts(const Channel& channel, double samplingHz, const FilterSettings& settings,
-                                      FilterReport* report = nullptr);
+std::vector<float> filteredMicrovolts(const Channel& channel, double samplingHz,
+                                      const FilterSettings& settings, FilterReport* report = nullptr);
 
 } // namespace veridicor::ecg

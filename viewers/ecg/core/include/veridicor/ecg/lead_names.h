@@ -20,15 +20,16 @@ namespace veridicor::ecg {
 /// lead this program names.
 std::optional<std::string> leadNameForNumber(int n);
 
-/// The standard short name for a coded lead, or nullopt when the scheme is not SCPECG/MDC or the code unknown.
+/// The standard short name for a coded lead, or nullopt when the scheme is not SCPECG/MDC or the code
+/// unknown.
 std::optional<std::string> leadNameFromCode(std::string_view codingScheme, std::string_view codeValue);
 
 /// The standard short name spelled by free text ("Lead I", "lead avr", "V3R", "I (Einthoven)"), or nullopt.
 std::optional<std::string> leadNameFromText(std::string_view text);
 
 /// The display label of channel `index` (0-based) by the naming rule above.
-std::string deriveLeadLabel(std::string_view codingScheme, std::string_view codeValue, std::string_view channelLabel,
-                            std::string_view codeMeaning, std::size_t index);
+std::string deriveLeadLabel(std::string_view codingScheme, std::string_view codeValue,
+                            std::string_view channelLabel, std::string_view codeMeaning, std::size_t index);
 
 /// The SCP-ECG code ("5.6.3-9-<n>") for a standard short name, or nullopt. Used by the DICOM writer.
 std::optional<std::string> scpEcgCodeForLead(std::string_view leadName);

@@ -3,10 +3,10 @@
 /// ECG paper geometry: where every sample of every lead lands on the page, in millimetres and in pixels.
 ///
 /// The page is laid out in millimetres of real paper (x to the right, y down, origin at the page's top-left):
-/// a header band, then the grid with one row band per lead row. A calibration pulse (1 mV × 200 ms) opens each
-/// row; the traces start after it. Speed (mm/s) and gain (mm/mV) turn time and voltage into millimetres, and
-/// pixels-per-millimetre turns millimetres into device pixels, so tests can compute the exact pixel a sample
-/// must land on, and the renderer draws from the same numbers. No Qt, no GL.
+/// a header band, then the grid with one row band per lead row. A calibration pulse (1 mV × 200 ms) opens
+/// each row; the traces start after it. Speed (mm/s) and gain (mm/mV) turn time and voltage into millimetres,
+/// and pixels-per-millimetre turns millimetres into device pixels, so tests can compute the exact pixel a
+/// sample must land on, and the renderer draws from the same numbers. No Qt, no GL.
 
 #include <array>
 #include <cstddef>
@@ -70,15 +70,17 @@ struct PaperCell {
     bool rhythmStrip = false;
     double startSeconds = 0.0; ///< recording time shown: [startSeconds, endSeconds)
     double endSeconds = 0.0;
-    double xMm = 0.0;        ///< where startSeconds is drawn
-    double widthMm = 0.0;    ///< (endSeconds − startSeconds) × speed
-    double topMm = 0.0;      ///< the row band
+    double xMm = 0.0;     ///< where startSeconds is drawn
+    double widthMm = 0.0; ///< (endSeconds − startSeconds) × speed
+    double topMm = 0.0;   ///< the row band
     double bottomMm = 0.0;
     double baselineMm = 0.0; ///< where 0 mV is drawn
     double speedMmPerSecond = 25.0;
     double gainMmPerMillivolt = 10.0;
 
-    [[nodiscard]] double xAt(double seconds) const { return xMm + (seconds - startSeconds) * speedMmPerSecond; }
+    [[nodiscard]] double xAt(double seconds) const {
+        return xMm + (seconds - startSeconds) * speedMmPerSecond;
+    }
     [[nodiscard]] double yAt(double millivolts) const { return baselineMm - millivolts * gainMmPerMillivolt; }
     [[nodiscard]] double secondsAt(double x) const { return startSeconds + (x - xMm) / speedMmPerSecond; }
     [[nodiscard]] double millivoltsAt(double y) const { return (baselineMm - y) / gainMmPerMillivolt; }
@@ -91,8 +93,8 @@ struct PaperCell {
     }
 };
 
-/// The calibration pulse at the start of a row, drawn as a step: flat lead-in, up 1 mV, flat for 200 ms, down,
-/// flat lead-out.
+/// The calibration pulse at the start of a row, drawn as a step: flat lead-in, up 1 mV, flat for 200 ms,
+/// down, flat lead-out.
 struct CalibrationPulse {
     int row = 0;
     double leadInMm = 0.0;   ///< x where the flat lead-in starts
@@ -145,20 +147,24 @@ struct PaperPage {
     [[nodiscard]] const PaperCell* cellAt(PagePoint mm) const;
     /// The first cell showing channel `channel` (rhythm strip last), or nullptr.
     [[nodiscard]] const PaperCell* cellFor(std::size_t channel, bool rhythmStrip = false) const;
-    [[nodiscard]] PagePoint toPixels(PagePoint mm) const { return {mm.x * scale.pixelsPerMm, mm.y * scale.pixelsPerMm}; }
-    [[nodiscard]] PagePoint toMm(PagePoint px) const { return {px.x / scale.pixelsPerMm, px.y / scale.pixelsPerMm}; }
+    [[nodiscard]] PagePoint toPixels(PagePoint mm) const {
+        return {mm.x * scale.pixelsPerMm, mm.y * scale.pixelsPerMm};
+    }
+    [[nodiscard]] PagePoint toMm(PagePoint px) const {
+        return {px.x / scale.pixelsPerMm, px.y / scale.pixelsPerMm};
+    }
     /// Page size in whole device pixels (rounded up).
     [[nodiscard]] int widthPixels() const;
     [[nodiscard]] int heightPixels() const;
 };
 
-/// Channel indices in the order the layouts print them: I, II, III, aVR, aVL, aVF, V1–V6 when present (matched
-/// by name), then every other channel in channel order.
+/// Channel indices in the order the layouts print them: I, II, III, aVR, aVL, aVF, V1–V6 when present
+/// (matched by name), then every other channel in channel order.
 std::vector<std::size_t> printOrder(const std::vector<std::string>& leadLabels);
 
-/// Lays out a page. Grid layouts put the print order column by column (3 leads per column for 12 leads); rows =
-/// ceil(leads / columns). Column k of a grid shows [start + k·T/cols, start + (k+1)·T/cols) at the x that time
-/// range has on the rhythm strip below, so columns and strip are time-aligned.
+/// Lays out a page. Grid layouts put the print order column by column (3 leads per column for 12 leads); rows
+/// = ceil(leads / columns). Column k of a grid shows [start + k·T/cols, start + (k+1)·T/cols) at the x that
+/// time range has on the rhythm strip below, so columns and strip are time-aligned.
 PaperPage layoutPage(const PageRequest& request);
 
 } // namespace veridicor::ecg

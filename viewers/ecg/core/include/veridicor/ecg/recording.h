@@ -1,8 +1,8 @@
 #pragma once
 /// \file
-/// The ECG data model every ECG module shares: a recording (from DICOM waveform storage, or generated) with its
-/// waveform groups (rhythm, median beat, …), channels in physical units, and the annotations/measurements the
-/// file carries. Readers fill it; filters, renderers and exporters read it. No Qt, no GUI.
+/// The ECG data model every ECG module shares: a recording (from DICOM waveform storage, or generated) with
+/// its waveform groups (rhythm, median beat, …), channels in physical units, and the annotations/measurements
+/// the file carries. Readers fill it; filters, renderers and exporters read it. No Qt, no GUI.
 
 #include <cstddef>
 #include <cstdint>
@@ -28,17 +28,18 @@ struct Channel {
     std::string sourceCodeValue;    ///< Channel Source Sequence code value
     std::string sourceCodingScheme; ///< e.g. "SCPECG", "MDC"
     std::string sourceCodeMeaning;
-    std::string units;              ///< UCUM code of the sensitivity units as recorded ("uV", "mV", "mmHg", …)
-    double sensitivity = 1.0;       ///< Channel Sensitivity (003A,0210), in `units` per stored integer
-    double correction = 1.0;        ///< Channel Sensitivity Correction Factor (003A,0212)
-    double baseline = 0.0;          ///< Channel Baseline (003A,0213), in `units`
+    std::string units;        ///< UCUM code of the sensitivity units as recorded ("uV", "mV", "mmHg", …)
+    double sensitivity = 1.0; ///< Channel Sensitivity (003A,0210), in `units` per stored integer
+    double correction = 1.0;  ///< Channel Sensitivity Correction Factor (003A,0212)
+    double baseline = 0.0;    ///< Channel Baseline (003A,0213), in `units`
     double unitsToMicrovolts = 1.0; ///< factor from `units` to µV (1000 for mV); 0 when not a voltage
     RecordedFilters filters;
-    std::vector<std::int32_t> raw;  ///< stored integers, one per sample
+    std::vector<std::int32_t> raw; ///< stored integers, one per sample
     /// False when the file gave no Channel Sensitivity: the channel is then uncalibrated, `sensitivity` is 1,
-    /// `units` empty and `unitsToMicrovolts` 0, so physical() is the stored integer and nothing is shown as µV.
+    /// `units` empty and `unitsToMicrovolts` 0, so physical() is the stored integer and nothing is shown as
+    /// µV.
     bool calibrated = true;
-    double timeSkewSeconds = 0.0;   ///< Channel Time Skew (003A,0214), when recorded
+    double timeSkewSeconds = 0.0; ///< Channel Time Skew (003A,0214), when recorded
 
     /// raw × sensitivity × correction + baseline, in `units` (full double precision).
     [[nodiscard]] double physical(std::size_t i) const {
@@ -50,13 +51,14 @@ struct Channel {
 
 /// One Waveform Sequence item: channels sampled together.
 struct WaveformGroup {
-    std::string label;        ///< Multiplex Group Label (003A,0020), e.g. "RHYTHM", "MEDIAN BEAT"
-    std::string originality;  ///< Waveform Originality (003A,0004): ORIGINAL or DERIVED
-    double samplingHz = 0.0;  ///< Sampling Frequency (003A,001A)
-    std::size_t samples = 0;  ///< Number of Waveform Samples (003A,0010), per channel
-    int bitsAllocated = 16;   ///< 8 or 16
+    std::string label;                ///< Multiplex Group Label (003A,0020), e.g. "RHYTHM", "MEDIAN BEAT"
+    std::string originality;          ///< Waveform Originality (003A,0004): ORIGINAL or DERIVED
+    double samplingHz = 0.0;          ///< Sampling Frequency (003A,001A)
+    std::size_t samples = 0;          ///< Number of Waveform Samples (003A,0010), per channel
+    int bitsAllocated = 16;           ///< 8 or 16
     std::string sampleInterpretation; ///< Waveform Sample Interpretation (5400,1006): SS, SB, US, UB, …
-    /// Waveform Padding Value (5400,100A) as a stored integer, when recorded: samples equal to it hold no data.
+    /// Waveform Padding Value (5400,100A) as a stored integer, when recorded: samples equal to it hold no
+    /// data.
     std::optional<std::int32_t> paddingValue;
     std::vector<Channel> channels;
 
@@ -67,12 +69,12 @@ struct WaveformGroup {
 
 /// A waveform annotation or measurement (Waveform Annotation Sequence (0040,B020)).
 struct Annotation {
-    std::string text;            ///< Unformatted Text Value, or the concept name/value as text
-    std::string conceptName;     ///< Concept Name Code Sequence meaning, e.g. "QT interval"
-    std::string conceptCode;     ///< code value
-    std::string codingScheme;    ///< coding scheme designator
+    std::string text;         ///< Unformatted Text Value, or the concept name/value as text
+    std::string conceptName;  ///< Concept Name Code Sequence meaning, e.g. "QT interval"
+    std::string conceptCode;  ///< code value
+    std::string codingScheme; ///< coding scheme designator
     std::optional<double> numericValue;
-    std::string units;           ///< Measurement Units Code Sequence code value (UCUM), e.g. "ms", "/min", "deg"
+    std::string units; ///< Measurement Units Code Sequence code value (UCUM), e.g. "ms", "/min", "deg"
     /// Where it applies, when referenced: the group (index into groups), channels (indices) and sample range.
     std::optional<std::size_t> group;
     std::vector<std::size_t> channels;
@@ -84,7 +86,8 @@ struct Annotation {
     std::vector<std::size_t> samplePositions;
     std::optional<int> annotationGroupNumber; ///< Annotation Group Number (0040,A180)
 
-    /// What a reader sees in the measurement panel: "Heart rate: 69 /min", "Sinus rhythm", "QT interval: 398 ms".
+    /// What a reader sees in the measurement panel: "Heart rate: 69 /min", "Sinus rhythm", "QT interval: 398
+    /// ms".
     [[nodiscard]] std::string displayText() const;
 };
 
@@ -97,7 +100,7 @@ struct PatientInfo {
 };
 
 struct AcquisitionInfo {
-    std::string dateTime;      ///< Acquisition DateTime (or Content/Study date + time), YYYYMMDDHHMMSS…
+    std::string dateTime; ///< Acquisition DateTime (or Content/Study date + time), YYYYMMDDHHMMSS…
     std::string manufacturer;
     std::string modelName;
     std::string institution;

@@ -2,25 +2,25 @@
 /// \file
 /// A synthetic 12-lead ECG from a dynamical model, for the demo study, tests and benchmarks.
 ///
-/// Model (McSharry et al. 2003, "A dynamical model for generating synthetic electrocardiogram signals", IEEE TBME
-/// 50(3); extended to three dimensions by Sameni et al. 2007, "Multichannel ECG and noise modeling", EURASIP JASP):
-/// a point moves round a limit cycle with angular velocity ω(t) = 2π / RR(t); each axis of the heart's dipole
-/// (the vectorcardiogram X, Y, Z) obeys ẋ = −Σᵢ αᵢ ω Δθᵢ / bᵢ² · exp(−Δθᵢ² / 2bᵢ²), one Gaussian kernel per
-/// wave component (P, Q, R, S, T …), with Sameni's published parameters for a normal beat. This equation
-/// integrates exactly (the right-hand side is the time derivative of Σᵢ αᵢ exp(−Δθᵢ² / 2bᵢ²)), so the
-/// trajectory is evaluated in closed form at every sample from θ(t), which is integrated from the RR
-/// tachogram; there is no integration drift over 24 hours. The kernel phases and widths are scaled with the
-/// mean heart rate (QRS and PR fixed in time, QT ∝ √RR as Bazett's formula assumes).
+/// Model (McSharry et al. 2003, "A dynamical model for generating synthetic electrocardiogram signals", IEEE
+/// TBME 50(3); extended to three dimensions by Sameni et al. 2007, "Multichannel ECG and noise modeling",
+/// EURASIP JASP): a point moves round a limit cycle with angular velocity ω(t) = 2π / RR(t); each axis of the
+/// heart's dipole (the vectorcardiogram X, Y, Z) obeys ẋ = −Σᵢ αᵢ ω Δθᵢ / bᵢ² · exp(−Δθᵢ² / 2bᵢ²), one
+/// Gaussian kernel per wave component (P, Q, R, S, T …), with Sameni's published parameters for a normal
+/// beat. This equation integrates exactly (the right-hand side is the time derivative of Σᵢ αᵢ exp(−Δθᵢ² /
+/// 2bᵢ²)), so the trajectory is evaluated in closed form at every sample from θ(t), which is integrated from
+/// the RR tachogram; there is no integration drift over 24 hours. The kernel phases and widths are scaled
+/// with the mean heart rate (QRS and PR fixed in time, QT ∝ √RR as Bazett's formula assumes).
 ///
 /// Heart-rate variability: an RR tachogram with McSharry's bimodal spectrum, a Mayer-wave (≈0.1 Hz) and a
-/// respiratory (≈0.25 Hz) component, built as a sum of sinusoids with random phases. Leads: the VCG is projected
-/// to I, II and V1–V6 with Dower's transform (Dower et al. 1980; the inverse of the "inverse Dower" matrix of
-/// Edenbrandt & Pahlm 1988); measurement noise, baseline wander (respiratory plus slow drift) and optional mains
-/// interference are added to those eight, which are quantized; III, aVR, aVL and aVF are then derived from the
-/// quantized I and II exactly as a digital electrocardiograph does (III = II − I exactly; aVR = −(I + II)/2,
-/// aVL = I − II/2, aVF = II − I/2 to the nearest count). Everything is deterministic from the seed, and any
-/// range of samples can be generated on its own (noise comes from a counter-based generator), so 24 h × 12 leads
-/// × 500 Hz is produced chunk by chunk in bounded memory.
+/// respiratory (≈0.25 Hz) component, built as a sum of sinusoids with random phases. Leads: the VCG is
+/// projected to I, II and V1–V6 with Dower's transform (Dower et al. 1980; the inverse of the "inverse Dower"
+/// matrix of Edenbrandt & Pahlm 1988); measurement noise, baseline wander (respiratory plus slow drift) and
+/// optional mains interference are added to those eight, which are quantized; III, aVR, aVL and aVF are then
+/// derived from the quantized I and II exactly as a digital electrocardiograph does (III = II − I exactly;
+/// aVR = −(I + II)/2, aVL = I − II/2, aVF = II − I/2 to the nearest count). Everything is deterministic from
+/// the seed, and any range of samples can be generated on its own (noise comes from a counter-based
+/// generator), so 24 h × 12 leads × 500 Hz is produced chunk by chunk in bounded memory.
 
 #include <veridicor/base/expected.h>
 #include <veridicor/ecg/recording.h>
@@ -39,15 +39,16 @@ struct SynthParams {
     double durationSeconds = 10.0; ///< > 0, at most 48 h
     double samplingHz = 500.0;     ///< 100–10000
     std::uint64_t seed = 1;
-    double rrStdSeconds = 0.03;    ///< standard deviation of the RR tachogram (0 = no HRV)
-    double lfHfRatio = 0.5;        ///< Mayer-wave to respiratory power in the tachogram
+    double rrStdSeconds = 0.03; ///< standard deviation of the RR tachogram (0 = no HRV)
+    double lfHfRatio = 0.5;     ///< Mayer-wave to respiratory power in the tachogram
     double mayerHz = 0.1;
     double respiratoryHz = 0.25;
-    double noiseMicrovolts = 8.0;            ///< white measurement noise (standard deviation) per lead
-    double baselineWanderMicrovolts = 80.0;  ///< typical amplitude of respiratory + slow baseline drift per lead
-    double mainsMicrovolts = 0.0;            ///< mains interference amplitude per lead (0 = none)
+    double noiseMicrovolts = 8.0; ///< white measurement noise (standard deviation) per lead
+    double baselineWanderMicrovolts =
+        80.0;                     ///< typical amplitude of respiratory + slow baseline drift per lead
+    double mainsMicrovolts = 0.0; ///< mains interference amplitude per lead (0 = none)
     double mainsHz = 50.0;
-    double microvoltsPerCount = 2.5;         ///< resolution of the stored 16-bit integers
+    double microvoltsPerCount = 2.5; ///< resolution of the stored 16-bit integers
 };
 
 /// Why a parameter set was refused (out of the model's range).
@@ -57,9 +58,9 @@ struct SynthError {
 
 /// Interval and axis measurements derived from the model's known fiducial points (not from the noisy signal):
 /// onsets/offsets are where a wave's own kernels' spatial magnitude |VCG| crosses 2 % of its peak (P onset,
-/// QRS onset/offset); T end by the tangent method (the steepest descent of |T| after its peak, extended to zero).
-/// Intervals use the mean RR of the beats actually generated; axes are frontal-plane angles of the net area of
-/// each wave in leads I and aVF (axis = atan2(2·aVF / √3, I), Einthoven's equilateral triangle).
+/// QRS onset/offset); T end by the tangent method (the steepest descent of |T| after its peak, extended to
+/// zero). Intervals use the mean RR of the beats actually generated; axes are frontal-plane angles of the net
+/// area of each wave in leads I and aVF (axis = atan2(2·aVF / √3, I), Einthoven's equilateral triangle).
 struct Measurements {
     double heartRateBpm = 0;
     double rrMs = 0;

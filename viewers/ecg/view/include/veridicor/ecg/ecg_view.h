@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// The ECG reading view: the paper (GPU canvas) with its toolbar (layout, speed, gain, display filters, median
-/// beat), scroll bars and a time bar for long recordings, and a side panel with the file's measurements, the
-/// calipers and the display calibration. Registered for the ECG waveform SOP classes by EcgViewerFactory.
+/// The ECG reading view: the paper (GPU canvas) with its toolbar (layout, speed, gain, display filters,
+/// median beat), scroll bars and a time bar for long recordings, and a side panel with the file's
+/// measurements, the calipers and the display calibration. Registered for the ECG waveform SOP classes by
+/// EcgViewerFactory.
 
 #include <veridicor/ecg/paper_scene.h>
 #include <veridicor/registry/study_view.h>
@@ -34,19 +35,20 @@ public:
     explicit EcgView(QWidget* parent = nullptr);
     ~EcgView() override;
 
-    /// Reads the instance with the ECG core's reader (on a worker thread) and shows its rhythm. On failure the
-    /// paper is left without data and the message names the problem (from the reader).
+    /// Reads the instance with the ECG core's reader (on a worker thread) and shows its rhythm. On failure
+    /// the paper is left without data and the message names the problem (from the reader).
     Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
     [[nodiscard]] QString currentPath() const override { return m_path; }
-    /// The header, measurement and lead-label texts painted on the paper, the caliper reading, and every text of
-    /// the AI finding overlays drawn (labels, UNTRUSTED markings and banner, legend) — nothing of hidden ones.
+    /// The header, measurement and lead-label texts painted on the paper, the caliper reading, and every text
+    /// of the AI finding overlays drawn (labels, UNTRUSTED markings and banner, legend) — nothing of hidden
+    /// ones.
     [[nodiscard]] QStringList paintedTexts() const override;
 
-    /// AI finding overlays (replacing any before): relevance bands under the matched leads, the region outlined
-    /// with its label, untrusted ones (shown anyway) marked UNTRUSTED wherever drawn. `visible == false`: not
-    /// drawn, painted or listed at all. Kept across layout, speed, gain, filter and page changes; cleared when
-    /// another instance opens. Leads the recording lacks and attachments whose shape does not fit the rhythm
-    /// are listed in the side panel, never drawn.
+    /// AI finding overlays (replacing any before): relevance bands under the matched leads, the region
+    /// outlined with its label, untrusted ones (shown anyway) marked UNTRUSTED wherever drawn. `visible ==
+    /// false`: not drawn, painted or listed at all. Kept across layout, speed, gain, filter and page changes;
+    /// cleared when another instance opens. Leads the recording lacks and attachments whose shape does not
+    /// fit the rhythm are listed in the side panel, never drawn.
     void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override;
     [[nodiscard]] bool supportsFindingOverlays() const override { return true; }
     /// Moves the page so the finding's time range is in the cell of its first lead (centred where the cell is
@@ -76,7 +78,8 @@ public:
     /// Shows the median beat group instead of the rhythm (when the file has one).
     void setMedianBeatShown(bool shown);
     [[nodiscard]] bool hasMedianBeat() const;
-    /// Device pixels per millimetre; 0 returns to the screen's DPI. Persisted in QSettings ("ecg/pixelsPerMm").
+    /// Device pixels per millimetre; 0 returns to the screen's DPI. Persisted in QSettings
+    /// ("ecg/pixelsPerMm").
     void setPixelsPerMm(double pixelsPerMm);
     /// Pixels per mm from the screen's physical DPI (what "0" means above).
     [[nodiscard]] double screenPixelsPerMm() const;

@@ -1,9 +1,9 @@
 #pragma once
 /// \file
-/// Off-screen rendering of the ECG paper with the GUI's renderer: a QOffscreenSurface, its own OpenGL 3.2 core
-/// context and a QOpenGLFramebufferObject; `PaperRenderer` draws the GL pass and QPainter (QOpenGLPaintDevice)
-/// the texts, exactly as in the widget. Used by `veridicor-cli ecg-render`, the GL tests and the bench.
-/// Needs a QGuiApplication on a platform with OpenGL (xcb; under xvfb-run without a display).
+/// Off-screen rendering of the ECG paper with the GUI's renderer: a QOffscreenSurface, its own OpenGL 3.2
+/// core context and a QOpenGLFramebufferObject; `PaperRenderer` draws the GL pass and QPainter
+/// (QOpenGLPaintDevice) the texts, exactly as in the widget. Used by `veridicor-cli ecg-render`, the GL tests
+/// and the bench. Needs a QGuiApplication on a platform with OpenGL (xcb; under xvfb-run without a display).
 
 #include <veridicor/base/expected.h>
 #include <veridicor/ecg/paper_renderer.h>
@@ -27,10 +27,11 @@ public:
     /// Creates the surface, context and renderer. Errors: no QGuiApplication, no OpenGL 3.2 context, shaders.
     Expected<void, QString> initialize();
 
-    /// Draws one frame of `scene` into a framebuffer of `viewport.pixels` and, when `readBack`, returns it as an
-    /// image (top row first). Without readBack the image is null and the frame is finished (glFinish), which is
-    /// what the bench times. Errors: not initialized, a size the GPU cannot allocate.
-    Expected<QImage, QString> render(const PaperScene& scene, const PaperViewport& viewport, bool readBack = true);
+    /// Draws one frame of `scene` into a framebuffer of `viewport.pixels` and, when `readBack`, returns it as
+    /// an image (top row first). Without readBack the image is null and the frame is finished (glFinish),
+    /// which is what the bench times. Errors: not initialized, a size the GPU cannot allocate.
+    Expected<QImage, QString> render(const PaperScene& scene, const PaperViewport& viewport,
+                                     bool readBack = true);
 
     [[nodiscard]] const PaperRenderer& renderer() const;
     /// "llvmpipe (LLVM 15.0.6, 256 bits) — OpenGL 4.5 (Core Profile) Mesa 22.3.6" once initialized.
@@ -47,12 +48,12 @@ Expected<QImage, QString> renderPaperPage(const PaperScene& scene);
 /// What `ecg-render` draws.
 struct PaperRenderOptions {
     PaperLayout layout = PaperLayout::Grid3x4Rhythm;
-    double dotsPerInch = 300.0;     ///< 30–1200
-    double speedMmPerSecond = 25.0; ///< one of kPaperSpeeds
+    double dotsPerInch = 300.0;       ///< 30–1200
+    double speedMmPerSecond = 25.0;   ///< one of kPaperSpeeds
     double gainMmPerMillivolt = 10.0; ///< one of kPaperGains
-    double startSeconds = 0.0;      ///< recording time at the page's left edge (clamped to the recording)
-    bool medianBeat = false;        ///< draw the median-beat group (an error when the file has none)
-    FilterSettings filters;   ///< display filters (the core's zero-phase filters)
+    double startSeconds = 0.0;        ///< recording time at the page's left edge (clamped to the recording)
+    bool medianBeat = false;          ///< draw the median-beat group (an error when the file has none)
+    FilterSettings filters;           ///< display filters (the core's zero-phase filters)
     /// AI finding overlays to draw on the page, as the view draws them (relevance bands, regions, UNTRUSTED
     /// markings); hidden ones are ignored. They are not drawn on a median beat.
     std::vector<EcgFindingOverlay> overlays;
@@ -63,7 +64,8 @@ struct PaperRenderOptions {
 Expected<void, QString> validate(const PaperRenderOptions& options);
 
 /// Prepares and renders one page of a recording off-screen. Errors: invalid options, no such group, rendering
-/// errors from OffscreenPaper. A display filter the sampling rate cannot carry is skipped and noted on the page.
+/// errors from OffscreenPaper. A display filter the sampling rate cannot carry is skipped and noted on the
+/// page.
 Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> recording,
                                               const PaperRenderOptions& options);
 

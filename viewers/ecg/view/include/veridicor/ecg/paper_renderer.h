@@ -22,20 +22,20 @@ namespace veridicor::ecg {
 
 /// Where the page sits in the framebuffer for one frame.
 struct PaperViewport {
-    QSize pixels;             ///< framebuffer size in device pixels
-    QPointF scrollMm;         ///< the page point (mm) shown at the top-left of the page area
-    int overviewHeight = 0;   ///< device pixels at the bottom for the whole-recording overview (0: none)
+    QSize pixels;                 ///< framebuffer size in device pixels
+    QPointF scrollMm;             ///< the page point (mm) shown at the top-left of the page area
+    int overviewHeight = 0;       ///< device pixels at the bottom for the whole-recording overview (0: none)
     qreal devicePixelRatio = 1.0; ///< QPainter's logical pixels → device pixels
     friend bool operator==(const PaperViewport&, const PaperViewport&) = default;
 };
 
 /// What the last frame drew (for tests and the bench).
 struct PaperFrameStats {
-    std::size_t traceVertices = 0;   ///< page traces
+    std::size_t traceVertices = 0; ///< page traces
     std::size_t overviewVertices = 0;
     std::size_t envelopeCells = 0;
     std::size_t drawCalls = 0;
-    std::size_t relevanceBands = 0; ///< band quads drawn (one per overlay, lead and visible cell)
+    std::size_t relevanceBands = 0;        ///< band quads drawn (one per overlay, lead and visible cell)
     std::size_t relevanceBandsLeftOut = 0; ///< bands beyond the GPU's texture height, not drawn
     bool geometryRebuilt = false;
     double geometryMs = 0.0; ///< CPU time spent building the page's vertices (0 when they were reused)
@@ -50,8 +50,8 @@ struct PaperColors {
     QColor caliper{0x00, 0x55, 0xd4};
     QColor overview{0x7d, 0x8f, 0xa6};
     QColor overviewBackground{0xf2, 0xf4, 0xf7};
-    QColor findingRegion{0x1f, 0x3a, 0x93};   ///< outline of a trusted finding's region (deep blue)
-    QColor untrusted{0xd0, 0x00, 0x00};       ///< UNTRUSTED: outline, hatching, banner, labels
+    QColor findingRegion{0x1f, 0x3a, 0x93}; ///< outline of a trusted finding's region (deep blue)
+    QColor untrusted{0xd0, 0x00, 0x00};     ///< UNTRUSTED: outline, hatching, banner, labels
 };
 
 class PaperRenderer {
@@ -68,11 +68,11 @@ public:
     void release();
     [[nodiscard]] bool isInitialized() const;
 
-    /// The GL pass: page background, grid, traces, calibration pulses, overview strip. Vertices are rebuilt only
-    /// when the scene, the viewport or the scroll position changed.
+    /// The GL pass: page background, grid, traces, calibration pulses, overview strip. Vertices are rebuilt
+    /// only when the scene, the viewport or the scroll position changed.
     void render(const PaperScene& scene, const PaperViewport& viewport);
-    /// The QPainter pass on the same framebuffer: header, measurements, lead labels, AI finding regions, labels,
-    /// legend and UNTRUSTED banner, calipers, overview window.
+    /// The QPainter pass on the same framebuffer: header, measurements, lead labels, AI finding regions,
+    /// labels, legend and UNTRUSTED banner, calipers, overview window.
     void paintOverlay(QPainter& painter, const PaperScene& scene, const PaperViewport& viewport) const;
 
     [[nodiscard]] const PaperFrameStats& lastFrame() const { return m_stats; }
@@ -80,7 +80,8 @@ public:
     [[nodiscard]] const PaperColors& colors() const { return m_colors; }
 
     /// The page point (mm) under a device-pixel position of the page area.
-    [[nodiscard]] static PagePoint pageMmAt(const PaperScene& scene, const PaperViewport& viewport, QPointF devicePx);
+    [[nodiscard]] static PagePoint pageMmAt(const PaperScene& scene, const PaperViewport& viewport,
+                                            QPointF devicePx);
     /// The overview strip's rectangle (device pixels, top-left origin), empty when there is none.
     [[nodiscard]] static QRectF overviewRect(const PaperViewport& viewport);
 

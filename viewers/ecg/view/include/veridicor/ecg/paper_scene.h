@@ -1,9 +1,9 @@
 #pragma once
 /// \file
-/// What one paper page shows: the prepared traces, the reader's settings (layout, speed, gain, page time, median
-/// beat) and the laid-out page; and the CPU half of drawing it: the vertices of grid, traces and calibration
-/// pulses, and the texts a printed ECG carries. `PaperRenderer` turns this into GL draws; the widget, the
-/// off-screen renderer (ecg-render, tests) and the bench all draw the same scene the same way.
+/// What one paper page shows: the prepared traces, the reader's settings (layout, speed, gain, page time,
+/// median beat) and the laid-out page; and the CPU half of drawing it: the vertices of grid, traces and
+/// calibration pulses, and the texts a printed ECG carries. `PaperRenderer` turns this into GL draws; the
+/// widget, the off-screen renderer (ecg-render, tests) and the bench all draw the same scene the same way.
 
 #include <veridicor/ecg/calipers.h>
 #include <veridicor/ecg/overlay.h>
@@ -21,7 +21,8 @@ namespace veridicor::ecg {
 /// The reader's choices for the page.
 struct PaperSettings {
     PaperLayout layout = PaperLayout::Grid3x4Rhythm;
-    double pixelsPerMm = 96.0 / kMillimetresPerInch; ///< device pixels per millimetre (screen DPI or calibration)
+    double pixelsPerMm =
+        96.0 / kMillimetresPerInch; ///< device pixels per millimetre (screen DPI or calibration)
     double speedMmPerSecond = 25.0;
     double gainMmPerMillivolt = 10.0;
     double startSeconds = 0.0; ///< recording time at the left edge of the traces
@@ -38,8 +39,9 @@ struct DrawRange {
     int count = 0;
 };
 
-/// One relevance band of one frame: a quad over one cell (x on device pixel column boundaries of the viewport),
-/// coloured on the GPU from its row of column maxima (PaperGeometry::bandTexels) through the colour map.
+/// One relevance band of one frame: a quad over one cell (x on device pixel column boundaries of the
+/// viewport), coloured on the GPU from its row of column maxima (PaperGeometry::bandTexels) through the
+/// colour map.
 struct RelevanceBandDraw {
     std::size_t overlay = 0; ///< index into PaperScene::overlays()
     std::size_t cellIndex = 0;
@@ -62,7 +64,8 @@ struct PaperGeometry {
     std::size_t traceVertices = 0;
     std::size_t envelopeCells = 0; ///< cells drawn as min/max envelope (the rest as real samples)
     /// Relevance bands: quads (4 vertices each, triangle strips, in `bandQuads`) and, per band, a row of
-    /// bandTexelWidth bytes: the maximum relevance of the samples under each device pixel column (0: transparent).
+    /// bandTexelWidth bytes: the maximum relevance of the samples under each device pixel column (0:
+    /// transparent).
     std::vector<RelevanceBandDraw> bands;
     std::vector<float> bandQuads;
     std::vector<std::uint8_t> bandTexels;
@@ -74,12 +77,13 @@ struct SceneOverlay {
     PreparedOverlay prepared;
     OverlayResolution resolution;
     bool colouredBands = false; ///< some matched band has a non-zero value (the legend is shown then)
-    /// Per resolution.bands entry: [first, last) of its samples above 0, or nullopt (computed once per traces).
+    /// Per resolution.bands entry: [first, last) of its samples above 0, or nullopt (computed once per
+    /// traces).
     std::vector<std::optional<std::pair<std::size_t, std::size_t>>> bandExtents;
 };
 
-/// Something the painter draws for an overlay on one cell: the finding's region, or (for an untrusted finding)
-/// the extent of its relevance band, with the text painted beside it.
+/// Something the painter draws for an overlay on one cell: the finding's region, or (for an untrusted
+/// finding) the extent of its relevance band, with the text painted beside it.
 struct OverlayMark {
     enum class Kind { Region, UntrustedBand };
     Kind kind = Kind::Region;
@@ -90,8 +94,8 @@ struct OverlayMark {
     double x1Mm = 0.0;
     double topMm = 0.0;
     double bottomMm = 0.0;
-    std::string text;        ///< "" (nothing painted), the label, or "UNTRUSTED — label" / "UNTRUSTED"
-    PagePoint textAtMm;      ///< top-left of the text's box
+    std::string text;   ///< "" (nothing painted), the label, or "UNTRUSTED — label" / "UNTRUSTED"
+    PagePoint textAtMm; ///< top-left of the text's box
     double textSizeMm = 2.6;
 };
 
@@ -156,10 +160,10 @@ public:
     /// Extra header lines (e.g. "filtering…" while a new filter choice is prepared).
     void setNote(std::string note);
 
-    /// Replaces the AI finding overlays (empty: none). Overlays with `visible == false` are dropped here: nothing
-    /// of them is drawn, painted or reported. They stay across layout, speed, gain, filter and page changes and
-    /// are matched again to each new set of traces; setTraces(nullptr) (another instance) does not clear them —
-    /// the view does.
+    /// Replaces the AI finding overlays (empty: none). Overlays with `visible == false` are dropped here:
+    /// nothing of them is drawn, painted or reported. They stay across layout, speed, gain, filter and page
+    /// changes and are matched again to each new set of traces; setTraces(nullptr) (another instance) does
+    /// not clear them — the view does.
     void setOverlays(std::vector<EcgFindingOverlay> overlays);
     [[nodiscard]] const std::vector<SceneOverlay>& overlays() const { return m_overlays; }
     /// The index in overlays() of the overlay with this key, or nullopt.
@@ -174,7 +178,8 @@ public:
     [[nodiscard]] bool showsUntrustedBanner() const;
     /// The banner's text, or "" when none is shown.
     [[nodiscard]] std::string untrustedBannerText() const;
-    /// Where the banner sits on the page (mm: top, height); the painter keeps it in view when the page scrolls.
+    /// Where the banner sits on the page (mm: top, height); the painter keeps it in view when the page
+    /// scrolls.
     [[nodiscard]] std::pair<double, double> untrustedBannerMm() const;
     /// The legend: the colour bar's rectangle (mm: x, y, width, height) and its texts.
     struct Legend {

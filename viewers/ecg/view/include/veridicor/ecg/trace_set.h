@@ -2,8 +2,8 @@
 /// \file
 /// The samples the paper view draws, prepared once per recording, group and filter choice: per lead a
 /// `SampleSpan` in millivolts (the stored integers read in place, or one float array when display filters are
-/// on) and its min/max envelope pyramid. Built on a worker thread (it is the slow part for a 24-hour recording);
-/// immutable afterwards and shared between the GUI, the off-screen renderer and the bench.
+/// on) and its min/max envelope pyramid. Built on a worker thread (it is the slow part for a 24-hour
+/// recording); immutable afterwards and shared between the GUI, the off-screen renderer and the bench.
 
 #include <veridicor/ecg/envelope.h>
 #include <veridicor/ecg/filters.h>
@@ -19,21 +19,21 @@ namespace veridicor::ecg {
 
 /// One lead ready to draw.
 struct TraceChannel {
-    std::string label;          ///< the lead name printed on the paper
-    std::string scaleNote;      ///< for a channel that is not a voltage: how it is scaled, e.g. "mmHg ×0.02"
-    bool voltage = true;        ///< false: drawn with scaleNote's factor instead of millivolts
-    std::vector<float> values;  ///< filtered values (mV) when filters are on; empty otherwise
-    EnvelopePyramid pyramid;    ///< over values, or over the stored integers in place
+    std::string label;         ///< the lead name printed on the paper
+    std::string scaleNote;     ///< for a channel that is not a voltage: how it is scaled, e.g. "mmHg ×0.02"
+    bool voltage = true;       ///< false: drawn with scaleNote's factor instead of millivolts
+    std::vector<float> values; ///< filtered values (mV) when filters are on; empty otherwise
+    EnvelopePyramid pyramid;   ///< over values, or over the stored integers in place
 };
 
 class TraceSet {
 public:
-    /// Prepares group `groupIndex` of `recording` (nullptr for a group index out of range, or when cancelled).
-    /// With `filters.any()`, each lead is copied to floats (mV) and filtered with the core's zero-phase
-    /// `applyFilters`; what was applied and what was skipped (a filter the sampling rate cannot carry) is kept in
-    /// filterReport(), so the header says what the traces really went through.
-    static std::shared_ptr<const TraceSet> build(std::shared_ptr<const Recording> recording, std::size_t groupIndex,
-                                                 const FilterSettings& filters,
+    /// Prepares group `groupIndex` of `recording` (nullptr for a group index out of range, or when
+    /// cancelled). With `filters.any()`, each lead is copied to floats (mV) and filtered with the core's
+    /// zero-phase `applyFilters`; what was applied and what was skipped (a filter the sampling rate cannot
+    /// carry) is kept in filterReport(), so the header says what the traces really went through.
+    static std::shared_ptr<const TraceSet> build(std::shared_ptr<const Recording> recording,
+                                                 std::size_t groupIndex, const FilterSettings& filters,
                                                  const std::atomic<bool>* cancel = nullptr);
 
     TraceSet(const TraceSet&) = delete;
