@@ -65,7 +65,9 @@ int runCineInfo(const QStringList& args) {
         j["spatiallyCalibrated"] = r.isSpatiallyCalibrated();
         regions.push_back(std::move(j));
     }
-    printOut(out.dump(2) + "\n");
+    // DICOM strings may be anything (Latin-1 without Specific Character Set, stray bytes): bytes that are not
+    // UTF-8 are written as U+FFFD rather than making dump() throw.
+    printOut(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     return ExitOk;
 }
 

@@ -66,7 +66,9 @@ int runDicomIndex(const QStringList& args) {
                             {"error", dicom::errorCodeName(pr.error.code)},
                             {"message", pr.error.message}});
     }
-    printOut(out.dump(2) + "\n");
+    // DICOM strings may be anything (Latin-1 without Specific Character Set, stray bytes): bytes that are not
+    // UTF-8 are written as U+FFFD rather than making dump() throw.
+    printOut(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     return ExitOk;
 }
 

@@ -3,6 +3,8 @@
 #include <veridicor/verify/json.h>
 #include <veridicor/verify/time.h>
 
+#include <nlohmann/json.hpp>
+
 #include <QtTest>
 
 #include <string>
@@ -115,7 +117,13 @@ private slots:
             text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
         }
         QVERIFY(json::parse(text + "\"last\": 0}").hasValue());
-        QVERIFY(errorOf(text + "\"k42\": 0}").find("duplicate key \"k42\"") != std::string::npos);
+        // The message names the problem and its offset (the second "k42"), not the key: keys of hostile
+        // documents are never copied into messages.
+        const auto dup = json::parse(text + "\"k42\": 0}");
+        QVERIFY(!dup.hasValue());
+        QVERIFY2(dup.error().message.find("duplicate key") != std::string::npos, dup.error().message.c_str());
+        QCOMPARE(dup.error().offset, text.size());
+        QVERIFY(dup.error().message.find("k42") == std::string::npos);
     }
 
     void nestingIsLimitedTo64() {
@@ -171,6 +179,48 @@ private slots:
         auto again = json::parse(out);
         QVERIFY(again.hasValue());
         QVERIFY(*again == *v);
+    }
+
+    void serializeNeverWritesInvalidUtf8() {
+        // Strings built from hostile input (DICOM values, file paths) may hold any bytes: the writer's output
+        // is always valid UTF-8 (and so JSON our reader, and any other, accepts), each bad byte U+FFFD.
+        json::Value v = json::Value::object();
+        v.set("uid", json::Value::string("1.2.840\xE9"));
+        v.set("path\xFF", json::Value::string("M\xFCller \xC3\xA9 \xED\xA0\x80"));
+        const std::string fffd = "\xEF\xBF\xBD";
+        const std::string expected = "{\"uid\":\"1.2.840" + fffd + "\",\"path" + fffd + "\":\"M" + fffd +
+                                     "ller \xC3\xA9 " + fffd + fffd + fffd + "\"}";
+        QCOMPARE(json::serialize(v), expected);
+        QVERIFY(json::parse(json::serialize(v)).hasValue());
+        QVERIFY(json::parse(json::serializeIndented(v, 2)).hasValue());
+    }
+
+    void serializeIndentedIsLaidOutAsNlohmannDoes() {
+        // nlohmann::json (an independent writer) is the reference for the layout: same text for the same
+        // document (integers, strings, literals, empty and nested containers; floats it re-renders).
+        const std::string text =
+            "{\"verdict\":\"untrusted\",\"reasons\":[\"DATA_MISMATCH\",\"TIME_INVALID\"],\"signer\":null,"
+            "\"model\":{},\"checks\":[{\"name\":\"chain\",\"ok\":true,\"detail\":\"a \\\"quoted\\\" \\u0001 \xC3\xA9\"},"
+            "{\"name\":\"x\",\"ok\":false,\"detail\":\"\"}],\"findings\":[],\"nested\":[[],[{}],[1,-2,[true]]],"
+            "\"n\":9007199254740993}";
+        auto v = json::parse(text);
+        QVERIFY(v.hasValue());
+        for (const int indent : {0, 2, 4}) {
+            const std::string reference = nlohmann::ordered_json::parse(text).dump(indent);
+            QCOMPARE(json::serializeIndented(*v, indent), reference);
+        }
+        QCOMPARE(json::serializeIndented(*v, -1), json::serialize(*v));
+    }
+
+    void serializeKeepsNumbersAsWritten() {
+        // Beyond 2^53 a double skips integers: numbers are echoed as written, never through a double.
+        const std::string text = "[9007199254740993,123456789012345678901234567890,0.930,1e400000]";
+        auto v = json::parse("[9007199254740993,123456789012345678901234567890,0.930,-0.0]");
+        QVERIFY(v.hasValue());
+        QCOMPARE(json::serialize(*v), std::string("[9007199254740993,123456789012345678901234567890,0.930,-0.0]"));
+        QCOMPARE(json::serializeIndented(*v, 1),
+                 std::string("[\n 9007199254740993,\n 123456789012345678901234567890,\n 0.930,\n -0.0\n]"));
+        QVERIFY(!json::parse(text).hasValue()); // out of a double's range: refused when read
     }
 
     // ---- base64

@@ -1,3 +1,5 @@
+#include "safe_text.h"
+
 #include <veridicor/verify/json.h>
 
 #include <array>
@@ -8,6 +10,8 @@
 #include <set>
 
 namespace veridicor::verify::json {
+
+using detail::utf8SequenceLength;
 
 const char* typeName(Type type) {
     switch (type) {
@@ -204,47 +208,6 @@ bool operator==(const Value& a, const Value& b) {
 
 namespace {
 
-/// Length of the UTF-8 sequence starting at s[i] when it is well formed, else 0.
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-        return 1;
-    }
-    auto cont = [&](std::size_t k) {
-        return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0U) == 0x80U;
-    };
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        return cont(1) ? 2 : 0;
-    }
-    if (b0 >= 0xE0 && b0 <= 0xEF) {
-        if (!cont(1) || !cont(2)) {
-            return 0;
-        }
-        const auto b1 = static_cast<unsigned char>(s[i + 1]);
-        if (b0 == 0xE0 && b1 < 0xA0) {
-            return 0; // overlong
-        }
-        if (b0 == 0xED && b1 >= 0xA0) {
-            return 0; // UTF-16 surrogate
-        }
-        return 3;
-    }
-    if (b0 >= 0xF0 && b0 <= 0xF4) {
-        if (!cont(1) || !cont(2) || !cont(3)) {
-            return 0;
-        }
-        const auto b1 = static_cast<unsigned char>(s[i + 1]);
-        if (b0 == 0xF0 && b1 < 0x90) {
-            return 0; // overlong
-        }
-        if (b0 == 0xF4 && b1 >= 0x90) {
-            return 0; // above U+10FFFF
-        }
-        return 4;
-    }
-    return 0; // 0x80–0xC1 (continuation or overlong lead), 0xF5–0xFF
-}
-
 void appendUtf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
@@ -429,7 +392,8 @@ private:
             }
             if (duplicate) {
                 m_pos = keyPos;
-                return error("duplicate key \"" + key + "\"");
+                // Not the key itself: the document may be hostile (the offset says where it is).
+                return error("duplicate key in an object");
             }
             skipWs();
             if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
@@ -681,8 +645,20 @@ namespace {
 void writeString(std::string& out, const std::string& s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
-    for (const char ch : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char ch = s[i];
         const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x80) {
+            // Valid UTF-8 is copied; any other byte becomes U+FFFD, so the output is always valid JSON.
+            const std::size_t n = utf8SequenceLength(s, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";
+            } else {
+                out.append(s, i, n);
+                i += n - 1;
+            }
+            continue;
+        }
         switch (c) {
         case '"':
             out += "\\\"";
@@ -768,6 +744,74 @@ void write(std::string& out, const Value& v) {
 std::string serialize(const Value& value) {
     std::string out;
     write(out, value);
+    return out;
+}
+
+namespace {
+
+void writeIndented(std::string& out, const Value& v, int indent, int depth) {
+    const auto newline = [&](int level) {
+        out.push_back('\n');
+        out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(level), ' ');
+    };
+    switch (v.type()) {
+    case Type::Array: {
+        if (v.asArray().empty()) {
+            out += "[]";
+            return;
+        }
+        out.push_back('[');
+        bool first = true;
+        for (const auto& item : v.asArray()) {
+            if (!first) {
+                out.push_back(',');
+            }
+            first = false;
+            newline(depth + 1);
+            writeIndented(out, item, indent, depth + 1);
+        }
+        newline(depth);
+        out.push_back(']');
+        return;
+    }
+    case Type::Object: {
+        if (v.asObject().empty()) {
+            out += "{}";
+            return;
+        }
+        out.push_back('{');
+        bool first = true;
+        for (const auto& m : v.asObject()) {
+            if (!first) {
+                out.push_back(',');
+            }
+            first = false;
+            newline(depth + 1);
+            writeString(out, m.key);
+            out += ": ";
+            writeIndented(out, m.value, indent, depth + 1);
+        }
+        newline(depth);
+        out.push_back('}');
+        return;
+    }
+    case Type::Null:
+    case Type::Bool:
+    case Type::Number:
+    case Type::String:
+        write(out, v);
+        return;
+    }
+}
+
+} // namespace
+
+std::string serializeIndented(const Value& value, int indent) {
+    if (indent < 0) {
+        return serialize(value);
+    }
+    std::string out;
+    writeIndented(out, value, indent, 0);
     return out;
 }
 

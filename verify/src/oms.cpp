@@ -1,13 +1,12 @@
 #include "authenticate.h"
 #include "crypto.h"
-#include "json_nlohmann.h"
 #include "json_read.h"
+#include "safe_text.h"
+#include "verdict_json.h"
 
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
 #include <veridicor/verify/oms.h>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -323,7 +322,8 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
     ObjectReader top(&*doc, "statement", problem);
     OmsManifest m;
     if (auto t = top.string("_type"); t && *t != kStatementType) {
-        problem.set("statement._type is \"" + *t + "\", not \"" + std::string(kStatementType) + "\"");
+        // Messages name fields, never their values (see json_read.h).
+        problem.set("statement._type is not \"" + std::string(kStatementType) + "\"");
     }
     if (const json::Value* subjects = top.get("subject", json::Type::Array)) {
         if (subjects->asArray().size() != 1) {
@@ -341,8 +341,7 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
         }
     }
     if (auto pt = top.string("predicateType"); pt && *pt != kOmsPredicateType) {
-        problem.set("statement.predicateType is \"" + *pt + "\", not \"" + std::string(kOmsPredicateType) +
-                    "\"");
+        problem.set("statement.predicateType is not \"" + std::string(kOmsPredicateType) + "\"");
     }
     const json::Value* pred = top.get("predicate", json::Type::Object);
     top.rejectUnknown();
@@ -363,19 +362,18 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
                 problem.set("predicate.serialization.shard_size must be positive");
             }
         } else if (method) {
-            problem.set("predicate.serialization.method \"" + *method + "\" is not \"files\" or \"shards\"");
+            problem.set("predicate.serialization.method is not \"files\" or \"shards\"");
         }
         m.hashType = s.string("hash_type").value_or("");
         if (!problem.any() && m.hashType != "sha256") {
-            problem.set("predicate.serialization.hash_type \"" + m.hashType +
-                        "\" is not supported (only sha256)");
+            problem.set("predicate.serialization.hash_type is not supported (only sha256)");
         }
         m.allowSymlinks = s.boolean("allow_symlinks").value_or(false);
         m.ignorePaths = s.strings("ignore_paths", false).value_or(std::vector<std::string>{});
         for (const auto& ip : m.ignorePaths) {
             if (!problem.any() && !normaliseIgnorePath(ip)) {
-                problem.set("predicate.serialization.ignore_paths holds \"" + ip +
-                            "\", which is not a path inside the model folder");
+                problem.set("predicate.serialization.ignore_paths holds a path that is not inside the model "
+                            "folder");
             }
         }
         s.rejectUnknown();
@@ -397,15 +395,14 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
             if (!isSha256Hex(out.digest)) {
                 problem.set(path + ".digest must be 64 lowercase hexadecimal characters");
             } else if (out.algorithm != "sha256" && out.algorithm.rfind("sha256-sharded-", 0) != 0) {
-                problem.set(path + ".algorithm \"" + out.algorithm + "\" is not SHA-256");
+                problem.set(path + ".algorithm is not SHA-256");
             } else if (!names.insert(out.name).second) {
-                problem.set(path + ".name \"" + out.name + "\" is listed twice");
+                problem.set(path + ".name is the name of another resource");
             } else if (m.method == OmsMethod::Files && out.name != "." && !isCleanRelativePath(out.name)) {
-                problem.set(path + ".name \"" + out.name + "\" is not a relative path inside the model");
+                problem.set(path + ".name is not a relative path inside the model");
             } else if (ShardKey k; m.method == OmsMethod::Shards &&
                                    (!parseShardName(out.name, k) || k.end - k.start > m.shardSize)) {
-                problem.set(path + ".name \"" + out.name +
-                            "\" is not a shard \"path:start:end\" of the shard size");
+                problem.set(path + ".name is not a shard \"path:start:end\" of the shard size");
             }
             m.resources.push_back(std::move(out));
         }
@@ -547,7 +544,7 @@ ModelVerification verifyModel(std::string_view bundleBytes, const std::filesyste
                 auto list = [](const std::vector<std::string>& xs) {
                     std::string s;
                     for (const auto& x : xs) {
-                        s += (s.empty() ? "'" : ", '") + x + "'";
+                        s += (s.empty() ? "" : ", ") + quoteText(x, 256);
                     }
                     return s;
                 };
@@ -575,28 +572,48 @@ ModelVerification verifyModel(std::string_view bundleBytes, const std::filesyste
 }
 
 std::string modelVerificationToJson(const ModelVerification& v) {
-    nlohmann::ordered_json out;
-    out["verdict"] = std::string(trustName(v.trust));
-    auto& reasons = out["reasons"] = nlohmann::ordered_json::array();
+    const auto strings = [](const std::vector<std::string>& xs) {
+        json::Value a = json::Value::array();
+        for (const auto& x : xs) {
+            a.push(json::Value::string(x));
+        }
+        return a;
+    };
+    json::Value out = json::Value::object();
+    out.set("verdict", json::Value::string(std::string(trustName(v.trust))));
+    json::Value reasons = json::Value::array();
     for (const Reason r : v.reasons) {
-        reasons.push_back(std::string(reasonName(r)));
+        reasons.push(json::Value::string(std::string(reasonName(r))));
     }
-    out["method"] = v.keyMethod ? "key" : "certificate";
-    out["signer"] = signerJson(v.signer);
+    out.set("reasons", std::move(reasons));
+    out.set("method", json::Value::string(v.keyMethod ? "key" : "certificate"));
+    out.set("signer", signerToJson(v.signer));
     if (v.manifest) {
-        out["model"] = {{"name", v.manifest->modelName},
-                        {"digest", v.manifest->rootDigest},
-                        {"serialization", v.manifest->method == OmsMethod::Files ? "files" : "shards"},
-                        {"resources", v.manifest->resources.size()}};
+        json::Value model = json::Value::object();
+        model.set("name", json::Value::string(v.manifest->modelName));
+        model.set("digest", json::Value::string(v.manifest->rootDigest));
+        model.set("serialization",
+                  json::Value::string(v.manifest->method == OmsMethod::Files ? "files" : "shards"));
+        model.set("resources", json::Value::integer(static_cast<std::int64_t>(v.manifest->resources.size())));
+        out.set("model", std::move(model));
     } else {
-        out["model"] = nullptr;
+        out.set("model", json::Value());
     }
-    auto& checks = out["checks"] = nlohmann::ordered_json::array();
+    json::Value checks = json::Value::array();
     for (const auto& c : v.checks) {
-        checks.push_back({{"name", c.name}, {"ok", c.ok()}, {"detail", c.detail}});
+        json::Value check = json::Value::object();
+        check.set("name", json::Value::string(c.name));
+        check.set("ok", json::Value::boolean(c.ok()));
+        check.set("detail", json::Value::string(c.detail));
+        checks.push(std::move(check));
     }
-    out["files"] = {{"changed", v.files.changed}, {"missing", v.files.missing}, {"extra", v.files.extra}};
-    return out.dump(2) + "\n";
+    out.set("checks", std::move(checks));
+    json::Value files = json::Value::object();
+    files.set("changed", strings(v.files.changed));
+    files.set("missing", strings(v.files.missing));
+    files.set("extra", strings(v.files.extra));
+    out.set("files", std::move(files));
+    return json::serializeIndented(out, 2) + "\n";
 }
 
 // ---- signing

@@ -1,8 +1,6 @@
-#include "json_nlohmann.h"
+#include "verdict_json.h"
 
 #include <veridicor/verify/verdict.h>
-
-#include <nlohmann/json.hpp>
 
 namespace veridicor::verify {
 
@@ -36,34 +34,65 @@ std::string_view trustName(Trust trust) {
     return "untrusted";
 }
 
-std::string verdictToJson(const Verdict& v, int indent) {
-    nlohmann::ordered_json out;
-    out["verdict"] = std::string(trustName(v.trust));
-    auto& reasons = out["reasons"] = nlohmann::ordered_json::array();
-    for (const Reason r : v.reasons) {
-        reasons.push_back(std::string(reasonName(r)));
+namespace detail {
+
+json::Value signerToJson(const std::optional<SignerInfo>& s) {
+    if (!s) {
+        return json::Value();
     }
-    out["signer"] = detail::signerJson(v.signer);
-    if (v.authenticated && v.statement) {
-        out["model"] = {{"name", v.statement->model.name},
-                        {"version", v.statement->model.version},
-                        {"digest", v.statement->model.digest}};
-    } else {
-        out["model"] = nullptr;
-    }
-    auto& checks = out["checks"] = nlohmann::ordered_json::array();
-    for (const auto& c : v.checks) {
-        checks.push_back({{"name", std::string(checkName(c.id))}, {"ok", c.ok()}, {"detail", c.detail}});
-    }
-    auto& findings = out["findings"] = nlohmann::ordered_json::array();
-    if (v.authenticated && v.statement) {
-        if (const json::Value* fs = v.statement->predicate.find("findings"); fs != nullptr && fs->isArray()) {
-            for (const auto& f : fs->asArray()) {
-                findings.push_back(detail::toNlohmann(f));
-            }
+    json::Value identities = json::Value::array();
+    if (s->chainTrusted) {
+        for (const auto& id : s->identities) {
+            identities.push(json::Value::string(id));
         }
     }
-    return out.dump(indent) + (indent >= 0 ? "\n" : "");
+    json::Value out = json::Value::object();
+    out.set("identity", std::move(identities));
+    out.set("issuer", json::Value::string(s->chainTrusted ? s->issuer : std::string()));
+    out.set("notBefore", json::Value::string(formatRfc3339(s->notBefore)));
+    out.set("notAfter", json::Value::string(formatRfc3339(s->notAfter)));
+    return out;
+}
+
+} // namespace detail
+
+std::string verdictToJson(const Verdict& v, int indent) {
+    // Written with our own writer: it never fails (a string that is not valid UTF-8 is written with U+FFFD),
+    // and the echoed findings keep their numbers exactly as signed (no re-rounding through a double).
+    json::Value out = json::Value::object();
+    out.set("verdict", json::Value::string(std::string(trustName(v.trust))));
+    json::Value reasons = json::Value::array();
+    for (const Reason r : v.reasons) {
+        reasons.push(json::Value::string(std::string(reasonName(r))));
+    }
+    out.set("reasons", std::move(reasons));
+    out.set("signer", detail::signerToJson(v.signer));
+    if (v.authenticated && v.statement) {
+        json::Value model = json::Value::object();
+        model.set("name", json::Value::string(v.statement->model.name));
+        model.set("version", json::Value::string(v.statement->model.version));
+        model.set("digest", json::Value::string(v.statement->model.digest));
+        out.set("model", std::move(model));
+    } else {
+        out.set("model", json::Value());
+    }
+    json::Value checks = json::Value::array();
+    for (const auto& c : v.checks) {
+        json::Value check = json::Value::object();
+        check.set("name", json::Value::string(std::string(checkName(c.id))));
+        check.set("ok", json::Value::boolean(c.ok()));
+        check.set("detail", json::Value::string(c.detail));
+        checks.push(std::move(check));
+    }
+    out.set("checks", std::move(checks));
+    json::Value findings = json::Value::array();
+    if (v.authenticated && v.statement) {
+        if (const json::Value* fs = v.statement->predicate.find("findings"); fs != nullptr && fs->isArray()) {
+            findings = *fs;
+        }
+    }
+    out.set("findings", std::move(findings));
+    return json::serializeIndented(out, indent) + (indent >= 0 ? "\n" : "");
 }
 
 } // namespace veridicor::verify

@@ -104,7 +104,13 @@ struct ParseError {
 Expected<Value, ParseError> parse(std::string_view text, const Limits& limits = {});
 
 /// Compact UTF-8 JSON: no whitespace, members in order, numbers as written, only the escapes JSON requires.
+/// Always valid UTF-8: a string byte that is not part of a well-formed UTF-8 sequence is written as U+FFFD.
 std::string serialize(const Value& value);
+
+/// As serialize(), laid out for people: each member and array item on its own line, indented by `indent`
+/// spaces per level, `"key": value`, empty arrays and objects as `[]` and `{}` (the layout of
+/// nlohmann::json::dump(indent)). `indent` < 0: serialize(). Numbers are written exactly as they were read.
+std::string serializeIndented(const Value& value, int indent);
 
 /// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view text);
