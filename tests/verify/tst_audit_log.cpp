@@ -283,6 +283,52 @@ private slots:
         QCOMPARE(r.lines, std::size_t{100});
     }
 
+    void hostileBytesInUidsAndPathsKeepTheLogReadable() {
+        // A DICOM file whose UIDs end in Latin-1 bytes (or hold a NUL), at a path that is not UTF-8: every line
+        // written must still be JSON our strict reader accepts, or the log would look tampered from there on
+        // and a later edit would hide behind that first "bad" line.
+        const auto p = freshLog(2);
+        const AuditLog log(p);
+        AuditEntry hostile = entry(3);
+        hostile.studyInstanceUID = "1.2.840.99\xE9";
+        hostile.seriesInstanceUID = std::string("1.2.840.98\0\x80", 12);
+        hostile.sopInstanceUID = "1.2.840.97\xC3";        // a truncated two-byte sequence
+        hostile.inputName = "\xED\xA0\x80surrogate";       // an encoded UTF-16 surrogate
+        hostile.inputPath = "/data/M\xFCller/ecg\xFF.dcm";
+        hostile.bundlePath = "/data/M\xFCller/ecg.finding.json";
+        hostile.detail = "overlong \xC0\xAF slash";
+        QVERIFY(log.append(hostile).hasValue());
+        QVERIFY(log.append(entry(4)).hasValue());
+        AuditReport r = check(p);
+        QVERIFY2(r.intact, r.problem.c_str());
+        QCOMPARE(r.lines, std::size_t{4});
+
+        // Each invalid byte became U+FFFD; the valid part of each value is kept.
+        const auto ls = lines(readAll(p));
+        QVERIFY(json::isValidUtf8(readAll(p)));
+        auto doc = json::parse(ls[2]);
+        QVERIFY2(doc.hasValue(), ls[2].c_str());
+        const json::Value* in = doc->find("input");
+        const std::string fffd = "\xEF\xBF\xBD";
+        QCOMPARE(in->find("studyInstanceUID")->asString(), "1.2.840.99" + fffd);
+        QCOMPARE(in->find("seriesInstanceUID")->asString(), "1.2.840.98" + fffd + fffd);
+        QCOMPARE(in->find("sopInstanceUID")->asString(), "1.2.840.97" + fffd);
+        QCOMPARE(in->find("name")->asString(), fffd + fffd + fffd + "surrogate");
+        QCOMPARE(in->find("path")->asString(), "/data/M" + fffd + "ller/ecg" + fffd + ".dcm");
+        QCOMPARE(doc->find("detail")->asString(), "overlong " + fffd + fffd + " slash");
+
+        // A real edit after the hostile line is still found, at its own line.
+        auto edited = ls;
+        edited[3].replace(edited[3].find("\"trusted\""), 9, "\"trustee\"");
+        writeAll(p, join(edited));
+        expectBad(p, 4, "changed");
+        // And one of the hostile line itself.
+        edited = ls;
+        edited[2].replace(edited[2].find("1.2.840.99"), 10, "1.2.840.11");
+        writeAll(p, join(edited));
+        expectBad(p, 3, "changed");
+    }
+
     void garbageIsNotALog() {
         const auto p = freshLog(1);
         writeAll(p, readAll(p) + std::string(2 << 20, 'x') + "\n");

@@ -1,3 +1,5 @@
+#include "safe_text.h"
+
 #include <veridicor/verify/audit_log.h>
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
@@ -227,8 +229,11 @@ Expected<std::size_t, Error> countLines(int fd) {
     return n;
 }
 
+/// Every string of a line is valid UTF-8 without NUL: the values come from hostile input (DICOM UIDs, file
+/// paths), and a line our own strict reader refuses would make the log look tampered from there on (and hide
+/// a later edit behind that first "bad" line). Invalid bytes and NUL become U+FFFD.
 json::Value str(const std::string& s) {
-    return json::Value::string(s);
+    return json::Value::string(detail::toValidUtf8(s, true));
 }
 
 } // namespace
