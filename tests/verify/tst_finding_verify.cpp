@@ -793,6 +793,23 @@ private slots:
         QCOMPARE(doc->find("findings")->asArray()[0].find("confidence")->asDouble(), 0.93);
     }
 
+    void echoedFindingsKeepNumbersExactlyAsSigned() {
+        // Beyond 2^53 a double skips integers, and "0.930" is not "0.93" as text: the echo is the signed text.
+        json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+        json::Value& finding = p.find("findings")->asArray()[0];
+        finding.set("confidence", json::Value::number(0.93, "0.930"));
+        finding.find("measurements")->asArray()[0].set("value",
+                                                       json::Value::number(9007199254740993.0, "9007199254740993"));
+        const std::string bundle = f->sign(pki().finding, p);
+        QVERIFY(payloadOf(bundle).find("\"value\":9007199254740993") != std::string::npos);
+        const Verdict v = f->verify(bundle);
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        const std::string out = verdictToJson(v);
+        QVERIFY2(out.find("\"value\": 9007199254740993,") != std::string::npos, out.c_str());
+        QVERIFY2(out.find("\"confidence\": 0.930,") != std::string::npos, out.c_str());
+        QVERIFY2(out.find("\"startSeconds\": 0.02,") != std::string::npos, out.c_str());
+    }
+
     void reasonNamesAndExplanations() {
         QCOMPARE(kAllReasons.size(), std::size_t{15});
         std::string previous;
@@ -821,6 +838,153 @@ private slots:
         auto missing = Verifier(*store).verifyFile(f->root / "nope.finding.json", f->input, pki().now);
         QVERIFY(!missing.hasValue());
         QCOMPARE(missing.error().code, ErrorCode::Unreadable);
+    }
+
+    // ---- bounds on what a signed statement may declare (L2)
+    // -------------------------------------------------
+
+    void statementBounds_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("words");
+        QTest::newRow("65 attachments") << 0 << QStringLiteral("predicate.attachments holds 65 attachments, "
+                                                               "more than the 64 accepted");
+        QTest::newRow("65 leads in an attachment")
+            << 1 << QStringLiteral("predicate.attachments[0].leads holds 65 entries, more than the 64 accepted");
+        QTest::newRow("65 leads in a region")
+            << 2 << QStringLiteral("predicate.findings[0].region.leads holds 65 entries, more than the 64");
+        QTest::newRow("over 1 GiB declared in all")
+            << 3 << QStringLiteral("predicate.attachments declare more than 1 GiB of data together");
+        QTest::newRow("a million leads") << 4 << QStringLiteral("holds 1000000 entries");
+    }
+    void statementBounds() {
+        QFETCH(int, kind);
+        QFETCH(QString, words);
+        auto st = json::parse(payloadOf(f->sign(pki().finding)));
+        json::Value* pred = st->find("predicate");
+        auto& atts = pred->find("attachments")->asArray(); // one attachment: 2 leads × 100 samples
+        auto leads = [](std::size_t n) {
+            json::Value a = json::Value::array();
+            for (std::size_t i = 0; i < n; ++i) {
+                a.push(json::Value::string("L" + std::to_string(i)));
+            }
+            return a;
+        };
+        switch (kind) {
+        case 0:
+            for (int i = 1; i <= 64; ++i) {
+                json::Value more = atts[0];
+                more.set("name", json::Value::string("extra-" + std::to_string(i) + ".u8"));
+                atts.push_back(std::move(more));
+            }
+            break;
+        case 1:
+            atts[0].set("leads", leads(65));
+            break;
+        case 2:
+            pred->find("findings")->asArray()[0].find("region")->set("leads", leads(65));
+            break;
+        case 3:
+            // Five attachments of 250 MiB each: every one within its own 256 MiB bound, 1.22 GiB together.
+            atts[0].set("leads", leads(1));
+            atts[0].set("samples", json::Value::integer(std::int64_t{250} << 20));
+            for (int i = 1; i < 5; ++i) {
+                json::Value more = atts[0];
+                more.set("name", json::Value::string("big-" + std::to_string(i) + ".u8"));
+                atts.push_back(std::move(more));
+            }
+            break;
+        case 4:
+            atts[0].set("leads", leads(1'000'000));
+            break;
+        }
+        const Verdict v = f->verify(signRaw(pki().finding, json::serialize(*st)));
+        expectExactly(v, Reason::Malformed);
+        QVERIFY(v.check(CheckId::Chain).ok());
+        QVERIFY2(v.check(CheckId::Signature).detail.find(words.toStdString()) != std::string::npos,
+                 v.check(CheckId::Signature).detail.c_str());
+    }
+
+    void statementBoundsAreInclusive() {
+        // 64 attachments, 64 leads in an attachment and in a region, and exactly 1 GiB declared in all are
+        // accepted; one byte more is not.
+        auto st = json::parse(payloadOf(f->sign(pki().finding)));
+        json::Value* pred = st->find("predicate");
+        json::Value leads = json::Value::array();
+        for (int i = 0; i < 64; ++i) {
+            leads.push(json::Value::string("L" + std::to_string(i)));
+        }
+        pred->find("findings")->asArray()[0].find("region")->set("leads", leads);
+        auto& atts = pred->find("attachments")->asArray();
+        atts[0].set("leads", leads);
+        atts[0].set("samples", json::Value::integer(std::int64_t{4} << 20)); // 64 × 4 Mi = 256 MiB
+        json::Value oneLead = atts[0];
+        oneLead.set("leads", json::Value::array());
+        oneLead.find("leads")->push(json::Value::string("I"));
+        for (int i = 1; i < 4; ++i) { // three more of 256 MiB: exactly 1 GiB together
+            json::Value more = oneLead;
+            more.set("name", json::Value::string("quarter-" + std::to_string(i) + ".u8"));
+            more.set("samples", json::Value::integer(std::int64_t{256} << 20));
+            atts.push_back(std::move(more));
+        }
+        auto exact = parseFindingStatement(json::serialize(*st));
+        QVERIFY2(exact.hasValue(), exact ? "" : exact.error().c_str());
+        std::uint64_t total = 0;
+        for (const auto& a : exact->attachments) {
+            total += a.expectedBytes();
+        }
+        QCOMPARE(total, std::uint64_t{1} << 30);
+        QCOMPARE(exact->attachments[0].leads.size(), std::size_t{64});
+        QCOMPARE(exact->findings[0].region.leads.size(), std::size_t{64});
+
+        json::Value oneByte = oneLead;
+        oneByte.set("name", json::Value::string("one-more.u8"));
+        oneByte.set("samples", json::Value::integer(1));
+        atts.push_back(oneByte);
+        auto over = parseFindingStatement(json::serialize(*st));
+        QVERIFY(!over.hasValue());
+        QVERIFY2(over.error().find("more than 1 GiB") != std::string::npos, over.error().c_str());
+
+        atts.resize(1);
+        atts[0].set("samples", json::Value::integer(1));
+        for (int i = 1; i < 64; ++i) {
+            json::Value more = oneByte;
+            more.set("name", json::Value::string("one-" + std::to_string(i) + ".u8"));
+            atts.push_back(std::move(more));
+        }
+        auto many = parseFindingStatement(json::serialize(*st));
+        QVERIFY2(many.hasValue(), many ? "" : many.error().c_str());
+        QCOMPARE(many->attachments.size(), std::size_t{64});
+    }
+
+    void attachmentsAreReadNoFurtherThanDeclared() {
+        const std::string bundle = f->sign(pki().finding); // one attachment: 2 leads × 100 samples
+        auto store = TrustStore::load(f->trustDir());
+        // The reader is asked for the declared size.
+        std::vector<std::pair<std::string, std::size_t>> asked;
+        const auto folder = attachmentsFromFolder(f->root / "bundles");
+        const AttachmentReader recording = [&](const std::string& name, std::size_t maxBytes) {
+            asked.emplace_back(name, maxBytes);
+            return folder(name, maxBytes);
+        };
+        const Verdict v = Verifier(*store).verify(bundle, f->input, pki().now, recording);
+        QVERIFY2(v.trusted(), reasonsText(v).c_str());
+        QCOMPARE(asked.size(), std::size_t{1});
+        QCOMPARE(asked[0].first, std::string("f1-relevance.u8"));
+        QCOMPARE(asked[0].second, std::size_t{200});
+        // A 1 GiB file (sparse) in its place is refused as larger than declared, after reading 201 bytes.
+        const auto bigDir = f->root / "big-attachment";
+        writeAll(bigDir / "f1-relevance.u8", readAll(f->root / "bundles" / "f1-relevance.u8"));
+        std::filesystem::resize_file(bigDir / "f1-relevance.u8", std::uintmax_t{1} << 30);
+        const Verdict big = Verifier(*store).verify(bundle, f->input, pki().now, attachmentsFromFolder(bigDir));
+        expectExactly(big, Reason::AttachmentMismatch);
+        QVERIFY2(big.check(CheckId::Attachments).detail.find("is larger than the 200 bytes its description "
+                                                             "declares") != std::string::npos,
+                 big.check(CheckId::Attachments).detail.c_str());
+        auto read = folder("f1-relevance.u8", 199);
+        QVERIFY(!read.hasValue());
+        QCOMPARE(read.error().code, ErrorCode::TooLarge);
+        QCOMPARE(readFileBounded(bigDir / "f1-relevance.u8", 10).error().code, ErrorCode::TooLarge);
+        std::filesystem::remove_all(bigDir);
     }
 
     void trustStoreProblemsAreErrors() {

@@ -87,8 +87,11 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
                  "The given public key is a " + key->description() +
                      " key; ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are required.");
         } else if (!b.publicKeyHint.empty() && b.publicKeyHint != keyHash) {
+            // The hint is unauthenticated: named only when it is what a hint must be (a SHA-256 in hex).
             fail(a, 1, Reason::UntrustedChain,
-                 "The bundle names a different public key (hint " + b.publicKeyHint +
+                 "The bundle names a different public key (" +
+                     (isSha256Hex(b.publicKeyHint) ? "hint " + b.publicKeyHint
+                                                   : std::string("a hint that is not a SHA-256 digest")) +
                      ") than the one given (" + keyHash + ").");
         } else if (!b.chain.empty() &&
                    EVP_PKEY_eq(X509_get0_pubkey(b.chain.front().native()), verifyKey) != 1) {

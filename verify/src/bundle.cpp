@@ -43,7 +43,8 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
     ParsedBundle out;
     if (auto mt = top.string("mediaType")) {
         if (*mt != kBundleMediaType) {
-            problem.set("bundle.mediaType is \"" + *mt + "\", not \"" + std::string(kBundleMediaType) + "\"");
+            // Never the value itself: nothing of an unauthenticated bundle is copied into a message.
+            problem.set("bundle.mediaType is not \"" + std::string(kBundleMediaType) + "\"");
         }
     }
     const json::Value* vmValue = top.get("verificationMaterial", json::Type::Object, false);
@@ -62,8 +63,7 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
     if (auto pt = env.string("payloadType")) {
         out.payloadType = *pt;
         if (*pt != kInTotoPayloadType) {
-            problem.set("bundle.dsseEnvelope.payloadType is \"" + *pt + "\", not \"" +
-                        std::string(kInTotoPayloadType) + "\"");
+            problem.set("bundle.dsseEnvelope.payloadType is not \"" + std::string(kInTotoPayloadType) + "\"");
         }
     }
     const json::Value* sigs = env.get("signatures", json::Type::Array, false);

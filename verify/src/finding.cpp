@@ -12,7 +12,12 @@ namespace veridicor::verify {
 using namespace detail;
 
 namespace {
-constexpr std::uint64_t kMaxAttachmentBytes = std::uint64_t{256} << 20;
+// Bounds on what a signed statement may declare: whoever holds any certificate under a trusted root can sign a
+// statement, so what it declares is refused before anything is read or allocated for it.
+constexpr std::uint64_t kMaxAttachmentBytes = std::uint64_t{256} << 20;      // one attachment
+constexpr std::uint64_t kMaxTotalAttachmentBytes = std::uint64_t{1} << 30;   // all of a statement's together
+constexpr std::size_t kMaxAttachments = 64;
+constexpr std::size_t kMaxLeads = 64; // per attachment and per region
 constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;
 
 std::string digestOf(ObjectReader& r, Problem& problem) {
@@ -94,7 +99,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     FindingStatement st;
     ObjectReader top(&doc, "statement", problem);
     if (auto t = top.string("_type"); t && *t != kStatementType) {
-        problem.set("statement._type is \"" + *t + "\", not \"" + std::string(kStatementType) + "\"");
+        // Messages name fields, never their values (see json_read.h).
+        problem.set("statement._type is not \"" + std::string(kStatementType) + "\"");
     }
     if (const json::Value* subjects = top.get("subject", json::Type::Array)) {
         if (subjects->asArray().size() != 1) {
@@ -108,8 +114,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
         }
     }
     if (auto pt = top.string("predicateType"); pt && *pt != kFindingPredicateType) {
-        problem.set("statement.predicateType is \"" + *pt + "\", not \"" +
-                    std::string(kFindingPredicateType) + "\"");
+        problem.set("statement.predicateType is not \"" + std::string(kFindingPredicateType) + "\"");
     }
     const json::Value* pred = top.get("predicate", json::Type::Object);
     top.rejectUnknown();
@@ -133,7 +138,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
         if (auto t = parseRfc3339(*at)) {
             st.producedAt = *t;
         } else {
-            problem.set("predicate.producedAt \"" + *at + "\" is not an RFC 3339 date-time");
+            problem.set("predicate.producedAt is not an RFC 3339 date-time");
         }
     }
     {
@@ -142,14 +147,14 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             if (auto method = digestMethodFromName(*dm)) {
                 st.input.digestMethod = *method;
             } else {
-                problem.set("predicate.input.digestMethod \"" + *dm +
-                            "\" is not dicom-waveform-v1, dicom-pixeldata-v1 or file-v1");
+                problem.set("predicate.input.digestMethod is not dicom-waveform-v1, dicom-pixeldata-v1 or "
+                            "file-v1");
             }
         }
         if (auto mod = in.string("modality")) {
             st.input.modality = *mod;
             if (*mod != "ECG" && *mod != "US") {
-                problem.set("predicate.input.modality must be \"ECG\" or \"US\", not \"" + *mod + "\"");
+                problem.set("predicate.input.modality must be \"ECG\" or \"US\"");
             }
         }
         const bool dicomInput = st.input.digestMethod != DigestMethod::FileV1;
@@ -166,7 +171,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             if (dicomInput) {
                 if (auto uid = in.string(f.key)) {
                     if (!isValidUid(*uid)) {
-                        problem.set(in.path(f.key) + " \"" + *uid + "\" is not a DICOM UID");
+                        problem.set(in.path(f.key) + " is not a DICOM UID");
                     }
                     *f.target = *uid;
                 }
@@ -179,25 +184,32 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
 
     // Attachments first: findings refer to them.
     std::set<std::string> attachmentNames;
-    if (const json::Value* atts = p.get("attachments", json::Type::Array)) {
+    std::uint64_t totalBytes = 0;
+    if (const json::Value* atts = p.get("attachments", json::Type::Array);
+        atts != nullptr && atts->asArray().size() > kMaxAttachments) {
+        problem.set("predicate.attachments holds " + std::to_string(atts->asArray().size()) +
+                    " attachments, more than the " + std::to_string(kMaxAttachments) + " accepted");
+    } else if (atts != nullptr) {
         std::size_t i = 0;
         for (const auto& a : atts->asArray()) {
+            if (problem.any()) {
+                break;
+            }
             const std::string path = "predicate.attachments[" + std::to_string(i++) + "]";
             ObjectReader r(&a, path, problem);
             AttachmentRef ref;
             ref.name = r.string("name").value_or("");
             if (!problem.any() && !isValidAttachmentName(ref.name)) {
-                problem.set(path + ".name \"" + ref.name +
-                            "\" is not a file name of 1–64 characters [A-Za-z0-9._-]");
+                problem.set(path + ".name is not a file name of 1–64 characters [A-Za-z0-9._-]");
             }
             if (!problem.any() && !attachmentNames.insert(ref.name).second) {
-                problem.set(path + ".name \"" + ref.name + "\" is listed twice");
+                problem.set(path + ".name is the name of another attachment");
             }
             ref.mediaType = r.string("mediaType").value_or("");
             ref.digest = r.valid() ? digestOf(r, problem) : std::string();
             if (ref.mediaType == kEcgRelevanceMediaType) {
                 ref.kind = AttachmentKind::EcgRelevance;
-                ref.leads = r.strings("leads", true, true).value_or(std::vector<std::string>{});
+                ref.leads = r.strings("leads", true, true, kMaxLeads).value_or(std::vector<std::string>{});
                 ref.samples = static_cast<std::uint64_t>(r.count("samples", kMaxCount).value_or(0));
             } else if (ref.mediaType == kCineHeatmapMediaType) {
                 ref.kind = AttachmentKind::CineHeatmap;
@@ -205,8 +217,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 ref.rows = static_cast<std::uint64_t>(r.count("rows", kMaxCount).value_or(0));
                 ref.cols = static_cast<std::uint64_t>(r.count("cols", kMaxCount).value_or(0));
             } else if (!problem.any()) {
-                problem.set(path + ".mediaType \"" + ref.mediaType + "\" is not " +
-                            std::string(kEcgRelevanceMediaType) + " or " +
+                problem.set(path + ".mediaType is not " + std::string(kEcgRelevanceMediaType) + " or " +
                             std::string(kCineHeatmapMediaType));
             }
             r.rejectUnknown();
@@ -222,6 +233,12 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                     problem.set(path + " declares an empty grid");
                 } else if (product > static_cast<long double>(kMaxAttachmentBytes)) {
                     problem.set(path + " declares more than 256 MiB of data");
+                } else {
+                    totalBytes += ref.expectedBytes();
+                    if (totalBytes > kMaxTotalAttachmentBytes) {
+                        problem.set("predicate.attachments declare more than 1 GiB of data together (at " +
+                                    path + ")");
+                    }
                 }
             }
             st.attachments.push_back(std::move(ref));
@@ -243,7 +260,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             Finding f;
             f.id = r.string("id").value_or("");
             if (!problem.any() && !ids.insert(f.id).second) {
-                problem.set(path + ".id \"" + f.id + "\" is used by another finding");
+                problem.set(path + ".id is the id of another finding");
             }
             {
                 ObjectReader c(r.get("code", json::Type::Object), r.path("code"), problem);
@@ -264,7 +281,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 const auto kind = g.string("kind");
                 if (kind && *kind == "ecg") {
                     f.region.kind = RegionKind::Ecg;
-                    f.region.leads = g.strings("leads", true, true).value_or(std::vector<std::string>{});
+                    f.region.leads =
+                        g.strings("leads", true, true, kMaxLeads).value_or(std::vector<std::string>{});
                     f.region.startSeconds = g.number("startSeconds").value_or(0);
                     f.region.endSeconds = g.number("endSeconds").value_or(0);
                     if (!problem.any() &&
@@ -293,7 +311,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                         }
                     }
                 } else if (kind) {
-                    problem.set(g.path("kind") + " must be \"ecg\" or \"cine\", not \"" + *kind + "\"");
+                    problem.set(g.path("kind") + " must be \"ecg\" or \"cine\"");
                 }
                 g.rejectUnknown();
             }
@@ -301,8 +319,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 ObjectReader e(r.get("explanation", json::Type::Object), r.path("explanation"), problem);
                 f.explanationAttachment = e.string("attachment").value_or("");
                 if (!problem.any() && attachmentNames.count(f.explanationAttachment) == 0) {
-                    problem.set(e.path("attachment") + " \"" + f.explanationAttachment +
-                                "\" is not one of predicate.attachments");
+                    problem.set(e.path("attachment") + " is not the name of one of predicate.attachments");
                 }
                 e.rejectUnknown();
             }

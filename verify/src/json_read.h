@@ -1,7 +1,11 @@
 #pragma once
 // Type-checked reading of JSON objects with messages that name the field
 // ("predicate.findings[0].confidence"). The first problem found is kept; every accessor is harmless after a
-// problem.
+// problem. Messages name field paths and never copy a value of the document: the documents read here are
+// hostile (bundles, statements) and their messages reach people before anything is trusted. An unknown
+// member is named by its position, unless the reader was told the document is the site's own (policy.json).
+
+#include "safe_text.h"
 
 #include <veridicor/verify/json.h>
 
@@ -28,8 +32,10 @@ private:
 
 class ObjectReader {
 public:
-    ObjectReader(const json::Value* value, std::string path, Problem& problem)
-        : m_value(value), m_path(std::move(path)), m_problem(problem) {
+    /// `nameUnknownKeys`: name an unknown member by its key (quoted, escaped, bounded) rather than by its
+    /// position; only for documents the site wrote itself.
+    ObjectReader(const json::Value* value, std::string path, Problem& problem, bool nameUnknownKeys = false)
+        : m_value(value), m_path(std::move(path)), m_problem(problem), m_nameUnknownKeys(nameUnknownKeys) {
         if (m_value == nullptr || !m_value->isObject()) {
             m_problem.set(m_path + " must be an object");
             m_value = nullptr;
@@ -96,11 +102,17 @@ public:
         return v != nullptr ? std::optional<bool>(v->asBool()) : std::nullopt;
     }
 
-    /// An array of non-empty strings.
+    /// An array of non-empty strings, at most `maxItems` of them.
     std::optional<std::vector<std::string>> strings(std::string_view key, bool required = true,
-                                                    bool nonEmpty = false) {
+                                                    bool nonEmpty = false,
+                                                    std::size_t maxItems = static_cast<std::size_t>(-1)) {
         const json::Value* v = get(key, json::Type::Array, required);
         if (v == nullptr) {
+            return std::nullopt;
+        }
+        if (v->asArray().size() > maxItems) {
+            m_problem.set(path(key) + " holds " + std::to_string(v->asArray().size()) +
+                          " entries, more than the " + std::to_string(maxItems) + " accepted");
             return std::nullopt;
         }
         std::vector<std::string> out;
@@ -128,9 +140,14 @@ public:
         if (m_value == nullptr) {
             return;
         }
+        std::size_t position = 0;
         for (const auto& m : m_value->asObject()) {
+            ++position;
             if (m_known.count(m.key) == 0) {
-                m_problem.set(path(m.key) + " is not a known field");
+                m_problem.set(m_nameUnknownKeys
+                                  ? m_path + "." + safeText(m.key, 64) + " is not a known field"
+                                  : m_path + " holds a field that is not part of the format (member " +
+                                        std::to_string(position) + ")");
                 return;
             }
         }
@@ -143,6 +160,7 @@ private:
     const json::Value* m_value;
     std::string m_path;
     Problem& m_problem;
+    bool m_nameUnknownKeys = false;
     std::set<std::string> m_known;
 };
 

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -32,7 +33,9 @@ Expected<std::string, Error> readFileBounded(const std::filesystem::path& path, 
     std::string data;
     std::vector<char> buf(1 << 16);
     while (in && data.size() <= maxBytes) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const std::size_t rest = maxBytes - data.size();
+        const std::size_t want = rest >= buf.size() ? buf.size() : rest + 1;
+        in.read(buf.data(), static_cast<std::streamsize>(want));
         data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) {

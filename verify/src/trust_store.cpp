@@ -1,5 +1,6 @@
 #include "crypto.h"
 #include "json_read.h"
+#include "safe_text.h"
 
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
@@ -77,7 +78,7 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
                        std::to_string(doc.error().offset) + ")");
     }
     Problem problem;
-    ObjectReader top(&*doc, "policy", problem);
+    ObjectReader top(&*doc, "policy", problem, true); // the site's own file: unknown keys are named
     Policy policy;
     if (auto v = top.count("policyVersion", 1000)) {
         if (*v != 1) {
@@ -91,14 +92,14 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
         } else if (*r == "require") {
             policy.revocation = RevocationMode::Require;
         } else {
-            problem.set("policy.revocation must be \"if-available\" or \"require\", not \"" + *r + "\"");
+            problem.set("policy.revocation must be \"if-available\" or \"require\", not " + quoteText(*r));
         }
     }
     if (const json::Value* models = top.get("models", json::Type::Array)) {
         std::size_t i = 0;
         for (const auto& m : models->asArray()) {
             const std::string path = "policy.models[" + std::to_string(i++) + "]";
-            ObjectReader r(&m, path, problem);
+            ObjectReader r(&m, path, problem, true);
             ModelApproval a;
             a.name = r.string("name").value_or("");
             a.version = r.string("version").value_or("");
@@ -112,7 +113,7 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
             r.rejectUnknown();
             for (const auto& other : policy.models) {
                 if (!problem.any() && other.name == a.name && other.version == a.version) {
-                    problem.set(path + " approves " + a.name + " " + a.version + " a second time");
+                    problem.set(path + " approves " + quoteText(a.name) + " " + quoteText(a.version) + " a second time");
                 }
             }
             policy.models.push_back(std::move(a));

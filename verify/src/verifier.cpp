@@ -1,5 +1,6 @@
 #include "authenticate.h"
 #include "crypto.h"
+#include "safe_text.h"
 
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/oms.h>
@@ -33,20 +34,26 @@ bool Verdict::has(Reason r) const {
 }
 
 AttachmentReader attachmentsFromFolder(std::filesystem::path dir, std::size_t maxBytes) {
-    return [dir = std::move(dir), maxBytes](const std::string& name) -> Expected<std::string, Error> {
+    return [dir = std::move(dir), maxBytes](const std::string& name,
+                                            std::size_t expected) -> Expected<std::string, Error> {
         if (!isValidAttachmentName(name)) {
-            return Unexpected{Error{ErrorCode::Invalid, "'" + name + "' is not an attachment name"}};
+            return Unexpected{Error{ErrorCode::Invalid, quoteText(name) + " is not an attachment name"}};
         }
-        return readFileBounded(dir / name, maxBytes);
+        return readFileBounded(dir / name, std::min(maxBytes, expected));
     };
 }
 
 namespace {
 
+/// The items quoted, escaped and bounded (see safe_text.h), at most 16 of them.
 std::string joinQuoted(const std::vector<std::string>& items) {
+    constexpr std::size_t kMaxItems = 16;
     std::string out;
-    for (const auto& s : items) {
-        out += (out.empty() ? "'" : ", '") + s + "'";
+    for (std::size_t i = 0; i < items.size() && i < kMaxItems; ++i) {
+        out += (out.empty() ? "" : ", ") + quoteText(items[i]);
+    }
+    if (items.size() > kMaxItems) {
+        out += " and " + std::to_string(items.size() - kMaxItems) + " more";
     }
     return out.empty() ? "(none)" : out;
 }
@@ -138,7 +145,7 @@ ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& ap
     std::vector<std::string> notes;
     for (std::size_t index = 0; index < store.modelBundles().size(); ++index) {
         const auto& file = store.modelBundles()[index];
-        const std::string name = "models/" + file.path.filename().string();
+        const std::string name = "models/" + safeText(file.path.filename().string(), 128);
         const OmsAuthentication auth = authenticateCached(store, index, at, cache);
         if (!auth.authentic()) {
             std::string codes;
@@ -239,7 +246,10 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
 
     // Step 4: the model is approved, for this modality, and the signer may sign its findings.
     const ModelApproval* approval = m_store.findModel(st.model.name, st.model.version);
-    const std::string modelText = "'" + st.model.name + "' version " + st.model.version;
+    // Authenticated, but not yet trusted: values from the statement are named only quoted, escaped and
+    // bounded; values of the opened data (DICOM strings) likewise.
+    const std::string modelText = quoteText(st.model.name) + " version " + quoteText(st.model.version);
+    const std::string dataModality = quoteText(input.modality, 16);
     if (approval == nullptr) {
         b.fail(CheckId::Model, Reason::ModelNotApproved,
                "The model " + modelText + " is not approved in the trust policy.");
@@ -259,7 +269,7 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                    approval->modalities.end()) {
             b.fail(CheckId::Model, Reason::ModalityNotApproved,
                    "The model is approved for " + joinQuoted(approval->modalities) + ", not for " +
-                       input.modality + " data.");
+                       dataModality + " data.");
         }
         bool authorized = false;
         for (const auto& id : signer.identities) {
@@ -275,7 +285,7 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                        joinQuoted(approval->findingSigners) + ").");
         }
         if (b.at(CheckId::Model).status != CheckStatus::Failed) {
-            b.pass(CheckId::Model, "The model " + modelText + " is approved for " + input.modality +
+            b.pass(CheckId::Model, "The model " + modelText + " is approved for " + dataModality +
                                        " data, the finding names its approved build, and the signer " +
                                        joinQuoted(signer.identities) + " may sign its findings.");
         }
@@ -296,7 +306,7 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         if (st.input.digestMethod != input.method) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
                    "The finding was made for " + std::string(digestMethodName(st.input.digestMethod)) +
-                       " input, but the opened data is a " + input.kind + " (" + method + ").");
+                       " input, but the opened data is a " + safeText(input.kind) + " (" + method + ").");
         } else if (st.subjectDigest != input.digest) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
                    "The recording's content does not match the one the finding was made for (SHA-256 " +
@@ -313,20 +323,20 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                                  Uid{"instance (SOP)", st.input.sopInstanceUID, input.sopInstanceUID}}) {
                 if (u.signedValue != u.dataValue) {
                     b.fail(CheckId::Binding, Reason::DataMismatch,
-                           std::string("The ") + u.name + " UID of the opened data (" + u.dataValue +
-                               ") is not the finding's (" + u.signedValue + ").");
+                           std::string("The ") + u.name + " UID of the opened data (" + quoteText(u.dataValue) +
+                               ") is not the finding's (" + quoteText(u.signedValue) + ").");
                 }
             }
             if (st.subjectName != input.sopInstanceUID) {
                 b.fail(CheckId::Binding, Reason::DataMismatch,
-                       "The finding's subject is '" + st.subjectName + "', not this instance (" +
-                           input.sopInstanceUID + ").");
+                       "The finding's subject is " + quoteText(st.subjectName) + ", not this instance (" +
+                           quoteText(input.sopInstanceUID) + ").");
             }
         }
         if (!input.modality.empty() && st.input.modality != input.modality) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
                    "The finding was made for " + st.input.modality + " data, but the opened data is " +
-                       input.modality + ".");
+                       dataModality + ".");
         }
         if (b.at(CheckId::Binding).status != CheckStatus::Failed) {
             std::string what = input.method == DigestMethod::DicomWaveformV1    ? "waveform samples"
@@ -344,13 +354,22 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     {
         std::size_t good = 0;
         for (const auto& ref : st.attachments) {
-            auto bytes =
-                attachments
-                    ? attachments(ref.name)
-                    : Expected<std::string, Error>(Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
+            // Read no more than the declared size (bounded by the statement parser), plus one byte to tell a
+            // larger file: a large file is refused after reading that much, not after reading it whole.
+            const std::uint64_t expected = ref.expectedBytes();
+            auto bytes = attachments ? attachments(ref.name, static_cast<std::size_t>(expected))
+                                     : Expected<std::string, Error>(
+                                           Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
+            if (!bytes && bytes.error().code == ErrorCode::TooLarge) {
+                b.fail(CheckId::Attachments, Reason::AttachmentMismatch,
+                       "The attachment '" + ref.name + "' is larger than the " + std::to_string(expected) +
+                           " bytes its description declares.");
+                continue;
+            }
             if (!bytes) {
                 b.fail(CheckId::Attachments, Reason::AttachmentMismatch,
-                       "The attachment '" + ref.name + "' cannot be read (" + bytes.error().message + ").");
+                       "The attachment '" + ref.name + "' cannot be read (" +
+                           toValidUtf8(bytes.error().message) + ").");
                 continue;
             }
             if (sha256Hex(*bytes) != ref.digest) {
@@ -371,19 +390,19 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         const auto tolerance = std::chrono::minutes(5);
         if (st.producedAt < signer.notBefore || st.producedAt > signer.notAfter) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
-                   "The finding says it was produced at " + st.producedAtText +
+                   "The finding says it was produced at " + safeText(st.producedAtText) +
                        ", outside the signer's certificate validity (" + formatRfc3339(signer.notBefore) +
                        " to " + formatRfc3339(signer.notAfter) + ").");
         }
         if (st.producedAt > at + tolerance) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
-                   "The finding says it was produced at " + st.producedAtText +
+                   "The finding says it was produced at " + safeText(st.producedAtText) +
                        ", later than the time of checking (" + formatRfc3339(at) + ") plus 5 minutes.");
         }
         if (b.at(CheckId::Attachments).status != CheckStatus::Failed) {
             b.pass(CheckId::Attachments,
                    std::to_string(good) + " attachment" + (good == 1 ? "" : "s") +
-                       " present and unchanged; produced at " + st.producedAtText +
+                       " present and unchanged; produced at " + safeText(st.producedAtText) +
                        ", within the signer's certificate validity and not in the future.");
         }
     }

@@ -26,9 +26,13 @@
 namespace veridicor::verify {
 
 /// Supplies the bytes of an attachment by name (a name already checked against [A-Za-z0-9._-]{1,64}).
-using AttachmentReader = std::function<Expected<std::string, Error>(const std::string& name)>;
+/// `maxBytes` is the size its signed description declares: a reader reads at most one byte more and refuses a
+/// larger attachment with ErrorCode::TooLarge (so a huge file is refused early, not read whole).
+using AttachmentReader =
+    std::function<Expected<std::string, Error>(const std::string& name, std::size_t maxBytes)>;
 
-/// Reads attachments from `dir` (the bundle's folder), refusing files over `maxBytes`.
+/// Reads attachments from `dir` (the bundle's folder), refusing files over the declared size or over
+/// `maxBytes`, whichever is smaller.
 AttachmentReader attachmentsFromFolder(std::filesystem::path dir,
                                        std::size_t maxBytes = std::size_t{256} << 20);
 
