@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <openssl/x509v3.h>
 
 #include <QtTest>
 
@@ -47,6 +48,39 @@ class TestFindingVerify : public QObject {
         }
         p.replace(at, from.size(), to);
         return withPayload(bundle, p);
+    }
+
+    /// A certificate for `key` made here with OpenSSL's X509 API directly (not with the code under test), issued
+    /// by `issuer`, with the given basicConstraints and keyUsage extension values ("" leaves one out).
+    static Certificate craftCertificate(const std::string& cn, const PrivateKey& key, const Party& issuer,
+                                        const std::string& basicConstraints, const std::string& keyUsage,
+                                        TimePoint now) {
+        static long serial = 7000;
+        X509* x = X509_new();
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), ++serial);
+        X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+        X509_set_issuer_name(x, X509_get_subject_name(issuer.cert.native()));
+        ASN1_TIME_set(X509_getm_notBefore(x), static_cast<time_t>(toUnixSeconds(now - days(1))));
+        ASN1_TIME_set(X509_getm_notAfter(x), static_cast<time_t>(toUnixSeconds(now + days(100))));
+        X509_set_pubkey(x, key.native());
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, issuer.cert.native(), x, nullptr, nullptr, 0);
+        for (const auto& [nid, value] : {std::pair<int, std::string>{NID_basic_constraints, basicConstraints},
+                                         {NID_key_usage, keyUsage},
+                                         {NID_authority_key_identifier, "keyid:always"}}) {
+            if (!value.empty()) {
+                X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+                X509_add_ext(x, ext, -1);
+                X509_EXTENSION_free(ext);
+            }
+        }
+        X509_sign(x, issuer.key.native(), EVP_sha256());
+        Certificate c = Certificate::fromNative(x);
+        X509_free(x);
+        return c;
     }
 
     /// A bundle signed over `statement` as given (no checks), for MALFORMED-after-authentication cases.
@@ -438,6 +472,141 @@ private slots:
         const Verdict ok = f->verify(f->sign(pki().finding), "trust-require");
         QVERIFY2(ok.trusted(), (reasonsText(ok) + ": " + ok.check(CheckId::Chain).detail).c_str());
         expectExactly(f->verify(f->sign(pki().revoked), "trust-require"), Reason::CertRevoked);
+    }
+
+    void staleCrlMeansRevocationStatusUnknown_data() {
+        QTest::addColumn<QString>("revocation");
+        QTest::addColumn<bool>("expired"); // else not yet valid
+        for (const char* mode : {"if-available", "require"}) {
+            QTest::addRow("%s, the issuer's CRL expired", mode) << QString::fromLatin1(mode) << true;
+            QTest::addRow("%s, the issuer's CRL not yet valid", mode) << QString::fromLatin1(mode) << false;
+        }
+    }
+    void staleCrlMeansRevocationStatusUnknown() {
+        // A CRL that is present but out of date (or not yet valid) cannot establish that a certificate is
+        // not revoked: under either policy the verdict fails closed as CERT_REVOKED, and the detail says
+        // the status is unknown rather than that the certificate was revoked.
+        QFETCH(QString, revocation);
+        QFETCH(bool, expired);
+        VerifyFixture::PolicyOptions o;
+        o.revocation = revocation.toStdString();
+        o.withRootCrl = true;
+        const std::string store = "trust-stale-" + o.revocation + (expired ? "-expired" : "-early");
+        QVERIFY(f->writeTrustStore(store, o));
+        const TimePoint n = pki().now;
+        auto stale = makeCrlPem(pki().inter.cert, pki().inter.key, {Revocation{pki().revoked.cert, n - days(40)}},
+                                expired ? n - days(30) : n + days(1), expired ? n - days(1) : n + days(30));
+        QVERIFY(stale.hasValue());
+        writeAll(f->trustDir(store) / "crls" / "inter.pem", *stale);
+
+        const Verdict v = f->verify(f->sign(pki().finding), store);
+        expectExactly(v, Reason::CertRevoked);
+        const std::string& detail = v.check(CheckId::Chain).detail;
+        QVERIFY2(detail.find("'omi-inference.vendor-a.example': revocation status unknown (the CRL of its "
+                             "issuer is " +
+                             std::string(expired ? "out of date" : "not yet valid")) != std::string::npos,
+                 detail.c_str());
+        QVERIFY2(detail.find("certificate revoked") == std::string::npos, detail.c_str());
+        // A certificate the stale list does name as revoked is revoked all the same (revocations are final).
+        const Verdict r = f->verify(f->sign(pki().revoked), store);
+        expectExactly(r, Reason::CertRevoked);
+        QVERIFY2(r.check(CheckId::Chain).detail.find("certificate revoked") != std::string::npos,
+                 r.check(CheckId::Chain).detail.c_str());
+    }
+
+    void anchorRevocationIsNeverChecked_data() {
+        QTest::addColumn<QString>("revocation");
+        QTest::newRow("if-available") << QStringLiteral("if-available");
+        QTest::newRow("require") << QStringLiteral("require");
+    }
+    void anchorRevocationIsNeverChecked() {
+        // A root is trusted by being in anchors/ (missing CRL of its own: exempt), so neither an out-of-date
+        // CRL of the root nor one naming the root itself says anything about the root. The root's CRL does
+        // cover the intermediate below it, whose status an out-of-date one leaves unknown.
+        QFETCH(QString, revocation);
+        VerifyFixture::PolicyOptions o;
+        o.revocation = revocation.toStdString();
+        o.withRootCrl = true;
+        const std::string store = "trust-anchor-crl-" + o.revocation;
+        QVERIFY(f->writeTrustStore(store, o));
+        const TimePoint n = pki().now;
+        auto stale = makeCrlPem(pki().root.cert, pki().root.key, {}, n - days(30), n - days(1));
+        QVERIFY(stale.hasValue());
+        writeAll(f->trustDir(store) / "crls" / "root.pem", *stale);
+        const Verdict v = f->verify(f->sign(pki().finding), store);
+        expectExactly(v, Reason::CertRevoked);
+        const std::string& detail = v.check(CheckId::Chain).detail;
+        QVERIFY2(detail.find("'Test Signing CA': revocation status unknown") != std::string::npos, detail.c_str());
+        QVERIFY2(detail.find("'Test Root CA':") == std::string::npos, detail.c_str());
+
+        // A current root CRL that names the root itself: the root stays trusted.
+        auto selfListing = makeCrlPem(pki().root.cert, pki().root.key, {Revocation{pki().root.cert, n - days(2)}},
+                                      n - days(1), n + days(30));
+        QVERIFY(selfListing.hasValue());
+        writeAll(f->trustDir(store) / "crls" / "root.pem", *selfListing);
+        const Verdict w = f->verify(f->sign(pki().finding), store);
+        QVERIFY2(w.trusted(), (reasonsText(w) + ": " + w.check(CheckId::Chain).detail).c_str());
+    }
+
+    void caCertificatesMayNotSign_data() {
+        QTest::addColumn<QString>("basicConstraints");
+        QTest::addColumn<QString>("keyUsage");
+        QTest::addColumn<bool>("acceptable");
+        QTest::newRow("CA:TRUE, may also sign")
+            << QStringLiteral("critical,CA:TRUE,pathlen:0") << QStringLiteral("critical,digitalSignature,keyCertSign")
+            << false;
+        QTest::newRow("CA:TRUE, no key usage") << QStringLiteral("critical,CA:TRUE") << QString() << false;
+        QTest::newRow("no basicConstraints, but keyCertSign")
+            << QString() << QStringLiteral("critical,digitalSignature,keyCertSign") << false;
+        QTest::newRow("control: CA:FALSE") << QStringLiteral("critical,CA:FALSE")
+                                           << QStringLiteral("critical,digitalSignature") << true;
+        QTest::newRow("control: no basicConstraints, digitalSignature")
+            << QString() << QStringLiteral("critical,digitalSignature") << true;
+    }
+    void caCertificatesMayNotSign() {
+        // A certificate authority signs certificates, not findings: whoever controls a CA key below the
+        // anchor must not be able to sign as a finding signer with it.
+        QFETCH(QString, basicConstraints);
+        QFETCH(QString, keyUsage);
+        QFETCH(bool, acceptable);
+        auto key = PrivateKey::generate(KeyType::EcP256);
+        QVERIFY(key.hasValue());
+        const Certificate cert = craftCertificate(TestPki::kFindingSigner, *key, pki().inter,
+                                                  basicConstraints.toStdString(), keyUsage.toStdString(), pki().now);
+        QVERIFY(!cert.isNull());
+        auto id = SigningIdentity::create(*key, {cert, pki().inter.cert});
+        QVERIFY(id.hasValue());
+        auto bundle =
+            signFinding(*id, ecgPredicate(f->modelDigest, f->producedAt()), f->input, f->root / "bundles");
+        QVERIFY(bundle.hasValue());
+        VerifyFixture::PolicyOptions o;
+        o.withCrl = false; // the crafted serials are not in the CRL anyway; keep the chain check alone in play
+        QVERIFY(f->writeTrustStore("trust-ca-leaf", o));
+        const Verdict v = f->verify(*bundle, "trust-ca-leaf");
+        if (acceptable) {
+            QVERIFY2(v.trusted(), (reasonsText(v) + ": " + v.check(CheckId::Chain).detail).c_str());
+            return;
+        }
+        expectExactly(v, Reason::UntrustedChain);
+        QVERIFY2(v.check(CheckId::Chain).detail.find("is a CA certificate") != std::string::npos,
+                 v.check(CheckId::Chain).detail.c_str());
+        QVERIFY(v.check(CheckId::Signature).ok());
+    }
+
+    void caCertificateCannotVouchForAModel() {
+        auto key = PrivateKey::generate(KeyType::EcP256);
+        const Certificate cert =
+            craftCertificate(TestPki::kModelSigner, *key, pki().inter, "critical,CA:TRUE,pathlen:0",
+                             "critical,digitalSignature,keyCertSign", pki().now);
+        auto id = SigningIdentity::create(*key, {cert, pki().inter.cert});
+        QVERIFY(id.hasValue());
+        VerifyFixture::PolicyOptions o;
+        o.modelBundleOverride = *signModel(f->modelDir, *id, ModelSignOptions{});
+        QVERIFY(f->writeTrustStore("trust-ca-model", o));
+        const Verdict v = f->verify(f->sign(pki().finding), "trust-ca-model");
+        expectExactly(v, Reason::ModelProvenanceInvalid);
+        QVERIFY2(v.check(CheckId::Provenance).detail.find("UNTRUSTED_CHAIN") != std::string::npos,
+                 v.check(CheckId::Provenance).detail.c_str());
     }
 
     void weakAlgorithm_data() {

@@ -89,8 +89,8 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
              addExtension(cert.get(), issuerCert, NID_basic_constraints,
                           spec.pathLength >= 0 ? "critical,CA:TRUE,pathlen:" + std::to_string(spec.pathLength)
                                                : std::string("critical,CA:TRUE"));
-        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage,
-                                "critical,keyCertSign,cRLSign,digitalSignature");
+        // A CA signs certificates and CRLs, nothing else: it is never a signer of findings or models.
+        ok = ok && addExtension(cert.get(), issuerCert, NID_key_usage, "critical,keyCertSign,cRLSign");
     } else {
         ok = ok && addExtension(cert.get(), issuerCert, NID_basic_constraints, "critical,CA:FALSE");
         ok = ok &&

@@ -77,9 +77,8 @@ std::string_view reasonExplanation(Reason reason) {
         return "The signer's certificate was not valid at the time of checking (it has expired or is not yet "
                "valid).";
     case Reason::CertRevoked:
-        return "The signer's certificate has been revoked, or its revocation status could not be checked as "
-               "this "
-               "site's policy requires.";
+        return "The signer's certificate has been revoked, or its revocation status is unknown (a revocation "
+               "list is out of date, unusable, or missing where this site's policy requires one).";
     case Reason::DataMismatch:
         return "This finding was made for a different recording, or the recording was changed since.";
     case Reason::Malformed:

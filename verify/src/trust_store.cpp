@@ -288,6 +288,8 @@ struct ChainError {
     int code;
     int depth;
     X509* cert; // owned by the chain or the caller's certificates; valid during verification only
+    std::optional<TimePoint> crlLastUpdate; ///< for CRL errors: the CRL in question
+    std::optional<TimePoint> crlNextUpdate;
 };
 
 struct Collector {
@@ -300,15 +302,22 @@ int collectErrors(int ok, X509_STORE_CTX* ctx) {
     }
     auto* c = static_cast<Collector*>(X509_STORE_CTX_get_app_data(ctx));
     if (c != nullptr) {
-        c->errors.push_back({X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
-                             X509_STORE_CTX_get_current_cert(ctx)});
+        ChainError e{X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
+                     X509_STORE_CTX_get_current_cert(ctx), std::nullopt, std::nullopt};
+        if (const X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx); crl != nullptr) {
+            e.crlLastUpdate = asn1ToTime(X509_CRL_get0_lastUpdate(crl));
+            if (const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl); next != nullptr) {
+                e.crlNextUpdate = asn1ToTime(next);
+            }
+        }
+        c->errors.push_back(e);
     }
     // Carry on: every problem of the chain is collected and judged below, so that a verdict lists all of
     // them.
     return 1;
 }
 
-enum class ErrorClass { Untrusted, Expired, Revocation, MissingCrl, Weak };
+enum class ErrorClass { Untrusted, Expired, Revoked, RevocationUnknown, MissingCrl, Weak };
 
 ErrorClass classify(int code) {
     switch (code) {
@@ -320,6 +329,7 @@ ErrorClass classify(int code) {
     case X509_V_ERR_UNABLE_TO_GET_CRL:
         return ErrorClass::MissingCrl;
     case X509_V_ERR_CERT_REVOKED:
+        return ErrorClass::Revoked;
     case X509_V_ERR_CRL_HAS_EXPIRED:
     case X509_V_ERR_CRL_NOT_YET_VALID:
     case X509_V_ERR_CRL_SIGNATURE_FAILURE:
@@ -331,7 +341,7 @@ ErrorClass classify(int code) {
     case X509_V_ERR_DIFFERENT_CRL_SCOPE:
     case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
     case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
-        return ErrorClass::Revocation;
+        return ErrorClass::RevocationUnknown;
     case X509_V_ERR_CA_KEY_TOO_SMALL:
     case X509_V_ERR_EE_KEY_TOO_SMALL:
     case X509_V_ERR_CA_MD_TOO_WEAK:
@@ -339,6 +349,25 @@ ErrorClass classify(int code) {
     default:
         return ErrorClass::Untrusted;
     }
+}
+
+/// Why the revocation status of a certificate could not be established, in words.
+std::string revocationUnknown(const ChainError& e) {
+    std::string why;
+    switch (e.code) {
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+        why = "the CRL of its issuer is out of date: it was due to be replaced" +
+              (e.crlNextUpdate ? " at " + formatRfc3339(*e.crlNextUpdate) : std::string());
+        break;
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+        why = "the CRL of its issuer is not yet valid" +
+              (e.crlLastUpdate ? ": it was issued for " + formatRfc3339(*e.crlLastUpdate) : std::string());
+        break;
+    default:
+        why = std::string("the CRL of its issuer cannot be used: ") + X509_verify_cert_error_string(e.code);
+        break;
+    }
+    return "revocation status unknown (" + why + ")";
 }
 
 } // namespace
@@ -351,14 +380,11 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
 
     // The supplied certificates must be an ordered chain, leaf first, each issued by the next: no extra,
     // repeated or shuffled certificates (two different bundles must never carry the same trust).
+    std::optional<std::size_t> misordered;
     for (std::size_t i = 0; i < intermediates.size(); ++i) {
         X509* child = i == 0 ? leaf.native() : intermediates[i - 1].native();
         if (X509_check_issued(intermediates[i].native(), child) != X509_V_OK) {
-            reasons.insert(Reason::UntrustedChain);
-            problems.push_back("certificate " + std::to_string(i + 1) + " of the bundle ('" +
-                               displayName(intermediates[i].native()) + "') did not issue certificate " +
-                               std::to_string(i) + " ('" + displayName(child) +
-                               "'): the chain must be ordered, leaf first, without extra certificates");
+            misordered = i;
             break;
         }
     }
@@ -394,25 +420,66 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
 
     // Did the chain end at one of our anchors?
     X509* top = result.chain.back().native();
-    for (const auto& a : m_impl->anchors) {
-        if (X509_cmp(top, a.native()) == 0) {
-            result.reachedAnchor = true;
+    auto isAnchor = [&](X509* x) {
+        return std::any_of(m_impl->anchors.begin(), m_impl->anchors.end(),
+                           [&](const Certificate& a) { return X509_cmp(x, a.native()) == 0; });
+    };
+    result.reachedAnchor = isAnchor(top);
+
+    // The names in a certificate are the word of its issuer. They can be repeated only when every certificate
+    // is vouched for by the one above it up to one of our anchors: the chain was built, in order, to an
+    // anchor, and no signature or structural error was found. Otherwise a name is whatever the sender wrote
+    // (e.g. a sentence meant to be read as a finding): certificates are then named by their SHA-256
+    // fingerprint and position, never by their names.
+    bool namesVouched = !misordered && rc == 1 && result.reachedAnchor;
+    for (const auto& e : collector.errors) {
+        const ErrorClass k = classify(e.code);
+        namesVouched = namesVouched && k != ErrorClass::Untrusted && k != ErrorClass::Weak;
+    }
+    const auto label = [&](X509* x) -> std::string {
+        if (x == nullptr) {
+            return "a certificate";
         }
+        if (isAnchor(x) || namesVouched) {
+            return quoteText(displayName(x)); // the anchors are the site's own
+        }
+        std::string position = "a certificate";
+        if (X509_cmp(x, leaf.native()) == 0) {
+            position = "certificate 0 of the bundle (the signer's)";
+        } else {
+            for (std::size_t i = 0; i < intermediates.size(); ++i) {
+                if (X509_cmp(x, intermediates[i].native()) == 0) {
+                    position = "certificate " + std::to_string(i + 1) + " of the bundle";
+                    break;
+                }
+            }
+        }
+        return position + " (SHA-256 " + Certificate::fromNative(x).info().sha256Fingerprint + ")";
+    };
+
+    if (misordered) {
+        const std::size_t i = *misordered;
+        X509* child = i == 0 ? leaf.native() : intermediates[i - 1].native();
+        reasons.insert(Reason::UntrustedChain);
+        problems.push_back(label(intermediates[i].native()) + " did not issue " + label(child) +
+                           ": the chain must be ordered, leaf first, without extra certificates");
     }
     if (rc != 1) {
         // Every problem is reported through the callback, which lets verification continue; a failure anyway
         // is an internal error (e.g. out of memory), never a pass.
         reasons.insert(Reason::UntrustedChain);
         problems.push_back("the chain could not be checked" +
-                           (sslErrors.empty() ? std::string() : ": " + sslErrors));
+                           (sslErrors.empty() ? std::string() : ": " + safeText(sslErrors, 300)));
     }
     if (!result.reachedAnchor) {
         reasons.insert(Reason::UntrustedChain);
-        problems.push_back("it does not lead to any root certificate of the trust store (last: '" +
-                           displayName(top) + "')");
+        problems.push_back("it does not lead to any root certificate of the trust store (last: " + label(top) +
+                           ")");
     }
     for (const auto& e : collector.errors) {
-        const std::string who = e.cert != nullptr ? "'" + displayName(e.cert) + "'" : "a certificate";
+        const std::string who = label(e.cert);
+        // A root is trusted by being in anchors/ (and distrusted by being removed from it), not through a CRL:
+        // its own revocation status is never checked, whether its CRL is missing, out of date or lists it.
         const bool atAnchor = result.reachedAnchor && e.depth == static_cast<int>(result.chain.size()) - 1;
         switch (classify(e.code)) {
         case ErrorClass::Untrusted:
@@ -426,20 +493,28 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
                                formatRfc3339(info.notBefore) + " to " + formatRfc3339(info.notAfter) + ")");
             break;
         }
-        case ErrorClass::Revocation:
-            if (!result.reachedAnchor) {
+        case ErrorClass::Revoked:
+            if (!result.reachedAnchor || atAnchor) {
                 break; // without a trusted issuer no CRL can be checked; the chain is already untrusted
             }
             reasons.insert(Reason::CertRevoked);
             problems.push_back(who + ": " + X509_verify_cert_error_string(e.code));
             break;
+        case ErrorClass::RevocationUnknown:
+            // A CRL that is present but out of date, not yet valid or unusable fails closed, under either
+            // policy: the site asked for that issuer's revocations to be checked, and they cannot be.
+            if (!result.reachedAnchor || atAnchor) {
+                break;
+            }
+            reasons.insert(Reason::CertRevoked);
+            problems.push_back(who + ": " + revocationUnknown(e));
+            break;
         case ErrorClass::MissingCrl:
-            // A root is trusted by being in anchors/, not through a CRL of its own.
             if (m_impl->policy.revocation == RevocationMode::Require && !atAnchor && result.reachedAnchor) {
                 reasons.insert(Reason::CertRevoked);
                 problems.push_back(who +
                                    ": no CRL from its issuer is in the trust store, and the policy requires "
-                                   "one (revocation: require)");
+                                   "one (revocation: require), so its revocation status is unknown");
             }
             break;
         case ErrorClass::Weak:
@@ -455,26 +530,35 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         EVP_PKEY* key = X509_get0_pubkey(x);
         if (!isAcceptableKey(key)) {
             reasons.insert(Reason::WeakAlgorithm);
-            problems.push_back(
-                "'" + displayName(x) + "' has a " + describeKey(key) +
-                " key (ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are required)");
+            problems.push_back(label(x) + " has a " + describeKey(key) +
+                               " key (ECDSA P-256/P-384/P-521, Ed25519 or RSA of at least 2048 bits are "
+                               "required)");
         }
-        const bool isAnchor = result.reachedAnchor && i + 1 == result.chain.size();
+        const bool anchor = result.reachedAnchor && i + 1 == result.chain.size();
         std::string alg;
-        if (!isAnchor && hasWeakSignatureAlgorithm(x, alg)) {
+        if (!anchor && hasWeakSignatureAlgorithm(x, alg)) {
             reasons.insert(Reason::WeakAlgorithm);
-            problems.push_back("'" + displayName(x) + "' is signed with " + alg + ", a broken algorithm");
+            problems.push_back(label(x) + " is signed with " + alg + ", a broken algorithm");
         }
     }
     ERR_clear_error();
 
-    // The leaf must be allowed to make signatures.
+    // The leaf must be an end-entity certificate allowed to make signatures: a CA (basicConstraints CA:TRUE,
+    // or a certificate that may sign certificates) signs certificates, not findings or models.
+    if (X509_check_ca(leaf.native()) != 0) {
+        reasons.insert(Reason::UntrustedChain);
+        problems.push_back(label(leaf.native()) +
+                           " is a CA certificate (basicConstraints CA:TRUE, or a key usage that signs "
+                           "certificates); findings and models must be signed with an end-entity certificate "
+                           "(CA:FALSE)");
+    }
     const uint32_t ku = X509_get_key_usage(leaf.native());
     if (ku != UINT32_MAX && (ku & KU_DIGITAL_SIGNATURE) == 0) {
         reasons.insert(Reason::UntrustedChain);
-        problems.push_back("'" + displayName(leaf.native()) +
-                           "' may not be used for digital signatures (its key usage excludes them)");
+        problems.push_back(label(leaf.native()) +
+                           " may not be used for digital signatures (its key usage excludes them)");
     }
+    ERR_clear_error();
     if (untrusted != nullptr) {
         sk_X509_free(untrusted);
     }
@@ -485,7 +569,7 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     if (result.reasons.empty()) {
         std::string path;
         for (std::size_t i = 0; i < result.chain.size(); ++i) {
-            path += (i == 0 ? "'" : " → '") + displayName(result.chain[i].native()) + "'";
+            path += (i == 0 ? "" : " → ") + label(result.chain[i].native());
         }
         const char* mode = m_impl->policy.revocation == RevocationMode::Require ? "required and checked"
                                                                                 : "checked where present";
@@ -501,7 +585,12 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
                 joined += (joined.empty() ? "" : "; ") + p;
             }
         }
-        result.detail = "The signer's certificate chain is not acceptable: " + joined + ".";
+        // When names cannot be believed, the signer is identified by fingerprint in any case.
+        result.detail = "The signer's certificate chain is not acceptable" +
+                        (namesVouched || isAnchor(leaf.native())
+                             ? std::string()
+                             : " (signing certificate SHA-256 " + leaf.info().sha256Fingerprint + ")") +
+                        ": " + joined + ".";
     }
     return result;
 }
