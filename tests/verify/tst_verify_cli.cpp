@@ -8,6 +8,9 @@
 #include <veridicor/verify/json.h>
 #include <veridicor/verify/time.h>
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -480,6 +483,119 @@ private slots:
         QVERIFY(a.err.contains("line 2"));
         QVERIFY(writeFile(log, text));
         QCOMPARE(run({QStringLiteral("audit-verify"), log}).exitCode, 0);
+    }
+
+    void hostileDicomTextNeverAbortsTheCli_data() {
+        QTest::addColumn<QString>("rel");
+        QTest::addColumn<int>("group");
+        QTest::addColumn<int>("element");
+        QTest::addColumn<QByteArray>("value");  // Latin-1 bytes, never valid UTF-8
+        QTest::addColumn<bool>("append");       // to the value already there, else instead of it
+        QTest::addColumn<int>("cineInfoExit");  // 0 for an image, 2 for the ECG (not an image)
+        QTest::addColumn<int>("verifyExit");    // 1 untrusted; 0 where the changed attribute is not bound
+        QTest::newRow("ECG, Modality EC\\xE9")
+            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0008 << 0x0060 << QByteArray("EC\xE9") << false << 2 << 1;
+        QTest::newRow("ECG, SOP Instance UID ending in \\xE9")
+            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0008 << 0x0018 << QByteArray("\xE9") << true << 2 << 1;
+        QTest::newRow("ECG, Study Instance UID ending in \\xE9")
+            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0020 << 0x000D << QByteArray("\xE9") << true << 2 << 1;
+        QTest::newRow("ECG, Latin-1 Patient Name, no Specific Character Set")
+            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9") << false
+            << 2 << 0; // the patient name is not covered by the digest (docs/finding-bundle.md)
+        QTest::newRow("US, SOP Class UID ending in \\xE9")
+            << QStringLiteral("us/US1_UNCR.dcm") << 0x0008 << 0x0016 << QByteArray("\xE9") << true << 0 << 1;
+        QTest::newRow("US, Latin-1 Patient Name, no Specific Character Set")
+            << QStringLiteral("us/US1_UNCR.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9") << false
+            << 0 << 1;
+    }
+    void hostileDicomTextNeverAbortsTheCli() {
+        // The real files rewritten with DCMTK so that one string holds Latin-1 bytes (no Specific Character
+        // Set, so they are not UTF-8): every command exits with its documented code and prints valid JSON;
+        // none aborts (an uncaught exception would be a crash, exit 134).
+        QFETCH(QString, rel);
+        QFETCH(int, group);
+        QFETCH(int, element);
+        QFETCH(QByteArray, value);
+        QFETCH(bool, append);
+        QFETCH(int, cineInfoExit);
+        QFETCH(int, verifyExit);
+        const QString original = sharedFile(rel);
+        const QString ecgData = sharedFile(QStringLiteral("ecg/wave_dfl.dcm"));
+        if (original.isEmpty() || ecgData.isEmpty()) {
+            QSKIP("shared test data is absent (../shared/data); test skipped");
+        }
+        const QString dir = tmp.filePath(QStringLiteral("hostile-%1-%2").arg(group).arg(element));
+        QVERIFY(QDir().mkpath(dir));
+        const QString data = dir + QStringLiteral("/") + QFileInfo(rel).fileName();
+        {
+            DcmFileFormat ff;
+            QVERIFY(ff.loadFile(original.toStdString().c_str()).good());
+            DcmDataset* ds = ff.getDataset();
+            const DcmTagKey tag(static_cast<Uint16>(group), static_cast<Uint16>(element));
+            OFString old;
+            ds->findAndGetOFStringArray(tag, old);
+            const std::string bytes = (append ? std::string(old.c_str()) : std::string()) + value.toStdString();
+            QVERIFY(ds->putAndInsertString(tag, bytes.c_str()).good());
+            delete ds->remove(DCM_SpecificCharacterSet);
+            // DCMTK rewrites the meta header from the dataset (media storage SOP class and instance UIDs).
+            QVERIFY(ff.saveFile(data.toStdString().c_str(), EXS_LittleEndianExplicit).good());
+        }
+        auto validJson = [](const Run& r) {
+            return verify::json::isValidUtf8(r.out.toStdString()) &&
+                   verify::json::parse(r.out.toStdString()).hasValue();
+        };
+
+        // A finding signed for the untouched ECG, checked against the rewritten file: untrusted (exit 1) unless
+        // only the patient name changed; valid JSON either way, recorded in an audit log that stays intact.
+        const QString bundle = dir + QStringLiteral("/f.finding.json");
+        const Run s =
+            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
+                 QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), ecgData,
+                 QStringLiteral("--predicate"), writePredicate(dir, true), QStringLiteral("-o"), bundle});
+        QVERIFY2(s.exitCode == 0, s.err.constData());
+        const QString log = dir + QStringLiteral("/audit.log");
+        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"),
+                           data, QStringLiteral("--audit-log"), log, bundle});
+        QCOMPARE(v.exitCode, verifyExit);
+        QVERIFY2(validJson(v), v.out.constData());
+        const Run a = run({QStringLiteral("audit-verify"), log});
+        QVERIFY2(a.exitCode == 0, (a.out + a.err).constData());
+
+        const Run index = run({QStringLiteral("dicom-index"), data});
+        QCOMPARE(index.exitCode, 0);
+        QVERIFY2(validJson(index), index.out.constData());
+        QVERIFY(index.out.contains("\xEF\xBF\xBD")); // the Latin-1 byte, as U+FFFD
+
+        const Run info = run({QStringLiteral("cine-info"), data});
+        QCOMPARE(info.exitCode, cineInfoExit);
+        if (cineInfoExit == 0) {
+            QVERIFY2(validJson(info), info.out.constData());
+        }
+    }
+
+    void demoPkiSignersAreNotCertificateAuthorities() {
+        // Read by the openssl command: every signer's certificate (the first of its chain file) is an end
+        // entity that may sign; the CAs may sign certificates and CRLs only.
+        if (!haveTool(QStringLiteral("openssl"))) {
+            QSKIP("the openssl command is not installed");
+        }
+        auto extensions = [](const QString& pem) {
+            return runTool(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-in"), pem,
+                                                       QStringLiteral("-noout"), QStringLiteral("-ext"),
+                                                       QStringLiteral("basicConstraints,keyUsage")})
+                .value_or(QByteArray());
+        };
+        for (const char* name : {"finding-signer", "finding-signer-ed25519", "model-signer", "revoked-signer",
+                                 "expired-signer", "unknown-signer"}) {
+            const QByteArray ext = extensions(signer(name, "chain"));
+            QVERIFY2(ext.contains("CA:FALSE") && ext.contains("Digital Signature") &&
+                         !ext.contains("Certificate Sign"),
+                     (std::string(name) + ": " + ext.toStdString()).c_str());
+        }
+        const QByteArray root = extensions(trust + QStringLiteral("/anchors/demo-root.pem"));
+        QVERIFY2(root.contains("CA:TRUE") && root.contains("Certificate Sign") &&
+                     !root.contains("Digital Signature"),
+                 root.constData());
     }
 
     void helpListsTheCommands() {
