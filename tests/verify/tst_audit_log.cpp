@@ -284,16 +284,16 @@ private slots:
     }
 
     void hostileBytesInUidsAndPathsKeepTheLogReadable() {
-        // A DICOM file whose UIDs end in Latin-1 bytes (or hold a NUL), at a path that is not UTF-8: every line
-        // written must still be JSON our strict reader accepts, or the log would look tampered from there on
-        // and a later edit would hide behind that first "bad" line.
+        // A DICOM file whose UIDs end in Latin-1 bytes (or hold a NUL), at a path that is not UTF-8: every
+        // line written must still be JSON our strict reader accepts, or the log would look tampered from
+        // there on and a later edit would hide behind that first "bad" line.
         const auto p = freshLog(2);
         const AuditLog log(p);
         AuditEntry hostile = entry(3);
         hostile.studyInstanceUID = "1.2.840.99\xE9";
         hostile.seriesInstanceUID = std::string("1.2.840.98\0\x80", 12);
-        hostile.sopInstanceUID = "1.2.840.97\xC3";        // a truncated two-byte sequence
-        hostile.inputName = "\xED\xA0\x80surrogate";       // an encoded UTF-16 surrogate
+        hostile.sopInstanceUID = "1.2.840.97\xC3";   // a truncated two-byte sequence
+        hostile.inputName = "\xED\xA0\x80surrogate"; // an encoded UTF-16 surrogate
         hostile.inputPath = "/data/M\xFCller/ecg\xFF.dcm";
         hostile.bundlePath = "/data/M\xFCller/ecg.finding.json";
         hostile.detail = "overlong \xC0\xAF slash";

@@ -50,8 +50,8 @@ class TestFindingVerify : public QObject {
         return withPayload(bundle, p);
     }
 
-    /// A certificate for `key` made here with OpenSSL's X509 API directly (not with the code under test), issued
-    /// by `issuer`, with the given basicConstraints and keyUsage extension values ("" leaves one out).
+    /// A certificate for `key` made here with OpenSSL's X509 API directly (not with the code under test),
+    /// issued by `issuer`, with the given basicConstraints and keyUsage extension values ("" leaves one out).
     static Certificate craftCertificate(const std::string& cn, const PrivateKey& key, const Party& issuer,
                                         const std::string& basicConstraints, const std::string& keyUsage,
                                         TimePoint now) {
@@ -494,8 +494,9 @@ private slots:
         const std::string store = "trust-stale-" + o.revocation + (expired ? "-expired" : "-early");
         QVERIFY(f->writeTrustStore(store, o));
         const TimePoint n = pki().now;
-        auto stale = makeCrlPem(pki().inter.cert, pki().inter.key, {Revocation{pki().revoked.cert, n - days(40)}},
-                                expired ? n - days(30) : n + days(1), expired ? n - days(1) : n + days(30));
+        auto stale =
+            makeCrlPem(pki().inter.cert, pki().inter.key, {Revocation{pki().revoked.cert, n - days(40)}},
+                       expired ? n - days(30) : n + days(1), expired ? n - days(1) : n + days(30));
         QVERIFY(stale.hasValue());
         writeAll(f->trustDir(store) / "crls" / "inter.pem", *stale);
 
@@ -536,12 +537,13 @@ private slots:
         const Verdict v = f->verify(f->sign(pki().finding), store);
         expectExactly(v, Reason::CertRevoked);
         const std::string& detail = v.check(CheckId::Chain).detail;
-        QVERIFY2(detail.find("'Test Signing CA': revocation status unknown") != std::string::npos, detail.c_str());
+        QVERIFY2(detail.find("'Test Signing CA': revocation status unknown") != std::string::npos,
+                 detail.c_str());
         QVERIFY2(detail.find("'Test Root CA':") == std::string::npos, detail.c_str());
 
         // A current root CRL that names the root itself: the root stays trusted.
-        auto selfListing = makeCrlPem(pki().root.cert, pki().root.key, {Revocation{pki().root.cert, n - days(2)}},
-                                      n - days(1), n + days(30));
+        auto selfListing = makeCrlPem(pki().root.cert, pki().root.key,
+                                      {Revocation{pki().root.cert, n - days(2)}}, n - days(1), n + days(30));
         QVERIFY(selfListing.hasValue());
         writeAll(f->trustDir(store) / "crls" / "root.pem", *selfListing);
         const Verdict w = f->verify(f->sign(pki().finding), store);
@@ -553,13 +555,13 @@ private slots:
         QTest::addColumn<QString>("keyUsage");
         QTest::addColumn<bool>("acceptable");
         QTest::newRow("CA:TRUE, may also sign")
-            << QStringLiteral("critical,CA:TRUE,pathlen:0") << QStringLiteral("critical,digitalSignature,keyCertSign")
-            << false;
+            << QStringLiteral("critical,CA:TRUE,pathlen:0")
+            << QStringLiteral("critical,digitalSignature,keyCertSign") << false;
         QTest::newRow("CA:TRUE, no key usage") << QStringLiteral("critical,CA:TRUE") << QString() << false;
         QTest::newRow("no basicConstraints, but keyCertSign")
             << QString() << QStringLiteral("critical,digitalSignature,keyCertSign") << false;
-        QTest::newRow("control: CA:FALSE") << QStringLiteral("critical,CA:FALSE")
-                                           << QStringLiteral("critical,digitalSignature") << true;
+        QTest::newRow("control: CA:FALSE")
+            << QStringLiteral("critical,CA:FALSE") << QStringLiteral("critical,digitalSignature") << true;
         QTest::newRow("control: no basicConstraints, digitalSignature")
             << QString() << QStringLiteral("critical,digitalSignature") << true;
     }
@@ -571,8 +573,9 @@ private slots:
         QFETCH(bool, acceptable);
         auto key = PrivateKey::generate(KeyType::EcP256);
         QVERIFY(key.hasValue());
-        const Certificate cert = craftCertificate(TestPki::kFindingSigner, *key, pki().inter,
-                                                  basicConstraints.toStdString(), keyUsage.toStdString(), pki().now);
+        const Certificate cert =
+            craftCertificate(TestPki::kFindingSigner, *key, pki().inter, basicConstraints.toStdString(),
+                             keyUsage.toStdString(), pki().now);
         QVERIFY(!cert.isNull());
         auto id = SigningIdentity::create(*key, {cert, pki().inter.cert});
         QVERIFY(id.hasValue());
@@ -580,7 +583,8 @@ private slots:
             signFinding(*id, ecgPredicate(f->modelDigest, f->producedAt()), f->input, f->root / "bundles");
         QVERIFY(bundle.hasValue());
         VerifyFixture::PolicyOptions o;
-        o.withCrl = false; // the crafted serials are not in the CRL anyway; keep the chain check alone in play
+        o.withCrl =
+            false; // the crafted serials are not in the CRL anyway; keep the chain check alone in play
         QVERIFY(f->writeTrustStore("trust-ca-leaf", o));
         const Verdict v = f->verify(*bundle, "trust-ca-leaf");
         if (acceptable) {
@@ -963,12 +967,14 @@ private slots:
     }
 
     void echoedFindingsKeepNumbersExactlyAsSigned() {
-        // Beyond 2^53 a double skips integers, and "0.930" is not "0.93" as text: the echo is the signed text.
+        // Beyond 2^53 a double skips integers, and "0.930" is not "0.93" as text: the echo is the signed
+        // text.
         json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
         json::Value& finding = p.find("findings")->asArray()[0];
         finding.set("confidence", json::Value::number(0.93, "0.930"));
-        finding.find("measurements")->asArray()[0].set("value",
-                                                       json::Value::number(9007199254740993.0, "9007199254740993"));
+        finding.find("measurements")
+            ->asArray()[0]
+            .set("value", json::Value::number(9007199254740993.0, "9007199254740993"));
         const std::string bundle = f->sign(pki().finding, p);
         QVERIFY(payloadOf(bundle).find("\"value\":9007199254740993") != std::string::npos);
         const Verdict v = f->verify(bundle);
@@ -1015,10 +1021,12 @@ private slots:
     void statementBounds_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("words");
-        QTest::newRow("65 attachments") << 0 << QStringLiteral("predicate.attachments holds 65 attachments, "
-                                                               "more than the 64 accepted");
+        QTest::newRow("65 attachments") << 0
+                                        << QStringLiteral("predicate.attachments holds 65 attachments, "
+                                                          "more than the 64 accepted");
         QTest::newRow("65 leads in an attachment")
-            << 1 << QStringLiteral("predicate.attachments[0].leads holds 65 entries, more than the 64 accepted");
+            << 1
+            << QStringLiteral("predicate.attachments[0].leads holds 65 entries, more than the 64 accepted");
         QTest::newRow("65 leads in a region")
             << 2 << QStringLiteral("predicate.findings[0].region.leads holds 65 entries, more than the 64");
         QTest::newRow("over 1 GiB declared in all")
@@ -1144,10 +1152,12 @@ private slots:
         const auto bigDir = f->root / "big-attachment";
         writeAll(bigDir / "f1-relevance.u8", readAll(f->root / "bundles" / "f1-relevance.u8"));
         std::filesystem::resize_file(bigDir / "f1-relevance.u8", std::uintmax_t{1} << 30);
-        const Verdict big = Verifier(*store).verify(bundle, f->input, pki().now, attachmentsFromFolder(bigDir));
+        const Verdict big =
+            Verifier(*store).verify(bundle, f->input, pki().now, attachmentsFromFolder(bigDir));
         expectExactly(big, Reason::AttachmentMismatch);
-        QVERIFY2(big.check(CheckId::Attachments).detail.find("is larger than the 200 bytes its description "
-                                                             "declares") != std::string::npos,
+        QVERIFY2(big.check(CheckId::Attachments)
+                         .detail.find("is larger than the 200 bytes its description "
+                                      "declares") != std::string::npos,
                  big.check(CheckId::Attachments).detail.c_str());
         auto read = folder("f1-relevance.u8", 199);
         QVERIFY(!read.hasValue());

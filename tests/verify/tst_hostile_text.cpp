@@ -1,8 +1,8 @@
 // Hostile text never reaches a reader before trust is established, and never breaks the verdict JSON.
-// Sign (or build), then plant text: a clinical-sounding sentence in an unknown field, a media type, a duplicate
-// key, the Common Name of a certificate that does not chain to the trust store, or a malformed signed statement
-// must appear nowhere in the verdict JSON or any check detail. Values that may be named (of an authenticated
-// statement, of the opened DICOM data) are escaped, bounded and valid UTF-8.
+// Sign (or build), then plant text: a clinical-sounding sentence in an unknown field, a media type, a
+// duplicate key, the Common Name of a certificate that does not chain to the trust store, or a malformed
+// signed statement must appear nowhere in the verdict JSON or any check detail. Values that may be named (of
+// an authenticated statement, of the opened DICOM data) are escaped, bounded and valid UTF-8.
 #include "verify_fixture.h"
 
 #include <veridicor/dicom/dicom_env.h>
@@ -84,16 +84,21 @@ private slots:
             bad = editBundle(good, [](json::Value& d) { d.set(kSentence, json::Value::string("yes")); });
             break;
         case 1:
-            bad = editBundle(good,
-                             [](json::Value& d) { d.find("dsseEnvelope")->set(kSentence, json::Value::integer(1)); });
+            bad = editBundle(good, [](json::Value& d) {
+                d.find("dsseEnvelope")->set(kSentence, json::Value::integer(1));
+            });
             break;
         case 2:
             bad = editBundle(good, [](json::Value& d) {
-                d.find("dsseEnvelope")->find("signatures")->asArray()[0].set(kSentence, json::Value::integer(1));
+                d.find("dsseEnvelope")
+                    ->find("signatures")
+                    ->asArray()[0]
+                    .set(kSentence, json::Value::integer(1));
             });
             break;
         case 3:
-            bad = editBundle(good, [](json::Value& d) { d.set("mediaType", json::Value::string(kSentence)); });
+            bad =
+                editBundle(good, [](json::Value& d) { d.set("mediaType", json::Value::string(kSentence)); });
             break;
         case 4:
             bad = editBundle(good, [](json::Value& d) {
@@ -115,13 +120,14 @@ private slots:
         expectNowhere(v);
         // The detail still says what is wrong, by field path.
         const std::string& detail = v.check(CheckId::Envelope).detail;
-        const char* expected[] = {"bundle holds a field that is not part of the format",
-                                  "bundle.dsseEnvelope holds a field that is not part of the format",
-                                  "bundle.dsseEnvelope.signatures[0] holds a field that is not part of the format",
-                                  "bundle.mediaType is not",
-                                  "bundle.dsseEnvelope.payloadType is not",
-                                  "duplicate key",
-                                  "bundle.verificationMaterial holds a field that is not part of the format"};
+        const char* expected[] = {
+            "bundle holds a field that is not part of the format",
+            "bundle.dsseEnvelope holds a field that is not part of the format",
+            "bundle.dsseEnvelope.signatures[0] holds a field that is not part of the format",
+            "bundle.mediaType is not",
+            "bundle.dsseEnvelope.payloadType is not",
+            "duplicate key",
+            "bundle.verificationMaterial holds a field that is not part of the format"};
         QVERIFY2(detail.find(expected[kind]) != std::string::npos, detail.c_str());
     }
 
@@ -212,17 +218,19 @@ private slots:
         // The counterpart: a chain that verifies names its certificates (the CA vouches for them).
         const Verdict v = f->verify(f->sign(pki().finding));
         QVERIFY2(v.trusted(), reasonsText(v).c_str());
-        QVERIFY(v.check(CheckId::Chain).detail.find("'omi-inference.vendor-a.example' → 'Test Signing CA' → "
-                                                    "'Test Root CA'") != std::string::npos);
+        QVERIFY(v.check(CheckId::Chain)
+                    .detail.find("'omi-inference.vendor-a.example' → 'Test Signing CA' → "
+                                 "'Test Root CA'") != std::string::npos);
         auto doc = json::parse(verdictToJson(v));
         QCOMPARE(doc->find("signer")->find("identity")->asArray()[0].asString(),
                  std::string(TestPki::kFindingSigner));
         // A revoked signer is still vouched for by its CA: named, so staff can see whom the CRL hit.
         const Verdict r = f->verify(f->sign(pki().revoked));
         QCOMPARE(reasonsText(r), std::string("CERT_REVOKED"));
-        QVERIFY2(r.check(CheckId::Chain).detail.find("'omi-inference.vendor-a.example': certificate revoked") !=
-                     std::string::npos,
-                 r.check(CheckId::Chain).detail.c_str());
+        QVERIFY2(
+            r.check(CheckId::Chain).detail.find("'omi-inference.vendor-a.example': certificate revoked") !=
+                std::string::npos,
+            r.check(CheckId::Chain).detail.c_str());
     }
 
     // ---- authenticated, but not a valid statement: MALFORMED, no values
@@ -310,7 +318,9 @@ private slots:
     void authenticatedValuesAreEscapedAndBounded() {
         // A long model name with a right-to-left override and a newline: not approved, and the detail names
         // it, but at most 64 characters of it, with the invisible characters written out.
-        std::string name = "ecg\xE2\x80\xAE" "rotceted\n" + kSentence + " " + std::string(200, 'x');
+        std::string name = "ecg\xE2\x80\xAE"
+                           "rotceted\n" +
+                           kSentence + " " + std::string(200, 'x');
         json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
         p.find("model")->set("name", json::Value::string(name));
         const Verdict v = f->verify(f->sign(pki().finding, p));
@@ -326,7 +336,8 @@ private slots:
 
         // A subject that is not this instance: named escaped too.
         const std::string bundle = signedStatementWith([&](json::Value& st) {
-            st.find("subject")->asArray()[0].set("name", json::Value::string("1.2.3'\x1B[31m" + std::string(100, '9')));
+            st.find("subject")->asArray()[0].set(
+                "name", json::Value::string("1.2.3'\x1B[31m" + std::string(100, '9')));
         });
         const Verdict w = f->verify(bundle);
         QCOMPARE(reasonsText(w), std::string("DATA_MISMATCH"));

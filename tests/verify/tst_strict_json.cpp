@@ -200,8 +200,10 @@ private slots:
         // document (integers, strings, literals, empty and nested containers; floats it re-renders).
         const std::string text =
             "{\"verdict\":\"untrusted\",\"reasons\":[\"DATA_MISMATCH\",\"TIME_INVALID\"],\"signer\":null,"
-            "\"model\":{},\"checks\":[{\"name\":\"chain\",\"ok\":true,\"detail\":\"a \\\"quoted\\\" \\u0001 \xC3\xA9\"},"
-            "{\"name\":\"x\",\"ok\":false,\"detail\":\"\"}],\"findings\":[],\"nested\":[[],[{}],[1,-2,[true]]],"
+            "\"model\":{},\"checks\":[{\"name\":\"chain\",\"ok\":true,\"detail\":\"a \\\"quoted\\\" \\u0001 "
+            "\xC3\xA9\"},"
+            "{\"name\":\"x\",\"ok\":false,\"detail\":\"\"}],\"findings\":[],\"nested\":[[],[{}],[1,-2,[true]]"
+            "],"
             "\"n\":9007199254740993}";
         auto v = json::parse(text);
         QVERIFY(v.hasValue());
@@ -217,7 +219,8 @@ private slots:
         const std::string text = "[9007199254740993,123456789012345678901234567890,0.930,1e400000]";
         auto v = json::parse("[9007199254740993,123456789012345678901234567890,0.930,-0.0]");
         QVERIFY(v.hasValue());
-        QCOMPARE(json::serialize(*v), std::string("[9007199254740993,123456789012345678901234567890,0.930,-0.0]"));
+        QCOMPARE(json::serialize(*v),
+                 std::string("[9007199254740993,123456789012345678901234567890,0.930,-0.0]"));
         QCOMPARE(json::serializeIndented(*v, 1),
                  std::string("[\n 9007199254740993,\n 123456789012345678901234567890,\n 0.930,\n -0.0\n]"));
         QVERIFY(!json::parse(text).hasValue()); // out of a double's range: refused when read

@@ -489,24 +489,24 @@ private slots:
         QTest::addColumn<QString>("rel");
         QTest::addColumn<int>("group");
         QTest::addColumn<int>("element");
-        QTest::addColumn<QByteArray>("value");  // Latin-1 bytes, never valid UTF-8
-        QTest::addColumn<bool>("append");       // to the value already there, else instead of it
-        QTest::addColumn<int>("cineInfoExit");  // 0 for an image, 2 for the ECG (not an image)
-        QTest::addColumn<int>("verifyExit");    // 1 untrusted; 0 where the changed attribute is not bound
-        QTest::newRow("ECG, Modality EC\\xE9")
-            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0008 << 0x0060 << QByteArray("EC\xE9") << false << 2 << 1;
+        QTest::addColumn<QByteArray>("value"); // Latin-1 bytes, never valid UTF-8
+        QTest::addColumn<bool>("append");      // to the value already there, else instead of it
+        QTest::addColumn<int>("cineInfoExit"); // 0 for an image, 2 for the ECG (not an image)
+        QTest::addColumn<int>("verifyExit");   // 1 untrusted; 0 where the changed attribute is not bound
+        QTest::newRow("ECG, Modality EC\\xE9") << QStringLiteral("ecg/wave_dfl.dcm") << 0x0008 << 0x0060
+                                               << QByteArray("EC\xE9") << false << 2 << 1;
         QTest::newRow("ECG, SOP Instance UID ending in \\xE9")
             << QStringLiteral("ecg/wave_dfl.dcm") << 0x0008 << 0x0018 << QByteArray("\xE9") << true << 2 << 1;
         QTest::newRow("ECG, Study Instance UID ending in \\xE9")
             << QStringLiteral("ecg/wave_dfl.dcm") << 0x0020 << 0x000D << QByteArray("\xE9") << true << 2 << 1;
         QTest::newRow("ECG, Latin-1 Patient Name, no Specific Character Set")
-            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9") << false
-            << 2 << 0; // the patient name is not covered by the digest (docs/finding-bundle.md)
+            << QStringLiteral("ecg/wave_dfl.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9")
+            << false << 2 << 0; // the patient name is not covered by the digest (docs/finding-bundle.md)
         QTest::newRow("US, SOP Class UID ending in \\xE9")
             << QStringLiteral("us/US1_UNCR.dcm") << 0x0008 << 0x0016 << QByteArray("\xE9") << true << 0 << 1;
         QTest::newRow("US, Latin-1 Patient Name, no Specific Character Set")
-            << QStringLiteral("us/US1_UNCR.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9") << false
-            << 0 << 1;
+            << QStringLiteral("us/US1_UNCR.dcm") << 0x0010 << 0x0010 << QByteArray("M\xFCller^Jos\xE9")
+            << false << 0 << 1;
     }
     void hostileDicomTextNeverAbortsTheCli() {
         // The real files rewritten with DCMTK so that one string holds Latin-1 bytes (no Specific Character
@@ -534,7 +534,8 @@ private slots:
             const DcmTagKey tag(static_cast<Uint16>(group), static_cast<Uint16>(element));
             OFString old;
             ds->findAndGetOFStringArray(tag, old);
-            const std::string bytes = (append ? std::string(old.c_str()) : std::string()) + value.toStdString();
+            const std::string bytes =
+                (append ? std::string(old.c_str()) : std::string()) + value.toStdString();
             QVERIFY(ds->putAndInsertString(tag, bytes.c_str()).good());
             delete ds->remove(DCM_SpecificCharacterSet);
             // DCMTK rewrites the meta header from the dataset (media storage SOP class and instance UIDs).
@@ -545,17 +546,18 @@ private slots:
                    verify::json::parse(r.out.toStdString()).hasValue();
         };
 
-        // A finding signed for the untouched ECG, checked against the rewritten file: untrusted (exit 1) unless
-        // only the patient name changed; valid JSON either way, recorded in an audit log that stays intact.
+        // A finding signed for the untouched ECG, checked against the rewritten file: untrusted (exit 1)
+        // unless only the patient name changed; valid JSON either way, recorded in an audit log that stays
+        // intact.
         const QString bundle = dir + QStringLiteral("/f.finding.json");
-        const Run s =
-            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
-                 QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), ecgData,
-                 QStringLiteral("--predicate"), writePredicate(dir, true), QStringLiteral("-o"), bundle});
+        const Run s = run(
+            {QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
+             QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), ecgData,
+             QStringLiteral("--predicate"), writePredicate(dir, true), QStringLiteral("-o"), bundle});
         QVERIFY2(s.exitCode == 0, s.err.constData());
         const QString log = dir + QStringLiteral("/audit.log");
-        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust, QStringLiteral("--data"),
-                           data, QStringLiteral("--audit-log"), log, bundle});
+        const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
+                           QStringLiteral("--data"), data, QStringLiteral("--audit-log"), log, bundle});
         QCOMPARE(v.exitCode, verifyExit);
         QVERIFY2(validJson(v), v.out.constData());
         const Run a = run({QStringLiteral("audit-verify"), log});
@@ -580,9 +582,9 @@ private slots:
             QSKIP("the openssl command is not installed");
         }
         auto extensions = [](const QString& pem) {
-            return runTool(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-in"), pem,
-                                                       QStringLiteral("-noout"), QStringLiteral("-ext"),
-                                                       QStringLiteral("basicConstraints,keyUsage")})
+            return runTool(QStringLiteral("openssl"),
+                           {QStringLiteral("x509"), QStringLiteral("-in"), pem, QStringLiteral("-noout"),
+                            QStringLiteral("-ext"), QStringLiteral("basicConstraints,keyUsage")})
                 .value_or(QByteArray());
         };
         for (const char* name : {"finding-signer", "finding-signer-ed25519", "model-signer", "revoked-signer",

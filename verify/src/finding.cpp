@@ -12,10 +12,10 @@ namespace veridicor::verify {
 using namespace detail;
 
 namespace {
-// Bounds on what a signed statement may declare: whoever holds any certificate under a trusted root can sign a
-// statement, so what it declares is refused before anything is read or allocated for it.
-constexpr std::uint64_t kMaxAttachmentBytes = std::uint64_t{256} << 20;      // one attachment
-constexpr std::uint64_t kMaxTotalAttachmentBytes = std::uint64_t{1} << 30;   // all of a statement's together
+// Bounds on what a signed statement may declare: whoever holds any certificate under a trusted root can sign
+// a statement, so what it declares is refused before anything is read or allocated for it.
+constexpr std::uint64_t kMaxAttachmentBytes = std::uint64_t{256} << 20;    // one attachment
+constexpr std::uint64_t kMaxTotalAttachmentBytes = std::uint64_t{1} << 30; // all of a statement's together
 constexpr std::size_t kMaxAttachments = 64;
 constexpr std::size_t kMaxLeads = 64; // per attachment and per region
 constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;

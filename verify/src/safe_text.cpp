@@ -50,7 +50,9 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";    // U+2026
 
 std::uint32_t decode(std::string_view s, std::size_t i, std::size_t n) {
-    const auto b = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i + k])); };
+    const auto b = [&](std::size_t k) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i + k]));
+    };
     switch (n) {
     case 1:
         return b(0);

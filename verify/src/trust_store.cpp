@@ -113,7 +113,8 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
             r.rejectUnknown();
             for (const auto& other : policy.models) {
                 if (!problem.any() && other.name == a.name && other.version == a.version) {
-                    problem.set(path + " approves " + quoteText(a.name) + " " + quoteText(a.version) + " a second time");
+                    problem.set(path + " approves " + quoteText(a.name) + " " + quoteText(a.version) +
+                                " a second time");
                 }
             }
             policy.models.push_back(std::move(a));
@@ -473,13 +474,14 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     }
     if (!result.reachedAnchor) {
         reasons.insert(Reason::UntrustedChain);
-        problems.push_back("it does not lead to any root certificate of the trust store (last: " + label(top) +
-                           ")");
+        problems.push_back(
+            "it does not lead to any root certificate of the trust store (last: " + label(top) + ")");
     }
     for (const auto& e : collector.errors) {
         const std::string who = label(e.cert);
-        // A root is trusted by being in anchors/ (and distrusted by being removed from it), not through a CRL:
-        // its own revocation status is never checked, whether its CRL is missing, out of date or lists it.
+        // A root is trusted by being in anchors/ (and distrusted by being removed from it), not through a
+        // CRL: its own revocation status is never checked, whether its CRL is missing, out of date or lists
+        // it.
         const bool atAnchor = result.reachedAnchor && e.depth == static_cast<int>(result.chain.size()) - 1;
         switch (classify(e.code)) {
         case ErrorClass::Untrusted:

@@ -8,10 +8,10 @@
 
 namespace veridicor::verify::detail {
 
-/// {"identity": [...], "issuer": "...", "notBefore": "...", "notAfter": "..."}, or null without a certificate.
-/// The identities and the issuer are what the certificate claims; they are written only when its chain
-/// verified (`chainTrusted`): an unverified certificate can claim any name, so its claims are left out (the
-/// chain check's detail names it by its SHA-256 fingerprint instead).
+/// {"identity": [...], "issuer": "...", "notBefore": "...", "notAfter": "..."}, or null without a
+/// certificate. The identities and the issuer are what the certificate claims; they are written only when its
+/// chain verified (`chainTrusted`): an unverified certificate can claim any name, so its claims are left out
+/// (the chain check's detail names it by its SHA-256 fingerprint instead).
 json::Value signerToJson(const std::optional<SignerInfo>& signer);
 
 } // namespace veridicor::verify::detail

@@ -323,8 +323,9 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                                  Uid{"instance (SOP)", st.input.sopInstanceUID, input.sopInstanceUID}}) {
                 if (u.signedValue != u.dataValue) {
                     b.fail(CheckId::Binding, Reason::DataMismatch,
-                           std::string("The ") + u.name + " UID of the opened data (" + quoteText(u.dataValue) +
-                               ") is not the finding's (" + quoteText(u.signedValue) + ").");
+                           std::string("The ") + u.name + " UID of the opened data (" +
+                               quoteText(u.dataValue) + ") is not the finding's (" +
+                               quoteText(u.signedValue) + ").");
                 }
             }
             if (st.subjectName != input.sopInstanceUID) {
@@ -357,9 +358,10 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
             // Read no more than the declared size (bounded by the statement parser), plus one byte to tell a
             // larger file: a large file is refused after reading that much, not after reading it whole.
             const std::uint64_t expected = ref.expectedBytes();
-            auto bytes = attachments ? attachments(ref.name, static_cast<std::size_t>(expected))
-                                     : Expected<std::string, Error>(
-                                           Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
+            auto bytes =
+                attachments
+                    ? attachments(ref.name, static_cast<std::size_t>(expected))
+                    : Expected<std::string, Error>(Unexpected{Error{ErrorCode::Unreadable, "no reader"}});
             if (!bytes && bytes.error().code == ErrorCode::TooLarge) {
                 b.fail(CheckId::Attachments, Reason::AttachmentMismatch,
                        "The attachment '" + ref.name + "' is larger than the " + std::to_string(expected) +
