@@ -243,6 +243,34 @@ private slots:
         QVERIFY(verifyModel(*bundle, dir, store(), nullptr, f->pki.now, sig).trust == Trust::Trusted);
     }
 
+    void emptyFilesAreInvisibleToShards() {
+        // A documented limitation shared with the reference implementation (verify/README.md): under the
+        // `shards` method an empty file has no shard, so adding, removing or renaming one is not seen; under
+        // `files` it is a resource like any other.
+        for (const bool shards : {true, false}) {
+            const auto dir = fresh(shards ? "model-empty-shards" : "model-empty-files");
+            writeAll(dir / "weights.bin", std::string(300, 'w'));
+            writeAll(dir / "signed-empty.txt", "");
+            ModelSignOptions o;
+            if (shards) {
+                o.method = OmsMethod::Shards;
+                o.shardSize = 100;
+            }
+            auto bundle = signModel(dir, f->pki.identity(f->pki.modelSigner), o);
+            QVERIFY(bundle.hasValue());
+            writeAll(dir / "added-empty.txt", "");
+            std::filesystem::remove(dir / "signed-empty.txt");
+            const ModelVerification v = verifyModel(*bundle, dir, store(), nullptr, f->pki.now);
+            if (shards) {
+                QVERIFY2(v.trust == Trust::Trusted, modelVerificationToJson(v).c_str());
+            } else {
+                QCOMPARE(v.trust, Trust::Untrusted);
+                QCOMPARE(v.files.extra, std::vector<std::string>{"added-empty.txt"});
+                QCOMPARE(v.files.missing, std::vector<std::string>{"signed-empty.txt"});
+            }
+        }
+    }
+
     void signatureAndChainFailuresAreReported() {
         const auto dir = fresh("model-chain");
         writeAll(dir / "w.bin", "weights");
