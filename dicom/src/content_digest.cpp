@@ -224,13 +224,23 @@ Expected<ContentDigest, Error> pixelDataDigest(DcmItem& dataset, const DigestOpt
     return out;
 }
 
-Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, const DigestOptions& options) {
+Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, ContentDigest digest) {
     ContentIdentity id;
     id.sopClassUID = getString(&dataset, DCM_SOPClassUID);
     id.sopInstanceUID = getString(&dataset, DCM_SOPInstanceUID);
     id.studyInstanceUID = getString(&dataset, DCM_StudyInstanceUID);
     id.seriesInstanceUID = getString(&dataset, DCM_SeriesInstanceUID);
     id.modality = getString(&dataset, DCM_Modality);
+    if (id.sopInstanceUID.empty()) {
+        return fail(ErrorCode::Malformed, "the DICOM file has no SOP Instance UID");
+    }
+    id.method = digest.method;
+    id.sha256 = std::move(digest.sha256);
+    id.hashedBytes = digest.hashedBytes;
+    return id;
+}
+
+Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, const DigestOptions& options) {
     const bool waveform = dataset.tagExists(DCM_WaveformSequence);
     if (!waveform && !dataset.tagExists(DCM_PixelData)) {
         return fail(ErrorCode::Unsupported,
@@ -240,13 +250,7 @@ Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, const DigestO
     if (!digest) {
         return Unexpected{digest.error()};
     }
-    if (id.sopInstanceUID.empty()) {
-        return fail(ErrorCode::Malformed, "the DICOM file has no SOP Instance UID");
-    }
-    id.method = digest->method;
-    id.sha256 = std::move(digest->sha256);
-    id.hashedBytes = digest->hashedBytes;
-    return id;
+    return contentIdentity(dataset, std::move(*digest));
 }
 
 } // namespace veridicor::dicom

@@ -126,4 +126,8 @@ Expected<ContentDigest, Error> pixelDataDigest(DcmItem& dataset, const DigestOpt
 /// Instance UID).
 Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, const DigestOptions& options = {});
 
+/// The identity of a dataset's content whose digest is already computed (e.g. a reader that streamed the
+/// Pixel Data itself through pixelDataDigest()). Errors: Malformed (no SOP Instance UID).
+Expected<ContentIdentity, Error> contentIdentity(DcmItem& dataset, ContentDigest digest);
+
 } // namespace veridicor::dicom

@@ -272,6 +272,10 @@ void CineView::close() {
     m_badFrames.clear();
 }
 
+std::optional<registry::DisplayedContent> CineView::displayedContent() const {
+    return m_reader ? m_reader->content() : std::nullopt;
+}
+
 Expected<void, QString> CineView::openInstance(const dicom::InstanceHeader& header) {
     return openFile(QString::fromStdString(header.path.string()));
 }

@@ -529,6 +529,10 @@ void EcgView::onTracesBuilt() {
     emit tracesReady();
 }
 
+std::optional<registry::DisplayedContent> EcgView::displayedContent() const {
+    return m_recording ? m_recording->content : std::nullopt;
+}
+
 Expected<void, QString> EcgView::openInstance(const dicom::InstanceHeader& header) {
     return openFile(QString::fromStdString(header.path.string()));
 }

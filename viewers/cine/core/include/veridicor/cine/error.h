@@ -16,6 +16,7 @@ enum class ErrorCode {
     TooLarge,    ///< A size (rows × columns × frames, a frame, a fragment) exceeds what we allocate for.
     MissingFrame, ///< The Pixel Data holds no data for this frame (fewer fragments than frames, say).
     DecodeFailed, ///< The compressed data of this frame is corrupt and could not be decoded.
+    ChangedOnDisk, ///< The frame's bytes on disk are not those read when the clip was opened: not decoded.
 };
 
 struct Error {
