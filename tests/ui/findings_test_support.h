@@ -5,6 +5,8 @@
 
 #include "verify_fixture.h"
 
+#include <veridicor/dicom/content_digest.h>
+#include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
@@ -16,22 +18,37 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace veridicor::test {
 
 /// A view that draws nothing but remembers what reached it, and reports the overlay labels it would paint (as
-/// the real views do, marked UNTRUSTED when not trusted).
+/// the real views do, marked UNTRUSTED when not trusted). Like a real view it reads the file when it opens it
+/// and says which data it holds (displayedContent(), digested from that one read).
 class RecordingView : public registry::StudyView {
 public:
     using registry::StudyView::StudyView;
     Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override {
         m_path = QString::fromStdString(header.path.string());
         ++opened;
+        m_content.reset();
+        if (auto loaded = dicom::loadFile(header.path)) {
+            if (auto id = dicom::contentIdentity(*loaded->dataset())) {
+                m_content = std::move(*id);
+            }
+        }
+        if (afterRead) {
+            afterRead(header.path); // e.g. the file changes right after the view read it
+        }
         return {};
     }
     [[nodiscard]] QString currentPath() const override { return m_path; }
+    [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override {
+        return m_content;
+    }
     void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override {
         received = overlays;
         ++calls;
@@ -52,9 +69,11 @@ public:
     int calls = 0;
     int opened = 0;
     QStringList focused;
+    std::function<void(const std::filesystem::path&)> afterRead;
 
 private:
     QString m_path;
+    std::optional<registry::DisplayedContent> m_content;
 };
 
 class RecordingFactory : public registry::ViewerFactory {
