@@ -293,6 +293,14 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
         }
     }
 
+    if (e.displayMismatch) {
+        auto* l = textLabel(tr("The recording on screen is not the one the finding was checked against: its "
+                               "file changed after the check."),
+                            card, QStringLiteral("color: %1;").arg(QLatin1String(kRed)));
+        l->setObjectName(QStringLiteral("displayMismatch"));
+        layout->addWidget(l);
+    }
+
     if (!e.notShownReason.isEmpty()) {
         layout->addWidget(
             textLabel(sentence(e.notShownReason), card,
