@@ -78,17 +78,27 @@ private:
 
 class RecordingFactory : public registry::ViewerFactory {
 public:
+    /// Given to every view it makes (RecordingView::afterRead).
+    std::function<void(const std::filesystem::path&)> afterRead;
+
     [[nodiscard]] QString id() const override { return QStringLiteral("recording"); }
     [[nodiscard]] QString displayName() const override { return QStringLiteral("Test view"); }
     [[nodiscard]] std::vector<std::string> sopClasses() const override {
         return {std::string(dicom::sop::TwelveLeadEcg), std::string(dicom::sop::UltrasoundMultiframe)};
     }
-    registry::StudyView* create(QWidget* parent) const override { return new RecordingView(parent); }
+    registry::StudyView* create(QWidget* parent) const override {
+        auto* view = new RecordingView(parent);
+        view->afterRead = afterRead;
+        return view;
+    }
 };
 
-inline std::unique_ptr<registry::ViewerRegistry> recordingRegistry() {
+inline std::unique_ptr<registry::ViewerRegistry>
+recordingRegistry(std::function<void(const std::filesystem::path&)> afterRead = {}) {
     auto reg = std::make_unique<registry::ViewerRegistry>();
-    reg->add(std::make_unique<RecordingFactory>());
+    auto factory = std::make_unique<RecordingFactory>();
+    factory->afterRead = std::move(afterRead);
+    reg->add(std::move(factory));
     return reg;
 }
 
@@ -223,7 +233,9 @@ struct Workstation {
     QStringList confirmations; ///< ids the confirmation hook was asked about
     bool confirm = true;
 
-    Workstation(const VerifyFixture& f, const std::string& trustStore, const QString& auditLog) {
+    Workstation(const VerifyFixture& f, const std::string& trustStore, const QString& auditLog,
+                std::function<void(const std::filesystem::path&)> afterRead = {})
+        : registry(recordingRegistry(std::move(afterRead))) {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(trustStore).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
