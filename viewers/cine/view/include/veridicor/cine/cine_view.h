@@ -149,6 +149,7 @@ private:
     double m_firstFrameMs = -1.0;
     bool m_updatingSlider = false;
     std::set<int> m_badFrames;
+    int m_openGeneration = 0; ///< counts openFile() calls: a read finished after a newer one began is dropped
 };
 
 /// Registers the cine view for ultrasound and the other image SOP classes it shows.
