@@ -175,6 +175,9 @@ private slots:
         QVERIFY2(!painted.contains(kFindingMeaning) && !painted.contains(QStringLiteral("UNTRUSTED")),
                  qPrintable(painted));
         QCOMPARE(displayLines(log), displaysBefore); // nothing of it was displayed, so nothing was logged
+        if (const QString shots = qEnvironmentVariable("VERIDICOR_SCREENSHOTS"); !shots.isEmpty()) {
+            QVERIFY(ws.window.grab().save(shots + QStringLiteral("/display-mismatch.png")));
+        }
 
         // The verification details say it in plain words.
         QDialog* dialog = ws.window.openVerificationDetails(QStringLiteral("b.finding.json"));
