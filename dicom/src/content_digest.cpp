@@ -20,7 +20,7 @@
 
 namespace veridicor::dicom {
 
-// ---- SHA-256 ------------------------------------------------------------------------------------------------
+// SHA-256.
 
 struct Sha256::Context {
     EVP_MD_CTX* ctx = nullptr;
@@ -71,7 +71,7 @@ std::string toHex(const Sha256Digest& digest) {
     return out;
 }
 
-// ---- content digests ----------------------------------------------------------------------------------------
+// Content digests.
 
 std::string_view contentMethodName(ContentMethod method) {
     switch (method) {
@@ -196,9 +196,9 @@ Expected<ContentDigest, Error> pixelDataDigest(DcmItem& dataset, const DigestOpt
             }
         }
     } else {
-        // A file in an encapsulated transfer syntax holds its Pixel Data in fragments; when DCMTK decompressed
-        // it in memory and dropped them (as its JPEG decoder does after a colour conversion), what is left is
-        // not the value the file holds.
+        // A file in an encapsulated transfer syntax holds its Pixel Data in fragments; when DCMTK
+        // decompressed it in memory and dropped them (as its JPEG decoder does after a colour conversion),
+        // what is left is not the value the file holds.
         if (const auto* ds = dynamic_cast<const DcmDataset*>(&dataset);
             pixelData != nullptr && ds != nullptr && DcmXfer(ds->getOriginalXfer()).isEncapsulated()) {
             return fail(ErrorCode::Malformed,

@@ -588,13 +588,16 @@ private slots:
         constexpr std::size_t kLevels = 5;
         std::vector<Uint16> hostile = {0, 1, 0}; // a first entry, so that indirect segments may follow
         const std::size_t blockWords = kM * 4;
-        auto blockStart = [&](std::size_t level) { return 3 + level * blockWords; }; // in words
+        // Where each level's block starts, in words.
+        auto blockStart = [&](std::size_t level) {
+            return 3 + level * blockWords;
+        };
         for (std::size_t level = 0; level < kLevels; ++level) {
             for (std::size_t i = 0; i < kM; ++i) {
                 if (level + 1 < kLevels) {
                     const std::size_t byteOffset = 2 * blockStart(level + 1);
-                    hostile.insert(hostile.end(), {2, Uint16(kM), Uint16(byteOffset & 0xFFFF),
-                                                   Uint16(byteOffset >> 16)});
+                    hostile.insert(hostile.end(),
+                                   {2, Uint16(kM), Uint16(byteOffset & 0xFFFF), Uint16(byteOffset >> 16)});
                 } else if (zeroLengthBottom) {
                     hostile.insert(hostile.end(), {0, 0, 0, 0}); // discrete, length 0 (twice)
                 } else {

@@ -285,7 +285,8 @@ private slots:
         view.setWindow(w);
         view.seekFrame(7);
         QTRY_COMPARE(view.canvas()->shownFrameIndex(), 7);
-        QTRY_VERIFY2(texts(view).contains(QStringLiteral("Frame 8 cannot be shown")), qPrintable(texts(view)));
+        QTRY_VERIFY2(texts(view).contains(QStringLiteral("Frame 8 cannot be shown")),
+                     qPrintable(texts(view)));
         QVERIFY2(texts(view).contains(QStringLiteral("changed on disk")), qPrintable(texts(view)));
         QVERIFY(view.slider()->badFrames().count(7) == 1);
         QVERIFY(view.canvas()->shownFrame() == nullptr || view.canvas()->shownFrame()->isBad());

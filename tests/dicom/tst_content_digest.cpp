@@ -34,7 +34,8 @@ private slots:
     void pixelDataInMemoryOrOnDisk_data() {
         QTest::addColumn<QString>("rel");
         QTest::addColumn<bool>("encapsulated");
-        QTest::newRow("native RGB, implicit LE") << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false;
+        QTest::newRow("native RGB, implicit LE")
+            << QStringLiteral("us/IM00001.implicit_little_endian.dcm") << false;
         QTest::newRow("JPEG baseline, 44 fragments")
             << QStringLiteral("us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm") << true;
         QTest::newRow("JPEG 2000") << QStringLiteral("us/US1_J2KR.dcm") << true;

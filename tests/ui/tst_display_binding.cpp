@@ -1,5 +1,5 @@
-// The bytes a reader sees are the bytes that were verified (review H1), and a "Show anyway" consent holds only
-// for the verdict it was given for (review L4).
+// The bytes a reader sees are the bytes that were verified (review H1), and a "Show anyway" consent holds
+// only for the verdict it was given for (review L4).
 //
 // With the real ECG view: a finding is trusted and drawn over the recording it was verified against; when the
 // recording's file is rewritten after verification (other samples, the same UIDs), the finding shown over the
@@ -144,15 +144,16 @@ private slots:
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
-        QVERIFY2(view->paintedTexts().contains(kFindingMeaning), qPrintable(view->paintedTexts().join(u'\n')));
+        QVERIFY2(view->paintedTexts().contains(kFindingMeaning),
+                 qPrintable(view->paintedTexts().join(u'\n')));
         QVERIFY(!view->paintedTexts().join(u'\n').contains(QStringLiteral("UNTRUSTED")));
         QVERIFY(displayLines(log) >= 1);
     }
 
     void aRecordingRewrittenAfterVerificationShowsNothingOfTheFinding() {
-        // b.dcm is verified with the study (read from its file, as it is not on screen), then rewritten — other
-        // samples, the same UIDs — before it is displayed. The view reads the new samples: the finding was not
-        // checked against them, so it is untrusted, says why, and shows and draws nothing.
+        // b.dcm is verified with the study (read from its file, as it is not on screen), then rewritten —
+        // other samples, the same UIDs — before it is displayed. The view reads the new samples: the finding
+        // was not checked against them, so it is untrusted, says why, and shows and draws nothing.
         const fs::path dir = studyCopy("rewritten-before");
         const QString log = qpath(f->root / "audit-before.log");
         EcgWorkstation ws(*f, log);
@@ -169,7 +170,8 @@ private slots:
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QVERIFY2(!texts.contains(QStringLiteral("ST elevation I")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("not the one the finding was checked against")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("not the one the finding was checked against")),
+                 qPrintable(texts));
         QVERIFY2(!texts.contains(QStringLiteral("Trusted\n")), qPrintable(texts));
         const QString painted = view->paintedTexts().join(u'\n');
         QVERIFY2(!painted.contains(kFindingMeaning) && !painted.contains(QStringLiteral("UNTRUSTED")),
@@ -188,9 +190,9 @@ private slots:
 
     void aRecordingRewrittenWhileDisplayedIsNotTrustedOnceReRead() {
         // While a.dcm is on screen its file is rewritten: the view still holds (and draws) the samples that
-        // were verified, so the finding stays trusted there. Opened again, the view reads the new samples: the
-        // finding is untrusted and nothing of it is drawn — also after a new verification round, which checks
-        // it against what the view now holds.
+        // were verified, so the finding stays trusted there. Opened again, the view reads the new samples:
+        // the finding is untrusted and nothing of it is drawn — also after a new verification round, which
+        // checks it against what the view now holds.
         const fs::path dir = studyCopy("rewritten-while");
         EcgWorkstation ws(*f, qpath(f->root / "audit-while.log"));
         QVERIFY(ws.open({qpath(dir)}));

@@ -86,7 +86,8 @@ private slots:
         QVERIFY(dialog != nullptr);
         const QString texts = allDetailTexts(ws, dialog);
         QVERIFY2(!texts.contains(kHostile), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("(MALFORMED)")), qPrintable(texts)); // the reason, in our words
+        QVERIFY2(texts.contains(QStringLiteral("(MALFORMED)")),
+                 qPrintable(texts)); // the reason, in our words
         QVERIFY2(texts.contains(QStringLiteral("did not authenticate")), qPrintable(texts));
         dialog->close();
     }

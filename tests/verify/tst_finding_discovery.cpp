@@ -296,7 +296,8 @@ private slots:
 
     void aRecordingAlreadyReadIsVerifiedAsGivenNotReadAgain() {
         // The workstation gives the recording on screen as its view holds it: that is what is verified, even
-        // if the file has changed on disk since (here: other samples, same UIDs). The other recording is read.
+        // if the file has changed on disk since (here: other samples, same UIDs). The other recording is
+        // read.
         const fs::path dir = study("given");
         writeAll(dir / "ecg.finding.json", f->sign(f->pki.finding));
         fs::copy_file(dir / "ecg.dcm", dir / "copy.dcm");

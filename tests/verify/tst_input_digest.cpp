@@ -219,7 +219,8 @@ private slots:
         }
         const QByteArray value("\x11\x22\x33\x44\x55\x66\x77", 7);
         HandMadeDicom d;
-        const QByteArray sopClass = waveform ? "1.2.840.10008.5.1.4.1.1.9.1.1" : "1.2.840.10008.5.1.4.1.1.6.1";
+        const QByteArray sopClass =
+            waveform ? "1.2.840.10008.5.1.4.1.1.9.1.1" : "1.2.840.10008.5.1.4.1.1.6.1";
         const QByteArray sop = "1.2.826.0.1.3680043.10.1001.901";
         d.text(0x0008, 0x0016, "UI", sopClass);
         d.text(0x0008, 0x0018, "UI", sop);
@@ -273,8 +274,8 @@ private slots:
         QCOMPARE(in->digest, *opensslSha256OfBytes(*fragments));
         QVERIFY(in->digest != verify::openInput(raw.toStdString())->digest);
 
-        // DCMTK's JPEG decoder converts YBR to RGB and drops the fragments: then there is no stored value left
-        // to digest, and that is an error, not the digest of the decoded pixels.
+        // DCMTK's JPEG decoder converts YBR to RGB and drops the fragments: then there is no stored value
+        // left to digest, and that is an error, not the digest of the decoded pixels.
         VERIDICOR_SHARED_FILE(jpeg, "us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm");
         auto jpegLoaded = dicom::loadFile(jpeg.toStdString());
         QVERIFY(jpegLoaded.hasValue());

@@ -94,8 +94,8 @@ QString boundedText(const std::string& text, int maxChars, bool keepLineBreaks) 
     const std::size_t limit = static_cast<std::size_t>(std::max(0, maxChars)) * 4 + 4;
     const std::size_t take = std::min(text.size(), limit);
     bool cut = false;
-    QString shown = visible(QString::fromUtf8(text.data(), static_cast<qsizetype>(take)), maxChars,
-                            keepLineBreaks, cut);
+    QString shown =
+        visible(QString::fromUtf8(text.data(), static_cast<qsizetype>(take)), maxChars, keepLineBreaks, cut);
     return withCut(std::move(shown), cut || take < text.size(), maxChars);
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Strings from files and finding payloads as the workstation may display them: decoded, made visible and
 // bounded. A hostile bundle can carry any bytes in a file name, a certificate name or a model name — control
-// characters, right-to-left overrides that reorder what a reader sees, or 64 MiB of text that would freeze the
-// layout — so nothing read from outside reaches a widget without going through here.
+// characters, right-to-left overrides that reorder what a reader sees, or 64 MiB of text that would freeze
+// the layout — so nothing read from outside reaches a widget without going through here.
 
 #include <QString>
 

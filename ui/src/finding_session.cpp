@@ -147,7 +147,8 @@ void FindingSession::bindToDisplay(const QString& recordingPath,
         verify::Verdict& v = *e->checked.verdict;
         if (!e->displayMismatch) {
             e->displayMismatch = true;
-            if (std::find(v.reasons.begin(), v.reasons.end(), verify::Reason::DataMismatch) == v.reasons.end()) {
+            if (std::find(v.reasons.begin(), v.reasons.end(), verify::Reason::DataMismatch) ==
+                v.reasons.end()) {
                 v.reasons.push_back(verify::Reason::DataMismatch);
                 std::sort(v.reasons.begin(), v.reasons.end(), [](verify::Reason a, verify::Reason b) {
                     return verify::reasonName(a) < verify::reasonName(b);

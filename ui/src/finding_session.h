@@ -81,8 +81,8 @@ public:
     /// Binds the findings of `recordingPath` to what its view holds and draws (`shown`, the view's
     /// displayedContent()): a finding whose authenticated content was verified against other data — method,
     /// digest, UIDs or modality differ, because the file changed after verification — becomes untrusted
-    /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" (the reader is asked again). Nothing
-    /// is changed when `shown` is nullopt (the caller then shows no content at all).
+    /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" (the reader is asked again).
+    /// Nothing is changed when `shown` is nullopt (the caller then shows no content at all).
     void bindToDisplay(const QString& recordingPath, const std::optional<registry::DisplayedContent>& shown);
 
     void setHidden(const QString& key, bool hidden);

@@ -197,7 +197,8 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_trust->setStyleSheet(QString());
         m_trust->setText(
             tr("Trust store %1 (%2); checked at %3.")
-                .arg(sentence(QFileInfo(context.trustStore).absoluteFilePath()), sentence(result.trustStoreSummary),
+                .arg(sentence(QFileInfo(context.trustStore).absoluteFilePath()),
+                     sentence(result.trustStoreSummary),
                      qs(verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(result.at)))));
         m_trust->show();
     } else {
@@ -365,10 +366,9 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
     constexpr std::size_t kMaxFindingsListed = 100;
     constexpr std::size_t kMaxMeasurementsListed = 100;
     if (st.findings.size() > kMaxFindingsListed) {
-        layout->addWidget(textLabel(tr("%1 findings; the first %2 are listed.")
-                                        .arg(st.findings.size())
-                                        .arg(kMaxFindingsListed),
-                                    card, QStringLiteral("color: #666;")));
+        layout->addWidget(textLabel(
+            tr("%1 findings; the first %2 are listed.").arg(st.findings.size()).arg(kMaxFindingsListed), card,
+            QStringLiteral("color: #666;")));
     }
     std::size_t listed = 0;
     for (const verify::Finding& f : st.findings) {

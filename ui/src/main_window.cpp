@@ -620,7 +620,8 @@ bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
     e.shownAnyway = true;
     e.notShownReason.clear();
     e.displayed = onScreen; // this show-anyway is its display event
-    statusBar()->showMessage(tr("%1 is shown anyway, marked UNTRUSTED").arg(boundedText(e.id, kMaxNameChars)));
+    statusBar()->showMessage(
+        tr("%1 is shown anyway, marked UNTRUSTED").arg(boundedText(e.id, kMaxNameChars)));
     refreshFindings();
     pushOverlays();
     return true;

@@ -75,8 +75,8 @@ QString joined(const std::vector<std::string>& items) {
 QGroupBox* certificateBox(const QString& title, const verify::CertificateInfo& c, bool vouchedFor,
                           QWidget* parent) {
     const QString sha256 = colonHex(QByteArray::fromHex(QByteArray::fromStdString(c.sha256Fingerprint)));
-    auto* box = new QGroupBox(vouchedFor ? title : QObject::tr("%1: certificate SHA-256 %2").arg(title, sha256),
-                              parent);
+    auto* box = new QGroupBox(
+        vouchedFor ? title : QObject::tr("%1: certificate SHA-256 %2").arg(title, sha256), parent);
     auto* form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     if (vouchedFor) {
@@ -84,11 +84,12 @@ QGroupBox* certificateBox(const QString& title, const verify::CertificateInfo& c
         form->addRow(QObject::tr("Issuer"), value(shown(c.issuer, kMaxTextChars), box));
         form->addRow(QObject::tr("Identities"), value(joined(c.identities), box));
     } else {
-        form->addRow(QObject::tr("Names"),
-                     value(QObject::tr("Not shown: this certificate is not vouched for by the trust store, so "
-                                       "the names it claims are not displayed. It is identified by its "
-                                       "fingerprints."),
-                           box));
+        form->addRow(
+            QObject::tr("Names"),
+            value(QObject::tr("Not shown: this certificate is not vouched for by the trust store, so "
+                              "the names it claims are not displayed. It is identified by its "
+                              "fingerprints."),
+                  box));
     }
     form->addRow(QObject::tr("Valid from"), value(qs(verify::formatRfc3339(c.notBefore)), box));
     form->addRow(QObject::tr("Valid until"), value(qs(verify::formatRfc3339(c.notAfter)), box));

@@ -75,8 +75,8 @@ struct FindingCheckRequest {
     /// draws): a bundle routed to one of these paths is verified against this input as given, and the file
     /// is not read again — so what is verified is what is displayed.
     std::vector<InputData> inputs;
-    std::filesystem::path trustStore;     ///< the trust store folder
-    std::optional<TimePoint> at;          ///< the verification time; empty: now
+    std::filesystem::path trustStore; ///< the trust store folder
+    std::optional<TimePoint> at;      ///< the verification time; empty: now
     const std::atomic<bool>* cancel = nullptr;
     /// The verified payload and attachment bytes kept in memory for display, all bundles together, are
     /// bounded: a bundle that would take the total over this is not checked (its `problem` says so).

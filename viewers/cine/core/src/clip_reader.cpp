@@ -183,7 +183,8 @@ void ClipReader::Impl::hashContent() {
     if (codec == Codec::Native) {
         frameDigests.assign(static_cast<std::size_t>(info.frames), std::nullopt);
         constexpr std::uint64_t kMaxPiece = std::uint64_t{64} << 20;
-        o.pieceBytes = static_cast<std::size_t>(frameBytes <= kMaxPiece ? frameBytes : std::uint64_t{1} << 20);
+        o.pieceBytes =
+            static_cast<std::size_t>(frameBytes <= kMaxPiece ? frameBytes : std::uint64_t{1} << 20);
         o.observer = [this, &running](const dicom::ValuePiece& p) {
             std::uint64_t offset = p.offset;
             const std::uint8_t* data = p.data;
@@ -221,12 +222,13 @@ void ClipReader::Impl::hashContent() {
     DcmDataset* ds = file->getDataset();
     auto digest = dicom::pixelDataDigest(*ds, o);
     if (!digest) {
-        contentProblem = "its Pixel Data could not be read to its end when it was opened (" +
-                         digest.error().message + ")";
+        contentProblem =
+            "its Pixel Data could not be read to its end when it was opened (" + digest.error().message + ")";
         return;
     }
     if (ds->tagExists(DCM_WaveformSequence)) {
-        contentProblem = "it also holds waveforms: findings are bound to those, which this view does not draw";
+        contentProblem =
+            "it also holds waveforms: findings are bound to those, which this view does not draw";
         return;
     }
     auto id = dicom::contentIdentity(*ds, std::move(*digest));

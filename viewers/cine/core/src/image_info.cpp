@@ -324,7 +324,8 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
     //  - a segment that can produce nothing (a discrete or linear segment of length 0, an indirect segment
     //    copying 0 segments) is refused: it has no meaning in the table and is what such a table is made of;
     //  - indirect segments nest at most 4 levels deep;
-    //  - every segment visited and every entry produced costs a step, and the steps are bounded by what a real
+    //  - every segment visited and every entry produced costs a step, and the steps are bounded by what a
+    //  real
     //    table needs: each top-level segment once, and per entry produced at most one discrete/linear segment
     //    and the indirect segments above it (≤ 5), i.e. words + 6 × count (+ a margin).
     std::vector<std::uint16_t> out;
@@ -353,8 +354,9 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
                 const std::uint16_t op = w[pos];
                 const std::size_t len = w[pos + 1];
                 if (len == 0 && op <= 2) {
-                    error = op == 2 ? "an indirect segment copies no segments"
-                                    : std::string(op == 0 ? "a discrete" : "a linear") + " segment has length 0";
+                    error = op == 2
+                                ? "an indirect segment copies no segments"
+                                : std::string(op == 0 ? "a discrete" : "a linear") + " segment has length 0";
                     return false;
                 }
                 if (op == 0) {

@@ -39,16 +39,16 @@ struct OpenOptions {
 ///
 /// What is shown is what was opened: open() streams the whole Pixel Data value once (never holding more than
 /// one frame or a 1 MiB piece of it) to compute its dicom-pixeldata-v1 digest (content()), and keeps the
-/// SHA-256 of each native frame, or of each fragment, it hashed. Every later read of a frame's bytes is checked
-/// against those: bytes that differ (the file changed on disk since it was opened) are never decoded — the
-/// frame is bad (ErrorCode::ChangedOnDisk).
+/// SHA-256 of each native frame, or of each fragment, it hashed. Every later read of a frame's bytes is
+/// checked against those: bytes that differ (the file changed on disk since it was opened) are never decoded
+/// — the frame is bad (ErrorCode::ChangedOnDisk).
 class ClipReader {
 public:
     /// Opens a file. Errors: those of dicom::loadFile (Unreadable, NotDicom, Truncated — unless only the
     /// Pixel Data is cut short: then the frames that are complete are shown and the others are MissingFrame),
-    /// those of readImageInfo, Malformed when Pixel Data is missing or cannot be split into frames. Pixel Data
-    /// that cannot be read to its end is not an error here (the frames before the cut are shown): content() is
-    /// then nullopt.
+    /// those of readImageInfo, Malformed when Pixel Data is missing or cannot be split into frames. Pixel
+    /// Data that cannot be read to its end is not an error here (the frames before the cut are shown):
+    /// content() is then nullopt.
     static Expected<std::shared_ptr<ClipReader>, Error> open(const std::filesystem::path& path,
                                                              const OpenOptions& options = {});
     ~ClipReader();
@@ -72,8 +72,8 @@ public:
     [[nodiscard]] std::optional<Error> frameProblem(int frame) const;
 
     /// The frame's bytes as stored (native: the frame's samples; encapsulated: its fragments joined), checked
-    /// against the digests taken at open. Errors: MissingFrame, Truncated, TooLarge, Unreadable, ChangedOnDisk
-    /// (the bytes read now are not the ones hashed at open, or were not readable then).
+    /// against the digests taken at open. Errors: MissingFrame, Truncated, TooLarge, Unreadable,
+    /// ChangedOnDisk (the bytes read now are not the ones hashed at open, or were not readable then).
     Expected<std::vector<std::uint8_t>, Error> frameBytes(int frame) const;
 
     /// Decodes one frame (0-based) to RGB (colour) or values (monochrome, palette indices).

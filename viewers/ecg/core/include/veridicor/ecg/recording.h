@@ -127,8 +127,8 @@ struct Recording {
     /// referencing a channel that does not exist). Empty for a clean file.
     std::vector<std::string> warnings;
     /// Exactly which samples these are: the dicom-waveform-v1 digest of the Waveform Data the reader decoded
-    /// (every byte, from the same dataset in memory), with the file's UIDs and Modality as stored. nullopt for
-    /// a recording made in code, or when it could not be computed (e.g. no SOP Instance UID).
+    /// (every byte, from the same dataset in memory), with the file's UIDs and Modality as stored. nullopt
+    /// for a recording made in code, or when it could not be computed (e.g. no SOP Instance UID).
     std::optional<dicom::ContentIdentity> content;
 
     /// The first group that is not a median beat (the rhythm), or nullptr.
