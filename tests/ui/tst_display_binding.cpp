@@ -249,6 +249,49 @@ private slots:
         QVERIFY(!lines.contains(QByteArray::fromStdString(onDisk)));
     }
 
+    void aConsentOverChangedDataHoldsOnlyForThoseData() {
+        // A trusted finding whose recording is rewritten after verification becomes DATA_MISMATCH when the
+        // recording is shown again; the reader shows it anyway. Shown again with the same data, it stays
+        // shown (no new question); rewritten once more, the consent does not cover the new data: asked again.
+        const StudyCase c = makeCase(*f, "consent-changed", std::nullopt);
+        SyntheticEcg zz = f->ecg;
+        zz.sop = "1.2.826.0.1.3680043.10.1001.79";
+        QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent3.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(ws.texts().contains(kFindingText));
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        SyntheticEcg rewritten = f->ecg; // the same UIDs, other samples
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 5));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")) && !texts.contains(kFindingText),
+                 qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+
+        const QString id = QStringLiteral("ecg.finding.json");
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 1);
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+        QVERIFY(!recordingView(ws.window)->received.empty() &&
+                !recordingView(ws.window)->received[0].trusted);
+
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(ws.window.showInstance(qpath(c.recording))); // the same (rewritten) data again
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+        QCOMPARE(ws.confirmations.size(), 1);
+
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 6));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        texts = ws.texts();
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 2);
+    }
+
     void aConsentIsAskedAgainWhenTheReasonsChange() {
         // Shown anyway with SIGNER_NOT_AUTHORIZED; a new round with the same verdict keeps it; a round whose
         // verdict has other reasons (MODALITY_NOT_APPROVED) asks again.

@@ -161,15 +161,21 @@ void FindingSession::bindToDisplay(const QString& recordingPath,
                 binding.reasons.end()) {
                 binding.reasons.push_back(verify::Reason::DataMismatch);
             }
-            binding.detail =
+        }
+        const std::string onScreen = std::string(dicom::contentMethodName(shown->method)) + " SHA-256 " +
+                                     shown->sha256 + " (" + shown->sopInstanceUID + ")";
+        if (e->mismatchOnScreen != onScreen) {
+            // Other data on screen than when this was last looked at: a consent given before is not one for
+            // showing the finding over these data.
+            e->mismatchOnScreen = onScreen;
+            e->shownAnyway = false;
+            v.checks[static_cast<std::size_t>(verify::CheckId::Binding)].detail =
                 "The recording on screen is not the one the finding was checked against: its file changed "
                 "after the check (on screen: " +
-                std::string(dicom::contentMethodName(shown->method)) + " SHA-256 " + shown->sha256 +
-                "; checked: " + std::string(verify::digestMethodName(v.input.method)) + " SHA-256 " +
-                v.input.digest + "). Nothing of the finding is shown on it.";
+                onScreen + "; checked: " + std::string(verify::digestMethodName(v.input.method)) +
+                " SHA-256 " + v.input.digest + " (" + v.input.sopInstanceUID +
+                ")). Nothing of the finding is shown on it.";
         }
-        // A consent given for the verdict before is not one for this verdict.
-        e->shownAnyway = false;
     }
 }
 

@@ -27,6 +27,9 @@ struct FindingEntry {
     /// The data it was verified against is not the data its recording's view holds (the file changed after
     /// verification): the verdict then carries DATA_MISMATCH (see FindingSession::bindToDisplay).
     bool displayMismatch = false;
+    /// The data on screen it was last found not to match ("<method> SHA-256 <hex> (<SOP Instance UID>)"); a
+    /// "Show anyway" holds only for those data.
+    std::string mismatchOnScreen;
 
     [[nodiscard]] bool trusted() const { return checked.trusted(); }
     [[nodiscard]] bool authenticated() const { return checked.authenticated(); }
@@ -81,7 +84,8 @@ public:
     /// Binds the findings of `recordingPath` to what its view holds and draws (`shown`, the view's
     /// displayedContent()): a finding whose authenticated content was verified against other data — method,
     /// digest, UIDs or modality differ, because the file changed after verification — becomes untrusted
-    /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" (the reader is asked again).
+    /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" given before for other data on
+    /// screen (the reader is asked again; a consent given for these data holds while they stay on screen).
     /// Nothing is changed when `shown` is nullopt (the caller then shows no content at all).
     void bindToDisplay(const QString& recordingPath, const std::optional<registry::DisplayedContent>& shown);
 

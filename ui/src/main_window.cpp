@@ -546,9 +546,13 @@ bool MainWindow::showFindingAnyway(const QString& id) {
         return false;
     }
     if (e->recordingPath() == m_shownPath) {
-        m_session->bindToDisplay(m_shownPath, shownContent()); // the reasons asked about are the current ones
-        if (!e->canShowAnyway()) {
-            return false;
+        // The reasons asked about are those against the data on screen now.
+        const std::string mismatchBefore = e->mismatchOnScreen;
+        m_session->bindToDisplay(m_shownPath, shownContent());
+        if (e->mismatchOnScreen != mismatchBefore) {
+            e->displayed = false;
+            refreshFindings();
+            pushOverlays();
         }
     }
     if (e->shownAnyway) {
@@ -586,9 +590,10 @@ bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
         // Over the data on screen only if it is the data the finding was verified against (else it is now a
         // DATA_MISMATCH verdict: a consent given for the verdict before is not one for it).
         const auto shown = shownContent();
-        const bool mismatchBefore = e.displayMismatch;
+        const std::string mismatchBefore = e.mismatchOnScreen;
         m_session->bindToDisplay(m_shownPath, shown);
-        if (e.displayMismatch != mismatchBefore) {
+        if (e.mismatchOnScreen != mismatchBefore) {
+            e.displayed = false;
             statusBar()->showMessage(
                 tr("%1: the recording on screen is not the one it was checked against; its verdict changed")
                     .arg(boundedText(e.id, kMaxNameChars)));
