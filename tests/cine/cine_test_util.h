@@ -120,6 +120,42 @@ inline QString writeSyntheticClip(const QString& dir, const QString& name, demo:
     return err.empty() ? path : QString();
 }
 
+/// Where a Pixel Data value's bytes start in a file (explicit VR little endian), walked from the last Pixel
+/// Data (7FE0,0010) header: native → the value (frame f at + f × frame bytes); encapsulated → fragment
+/// `fragment` (0 = the first after the Basic Offset Table). -1 when the walk fails. `length` (optional)
+/// receives the fragment's length.
+inline qsizetype pixelBytesOffset(const QByteArray& file, bool encapsulated, int fragment = 0,
+                                  quint32* length = nullptr) {
+    const qsizetype tag = file.lastIndexOf(QByteArray("\xE0\x7F\x10\x00", 4));
+    if (tag < 0 || tag + 12 > file.size()) {
+        return -1;
+    }
+    auto u32At = [&file](qsizetype i) {
+        const auto* p = reinterpret_cast<const unsigned char*>(file.constData() + i);
+        return quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16) | (quint32(p[3]) << 24);
+    };
+    qsizetype at = tag + 12;
+    if (!encapsulated) {
+        if (length != nullptr) {
+            *length = u32At(tag + 8);
+        }
+        return at;
+    }
+    for (int item = 0; item <= fragment + 1; ++item) { // the offset table, then the fragments
+        if (at + 8 > file.size() || u32At(at) != 0xE000FFFEU) {
+            return -1;
+        }
+        if (item == fragment + 1) {
+            if (length != nullptr) {
+                *length = u32At(at + 4);
+            }
+            return at + 8;
+        }
+        at += 8 + static_cast<qsizetype>(u32At(at + 4));
+    }
+    return -1;
+}
+
 inline std::vector<std::uint8_t> rgbOf(const cine::DecodedFrame& f) {
     return f.rgb;
 }

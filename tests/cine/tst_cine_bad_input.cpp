@@ -2,6 +2,7 @@
 // fragments than frames, a corrupt JPEG frame, absurd sizes — give a clear error for what cannot be shown;
 // the frames that can be shown still decode; nothing crashes and nothing allocates what the header claims
 // unchecked.
+#include "../verify/independent_digest.h"
 #include "cine_test_util.h"
 
 #include <veridicor/cine/clip_reader.h>
@@ -138,6 +139,105 @@ private slots:
             }
         }
         QCOMPARE(good, 6);
+    }
+
+    void theContentIsDigestedOnceAtOpen_data() {
+        QTest::addColumn<bool>("jpeg");
+        QTest::newRow("native RGB") << false;
+        QTest::newRow("JPEG baseline, one fragment per frame") << true;
+    }
+    void theContentIsDigestedOnceAtOpen() {
+        // The reader's content digest is dicom-pixeldata-v1 of what the file holds (dcmdump cuts the value or
+        // the fragments out, openssl hashes them), with the file's UIDs and modality.
+        QFETCH(bool, jpeg);
+        for (const char* tool : {"dcmdump", "openssl"}) {
+            if (!test::haveTool(QString::fromLatin1(tool))) {
+                QSKIP("dcmdump or openssl is missing");
+            }
+        }
+        const QString p = jpeg ? m_jpeg : m_native;
+        auto clip = mustOpen(p);
+        QVERIFY(clip);
+        QVERIFY2(clip->content().has_value(), clip->contentProblem().c_str());
+        const auto value = test::pixelDataByDcmdump(p, jpeg);
+        QVERIFY(value.has_value());
+        QCOMPARE(clip->content()->method, dicom::ContentMethod::PixelDataV1);
+        QCOMPARE(clip->content()->sha256, *test::opensslSha256OfBytes(*value));
+        QCOMPARE(clip->content()->hashedBytes, static_cast<std::uint64_t>(value->size()));
+        QCOMPARE(clip->content()->modality, std::string("US"));
+        QCOMPARE(clip->content()->sopInstanceUID, clip->info().sopInstanceUID);
+    }
+
+    void aFrameChangedOnDiskAfterOpenIsBadNotDecoded_data() {
+        QTest::addColumn<bool>("jpeg");
+        QTest::newRow("native RGB") << false;
+        QTest::newRow("JPEG baseline") << true;
+    }
+    void aFrameChangedOnDiskAfterOpenIsBadNotDecoded() {
+        // The clip is opened (and digested); then the file is rewritten in place: frame 5's bytes change, the
+        // size and every offset stay. Reading frame 5 later gives ChangedOnDisk — not a decoded picture of
+        // bytes nobody checked (the native change would decode fine) — while the other frames still play.
+        QFETCH(bool, jpeg);
+        const QString p = path(jpeg ? QStringLiteral("changing.dcm") : QStringLiteral("changing_raw.dcm"));
+        QVERIFY(writeBytes(p, readAll(jpeg ? m_jpeg : m_native)));
+        auto clip = mustOpen(p);
+        QVERIFY(clip);
+        QVERIFY(clip->content().has_value());
+        const std::string digestAtOpen = clip->content()->sha256;
+        const auto frame5 = clip->frameBytes(5);
+        QVERIFY(frame5.hasValue());
+        const QByteArray before = readAll(p);
+        // Where frame 5's bytes are in the file, walked from the Pixel Data header.
+        if (jpeg) {
+            QCOMPARE(clip->frameFirstFragments()[5], 5); // one fragment per frame
+        }
+        quint32 length = 0;
+        qsizetype at = test::pixelBytesOffset(before, jpeg, 5, &length);
+        QVERIFY(at > 0);
+        if (jpeg) {
+            QCOMPARE(length, static_cast<quint32>(frame5->size()));
+        } else {
+            at += 5 * static_cast<qsizetype>(frame5->size());
+        }
+        QCOMPARE(before.mid(at, 256),
+                 QByteArray(reinterpret_cast<const char*>(frame5->data()), 256)); // found it
+        {
+            QFile f(p);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            const qsizetype middle = at + static_cast<qsizetype>(frame5->size() / 2);
+            QVERIFY(f.seek(middle));
+            const char flipped = static_cast<char>(before[middle] ^ 0x5A);
+            QCOMPARE(f.write(&flipped, 1), qint64{1});
+        }
+        QCOMPARE(QFileInfo(p).size(), before.size());
+
+        auto d = clip->decode(5);
+        QVERIFY(!d.hasValue());
+        QCOMPARE(d.error().code, cine::ErrorCode::ChangedOnDisk);
+        QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("changed on disk")),
+                 d.error().message.c_str());
+        QVERIFY2(QString::fromStdString(d.error().message).contains(QStringLiteral("frame 6")),
+                 d.error().message.c_str());
+        QCOMPARE(clip->frameBytes(5).error().code, cine::ErrorCode::ChangedOnDisk);
+        QVERIFY(!clip->decodeForDisplay(5, clip->info().defaultWindow()).hasValue());
+        for (int f : {0, 4, 6, 7}) {
+            QVERIFY2(clip->decode(f).hasValue(), qPrintable(QString::number(f)));
+        }
+        // The digest of what the reader shows is still that of the bytes read at open.
+        QCOMPARE(clip->content()->sha256, digestAtOpen);
+
+        // Through the frame cache (as the view plays): frame 5 comes back bad, with the reason.
+        cine::FrameCache cache(
+            clip->info().frames, std::size_t(160) * 120 * 3,
+            [clip](int f, const cine::WindowLevel& w) { return clip->decodeForDisplay(f, w); }, {},
+            clip->info().defaultWindow());
+        cache.setWanted({5, 4});
+        auto bad = cache.waitFor(5, std::chrono::seconds(10));
+        QVERIFY(bad != nullptr);
+        QVERIFY(bad->isBad());
+        QCOMPARE(bad->error->code, cine::ErrorCode::ChangedOnDisk);
+        auto good = cache.waitFor(4, std::chrono::seconds(10));
+        QVERIFY(good != nullptr && !good->isBad());
     }
 
     void truncatedHeaderIsAClearError() {

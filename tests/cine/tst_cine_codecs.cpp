@@ -23,6 +23,7 @@
 
 #include <openjpeg.h>
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -570,6 +571,80 @@ private slots:
             QCOMPARE(int(p[1]), 255 - i);
             QCOMPARE(int(p[2]), i <= 127 ? i : i - 128);
         }
+    }
+
+    void hostileSegmentedPalettesAreRefusedAtOnce_data() {
+        // Review M1: indirect segments that copy blocks of indirect segments, 5 levels of 80, ending in
+        // segments that produce nothing — about 3 KB that took 15 s (80^5 visits) to expand. Variants: the
+        // bottom made of zero-length discrete segments, and of indirect segments that copy nothing at all
+        // (they point at the last word).
+        QTest::addColumn<bool>("zeroLengthBottom");
+        QTest::newRow("zero-length discrete segments at the bottom") << true;
+        QTest::newRow("empty indirect copies at the bottom") << false;
+    }
+    void hostileSegmentedPalettesAreRefusedAtOnce() {
+        QFETCH(bool, zeroLengthBottom);
+        constexpr std::size_t kM = 80;
+        constexpr std::size_t kLevels = 5;
+        std::vector<Uint16> hostile = {0, 1, 0}; // a first entry, so that indirect segments may follow
+        const std::size_t blockWords = kM * 4;
+        // Where each level's block starts, in words.
+        auto blockStart = [&](std::size_t level) {
+            return 3 + level * blockWords;
+        };
+        for (std::size_t level = 0; level < kLevels; ++level) {
+            for (std::size_t i = 0; i < kM; ++i) {
+                if (level + 1 < kLevels) {
+                    const std::size_t byteOffset = 2 * blockStart(level + 1);
+                    hostile.insert(hostile.end(),
+                                   {2, Uint16(kM), Uint16(byteOffset & 0xFFFF), Uint16(byteOffset >> 16)});
+                } else if (zeroLengthBottom) {
+                    hostile.insert(hostile.end(), {0, 0, 0, 0}); // discrete, length 0 (twice)
+                } else {
+                    hostile.insert(hostile.end(), {2, 1, 0, 0}); // patched below: copy from the last word
+                }
+            }
+        }
+        if (!zeroLengthBottom) {
+            const std::size_t lastByte = 2 * (hostile.size() + 1);
+            hostile.push_back(0); // the last word: a segment header with nothing after it
+            for (std::size_t i = 0; i < kM; ++i) {
+                const std::size_t at = blockStart(kLevels - 1) + 4 * i;
+                hostile[at + 2] = Uint16((lastByte - 2) & 0xFFFF);
+                hostile[at + 3] = Uint16((lastByte - 2) >> 16);
+            }
+        }
+        QVERIFY(hostile.size() * 2 < 4000);
+
+        const int rows = 4, cols = 4;
+        std::vector<std::uint8_t> idx(std::size_t(rows) * cols, 0);
+        auto ff =
+            makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
+        DcmDataset* ds = ff->getDataset();
+        const Uint16 d256[3] = {256, 0, 16};
+        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256, 3);
+        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256, 3);
+        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256, 3);
+        const std::vector<Uint16> fine = {0, 1, 0, 1, 255, 65280};
+        ds->putAndInsertUint16Array(DCM_SegmentedRedPaletteColorLookupTableData, hostile.data(),
+                                    static_cast<unsigned long>(hostile.size()));
+        ds->putAndInsertUint16Array(DCM_SegmentedGreenPaletteColorLookupTableData, fine.data(),
+                                    static_cast<unsigned long>(fine.size()));
+        ds->putAndInsertUint16Array(DCM_SegmentedBluePaletteColorLookupTableData, fine.data(),
+                                    static_cast<unsigned long>(fine.size()));
+        const QString p = save(*ff, path("hostile-palette.dcm"), EXS_LittleEndianExplicit);
+        QElapsedTimer timer;
+        timer.start();
+        auto clip = cine::ClipReader::open(p.toStdString());
+        const qint64 ms = timer.elapsed();
+        QVERIFY(!clip.hasValue());
+        QCOMPARE(clip.error().code, cine::ErrorCode::Malformed);
+        QVERIFY2(QString::fromStdString(clip.error().message).contains(QStringLiteral("Red")),
+                 clip.error().message.c_str());
+        QVERIFY2(QString::fromStdString(clip.error().message).contains(QStringLiteral("segment")),
+                 clip.error().message.c_str());
+        // A guard against the hang, not a speed figure: the old code needed 80^5 steps (15 s).
+        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
     }
 
     void sopClassesOfTheCineView_data() {

@@ -252,6 +252,51 @@ private slots:
         QVERIFY(seen.size() >= 8);
     }
 
+    void aFrameChangedOnDiskAfterOpenIsMarkedBadNotShown() {
+        // The clip is open (and was digested at open); then the file is rewritten in place — frame 8's bytes
+        // change, nothing else moves. When frame 8 is read again to be decoded, it is marked bad with the
+        // reason, never decoded or shown; the other frames play; what the view says it holds is unchanged.
+        const QString p = m_dir.filePath(QStringLiteral("changing.dcm"));
+        QFile::remove(p);
+        QVERIFY(QFile::copy(m_clip, p));
+        cine::CineView view;
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.openFile(p).hasValue());
+        QVERIFY(waitFirstFrame(view));
+        const auto content = view.displayedContent();
+        QVERIFY(content.has_value());
+
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        const QByteArray before = f.readAll();
+        quint32 length = 0;
+        const qsizetype at = test::pixelBytesOffset(before, true, 7, &length);
+        QVERIFY(at > 0 && length > 16);
+        QVERIFY(f.seek(at + length / 2));
+        const char flipped = static_cast<char>(before[at + length / 2] ^ 0x01);
+        QCOMPARE(f.write(&flipped, 1), qint64{1});
+        f.close();
+
+        // A new window drops the decoded frames: every frame is read from the file again.
+        cine::WindowLevel w = view.window();
+        w.width += 2.0;
+        view.setWindow(w);
+        view.seekFrame(7);
+        QTRY_COMPARE(view.canvas()->shownFrameIndex(), 7);
+        QTRY_VERIFY2(texts(view).contains(QStringLiteral("Frame 8 cannot be shown")),
+                     qPrintable(texts(view)));
+        QVERIFY2(texts(view).contains(QStringLiteral("changed on disk")), qPrintable(texts(view)));
+        QVERIFY(view.slider()->badFrames().count(7) == 1);
+        QVERIFY(view.canvas()->shownFrame() == nullptr || view.canvas()->shownFrame()->isBad());
+        view.seekFrame(6);
+        QTRY_COMPARE(view.canvas()->shownFrameIndex(), 6);
+        QTRY_VERIFY(!texts(view).contains(QStringLiteral("cannot be shown:")));
+        QVERIFY(view.displayedContent().has_value());
+        QVERIFY(view.displayedContent()->sameContent(*content));
+    }
+
     void unreadableFileIsAnErrorNotABlankView() {
         cine::CineView view;
         const QString text = m_dir.filePath(QStringLiteral("notes.txt"));

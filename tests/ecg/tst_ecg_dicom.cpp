@@ -1,5 +1,6 @@
 // Reading DICOM ECGs: the real wave_dfl.dcm exactly as independent tools read it, and every class of bad
 // input (made from that real file inside the test) named for what it is.
+#include "../verify/independent_digest.h"
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
@@ -80,6 +81,27 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QVERIFY2(dicom::initializeDicom().hasValue(), "DCMTK environment");
+    }
+
+    void theRecordingSaysWhichSamplesItHolds() {
+        // The reader digests the Waveform Data it decodes (dicom-waveform-v1): dcmconv cuts the values out of
+        // the file, openssl hashes them.
+        for (const char* tool : {"dcmconv", "openssl"}) {
+            if (!test::haveTool(QString::fromLatin1(tool))) {
+                QSKIP("dcmconv or openssl is missing");
+            }
+        }
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        auto rec = ecg::readEcg(path.toStdString());
+        QVERIFY(rec.hasValue());
+        QVERIFY(rec->content.has_value());
+        QCOMPARE(rec->content->method, dicom::ContentMethod::WaveformV1);
+        QCOMPARE(rec->content->sha256, *test::opensslSha256OfBytes(*test::waveformDataByDcmconv(path)));
+        QCOMPARE(rec->content->hashedBytes, std::uint64_t{12 * 2400 * 2});
+        QCOMPARE(rec->content->sopInstanceUID, rec->sopInstanceUID);
+        QCOMPARE(rec->content->studyInstanceUID, rec->studyInstanceUID);
+        QCOMPARE(rec->content->seriesInstanceUID, rec->seriesInstanceUID);
+        QCOMPARE(rec->content->modality, std::string("ECG"));
     }
 
     // --- wave_dfl.dcm, as ../shared/data/README.md says

@@ -5,6 +5,8 @@
 
 #include "verify_fixture.h"
 
+#include <veridicor/dicom/content_digest.h>
+#include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
@@ -16,22 +18,37 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace veridicor::test {
 
 /// A view that draws nothing but remembers what reached it, and reports the overlay labels it would paint (as
-/// the real views do, marked UNTRUSTED when not trusted).
+/// the real views do, marked UNTRUSTED when not trusted). Like a real view it reads the file when it opens it
+/// and says which data it holds (displayedContent(), digested from that one read).
 class RecordingView : public registry::StudyView {
 public:
     using registry::StudyView::StudyView;
     Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override {
         m_path = QString::fromStdString(header.path.string());
         ++opened;
+        m_content.reset();
+        if (auto loaded = dicom::loadFile(header.path)) {
+            if (auto id = dicom::contentIdentity(*loaded->dataset())) {
+                m_content = std::move(*id);
+            }
+        }
+        if (afterRead) {
+            afterRead(header.path); // e.g. the file changes right after the view read it
+        }
         return {};
     }
     [[nodiscard]] QString currentPath() const override { return m_path; }
+    [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override {
+        return m_content;
+    }
     void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override {
         received = overlays;
         ++calls;
@@ -52,24 +69,36 @@ public:
     int calls = 0;
     int opened = 0;
     QStringList focused;
+    std::function<void(const std::filesystem::path&)> afterRead;
 
 private:
     QString m_path;
+    std::optional<registry::DisplayedContent> m_content;
 };
 
 class RecordingFactory : public registry::ViewerFactory {
 public:
+    /// Given to every view it makes (RecordingView::afterRead).
+    std::function<void(const std::filesystem::path&)> afterRead;
+
     [[nodiscard]] QString id() const override { return QStringLiteral("recording"); }
     [[nodiscard]] QString displayName() const override { return QStringLiteral("Test view"); }
     [[nodiscard]] std::vector<std::string> sopClasses() const override {
         return {std::string(dicom::sop::TwelveLeadEcg), std::string(dicom::sop::UltrasoundMultiframe)};
     }
-    registry::StudyView* create(QWidget* parent) const override { return new RecordingView(parent); }
+    registry::StudyView* create(QWidget* parent) const override {
+        auto* view = new RecordingView(parent);
+        view->afterRead = afterRead;
+        return view;
+    }
 };
 
-inline std::unique_ptr<registry::ViewerRegistry> recordingRegistry() {
+inline std::unique_ptr<registry::ViewerRegistry>
+recordingRegistry(std::function<void(const std::filesystem::path&)> afterRead = {}) {
     auto reg = std::make_unique<registry::ViewerRegistry>();
-    reg->add(std::make_unique<RecordingFactory>());
+    auto factory = std::make_unique<RecordingFactory>();
+    factory->afterRead = std::move(afterRead);
+    reg->add(std::move(factory));
     return reg;
 }
 
@@ -204,7 +233,9 @@ struct Workstation {
     QStringList confirmations; ///< ids the confirmation hook was asked about
     bool confirm = true;
 
-    Workstation(const VerifyFixture& f, const std::string& trustStore, const QString& auditLog) {
+    Workstation(const VerifyFixture& f, const std::string& trustStore, const QString& auditLog,
+                std::function<void(const std::filesystem::path&)> afterRead = {})
+        : registry(recordingRegistry(std::move(afterRead))) {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(trustStore).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);

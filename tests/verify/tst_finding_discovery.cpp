@@ -293,6 +293,35 @@ private slots:
         QCOMPARE(result.at, *r.at);
         QCOMPARE(reasonsText(*result.findings.front().verdict), std::string("CERT_EXPIRED"));
     }
+
+    void aRecordingAlreadyReadIsVerifiedAsGivenNotReadAgain() {
+        // The workstation gives the recording on screen as its view holds it: that is what is verified, even
+        // if the file has changed on disk since (here: other samples, same UIDs). The other recording is
+        // read.
+        const fs::path dir = study("given");
+        writeAll(dir / "ecg.finding.json", f->sign(f->pki.finding));
+        fs::copy_file(dir / "ecg.dcm", dir / "copy.dcm");
+        writeAll(dir / "copy.finding.json", f->sign(f->pki.finding));
+        SyntheticEcg changed = f->ecg;
+        QVERIFY(changed.write(dir / "ecg.dcm", EXS_LittleEndianExplicit, 5));
+        QVERIFY(changed.write(dir / "copy.dcm", EXS_LittleEndianExplicit, 5));
+        QVERIFY(changed.expectedDigest != f->input.digest);
+        verify::InputData onScreen = f->input; // what the view read before the file changed
+        onScreen.path = dir / "ecg.dcm";
+        auto r = request({dir / "copy.finding.json", dir / "ecg.finding.json"},
+                         {{dir / "ecg.dcm", f->ecg.sop}, {dir / "copy.dcm", f->ecg.sop}}, dir / "ecg.dcm");
+        r.inputs.push_back(onScreen);
+        const auto result = verify::checkFindings(r);
+        QCOMPARE(result.findings.size(), std::size_t{2});
+        const auto& copy = result.findings[0];
+        const auto& shown = result.findings[1];
+        QCOMPARE(shown.recording, dir / "ecg.dcm");
+        QVERIFY2(shown.trusted(), reasonsText(*shown.verdict).c_str());
+        QCOMPARE(shown.verdict->input.digest, f->input.digest);
+        QCOMPARE(copy.recording, dir / "copy.dcm");
+        QCOMPARE(copy.verdict->input.digest, changed.expectedDigest); // read from the file
+        QCOMPARE(reasonsText(*copy.verdict), std::string("DATA_MISMATCH"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFindingDiscovery)

@@ -6,10 +6,94 @@
 #include <veridicor/dicom/load.h>
 #include <veridicor/verify/input_digest.h>
 
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <QtEndian>
 #include <QtTest>
 
 using namespace veridicor;
 using namespace veridicor::test;
+
+namespace {
+
+/// A DICOM file written byte by byte here, explicit VR little endian (PS3.5 §7.1.2), so that a test controls
+/// exactly what a value holds — odd lengths included, which DCMTK's writer would pad.
+class HandMadeDicom {
+public:
+    void element(std::uint16_t group, std::uint16_t elem, const char* vr, const QByteArray& value) {
+        tag(group, elem);
+        m_body.append(vr, 2);
+        const bool longForm = QByteArray(vr, 2) == "OB" || QByteArray(vr, 2) == "OW" ||
+                              QByteArray(vr, 2) == "SQ" || QByteArray(vr, 2) == "UN";
+        if (longForm) {
+            u16(0);
+            u32(static_cast<std::uint32_t>(value.size()));
+        } else {
+            u16(static_cast<std::uint16_t>(value.size()));
+        }
+        m_body += value;
+    }
+    void text(std::uint16_t group, std::uint16_t elem, const char* vr, QByteArray value) {
+        if (value.size() % 2 != 0) {
+            value.append(QByteArray(vr, 2) == "UI" ? '\0' : ' ');
+        }
+        element(group, elem, vr, value);
+    }
+    /// An undefined-length sequence with one undefined-length item holding `itemBody`.
+    void sequence(std::uint16_t group, std::uint16_t elem, const QByteArray& itemBody) {
+        tag(group, elem);
+        m_body.append("SQ", 2);
+        u16(0);
+        u32(0xFFFFFFFFU);
+        tag(0xFFFE, 0xE000);
+        u32(0xFFFFFFFFU);
+        m_body += itemBody;
+        tag(0xFFFE, 0xE00D);
+        u32(0);
+        tag(0xFFFE, 0xE0DD);
+        u32(0);
+    }
+    [[nodiscard]] const QByteArray& body() const { return m_body; }
+
+    /// Preamble, "DICM", the meta header (explicit VR little endian) and the body.
+    [[nodiscard]] QByteArray file(const QByteArray& sopClass, const QByteArray& sopInstance) const {
+        HandMadeDicom meta;
+        meta.element(0x0002, 0x0001, "OB", QByteArray("\x00\x01", 2));
+        meta.text(0x0002, 0x0002, "UI", sopClass);
+        meta.text(0x0002, 0x0003, "UI", sopInstance);
+        meta.text(0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1");
+        HandMadeDicom length;
+        QByteArray ul(4, '\0');
+        qToLittleEndian<quint32>(static_cast<quint32>(meta.body().size()), ul.data());
+        length.element(0x0002, 0x0000, "UL", ul);
+        return QByteArray(128, '\0') + "DICM" + length.body() + meta.body() + m_body;
+    }
+
+private:
+    void u16(std::uint16_t v) {
+        char b[2];
+        qToLittleEndian<quint16>(v, b);
+        m_body.append(b, 2);
+    }
+    void u32(std::uint32_t v) {
+        char b[4];
+        qToLittleEndian<quint32>(v, b);
+        m_body.append(b, 4);
+    }
+    void tag(std::uint16_t group, std::uint16_t elem) {
+        u16(group);
+        u16(elem);
+    }
+    QByteArray m_body;
+};
+
+bool writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+} // namespace
 
 class TestInputDigest : public QObject {
     Q_OBJECT
@@ -119,6 +203,86 @@ private slots:
         VERIDICOR_SHARED_FILE(j2k, "us/US1_J2KR.dcm");
         VERIDICOR_SHARED_FILE(raw, "us/US1_UNCR.dcm");
         QVERIFY(verify::openInput(j2k.toStdString())->digest != verify::openInput(raw.toStdString())->digest);
+    }
+
+    void oddLengthOwValuesAreHashedToTheirLastByte_data() {
+        QTest::addColumn<bool>("waveform");
+        QTest::newRow("Waveform Data, OW of 7 bytes") << true;
+        QTest::newRow("Pixel Data, native OW of 7 bytes") << false;
+    }
+    void oddLengthOwValuesAreHashedToTheirLastByte() {
+        // finding-bundle-v1 hashes "the value bytes": all of them. An odd-length OW value (malformed, but
+        // DCMTK reads it) must not lose its last byte — else two files differing only there share a digest.
+        QFETCH(bool, waveform);
+        if (!haveTool(QStringLiteral("openssl"))) {
+            QSKIP("openssl is missing");
+        }
+        const QByteArray value("\x11\x22\x33\x44\x55\x66\x77", 7);
+        HandMadeDicom d;
+        const QByteArray sopClass =
+            waveform ? "1.2.840.10008.5.1.4.1.1.9.1.1" : "1.2.840.10008.5.1.4.1.1.6.1";
+        const QByteArray sop = "1.2.826.0.1.3680043.10.1001.901";
+        d.text(0x0008, 0x0016, "UI", sopClass);
+        d.text(0x0008, 0x0018, "UI", sop);
+        d.text(0x0008, 0x0060, "CS", waveform ? "ECG" : "US");
+        d.text(0x0020, 0x000D, "UI", "1.2.826.0.1.3680043.10.1001.902");
+        d.text(0x0020, 0x000E, "UI", "1.2.826.0.1.3680043.10.1001.903");
+        if (waveform) {
+            HandMadeDicom item;
+            item.element(0x5400, 0x1010, "OW", value);
+            d.sequence(0x5400, 0x0100, item.body());
+        } else {
+            d.element(0x7FE0, 0x0010, "OW", value);
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("odd.dcm"));
+        QVERIFY(writeFile(path, d.file(sopClass, sop)));
+        auto in = verify::openInput(path.toStdString());
+        QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
+        QCOMPARE(in->method,
+                 waveform ? verify::DigestMethod::DicomWaveformV1 : verify::DigestMethod::DicomPixelDataV1);
+        QCOMPARE(in->hashedBytes, std::uint64_t{7});
+        QCOMPARE(in->digest, *opensslSha256OfBytes(value));
+        // Changing only the last byte changes the digest.
+        QByteArray changed = d.file(sopClass, sop);
+        changed[changed.lastIndexOf('\x77')] = '\x78';
+        QVERIFY(writeFile(path, changed));
+        auto other = verify::openInput(path.toStdString());
+        QVERIFY(other.hasValue());
+        QVERIFY(other->digest != in->digest);
+    }
+
+    void pixelDataIsDigestedInTheRepresentationOfTheFile() {
+        // A dataset decompressed in memory (as a viewer might) still has the digest of the fragments stored
+        // in the file, never one of the decoded pixels. The RLE file is made by DCMTK's dcmcrle.
+        requireTools();
+        if (!haveTool(QStringLiteral("dcmcrle"))) {
+            QSKIP("dcmcrle is missing");
+        }
+        VERIDICOR_SHARED_FILE(raw, "us/US1_UNCR.dcm");
+        QTemporaryDir dir;
+        const QString rle = dir.filePath(QStringLiteral("rle.dcm"));
+        QVERIFY(runTool(QStringLiteral("dcmcrle"), {raw, rle}).has_value());
+        auto loaded = dicom::loadFile(rle.toStdString());
+        QVERIFY(loaded.hasValue());
+        QVERIFY(loaded->dataset()->chooseRepresentation(EXS_LittleEndianExplicit, nullptr).good());
+        auto in = verify::inputFromDicom(*loaded);
+        QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
+        auto fragments = pixelDataByDcmdump(rle, true);
+        QVERIFY(fragments.has_value());
+        QCOMPARE(in->hashedBytes, static_cast<std::uint64_t>(fragments->size()));
+        QCOMPARE(in->digest, *opensslSha256OfBytes(*fragments));
+        QVERIFY(in->digest != verify::openInput(raw.toStdString())->digest);
+
+        // DCMTK's JPEG decoder converts YBR to RGB and drops the fragments: then there is no stored value
+        // left to digest, and that is an error, not the digest of the decoded pixels.
+        VERIDICOR_SHARED_FILE(jpeg, "us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm");
+        auto jpegLoaded = dicom::loadFile(jpeg.toStdString());
+        QVERIFY(jpegLoaded.hasValue());
+        QVERIFY(jpegLoaded->dataset()->chooseRepresentation(EXS_LittleEndianExplicit, nullptr).good());
+        auto dropped = verify::inputFromDicom(*jpegLoaded);
+        QVERIFY(!dropped.hasValue());
+        QCOMPARE(dropped.error().code, verify::ErrorCode::Invalid);
     }
 
     void problemsAreErrors() {

@@ -1,4 +1,5 @@
 #include "finding_session.h"
+#include "display_text.h"
 
 #include <veridicor/verify/finding.h>
 #include <veridicor/verify/reason.h>
@@ -46,14 +47,14 @@ std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict&
     for (const verify::Finding& f : verdict.statement->findings) {
         registry::FindingOverlay o;
         o.key = overlayKey(bundleId, f.id);
-        o.label = qs(f.code.meaning.empty() ? f.text : f.code.meaning);
+        o.label = boundedText(f.code.meaning.empty() ? f.text : f.code.meaning, kMaxNameChars);
         o.trusted = trusted && verdict.trusted();
         o.visible = true;
         switch (f.region.kind) {
         case verify::RegionKind::Ecg:
             o.hasEcgRegion = true;
             for (const auto& lead : f.region.leads) {
-                o.leads << qs(lead);
+                o.leads << boundedText(lead, kMaxNameChars);
             }
             o.startSeconds = f.region.startSeconds;
             o.endSeconds = f.region.endSeconds;
@@ -77,7 +78,7 @@ std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict&
             case verify::AttachmentKind::EcgRelevance:
                 if (toInt(a.ref.samples) > 0 && !a.ref.leads.empty()) {
                     for (const auto& lead : a.ref.leads) {
-                        o.relevanceLeads << qs(lead);
+                        o.relevanceLeads << boundedText(lead, kMaxNameChars);
                     }
                     o.relevanceSamples = toInt(a.ref.samples);
                     o.relevance = bytes;
@@ -108,6 +109,76 @@ QStringList reasonTexts(const verify::Verdict& verdict) {
     return out;
 }
 
+bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown) {
+    return verified.method != verify::DigestMethod::FileV1 &&
+           verify::digestMethodName(verified.method) == dicom::contentMethodName(shown.method) &&
+           verified.digest == shown.sha256 && verified.sopInstanceUID == shown.sopInstanceUID &&
+           verified.studyInstanceUID == shown.studyInstanceUID &&
+           verified.seriesInstanceUID == shown.seriesInstanceUID && verified.modality == shown.modality;
+}
+
+QString consentKey(const FindingEntry& e) {
+    QStringList parts{qs(e.checked.bundle.string()), e.recordingPath()};
+    if (e.checked.verdict) {
+        const verify::Verdict& v = *e.checked.verdict;
+        parts << qs(v.bundleSha256);
+        QStringList reasons;
+        for (const verify::Reason r : v.reasons) {
+            reasons << qs(std::string(verify::reasonName(r)));
+        }
+        reasons.sort();
+        parts << reasons.join(QLatin1Char(','));
+        parts << qs(std::string(verify::digestMethodName(v.input.method))) + QLatin1Char(':') +
+                     qs(v.input.digest);
+    }
+    return parts.join(QLatin1Char('\n'));
+}
+
+void FindingSession::bindToDisplay(const QString& recordingPath,
+                                   const std::optional<registry::DisplayedContent>& shown) {
+    if (!shown) {
+        return;
+    }
+    for (FindingEntry* e : entriesFor(recordingPath)) {
+        if (!e->checked.verdict || !e->checked.verdict->authenticated || !e->checked.verdict->statement ||
+            sameData(e->checked.verdict->input, *shown)) {
+            continue;
+        }
+        verify::Verdict& v = *e->checked.verdict;
+        if (!e->displayMismatch) {
+            e->displayMismatch = true;
+            if (std::find(v.reasons.begin(), v.reasons.end(), verify::Reason::DataMismatch) ==
+                v.reasons.end()) {
+                v.reasons.push_back(verify::Reason::DataMismatch);
+                std::sort(v.reasons.begin(), v.reasons.end(), [](verify::Reason a, verify::Reason b) {
+                    return verify::reasonName(a) < verify::reasonName(b);
+                });
+            }
+            v.trust = verify::Trust::Untrusted;
+            verify::Check& binding = v.checks[static_cast<std::size_t>(verify::CheckId::Binding)];
+            binding.status = verify::CheckStatus::Failed;
+            if (std::find(binding.reasons.begin(), binding.reasons.end(), verify::Reason::DataMismatch) ==
+                binding.reasons.end()) {
+                binding.reasons.push_back(verify::Reason::DataMismatch);
+            }
+        }
+        const std::string onScreen = std::string(dicom::contentMethodName(shown->method)) + " SHA-256 " +
+                                     shown->sha256 + " (" + shown->sopInstanceUID + ")";
+        if (e->mismatchOnScreen != onScreen) {
+            // Other data on screen than when this was last looked at: a consent given before is not one for
+            // showing the finding over these data.
+            e->mismatchOnScreen = onScreen;
+            e->shownAnyway = false;
+            v.checks[static_cast<std::size_t>(verify::CheckId::Binding)].detail =
+                "The recording on screen is not the one the finding was checked against: its file changed "
+                "after the check (on screen: " +
+                onScreen + "; checked: " + std::string(verify::digestMethodName(v.input.method)) +
+                " SHA-256 " + v.input.digest + " (" + v.input.sopInstanceUID +
+                ")). Nothing of the finding is shown on it.";
+        }
+    }
+}
+
 void FindingSession::clear() {
     m_result = {};
     m_hasResult = false;
@@ -115,13 +186,12 @@ void FindingSession::clear() {
 }
 
 void FindingSession::setResult(verify::FindingCheckResult result) {
-    // "Shown anyway" survives a new round only for the very same bytes checked against the same recording.
+    // "Shown anyway" survives a new round only for the very same consent: the same bytes checked against the
+    // same recording content, with the same reasons.
     QHash<QString, bool> anyway;
     for (const FindingEntry& e : m_entries) {
         if (e.shownAnyway && e.checked.verdict) {
-            anyway.insert(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() +
-                              QLatin1Char('\n') + qs(e.checked.verdict->bundleSha256),
-                          true);
+            anyway.insert(consentKey(e), true);
         }
     }
     m_entries.clear();
@@ -143,9 +213,7 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
         used.insert(id);
         e.id = id;
         if (e.checked.verdict && e.canShowAnyway()) {
-            e.shownAnyway =
-                anyway.value(qs(e.checked.bundle.string()) + QLatin1Char('\n') + e.recordingPath() +
-                             QLatin1Char('\n') + qs(e.checked.verdict->bundleSha256));
+            e.shownAnyway = anyway.value(consentKey(e));
         }
         m_entries.push_back(std::move(e));
     }

@@ -4,12 +4,14 @@
 // widgets.
 
 #include <veridicor/registry/finding_overlay.h>
+#include <veridicor/registry/study_view.h>
 #include <veridicor/verify/finding_discovery.h>
 
 #include <QSet>
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace veridicor::ui {
@@ -20,7 +22,14 @@ struct FindingEntry {
     QString id;               ///< unique in the session: the bundle's file name (with its folder if repeated)
     bool shownAnyway = false; ///< the reader confirmed "Show anyway": content shown, marked UNTRUSTED
     bool displayed = false;   ///< its content is on screen now (trusted or shown anyway, and audited)
-    QString notShownReason;   ///< why its content is not shown although it could be (the audit log failed)
+    QString notShownReason;   ///< why its content is not shown although it could be (the audit log failed,
+                              ///< the view cannot vouch for its data)
+    /// The data it was verified against is not the data its recording's view holds (the file changed after
+    /// verification): the verdict then carries DATA_MISMATCH (see FindingSession::bindToDisplay).
+    bool displayMismatch = false;
+    /// The data on screen it was last found not to match ("<method> SHA-256 <hex> (<SOP Instance UID>)"); a
+    /// "Show anyway" holds only for those data.
+    std::string mismatchOnScreen;
 
     [[nodiscard]] bool trusted() const { return checked.trusted(); }
     [[nodiscard]] bool authenticated() const { return checked.authenticated(); }
@@ -43,10 +52,18 @@ std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict&
 /// Reason codes as plain words: "The signature does not match the content: … (BAD_SIGNATURE)".
 QStringList reasonTexts(const verify::Verdict& verdict);
 
+/// The verified input (method, digest, UIDs, modality) is exactly `shown`.
+bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown);
+
+/// The key under which a "Show anyway" consent is remembered: bundle path, recording, bundle SHA-256, the
+/// verdict's reasons and its input's method and digest.
+QString consentKey(const FindingEntry& entry);
+
 class FindingSession {
 public:
-    /// Replaces the findings with a new verification round. Entries keep "shown anyway" when the same bundle
-    /// bytes were verified against the same recording and are still eligible.
+    /// Replaces the findings with a new verification round. Entries keep "shown anyway" only for the same
+    /// consent: the same bundle bytes, verified against the same recording with the same input digest, with
+    /// the same reasons — a changed verdict asks again.
     void setResult(verify::FindingCheckResult result);
     void clear();
 
@@ -63,6 +80,14 @@ public:
     /// The overlays to draw on `recordingPath`: those of displayed entries only, trusted=false when shown
     /// anyway, visible unless the reader hid them.
     [[nodiscard]] std::vector<registry::FindingOverlay> overlaysFor(const QString& recordingPath) const;
+
+    /// Binds the findings of `recordingPath` to what its view holds and draws (`shown`, the view's
+    /// displayedContent()): a finding whose authenticated content was verified against other data — method,
+    /// digest, UIDs or modality differ, because the file changed after verification — becomes untrusted
+    /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" given before for other data on
+    /// screen (the reader is asked again; a consent given for these data holds while they stay on screen).
+    /// Nothing is changed when `shown` is nullopt (the caller then shows no content at all).
+    void bindToDisplay(const QString& recordingPath, const std::optional<registry::DisplayedContent>& shown);
 
     void setHidden(const QString& key, bool hidden);
     [[nodiscard]] bool isHidden(const QString& key) const { return m_hidden.contains(key); }

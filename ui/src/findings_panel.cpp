@@ -1,4 +1,5 @@
 #include "findings_panel.h"
+#include "display_text.h"
 
 #include <veridicor/verify/finding.h>
 #include <veridicor/verify/reason.h>
@@ -21,6 +22,30 @@ namespace {
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
+}
+
+/// A name from a file or payload, bounded and made visible.
+QString name(const std::string& s) {
+    return boundedText(s, kMaxNameChars);
+}
+QString name(const QString& s) {
+    return boundedText(s, kMaxNameChars);
+}
+/// A sentence from a file or payload, bounded and made visible (line breaks kept).
+QString sentence(const std::string& s) {
+    return boundedText(s, kMaxTextChars, true);
+}
+QString sentence(const QString& s) {
+    return boundedText(s, kMaxTextChars, true);
+}
+
+/// Steps 1–3 passed as far as the envelope, the chain and the signature go, but the signed content is not a
+/// finding statement of the expected form (MALFORMED): authentic, yet unreadable.
+bool authenticButMalformed(const verify::Verdict& v) {
+    const verify::Check& signature = v.check(verify::CheckId::Signature);
+    return !v.authenticated && v.check(verify::CheckId::Envelope).ok() &&
+           v.check(verify::CheckId::Chain).ok() && signature.status == verify::CheckStatus::Failed &&
+           signature.reasons.size() == 1 && signature.reasons.front() == verify::Reason::Malformed;
 }
 
 constexpr const char* kGreen = "#1b7f3a";
@@ -79,7 +104,7 @@ QString regionText(const verify::Region& r) {
     case verify::RegionKind::Ecg: {
         QStringList leads;
         for (const auto& l : r.leads) {
-            leads << qs(l);
+            leads << name(l);
         }
         return QObject::tr("Leads %1, %2–%3 s")
             .arg(leads.join(QStringLiteral(", ")), QString::number(r.startSeconds, 'f', 2),
@@ -95,8 +120,8 @@ QString regionText(const verify::Region& r) {
 }
 
 QString signerText(const verify::SignerInfo& s) {
-    const QString who = s.identities.empty() ? QObject::tr("(no identity)") : qs(s.identities.front());
-    return QObject::tr("Signed by %1 (certificate issued by %2)").arg(who, qs(s.issuer));
+    const QString who = s.identities.empty() ? QObject::tr("(no identity)") : name(s.identities.front());
+    return QObject::tr("Signed by %1 (certificate issued by %2)").arg(who, name(s.issuer));
 }
 
 } // namespace
@@ -144,7 +169,7 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         }
     }
 
-    const QString name = QFileInfo(context.recordingPath).fileName();
+    const QString recording = name(QFileInfo(context.recordingPath).fileName());
     int trusted = 0;
     int untrusted = 0;
     for (const FindingEntry* e : entries) {
@@ -155,10 +180,10 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     } else if (context.recordingPath.isEmpty()) {
         m_summary->setText(tr("No recording open."));
     } else if (entries.empty()) {
-        m_summary->setText(tr("No AI findings for %1.").arg(name));
+        m_summary->setText(tr("No AI findings for %1.").arg(recording));
     } else {
         m_summary->setText(tr("AI findings for %1: %2 trusted, %3 untrusted%4")
-                               .arg(name)
+                               .arg(recording)
                                .arg(trusted)
                                .arg(untrusted)
                                .arg(context.checking ? tr(" (checking again…)") : QString()));
@@ -172,12 +197,13 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_trust->setStyleSheet(QString());
         m_trust->setText(
             tr("Trust store %1 (%2); checked at %3.")
-                .arg(QFileInfo(context.trustStore).absoluteFilePath(), qs(result.trustStoreSummary),
+                .arg(sentence(QFileInfo(context.trustStore).absoluteFilePath()),
+                     sentence(result.trustStoreSummary),
                      qs(verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(result.at)))));
         m_trust->show();
     } else {
         m_trust->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed)));
-        m_trust->setText(qs(result.trustStoreProblem));
+        m_trust->setText(sentence(result.trustStoreProblem));
         m_trust->show();
     }
 
@@ -193,12 +219,12 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_footerLayout->itemAt(0)->widget()->show();
         for (const auto& other : context.others) {
             auto* b = new QPushButton(tr("Show %1 (%2 trusted, %3 untrusted)")
-                                          .arg(QFileInfo(other.path).fileName())
+                                          .arg(name(QFileInfo(other.path).fileName()))
                                           .arg(other.trusted)
                                           .arg(other.untrusted),
                                       m_footer);
             b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-            b->setToolTip(other.path);
+            b->setToolTip(sentence(other.path));
             const QString path = other.path;
             connect(b, &QPushButton::clicked, this, [this, path] { emit recordingRequested(path); });
             m_footerLayout->addWidget(b);
@@ -209,11 +235,11 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     if (!unopened.empty()) {
         std::map<QString, QStringList> byRecording;
         for (const FindingEntry* e : unopened) {
-            byRecording[qs(e->checked.recording.filename().string())] << e->bundleFileName();
+            byRecording[name(e->checked.recording.filename().string())] << name(e->bundleFileName());
         }
         QStringList parts;
-        for (const auto& [recording, bundles] : byRecording) {
-            parts << tr("%1 (for %2)").arg(bundles.join(QStringLiteral(", ")), recording);
+        for (const auto& [belongsTo, bundles] : byRecording) {
+            parts << tr("%1 (for %2)").arg(bundles.join(QStringLiteral(", ")), belongsTo);
         }
         auto* note = textLabel(tr("Not checked, because the recording they belong to is not open: %1")
                                    .arg(parts.join(QStringLiteral("; "))),
@@ -248,9 +274,10 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
     } else {
         head->addWidget(badge(tr("Untrusted"), kRed, card));
     }
-    auto* name = new ElidedLabel(e.bundleFileName(), card);
-    name->setStyleSheet(QStringLiteral("color: #555;"));
-    head->addWidget(name, 1);
+    // The file name is the sender's choice: shown bounded and with anything invisible made visible.
+    auto* fileName = new ElidedLabel(name(e.bundleFileName()), card);
+    fileName->setStyleSheet(QStringLiteral("color: #555;"));
+    head->addWidget(fileName, 1);
     layout->addLayout(head);
 
     // Why it is untrusted, in plain words (every reason).
@@ -259,7 +286,7 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
         if (e.checked.verdict) {
             reasons = reasonTexts(*e.checked.verdict);
         } else {
-            reasons << qs(e.checked.problem);
+            reasons << sentence(e.checked.problem);
         }
         for (const QString& r : reasons) {
             layout->addWidget(textLabel(QStringLiteral("• ") + r, card,
@@ -267,15 +294,28 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
         }
     }
 
+    if (e.displayMismatch) {
+        auto* l = textLabel(tr("The recording on screen is not the one the finding was checked against: its "
+                               "file changed after the check."),
+                            card, QStringLiteral("color: %1;").arg(QLatin1String(kRed)));
+        l->setObjectName(QStringLiteral("displayMismatch"));
+        layout->addWidget(l);
+    }
+
     if (!e.notShownReason.isEmpty()) {
         layout->addWidget(
-            textLabel(e.notShownReason, card,
+            textLabel(sentence(e.notShownReason), card,
                       QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))));
     } else if (e.contentAllowed() && e.displayed) {
         addFindingContent(layout, card, e, session, context);
     } else if (e.canShowAnyway()) {
         layout->addWidget(
             textLabel(tr("Quarantined: its content is hidden and not drawn on the images."), card));
+    } else if (e.checked.verdict && authenticButMalformed(*e.checked.verdict)) {
+        layout->addWidget(
+            textLabel(tr("The signature and its certificate chain verified, but the signed content is "
+                         "malformed (not a finding of the expected form), so it cannot be read or shown."),
+                      card));
     } else if (e.checked.verdict) {
         layout->addWidget(
             textLabel(tr("The signature or its certificate chain did not verify, so nothing in this "
@@ -316,13 +356,25 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
     const bool marked = !e.trusted(); // shown anyway: UNTRUSTED wherever its content appears
     const QString mark = marked ? tr("UNTRUSTED: ") : QString();
 
-    layout->addWidget(textLabel(tr("Model: %1 %2").arg(qs(st.model.name), qs(st.model.version)), card));
+    layout->addWidget(textLabel(tr("Model: %1 %2").arg(name(st.model.name), name(st.model.version)), card));
     if (v.signer) {
         layout->addWidget(textLabel(signerText(*v.signer), card));
     }
-    layout->addWidget(textLabel(tr("Produced: %1").arg(qs(st.producedAtText)), card));
+    layout->addWidget(textLabel(tr("Produced: %1").arg(name(st.producedAtText)), card));
 
+    // A signed statement may list any number of findings and measurements: the panel lists a bounded number.
+    constexpr std::size_t kMaxFindingsListed = 100;
+    constexpr std::size_t kMaxMeasurementsListed = 100;
+    if (st.findings.size() > kMaxFindingsListed) {
+        layout->addWidget(textLabel(
+            tr("%1 findings; the first %2 are listed.").arg(st.findings.size()).arg(kMaxFindingsListed), card,
+            QStringLiteral("color: #666;")));
+    }
+    std::size_t listed = 0;
     for (const verify::Finding& f : st.findings) {
+        if (++listed > kMaxFindingsListed) {
+            break;
+        }
         const QString key = overlayKey(e.id, f.id);
         const bool selected = key == context.selectedKey;
         auto* box = new QFrame(card);
@@ -332,15 +384,15 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
                                : QString());
         auto* fl = new QVBoxLayout(box);
         fl->setContentsMargins(6, 4, 6, 4);
-        const QString title = qs(f.code.meaning.empty() ? f.code.value : f.code.meaning);
+        const QString title = sentence(f.code.meaning.empty() ? f.code.value : f.code.meaning);
         fl->addWidget(
             textLabel(mark + title, box,
                       QStringLiteral("font-weight: bold; %1")
                           .arg(marked ? QStringLiteral("color: %1;").arg(QLatin1String(kRed)) : QString())));
-        fl->addWidget(textLabel(mark + qs(f.text), box));
+        fl->addWidget(textLabel(mark + sentence(f.text), box));
         fl->addWidget(textLabel(
             tr("%1 %2 · confidence %3 %")
-                .arg(qs(f.code.scheme), qs(f.code.value), QString::number(f.confidence * 100.0, 'f', 0)),
+                .arg(name(f.code.scheme), name(f.code.value), QString::number(f.confidence * 100.0, 'f', 0)),
             box, QStringLiteral("color: #444;")));
         fl->addWidget(textLabel(regionText(f.region), box, QStringLiteral("color: #444;")));
         auto* visible = new QCheckBox(tr("Show on the image"), box);
@@ -364,7 +416,13 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
         if (selected) {
             QStringList lines;
             for (const auto& m : f.measurements) {
-                lines << QStringLiteral("%1%2: %3 %4").arg(mark, qs(m.name), number(m.value), qs(m.unit));
+                if (static_cast<std::size_t>(lines.size()) >= kMaxMeasurementsListed) {
+                    lines << tr("… %1 measurements in all; the first %2 are listed.")
+                                 .arg(f.measurements.size())
+                                 .arg(kMaxMeasurementsListed);
+                    break;
+                }
+                lines << QStringLiteral("%1%2: %3 %4").arg(mark, name(m.name), number(m.value), name(m.unit));
             }
             auto* ml = textLabel(lines.isEmpty() ? tr("No measurements.")
                                                  : tr("Measurements:\n%1").arg(lines.join(QLatin1Char('\n'))),

@@ -1,5 +1,6 @@
 #include <veridicor/ui/main_window.h>
 
+#include "display_text.h"
 #include "finding_session.h"
 #include "findings_panel.h"
 #include "header_view.h"
@@ -384,6 +385,10 @@ void MainWindow::startFindingCheck() {
         request.recordings.push_back({h->path, h->sopInstanceUID});
     }
     request.shownRecording = m_shownPath.toStdString();
+    // The recording on screen is verified as its view holds it: verification and display share one read.
+    if (const auto shown = shownContent()) {
+        request.inputs.push_back(verify::inputFromContent(*shown, request.shownRecording));
+    }
     request.trustStore = m_trustStore.toStdString();
     request.at = m_at;
     std::vector<std::filesystem::path> bundles = m_scanFindings;
@@ -437,7 +442,8 @@ void MainWindow::onFindingCheckFinished() {
         FindingEntry* e = m_session->find(id);
         if (e == nullptr || !e->canShowAnyway()) {
             const QString message =
-                tr("--show-anyway %1: no untrusted finding with readable content has that name").arg(id);
+                tr("--show-anyway %1: no untrusted finding with readable content has that name")
+                    .arg(boundedText(id, kMaxNameChars));
             statusBar()->showMessage(message);
             qWarning("veridicor: %s", qPrintable(message));
             continue;
@@ -485,14 +491,34 @@ QString findingList(const FindingEntry& e) {
 
 } // namespace
 
+std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
+    registry::StudyView* view = currentView();
+    if (view == nullptr || m_shownPath.isEmpty() || view->currentPath() != m_shownPath) {
+        return std::nullopt;
+    }
+    return view->displayedContent();
+}
+
+QString MainWindow::unconfirmedDisplayReason() const {
+    return tr("Not shown: the view on screen cannot confirm that it holds the data this finding was checked "
+              "against, so nothing of it is shown.");
+}
+
 void MainWindow::displayFindings() {
     for (FindingEntry& e : m_session->entries()) {
         e.displayed = false;
         e.notShownReason.clear();
     }
     const QString name = QFileInfo(m_shownPath).fileName();
+    // A finding is shown only over the very data it was verified against: what the view holds and draws.
+    const std::optional<registry::DisplayedContent> shown = shownContent();
+    m_session->bindToDisplay(m_shownPath, shown);
     for (FindingEntry* e : m_session->entriesFor(m_shownPath)) {
         if (!e->contentAllowed()) {
+            continue;
+        }
+        if (!shown) {
+            e->notShownReason = unconfirmedDisplayReason();
             continue;
         }
         // Fail closed: a display that cannot be recorded does not happen.
@@ -519,6 +545,16 @@ bool MainWindow::showFindingAnyway(const QString& id) {
     if (e == nullptr || !e->canShowAnyway()) {
         return false;
     }
+    if (e->recordingPath() == m_shownPath) {
+        // The reasons asked about are those against the data on screen now.
+        const std::string mismatchBefore = e->mismatchOnScreen;
+        m_session->bindToDisplay(m_shownPath, shownContent());
+        if (e->mismatchOnScreen != mismatchBefore) {
+            e->displayed = false;
+            refreshFindings();
+            pushOverlays();
+        }
+    }
     if (e->shownAnyway) {
         return e->displayed || e->recordingPath() != m_shownPath;
     }
@@ -534,6 +570,7 @@ bool MainWindow::showFindingAnyway(const QString& id) {
                "name.")
                 .arg(reasons.join(QLatin1Char('\n'))),
             QMessageBox::NoButton, this);
+        box.setTextFormat(Qt::PlainText);
         QPushButton* show = box.addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
         box.addButton(QMessageBox::Cancel);
         box.setDefaultButton(QMessageBox::Cancel);
@@ -541,7 +578,7 @@ bool MainWindow::showFindingAnyway(const QString& id) {
         confirmed = box.clickedButton() == show;
     }
     if (!confirmed) {
-        statusBar()->showMessage(tr("%1 stays quarantined").arg(e->id));
+        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(e->id, kMaxNameChars)));
         return false;
     }
     return showAnywayConfirmed(*e, tr("confirmed by the reader"));
@@ -549,6 +586,28 @@ bool MainWindow::showFindingAnyway(const QString& id) {
 
 bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
     const bool onScreen = e.recordingPath() == m_shownPath;
+    if (onScreen) {
+        // Over the data on screen only if it is the data the finding was verified against (else it is now a
+        // DATA_MISMATCH verdict: a consent given for the verdict before is not one for it).
+        const auto shown = shownContent();
+        const std::string mismatchBefore = e.mismatchOnScreen;
+        m_session->bindToDisplay(m_shownPath, shown);
+        if (e.mismatchOnScreen != mismatchBefore) {
+            e.displayed = false;
+            statusBar()->showMessage(
+                tr("%1: the recording on screen is not the one it was checked against; its verdict changed")
+                    .arg(boundedText(e.id, kMaxNameChars)));
+            refreshFindings();
+            pushOverlays();
+            return false;
+        }
+        if (!shown) {
+            e.notShownReason = unconfirmedDisplayReason();
+            statusBar()->showMessage(e.notShownReason);
+            refreshFindings();
+            return false;
+        }
+    }
     const QString problem =
         appendAudit(e, "show-anyway",
                     tr("shown anyway as UNTRUSTED (%1)%2: %3")
@@ -566,7 +625,8 @@ bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
     e.shownAnyway = true;
     e.notShownReason.clear();
     e.displayed = onScreen; // this show-anyway is its display event
-    statusBar()->showMessage(tr("%1 is shown anyway, marked UNTRUSTED").arg(e.id));
+    statusBar()->showMessage(
+        tr("%1 is shown anyway, marked UNTRUSTED").arg(boundedText(e.id, kMaxNameChars)));
     refreshFindings();
     pushOverlays();
     return true;

@@ -1,4 +1,5 @@
 #include "verification_detail.h"
+#include "display_text.h"
 
 #include <veridicor/verify/keys.h>
 #include <veridicor/verify/reason.h>
@@ -20,6 +21,11 @@ namespace {
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
+}
+
+/// A string from a file, a certificate or a payload, bounded and made visible.
+QString shown(const std::string& s, int maxChars = kMaxNameChars) {
+    return boundedText(s, maxChars, maxChars > kMaxNameChars);
 }
 
 QLabel* value(const QString& text, QWidget* parent) {
@@ -53,26 +59,44 @@ QByteArray derFromPem(const std::string& pem) {
 
 QString joined(const std::vector<std::string>& items) {
     QStringList out;
+    constexpr std::size_t kMaxItems = 20;
     for (const auto& s : items) {
-        out << qs(s);
+        if (static_cast<std::size_t>(out.size()) == kMaxItems) {
+            out << QObject::tr("… %1 in all").arg(items.size());
+            break;
+        }
+        out << shown(s);
     }
     return out.isEmpty() ? QObject::tr("(none)") : out.join(QStringLiteral(", "));
 }
 
-QGroupBox* certificateBox(const QString& title, const verify::CertificateInfo& c, QWidget* parent) {
-    auto* box = new QGroupBox(title, parent);
+/// A certificate. One of a chain that did not verify is labelled by its fingerprint only: the names it
+/// claims (subject, issuer, identities) are anyone's choice and are not shown.
+QGroupBox* certificateBox(const QString& title, const verify::CertificateInfo& c, bool vouchedFor,
+                          QWidget* parent) {
+    const QString sha256 = colonHex(QByteArray::fromHex(QByteArray::fromStdString(c.sha256Fingerprint)));
+    auto* box = new QGroupBox(
+        vouchedFor ? title : QObject::tr("%1: certificate SHA-256 %2").arg(title, sha256), parent);
     auto* form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(QObject::tr("Subject"), value(qs(c.subject), box));
-    form->addRow(QObject::tr("Issuer"), value(qs(c.issuer), box));
-    form->addRow(QObject::tr("Identities"), value(joined(c.identities), box));
+    if (vouchedFor) {
+        form->addRow(QObject::tr("Subject"), value(shown(c.subject, kMaxTextChars), box));
+        form->addRow(QObject::tr("Issuer"), value(shown(c.issuer, kMaxTextChars), box));
+        form->addRow(QObject::tr("Identities"), value(joined(c.identities), box));
+    } else {
+        form->addRow(
+            QObject::tr("Names"),
+            value(QObject::tr("Not shown: this certificate is not vouched for by the trust store, so "
+                              "the names it claims are not displayed. It is identified by its "
+                              "fingerprints."),
+                  box));
+    }
     form->addRow(QObject::tr("Valid from"), value(qs(verify::formatRfc3339(c.notBefore)), box));
     form->addRow(QObject::tr("Valid until"), value(qs(verify::formatRfc3339(c.notAfter)), box));
-    form->addRow(QObject::tr("Key"), value(qs(c.keyDescription), box));
-    form->addRow(QObject::tr("Signature algorithm"), value(qs(c.signatureAlgorithm), box));
-    form->addRow(QObject::tr("Serial number"), value(qs(c.serialHex), box));
-    form->addRow(QObject::tr("SHA-256 fingerprint"),
-                 value(colonHex(QByteArray::fromHex(QByteArray::fromStdString(c.sha256Fingerprint))), box));
+    form->addRow(QObject::tr("Key"), value(shown(c.keyDescription), box));
+    form->addRow(QObject::tr("Signature algorithm"), value(shown(c.signatureAlgorithm), box));
+    form->addRow(QObject::tr("Serial number"), value(shown(c.serialHex), box));
+    form->addRow(QObject::tr("SHA-256 fingerprint"), value(sha256, box));
     const QByteArray der = derFromPem(c.pem);
     if (!der.isEmpty()) {
         form->addRow(QObject::tr("SHA-1 fingerprint"),
@@ -82,6 +106,7 @@ QGroupBox* certificateBox(const QString& title, const verify::CertificateInfo& c
 }
 
 void addChain(QVBoxLayout* layout, QWidget* parent, const verify::SignerInfo& signer) {
+    const bool vouchedFor = signer.chainTrusted;
     const auto& chain = signer.chain;
     for (std::size_t i = 0; i < chain.size(); ++i) {
         QString role;
@@ -92,7 +117,7 @@ void addChain(QVBoxLayout* layout, QWidget* parent, const verify::SignerInfo& si
         } else {
             role = QObject::tr("Issuing certificate %1").arg(i);
         }
-        layout->addWidget(certificateBox(role, chain[i], parent));
+        layout->addWidget(certificateBox(role, chain[i], vouchedFor, parent));
     }
 }
 
@@ -133,6 +158,48 @@ QString checkTitle(verify::CheckId id) {
     return {};
 }
 
+/// Steps whose details quote the signed content (the model it names, its subject, its attachments).
+bool quotesContent(verify::CheckId id) {
+    switch (id) {
+    case verify::CheckId::Envelope:
+    case verify::CheckId::Chain:
+    case verify::CheckId::Signature:
+        return false;
+    case verify::CheckId::Model:
+    case verify::CheckId::Provenance:
+    case verify::CheckId::Binding:
+    case verify::CheckId::Attachments:
+        return true;
+    }
+    return true;
+}
+
+/// What the detail column says about a check. Verification's own detail quotes the file (field names, the
+/// certificates' names) or the signed content (model, subject, attachments): it is shown only where that is
+/// vouched for — every check once the content may be shown (trusted, or shown anyway), the envelope, chain
+/// and signature checks that passed against a trusted chain — else the result in our own words.
+QString checkDetail(const verify::Check& c, bool contentShown, bool chainTrusted) {
+    const bool vouched = contentShown || (!quotesContent(c.id) && c.ok() && chainTrusted);
+    if (vouched) {
+        return boundedText(c.detail, kMaxTextChars, true);
+    }
+    switch (c.status) {
+    case verify::CheckStatus::Passed:
+        return QObject::tr("Passed.");
+    case verify::CheckStatus::NotChecked:
+        return QObject::tr("Not checked.");
+    case verify::CheckStatus::Failed: {
+        QStringList out;
+        for (const auto r : c.reasons) {
+            out << QStringLiteral("%1 (%2)").arg(qs(std::string(verify::reasonExplanation(r))),
+                                                 qs(std::string(verify::reasonName(r))));
+        }
+        return out.join(QLatin1Char(' '));
+    }
+    }
+    return {};
+}
+
 QWidget* scrolled(QWidget* content, QWidget* parent) {
     auto* scroll = new QScrollArea(parent);
     scroll->setWidgetResizable(true);
@@ -146,10 +213,14 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                                                    QWidget* parent)
     : QDialog(parent) {
     setObjectName(QStringLiteral("verificationDetail"));
-    setWindowTitle(tr("Verification of %1").arg(entry.bundleFileName()));
+    setWindowTitle(tr("Verification of %1").arg(boundedText(entry.bundleFileName(), kMaxNameChars)));
     resize(960, 680);
     auto* layout = new QVBoxLayout(this);
     const verify::Verdict& v = *entry.checked.verdict;
+    // What may be quoted: the content once it may be shown (trusted, or the reader chose "Show anyway");
+    // certificates' names once the chain is vouched for by the trust store.
+    const bool contentShown = entry.trusted() || (entry.shownAnyway && entry.canShowAnyway());
+    const bool chainTrusted = v.signer && v.signer->chainTrusted;
 
     auto* verdict = value(v.trusted() ? tr("Trusted: every check passed.")
                                       : tr("Untrusted: %1").arg(reasonTexts(v).join(QStringLiteral(" "))),
@@ -158,9 +229,9 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                                        : QStringLiteral("color: #b00020; font-weight: bold;"));
     layout->addWidget(verdict);
     auto* facts = new QFormLayout();
-    facts->addRow(tr("Finding file"), value(qs(entry.checked.bundle.string()), this));
+    facts->addRow(tr("Finding file"), value(boundedText(entry.checked.bundle.string(), kMaxTextChars), this));
     facts->addRow(tr("Checked against"),
-                  value(tr("%1 (%2)").arg(qs(entry.checked.recording.string()),
+                  value(tr("%1 (%2)").arg(boundedText(entry.checked.recording.string(), kMaxTextChars),
                                           qs(std::string(verify::routeDescription(entry.checked.route)))),
                         this));
     facts->addRow(tr("Data digest"), value(tr("%1 %2 (%3)")
@@ -171,6 +242,17 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     facts->addRow(tr("Trust store"), value(trustStore, this));
     facts->addRow(tr("Finding file SHA-256"), value(qs(v.bundleSha256), this));
     layout->addLayout(facts);
+    if (!contentShown) {
+        auto* note = value(v.authenticated
+                               ? tr("Details that quote this finding's content (the model it names, what it "
+                                    "was made for, its attachments) are hidden until you choose Show "
+                                    "anyway.")
+                               : tr("This file did not authenticate: details that would quote it, its "
+                                    "content or the names its certificates claim are not shown."),
+                           this);
+        note->setObjectName(QStringLiteral("hiddenDetailsNote"));
+        layout->addWidget(note);
+    }
 
     auto* tabs = new QTabWidget(this);
     layout->addWidget(tabs, 1);
@@ -192,7 +274,7 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
         table->setItem(row, 0, new QTableWidgetItem(QString::number(row + 1)));
         table->setItem(row, 1, new QTableWidgetItem(checkTitle(c.id)));
         table->setItem(row, 2, result);
-        table->setItem(row, 3, new QTableWidgetItem(qs(c.detail)));
+        table->setItem(row, 3, new QTableWidgetItem(checkDetail(c, contentShown, chainTrusted)));
     }
     table->resizeColumnsToContents();
     table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
@@ -228,17 +310,21 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
         const auto& m = v.statement->model;
         auto* named = new QGroupBox(tr("Model named by the finding"), modelPage);
         auto* nf = new QFormLayout(named);
-        nf->addRow(tr("Name"), value(qs(m.name), named));
-        nf->addRow(tr("Version"), value(qs(m.version), named));
-        nf->addRow(tr("Digest (OMS root, SHA-256)"), value(qs(m.digest), named));
+        if (contentShown) {
+            nf->addRow(tr("Name"), value(shown(m.name), named));
+            nf->addRow(tr("Version"), value(shown(m.version), named));
+            nf->addRow(tr("Digest (OMS root, SHA-256)"), value(shown(m.digest), named));
+        } else {
+            nf->addRow(tr("Name"), value(tr("Hidden until you choose Show anyway."), named));
+        }
         modelLayout->addWidget(named);
 
         auto* policy = new QGroupBox(tr("Approval in the trust policy (policy.json)"), modelPage);
         auto* pf = new QFormLayout(policy);
         if (v.approval) {
             pf->addRow(tr("Approved"),
-                       value(tr("%1 %2").arg(qs(v.approval->name), qs(v.approval->version)), policy));
-            pf->addRow(tr("Approved digest"), value(qs(v.approval->digest), policy));
+                       value(tr("%1 %2").arg(shown(v.approval->name), shown(v.approval->version)), policy));
+            pf->addRow(tr("Approved digest"), value(shown(v.approval->digest), policy));
             pf->addRow(tr("Modalities"), value(joined(v.approval->modalities), policy));
             pf->addRow(tr("Model signers"), value(joined(v.approval->modelSigners), policy));
             pf->addRow(tr("Finding signers"), value(joined(v.approval->findingSigners), policy));
@@ -254,12 +340,13 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
             provLayout->addWidget(value(tr("Not checked: the model is not approved."), prov));
         } else {
             provLayout->addWidget(value(v.provenance->valid ? tr("Valid") : tr("Not valid"), prov));
-            provLayout->addWidget(value(qs(v.provenance->detail), prov));
+            provLayout->addWidget(value(shown(v.provenance->detail, kMaxTextChars), prov));
             if (v.provenance->valid) {
                 auto* pform = new QFormLayout();
-                pform->addRow(tr("Signature file"), value(qs(v.provenance->bundleFile.string()), prov));
-                pform->addRow(tr("Signed model name"), value(qs(v.provenance->modelName), prov));
-                pform->addRow(tr("Signed digest"), value(qs(v.provenance->digest), prov));
+                pform->addRow(tr("Signature file"),
+                              value(shown(v.provenance->bundleFile.string(), kMaxTextChars), prov));
+                pform->addRow(tr("Signed model name"), value(shown(v.provenance->modelName), prov));
+                pform->addRow(tr("Signed digest"), value(shown(v.provenance->digest), prov));
                 if (v.provenance->modelSigner) {
                     pform->addRow(tr("Model signed by"),
                                   value(joined(v.provenance->modelSigner->identities), prov));

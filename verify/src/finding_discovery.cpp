@@ -242,11 +242,17 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
         verifier.emplace(std::move(*store));
     }
 
-    std::map<std::filesystem::path, Expected<InputData, Error>> inputs; // each recording is read once
+    // Each recording is read once; those the request gives already read (the one on screen, as its view
+    // holds it) are not read at all.
+    std::map<std::filesystem::path, Expected<InputData, Error>> inputs;
+    for (const InputData& given : request.inputs) {
+        inputs.emplace(normalized(given.path), given);
+    }
     auto inputFor = [&inputs](const std::filesystem::path& p) -> const Expected<InputData, Error>& {
-        auto it = inputs.find(p);
+        const std::filesystem::path key = normalized(p);
+        auto it = inputs.find(key);
         if (it == inputs.end()) {
-            it = inputs.emplace(p, openInput(p)).first;
+            it = inputs.emplace(key, openInput(p)).first;
         }
         return it->second;
     };

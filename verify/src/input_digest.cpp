@@ -1,19 +1,12 @@
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sniff.h>
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/input_digest.h>
 
-#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcitem.h>
-#include <dcmtk/dcmdata/dcpixel.h>
-#include <dcmtk/dcmdata/dcpixseq.h>
-#include <dcmtk/dcmdata/dcpxitem.h>
-#include <dcmtk/dcmdata/dcsequen.h>
-#include <dcmtk/dcmdata/dcxfer.h>
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <fstream>
 
 namespace veridicor::verify {
@@ -46,118 +39,47 @@ Unexpected<Error> invalid(std::string message) {
     return Unexpected{Error{ErrorCode::Invalid, std::move(message)}};
 }
 
-/// Hashes the value of an OB/OW element as little-endian bytes. DCMTK keeps OW values as host-order 16-bit
-/// words.
-bool hashElementValue(DcmElement& element, Sha256& hasher, std::uint64_t& bytes) {
-    const Uint32 length = element.getLength();
-    if (length == 0) {
-        return true;
+/// A content error of dicom/ as verify's: Unsupported stays, a read cut short or anything else is Invalid.
+Error fromDicom(const dicom::Error& e) {
+    return Error{e.code == dicom::ErrorCode::Unsupported ? ErrorCode::Unsupported : ErrorCode::Invalid,
+                 e.message};
+}
+
+DigestMethod methodOf(dicom::ContentMethod m) {
+    switch (m) {
+    case dicom::ContentMethod::WaveformV1:
+        return DigestMethod::DicomWaveformV1;
+    case dicom::ContentMethod::PixelDataV1:
+        return DigestMethod::DicomPixelDataV1;
     }
-    const DcmEVR vr = element.getVR();
-    if (vr == EVR_OW || vr == EVR_ox || vr == EVR_xs || vr == EVR_lt) {
-        Uint16* words = nullptr;
-        if (element.getUint16Array(words).good() && words != nullptr) {
-            const std::size_t count = length / 2;
-            if constexpr (std::endian::native == std::endian::little) {
-                hasher.update(words, count * 2);
-            } else {
-                std::array<std::uint8_t, 8192> buf{};
-                std::size_t i = 0;
-                while (i < count) {
-                    const std::size_t n = std::min<std::size_t>(buf.size() / 2, count - i);
-                    for (std::size_t k = 0; k < n; ++k) {
-                        buf[2 * k] = static_cast<std::uint8_t>(words[i + k] & 0xFFU);
-                        buf[2 * k + 1] = static_cast<std::uint8_t>(words[i + k] >> 8U);
-                    }
-                    hasher.update(buf.data(), n * 2);
-                    i += n;
-                }
-            }
-            bytes += count * 2;
-            return true;
-        }
-    }
-    Uint8* data = nullptr;
-    if (element.getUint8Array(data).bad() || data == nullptr) {
-        return false;
-    }
-    hasher.update(data, length);
-    bytes += length;
-    return true;
+    return DigestMethod::DicomWaveformV1;
 }
 
 } // namespace
 
+// The DICOM digests are computed in one place, dicom/content_digest.h, which the viewers use too: the data a
+// finding is verified against and the data a view draws are measured by the same code.
+
 Expected<std::string, Error> waveformDigest(DcmItem& dataset, std::uint64_t* hashedBytes) {
-    DcmSequenceOfItems* seq = nullptr;
-    if (dataset.findAndGetSequence(DCM_WaveformSequence, seq).bad() || seq == nullptr) {
-        return invalid("the DICOM file has no Waveform Sequence (5400,0100)");
-    }
-    if (seq->card() == 0) {
-        return invalid("the Waveform Sequence (5400,0100) is empty");
-    }
-    Sha256 hasher;
-    std::uint64_t bytes = 0;
-    for (unsigned long i = 0; i < seq->card(); ++i) {
-        DcmItem* item = seq->getItem(i);
-        DcmElement* data = nullptr;
-        if (item == nullptr || item->findAndGetElement(DCM_WaveformData, data).bad() || data == nullptr) {
-            return invalid("waveform item " + std::to_string(i + 1) + " has no Waveform Data (5400,1010)");
-        }
-        if (!hashElementValue(*data, hasher, bytes)) {
-            return invalid("the Waveform Data of item " + std::to_string(i + 1) + " cannot be read");
-        }
+    auto d = dicom::waveformDigest(dataset);
+    if (!d) {
+        return Unexpected{fromDicom(d.error())};
     }
     if (hashedBytes != nullptr) {
-        *hashedBytes = bytes;
+        *hashedBytes = d->hashedBytes;
     }
-    return hexEncode(hasher.finish());
+    return std::move(d->sha256);
 }
 
 Expected<std::string, Error> pixelDataDigest(DcmItem& dataset, std::uint64_t* hashedBytes) {
-    DcmElement* element = nullptr;
-    if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
-        return invalid("the DICOM file has no Pixel Data (7FE0,0010)");
-    }
-    Sha256 hasher;
-    std::uint64_t bytes = 0;
-    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
-    E_TransferSyntax xfer = EXS_Unknown;
-    const DcmRepresentationParameter* param = nullptr;
-    if (pixelData != nullptr) {
-        pixelData->getCurrentRepresentationKey(xfer, param);
-    }
-    if (pixelData != nullptr && xfer != EXS_Unknown && DcmXfer(xfer).isEncapsulated()) {
-        DcmPixelSequence* fragments = nullptr;
-        if (pixelData->getEncapsulatedRepresentation(xfer, param, fragments).bad() || fragments == nullptr) {
-            return invalid("the encapsulated Pixel Data cannot be read");
-        }
-        if (fragments->card() == 0) {
-            return invalid("the encapsulated Pixel Data has no Basic Offset Table item");
-        }
-        // Item 0 is the Basic Offset Table; every later item is a fragment.
-        for (unsigned long i = 1; i < fragments->card(); ++i) {
-            DcmPixelItem* item = nullptr;
-            if (fragments->getItem(item, i).bad() || item == nullptr) {
-                return invalid("pixel data fragment " + std::to_string(i) + " cannot be read");
-            }
-            if (item->getLength() == 0) {
-                continue;
-            }
-            Uint8* p = nullptr;
-            if (item->getUint8Array(p).bad() || p == nullptr) {
-                return invalid("pixel data fragment " + std::to_string(i) + " cannot be read");
-            }
-            hasher.update(p, item->getLength());
-            bytes += item->getLength();
-        }
-    } else if (!hashElementValue(*element, hasher, bytes)) {
-        return invalid("the Pixel Data value cannot be read");
+    auto d = dicom::pixelDataDigest(dataset);
+    if (!d) {
+        return Unexpected{fromDicom(d.error())};
     }
     if (hashedBytes != nullptr) {
-        *hashedBytes = bytes;
+        *hashedBytes = d->hashedBytes;
     }
-    return hexEncode(hasher.finish());
+    return std::move(d->sha256);
 }
 
 Expected<std::string, Error> fileDigest(const std::filesystem::path& path, std::uint64_t* hashedBytes) {
@@ -185,44 +107,32 @@ Expected<std::string, Error> fileDigest(const std::filesystem::path& path, std::
     return hexEncode(hasher.finish());
 }
 
+InputData inputFromContent(const dicom::ContentIdentity& content, const std::filesystem::path& path) {
+    InputData in;
+    in.path = path;
+    in.method = methodOf(content.method);
+    in.kind = in.method == DigestMethod::DicomWaveformV1 ? "DICOM waveform" : "DICOM image";
+    in.digest = content.sha256;
+    in.hashedBytes = content.hashedBytes;
+    in.studyInstanceUID = content.studyInstanceUID;
+    in.seriesInstanceUID = content.seriesInstanceUID;
+    in.sopInstanceUID = content.sopInstanceUID;
+    in.sopClassUID = content.sopClassUID;
+    in.modality = content.modality;
+    in.subjectName = content.sopInstanceUID;
+    return in;
+}
+
 Expected<InputData, Error> inputFromDicom(const dicom::LoadedFile& file) {
     DcmDataset* ds = file.dataset();
     if (ds == nullptr) {
         return invalid("the DICOM file holds no dataset");
     }
-    InputData in;
-    in.path = file.path;
-    in.studyInstanceUID = dicom::getString(ds, DCM_StudyInstanceUID);
-    in.seriesInstanceUID = dicom::getString(ds, DCM_SeriesInstanceUID);
-    in.sopInstanceUID = dicom::getString(ds, DCM_SOPInstanceUID);
-    in.sopClassUID = dicom::getString(ds, DCM_SOPClassUID);
-    in.modality = dicom::getString(ds, DCM_Modality);
-    in.subjectName = in.sopInstanceUID;
-    if (ds->tagExists(DCM_WaveformSequence)) {
-        in.method = DigestMethod::DicomWaveformV1;
-        in.kind = "DICOM waveform";
-        auto d = waveformDigest(*ds, &in.hashedBytes);
-        if (!d) {
-            return Unexpected{d.error()};
-        }
-        in.digest = std::move(*d);
-    } else if (ds->tagExists(DCM_PixelData)) {
-        in.method = DigestMethod::DicomPixelDataV1;
-        in.kind = "DICOM image";
-        auto d = pixelDataDigest(*ds, &in.hashedBytes);
-        if (!d) {
-            return Unexpected{d.error()};
-        }
-        in.digest = std::move(*d);
-    } else {
-        return Unexpected{
-            Error{ErrorCode::Unsupported,
-                  "the DICOM file has neither waveforms nor pixel data: no finding can be bound to it"}};
+    auto content = dicom::contentIdentity(*ds);
+    if (!content) {
+        return Unexpected{fromDicom(content.error())};
     }
-    if (in.sopInstanceUID.empty()) {
-        return invalid("the DICOM file has no SOP Instance UID");
-    }
-    return in;
+    return inputFromContent(*content, file.path);
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <veridicor/dicom/study_index.h>
+#include <veridicor/registry/study_view.h>
 #include <veridicor/verify/finding_discovery.h>
 #include <veridicor/verify/time.h>
 
@@ -133,6 +134,9 @@ private:
     void refreshFindings();
     void pushOverlays();
     bool showAnywayConfirmed(FindingEntry& entry, const QString& why);
+    /// What the view on screen holds and draws for the shown instance (nullopt: nothing it can vouch for).
+    [[nodiscard]] std::optional<registry::DisplayedContent> shownContent() const;
+    [[nodiscard]] QString unconfirmedDisplayReason() const;
     QString appendAudit(const FindingEntry& entry, const char* event, const QString& detail);
     void openFileDialog();
     void openFolderDialog();

@@ -71,8 +71,12 @@ struct FindingCheckRequest {
     std::vector<std::filesystem::path> bundles;
     std::vector<Recording> recordings;    ///< every opened recording
     std::filesystem::path shownRecording; ///< the recording on screen (rule c); may be empty
-    std::filesystem::path trustStore;     ///< the trust store folder
-    std::optional<TimePoint> at;          ///< the verification time; empty: now
+    /// Recordings already read and digested (e.g. the one on screen, from the data its view holds and
+    /// draws): a bundle routed to one of these paths is verified against this input as given, and the file
+    /// is not read again — so what is verified is what is displayed.
+    std::vector<InputData> inputs;
+    std::filesystem::path trustStore; ///< the trust store folder
+    std::optional<TimePoint> at;      ///< the verification time; empty: now
     const std::atomic<bool>* cancel = nullptr;
     /// The verified payload and attachment bytes kept in memory for display, all bundles together, are
     /// bounded: a bundle that would take the total over this is not checked (its `problem` says so).
@@ -105,8 +109,9 @@ struct FindingCheckResult {
     std::string trustStoreSummary; ///< "1 anchor, 2 CRLs, 2 approved models", when loaded
 };
 
-/// Loads the trust store, routes every bundle (rules a–c above) and verifies it against its recording,
-/// reading each bundle file once (at most 64 MiB) and its attachments once; every verdict holds the verified
+/// Loads the trust store, routes every bundle (rules a–c above) and verifies it against its recording (the
+/// request's `inputs` for the recordings it gives, else read once from the file), reading each bundle file
+/// once (at most 64 MiB) and its attachments once; every verdict holds the verified
 /// payload and attachment bytes, so nothing needs to be read again for display. Never fails: a missing or
 /// invalid trust store, an unreadable bundle or recording makes that finding untrusted with a `problem`.
 FindingCheckResult checkFindings(const FindingCheckRequest& request);

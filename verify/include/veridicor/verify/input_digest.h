@@ -4,10 +4,11 @@
 ///   dicom-waveform-v1   SHA-256 over the Waveform Data (5400,1010) value of every Waveform Sequence item, in
 ///                       item order, 16-bit words little-endian;
 ///   dicom-pixeldata-v1  SHA-256 over the Pixel Data (7FE0,0010) value: native → the value bytes (16-bit
-///   words
-///                       little-endian); encapsulated → every fragment after the Basic Offset Table, in
+///                       words little-endian); encapsulated → every fragment after the Basic Offset Table, in
 ///                       order, without item headers;
 ///   file-v1             SHA-256 over the whole file.
+/// The two DICOM methods are computed by dicom/content_digest.h (every value byte, the representation the
+/// file holds), the same code the viewers use to say which data they draw.
 
 #include <veridicor/base/expected.h>
 #include <veridicor/verify/error.h>
@@ -22,7 +23,8 @@ class DcmItem;
 
 namespace veridicor::dicom {
 struct LoadedFile;
-}
+struct ContentIdentity;
+} // namespace veridicor::dicom
 
 namespace veridicor::verify {
 
@@ -63,11 +65,17 @@ Expected<InputData, Error> openInput(const std::filesystem::path& path);
 /// As openInput() for a DICOM file that is already loaded (e.g. by a viewer).
 Expected<InputData, Error> inputFromDicom(const dicom::LoadedFile& file);
 
-/// The dicom-waveform-v1 digest of a dataset. `hashedBytes` (optional) receives the number of bytes hashed.
-/// Errors: Invalid (no Waveform Sequence, an item without Waveform Data).
+/// The input for DICOM content that is already read and digested (dicom::contentIdentity, e.g. the content a
+/// view holds and draws): verification then checks exactly that data, without reading `path` again.
+InputData inputFromContent(const dicom::ContentIdentity& content, const std::filesystem::path& path);
+
+/// The dicom-waveform-v1 digest of a dataset (dicom::waveformDigest). `hashedBytes` (optional) receives the
+/// number of bytes hashed. Errors: Invalid (no Waveform Sequence, an item without Waveform Data, a value that
+/// cannot be read to its end).
 Expected<std::string, Error> waveformDigest(DcmItem& dataset, std::uint64_t* hashedBytes = nullptr);
 
-/// The dicom-pixeldata-v1 digest of a dataset. Errors: Invalid (no Pixel Data, an unreadable fragment).
+/// The dicom-pixeldata-v1 digest of a dataset (dicom::pixelDataDigest). Errors: Invalid (no Pixel Data, an
+/// unreadable fragment).
 Expected<std::string, Error> pixelDataDigest(DcmItem& dataset, std::uint64_t* hashedBytes = nullptr);
 
 /// The file-v1 digest (streamed; the file is never held in memory). Errors: Unreadable.

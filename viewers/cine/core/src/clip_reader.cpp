@@ -3,6 +3,7 @@
 #include "decoders.h"
 
 #include <veridicor/cine/clip_reader.h>
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/load.h>
 
@@ -48,12 +49,20 @@ struct ClipReader::Impl {
     mutable std::mutex io;
     mutable DcmFileCache cache;
 
+    // What was read at open: the content's digest, and the SHA-256 of each native frame or each fragment
+    // (nullopt where it could not be read then). Every later read is checked against these.
+    std::optional<dicom::ContentIdentity> content;
+    std::string contentProblem;
+    std::vector<std::optional<dicom::Sha256Digest>> frameDigests;    ///< native
+    std::vector<std::optional<dicom::Sha256Digest>> fragmentDigests; ///< encapsulated
+
     Expected<void, Error> locateNative();
     Expected<void, Error> locateEncapsulated();
     bool groupByOffsets(const std::vector<std::uint64_t>& offsets, const char* what);
     void groupByScanning();
     std::optional<std::array<std::uint8_t, 4>> head(int fragment) const;
     std::optional<std::array<std::uint8_t, 8>> tail(int fragment) const;
+    void hashContent();
 };
 
 namespace {
@@ -80,6 +89,18 @@ Error fromDicom(const dicom::Error& e) {
 
 std::string frameLabel(int frame) {
     return "frame " + std::to_string(frame + 1);
+}
+
+/// A frame whose bytes on disk are not the ones read at open: never decoded.
+Unexpected<Error> changedOnDisk(int frame, bool hashedAtOpen) {
+    return Unexpected{Error{
+        ErrorCode::ChangedOnDisk,
+        frameLabel(frame) + ": " +
+            (hashedAtOpen ? std::string("the file changed on disk since it was opened (its bytes are not the "
+                                        "ones read then), so this frame is not shown")
+                          : std::string("its bytes could not be read when the file was opened, but can now: "
+                                        "the file changed on disk since it was opened, so this frame is not "
+                                        "shown"))}};
 }
 
 std::string rangeText(int first, int last) {
@@ -149,7 +170,73 @@ Expected<std::shared_ptr<ClipReader>, Error> ClipReader::open(const std::filesys
     if (!located) {
         return Unexpected{located.error()};
     }
+    impl->hashContent();
     return std::shared_ptr<ClipReader>(new ClipReader(std::move(impl)));
+}
+
+void ClipReader::Impl::hashContent() {
+    // One pass over the whole Pixel Data value (I/O bound): the dicom-pixeldata-v1 digest, and on the way the
+    // SHA-256 of every native frame (read one frame per piece) or of every fragment.
+    dicom::DigestOptions o;
+    o.cache = &cache;
+    dicom::Sha256 running;
+    if (codec == Codec::Native) {
+        frameDigests.assign(static_cast<std::size_t>(info.frames), std::nullopt);
+        constexpr std::uint64_t kMaxPiece = std::uint64_t{64} << 20;
+        o.pieceBytes =
+            static_cast<std::size_t>(frameBytes <= kMaxPiece ? frameBytes : std::uint64_t{1} << 20);
+        o.observer = [this, &running](const dicom::ValuePiece& p) {
+            std::uint64_t offset = p.offset;
+            const std::uint8_t* data = p.data;
+            std::size_t left = p.size;
+            while (left > 0) {
+                const std::uint64_t f = offset / frameBytes;
+                const std::uint64_t end = (f + 1) * frameBytes;
+                const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(left, end - offset));
+                if (f < frameDigests.size()) {
+                    running.update(data, n);
+                    if (offset + n == end) {
+                        frameDigests[static_cast<std::size_t>(f)] = running.finish();
+                    }
+                }
+                offset += n;
+                data += n;
+                left -= n;
+            }
+        };
+    } else {
+        fragmentDigests.assign(fragments.size(), std::nullopt);
+        o.observer = [this, &running](const dicom::ValuePiece& p) {
+            if (p.part >= fragmentDigests.size()) {
+                return;
+            }
+            if (p.offset == 0) {
+                (void)running.finish(); // a fresh digest for each fragment
+            }
+            running.update(p.data, p.size);
+            if (p.offset + p.size == fragmentLengths[p.part]) {
+                fragmentDigests[p.part] = running.finish();
+            }
+        };
+    }
+    DcmDataset* ds = file->getDataset();
+    auto digest = dicom::pixelDataDigest(*ds, o);
+    if (!digest) {
+        contentProblem =
+            "its Pixel Data could not be read to its end when it was opened (" + digest.error().message + ")";
+        return;
+    }
+    if (ds->tagExists(DCM_WaveformSequence)) {
+        contentProblem =
+            "it also holds waveforms: findings are bound to those, which this view does not draw";
+        return;
+    }
+    auto id = dicom::contentIdentity(*ds, std::move(*digest));
+    if (!id) {
+        contentProblem = id.error().message;
+        return;
+    }
+    content = std::move(*id);
 }
 
 Expected<void, Error> ClipReader::Impl::locateNative() {
@@ -383,6 +470,12 @@ const ImageInfo& ClipReader::info() const {
 const std::filesystem::path& ClipReader::path() const {
     return m_impl->path;
 }
+const std::optional<dicom::ContentIdentity>& ClipReader::content() const {
+    return m_impl->content;
+}
+const std::string& ClipReader::contentProblem() const {
+    return m_impl->contentProblem;
+}
 bool ClipReader::isEncapsulated() const {
     return m_impl->codec != Codec::Native;
 }
@@ -425,11 +518,18 @@ Expected<std::vector<std::uint8_t>, Error> ClipReader::frameBytes(int frame) con
                 Error{ErrorCode::Truncated, frameLabel(frame) + " lies past the end of the Pixel Data"}};
         }
         std::vector<std::uint8_t> buf(static_cast<std::size_t>(d.frameBytes));
-        std::lock_guard lock(d.io);
-        const OFCondition c = d.pixel->getPartialValue(buf.data(), static_cast<Uint32>(offset),
-                                                       static_cast<Uint32>(d.frameBytes), &d.cache);
-        if (c.bad()) {
-            return readFailed(c);
+        {
+            std::lock_guard lock(d.io);
+            const OFCondition c =
+                d.pixel->getPartialValue(buf.data(), static_cast<Uint32>(offset),
+                                         static_cast<Uint32>(d.frameBytes), &d.cache, EBO_LittleEndian);
+            if (c.bad()) {
+                return readFailed(c);
+            }
+        }
+        const auto& want = d.frameDigests[static_cast<std::size_t>(frame)];
+        if (!want || *want != dicom::sha256(buf.data(), buf.size())) {
+            return changedOnDisk(frame, want.has_value());
         }
         return buf;
     }
@@ -454,10 +554,14 @@ Expected<std::vector<std::uint8_t>, Error> ClipReader::frameBytes(int frame) con
         const Uint32 len = d.fragmentLengths[static_cast<std::size_t>(k)];
         if (len == 0)
             continue;
-        const OFCondition c =
-            d.fragments[static_cast<std::size_t>(k)]->getPartialValue(buf.data() + pos, 0, len, &d.cache);
+        const OFCondition c = d.fragments[static_cast<std::size_t>(k)]->getPartialValue(
+            buf.data() + pos, 0, len, &d.cache, EBO_LittleEndian);
         if (c.bad()) {
             return readFailed(c);
+        }
+        const auto& want = d.fragmentDigests[static_cast<std::size_t>(k)];
+        if (!want || *want != dicom::sha256(buf.data() + pos, len)) {
+            return changedOnDisk(frame, want.has_value());
         }
         pos += len;
     }

@@ -22,6 +22,8 @@ const char* errorCodeName(ErrorCode code) {
         return "missing frame";
     case ErrorCode::DecodeFailed:
         return "corrupt frame";
+    case ErrorCode::ChangedOnDisk:
+        return "file changed on disk";
     }
     return "unknown error";
 }

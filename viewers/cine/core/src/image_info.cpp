@@ -317,8 +317,17 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
 
 std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uint16_t>& words,
                                                       std::size_t count, std::string& error) {
-    // PS3.3 C.7.9.2: discrete (0), linear (1) and indirect (2) segments. Output is bounded by `count`;
-    // indirect segments may not nest more than a few levels (a loop would otherwise never end).
+    // PS3.3 C.7.9.2: discrete (0), linear (1) and indirect (2) segments. Output is bounded by `count`; the
+    // work is bounded too. Indirect segments re-use earlier segments, so a hostile table can make a few
+    // kilobytes of segments that copy each other expand forever without producing an entry (review M1: 80
+    // indirect segments per level, 5 levels, zero-length segments at the bottom → 80^5 visits). Therefore:
+    //  - a segment that can produce nothing (a discrete or linear segment of length 0, an indirect segment
+    //    copying 0 segments) is refused: it has no meaning in the table and is what such a table is made of;
+    //  - indirect segments nest at most 4 levels deep;
+    //  - every segment visited and every entry produced costs a step, and the steps are bounded by what a
+    //  real
+    //    table needs: each top-level segment once, and per entry produced at most one discrete/linear segment
+    //    and the indirect segments above it (≤ 5), i.e. words + 6 × count (+ a margin).
     std::vector<std::uint16_t> out;
     out.reserve(count);
     struct Expander {
@@ -326,17 +335,39 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
         std::vector<std::uint16_t>& out;
         std::size_t count;
         std::string& error;
+        std::size_t steps;
+        bool step() {
+            if (steps == 0) {
+                error = "the segments need more work to expand than a table of this size can (indirect "
+                        "segments copying each other)";
+                return false;
+            }
+            --steps;
+            return true;
+        }
         bool run(std::size_t pos, std::size_t maxSegments, int depth) {
             std::size_t segments = 0;
             while (pos + 1 < w.size() && segments < maxSegments && out.size() < count) {
+                if (!step()) {
+                    return false;
+                }
                 const std::uint16_t op = w[pos];
                 const std::size_t len = w[pos + 1];
+                if (len == 0 && op <= 2) {
+                    error = op == 2
+                                ? "an indirect segment copies no segments"
+                                : std::string(op == 0 ? "a discrete" : "a linear") + " segment has length 0";
+                    return false;
+                }
                 if (op == 0) {
                     if (pos + 2 + len > w.size()) {
                         error = "a discrete segment runs past the end of the data";
                         return false;
                     }
                     for (std::size_t i = 0; i < len && out.size() < count; ++i) {
+                        if (!step()) {
+                            return false;
+                        }
                         out.push_back(w[pos + 2 + i]);
                     }
                     pos += 2 + len;
@@ -349,6 +380,9 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
                     const double y0 = out.back();
                     const double y1 = w[pos + 2];
                     for (std::size_t j = 1; j <= len && out.size() < count; ++j) {
+                        if (!step()) {
+                            return false;
+                        }
                         out.push_back(static_cast<std::uint16_t>(
                             std::lround(y0 + (y1 - y0) * double(j) / double(len))));
                     }
@@ -378,7 +412,7 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
             }
             return true;
         }
-    } ex{words, out, count, error};
+    } ex{words, out, count, error, words.size() + 6 * count + 64};
     if (!ex.run(0, static_cast<std::size_t>(-1), 0)) {
         return {};
     }

@@ -4,6 +4,8 @@
 #include <veridicor/dicom/sop_classes.h>
 
 #include <QComboBox>
+#include <QEventLoop>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -12,6 +14,7 @@
 #include <QStyleOptionSlider>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -272,6 +275,13 @@ void CineView::close() {
     m_badFrames.clear();
 }
 
+std::optional<registry::DisplayedContent> CineView::displayedContent() const {
+    if (!m_reader || QString::fromStdString(m_reader->path().string()) != m_path) {
+        return std::nullopt;
+    }
+    return m_reader->content();
+}
+
 Expected<void, QString> CineView::openInstance(const dicom::InstanceHeader& header) {
     return openFile(QString::fromStdString(header.path.string()));
 }
@@ -284,7 +294,25 @@ Expected<void, QString> CineView::openFile(const QString& path) {
     m_openTimer.start();
     m_firstFrameMs = -1.0;
     m_path = path;
-    auto reader = ClipReader::open(path.toStdString());
+    const int generation = ++m_openGeneration;
+    // Opening reads the whole Pixel Data once (its digest: what is shown is what was opened) — on a worker,
+    // while the GUI keeps painting (user input is held back until it is done).
+    auto reader = [&path] {
+        QFutureWatcher<Expected<std::shared_ptr<ClipReader>, Error>> watcher;
+        QEventLoop loop;
+        QObject::connect(&watcher, &QFutureWatcher<Expected<std::shared_ptr<ClipReader>, Error>>::finished,
+                         &loop, &QEventLoop::quit);
+        watcher.setFuture(QtConcurrent::run([file = path.toStdString()] { return ClipReader::open(file); }));
+        if (!watcher.isFinished()) {
+            loop.exec(QEventLoop::ExcludeUserInputEvents);
+        }
+        return watcher.result();
+    }();
+    if (generation != m_openGeneration) {
+        // Another clip was opened while this one was being read (from an event handled meanwhile): that one
+        // is on screen now.
+        return Unexpected{tr("opening %1 was superseded by opening %2").arg(path, m_path)};
+    }
     if (!reader) {
         m_path.clear();
         m_canvas->clearFrame();

@@ -1,6 +1,7 @@
 #include <veridicor/ecg/dicom_reader.h>
 #include <veridicor/ecg/lead_names.h>
 
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sop_classes.h>
 
@@ -562,6 +563,11 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
                                                  const std::string& what, const ReadLimits& limits) {
     Recording rec;
     rec.transferSyntaxUID = transferSyntaxUID;
+    // What these samples are, from the dataset the samples are decoded from below, before anything in it is
+    // converted: a finding is shown over this recording only when it was verified against exactly this.
+    if (auto content = dicom::contentIdentity(ds)) {
+        rec.content = std::move(*content);
+    }
     // Names, labels and annotation text in UTF-8, whatever Specific Character Set the file declares.
     if (const std::string charset = dicom::getString(&ds, DCM_SpecificCharacterSet);
         !charset.empty() && charset != "ISO_IR 6" && charset != "ISO_IR 192") {

@@ -529,6 +529,10 @@ void EcgView::onTracesBuilt() {
     emit tracesReady();
 }
 
+std::optional<registry::DisplayedContent> EcgView::displayedContent() const {
+    return m_recording ? m_recording->content : std::nullopt;
+}
+
 Expected<void, QString> EcgView::openInstance(const dicom::InstanceHeader& header) {
     return openFile(QString::fromStdString(header.path.string()));
 }
@@ -568,6 +572,11 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
         out.traces = TraceSet::build(out.recording, groupFor(*out.recording, false), filters, cancel.get());
         return out;
     }));
+    if (cancel->load() || m_path != path) {
+        // Another file was opened while this one was being read (from an event handled meanwhile): that one
+        // is on the paper now, and this recording must not take its place.
+        return Unexpected(tr("opening %1 was superseded by opening %2").arg(path, m_path));
+    }
     if (!loaded.error.isEmpty() || !loaded.traces || loaded.traces->channels().empty()) {
         const QString why = !loaded.error.isEmpty() ? loaded.error
                             : !loaded.traces        ? tr("opening %1 was cancelled").arg(path)

@@ -3,6 +3,7 @@
 #include <veridicor/base/expected.h>
 #include <veridicor/cine/error.h>
 #include <veridicor/cine/image.h>
+#include <veridicor/dicom/content_digest.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -35,11 +36,19 @@ struct OpenOptions {
 
 /// An opened image object: its header, and where each frame's bytes are. Pixel Data stays on disk; frames are
 /// read and decoded on demand, from any thread (reads are serialised, decoding runs in parallel).
+///
+/// What is shown is what was opened: open() streams the whole Pixel Data value once (never holding more than
+/// one frame or a 1 MiB piece of it) to compute its dicom-pixeldata-v1 digest (content()), and keeps the
+/// SHA-256 of each native frame, or of each fragment, it hashed. Every later read of a frame's bytes is
+/// checked against those: bytes that differ (the file changed on disk since it was opened) are never decoded
+/// — the frame is bad (ErrorCode::ChangedOnDisk).
 class ClipReader {
 public:
     /// Opens a file. Errors: those of dicom::loadFile (Unreadable, NotDicom, Truncated — unless only the
     /// Pixel Data is cut short: then the frames that are complete are shown and the others are MissingFrame),
-    /// those of readImageInfo, Malformed when Pixel Data is missing or cannot be split into frames.
+    /// those of readImageInfo, Malformed when Pixel Data is missing or cannot be split into frames. Pixel
+    /// Data that cannot be read to its end is not an error here (the frames before the cut are shown):
+    /// content() is then nullopt.
     static Expected<std::shared_ptr<ClipReader>, Error> open(const std::filesystem::path& path,
                                                              const OpenOptions& options = {});
     ~ClipReader();
@@ -48,6 +57,11 @@ public:
 
     [[nodiscard]] const ImageInfo& info() const;
     [[nodiscard]] const std::filesystem::path& path() const;
+    /// Exactly which pixel data this reader shows: the dicom-pixeldata-v1 digest of every Pixel Data byte as
+    /// read at open, with the file's UIDs and Modality; nullopt when it could not be computed (the Pixel Data
+    /// cannot be read to its end, no SOP Instance UID, …: contentProblem() says why).
+    [[nodiscard]] const std::optional<dicom::ContentIdentity>& content() const;
+    [[nodiscard]] const std::string& contentProblem() const;
     [[nodiscard]] bool isEncapsulated() const;
     /// Number of Pixel Data fragments (0 for native pixel data).
     [[nodiscard]] int fragmentCount() const;
@@ -57,12 +71,13 @@ public:
     /// nullopt.
     [[nodiscard]] std::optional<Error> frameProblem(int frame) const;
 
-    /// The frame's bytes as stored (native: the frame's samples; encapsulated: its fragments joined).
-    /// Errors: MissingFrame, Truncated, TooLarge, Unreadable.
+    /// The frame's bytes as stored (native: the frame's samples; encapsulated: its fragments joined), checked
+    /// against the digests taken at open. Errors: MissingFrame, Truncated, TooLarge, Unreadable,
+    /// ChangedOnDisk (the bytes read now are not the ones hashed at open, or were not readable then).
     Expected<std::vector<std::uint8_t>, Error> frameBytes(int frame) const;
 
     /// Decodes one frame (0-based) to RGB (colour) or values (monochrome, palette indices).
-    /// Errors: MissingFrame, Truncated, DecodeFailed (corrupt data: the message says what the decoder found),
+    /// Errors: those of frameBytes(), DecodeFailed (corrupt data: the message says what the decoder found),
     /// Unsupported (an encoding no decoder here handles).
     Expected<DecodedFrame, Error> decode(int frame, JpegDecoder jpeg = JpegDecoder::Auto) const;
 

@@ -14,8 +14,9 @@ enum class ErrorCode {
     Malformed,   ///< DICOM, but the image attributes are missing, inconsistent or invalid.
     Unsupported, ///< A valid image this viewer cannot show (bit depth, encoding, photometric interpretation).
     TooLarge,    ///< A size (rows × columns × frames, a frame, a fragment) exceeds what we allocate for.
-    MissingFrame, ///< The Pixel Data holds no data for this frame (fewer fragments than frames, say).
-    DecodeFailed, ///< The compressed data of this frame is corrupt and could not be decoded.
+    MissingFrame,  ///< The Pixel Data holds no data for this frame (fewer fragments than frames, say).
+    DecodeFailed,  ///< The compressed data of this frame is corrupt and could not be decoded.
+    ChangedOnDisk, ///< The frame's bytes on disk are not those read when the clip was opened: not decoded.
 };
 
 struct Error {

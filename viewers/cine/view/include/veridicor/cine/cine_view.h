@@ -55,6 +55,9 @@ public:
     /// Opens a file directly (tests, benchmarks). Reads only the header here; frames decode on workers.
     Expected<void, QString> openFile(const QString& path);
     [[nodiscard]] QString currentPath() const override { return m_path; }
+    /// The clip's pixel data as its reader digested it at open (ClipReader::content()); every frame shown is
+    /// checked against it before it is decoded. nullopt when no clip is open or its digest could not be made.
+    [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override;
     [[nodiscard]] QStringList paintedTexts() const override;
 
     /// AI findings over the frames (see FindingOverlays): replaced by each call, removed when another clip
@@ -146,6 +149,7 @@ private:
     double m_firstFrameMs = -1.0;
     bool m_updatingSlider = false;
     std::set<int> m_badFrames;
+    int m_openGeneration = 0; ///< counts openFile() calls: a read finished after a newer one began is dropped
 };
 
 /// Registers the cine view for ultrasound and the other image SOP classes it shows.

@@ -4,6 +4,8 @@
 /// its waveform groups (rhythm, median beat, …), channels in physical units, and the annotations/measurements
 /// the file carries. Readers fill it; filters, renderers and exporters read it. No Qt, no GUI.
 
+#include <veridicor/dicom/content_digest.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -124,6 +126,10 @@ struct Recording {
     /// What the reader tolerated and the user should know (e.g. a channel without sensitivity, an annotation
     /// referencing a channel that does not exist). Empty for a clean file.
     std::vector<std::string> warnings;
+    /// Exactly which samples these are: the dicom-waveform-v1 digest of the Waveform Data the reader decoded
+    /// (every byte, from the same dataset in memory), with the file's UIDs and Modality as stored. nullopt
+    /// for a recording made in code, or when it could not be computed (e.g. no SOP Instance UID).
+    std::optional<dicom::ContentIdentity> content;
 
     /// The first group that is not a median beat (the rhythm), or nullptr.
     [[nodiscard]] const WaveformGroup* rhythm() const;

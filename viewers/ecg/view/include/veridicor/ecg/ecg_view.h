@@ -39,6 +39,9 @@ public:
     /// the paper is left without data and the message names the problem (from the reader).
     Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
     [[nodiscard]] QString currentPath() const override { return m_path; }
+    /// The recording on the paper, as its reader digested it (Recording::content); nullopt while none is
+    /// shown or for one made in code.
+    [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override;
     /// The header, measurement and lead-label texts painted on the paper, the caliper reading, and every text
     /// of the AI finding overlays drawn (labels, UNTRUSTED markings and banner, legend) — nothing of hidden
     /// ones.

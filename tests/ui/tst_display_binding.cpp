@@ -1,0 +1,369 @@
+// The bytes a reader sees are the bytes that were verified (review H1), and a "Show anyway" consent holds
+// only for the verdict it was given for (review L4).
+//
+// With the real ECG view: a finding is trusted and drawn over the recording it was verified against; when the
+// recording's file is rewritten after verification (other samples, the same UIDs), the finding shown over the
+// re-read recording is untrusted (DATA_MISMATCH, said in plain words), with no text and nothing drawn. With
+// the recording view of the findings tests: the recording on screen is verified as the view read it, not read
+// again; a consent is asked again when the verdict's reasons or the verified input change.
+#include "../ecg/ecg_view_support.h"
+#include "findings_test_support.h"
+
+#include <veridicor/ecg/dicom_writer.h>
+#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/verify/audit_log.h>
+
+#include <QApplication>
+#include <QDialog>
+#include <QStandardPaths>
+
+using namespace veridicor;
+using namespace veridicor::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A 12-lead ECG (500 Hz, 2 s) with fixed UIDs written by the ECG core's DICOM writer; `spike` mV on V2 at
+/// 0.5 s makes recordings that differ in their samples only.
+bool writeEcg(const fs::path& path, const std::string& sop, double spike) {
+    auto rec = syntheticRecording(500.0, 2.0, {{"V2", 0.5, spike}, {"I", 0.3, 0.5}});
+    rec->studyInstanceUID = "1.2.826.0.1.3680043.10.1001.501";
+    rec->seriesInstanceUID = "1.2.826.0.1.3680043.10.1001.502";
+    rec->sopInstanceUID = sop;
+    return ecg::writeDicomEcg(*rec, path).hasValue();
+}
+
+/// The producer's predicate for those recordings: leads I and II, 0.2–0.6 s, a relevance attachment of 2 ×
+/// 1000 samples.
+json::Value predicateFor(const VerifyFixture& f) {
+    json::Value p = ecgPredicate(f.modelDigest, f.producedAt(), "rel.u8");
+    p.find("attachments")->asArray()[0].set("samples", json::Value::integer(1000));
+    auto& region = *p.find("findings")->asArray()[0].find("region");
+    region.set("startSeconds", json::Value::number(0.2));
+    region.set("endSeconds", json::Value::number(0.6));
+    return p;
+}
+
+int displayLines(const QString& log) {
+    QFile f(log);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    return static_cast<int>(f.readAll().count("\"event\":\"display\""));
+}
+
+/// A main window with the real ECG view.
+struct EcgWorkstation {
+    std::unique_ptr<registry::ViewerRegistry> registry = [] {
+        auto r = std::make_unique<registry::ViewerRegistry>();
+        r->add(std::make_unique<ecg::EcgViewerFactory>());
+        return r;
+    }();
+    ui::MainWindow window{*registry};
+
+    EcgWorkstation(const VerifyFixture& f, const QString& auditLog) {
+        window.setTrustStoreFolder(QString::fromStdString(f.trustDir().string()));
+        window.setAuditLogFile(auditLog);
+        window.setVerificationTime(f.pki.now);
+        window.setShowAnywayConfirmation([](const QString&, const QStringList&) { return false; });
+        window.resize(1500, 950);
+        window.show();
+    }
+    bool open(const QStringList& paths) {
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths(paths);
+        return loaded.wait(60000);
+    }
+    [[nodiscard]] ecg::EcgView* view() const { return dynamic_cast<ecg::EcgView*>(window.currentView()); }
+    [[nodiscard]] QString texts() const { return window.visibleTexts().join(QLatin1Char('\n')); }
+};
+
+} // namespace
+
+class TestDisplayBinding : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<VerifyFixture> f;
+    fs::path m_study; ///< a.dcm and b.dcm with their signed findings
+
+    /// Signs `recording`'s finding into `<stem>.finding.json` beside it.
+    bool signFor(const fs::path& recording) {
+        auto input = verify::openInput(recording);
+        if (!input) {
+            return false;
+        }
+        auto bundle =
+            signFinding(f->pki.identity(f->pki.finding), predicateFor(*f), *input, recording.parent_path());
+        if (!bundle) {
+            qWarning("%s", bundle.error().message.c_str());
+            return false;
+        }
+        writeAll(recording.parent_path() / (recording.stem().string() + ".finding.json"), *bundle);
+        return true;
+    }
+
+    /// A fresh copy of the study (each test rewrites files in it).
+    fs::path studyCopy(const std::string& name) {
+        const fs::path dir = f->root / name;
+        fs::remove_all(dir);
+        fs::copy(m_study, dir, fs::copy_options::recursive);
+        return dir;
+    }
+
+private slots:
+    void initTestCase() {
+        if (QGuiApplication::platformName() != QStringLiteral("xcb")) {
+            QSKIP("the ECG view is a QOpenGLWidget: run on xcb (under xvfb-run)");
+        }
+        QVERIFY(dicom::initializeDicom().hasValue());
+        f = std::make_unique<VerifyFixture>(verify::now());
+        QVERIFY2(f->setUp(), "fixture");
+        m_study = f->root / "ecg-study";
+        fs::create_directories(m_study);
+        std::string relevance;
+        for (int i = 0; i < 2000; ++i) {
+            relevance.push_back(static_cast<char>(i % 251));
+        }
+        writeAll(m_study / "rel.u8", relevance);
+        QVERIFY(writeEcg(m_study / "a.dcm", "1.2.826.0.1.3680043.10.1001.511", 1.0));
+        QVERIFY(writeEcg(m_study / "b.dcm", "1.2.826.0.1.3680043.10.1001.512", 1.0));
+        QVERIFY(signFor(m_study / "a.dcm"));
+        QVERIFY(signFor(m_study / "b.dcm"));
+    }
+
+    void aTrustedFindingIsShownAndDrawnOnTheRealEcgView() {
+        const fs::path dir = studyCopy("normal");
+        const QString log = qpath(f->root / "audit-normal.log");
+        EcgWorkstation ws(*f, log);
+        QVERIFY(ws.open({qpath(dir)}));
+        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        ecg::EcgView* view = ws.view();
+        QVERIFY(view != nullptr);
+        QVERIFY(view->displayedContent().has_value());
+        QCOMPARE(view->displayedContent()->sha256, verify::openInput(dir / "a.dcm")->digest);
+        const QString texts = ws.texts();
+        QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(view->paintedTexts().contains(kFindingMeaning),
+                 qPrintable(view->paintedTexts().join(u'\n')));
+        QVERIFY(!view->paintedTexts().join(u'\n').contains(QStringLiteral("UNTRUSTED")));
+        QVERIFY(displayLines(log) >= 1);
+    }
+
+    void aRecordingRewrittenAfterVerificationShowsNothingOfTheFinding() {
+        // b.dcm is verified with the study (read from its file, as it is not on screen), then rewritten —
+        // other samples, the same UIDs — before it is displayed. The view reads the new samples: the finding
+        // was not checked against them, so it is untrusted, says why, and shows and draws nothing.
+        const fs::path dir = studyCopy("rewritten-before");
+        const QString log = qpath(f->root / "audit-before.log");
+        EcgWorkstation ws(*f, log);
+        QVERIFY(ws.open({qpath(dir)}));
+        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(ws.texts().contains(kFindingText));
+        const int displaysBefore = displayLines(log);
+        QVERIFY(writeEcg(dir / "b.dcm", "1.2.826.0.1.3680043.10.1001.512", -2.0));
+
+        QVERIFY(ws.window.showInstance(qpath(dir / "b.dcm")));
+        ecg::EcgView* view = ws.view();
+        QVERIFY(view != nullptr);
+        const QString texts = ws.texts();
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("ST elevation I")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("not the one the finding was checked against")),
+                 qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Trusted\n")), qPrintable(texts));
+        const QString painted = view->paintedTexts().join(u'\n');
+        QVERIFY2(!painted.contains(kFindingMeaning) && !painted.contains(QStringLiteral("UNTRUSTED")),
+                 qPrintable(painted));
+        QCOMPARE(displayLines(log), displaysBefore); // nothing of it was displayed, so nothing was logged
+        if (const QString shots = qEnvironmentVariable("VERIDICOR_SCREENSHOTS"); !shots.isEmpty()) {
+            QVERIFY(ws.window.grab().save(shots + QStringLiteral("/display-mismatch.png")));
+        }
+
+        // The verification details say it in plain words.
+        QDialog* dialog = ws.window.openVerificationDetails(QStringLiteral("b.finding.json"));
+        QVERIFY(dialog != nullptr);
+        QVERIFY2(ws.texts().contains(QStringLiteral("Failed (DATA_MISMATCH)")), qPrintable(ws.texts()));
+        dialog->close();
+    }
+
+    void aRecordingRewrittenWhileDisplayedIsNotTrustedOnceReRead() {
+        // While a.dcm is on screen its file is rewritten: the view still holds (and draws) the samples that
+        // were verified, so the finding stays trusted there. Opened again, the view reads the new samples:
+        // the finding is untrusted and nothing of it is drawn — also after a new verification round, which
+        // checks it against what the view now holds.
+        const fs::path dir = studyCopy("rewritten-while");
+        EcgWorkstation ws(*f, qpath(f->root / "audit-while.log"));
+        QVERIFY(ws.open({qpath(dir)}));
+        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(ws.texts().contains(kFindingText));
+        const auto verified = ws.view()->displayedContent();
+        QVERIFY(verified.has_value());
+        QVERIFY(writeEcg(dir / "a.dcm", "1.2.826.0.1.3680043.10.1001.511", 3.0));
+        QVERIFY(ws.texts().contains(kFindingText));
+        QVERIFY(ws.view()->paintedTexts().contains(kFindingMeaning));
+        QVERIFY(ws.view()->displayedContent()->sameContent(*verified));
+
+        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(!ws.view()->displayedContent()->sameContent(*verified));
+        QString texts = ws.texts();
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
+        QVERIFY(!ws.view()->paintedTexts().join(u'\n').contains(kFindingMeaning));
+
+        QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
+        ws.window.setTrustStoreFolder(qpath(f->trustDir()));
+        QVERIFY(checked.wait(30000));
+        texts = ws.texts();
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
+        QVERIFY(!ws.view()->paintedTexts().join(u'\n').contains(kFindingMeaning));
+    }
+
+    void theRecordingOnScreenIsVerifiedAsTheViewReadIt() {
+        // The file changes right after the view has read it (before verification starts): the finding is
+        // verified against what the view holds — one read for display and verification — so it is trusted and
+        // shown, and the audit log records the digest of the samples on screen, not of the file as it is now.
+        const StudyCase c = makeCase(*f, "one-read", std::nullopt);
+        const std::string onScreen = f->input.digest;
+        bool changed = false;
+        const QString log = qpath(f->root / "audit-one-read.log");
+        Workstation ws(*f, c.trustStore, log, [&](const fs::path& path) {
+            if (!changed && path == c.recording) {
+                changed = true;
+                SyntheticEcg other = f->ecg;
+                QVERIFY(other.write(path, EXS_LittleEndianExplicit, 9));
+            }
+        });
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(changed);
+        const std::string onDisk = verify::openInput(c.recording)->digest;
+        QVERIFY(onDisk != onScreen);
+        QVERIFY2(ws.texts().contains(kFindingText), qPrintable(ws.texts()));
+        QCOMPARE(recordingView(ws.window)->received.size(), std::size_t{1});
+        QFile audit(log);
+        QVERIFY(audit.open(QIODevice::ReadOnly));
+        const QByteArray lines = audit.readAll();
+        QVERIFY2(lines.contains(QByteArray::fromStdString(onScreen)), lines.constData());
+        QVERIFY(!lines.contains(QByteArray::fromStdString(onDisk)));
+    }
+
+    void aConsentOverChangedDataHoldsOnlyForThoseData() {
+        // A trusted finding whose recording is rewritten after verification becomes DATA_MISMATCH when the
+        // recording is shown again; the reader shows it anyway. Shown again with the same data, it stays
+        // shown (no new question); rewritten once more, the consent does not cover the new data: asked again.
+        const StudyCase c = makeCase(*f, "consent-changed", std::nullopt);
+        SyntheticEcg zz = f->ecg;
+        zz.sop = "1.2.826.0.1.3680043.10.1001.79";
+        QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent3.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(ws.texts().contains(kFindingText));
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        SyntheticEcg rewritten = f->ecg; // the same UIDs, other samples
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 5));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")) && !texts.contains(kFindingText),
+                 qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+
+        const QString id = QStringLiteral("ecg.finding.json");
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 1);
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+        QVERIFY(!recordingView(ws.window)->received.empty() &&
+                !recordingView(ws.window)->received[0].trusted);
+
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(ws.window.showInstance(qpath(c.recording))); // the same (rewritten) data again
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+        QCOMPARE(ws.confirmations.size(), 1);
+
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 6));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        texts = ws.texts();
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 2);
+    }
+
+    void aConsentIsAskedAgainWhenTheReasonsChange() {
+        // Shown anyway with SIGNER_NOT_AUTHORIZED; a new round with the same verdict keeps it; a round whose
+        // verdict has other reasons (MODALITY_NOT_APPROVED) asks again.
+        const StudyCase c = makeCase(*f, "consent-reasons", verify::Reason::SignerNotAuthorized);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent1.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        const QString id = QStringLiteral("ecg.finding.json");
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 1);
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+
+        QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
+        ws.window.setTrustStoreFolder(qpath(f->trustDir(c.trustStore)));
+        QVERIFY(checked.wait(30000));
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText)); // the same verdict
+        QCOMPARE(ws.confirmations.size(), 1);
+
+        VerifyFixture::PolicyOptions o;
+        o.findingSigners = {"someone-else.example"};
+        o.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-consent", o));
+        ws.window.setTrustStoreFolder(qpath(f->trustDir("trust-consent")));
+        QVERIFY(checked.wait(30000));
+        QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("(MODALITY_NOT_APPROVED)")), qPrintable(texts));
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY2(texts.contains(QStringLiteral("Show anyway…")), qPrintable(texts));
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 2); // asked again
+    }
+
+    void aConsentIsAskedAgainWhenTheVerifiedDataChange() {
+        // Shown anyway with DATA_MISMATCH (a finding of another recording); the recording is then rewritten
+        // while another one is on screen, and a new round checks it from its file: the same reason, but other
+        // data — the consent does not carry over.
+        const StudyCase c = makeCase(*f, "consent-data", verify::Reason::DataMismatch);
+        SyntheticEcg zz = f->ecg;
+        zz.sop = "1.2.826.0.1.3680043.10.1001.78";
+        QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent2.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        const QString id = QStringLiteral("ecg.finding.json");
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 1);
+        QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+
+        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        SyntheticEcg replaced = f->ecg;
+        replaced.sop = "1.2.826.0.1.3680043.10.1001.77"; // the UIDs the case's recording has
+        QVERIFY(replaced.write(c.recording, EXS_LittleEndianExplicit, 4));
+        QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
+        ws.window.setTrustStoreFolder(qpath(f->trustDir(c.trustStore)));
+        QVERIFY(checked.wait(30000));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        const QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY(ws.window.showFindingAnyway(id));
+        QCOMPARE(ws.confirmations.size(), 2);
+    }
+};
+
+int main(int argc, char** argv) {
+    useAppSurfaceFormat();
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("VeridicorTest"));
+    QApplication::setApplicationName(QStringLiteral("tst_display_binding"));
+    QStandardPaths::setTestModeEnabled(true);
+    TestDisplayBinding t;
+    return QTest::qExec(&t, argc, argv);
+}
+#include "tst_display_binding.moc"
