@@ -10,6 +10,8 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -108,6 +110,20 @@ int main(int argc, char** argv) {
     const auto* info = view.info();
     while (firstFrame < 0 && wait.elapsed() < 20000)
         QApplication::processEvents(QEventLoop::AllEvents, 5);
+    // Which GL the figures are for (llvmpipe and a GPU differ by an order of magnitude).
+    QString gl = QStringLiteral("no GL context");
+    view.canvas()->makeCurrent();
+    if (QOpenGLContext* ctx = QOpenGLContext::currentContext()) {
+        QOpenGLFunctions* f = ctx->functions();
+        const auto str = [&](GLenum e) {
+            const auto* s = reinterpret_cast<const char*>(f->glGetString(e));
+            return QString::fromLatin1(s != nullptr ? s : "?");
+        };
+        gl = str(GL_VENDOR) + QStringLiteral(" / ") + str(GL_RENDERER) + QStringLiteral(" / OpenGL ") +
+             str(GL_VERSION);
+    }
+    view.canvas()->doneCurrent();
+    std::printf("GL: %s\n", qPrintable(gl));
     double overlayStepMs = 0.0;
     if (heatmap) {
         registry::FindingOverlay o;
