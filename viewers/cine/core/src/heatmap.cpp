@@ -137,54 +137,10 @@ CineFindingPlan planCineFinding(const CineFindingSpec& spec, const ClipGeometry&
 
 // ---- colour map ----
 
-namespace {
-
-constexpr double kPi = 3.14159265358979323846;
-
-/// CIE L*a*b* (D65) → linear sRGB, each channel unclamped.
-std::array<double, 3> labToLinearSrgb(double L, double a, double b) {
-    const double fy = (L + 16.0) / 116.0;
-    const double fx = fy + a / 500.0;
-    const double fz = fy - b / 200.0;
-    constexpr double d = 6.0 / 29.0;
-    auto finv = [](double t) {
-        return t > d ? t * t * t : 3.0 * d * d * (t - 4.0 / 29.0);
-    };
-    const double X = 0.95047 * finv(fx), Y = finv(fy), Z = 1.08883 * finv(fz);
-    return {3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z, -0.9692660 * X + 1.8760108 * Y + 0.0415560 * Z,
-            0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z};
-}
-
-std::uint8_t encodeSrgb(double linear) {
-    const double c = std::clamp(linear, 0.0, 1.0);
-    const double e = c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1.0 / 2.4) - 0.055;
-    return static_cast<std::uint8_t>(std::lround(e * 255.0));
-}
-
-} // namespace
-
 Rgba8 heatmapColour(double v) {
-    if (!(v > 0.0))
-        v = 0.0; // NaN too
-    v = std::min(v, 1.0);
-    const double L = kHeatmapLightnessAt0 + (kHeatmapLightnessAt1 - kHeatmapLightnessAt0) * v;
-    const double h = (kHeatmapHueAt0Degrees + kHeatmapHueSpanDegrees * v) * kPi / 180.0;
-    auto inGamut = [&](double C) {
-        const auto rgb = labToLinearSrgb(L, C * std::cos(h), C * std::sin(h));
-        return std::all_of(rgb.begin(), rgb.end(), [](double c) { return c >= -1e-9 && c <= 1.0 + 1e-9; });
-    };
-    double C = kHeatmapChroma;
-    if (!inGamut(C)) {
-        double lo = 0.0, hi = C; // L* in (0, 100): chroma 0 (a grey) is always inside
-        for (int i = 0; i < 40; ++i) {
-            const double mid = (lo + hi) / 2.0;
-            (inGamut(mid) ? lo : hi) = mid;
-        }
-        C = lo;
-    }
-    const auto rgb = labToLinearSrgb(L, C * std::cos(h), C * std::sin(h));
-    return {encodeSrgb(rgb[0]), encodeSrgb(rgb[1]), encodeSrgb(rgb[2]),
-            static_cast<std::uint8_t>(std::lround(std::sqrt(v) * 255.0))};
+    return lchRampColour({kHeatmapLightnessAt0, kHeatmapLightnessAt1, kHeatmapHueAt0Degrees,
+                          kHeatmapHueAt0Degrees + kHeatmapHueSpanDegrees, kHeatmapChroma},
+                         v);
 }
 
 const std::array<Rgba8, 256>& heatmapColourTable() {

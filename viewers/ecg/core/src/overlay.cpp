@@ -10,39 +10,6 @@ namespace veridicor::ecg {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
-// CIE L*a*b* (D65) → linear sRGB, per IEC 61966-2-1 and CIE 15.
-struct Linear {
-    double r, g, b;
-};
-
-Linear labToLinearSrgb(double L, double a, double bb) {
-    const double fy = (L + 16.0) / 116.0;
-    const double fx = fy + a / 500.0;
-    const double fz = fy - bb / 200.0;
-    constexpr double d = 6.0 / 29.0;
-    auto finv = [](double t) {
-        return t > d ? t * t * t : 3.0 * d * d * (t - 4.0 / 29.0);
-    };
-    const double X = 0.95047 * finv(fx);
-    const double Y = 1.00000 * finv(fy);
-    const double Z = 1.08883 * finv(fz);
-    return {3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z, -0.9692660 * X + 1.8760108 * Y + 0.0415560 * Z,
-            0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z};
-}
-
-bool inGamut(const Linear& c) {
-    constexpr double eps = 1e-9;
-    return c.r >= -eps && c.r <= 1 + eps && c.g >= -eps && c.g <= 1 + eps && c.b >= -eps && c.b <= 1 + eps;
-}
-
-std::uint8_t encode(double linear) {
-    const double c = std::clamp(linear, 0.0, 1.0);
-    const double s = c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1.0 / 2.4) - 0.055;
-    return static_cast<std::uint8_t>(std::lround(std::clamp(s, 0.0, 1.0) * 255.0));
-}
-
 std::string lowered(const std::string& s) {
     std::string out = s;
     std::transform(out.begin(), out.end(), out.begin(),
@@ -67,30 +34,9 @@ std::string joined(const std::vector<std::string>& names) {
 } // namespace
 
 Rgba8 relevanceColour(double v) {
-    if (!(v > 0.0)) { // 0, negative or NaN: nothing to show
-        v = 0.0;
-    }
-    v = std::min(v, 1.0);
-    const double L = kRelevanceLightnessAt0 + (kRelevanceLightnessAt1 - kRelevanceLightnessAt0) * v;
-    const double h =
-        (kRelevanceHueAt0Degrees + (kRelevanceHueAt1Degrees - kRelevanceHueAt0Degrees) * v) * kPi / 180.0;
-    const double wanted = kRelevanceChroma;
-    auto at = [&](double C) {
-        return labToLinearSrgb(L, C * std::cos(h), C * std::sin(h));
-    };
-    double C = wanted;
-    if (!inGamut(at(C))) { // keep lightness and hue, give up chroma until sRGB can show it
-        double lo = 0.0;
-        double hi = wanted;
-        for (int i = 0; i < 40; ++i) {
-            const double mid = 0.5 * (lo + hi);
-            (inGamut(at(mid)) ? lo : hi) = mid;
-        }
-        C = lo;
-    }
-    const Linear c = at(C);
-    return {encode(c.r), encode(c.g), encode(c.b),
-            static_cast<std::uint8_t>(std::lround(std::sqrt(v) * 255.0))};
+    return lchRampColour({kRelevanceLightnessAt0, kRelevanceLightnessAt1, kRelevanceHueAt0Degrees,
+                          kRelevanceHueAt1Degrees, kRelevanceChroma},
+                         v);
 }
 
 const std::array<Rgba8, 256>& relevanceColourTable() {

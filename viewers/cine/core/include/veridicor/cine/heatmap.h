@@ -14,6 +14,8 @@
 /// violet
 ///   through red and orange to yellow, as in inferno), transparent at 0.
 
+#include <veridicor/base/colour.h>
+
 #include <veridicor/cine/regions.h>
 
 #include <array>
@@ -95,13 +97,7 @@ struct CineFindingPlan {
 CineFindingPlan planCineFinding(const CineFindingSpec& spec, const ClipGeometry& clip);
 
 /// A colour with straight (not premultiplied) alpha, sRGB-encoded.
-struct Rgba8 {
-    std::uint8_t r = 0;
-    std::uint8_t g = 0;
-    std::uint8_t b = 0;
-    std::uint8_t a = 0;
-    friend bool operator==(const Rgba8&, const Rgba8&) = default;
-};
+using Rgba8 = veridicor::Rgba8;
 
 /// The colour map's design, in CIE L*C*h(ab) under D65: relevance v ∈ [0, 1] maps to L* = 12 + 83·v,
 /// h = 285° + 180°·v (blue-violet → magenta → red → orange → yellow), C* = 100 reduced where sRGB cannot show

@@ -14,6 +14,8 @@
 ///   shape fits the rhythm, and what cannot be drawn, in plain words. Nothing is ever drawn on a lead it was
 ///   not made for.
 
+#include <veridicor/base/colour.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,13 +35,7 @@ struct Rgb8 {
 };
 
 /// A colour with straight (not premultiplied) alpha, sRGB-encoded.
-struct Rgba8 {
-    std::uint8_t r = 0;
-    std::uint8_t g = 0;
-    std::uint8_t b = 0;
-    std::uint8_t a = 0;
-    friend bool operator==(const Rgba8&, const Rgba8&) = default;
-};
+using Rgba8 = veridicor::Rgba8;
 
 /// The colour map's design, in CIE L*C*h (D65): relevance v ∈ [0, 1] maps to L* = 94 − 48·v,
 /// h = 100° + 190°·v, C* = 50 (reduced where sRGB cannot show it), and alpha √v (0 at v = 0).
