@@ -76,6 +76,25 @@ std::string asn1String(const ASN1_STRING* s) {
     OPENSSL_free(utf8);
     return out;
 }
+/// Reads a PEM file of at most kMaxPemBytes and parses it with `parse`; errors name the file.
+template <class Parse>
+auto loadPemFile(const std::filesystem::path& path, Parse parse) -> decltype(parse(std::string_view{})) {
+    auto text = readFileBounded(path, kMaxPemBytes);
+    if (!text) {
+        return Unexpected{text.error()};
+    }
+    auto parsed = parse(*text);
+    if (!parsed) {
+        return Unexpected{Error{parsed.error().code, "'" + path.string() + "': " + parsed.error().message}};
+    }
+    return parsed;
+}
+
+std::string publicKeyPemOf(EVP_PKEY* key) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PUBKEY(bio.get(), key);
+    return bioContents(bio.get());
+}
 } // namespace
 
 // ---- PrivateKey
@@ -135,15 +154,7 @@ Expected<PrivateKey, Error> PrivateKey::fromPem(std::string_view pem) {
 }
 
 Expected<PrivateKey, Error> PrivateKey::load(const std::filesystem::path& path) {
-    auto text = readFileBounded(path, kMaxPemBytes);
-    if (!text) {
-        return Unexpected{text.error()};
-    }
-    auto k = fromPem(*text);
-    if (!k) {
-        return Unexpected{Error{k.error().code, "'" + path.string() + "': " + k.error().message}};
-    }
-    return k;
+    return loadPemFile(path, [](std::string_view pem) { return fromPem(pem); });
 }
 
 std::string PrivateKey::pkcs8Pem() const {
@@ -153,9 +164,7 @@ std::string PrivateKey::pkcs8Pem() const {
 }
 
 std::string PrivateKey::publicKeyPem() const {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PUBKEY(bio.get(), m_key.get());
-    return bioContents(bio.get());
+    return publicKeyPemOf(m_key.get());
 }
 
 std::string PrivateKey::description() const {
@@ -186,21 +195,11 @@ Expected<PublicKey, Error> PublicKey::fromPem(std::string_view pem) {
 }
 
 Expected<PublicKey, Error> PublicKey::load(const std::filesystem::path& path) {
-    auto text = readFileBounded(path, kMaxPemBytes);
-    if (!text) {
-        return Unexpected{text.error()};
-    }
-    auto k = fromPem(*text);
-    if (!k) {
-        return Unexpected{Error{k.error().code, "'" + path.string() + "': " + k.error().message}};
-    }
-    return k;
+    return loadPemFile(path, [](std::string_view pem) { return fromPem(pem); });
 }
 
 std::string PublicKey::pem() const {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PUBKEY(bio.get(), m_key.get());
-    return bioContents(bio.get());
+    return publicKeyPemOf(m_key.get());
 }
 
 std::string PublicKey::description() const {
@@ -251,15 +250,7 @@ Expected<std::vector<Certificate>, Error> Certificate::allFromPem(std::string_vi
 }
 
 Expected<std::vector<Certificate>, Error> Certificate::loadPem(const std::filesystem::path& path) {
-    auto text = readFileBounded(path, kMaxPemBytes);
-    if (!text) {
-        return Unexpected{text.error()};
-    }
-    auto certs = allFromPem(*text);
-    if (!certs) {
-        return Unexpected{Error{certs.error().code, "'" + path.string() + "': " + certs.error().message}};
-    }
-    return certs;
+    return loadPemFile(path, [](std::string_view pem) { return allFromPem(pem); });
 }
 
 std::string Certificate::der() const {
