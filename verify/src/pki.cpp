@@ -74,8 +74,18 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
                                    reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1,
                                    0);
     }
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(spec.commonName.c_str()), -1, -1, 0);
+    for (const auto& [field, value] : spec.extraSubject) {
+        if (X509_NAME_add_entry_by_txt(name, field.c_str(), MBSTRING_UTF8,
+                                       reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                       0) != 1) {
+            return crypto("subject field '" + field + "'");
+        }
+    }
+    if (!spec.commonName.empty()) {
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(spec.commonName.c_str()), -1, -1,
+                                   0);
+    }
     X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer->native()) : name);
     if (!setTime(X509_getm_notBefore(cert.get()), spec.notBefore) ||
         !setTime(X509_getm_notAfter(cert.get()), spec.notAfter)) {
@@ -113,6 +123,20 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
     }
     if (!san.empty()) {
         ok = ok && addExtension(cert.get(), issuerCert, NID_subject_alt_name, san);
+    }
+    if (!spec.extendedKeyUsage.empty()) {
+        std::string eku = spec.extendedKeyUsageCritical ? "critical" : "";
+        for (const auto& u : spec.extendedKeyUsage) {
+            eku += (eku.empty() ? "" : ",") + u;
+        }
+        ok = ok && addExtension(cert.get(), issuerCert, NID_ext_key_usage, eku);
+    }
+    if (spec.ca && !spec.nameConstraints.empty()) {
+        std::string nc = "critical";
+        for (const auto& c : spec.nameConstraints) {
+            nc += "," + c;
+        }
+        ok = ok && addExtension(cert.get(), issuerCert, NID_name_constraints, nc);
     }
     if (!ok) {
         return crypto("certificate extensions");

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace veridicor::verify {
@@ -29,6 +30,15 @@ struct CertificateSpec {
     std::string digest =
         "SHA256"; ///< the issuer's signature digest ("SHA1" to make a weak one; ignored for Ed25519)
     bool digitalSignature = true; ///< leaf key usage: digitalSignature (else keyEncipherment only)
+    /// Extended key usage, by OpenSSL short name ("codeSigning", "timeStamping", "serverAuth", …); empty: no
+    /// extension. Leaves made for finding and model signing carry codeSigning (finding-bundle R2.3).
+    std::vector<std::string> extendedKeyUsage;
+    bool extendedKeyUsageCritical = false;
+    /// CA only: name constraints in OpenSSL's configuration form, e.g. "permitted;DNS:.vendor-a.example",
+    /// "excluded;email:.example"; empty: none. Written as one critical extension.
+    std::vector<std::string> nameConstraints;
+    /// Subject names other than CN and O in the order given, e.g. {"OU", "Inference"}.
+    std::vector<std::pair<std::string, std::string>> extraSubject;
 };
 
 /// Issues a certificate for `subjectKey`, signed by `issuerKey` as `issuer` (nullptr: self-signed, then
