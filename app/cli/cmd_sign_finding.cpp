@@ -31,7 +31,13 @@ int runSignFinding(const QStringList& args) {
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("The bundle to write (*.finding.json)."),
                                     QStringLiteral("BUNDLE"));
-    parser.addOptions({key, chain, data, predicate, output});
+    const QCommandLineOption method(
+        QStringLiteral("method"),
+        QStringLiteral("The digest method that binds the finding (default: the best for the input — "
+                       "dicom-waveform-v2 or dicom-pixeldata-v2 for DICOM, wfdb-record-v1 for a WFDB record, "
+                       "else file-v1)."),
+        QStringLiteral("METHOD"));
+    parser.addOptions({key, chain, data, predicate, output, method});
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
@@ -39,7 +45,7 @@ int runSignFinding(const QStringList& args) {
     if (!parser.isSet(key) || !parser.isSet(chain) || !parser.isSet(data) || !parser.isSet(predicate) ||
         !parser.isSet(output) || !parser.positionalArguments().isEmpty()) {
         return fail("sign-finding", "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT "
-                                    "--predicate PRED.json -o BUNDLE");
+                                    "--predicate PRED.json -o BUNDLE [--method METHOD]");
     }
     auto identity =
         verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
@@ -63,7 +69,17 @@ int runSignFinding(const QStringList& args) {
     const std::filesystem::path out = parser.value(output).toStdString();
     const std::filesystem::path folder =
         out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
-    auto bundle = verify::signFinding(*identity, *pred, *input, folder);
+    verify::FindingSignOptions options;
+    if (parser.isSet(method)) {
+        options.method = verify::digestMethodFromName(parser.value(method).toStdString());
+        if (!options.method) {
+            return fail("sign-finding",
+                        "--method '" + parser.value(method).toStdString() +
+                            "' is not a digest method (dicom-waveform-v2, dicom-pixeldata-v2, "
+                            "dicom-waveform-v1, dicom-pixeldata-v1, wfdb-record-v1, file-v1)");
+        }
+    }
+    auto bundle = verify::signFinding(*identity, *pred, *input, folder, options);
     if (!bundle) {
         return fail("sign-finding", bundle.error().message);
     }

@@ -161,7 +161,7 @@ private slots:
         QVERIFY2(clip->content().has_value(), clip->contentProblem().c_str());
         const auto value = test::pixelDataByDcmdump(p, jpeg);
         QVERIFY(value.has_value());
-        QCOMPARE(clip->content()->method, dicom::ContentMethod::PixelDataV1);
+        QCOMPARE(clip->content()->kind, dicom::ContentKind::PixelData);
         QCOMPARE(clip->content()->sha256, *test::opensslSha256OfBytes(*value));
         QCOMPARE(clip->content()->hashedBytes, static_cast<std::uint64_t>(value->size()));
         QCOMPARE(clip->content()->modality, std::string("US"));

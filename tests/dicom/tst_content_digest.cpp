@@ -58,7 +58,7 @@ private slots:
             QVERIFY(loaded.hasValue());
             auto id = dicom::contentIdentity(*loaded->dataset());
             QVERIFY2(id.hasValue(), id ? "" : id.error().message.c_str());
-            QCOMPARE(id->method, dicom::ContentMethod::PixelDataV1);
+            QCOMPARE(id->kind, dicom::ContentKind::PixelData);
             QCOMPARE(id->sha256, expected);
             QCOMPARE(id->hashedBytes, static_cast<std::uint64_t>(value->size()));
             QCOMPARE(id->modality, std::string("US"));
@@ -129,8 +129,12 @@ private slots:
         QVERIFY(loaded.hasValue());
         auto id = dicom::contentIdentity(*loaded->dataset());
         QVERIFY(id.hasValue());
-        QCOMPARE(id->method, dicom::ContentMethod::WaveformV1);
-        QCOMPARE(dicom::contentMethodName(id->method), std::string_view("dicom-waveform-v1"));
+        QCOMPARE(id->kind, dicom::ContentKind::Waveform);
+        QCOMPARE(dicom::contentMethodName(dicom::contentMethod(id->kind, 1)),
+                 std::string_view("dicom-waveform-v1"));
+        QCOMPARE(id->digest(dicom::ContentMethod::WaveformV1), id->sha256);
+        QCOMPARE(id->digest(dicom::ContentMethod::WaveformV2), id->sha256V2);
+        QVERIFY(id->digest(dicom::ContentMethod::PixelDataV1).empty());
         QCOMPARE(id->modality, std::string("ECG"));
         QCOMPARE(id->sopInstanceUID, std::string("1.3.6.1.4.1.6018.3.999"));
         QCOMPARE(id->hashedBytes, std::uint64_t{57600});
@@ -139,8 +143,9 @@ private slots:
 
     void sameContentComparesDigestUidsAndModality() {
         dicom::ContentIdentity a;
-        a.method = dicom::ContentMethod::WaveformV1;
+        a.kind = dicom::ContentKind::Waveform;
         a.sha256 = std::string(64, 'a');
+        a.sha256V2 = std::string(64, 'c');
         a.sopInstanceUID = "1.2.3";
         a.studyInstanceUID = "1.2";
         a.seriesInstanceUID = "1.2.4";
@@ -151,8 +156,9 @@ private slots:
             edit(b);
             return b;
         };
-        QVERIFY(!a.sameContent(changed([](auto& b) { b.method = dicom::ContentMethod::PixelDataV1; })));
+        QVERIFY(!a.sameContent(changed([](auto& b) { b.kind = dicom::ContentKind::PixelData; })));
         QVERIFY(!a.sameContent(changed([](auto& b) { b.sha256[0] = 'b'; })));
+        QVERIFY(!a.sameContent(changed([](auto& b) { b.sha256V2[0] = 'b'; }))); // a header attribute changed
         QVERIFY(!a.sameContent(changed([](auto& b) { b.sopInstanceUID = "1.2.5"; })));
         QVERIFY(!a.sameContent(changed([](auto& b) { b.studyInstanceUID = "1.3"; })));
         QVERIFY(!a.sameContent(changed([](auto& b) { b.seriesInstanceUID = "1.2.6"; })));

@@ -95,7 +95,7 @@ private slots:
         auto rec = ecg::readEcg(path.toStdString());
         QVERIFY(rec.hasValue());
         QVERIFY(rec->content.has_value());
-        QCOMPARE(rec->content->method, dicom::ContentMethod::WaveformV1);
+        QCOMPARE(rec->content->kind, dicom::ContentKind::Waveform);
         QCOMPARE(rec->content->sha256, *test::opensslSha256OfBytes(*test::waveformDataByDcmconv(path)));
         QCOMPARE(rec->content->hashedBytes, std::uint64_t{12 * 2400 * 2});
         QCOMPARE(rec->content->sopInstanceUID, rec->sopInstanceUID);

@@ -55,8 +55,14 @@ void setUp() {
     g_world = new World();
     g_world->verifier.emplace(*store);
     g_world->at = t;
-    g_world->input.method = DigestMethod::DicomWaveformV1;
+    g_world->input.method = DigestMethod::DicomWaveformV2;
     g_world->input.digest = std::string(64, 'a');
+    g_world->input.digests = {{DigestMethod::DicomWaveformV2, std::string(64, 'a')},
+                              {DigestMethod::DicomWaveformV1, std::string(64, 'b')}};
+    // Attribute digests, so that seeds carry input.attributes and the naming of differences is fuzzed.
+    g_world->input.attributes = {{"0008,0016", std::string(64, 'c')},
+                                 {"5400,0100", std::string(64, 'd')},
+                                 {"5400,0100[0]/003A,001A", std::string(64, 'e')}};
     g_world->input.subjectName = "1.2.3";
     g_world->input.sopInstanceUID = "1.2.3";
     g_world->input.studyInstanceUID = "1.2.4";

@@ -94,9 +94,9 @@ private slots:
         QVERIFY(dicom::initializeDicom().hasValue());
         f = std::make_unique<VerifyFixture>(now());
         QVERIFY2(f->setUp(), "fixture");
-        QCOMPARE(f->input.method, DigestMethod::DicomWaveformV1);
-        QCOMPARE(f->input.digest,
-                 f->ecg.expectedDigest); // digest checked against Qt's SHA-256 of the samples
+        QCOMPARE(f->input.method, DigestMethod::DicomWaveformV2);
+        // The v1 digest checked against Qt's SHA-256 of the samples.
+        QCOMPARE(*f->input.digestFor(DigestMethod::DicomWaveformV1), f->ecg.expectedDigest);
     }
 
     // ---- trusted
@@ -311,7 +311,7 @@ private slots:
         QTest::newRow("no findings") << QStringLiteral("\"findings\":[{")
                                      << QStringLiteral("\"findings\":[],\"x\":[{");
         QTest::newRow("unknown digest method")
-            << QStringLiteral("dicom-waveform-v1") << QStringLiteral("dicom-waveform-v9");
+            << QStringLiteral("dicom-waveform-v2") << QStringLiteral("dicom-waveform-v9");
         QTest::newRow("bad attachment name")
             << QStringLiteral("\"name\":\"f1-relevance.u8\"") << QStringLiteral("\"name\":\"../f1\"");
         QTest::newRow("duplicate key in statement")
@@ -941,11 +941,19 @@ private slots:
         for (const auto& m : doc->asObject()) {
             keys.push_back(m.key);
         }
-        QCOMPARE(keys,
-                 (std::vector<std::string>{"verdict", "reasons", "signer", "model", "checks", "findings"}));
+        // The specification's members in its order, and Revision 2's additions: binding (method and whether
+        // it covers the header), warnings (signedAt only with a timestamp).
+        QCOMPARE(keys, (std::vector<std::string>{"verdict", "reasons", "signer", "model", "checks", "binding",
+                                                 "warnings", "findings"}));
+        QCOMPARE(doc->find("binding")->find("method")->asString(), std::string("dicom-waveform-v2"));
+        QVERIFY(doc->find("binding")->find("headerCovered")->asBool());
+        QVERIFY(doc->find("warnings")->asArray().empty());
         QCOMPARE(doc->find("verdict")->asString(), std::string("trusted"));
         const json::Value* signer = doc->find("signer");
         QCOMPARE(signer->find("identity")->asArray()[0].asString(), std::string(TestPki::kFindingSigner));
+        QCOMPARE(signer->find("identities")->asArray()[0].asString(),
+                 "dns:" + std::string(TestPki::kFindingSigner));
+        QCOMPARE(signer->find("authorized")->asString(), "dns:" + std::string(TestPki::kFindingSigner));
         QCOMPARE(signer->find("issuer")->asString(), std::string("CN=Test Signing CA,O=Veridicor Test"));
         QVERIFY(parseRfc3339(signer->find("notBefore")->asString()).has_value());
         QCOMPARE(doc->find("model")->find("digest")->asString(), f->modelDigest);
@@ -1211,8 +1219,25 @@ private slots:
         auto st = parseFindingStatement(payloadOf(*good));
         QVERIFY(st.hasValue());
         QCOMPARE(st->subjectName, f->ecg.sop);
-        QCOMPARE(st->subjectDigest, f->ecg.expectedDigest);
-        QCOMPARE(st->input.digestMethod, DigestMethod::DicomWaveformV1);
+        QCOMPARE(st->subjectDigest, f->input.digest);
+        QCOMPARE(st->input.digestMethod, DigestMethod::DicomWaveformV2); // the default for DICOM
+        QCOMPARE(st->input.attributes.size(), f->input.attributes.size());
+        // By v1 when asked: the digest is the samples' own (Qt's SHA-256 of them).
+        FindingSignOptions v1;
+        v1.method = DigestMethod::DicomWaveformV1;
+        auto old = signFinding(pki().identity(pki().finding), ecgPredicate(f->modelDigest, f->producedAt()),
+                               f->input, f->root / "bundles", v1);
+        QVERIFY(old.hasValue());
+        auto oldSt = parseFindingStatement(payloadOf(*old));
+        QCOMPARE(oldSt->subjectDigest, f->ecg.expectedDigest);
+        QCOMPARE(oldSt->input.digestMethod, DigestMethod::DicomWaveformV1);
+        QVERIFY(oldSt->input.attributes.empty());
+        // A method that cannot bind this input is refused.
+        FindingSignOptions pixels;
+        pixels.method = DigestMethod::DicomPixelDataV2;
+        QVERIFY(!signFinding(pki().identity(pki().finding), ecgPredicate(f->modelDigest, f->producedAt()),
+                             f->input, f->root / "bundles", pixels)
+                     .hasValue());
         QCOMPARE(st->input.studyInstanceUID, f->ecg.study);
         QCOMPARE(st->attachments[0].digest, qtSha256(readAll(f->root / "bundles" / "f1-relevance.u8")));
         // A key that is not the leaf's is refused.

@@ -114,14 +114,16 @@ private slots:
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         auto in = verify::openInput(path.toStdString());
         QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
-        QCOMPARE(in->method, verify::DigestMethod::DicomWaveformV1);
+        QCOMPARE(in->method, verify::DigestMethod::DicomWaveformV2); // the best method binds by default
+        QVERIFY(in->digestFor(verify::DigestMethod::DicomWaveformV1) != nullptr);
+        QVERIFY(in->digestFor(verify::DigestMethod::DicomPixelDataV1) == nullptr);
         QCOMPARE(in->modality, std::string("ECG"));
         QCOMPARE(in->hashedBytes, std::uint64_t{12 * 2400 * 2}); // 12 channels × 2400 samples × 16 bits
         QCOMPARE(in->subjectName, std::string("1.3.6.1.4.1.6018.3.999"));
         auto bytes = waveformDataByDcmconv(path);
         QVERIFY(bytes.has_value());
         QCOMPARE(bytes->size(), qsizetype{57600});
-        QCOMPARE(in->digest, *opensslSha256OfBytes(*bytes));
+        QCOMPARE(*in->digestFor(verify::DigestMethod::DicomWaveformV1), *opensslSha256OfBytes(*bytes));
     }
 
     void pixelData_data() {
@@ -148,7 +150,7 @@ private slots:
         }
         auto in = verify::openInput(path.toStdString());
         QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
-        QCOMPARE(in->method, verify::DigestMethod::DicomPixelDataV1);
+        QCOMPARE(in->method, verify::DigestMethod::DicomPixelDataV2);
         QCOMPARE(in->modality, std::string("US"));
         auto value = pixelDataByDcmdump(path, encapsulated);
         QVERIFY(value.has_value());
@@ -156,7 +158,7 @@ private slots:
         if (bytes != 0) {
             QCOMPARE(in->hashedBytes, std::uint64_t{bytes});
         }
-        QCOMPARE(in->digest, *opensslSha256OfBytes(*value));
+        QCOMPARE(*in->digestFor(verify::DigestMethod::DicomPixelDataV1), *opensslSha256OfBytes(*value));
     }
 
     void wholeFiles_data() {
@@ -239,10 +241,11 @@ private slots:
         QVERIFY(writeFile(path, d.file(sopClass, sop)));
         auto in = verify::openInput(path.toStdString());
         QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
-        QCOMPARE(in->method,
-                 waveform ? verify::DigestMethod::DicomWaveformV1 : verify::DigestMethod::DicomPixelDataV1);
+        const auto v1 =
+            waveform ? verify::DigestMethod::DicomWaveformV1 : verify::DigestMethod::DicomPixelDataV1;
+        QVERIFY(in->digestFor(v1) != nullptr);
         QCOMPARE(in->hashedBytes, std::uint64_t{7});
-        QCOMPARE(in->digest, *opensslSha256OfBytes(value));
+        QCOMPARE(*in->digestFor(v1), *opensslSha256OfBytes(value));
         // Changing only the last byte changes the digest.
         QByteArray changed = d.file(sopClass, sop);
         changed[changed.lastIndexOf('\x77')] = '\x78';
@@ -271,7 +274,7 @@ private slots:
         auto fragments = pixelDataByDcmdump(rle, true);
         QVERIFY(fragments.has_value());
         QCOMPARE(in->hashedBytes, static_cast<std::uint64_t>(fragments->size()));
-        QCOMPARE(in->digest, *opensslSha256OfBytes(*fragments));
+        QCOMPARE(*in->digestFor(verify::DigestMethod::DicomPixelDataV1), *opensslSha256OfBytes(*fragments));
         QVERIFY(in->digest != verify::openInput(raw.toStdString())->digest);
 
         // DCMTK's JPEG decoder converts YBR to RGB and drops the fragments: then there is no stored value

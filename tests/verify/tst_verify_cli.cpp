@@ -5,6 +5,7 @@
 #include "test_data.h"
 
 #include <veridicor/verify/encoding.h>
+#include <veridicor/verify/finding.h>
 #include <veridicor/verify/json.h>
 #include <veridicor/verify/time.h>
 
@@ -112,6 +113,11 @@ class TestVerifyCli : public QObject {
         return path;
     }
 
+    static std::string payloadOfBundle(const QString& bundle) {
+        auto doc = verify::json::parse(readFile(bundle).toStdString());
+        return *verify::base64Decode(doc->find("dsseEnvelope")->find("payload")->asString());
+    }
+
     static std::string subjectDigest(const QString& bundle) {
         auto doc = verify::json::parse(readFile(bundle).toStdString());
         auto payload = verify::base64Decode(doc->find("dsseEnvelope")->find("payload")->asString());
@@ -189,8 +195,33 @@ private slots:
                  QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), data,
                  QStringLiteral("--predicate"), writePredicate(dir, ecg), QStringLiteral("-o"), bundle});
         QVERIFY2(s.exitCode == 0, s.err.constData());
-
-        // The digest sign-finding bound, against independent tools.
+        // By default a DICOM input is bound by the v2 method of its kind.
+        if (truth != 3) {
+            auto st = verify::parseFindingStatement(payloadOfBundle(bundle));
+            QVERIFY(st.hasValue());
+            QCOMPARE(st->input.digestMethod,
+                     ecg ? verify::DigestMethod::DicomWaveformV2 : verify::DigestMethod::DicomPixelDataV2);
+            QVERIFY(!st->input.attributes.empty());
+        }
+        // The v1 digest, against independent tools: signed again with --method.
+        const QString v1Bundle = dir + QStringLiteral("/v1.finding.json");
+        QStringList v1Args{QStringLiteral("sign-finding"),
+                           QStringLiteral("--key"),
+                           signer("finding-signer", "key"),
+                           QStringLiteral("--chain"),
+                           signer("finding-signer", "chain"),
+                           QStringLiteral("--data"),
+                           data,
+                           QStringLiteral("--predicate"),
+                           writePredicate(dir, ecg),
+                           QStringLiteral("-o"),
+                           v1Bundle};
+        if (truth != 3) {
+            v1Args << QStringLiteral("--method")
+                   << (ecg ? QStringLiteral("dicom-waveform-v1") : QStringLiteral("dicom-pixeldata-v1"));
+        }
+        const Run s1 = run(v1Args);
+        QVERIFY2(s1.exitCode == 0, s1.err.constData());
         if (haveTool(QStringLiteral("openssl")) && haveTool(QStringLiteral("dcmdump")) &&
             haveTool(QStringLiteral("dcmconv"))) {
             std::optional<std::string> expected;
@@ -209,7 +240,7 @@ private slots:
                 break;
             }
             QVERIFY(expected.has_value());
-            QCOMPARE(subjectDigest(bundle), *expected);
+            QCOMPARE(subjectDigest(v1Bundle), *expected);
         }
 
         const QString log = tmp.filePath(QStringLiteral("audit.log"));

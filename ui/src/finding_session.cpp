@@ -110,11 +110,7 @@ QStringList reasonTexts(const verify::Verdict& verdict) {
 }
 
 bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown) {
-    return verified.method != verify::DigestMethod::FileV1 &&
-           verify::digestMethodName(verified.method) == dicom::contentMethodName(shown.method) &&
-           verified.digest == shown.sha256 && verified.sopInstanceUID == shown.sopInstanceUID &&
-           verified.studyInstanceUID == shown.studyInstanceUID &&
-           verified.seriesInstanceUID == shown.seriesInstanceUID && verified.modality == shown.modality;
+    return verified.isDicom() && verified.sameContent(shown);
 }
 
 QString consentKey(const FindingEntry& e) {
@@ -162,8 +158,9 @@ void FindingSession::bindToDisplay(const QString& recordingPath,
                 binding.reasons.push_back(verify::Reason::DataMismatch);
             }
         }
-        const std::string onScreen = std::string(dicom::contentMethodName(shown->method)) + " SHA-256 " +
-                                     shown->sha256 + " (" + shown->sopInstanceUID + ")";
+        const dicom::ContentMethod shownMethod = dicom::contentMethod(shown->kind, 2);
+        const std::string onScreen = std::string(dicom::contentMethodName(shownMethod)) + " SHA-256 " +
+                                     shown->sha256V2 + " (" + shown->sopInstanceUID + ")";
         if (e->mismatchOnScreen != onScreen) {
             // Other data on screen than when this was last looked at: a consent given before is not one for
             // showing the finding over these data.

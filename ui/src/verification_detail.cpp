@@ -57,6 +57,19 @@ QByteArray derFromPem(const std::string& pem) {
     return QByteArray::fromBase64(body);
 }
 
+QString joined(const std::vector<std::string>& items);
+
+/// Signers as the policy names them: "dns:… (CA sha256:…)" under version 2, the bare name under version 1.
+QString joined(const std::vector<verify::SignerRule>& rules) {
+    std::vector<std::string> items;
+    for (const auto& r : rules) {
+        items.push_back(r.caSpkiSha256.empty()
+                            ? r.identity
+                            : r.identity + " (CA sha256:" + r.caSpkiSha256.substr(0, 16) + "…)");
+    }
+    return joined(items);
+}
+
 QString joined(const std::vector<std::string>& items) {
     QStringList out;
     constexpr std::size_t kMaxItems = 20;
@@ -348,8 +361,11 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                 pform->addRow(tr("Signed model name"), value(shown(v.provenance->modelName), prov));
                 pform->addRow(tr("Signed digest"), value(shown(v.provenance->digest), prov));
                 if (v.provenance->modelSigner) {
+                    const auto& ms = *v.provenance->modelSigner;
                     pform->addRow(tr("Model signed by"),
-                                  value(joined(v.provenance->modelSigner->identities), prov));
+                                  value(ms.authorizedAs.empty() ? joined(ms.identities)
+                                                                : QString::fromStdString(ms.authorizedAs),
+                                        prov));
                 }
                 provLayout->addLayout(pform);
                 if (v.provenance->modelSigner) {

@@ -30,6 +30,19 @@ SignerInfo signerInfoFor(const std::vector<Certificate>& chain, bool trusted) {
     return s;
 }
 
+SignerInfo signerInfoFor(const ChainResult& chain) {
+    SignerInfo s = signerInfoFor(chain.chain, chain.ok());
+    if (chain.reachedAnchor) {
+        s.typedIdentities = chain.identities;
+        s.pathCaSpki = chain.pathCaSpki;
+        s.identities.clear();
+        for (const auto& id : chain.identities) {
+            s.identities.push_back(id.substr(id.find(':') + 1));
+        }
+    }
+    return s;
+}
+
 namespace {
 void fail(Authentication& a, std::size_t index, Reason r, std::string detail) {
     Check& c = a.checks[index];
@@ -69,12 +82,13 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     a.bundle = std::move(*parsed);
     const ParsedBundle& b = *a.bundle;
     a.checks[0].status = CheckStatus::Passed;
-    a.checks[0].detail = "A Sigstore bundle (v0.3) with one DSSE signature over an in-toto payload of " +
-                         std::to_string(b.payload.size()) + " bytes" +
-                         (b.chain.empty() ? std::string(", signed with a bare public key")
-                                          : ", and a chain of " + std::to_string(b.chain.size()) +
-                                                " certificate" + (b.chain.size() == 1 ? "" : "s")) +
-                         ".";
+    a.checks[0].detail =
+        "A Sigstore bundle (v0.3) with one DSSE signature over an in-toto payload of " +
+        std::to_string(b.payload.size()) + " bytes" +
+        (b.certificateCount == 0 ? std::string(", signed with a bare public key")
+                                 : ", and a chain of " + std::to_string(b.certificateCount) + " certificate" +
+                                       (b.certificateCount == 1 ? "" : "s")) +
+        ".";
 
     // Step 2: who signed, and do we trust them.
     EVP_PKEY* verifyKey = nullptr;
@@ -107,6 +121,11 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
         if (!b.chain.empty()) {
             a.signer = signerInfoFor(b.chain, false);
         }
+    } else if (b.tooManyCertificates) {
+        fail(a, 1, Reason::UntrustedChain,
+             "The bundle's chain lists " + std::to_string(b.certificateCount) +
+                 " certificates, more than the " + std::to_string(kMaxChainCertificates) +
+                 " accepted; none of them was read, so the signer is unknown.");
     } else if (b.chain.empty()) {
         fail(a, 1, Reason::UntrustedChain,
              "The " + what +
@@ -115,7 +134,7 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     } else {
         const std::vector<Certificate> intermediates(b.chain.begin() + 1, b.chain.end());
         const ChainResult chain = store.verifyChain(b.chain.front(), intermediates, at);
-        a.signer = signerInfoFor(chain.chain, chain.ok());
+        a.signer = signerInfoFor(chain);
         verifyKey = X509_get0_pubkey(b.chain.front().native());
         if (chain.ok()) {
             a.checks[1].status = CheckStatus::Passed;

@@ -19,6 +19,8 @@ struct Authentication {
     std::optional<SignerInfo> signer;
     std::optional<ParsedBundle> bundle;
     bool keyMethod = false;
+    /// The genTime of the verified RFC 3161 timestamp(s) (the earliest): the chain was judged then (R2.6).
+    std::optional<TimePoint> signedAt;
     /// Steps 1–3 passed: bundle->payload is authentic.
     [[nodiscard]] bool authentic() const { return reasons.empty() && bundle.has_value(); }
 };
@@ -31,5 +33,7 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
 std::vector<Reason> sortedReasons(const std::set<Reason>& reasons);
 
 SignerInfo signerInfoFor(const std::vector<Certificate>& chain, bool trusted);
+/// With the identities that count and the path's CAs (R2.3).
+SignerInfo signerInfoFor(const ChainResult& chain);
 
 } // namespace veridicor::verify::detail

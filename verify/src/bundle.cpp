@@ -1,6 +1,8 @@
 #include "bundle.h"
 #include "json_read.h"
 
+#include <veridicor/verify/trust_store.h>
+
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/json.h>
 
@@ -94,8 +96,33 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
         const json::Value* single = vm.get("certificate", json::Type::Object, false);
         const json::Value* key = vm.get("publicKey", json::Type::Object, false);
         const json::Value* tlog = vm.get("tlogEntries", json::Type::Array, false);
-        vm.get("timestampVerificationData", json::Type::Object, false);
+        const json::Value* tsData = vm.get("timestampVerificationData", json::Type::Object, false);
         vm.rejectUnknown();
+        if (tsData != nullptr) {
+            ObjectReader tr(tsData, "bundle.verificationMaterial.timestampVerificationData", problem);
+            if (const json::Value* list = tr.get("rfc3161Timestamps", json::Type::Array, false)) {
+                if (list->asArray().size() > kMaxTimestamps) {
+                    problem.set(tr.path("rfc3161Timestamps") + " holds more than " +
+                                std::to_string(kMaxTimestamps) + " timestamps");
+                } else {
+                    std::size_t i = 0;
+                    for (const auto& t : list->asArray()) {
+                        ObjectReader one(&t, tr.path("rfc3161Timestamps") + "[" + std::to_string(i++) + "]",
+                                         problem);
+                        // Bounded before decoding: base64 of at most kMaxTimestampBytes.
+                        if (const json::Value* text = one.get("signedTimestamp", json::Type::String);
+                            text != nullptr && text->asString().size() > kMaxTimestampBytes / 3 * 4 + 4) {
+                            problem.set(one.path("signedTimestamp") + " is larger than " +
+                                        std::to_string(kMaxTimestampBytes >> 10) + " KiB");
+                        } else if (auto der = decode(one, "signedTimestamp", problem)) {
+                            out.timestamps.push_back(std::move(*der));
+                        }
+                        one.rejectUnknown();
+                    }
+                }
+            }
+            tr.rejectUnknown();
+        }
         if (tlog != nullptr) {
             for (const auto& e : tlog->asArray()) {
                 if (!e.isObject()) {
@@ -112,8 +139,15 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
         if (chain != nullptr) {
             hasChainField = true;
             ObjectReader cr(chain, "bundle.verificationMaterial.x509CertificateChain", problem);
-            if (const json::Value* certs = cr.get("certificates", json::Type::Array, false)) {
+            if (const json::Value* certs = cr.get("certificates", json::Type::Array, false);
+                certs != nullptr && certs->asArray().size() > kMaxChainCertificates) {
+                // Refused before any certificate is decoded (R2.3): a chain longer than any real one is
+                // only a way to make the verifier work.
+                out.tooManyCertificates = true;
+                out.certificateCount = certs->asArray().size();
+            } else if (certs != nullptr) {
                 std::size_t i = 0;
+                out.certificateCount = certs->asArray().size();
                 for (const auto& c : certs->asArray()) {
                     ObjectReader one(&c, cr.path("certificates") + "[" + std::to_string(i++) + "]", problem);
                     if (auto der = decode(one, "rawBytes", problem)) {
@@ -152,6 +186,9 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
                 out.chain.push_back(std::move(*cert));
                 ++i;
             }
+            if (!out.tooManyCertificates) {
+                out.certificateCount = out.chain.size();
+            }
         }
     }
     if (problem.any()) {
@@ -166,7 +203,7 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
         return unsignedBundle("the envelope holds no signature");
     }
     out.signature = std::move(signatures.front());
-    if (out.chain.empty() && !(allowPublicKey && out.hasPublicKey)) {
+    if (out.chain.empty() && !out.tooManyCertificates && !(allowPublicKey && out.hasPublicKey)) {
         return unsignedBundle(hasChainField ? "the bundle's certificate chain is empty"
                                             : "the bundle carries no certificate chain");
     }
@@ -179,7 +216,8 @@ Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool all
 }
 
 std::string writeBundle(std::string_view payload, std::string_view signature,
-                        const std::vector<Certificate>& chain, bool writeEmptyKeyId) {
+                        const std::vector<Certificate>& chain, bool writeEmptyKeyId,
+                        const std::vector<std::string>& timestamps) {
     json::Value certs = json::Value::array();
     for (const auto& c : chain) {
         json::Value one = json::Value::object();
@@ -192,6 +230,17 @@ std::string writeBundle(std::string_view payload, std::string_view signature,
     json::Value vm = json::Value::object();
     vm.set("x509CertificateChain", std::move(chainObj));
     vm.set("tlogEntries", json::Value::array());
+    if (!timestamps.empty()) {
+        json::Value list = json::Value::array();
+        for (const auto& t : timestamps) {
+            json::Value one = json::Value::object();
+            one.set("signedTimestamp", json::Value::string(base64Encode(t)));
+            list.push(std::move(one));
+        }
+        json::Value data = json::Value::object();
+        data.set("rfc3161Timestamps", std::move(list));
+        vm.set("timestampVerificationData", std::move(data));
+    }
 
     json::Value sig = json::Value::object();
     sig.set("sig", json::Value::string(base64Encode(signature)));

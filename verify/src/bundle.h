@@ -25,7 +25,17 @@ struct ParsedBundle {
     bool hasPublicKey = false;      ///< "publicKey" verification material (OMS key method)
     std::string publicKeyHint;      ///< its "hint", when present
     std::string publicKeyRawBytes;  ///< its decoded "rawBytes" (older OMS bundles), when present
+    /// More certificates than a chain may hold (R2.3: kMaxChainCertificates): none of them was decoded, and
+    /// `chain` is empty.
+    bool tooManyCertificates = false;
+    std::size_t certificateCount = 0; ///< as listed
+    /// verificationMaterial.timestampVerificationData.rfc3161Timestamps[].signedTimestamp, decoded (DER
+    /// TimeStampTokens, not yet verified).
+    std::vector<std::string> timestamps;
 };
+
+inline constexpr std::size_t kMaxTimestamps = 8;
+inline constexpr std::size_t kMaxTimestampBytes = std::size_t{64} << 10;
 
 struct BundleIssue {
     Reason reason = Reason::Malformed; ///< MALFORMED or UNSIGNED
@@ -38,7 +48,10 @@ struct BundleIssue {
 Expected<ParsedBundle, BundleIssue> parseBundle(std::string_view bytes, bool allowPublicKey);
 
 /// A Sigstore bundle (certificate method) around a DSSE envelope of an in-toto payload, compact JSON.
+/// `timestamps`: DER TimeStampTokens over the signature, written as
+/// timestampVerificationData.rfc3161Timestamps (none: the member is left out).
 std::string writeBundle(std::string_view payload, std::string_view signature,
-                        const std::vector<Certificate>& chain, bool writeEmptyKeyId);
+                        const std::vector<Certificate>& chain, bool writeEmptyKeyId,
+                        const std::vector<std::string>& timestamps = {});
 
 } // namespace veridicor::verify::detail

@@ -4,6 +4,7 @@
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/finding.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -85,6 +86,42 @@ bool isValidUid(std::string_view uid) {
     return true;
 }
 
+bool isValidAttributePath(std::string_view path) {
+    if (path.empty() || path.size() > 512) {
+        return false;
+    }
+    auto hex4 = [](std::string_view s) {
+        return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
+                   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+               });
+    };
+    while (true) {
+        const std::size_t slash = path.find('/');
+        std::string_view seg = path.substr(0, slash);
+        const bool last = slash == std::string_view::npos;
+        if (!last) {
+            // "GGGG,EEEE[n]"
+            const std::size_t open = seg.find('[');
+            if (open != 9 || seg.size() < 12 || seg.back() != ']') {
+                return false;
+            }
+            const std::string_view digits = seg.substr(10, seg.size() - 11);
+            if (digits.empty() || digits.size() > 9 || (digits.size() > 1 && digits[0] == '0') ||
+                !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+                return false;
+            }
+            seg = seg.substr(0, 9);
+        }
+        if (seg.size() != 9 || seg[4] != ',' || !hex4(seg.substr(0, 4)) || !hex4(seg.substr(5, 4))) {
+            return false;
+        }
+        if (last) {
+            return true;
+        }
+        path.remove_prefix(slash + 1);
+    }
+}
+
 Expected<FindingStatement, std::string> parseFindingStatement(std::string_view payload) {
     auto doc = json::parse(payload);
     if (!doc) {
@@ -147,8 +184,9 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             if (auto method = digestMethodFromName(*dm)) {
                 st.input.digestMethod = *method;
             } else {
-                problem.set("predicate.input.digestMethod is not dicom-waveform-v1, dicom-pixeldata-v1 or "
-                            "file-v1");
+                problem.set(
+                    "predicate.input.digestMethod is not one of dicom-waveform-v2, dicom-pixeldata-v2, "
+                    "dicom-waveform-v1, dicom-pixeldata-v1, wfdb-record-v1 or file-v1");
             }
         }
         if (auto mod = in.string("modality")) {
@@ -157,7 +195,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 problem.set("predicate.input.modality must be \"ECG\" or \"US\"");
             }
         }
-        const bool dicomInput = st.input.digestMethod != DigestMethod::FileV1;
+        const bool dicomInput = isDicomMethod(st.input.digestMethod);
         struct UidField {
             const char* key;
             std::string* target;
@@ -176,7 +214,33 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                     *f.target = *uid;
                 }
             } else if (in.value()->find(f.key) != nullptr) {
-                problem.set(in.path(f.key) + " must be absent for file-v1 input");
+                problem.set(in.path(f.key) + " must be absent for input that is not DICOM");
+            }
+        }
+        if (const json::Value* attrs = in.get("attributes", json::Type::Object, false);
+            attrs != nullptr && !problem.any()) {
+            if (!dicomInput) {
+                problem.set(in.path("attributes") + " is given only for DICOM input");
+            } else if (attrs->asObject().size() > kMaxInputAttributes) {
+                problem.set(in.path("attributes") + " holds " + std::to_string(attrs->asObject().size()) +
+                            " entries, more than the " + std::to_string(kMaxInputAttributes) + " accepted");
+            } else {
+                std::size_t k = 0;
+                for (const auto& m : attrs->asObject()) {
+                    ++k;
+                    if (!isValidAttributePath(m.key)) {
+                        problem.set(in.path("attributes") +
+                                    " holds a key that is not an attribute path (member " +
+                                    std::to_string(k) + ")");
+                        break;
+                    }
+                    if (!m.value.isString() || !isSha256Hex(m.value.asString())) {
+                        problem.set(in.path("attributes") + " member " + std::to_string(k) +
+                                    " must be 64 lowercase hexadecimal characters");
+                        break;
+                    }
+                    st.input.attributes.emplace_back(m.key, m.value.asString());
+                }
             }
         }
         in.rejectUnknown();
@@ -185,7 +249,8 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     // Attachments first: findings refer to them.
     std::set<std::string> attachmentNames;
     std::uint64_t totalBytes = 0;
-    if (const json::Value* atts = p.get("attachments", json::Type::Array);
+    // `attachments` may be empty, or left out when no finding has an explanation.
+    if (const json::Value* atts = p.get("attachments", json::Type::Array, false);
         atts != nullptr && atts->asArray().size() > kMaxAttachments) {
         problem.set("predicate.attachments holds " + std::to_string(atts->asArray().size()) +
                     " attachments, more than the " + std::to_string(kMaxAttachments) + " accepted");
@@ -315,8 +380,9 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 }
                 g.rejectUnknown();
             }
-            {
-                ObjectReader e(r.get("explanation", json::Type::Object), r.path("explanation"), problem);
+            if (const json::Value* ev = r.get("explanation", json::Type::Object, false)) {
+                // Optional: a finding without an explanation is shown without an overlay.
+                ObjectReader e(ev, r.path("explanation"), problem);
                 f.explanationAttachment = e.string("attachment").value_or("");
                 if (!problem.any() && attachmentNames.count(f.explanationAttachment) == 0) {
                     problem.set(e.path("attachment") + " is not the name of one of predicate.attachments");

@@ -19,18 +19,50 @@ std::string_view digestMethodName(DigestMethod method) {
         return "dicom-pixeldata-v1";
     case DigestMethod::FileV1:
         return "file-v1";
+    case DigestMethod::DicomWaveformV2:
+        return "dicom-waveform-v2";
+    case DigestMethod::DicomPixelDataV2:
+        return "dicom-pixeldata-v2";
+    case DigestMethod::WfdbRecordV1:
+        return "wfdb-record-v1";
     }
     return "";
 }
 
 std::optional<DigestMethod> digestMethodFromName(std::string_view name) {
-    for (const auto m :
-         {DigestMethod::DicomWaveformV1, DigestMethod::DicomPixelDataV1, DigestMethod::FileV1}) {
+    for (const auto m : kAllDigestMethods) {
         if (digestMethodName(m) == name) {
             return m;
         }
     }
     return std::nullopt;
+}
+
+bool isDicomMethod(DigestMethod method) {
+    switch (method) {
+    case DigestMethod::DicomWaveformV1:
+    case DigestMethod::DicomPixelDataV1:
+    case DigestMethod::DicomWaveformV2:
+    case DigestMethod::DicomPixelDataV2:
+        return true;
+    case DigestMethod::FileV1:
+    case DigestMethod::WfdbRecordV1:
+        return false;
+    }
+    return false;
+}
+
+bool isHeaderBlindMethod(DigestMethod method) {
+    return method == DigestMethod::DicomWaveformV1 || method == DigestMethod::DicomPixelDataV1;
+}
+
+const std::string* InputData::digestFor(DigestMethod m) const {
+    for (const auto& [method, digest] : digests) {
+        if (method == m) {
+            return &digest;
+        }
+    }
+    return nullptr;
 }
 
 namespace {
@@ -45,17 +77,22 @@ Error fromDicom(const dicom::Error& e) {
                  e.message};
 }
 
-DigestMethod methodOf(dicom::ContentMethod m) {
-    switch (m) {
-    case dicom::ContentMethod::WaveformV1:
-        return DigestMethod::DicomWaveformV1;
-    case dicom::ContentMethod::PixelDataV1:
-        return DigestMethod::DicomPixelDataV1;
+DigestMethod methodOf(dicom::ContentKind kind, int version) {
+    if (kind == dicom::ContentKind::Waveform) {
+        return version >= 2 ? DigestMethod::DicomWaveformV2 : DigestMethod::DicomWaveformV1;
     }
-    return DigestMethod::DicomWaveformV1;
+    return version >= 2 ? DigestMethod::DicomPixelDataV2 : DigestMethod::DicomPixelDataV1;
 }
 
 } // namespace
+
+bool InputData::sameContent(const dicom::ContentIdentity& content) const {
+    const std::string* v1 = digestFor(methodOf(content.kind, 1));
+    const std::string* v2 = digestFor(methodOf(content.kind, 2));
+    return v1 != nullptr && v2 != nullptr && *v1 == content.sha256 && *v2 == content.sha256V2 &&
+           sopInstanceUID == content.sopInstanceUID && studyInstanceUID == content.studyInstanceUID &&
+           seriesInstanceUID == content.seriesInstanceUID && modality == content.modality;
+}
 
 // The DICOM digests are computed in one place, dicom/content_digest.h, which the viewers use too: the data a
 // finding is verified against and the data a view draws are measured by the same code.
@@ -110,9 +147,12 @@ Expected<std::string, Error> fileDigest(const std::filesystem::path& path, std::
 InputData inputFromContent(const dicom::ContentIdentity& content, const std::filesystem::path& path) {
     InputData in;
     in.path = path;
-    in.method = methodOf(content.method);
-    in.kind = in.method == DigestMethod::DicomWaveformV1 ? "DICOM waveform" : "DICOM image";
-    in.digest = content.sha256;
+    in.method = methodOf(content.kind, 2);
+    in.kind = content.kind == dicom::ContentKind::Waveform ? "DICOM waveform" : "DICOM image";
+    in.digest = content.sha256V2;
+    in.digests = {{in.method, content.sha256V2}, {methodOf(content.kind, 1), content.sha256}};
+    in.attributes = content.attributes;
+    in.hasPixelData = content.kind == dicom::ContentKind::PixelData;
     in.hashedBytes = content.hashedBytes;
     in.studyInstanceUID = content.studyInstanceUID;
     in.seriesInstanceUID = content.seriesInstanceUID;
@@ -204,6 +244,7 @@ Expected<InputData, Error> openInput(const std::filesystem::path& path) {
         return Unexpected{d.error()};
     }
     in.digest = std::move(*d);
+    in.digests = {{DigestMethod::FileV1, in.digest}};
     return in;
 }
 

@@ -61,9 +61,23 @@ Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std
 }
 
 Expected<std::string, Error> buildFindingStatement(const json::Value& predicateIn, const InputData& input,
-                                                   const std::filesystem::path& attachmentDir) {
+                                                   const std::filesystem::path& attachmentDir,
+                                                   const FindingSignOptions& options) {
     if (!predicateIn.isObject()) {
         return invalid("the predicate must be a JSON object");
+    }
+    const DigestMethod method = options.method.value_or(input.method);
+    const std::string* subjectDigest = input.digestFor(method);
+    if (subjectDigest == nullptr) {
+        std::string can;
+        for (const auto& [m, d] : input.digests) {
+            can += (can.empty() ? "" : ", ") + std::string(digestMethodName(m));
+        }
+        return invalid(std::string(digestMethodName(method)) + " cannot bind this input (a " + input.kind +
+                       (can.empty() ? std::string(": no method binds it") +
+                                          (input.unboundReason.empty() ? "" : " — " + input.unboundReason)
+                                    : "; it is bound by " + can) +
+                       ")");
     }
     json::Value predicate = predicateIn;
     // input: digest method always; modality and UIDs when left out, else they must be the data's.
@@ -74,7 +88,18 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
     if (!in->isObject()) {
         return invalid("predicate.input must be an object");
     }
-    in->set("digestMethod", json::Value::string(std::string(digestMethodName(input.method))));
+    in->set("digestMethod", json::Value::string(std::string(digestMethodName(method))));
+    if (method == DigestMethod::DicomWaveformV2 || method == DigestMethod::DicomPixelDataV2) {
+        // What each attribute was when the finding was made, so that a verifier can name the one that
+        // changed.
+        json::Value attributes = json::Value::object();
+        for (const auto& a : input.attributes) {
+            attributes.set(a.path, json::Value::string(a.sha256));
+        }
+        in->set("attributes", std::move(attributes));
+    } else if (in->find("attributes") != nullptr) {
+        return invalid("predicate.input.attributes belongs to the v2 DICOM methods only");
+    }
     auto fill = [&](const char* key, const std::string& value) -> Expected<void, Error> {
         const json::Value* given = in->find(key);
         if (given == nullptr) {
@@ -92,7 +117,7 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
     if (auto r = fill("modality", input.modality); !r) {
         return Unexpected{r.error()};
     }
-    if (input.isDicom()) {
+    if (isDicomMethod(method)) {
         for (const auto& [key, value] :
              {std::pair<const char*, const std::string&>{"studyInstanceUID", input.studyInstanceUID},
               {"seriesInstanceUID", input.seriesInstanceUID},
@@ -125,7 +150,7 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
         }
     }
     json::Value digest = json::Value::object();
-    digest.set("sha256", json::Value::string(input.digest));
+    digest.set("sha256", json::Value::string(*subjectDigest));
     json::Value subject = json::Value::object();
     subject.set("name", json::Value::string(input.subjectName));
     subject.set("digest", std::move(digest));
@@ -143,8 +168,9 @@ Expected<std::string, Error> buildFindingStatement(const json::Value& predicateI
 }
 
 Expected<std::string, Error> signFinding(const SigningIdentity& identity, const json::Value& predicate,
-                                         const InputData& input, const std::filesystem::path& attachmentDir) {
-    auto statement = buildFindingStatement(predicate, input, attachmentDir);
+                                         const InputData& input, const std::filesystem::path& attachmentDir,
+                                         const FindingSignOptions& options) {
+    auto statement = buildFindingStatement(predicate, input, attachmentDir, options);
     if (!statement) {
         return Unexpected{statement.error()};
     }

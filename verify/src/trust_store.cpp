@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace veridicor::verify {
 
@@ -71,6 +72,97 @@ std::string displayName(X509* cert) {
 // ---- policy.json
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+constexpr std::string_view kIdentityTypes[] = {"dns:", "uri:", "email:", "cn:"};
+
+bool hasIdentityType(std::string_view id) {
+    for (const auto t : kIdentityTypes) {
+        if (id.size() > t.size() && id.substr(0, t.size()) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return s;
+}
+
+/// DNS names compare case-insensitively; everything else exactly.
+std::string normalizedIdentity(const std::string& typed) {
+    return typed.rfind("dns:", 0) == 0 ? lower(typed) : typed;
+}
+
+std::vector<SignerRule> readSigners(ObjectReader& r, const char* key, int version, Problem& problem) {
+    std::vector<SignerRule> out;
+    if (version == 1) {
+        for (auto& name : r.strings(key, true, true).value_or(std::vector<std::string>{})) {
+            out.push_back(SignerRule{std::move(name), {}});
+        }
+        return out;
+    }
+    const json::Value* list = r.get(key, json::Type::Array);
+    if (list == nullptr) {
+        return out;
+    }
+    if (list->asArray().empty()) {
+        problem.set(r.path(key) + " must not be empty");
+    }
+    std::size_t i = 0;
+    for (const auto& entry : list->asArray()) {
+        const std::string path = r.path(key) + "[" + std::to_string(i++) + "]";
+        ObjectReader e(&entry, path, problem, true);
+        SignerRule rule;
+        rule.identity = e.string("identity").value_or("");
+        const std::string ca = e.string("ca").value_or("");
+        e.rejectUnknown();
+        if (problem.any()) {
+            break;
+        }
+        if (!hasIdentityType(rule.identity)) {
+            problem.set(path + ".identity must be typed: \"dns:NAME\", \"uri:URI\", \"email:ADDRESS\" or "
+                               "\"cn:NAME\" (policy version 2)");
+            break;
+        }
+        if (ca.rfind("sha256:", 0) != 0 || !isSha256Hex(ca.substr(7))) {
+            problem.set(path +
+                        ".ca must be \"sha256:\" and the 64 lowercase hexadecimal digits of the SHA-256 "
+                        "of the CA's DER SubjectPublicKeyInfo");
+            break;
+        }
+        rule.identity = normalizedIdentity(rule.identity);
+        rule.caSpkiSha256 = ca.substr(7);
+        out.push_back(std::move(rule));
+    }
+    return out;
+}
+
+} // namespace
+
+std::string SignerRule::describe() const {
+    if (caSpkiSha256.empty()) {
+        return quoteText(identity);
+    }
+    return quoteText(identity) + " under the CA sha256:" + caSpkiSha256.substr(0, 16) + "…";
+}
+
+std::vector<DigestMethod> Policy::acceptedMethods(const ModelApproval* model) const {
+    if (model != nullptr && !model->inputDigestMethods.empty()) {
+        return model->inputDigestMethods;
+    }
+    if (policyVersion >= 2) {
+        return {DigestMethod::DicomWaveformV2, DigestMethod::DicomPixelDataV2, DigestMethod::WfdbRecordV1,
+                DigestMethod::FileV1};
+    }
+    return {kAllDigestMethods.begin(), kAllDigestMethods.end()};
+}
+
 Expected<Policy, Error> parsePolicy(std::string_view text) {
     auto doc = json::parse(text);
     if (!doc) {
@@ -81,12 +173,14 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
     ObjectReader top(&*doc, "policy", problem, true); // the site's own file: unknown keys are named
     Policy policy;
     if (auto v = top.count("policyVersion", 1000)) {
-        if (*v != 1) {
-            problem.set("policy.policyVersion must be 1 (this program reads version 1 policies)");
+        if (*v != 1 && *v != 2) {
+            problem.set("policy.policyVersion must be 1 or 2 (this program reads version 1 and 2 policies)");
         }
         policy.policyVersion = static_cast<int>(*v);
     }
-    if (auto r = top.string("revocation")) {
+    // Version 2 requires a current CRL from every issuer unless it says otherwise (R2.4).
+    policy.revocation = policy.policyVersion >= 2 ? RevocationMode::Require : RevocationMode::IfAvailable;
+    if (auto r = top.string("revocation", policy.policyVersion < 2)) {
         if (*r == "if-available") {
             policy.revocation = RevocationMode::IfAvailable;
         } else if (*r == "require") {
@@ -98,6 +192,9 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
     if (const json::Value* models = top.get("models", json::Type::Array)) {
         std::size_t i = 0;
         for (const auto& m : models->asArray()) {
+            if (problem.any()) {
+                break;
+            }
             const std::string path = "policy.models[" + std::to_string(i++) + "]";
             ObjectReader r(&m, path, problem, true);
             ModelApproval a;
@@ -108,8 +205,24 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
                 problem.set(path + ".digest must be 64 lowercase hexadecimal characters (a SHA-256 digest)");
             }
             a.modalities = r.strings("modalities", true, true).value_or(std::vector<std::string>{});
-            a.modelSigners = r.strings("modelSigners", true, true).value_or(std::vector<std::string>{});
-            a.findingSigners = r.strings("findingSigners", true, true).value_or(std::vector<std::string>{});
+            if (auto methods = r.strings("inputDigestMethods", false, true)) {
+                for (const auto& name : *methods) {
+                    auto method = digestMethodFromName(name);
+                    if (!method) {
+                        problem.set(path + ".inputDigestMethods names " + quoteText(name) +
+                                    ", which is not a digest method of the specification");
+                        break;
+                    }
+                    if (std::find(a.inputDigestMethods.begin(), a.inputDigestMethods.end(), *method) !=
+                        a.inputDigestMethods.end()) {
+                        problem.set(path + ".inputDigestMethods names " + quoteText(name) + " twice");
+                        break;
+                    }
+                    a.inputDigestMethods.push_back(*method);
+                }
+            }
+            a.modelSigners = readSigners(r, "modelSigners", policy.policyVersion, problem);
+            a.findingSigners = readSigners(r, "findingSigners", policy.policyVersion, problem);
             r.rejectUnknown();
             for (const auto& other : policy.models) {
                 if (!problem.any() && other.name == a.name && other.version == a.version) {
@@ -127,6 +240,141 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
     return policy;
 }
 
+std::string spkiSha256(const Certificate& cert) {
+    X509_PUBKEY* pub = cert.native() != nullptr ? X509_get_X509_PUBKEY(cert.native()) : nullptr;
+    if (pub == nullptr) {
+        return {};
+    }
+    unsigned char* der = nullptr;
+    const int n = i2d_X509_PUBKEY(pub, &der);
+    if (n <= 0 || der == nullptr) {
+        ERR_clear_error();
+        return {};
+    }
+    std::string out =
+        sha256Hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(n)));
+    OPENSSL_free(der);
+    return out;
+}
+
+namespace {
+
+std::string asn1Text(const ASN1_STRING* s) {
+    unsigned char* utf8 = nullptr;
+    const int n = ASN1_STRING_to_UTF8(&utf8, s);
+    if (n < 0 || utf8 == nullptr) {
+        ERR_clear_error();
+        return {};
+    }
+    std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
+    OPENSSL_free(utf8);
+    return out;
+}
+
+/// The subject CN entries of a certificate (a certificate may carry more than one; every one is an identity
+/// claim).
+std::vector<std::string> commonNames(X509* x) {
+    std::vector<std::string> out;
+    const X509_NAME* subject = X509_get_subject_name(x);
+    for (int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1); i >= 0;
+         i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) {
+        out.push_back(asn1Text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i))));
+    }
+    return out;
+}
+
+/// A CN that is a host name (LDH labels, at least two): OpenSSL checks such a CN against DNS name
+/// constraints when the leaf has no DNS name; any other CN escapes them.
+bool isHostname(std::string_view s) {
+    if (s.empty() || s.size() > 253 || s.find('.') == std::string_view::npos) {
+        return false;
+    }
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const std::size_t dot = s.find('.', start);
+        const std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+            return false;
+        }
+        for (const char c : label) {
+            const bool ok =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        if (dot == std::string_view::npos) {
+            break;
+        }
+        start = dot + 1;
+    }
+    return true;
+}
+
+} // namespace
+
+std::vector<std::string> typedIdentities(const Certificate& cert) {
+    std::vector<std::string> out;
+    X509* x = cert.native();
+    if (x == nullptr) {
+        return out;
+    }
+    auto add = [&](std::string id) {
+        id = normalizedIdentity(id);
+        if (std::find(out.begin(), out.end(), id) == out.end()) {
+            out.push_back(std::move(id));
+        }
+    };
+    const int sanIndex = X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
+    if (sanIndex >= 0) {
+        auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
+        for (int i = 0; sans != nullptr && i < sk_GENERAL_NAME_num(sans); ++i) {
+            const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
+            const std::string value = gn->type == GEN_DNS || gn->type == GEN_URI || gn->type == GEN_EMAIL
+                                          ? asn1Text(gn->d.ia5)
+                                          : std::string();
+            if (value.empty()) {
+                continue;
+            }
+            add((gn->type == GEN_DNS ? "dns:" : gn->type == GEN_URI ? "uri:" : "email:") + value);
+        }
+        GENERAL_NAMES_free(sans);
+    } else {
+        // The CN names the subject only when there is no Subject Alternative Name at all: beside a SAN it is
+        // unchecked text (a name-constrained CA's CA could write another vendor's name there).
+        for (const auto& cn : commonNames(x)) {
+            if (!cn.empty()) {
+                add("cn:" + cn);
+            }
+        }
+    }
+    ERR_clear_error();
+    return out;
+}
+
+std::optional<Authorization> authorizeSigner(const std::vector<SignerRule>& rules, int policyVersion,
+                                             const std::vector<std::string>& identities,
+                                             const std::vector<std::string>& pathCaSpki) {
+    auto has = [&](const std::string& id) {
+        return std::find(identities.begin(), identities.end(), id) != identities.end();
+    };
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        const SignerRule& r = rules[i];
+        if (policyVersion < 2 && r.caSpkiSha256.empty()) {
+            // Version 1: a DNS name, or the CN of a certificate without SANs; never a URI or e-mail SAN.
+            for (const std::string id : {"dns:" + lower(r.identity), "cn:" + r.identity}) {
+                if (has(id)) {
+                    return Authorization{i, id};
+                }
+            }
+        } else if (has(normalizedIdentity(r.identity)) &&
+                   std::find(pathCaSpki.begin(), pathCaSpki.end(), r.caSpkiSha256) != pathCaSpki.end()) {
+            return Authorization{i, normalizedIdentity(r.identity)};
+        }
+    }
+    return std::nullopt;
+}
+
 // ---- TrustStore
 // ----------------------------------------------------------------------------------------------
 
@@ -134,6 +382,8 @@ struct TrustStore::Impl {
     std::filesystem::path dir;
     Policy policy;
     std::vector<Certificate> anchors;
+    std::vector<Certificate> tsaAnchors;
+    std::vector<Certificate> knownCas;
     std::vector<X509CrlPtr> crls;
     std::vector<ModelBundleFile> modelBundles;
     X509StorePtr store;
@@ -211,13 +461,41 @@ Expected<TrustStore, Error> TrustStore::load(const std::filesystem::path& dir) {
                 }
                 break;
             }
-            X509_STORE_add_crl(impl->store.get(), crl);
-            ERR_clear_error();
+            // CRLs are not given to OpenSSL: revocation is checked by our own rules (R2.4), below.
             impl->crls.emplace_back(crl);
             ++count;
         }
         if (count == 0) {
             return invalid("'" + f.string() + "' holds no PEM CRL");
+        }
+    }
+
+    // tsa/: the roots timestamp authorities' certificates chain to (R2.6); cas/: CA certificates that may
+    // have signed CRLs after a CA changed keys (R2.4).
+    for (const auto& [folder, target, root] :
+         {std::tuple<const char*, std::vector<Certificate>*, bool>{"tsa", &impl->tsaAnchors, true},
+          {"cas", &impl->knownCas, false}}) {
+        auto files = filesIn(dir / folder, ".pem");
+        if (!files) {
+            return Unexpected{files.error()};
+        }
+        for (const auto& f : *files) {
+            auto certs = Certificate::loadPem(f);
+            if (!certs) {
+                return Unexpected{certs.error()};
+            }
+            for (auto& c : *certs) {
+                X509* x = c.native();
+                if (X509_check_ca(x) == 0 || (root && X509_self_signed(x, 1) != 1)) {
+                    ERR_clear_error();
+                    return invalid("'" + f.string() + "': '" + displayName(x) + "' is not a " +
+                                   (root ? "self-signed CA certificate; tsa/ holds the roots of timestamp "
+                                           "authorities only"
+                                         : "CA certificate; cas/ holds CA certificates only"));
+                }
+                ERR_clear_error();
+                target->push_back(std::move(c));
+            }
         }
     }
 
@@ -246,6 +524,12 @@ const Policy& TrustStore::policy() const {
 }
 const std::vector<Certificate>& TrustStore::anchors() const {
     return m_impl->anchors;
+}
+const std::vector<Certificate>& TrustStore::tsaAnchors() const {
+    return m_impl->tsaAnchors;
+}
+const std::vector<Certificate>& TrustStore::knownCas() const {
+    return m_impl->knownCas;
 }
 std::size_t TrustStore::crlCount() const {
     return m_impl->crls.size();
@@ -289,12 +573,11 @@ struct ChainError {
     int code;
     int depth;
     X509* cert; // owned by the chain or the caller's certificates; valid during verification only
-    std::optional<TimePoint> crlLastUpdate; ///< for CRL errors: the CRL in question
-    std::optional<TimePoint> crlNextUpdate;
 };
 
 struct Collector {
     std::vector<ChainError> errors;
+    TimePoint validityAt{};
 };
 
 int collectErrors(int ok, X509_STORE_CTX* ctx) {
@@ -303,22 +586,24 @@ int collectErrors(int ok, X509_STORE_CTX* ctx) {
     }
     auto* c = static_cast<Collector*>(X509_STORE_CTX_get_app_data(ctx));
     if (c != nullptr) {
-        ChainError e{X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
-                     X509_STORE_CTX_get_current_cert(ctx), std::nullopt, std::nullopt};
-        if (const X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx); crl != nullptr) {
-            e.crlLastUpdate = asn1ToTime(X509_CRL_get0_lastUpdate(crl));
-            if (const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl); next != nullptr) {
-                e.crlNextUpdate = asn1ToTime(next);
+        const int code = X509_STORE_CTX_get_error(ctx);
+        X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+        // A certificate is valid through its notAfter second inclusive (RFC 5280); OpenSSL counts that very
+        // second as expired.
+        if (code == X509_V_ERR_CERT_HAS_EXPIRED && cert != nullptr) {
+            if (const auto notAfter = asn1ToTime(X509_get0_notAfter(cert));
+                notAfter && toUnixSeconds(*notAfter) == toUnixSeconds(c->validityAt)) {
+                return 1;
             }
         }
-        c->errors.push_back(e);
+        c->errors.push_back(ChainError{code, X509_STORE_CTX_get_error_depth(ctx), cert});
     }
     // Carry on: every problem of the chain is collected and judged below, so that a verdict lists all of
     // them.
     return 1;
 }
 
-enum class ErrorClass { Untrusted, Expired, Revoked, RevocationUnknown, MissingCrl, Weak };
+enum class ErrorClass { Untrusted, Expired, Weak };
 
 ErrorClass classify(int code) {
     switch (code) {
@@ -327,22 +612,6 @@ ErrorClass classify(int code) {
     case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
     case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
         return ErrorClass::Expired;
-    case X509_V_ERR_UNABLE_TO_GET_CRL:
-        return ErrorClass::MissingCrl;
-    case X509_V_ERR_CERT_REVOKED:
-        return ErrorClass::Revoked;
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
-    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
-    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
-    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
-    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
-    case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
-        return ErrorClass::RevocationUnknown;
     case X509_V_ERR_CA_KEY_TOO_SMALL:
     case X509_V_ERR_EE_KEY_TOO_SMALL:
     case X509_V_ERR_CA_MD_TOO_WEAK:
@@ -352,32 +621,328 @@ ErrorClass classify(int code) {
     }
 }
 
-/// Why the revocation status of a certificate could not be established, in words.
-std::string revocationUnknown(const ChainError& e) {
-    std::string why;
-    switch (e.code) {
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-        why = "the CRL of its issuer is out of date: it was due to be replaced" +
-              (e.crlNextUpdate ? " at " + formatRfc3339(*e.crlNextUpdate) : std::string());
-        break;
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-        why = "the CRL of its issuer is not yet valid" +
-              (e.crlLastUpdate ? ": it was issued for " + formatRfc3339(*e.crlLastUpdate) : std::string());
-        break;
+// ---- revocation (R2.4): our own rules, not OpenSSL's CRL lookup, which ignores a CRL whose authority key
+// identifier names another key (so a CRL signed by a CA's new key, or a forged one, would silently not
+// count) and judges CRLs at the same time as certificates.
+
+enum class RevocationStatus { Good, NoCrl, Revoked, Unknown };
+
+struct RevocationOutcome {
+    RevocationStatus status = RevocationStatus::Good;
+    std::string detail;
+    std::string note; ///< a fact worth telling even when the outcome is good
+};
+
+bool isCompromise(long reason) {
+    // keyCompromise (1), cACompromise (2), aACompromise (10): the key itself may have been used by others, so
+    // no signature by it is believed, whenever it was timestamped.
+    return reason == 1 || reason == 2 || reason == 10;
+}
+
+std::string reasonText(long reason) {
+    switch (reason) {
+    case 0:
+        return "unspecified";
+    case 1:
+        return "key compromise";
+    case 2:
+        return "CA compromise";
+    case 3:
+        return "affiliation changed";
+    case 4:
+        return "superseded";
+    case 5:
+        return "cessation of operation";
+    case 6:
+        return "certificate hold";
+    case 9:
+        return "privilege withdrawn";
+    case 10:
+        return "AA compromise";
     default:
-        why = std::string("the CRL of its issuer cannot be used: ") + X509_verify_cert_error_string(e.code);
-        break;
+        return "reason code " + std::to_string(reason);
     }
-    return "revocation status unknown (" + why + ")";
+}
+
+bool hasCriticalExtension(const X509_CRL* crl) {
+    for (int i = 0; i < X509_CRL_get_ext_count(crl); ++i) {
+        if (X509_EXTENSION_get_critical(X509_CRL_get_ext(crl, i)) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool mayHaveSignedCrls(X509* ca) {
+    const uint32_t ku = X509_get_key_usage(ca);
+    return ku == UINT32_MAX || (ku & KU_CRL_SIGN) != 0;
+}
+
+} // namespace
+
+namespace {
+
+/// Keys other than the path CA's own that are certified for the same CA name under a trusted anchor (a CA
+/// that changed keys): anchors of that name, and cas/*.pem of that name whose chain leads to an anchor.
+std::vector<X509*> otherKeysOfCa(const TrustStore::Impl& impl, X509* ca, TimePoint at) {
+    std::vector<X509*> out;
+    auto sameName = [&](X509* x) {
+        return X509_NAME_cmp(X509_get_subject_name(x), X509_get_subject_name(ca)) == 0 &&
+               X509_cmp(x, ca) != 0;
+    };
+    for (const auto& a : impl.anchors) {
+        if (sameName(a.native())) {
+            out.push_back(a.native());
+        }
+    }
+    for (const auto& c : impl.knownCas) {
+        if (!sameName(c.native())) {
+            continue;
+        }
+        X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+        STACK_OF(X509)* untrusted = sk_X509_new_null();
+        for (const auto& k : impl.knownCas) {
+            sk_X509_push(untrusted, k.native());
+        }
+        bool ok = false;
+        if (ctx && untrusted != nullptr &&
+            X509_STORE_CTX_init(ctx.get(), impl.store.get(), c.native(), untrusted) == 1) {
+            X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()),
+                                       static_cast<time_t>(toUnixSeconds(at)));
+            ok = X509_verify_cert(ctx.get()) == 1;
+        }
+        sk_X509_free(untrusted);
+        ERR_clear_error();
+        if (ok) {
+            out.push_back(c.native());
+        }
+    }
+    return out;
+}
+
+RevocationOutcome checkRevocation(const TrustStore::Impl& impl, X509* cert, X509* issuer,
+                                  const ChainTimes& times) {
+    RevocationOutcome out;
+    const TimePoint at = times.revocationAt;
+    std::vector<const X509_CRL*> crls;
+    for (const auto& crl : impl.crls) {
+        if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) == 0) {
+            crls.push_back(crl.get());
+        }
+    }
+    if (crls.empty()) {
+        out.status = RevocationStatus::NoCrl;
+        return out;
+    }
+    std::vector<X509*> otherKeys; // looked up only when a CRL does not verify with the CA's own key
+    bool lookedUp = false;
+    std::string unknown;
+    bool anyCurrent = false;
+    std::optional<TimePoint> staleUntil;
+    std::optional<TimePoint> earlyFrom;
+    std::optional<TimePoint> revokedAt;
+    long revokedReason = -1;
+    for (const X509_CRL* crl : crls) {
+        auto* c = const_cast<X509_CRL*>(crl);
+        bool verified = mayHaveSignedCrls(issuer) && X509_CRL_verify(c, X509_get0_pubkey(issuer)) == 1;
+        ERR_clear_error();
+        if (!verified) {
+            if (!lookedUp) {
+                otherKeys = otherKeysOfCa(impl, issuer, at);
+                lookedUp = true;
+            }
+            for (X509* k : otherKeys) {
+                if (!verified && mayHaveSignedCrls(k) && X509_CRL_verify(c, X509_get0_pubkey(k)) == 1) {
+                    verified = true;
+                }
+                ERR_clear_error();
+            }
+        }
+        if (!verified) {
+            // Never ignored (R2.4): a CRL under this CA's name that no key of the CA signed is either forged
+            // or from a key the site does not know; either way the certificate's status cannot be known.
+            unknown = "a CRL in the trust store names its issuer but does not verify with that CA's key, nor "
+                      "with another key certified for that CA under a trusted root";
+            continue;
+        }
+        if (hasCriticalExtension(crl)) {
+            unknown = "the CRL of its issuer carries a critical extension this program does not interpret";
+            continue;
+        }
+        X509_REVOKED* entry = nullptr;
+        if (X509_CRL_get0_by_serial(c, &entry, X509_get0_serialNumber(cert)) == 1 && entry != nullptr) {
+            const STACK_OF(X509_EXTENSION)* exts = X509_REVOKED_get0_extensions(entry);
+            for (int i = 0; i < sk_X509_EXTENSION_num(exts); ++i) {
+                if (X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(exts, i)) != 0) {
+                    unknown =
+                        "the CRL of its issuer lists it with a critical extension this program does not "
+                        "interpret";
+                }
+            }
+            auto when = asn1ToTime(X509_REVOKED_get0_revocationDate(entry)).value_or(TimePoint::min());
+            if (auto* invalid = static_cast<ASN1_GENERALIZEDTIME*>(
+                    X509_REVOKED_get_ext_d2i(entry, NID_invalidity_date, nullptr, nullptr))) {
+                // The key was no longer to be trusted from this date on, even if revoked only later.
+                if (auto t = asn1ToTime(invalid)) {
+                    when = std::min(when, *t);
+                }
+                ASN1_GENERALIZEDTIME_free(invalid);
+            }
+            long reason = 0;
+            if (auto* r = static_cast<ASN1_ENUMERATED*>(
+                    X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nullptr, nullptr))) {
+                reason = ASN1_ENUMERATED_get(r);
+                ASN1_ENUMERATED_free(r);
+            }
+            ERR_clear_error();
+            if (!revokedAt || when < *revokedAt || isCompromise(reason)) {
+                revokedAt = when;
+                revokedReason = reason;
+            }
+        }
+        const auto last = asn1ToTime(X509_CRL_get0_lastUpdate(crl));
+        const ASN1_TIME* nextField = X509_CRL_get0_nextUpdate(crl);
+        const auto next =
+            nextField != nullptr ? asn1ToTime(nextField) : std::optional<TimePoint>(TimePoint::max());
+        if (!last || !next) {
+            unknown = "the CRL of its issuer has an unreadable date";
+        } else if (*last > at) {
+            earlyFrom = *last;
+        } else if (toUnixSeconds(*next) < toUnixSeconds(at)) {
+            staleUntil = *next;
+        } else {
+            anyCurrent = true;
+        }
+    }
+    if (revokedAt) {
+        // A revocation is final, also in a list that is out of date.
+        const std::string when =
+            *revokedAt == TimePoint::min() ? std::string() : " on " + formatRfc3339(*revokedAt);
+        if (times.signedAt && *revokedAt > *times.signedAt && !isCompromise(revokedReason)) {
+            out.note = "revoked" + when + " (" + reasonText(revokedReason) +
+                       "), after its signature was timestamped at " + formatRfc3339(*times.signedAt) +
+                       ": the revocation does not reach back to this signature";
+        } else {
+            out.status = RevocationStatus::Revoked;
+            out.detail = "certificate revoked" + when + " (" + reasonText(revokedReason) + ")" +
+                         (times.signedAt
+                              ? ", before its signature was timestamped at " + formatRfc3339(*times.signedAt)
+                              : std::string()) +
+                         (isCompromise(revokedReason) && times.signedAt && *revokedAt > *times.signedAt
+                              ? std::string(" — a compromised key vouches for nothing it signed")
+                              : std::string());
+            return out;
+        }
+    }
+    if (!unknown.empty()) {
+        out.status = RevocationStatus::Unknown;
+        out.detail = "revocation status unknown (" + unknown + ")";
+    } else if (!anyCurrent) {
+        out.status = RevocationStatus::Unknown;
+        out.detail = staleUntil
+                         ? "revocation status unknown (the CRL of its issuer is out of date: it was due to "
+                           "be replaced at " +
+                               formatRfc3339(*staleUntil) + ")"
+                         : "revocation status unknown (the CRL of its issuer is not yet valid: it was "
+                           "issued for " +
+                               formatRfc3339(earlyFrom.value_or(TimePoint{})) + ")";
+    }
+    return out;
+}
+
+enum NameType : unsigned { kDns = 1, kEmail = 2, kUri = 4, kDirName = 8, kOther = 16 };
+
+/// Which name types the name constraints of the path cover; `constrained` tells whether there are any.
+unsigned constrainedNameTypes(const std::vector<Certificate>& chain, bool& constrained) {
+    unsigned types = 0;
+    constrained = false;
+    for (const auto& c : chain) {
+        auto* nc = static_cast<NAME_CONSTRAINTS*>(
+            X509_get_ext_d2i(c.native(), NID_name_constraints, nullptr, nullptr));
+        if (nc == nullptr) {
+            continue;
+        }
+        constrained = true;
+        for (STACK_OF(GENERAL_SUBTREE) * trees : {nc->permittedSubtrees, nc->excludedSubtrees}) {
+            for (int i = 0; trees != nullptr && i < sk_GENERAL_SUBTREE_num(trees); ++i) {
+                const GENERAL_NAME* base = sk_GENERAL_SUBTREE_value(trees, i)->base;
+                switch (base->type) {
+                case GEN_DNS:
+                    types |= kDns;
+                    break;
+                case GEN_EMAIL:
+                    types |= kEmail;
+                    break;
+                case GEN_URI:
+                    types |= kUri;
+                    break;
+                case GEN_DIRNAME:
+                    types |= kDirName;
+                    break;
+                default:
+                    types |= kOther;
+                    break;
+                }
+            }
+        }
+        NAME_CONSTRAINTS_free(nc);
+    }
+    ERR_clear_error();
+    return types;
+}
+
+/// The identities that count (R2.3): on a path with name constraints, only those of a type a constraint
+/// covers (a CN by a directoryName constraint, or, when it is a host name, by a DNS one).
+std::vector<std::string> countingIdentities(const Certificate& leaf, const std::vector<Certificate>& chain,
+                                            bool& constrained) {
+    const unsigned types = constrainedNameTypes(chain, constrained);
+    std::vector<std::string> all = typedIdentities(leaf);
+    if (!constrained) {
+        return all;
+    }
+    std::vector<std::string> out;
+    for (auto& id : all) {
+        bool covered = false;
+        if (id.rfind("dns:", 0) == 0) {
+            covered = (types & kDns) != 0;
+        } else if (id.rfind("email:", 0) == 0) {
+            covered = (types & kEmail) != 0;
+        } else if (id.rfind("uri:", 0) == 0) {
+            covered = (types & kUri) != 0;
+        } else if (id.rfind("cn:", 0) == 0) {
+            covered = (types & kDirName) != 0 || ((types & kDns) != 0 && isHostname(id.substr(3)));
+        }
+        if (covered) {
+            out.push_back(std::move(id));
+        }
+    }
+    return out;
 }
 
 } // namespace
 
 ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
                                     TimePoint at) const {
+    return verifyChain(leaf, intermediates, ChainTimes::at(at));
+}
+
+ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+                                    const ChainTimes& times) const {
     ChainResult result;
     std::set<Reason> reasons;
     std::vector<std::string> problems;
+    std::vector<std::string> notes;
+    const bool timestamped = times.signedAt.has_value();
+
+    if (intermediates.size() + 1 > kMaxChainCertificates) {
+        result.reasons = {Reason::UntrustedChain};
+        result.chain.push_back(leaf);
+        result.detail = "The signer's certificate chain is not acceptable (signing certificate SHA-256 " +
+                        leaf.info().sha256Fingerprint + "): it holds " +
+                        std::to_string(intermediates.size() + 1) + " certificates, more than the " +
+                        std::to_string(kMaxChainCertificates) + " accepted.";
+        return result;
+    }
 
     // The supplied certificates must be an ordered chain, leaf first, each issued by the next: no extra,
     // repeated or shuffled certificates (two different bundles must never carry the same trust).
@@ -397,12 +962,12 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         sk_X509_push(untrusted, c.native());
     }
     Collector collector;
+    collector.validityAt = times.validityAt;
     int rc = -1;
     if (ctx && untrusted != nullptr &&
         X509_STORE_CTX_init(ctx.get(), m_impl->store.get(), leaf.native(), untrusted) == 1) {
         X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-        X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(toUnixSeconds(at)));
-        X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+        X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(toUnixSeconds(times.validityAt)));
         X509_STORE_CTX_set_app_data(ctx.get(), &collector);
         X509_STORE_CTX_set_verify_cb(ctx.get(), collectErrors);
         rc = X509_verify_cert(ctx.get());
@@ -457,6 +1022,8 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         }
         return position + " (SHA-256 " + Certificate::fromNative(x).info().sha256Fingerprint + ")";
     };
+    const std::string validityWhen =
+        formatRfc3339(times.validityAt) + (timestamped ? " (when its signature was timestamped)" : "");
 
     if (misordered) {
         const std::size_t i = *misordered;
@@ -479,10 +1046,6 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
     }
     for (const auto& e : collector.errors) {
         const std::string who = label(e.cert);
-        // A root is trusted by being in anchors/ (and distrusted by being removed from it), not through a
-        // CRL: its own revocation status is never checked, whether its CRL is missing, out of date or lists
-        // it.
-        const bool atAnchor = result.reachedAnchor && e.depth == static_cast<int>(result.chain.size()) - 1;
         switch (classify(e.code)) {
         case ErrorClass::Untrusted:
             reasons.insert(Reason::UntrustedChain);
@@ -491,38 +1054,45 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         case ErrorClass::Expired: {
             reasons.insert(Reason::CertExpired);
             const auto info = e.cert != nullptr ? Certificate::fromNative(e.cert).info() : CertificateInfo{};
-            problems.push_back(who + " is not valid at " + formatRfc3339(at) + " (valid from " +
+            problems.push_back(who + " is not valid at " + validityWhen + " (valid from " +
                                formatRfc3339(info.notBefore) + " to " + formatRfc3339(info.notAfter) + ")");
             break;
         }
-        case ErrorClass::Revoked:
-            if (!result.reachedAnchor || atAnchor) {
-                break; // without a trusted issuer no CRL can be checked; the chain is already untrusted
-            }
-            reasons.insert(Reason::CertRevoked);
-            problems.push_back(who + ": " + X509_verify_cert_error_string(e.code));
-            break;
-        case ErrorClass::RevocationUnknown:
-            // A CRL that is present but out of date, not yet valid or unusable fails closed, under either
-            // policy: the site asked for that issuer's revocations to be checked, and they cannot be.
-            if (!result.reachedAnchor || atAnchor) {
-                break;
-            }
-            reasons.insert(Reason::CertRevoked);
-            problems.push_back(who + ": " + revocationUnknown(e));
-            break;
-        case ErrorClass::MissingCrl:
-            if (m_impl->policy.revocation == RevocationMode::Require && !atAnchor && result.reachedAnchor) {
-                reasons.insert(Reason::CertRevoked);
-                problems.push_back(who +
-                                   ": no CRL from its issuer is in the trust store, and the policy requires "
-                                   "one (revocation: require), so its revocation status is unknown");
-            }
-            break;
         case ErrorClass::Weak:
             reasons.insert(Reason::WeakAlgorithm);
             problems.push_back(who + ": " + X509_verify_cert_error_string(e.code));
             break;
+        }
+    }
+
+    // Revocation of every certificate below the anchor, at the verification time. A root is trusted by being
+    // in anchors/ (and distrusted by being removed from it), not through a CRL: its own revocation status is
+    // never checked.
+    if (result.reachedAnchor) {
+        for (std::size_t i = 0; i + 1 < result.chain.size(); ++i) {
+            X509* cert = result.chain[i].native();
+            const RevocationOutcome r = checkRevocation(*m_impl, cert, result.chain[i + 1].native(), times);
+            switch (r.status) {
+            case RevocationStatus::Good:
+                if (!r.note.empty()) {
+                    notes.push_back(label(cert) + " was " + r.note);
+                }
+                break;
+            case RevocationStatus::NoCrl:
+                if (m_impl->policy.revocation == RevocationMode::Require) {
+                    reasons.insert(Reason::CertRevoked);
+                    problems.push_back(
+                        label(cert) +
+                        ": no CRL from its issuer is in the trust store, and the policy requires "
+                        "one (revocation: require), so its revocation status is unknown");
+                }
+                break;
+            case RevocationStatus::Revoked:
+            case RevocationStatus::Unknown:
+                reasons.insert(Reason::CertRevoked);
+                problems.push_back(label(cert) + ": " + r.detail);
+                break;
+            }
         }
     }
 
@@ -560,9 +1130,31 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         problems.push_back(label(leaf.native()) +
                            " may not be used for digital signatures (its key usage excludes them)");
     }
+    // Extended key usage (R2.3): a certificate issued for another purpose (a TLS server, e-mail) does not
+    // sign findings or models.
+    if ((X509_get_extension_flags(leaf.native()) & EXFLAG_XKUSAGE) != 0) {
+        if ((X509_get_extended_key_usage(leaf.native()) & XKU_CODE_SIGN) == 0) {
+            reasons.insert(Reason::UntrustedChain);
+            problems.push_back(label(leaf.native()) +
+                               " is issued for other purposes: its extended key usage does not include code "
+                               "signing (id-kp-codeSigning), for which findings and models are signed");
+        }
+    } else if (m_impl->policy.policyVersion >= 2) {
+        reasons.insert(Reason::UntrustedChain);
+        problems.push_back(label(leaf.native()) +
+                           " has no extended key usage; under policy version 2 a signer's certificate must "
+                           "carry one that includes code signing (id-kp-codeSigning)");
+    }
     ERR_clear_error();
     if (untrusted != nullptr) {
         sk_X509_free(untrusted);
+    }
+
+    if (result.reachedAnchor) {
+        result.identities = countingIdentities(leaf, result.chain, result.nameConstrained);
+        for (std::size_t i = 1; i < result.chain.size(); ++i) {
+            result.pathCaSpki.push_back(spkiSha256(result.chain[i]));
+        }
     }
 
     result.reasons.assign(reasons.begin(), reasons.end());
@@ -576,9 +1168,13 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         const char* mode = m_impl->policy.revocation == RevocationMode::Require ? "required and checked"
                                                                                 : "checked where present";
         result.detail = "The signer's certificate chains to a trusted root (" + path +
-                        "); every certificate is valid at " + formatRfc3339(at) +
-                        ", uses strong keys and algorithms, and revocation lists were " + mode + " (" +
-                        std::to_string(m_impl->crls.size()) + " in the trust store).";
+                        "); every certificate is valid at " + validityWhen +
+                        ", uses strong keys and algorithms, and revocation lists were " + mode + " at " +
+                        formatRfc3339(times.revocationAt) + " (" + std::to_string(m_impl->crls.size()) +
+                        " in the trust store).";
+        for (const auto& n : notes) {
+            result.detail += " Note: " + n + ".";
+        }
     } else {
         std::string joined;
         std::set<std::string> unique;

@@ -46,8 +46,17 @@ json::Value signerToJson(const std::optional<SignerInfo>& s) {
             identities.push(json::Value::string(id));
         }
     }
+    json::Value typed = json::Value::array();
+    if (s->chainTrusted) {
+        for (const auto& id : s->typedIdentities) {
+            typed.push(json::Value::string(id));
+        }
+    }
     json::Value out = json::Value::object();
     out.set("identity", std::move(identities));
+    out.set("identities", std::move(typed));
+    out.set("authorized", s->chainTrusted && !s->authorizedAs.empty() ? json::Value::string(s->authorizedAs)
+                                                                      : json::Value());
     out.set("issuer", json::Value::string(s->chainTrusted ? s->issuer : std::string()));
     out.set("notBefore", json::Value::string(formatRfc3339(s->notBefore)));
     out.set("notAfter", json::Value::string(formatRfc3339(s->notAfter)));
@@ -67,6 +76,9 @@ std::string verdictToJson(const Verdict& v, int indent) {
     }
     out.set("reasons", std::move(reasons));
     out.set("signer", detail::signerToJson(v.signer));
+    if (v.signedAt) {
+        out.set("signedAt", json::Value::string(formatRfc3339(*v.signedAt)));
+    }
     if (v.authenticated && v.statement) {
         json::Value model = json::Value::object();
         model.set("name", json::Value::string(v.statement->model.name));
@@ -85,6 +97,18 @@ std::string verdictToJson(const Verdict& v, int indent) {
         checks.push(std::move(check));
     }
     out.set("checks", std::move(checks));
+    if (v.authenticated && v.boundMethod) {
+        // Revision 2: which method binds the finding, and whether it covers the header (R2.1).
+        json::Value binding = json::Value::object();
+        binding.set("method", json::Value::string(std::string(digestMethodName(*v.boundMethod))));
+        binding.set("headerCovered", json::Value::boolean(v.headerCovered.value_or(false)));
+        out.set("binding", std::move(binding));
+    }
+    json::Value warnings = json::Value::array();
+    for (const auto& w : v.warnings) {
+        warnings.push(json::Value::string(w));
+    }
+    out.set("warnings", std::move(warnings));
     json::Value findings = json::Value::array();
     if (v.authenticated && v.statement) {
         if (const json::Value* fs = v.statement->predicate.find("findings"); fs != nullptr && fs->isArray()) {

@@ -8,7 +8,8 @@
 
 namespace veridicor::verify::detail {
 
-/// {"identity": [...], "issuer": "...", "notBefore": "...", "notAfter": "..."}, or null without a
+/// {"identity": [...], "identities": [typed], "authorized": "dns:…" or null, "issuer": "...", "notBefore":
+/// "...", "notAfter": "..."}, or null without a
 /// certificate. The identities and the issuer are what the certificate claims; they are written only when its
 /// chain verified (`chainTrusted`): an unverified certificate can claim any name, so its claims are left out
 /// (the chain check's detail names it by its SHA-256 fingerprint instead).

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <veridicor/dicom/content_digest.h>
 #include <mutex>
 
 namespace veridicor::verify {
@@ -68,6 +69,107 @@ std::string withThousands(std::uint64_t n) {
         s.push_back(digits[i]);
     }
     return s;
+}
+
+std::string rulesText(const std::vector<SignerRule>& rules) {
+    std::vector<std::string> items;
+    for (const auto& r : rules) {
+        items.push_back(r.describe());
+    }
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < 16; ++i) {
+        out += (out.empty() ? "" : ", ") + items[i];
+    }
+    return out.empty() ? "(none)" : out;
+}
+
+/// "among <what> (…)", and why a name the policy lists did not count: another CA, or a type the path's name
+/// constraints do not cover.
+std::string signerRulesText(const std::vector<SignerRule>& rules, const SignerInfo& signer,
+                            const char* what) {
+    std::string out = std::string("among ") + what + " (" + rulesText(rules) + ")";
+    for (const auto& r : rules) {
+        if (r.caSpkiSha256.empty()) {
+            continue;
+        }
+        const bool named = std::find(signer.typedIdentities.begin(), signer.typedIdentities.end(),
+                                     r.identity) != signer.typedIdentities.end();
+        if (named) {
+            out += "; " + quoteText(r.identity) + " is allowed only under the CA sha256:" + r.caSpkiSha256 +
+                   ", which is not on this signer's certificate path";
+            break;
+        }
+    }
+    if (signer.typedIdentities.empty()) {
+        out += "; its certificate has no identity that counts (a CN counts only when there is no Subject "
+               "Alternative Name, and a name of a type its CA's name constraints do not cover never counts)";
+    }
+    return out;
+}
+
+/// Names what differs between the attributes signed in `input.attributes` and those of the opened data: each
+/// changed attribute (the innermost), each sequence item added or removed.
+std::vector<std::string>
+attributeDifferences(const std::vector<std::pair<std::string, std::string>>& signedAttrs,
+                     const std::vector<dicom::AttributeDigest>& data) {
+    std::map<std::string, std::string> s(signedAttrs.begin(), signedAttrs.end());
+    std::map<std::string, std::string> d;
+    for (const auto& a : data) {
+        d.emplace(a.path, a.sha256);
+    }
+    // The item of `path` that the other side does not have at all ("X[i]"), or empty.
+    auto missingItem = [](const std::string& path, const std::map<std::string, std::string>& other) {
+        std::size_t pos = 0;
+        while ((pos = path.find(']', pos)) != std::string::npos) {
+            const std::string item = path.substr(0, pos + 1);
+            const auto it = other.lower_bound(item + "/");
+            if (it == other.end() || it->first.rfind(item + "/", 0) != 0) {
+                return item;
+            }
+            ++pos;
+        }
+        return std::string();
+    };
+    std::map<std::string, std::string> found; // path → what happened to it
+    for (const auto& [path, digest] : d) {
+        auto it = s.find(path);
+        if (it == s.end()) {
+            if (const std::string item = missingItem(path, s); !item.empty()) {
+                found.emplace(item, "added");
+            }
+        } else if (it->second != digest) {
+            found.emplace(path, "changed");
+        }
+    }
+    for (const auto& [path, digest] : s) {
+        if (d.count(path) == 0) {
+            if (const std::string item = missingItem(path, d); !item.empty()) {
+                found.emplace(item, "removed");
+            }
+        }
+    }
+    std::vector<std::string> out;
+    for (const auto& [path, what] : found) {
+        // Only the innermost: a sequence differs whenever anything in it does.
+        bool ancestor = false;
+        for (const auto& [other, ignored] : found) {
+            ancestor = ancestor || (other.size() > path.size() && other.rfind(path, 0) == 0 &&
+                                    (other[path.size()] == '/' || other[path.size()] == '['));
+        }
+        if (ancestor) {
+            continue;
+        }
+        if (what == "changed") {
+            out.push_back(dicom::describeAttributePath(path) + " differs from the signed value");
+        } else {
+            const std::size_t open = path.rfind('[');
+            const std::string index = path.substr(open + 1, path.size() - open - 2);
+            out.push_back("item " + std::to_string(std::stoul(index) + 1) + " of " +
+                          dicom::describeAttributePath(path.substr(0, open)) +
+                          (what == "added" ? " was added after signing" : " was removed after signing"));
+        }
+    }
+    return out;
 }
 
 struct Builder {
@@ -158,29 +260,28 @@ ModelProvenance checkProvenance(const TrustStore& store, const ModelApproval& ap
         if (auth.manifest->rootDigest != approval.digest) {
             continue; // a signature of another model
         }
-        bool authorized = false;
-        for (const auto& id : auth.signer->identities) {
-            authorized = authorized || std::find(approval.modelSigners.begin(), approval.modelSigners.end(),
-                                                 id) != approval.modelSigners.end();
-        }
+        const auto authorized = authorizeSigner(approval.modelSigners, store.policy().policyVersion,
+                                                auth.signer->typedIdentities, auth.signer->pathCaSpki);
         if (!authorized) {
-            notes.push_back(name + " is signed by " + joinQuoted(auth.signer->identities) +
-                            ", who is not among the model's signers " + joinQuoted(approval.modelSigners));
+            notes.push_back(name + " is signed by " + joinQuoted(auth.signer->typedIdentities) +
+                            ", who is not " +
+                            signerRulesText(approval.modelSigners, *auth.signer, "the model's signers"));
             continue;
         }
         p.valid = true;
         p.bundleFile = file.path;
         p.modelSigner = auth.signer;
+        p.modelSigner->authorizedAs = authorized->identity;
         p.modelName = auth.manifest->modelName;
         p.detail = "The approved model (digest " + approval.digest +
                    ") carries a valid OMS v1.0 signature (" + name + ", " +
                    std::to_string(auth.manifest->resources.size()) + " signed " +
                    (auth.manifest->method == OmsMethod::Files ? "files" : "shards") + ") by " +
-                   joinQuoted(auth.signer->identities) + ", an authorized model signer.";
+                   quoteText(authorized->identity) + ", an authorized model signer.";
         return p;
     }
     p.detail = "No valid OMS v1.0 signature by an authorized model signer " +
-               joinQuoted(approval.modelSigners) + " vouches for the approved model digest " +
+               rulesText(approval.modelSigners) + " vouches for the approved model digest " +
                approval.digest +
                (store.modelBundles().empty() ? std::string(": the trust store has no models/*.sig.") : ": ");
     if (!store.modelBundles().empty()) {
@@ -242,7 +343,8 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     v.payload = auth.bundle->payload;
     v.statement = std::move(*statement);
     const FindingStatement& st = *v.statement;
-    const SignerInfo& signer = *v.signer;
+    SignerInfo& signer = *v.signer;
+    const int policyVersion = m_store.policy().policyVersion;
 
     // Step 4: the model is approved, for this modality, and the signer may sign its findings.
     const ModelApproval* approval = m_store.findModel(st.model.name, st.model.version);
@@ -271,23 +373,22 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                    "The model is approved for " + joinQuoted(approval->modalities) + ", not for " +
                        dataModality + " data.");
         }
-        bool authorized = false;
-        for (const auto& id : signer.identities) {
-            authorized = authorized ||
-                         std::find(approval->findingSigners.begin(), approval->findingSigners.end(), id) !=
-                             approval->findingSigners.end();
-        }
+        const auto authorized = authorizeSigner(approval->findingSigners, policyVersion,
+                                                signer.typedIdentities, signer.pathCaSpki);
         if (!authorized) {
             b.fail(CheckId::Model, Reason::SignerNotAuthorized,
-                   "The signer " + joinQuoted(signer.identities) +
-                       " is not among those allowed to sign this model's "
-                       "findings (" +
-                       joinQuoted(approval->findingSigners) + ").");
+                   "The signer " + joinQuoted(signer.typedIdentities) + " is not " +
+                       signerRulesText(approval->findingSigners, signer,
+                                       "those allowed to sign this model's findings") +
+                       ".");
+        } else {
+            signer.authorizedAs = authorized->identity;
         }
         if (b.at(CheckId::Model).status != CheckStatus::Failed) {
             b.pass(CheckId::Model, "The model " + modelText + " is approved for " + dataModality +
                                        " data, the finding names its approved build, and the signer " +
-                                       joinQuoted(signer.identities) + " may sign its findings.");
+                                       quoteText(signer.authorizedAs) + " may sign its findings" +
+                                       (policyVersion >= 2 ? " under the CA the policy pins for it." : "."));
         }
 
         // Step 5: the approved model's provenance.
@@ -300,19 +401,77 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
         v.provenance = std::move(prov);
     }
 
-    // Step 6: the finding is bound to exactly this data.
+    // Step 6: the finding is bound to exactly this data, by a method the policy accepts.
     {
-        const std::string method(digestMethodName(input.method));
-        if (st.input.digestMethod != input.method) {
+        const DigestMethod bound = st.input.digestMethod;
+        const std::string boundName(digestMethodName(bound));
+        v.boundMethod = bound;
+        v.headerCovered = !isHeaderBlindMethod(bound);
+        const std::vector<DigestMethod> accepted = m_store.policy().acceptedMethods(approval);
+        std::string acceptedText;
+        for (const DigestMethod m : accepted) {
+            acceptedText += (acceptedText.empty() ? "" : ", ") + std::string(digestMethodName(m));
+        }
+        if (std::find(accepted.begin(), accepted.end(), bound) == accepted.end()) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
-                   "The finding was made for " + std::string(digestMethodName(st.input.digestMethod)) +
-                       " input, but the opened data is a " + safeText(input.kind) + " (" + method + ").");
-        } else if (st.subjectDigest != input.digest) {
+                   "The finding is bound by " + boundName +
+                       ", which the trust policy does not accept for this model (it accepts " + acceptedText +
+                       ")" +
+                       (isHeaderBlindMethod(bound)
+                            ? ": that method covers the samples or pixels but not the header that gives them "
+                              "their meaning."
+                            : "."));
+        }
+        const std::string* dataDigest = input.digestFor(bound);
+        const bool waveformMethod =
+            bound == DigestMethod::DicomWaveformV1 || bound == DigestMethod::DicomWaveformV2;
+        if (dataDigest == nullptr) {
+            if (input.hasPixelData && waveformMethod) {
+                b.fail(CheckId::Binding, Reason::DataMismatch,
+                       "The finding is bound by " + boundName +
+                           ", but the opened data holds Pixel Data: such an object is bound only by a "
+                           "pixel-data method, so that its frames cannot change under a finding.");
+            } else if (input.isWfdbRecord && bound == DigestMethod::FileV1) {
+                b.fail(CheckId::Binding, Reason::DataMismatch,
+                       "The finding is bound by file-v1 to one file, but the opened data is a WFDB record: a "
+                       "record is bound only by wfdb-record-v1 (its header and every signal file together, "
+                       "since a changed header rescales every signal).");
+            } else if (input.digests.empty() && !input.unboundReason.empty()) {
+                b.fail(CheckId::Binding, Reason::DataMismatch,
+                       "No finding can be bound to the opened data: " + safeText(input.unboundReason, 300) +
+                           ".");
+            } else {
+                std::string methods;
+                for (const auto& [m, d] : input.digests) {
+                    methods += (methods.empty() ? "" : ", ") + std::string(digestMethodName(m));
+                }
+                b.fail(CheckId::Binding, Reason::DataMismatch,
+                       "The finding was made for " + boundName + " input, but the opened data is a " +
+                           safeText(input.kind) + " (" + methods + ").");
+            }
+        } else if (st.subjectDigest != *dataDigest) {
+            std::string why;
+            if (!isHeaderBlindMethod(bound) && isDicomMethod(bound) && !st.input.attributes.empty()) {
+                const auto diffs = attributeDifferences(st.input.attributes, input.attributes);
+                if (diffs.empty()) {
+                    why = ": every attribute the signature covers is as signed, so the " +
+                          std::string(waveformMethod ? "samples" : "pixels") + " themselves differ";
+                } else {
+                    why = ": ";
+                    for (std::size_t i = 0; i < diffs.size() && i < 8; ++i) {
+                        why += (i == 0 ? "" : "; ") + diffs[i];
+                    }
+                    if (diffs.size() > 8) {
+                        why += "; and " + std::to_string(diffs.size() - 8) + " more";
+                    }
+                }
+            }
             b.fail(CheckId::Binding, Reason::DataMismatch,
                    "The recording's content does not match the one the finding was made for (SHA-256 " +
-                       input.digest + " by " + method + ", the finding names " + st.subjectDigest + ").");
+                       *dataDigest + " by " + boundName + ", the finding names " + st.subjectDigest + ")" +
+                       why + ".");
         }
-        if (input.isDicom()) {
+        if (isDicomMethod(bound) && input.isDicom()) {
             struct Uid {
                 const char* name;
                 const std::string& signedValue;
@@ -333,6 +492,11 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                        "The finding's subject is " + quoteText(st.subjectName) + ", not this instance (" +
                            quoteText(input.sopInstanceUID) + ").");
             }
+        } else if (bound == DigestMethod::WfdbRecordV1 && dataDigest != nullptr &&
+                   st.subjectName != input.subjectName) {
+            b.fail(CheckId::Binding, Reason::DataMismatch,
+                   "The finding's subject is the record " + quoteText(st.subjectName) +
+                       ", not this record (" + quoteText(input.subjectName) + ").");
         }
         if (!input.modality.empty() && st.input.modality != input.modality) {
             b.fail(CheckId::Binding, Reason::DataMismatch,
@@ -340,14 +504,31 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                        dataModality + ".");
         }
         if (b.at(CheckId::Binding).status != CheckStatus::Failed) {
-            std::string what = input.method == DigestMethod::DicomWaveformV1    ? "waveform samples"
-                               : input.method == DigestMethod::DicomPixelDataV1 ? "pixel data"
-                                                                                : "file";
-            b.pass(
-                CheckId::Binding,
-                "The finding is bound to this recording: the SHA-256 of its " + what + " (" + method + ", " +
-                    withThousands(input.hashedBytes) + " bytes) matches" +
-                    (input.isDicom() ? ", and the study, series and instance UIDs are this file's." : "."));
+            const std::string what = waveformMethod         ? "waveform samples"
+                                     : isDicomMethod(bound) ? "pixel data"
+                                     : bound == DigestMethod::WfdbRecordV1
+                                         ? "record (header and signal files)"
+                                         : "file";
+            std::string detail =
+                "The finding is bound to this recording: the SHA-256 of its " + what + " (" + boundName +
+                ", " + withThousands(input.hashedBytes) + " bytes" +
+                (isDicomMethod(bound) && !isHeaderBlindMethod(bound)
+                     ? ", with the " + std::to_string(input.attributes.size()) +
+                           " attributes that give them their meaning"
+                     : std::string()) +
+                ") matches" +
+                (input.isDicom() ? ", and the study, series and instance UIDs are this file's." : ".");
+            if (isHeaderBlindMethod(bound)) {
+                const std::string warning =
+                    std::string("Its header is not covered: ") + boundName + " binds the " +
+                    (waveformMethod
+                         ? "samples only, so the sampling frequency, lead codes and calibration"
+                         : "pixels only, so the image geometry, colours, frame timing and calibration") +
+                    " could have been changed after the finding was made without this check noticing.";
+                detail += " " + warning;
+                v.warnings.push_back(warning);
+            }
+            b.pass(CheckId::Binding, detail);
         }
     }
 
@@ -390,7 +571,12 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
             ++good;
         }
         const auto tolerance = std::chrono::minutes(5);
-        if (st.producedAt < signer.notBefore || st.producedAt > signer.notAfter) {
+        const auto seconds = [](TimePoint t) {
+            return std::chrono::floor<std::chrono::seconds>(t);
+        };
+        // Inside the certificate's validity, its notAfter second included (RFC 5280).
+        if (seconds(st.producedAt) < seconds(signer.notBefore) ||
+            seconds(st.producedAt) > seconds(signer.notAfter)) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
                    "The finding says it was produced at " + safeText(st.producedAtText) +
                        ", outside the signer's certificate validity (" + formatRfc3339(signer.notBefore) +

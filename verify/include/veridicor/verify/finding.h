@@ -59,7 +59,7 @@ struct Finding {
     std::string text;
     double confidence = 0;
     Region region;
-    std::string explanationAttachment; ///< name of an attachment of the statement
+    std::string explanationAttachment; ///< name of an attachment of the statement; empty: none (optional)
     std::vector<Measurement> measurements;
 };
 
@@ -85,7 +85,17 @@ struct InputDescriptor {
     std::string studyInstanceUID;
     std::string seriesInstanceUID;
     std::string sopInstanceUID;
+    /// `input.attributes` (optional, R2.1): attribute path → SHA-256 of that attribute's v2 encoding, as the
+    /// signer's data had it; used only to name what changed when a v2 binding fails.
+    std::vector<std::pair<std::string, std::string>> attributes;
 };
+
+/// At most this many `input.attributes` are accepted in a statement (a 12-lead ECG has about 400).
+inline constexpr std::size_t kMaxInputAttributes = 20000;
+
+/// True for an attribute path of R2.1: "GGGG,EEEE" (uppercase hexadecimal) segments joined by '/', every
+/// segment but the last with an item index "[n]".
+bool isValidAttributePath(std::string_view path);
 
 struct FindingStatement {
     std::string subjectName;

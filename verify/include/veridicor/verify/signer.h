@@ -10,6 +10,7 @@
 #include <veridicor/verify/keys.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,17 +44,28 @@ private:
 Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload,
                                             bool emptyKeyId = false);
 
-/// Makes a finding bundle from the producer's predicate: fills `subject` (the input's SOP Instance UID or
-/// file name and its digest), `input.digestMethod`, `input.modality` and the input's UIDs when the predicate
-/// leaves them out, `producedAt` (now) when absent, and every attachment's `digest.sha256` from the file of
-/// that name in `attachmentDir`. The finished statement is checked against the specification before it is
-/// signed. Errors: Invalid (the predicate, once filled, breaks the specification; an attachment is missing;
-/// the predicate names UIDs or a modality that are not the input's), Unreadable, TooLarge, Crypto.
+/// How signFinding() binds and signs.
+struct FindingSignOptions {
+    /// The digest method; empty: the input's best (`InputData::method`: dicom-*-v2 for DICOM, wfdb-record-v1
+    /// for a WFDB record, else file-v1).
+    std::optional<DigestMethod> method;
+};
+
+/// Makes a finding bundle from the producer's predicate: fills `subject` (the input's SOP Instance UID,
+/// WFDB record name or file name, and its digest by the chosen method), `input.digestMethod`,
+/// `input.attributes` (for a v2 method: the digest of each attribute, so that a verifier can name what
+/// changed), `input.modality` and the input's UIDs when the predicate leaves them out, `producedAt` (now)
+/// when absent, and every attachment's `digest.sha256` from the file of that name in `attachmentDir`. The
+/// finished statement is checked against the specification before it is signed. Errors: Invalid (the
+/// predicate, once filled, breaks the specification; an attachment is missing; the predicate names UIDs or
+/// a modality that are not the input's; the method cannot bind this input), Unreadable, TooLarge, Crypto.
 Expected<std::string, Error> signFinding(const SigningIdentity& identity, const json::Value& predicate,
-                                         const InputData& input, const std::filesystem::path& attachmentDir);
+                                         const InputData& input, const std::filesystem::path& attachmentDir,
+                                         const FindingSignOptions& options = {});
 
 /// The in-toto statement signFinding() signs (without signing it), for producers that sign elsewhere.
 Expected<std::string, Error> buildFindingStatement(const json::Value& predicate, const InputData& input,
-                                                   const std::filesystem::path& attachmentDir);
+                                                   const std::filesystem::path& attachmentDir,
+                                                   const FindingSignOptions& options = {});
 
 } // namespace veridicor::verify

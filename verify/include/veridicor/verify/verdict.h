@@ -51,8 +51,17 @@ struct Check {
 /// Who signed: the leaf certificate's identities, and the whole chain for display (leaf first, up to the
 /// anchor when one was reached). Present whenever the bundle carried a readable certificate, trusted or not.
 struct SignerInfo {
-    std::vector<std::string> identities; ///< subject CN, then DNS/URI/e-mail SANs
-    std::string issuer;                  ///< the leaf's issuer, RFC 2253
+    /// The names the signer goes by, untyped: those of `typedIdentities` once the chain was built to an
+    /// anchor, else (for display of an untrusted chain only) every CN and SAN the certificate claims.
+    std::vector<std::string> identities;
+    /// The identities that count (R2.3): "dns:", "uri:", "email:" SANs, "cn:" only without any SAN, less
+    /// those of a type the path's name constraints do not cover. Empty unless built to an anchor.
+    std::vector<std::string> typedIdentities;
+    std::vector<std::string> pathCaSpki; ///< SHA-256 of each CA's SubjectPublicKeyInfo on the built path
+    /// The identity the trust policy authorized (step 4 for a finding signer, step 5 for a model signer),
+    /// typed; empty when none was.
+    std::string authorizedAs;
+    std::string issuer; ///< the leaf's issuer, RFC 2253
     TimePoint notBefore{};
     TimePoint notAfter{};
     std::vector<CertificateInfo> chain;
@@ -91,7 +100,16 @@ struct Verdict {
     std::vector<VerifiedAttachment> attachments;
     std::string bundleSha256; ///< of the bundle bytes as given
     TimePoint at{};           ///< the verification time
-    InputData input;          ///< the data the finding was checked against
+    /// The genTime of the bundle's verified RFC 3161 timestamp (R2.6): the chain was judged at this time.
+    std::optional<TimePoint> signedAt;
+    InputData input; ///< the data the finding was checked against
+    /// The digest method the finding is bound by (authenticated statements only).
+    std::optional<DigestMethod> boundMethod;
+    /// Whether that method covers the header that gives the data its meaning (false for dicom-waveform-v1
+    /// and dicom-pixeldata-v1, which a version 1 policy still accepts). Empty when not authenticated.
+    std::optional<bool> headerCovered;
+    /// Things a reader must know even of a trusted finding (e.g. "its header is not covered"), plain words.
+    std::vector<std::string> warnings;
 
     [[nodiscard]] bool trusted() const { return trust == Trust::Trusted; }
     [[nodiscard]] const Check& check(CheckId id) const { return checks[static_cast<std::size_t>(id)]; }

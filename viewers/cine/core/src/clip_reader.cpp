@@ -226,11 +226,8 @@ void ClipReader::Impl::hashContent() {
             "its Pixel Data could not be read to its end when it was opened (" + digest.error().message + ")";
         return;
     }
-    if (ds->tagExists(DCM_WaveformSequence)) {
-        contentProblem =
-            "it also holds waveforms: findings are bound to those, which this view does not draw";
-        return;
-    }
+    // A Waveform Sequence beside the Pixel Data changes nothing: an object with Pixel Data is bound only by
+    // its pixel data (finding-bundle R2.1), which is what this view draws.
     auto id = dicom::contentIdentity(*ds, std::move(*digest));
     if (!id) {
         contentProblem = id.error().message;
