@@ -362,7 +362,7 @@ std::optional<Authorization> authorizeSigner(const std::vector<SignerRule>& rule
         const SignerRule& r = rules[i];
         if (policyVersion < 2 && r.caSpkiSha256.empty()) {
             // Version 1: a DNS name, or the CN of a certificate without SANs; never a URI or e-mail SAN.
-            for (const std::string id : {"dns:" + lower(r.identity), "cn:" + r.identity}) {
+            for (const std::string& id : {"dns:" + lower(r.identity), "cn:" + r.identity}) {
                 if (has(id)) {
                     return Authorization{i, id};
                 }
