@@ -25,5 +25,6 @@ int runSignModel(const QStringList& args);
 int runVerifyModel(const QStringList& args);
 int runAuditVerify(const QStringList& args);
 int runMakeDemoPki(const QStringList& args);
+int runInputDigest(const QStringList& args);
 
 } // namespace veridicor::cli

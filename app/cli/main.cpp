@@ -40,6 +40,8 @@ constexpr std::array kCommands{
             false},
     Command{"verify-model", "Verify a model folder against its OMS v1.0 signature",
             &veridicor::cli::runVerifyModel, false},
+    Command{"input-digest", "Print a file's digest by a finding-bundle digest method (--method METHOD FILE)",
+            &veridicor::cli::runInputDigest, false},
     Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)",
             &veridicor::cli::runAuditVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",

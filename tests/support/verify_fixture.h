@@ -117,6 +117,9 @@ private:
         if (!ca && cn.find(' ') == std::string::npos) {
             s.dnsNames.push_back(cn);
         }
+        if (!ca) {
+            s.extendedKeyUsage = {"codeSigning"}; // what a version 2 policy requires of signers (R2.3)
+        }
         return s;
     }
     bool build() {
@@ -261,6 +264,15 @@ public:
         bool withModelBundle = true;
         std::string modelBundleOverride; ///< replaces the OMS bundle's bytes when not empty
         bool withUnknownRootAnchor = false;
+        /// 2: signers are {"identity", "ca"} pins — `modelSigners`/`findingSigners` then hold typed
+        /// identities ("dns:…", "cn:…"), pinned to `caPin` (empty: the test intermediate's SPKI).
+        int policyVersion = 1;
+        std::string caPin;
+        std::vector<std::string> inputDigestMethods; ///< empty: not written
+        bool revocationGiven = true;                 ///< false: "revocation" left out (version 2 default)
+        std::vector<std::string> extraAnchorsPem;    ///< more anchors/*.pem (e.g. a hospital's own root)
+        std::vector<std::string> casPem;             ///< cas/*.pem
+        std::vector<std::string> extraCrlsPem;       ///< more crls/*.pem
     };
 
     explicit VerifyFixture(TimePoint now) : pki(*TestPki::make(now)) {}
@@ -318,6 +330,15 @@ public:
             writeAll(dir / "models" / "ecg-omi-detector.sig",
                      o.modelBundleOverride.empty() ? modelBundle : o.modelBundleOverride);
         }
+        for (std::size_t i = 0; i < o.extraAnchorsPem.size(); ++i) {
+            writeAll(dir / "anchors" / ("extra-" + std::to_string(i) + ".pem"), o.extraAnchorsPem[i]);
+        }
+        for (std::size_t i = 0; i < o.casPem.size(); ++i) {
+            writeAll(dir / "cas" / ("ca-" + std::to_string(i) + ".pem"), o.casPem[i]);
+        }
+        for (std::size_t i = 0; i < o.extraCrlsPem.size(); ++i) {
+            writeAll(dir / "crls" / ("extra-" + std::to_string(i) + ".pem"), o.extraCrlsPem[i]);
+        }
         auto list = [](const std::vector<std::string>& xs) {
             std::string s = "[";
             for (const auto& x : xs) {
@@ -325,12 +346,28 @@ public:
             }
             return s + "]";
         };
+        const std::string pin = o.caPin.empty() ? "sha256:" + spkiSha256(pki.inter.cert) : o.caPin;
+        auto signers = [&](const std::vector<std::string>& xs) {
+            if (o.policyVersion < 2) {
+                return list(xs);
+            }
+            std::string s = "[";
+            for (const auto& x : xs) {
+                s += (s.size() > 1 ? ", " : "") + std::string(R"({"identity": ")") + x + R"(", "ca": ")" +
+                     pin + "\"}";
+            }
+            return s + "]";
+        };
+        const std::string methods = o.inputDigestMethods.empty()
+                                        ? std::string()
+                                        : R"(, "inputDigestMethods": )" + list(o.inputDigestMethods);
         writeAll(dir / "policy.json",
-                 R"({"policyVersion": 1, "revocation": ")" + o.revocation + R"(", "models": [{"name": ")" +
-                     o.modelName + R"(", "version": ")" + o.version + R"(", "digest": ")" +
-                     (o.digest.empty() ? modelDigest : o.digest) + R"(", "modalities": )" +
-                     list(o.modalities) + R"(, "modelSigners": )" + list(o.modelSigners) +
-                     R"(, "findingSigners": )" + list(o.findingSigners) + "}]}");
+                 R"({"policyVersion": )" + std::to_string(o.policyVersion) +
+                     (o.revocationGiven ? R"(, "revocation": ")" + o.revocation + "\"" : std::string()) +
+                     R"(, "models": [{"name": ")" + o.modelName + R"(", "version": ")" + o.version +
+                     R"(", "digest": ")" + (o.digest.empty() ? modelDigest : o.digest) +
+                     R"(", "modalities": )" + list(o.modalities) + methods + R"(, "modelSigners": )" +
+                     signers(o.modelSigners) + R"(, "findingSigners": )" + signers(o.findingSigners) + "}]}");
         return true;
     }
 

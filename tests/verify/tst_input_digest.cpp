@@ -164,8 +164,6 @@ private slots:
     void wholeFiles_data() {
         QTest::addColumn<QString>("rel");
         QTest::addColumn<QString>("kind");
-        QTest::newRow("WFDB signal (100.dat)")
-            << QStringLiteral("ecg/100.dat") << QStringLiteral("WFDB signal");
         QTest::newRow("HL7 aECG") << QStringLiteral("ecg/example-aecg.xml") << QStringLiteral("HL7 aECG");
     }
     void wholeFiles() {
@@ -187,6 +185,38 @@ private slots:
         QVERIFY(in->studyInstanceUID.empty());
         QCOMPARE(in->digest, *opensslSha256(path));
         QCOMPARE(in->hashedBytes, static_cast<std::uint64_t>(QFileInfo(path).size()));
+    }
+
+    void wfdbFilesAreBoundAsTheirRecord_data() {
+        QTest::addColumn<QString>("rel");
+        QTest::newRow("the header") << QStringLiteral("ecg/100.hea");
+        QTest::newRow("the signal file") << QStringLiteral("ecg/100.dat");
+    }
+    void wfdbFilesAreBoundAsTheirRecord() {
+        // R2.2: either file of a WFDB record stands for the whole record, and file-v1 is not offered for it
+        // (its digest is checked against Python's hashlib in tst_wfdb_record and tst_verify_cli).
+        QFETCH(QString, rel);
+        const QString path = sharedFile(rel);
+        if (path.isEmpty()) {
+            QSKIP("shared test data is absent (../shared/data); test skipped");
+        }
+        auto in = verify::openInput(path.toStdString());
+        QVERIFY2(in.hasValue(), in ? "" : in.error().message.c_str());
+        QCOMPARE(in->method, verify::DigestMethod::WfdbRecordV1);
+        QVERIFY(in->isWfdbRecord);
+        QCOMPARE(in->kind, std::string("WFDB record"));
+        QCOMPARE(in->modality, std::string("ECG"));
+        QCOMPARE(in->subjectName, std::string("100"));
+        QCOMPARE(in->digests.size(), std::size_t{1});
+        QVERIFY(in->digestFor(verify::DigestMethod::FileV1) == nullptr);
+        const QString other =
+            sharedFile(rel.endsWith(QStringLiteral(".hea")) ? QStringLiteral("ecg/100.dat")
+                                                            : QStringLiteral("ecg/100.hea"));
+        QCOMPARE(in->digest, verify::openInput(other.toStdString())->digest);
+        // The annotation file is not part of the record's signals: it stays a file of its own.
+        auto atr = verify::openInput(sharedFile(QStringLiteral("ecg/100.atr")).toStdString());
+        QVERIFY(atr.hasValue());
+        QCOMPARE(atr->method, verify::DigestMethod::FileV1);
     }
 
     void theSameDigestFromAnAlreadyLoadedFile() {

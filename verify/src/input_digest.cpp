@@ -4,6 +4,8 @@
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/input_digest.h>
 
+#include "wfdb_record.h"
+
 #include <dcmtk/dcmdata/dcitem.h>
 
 #include <algorithm>
@@ -190,25 +192,64 @@ std::string recogniseEcgFile(const std::filesystem::path& path) {
     if (head.size() >= 22 && head.compare(16, 6, "SCPECG") == 0) {
         return "SCP-ECG";
     }
-    // WFDB: a signal file whose header (same base name, .hea) names it.
-    std::error_code ec;
-    auto header = path;
-    header.replace_extension(".hea");
-    if (path.extension() != ".hea" && std::filesystem::is_regular_file(header, ec)) {
-        std::ifstream h(header);
-        std::string line;
-        const std::string name = path.filename().string();
-        int lines = 0;
-        while (std::getline(h, line) && ++lines < 1000) {
-            if (line.rfind(name + " ", 0) == 0) {
-                return "WFDB signal";
-            }
-        }
-    }
     return {};
 }
 
 } // namespace
+
+Expected<MethodDigest, Error> digestByMethod(const std::filesystem::path& path, DigestMethod method) {
+    MethodDigest out;
+    switch (method) {
+    case DigestMethod::FileV1: {
+        auto d = fileDigest(path, &out.hashedBytes);
+        if (!d) {
+            return Unexpected{d.error()};
+        }
+        out.sha256 = std::move(*d);
+        return out;
+    }
+    case DigestMethod::WfdbRecordV1: {
+        auto record = detail::findWfdbRecord(path);
+        if (!record) {
+            return Unexpected{record.error()};
+        }
+        auto d = detail::wfdbRecordDigest(*record, &out.hashedBytes);
+        if (!d) {
+            return Unexpected{d.error()};
+        }
+        out.sha256 = std::move(*d);
+        return out;
+    }
+    case DigestMethod::DicomWaveformV1:
+    case DigestMethod::DicomWaveformV2:
+    case DigestMethod::DicomPixelDataV1:
+    case DigestMethod::DicomPixelDataV2:
+        break;
+    }
+    if (!dicom::looksLikeDicomFile(path)) {
+        return invalid("'" + path.string() + "' is not a DICOM file");
+    }
+    auto loaded = dicom::loadFile(path);
+    if (!loaded) {
+        return Unexpected{Error{loaded.error().code == dicom::ErrorCode::TooLarge     ? ErrorCode::TooLarge
+                                : loaded.error().code == dicom::ErrorCode::Unreadable ? ErrorCode::Unreadable
+                                                                                      : ErrorCode::Invalid,
+                                loaded.error().message}};
+    }
+    const bool waveform = method == DigestMethod::DicomWaveformV1 || method == DigestMethod::DicomWaveformV2;
+    auto d =
+        waveform ? dicom::waveformDigest(*loaded->dataset()) : dicom::pixelDataDigest(*loaded->dataset());
+    if (!d) {
+        return Unexpected{fromDicom(d.error())};
+    }
+    const bool v2 = method == DigestMethod::DicomWaveformV2 || method == DigestMethod::DicomPixelDataV2;
+    out.sha256 = v2 ? d->sha256V2 : d->sha256;
+    if (v2) {
+        out.attributes = std::move(d->attributes);
+    }
+    out.hashedBytes = d->hashedBytes;
+    return out;
+}
 
 Expected<InputData, Error> openInput(const std::filesystem::path& path) {
     std::error_code ec;
@@ -229,6 +270,37 @@ Expected<InputData, Error> openInput(const std::filesystem::path& path) {
             return Unexpected{Error{code, loaded.error().message}};
         }
         return inputFromDicom(*loaded);
+    }
+    // A WFDB header or signal file: bound as its whole record (R2.2), never as one file.
+    if (auto record = detail::findWfdbRecord(path)) {
+        InputData in;
+        in.path = path;
+        in.method = DigestMethod::WfdbRecordV1;
+        in.isWfdbRecord = true;
+        in.kind = "WFDB record";
+        in.modality = "ECG";
+        in.subjectName = record->recordName;
+        auto d = detail::wfdbRecordDigest(*record, &in.hashedBytes);
+        if (!d) {
+            return Unexpected{d.error()};
+        }
+        in.digest = std::move(*d);
+        in.digests = {{DigestMethod::WfdbRecordV1, in.digest}};
+        return in;
+    } else if (record.error().code == ErrorCode::Unsupported) {
+        // Part of a WFDB record of a form wfdb-record-v1 does not define (e.g. multi-segment): nothing binds
+        // it, and file-v1 must not stand in for the record.
+        InputData in;
+        in.path = path;
+        in.method = DigestMethod::WfdbRecordV1;
+        in.isWfdbRecord = true;
+        in.kind = "WFDB record";
+        in.modality = "ECG";
+        in.subjectName = path.stem().string();
+        in.unboundReason = record.error().message;
+        return in;
+    } else if (record.error().code != ErrorCode::Invalid) {
+        return Unexpected{record.error()};
     }
     InputData in;
     in.path = path;

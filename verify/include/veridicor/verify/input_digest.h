@@ -113,6 +113,18 @@ Expected<std::string, Error> waveformDigest(DcmItem& dataset, std::uint64_t* has
 /// unreadable fragment).
 Expected<std::string, Error> pixelDataDigest(DcmItem& dataset, std::uint64_t* hashedBytes = nullptr);
 
+/// A digest of a file by a method named by the caller, whether or not that method would bind the file in a
+/// verification (e.g. dicom-waveform-v2 of an echo that also holds waveforms, or file-v1 of a DICOM file):
+/// for checking other implementations against ours (`veridicor-cli input-digest`).
+struct MethodDigest {
+    std::string sha256;                             ///< lowercase hex
+    std::vector<dicom::AttributeDigest> attributes; ///< v2 DICOM methods only
+    std::uint64_t hashedBytes = 0;
+};
+/// Errors: Unreadable, TooLarge, Invalid (not DICOM for a DICOM method, no Waveform Sequence / Pixel Data,
+/// not part of a WFDB record for wfdb-record-v1), Unsupported (a WFDB record wfdb-record-v1 does not define).
+Expected<MethodDigest, Error> digestByMethod(const std::filesystem::path& path, DigestMethod method);
+
 /// The file-v1 digest (streamed; the file is never held in memory). Errors: Unreadable.
 Expected<std::string, Error> fileDigest(const std::filesystem::path& path,
                                         std::uint64_t* hashedBytes = nullptr);
