@@ -40,7 +40,7 @@ constexpr std::array kCommands{
             false},
     Command{"verify-model", "Verify a model folder against its OMS v1.0 signature",
             &veridicor::cli::runVerifyModel, false},
-    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)",
+    Command{"audit-verify", "Check a hash-chained audit log and its signed head (0 intact, 1 damaged)",
             &veridicor::cli::runAuditVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
