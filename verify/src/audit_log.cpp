@@ -443,7 +443,8 @@ private:
 /// Reads a private key file that only its owner may read (ssh's rule for private keys: a key others can
 /// read may have been copied, so its signatures prove nothing). nullopt: the file does not exist.
 Expected<std::optional<std::string>, Error> readOwnerOnlyFile(const std::filesystem::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO put in its place must not hang the program (it is then refused as not regular).
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         if (errno == ENOENT) {
             return std::optional<std::string>();
