@@ -14,10 +14,10 @@
 ///      "time":"<RFC 3339>","keySha256":"<hex>","signature":"<base64>"}
 ///
 /// `lines` is the number of lines in the log, `lastLineSha256` the SHA-256 of line N's bytes (without its
-/// '\n'), `firstLineSha256` that of line 1 (it ties the head to its log: a head copied beside another log
-/// signed by the same key does not fit it), `time` when it was signed, `keySha256` the SHA-256 of the audit
-/// public key's DER SubjectPublicKeyInfo, and `signature` the Ed25519 signature (64 bytes, standard base64)
-/// over the UTF-8 message
+/// '\n'), `firstLineSha256` that of line 1 (it names the log the head belongs to, so that heads of several
+/// logs signed by one key — the GUI's and the command line's — can be told apart without reading them),
+/// `time` when it was signed, `keySha256` the SHA-256 of the audit public key's DER SubjectPublicKeyInfo, and
+/// `signature` the Ed25519 signature (64 bytes, standard base64) over the UTF-8 message
 ///
 ///     "veridicor-audit-head-v1\n" + N (decimal) + "\n" + lastLineSha256 + "\n" + time + "\n" +
 ///     firstLineSha256
