@@ -4,6 +4,7 @@
 # GL tests need a real X server with GLX (Qt 6.4's offscreen platform cannot host a QOpenGLWidget):
 # they run on the xcb platform and are labelled "gl"; scripts/test runs the suite under xvfb-run.
 # Tests find the shared real data through VERIDICOR_SHARED_DATA and skip when it is absent.
+# Their config folder (XDG_CONFIG_HOME) is build/test-config.
 function(veridicor_add_qtest name)
     cmake_parse_arguments(T "GL" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
     add_executable(${name} ${T_SOURCES})
@@ -16,9 +17,12 @@ function(veridicor_add_qtest name)
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
     add_test(NAME ${name} COMMAND ${name})
     set(_labels ${T_LABEL})
+    # XDG_CONFIG_HOME: programs under test make the workstation's audit key there at first use; tests must
+    # not write one into the config folder of whoever runs them.
     set(_env "VERIDICOR_SHARED_DATA=${VERIDICOR_SHARED_DATA}"
              "VERIDICOR_BUILD_DIR=${PROJECT_BINARY_DIR}"
-             "VERIDICOR_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+             "VERIDICOR_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+             "XDG_CONFIG_HOME=${PROJECT_BINARY_DIR}/test-config")
     if(T_GL)
         list(APPEND _labels gl)
         list(APPEND _env "QT_QPA_PLATFORM=xcb")

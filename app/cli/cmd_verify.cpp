@@ -1,4 +1,5 @@
-// veridicor-cli verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE] BUNDLE
+// veridicor-cli verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE [--audit-key FILE]
+//                      [--audit-witness FILE]] BUNDLE
 // Verifies a finding bundle (finding-bundle-v1) and prints the verdict JSON. Exit 0 trusted, 1 untrusted, 2
 // error.
 #include "cli_support.h"
@@ -26,16 +27,28 @@ int runVerify(const QStringList& args) {
     const QCommandLineOption audit(QStringLiteral("audit-log"),
                                    QStringLiteral("Append the verification to this hash-chained audit log."),
                                    QStringLiteral("FILE"));
-    parser.addOptions({trust, data, at, audit});
+    const QCommandLineOption auditKey(
+        QStringLiteral("audit-key"),
+        QStringLiteral("The audit key that signs the log's head (Ed25519, made at first use, mode 0600, its "
+                       "public key written beside it as FILE.pub.pem; default: "
+                       "$XDG_CONFIG_HOME/veridicor/audit-key.pem, else ~/.config/veridicor/audit-key.pem)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption auditWitness(
+        QStringLiteral("audit-witness"),
+        QStringLiteral("Also append each signed head of the audit log to this witness file (the site's audit "
+                       "repository), so that 'audit-verify --witness' finds a log rolled back."),
+        QStringLiteral("FILE"));
+    parser.addOptions({trust, data, at, audit, auditKey, auditWitness});
     parser.addPositionalArgument(QStringLiteral("bundle"), QStringLiteral("The *.finding.json bundle."),
                                  QStringLiteral("BUNDLE"));
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
     }
-    if (!parser.isSet(trust) || !parser.isSet(data) || parser.positionalArguments().size() != 1) {
-        return fail("verify",
-                    "usage: verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE] BUNDLE");
+    if (!parser.isSet(trust) || !parser.isSet(data) || parser.positionalArguments().size() != 1 ||
+        ((parser.isSet(auditKey) || parser.isSet(auditWitness)) && !parser.isSet(audit))) {
+        return fail("verify", "usage: verify --trust DIR --data INPUT [--at RFC3339] [--audit-log FILE "
+                              "[--audit-key FILE] [--audit-witness FILE]] BUNDLE");
     }
     verify::TimePoint when = verify::now();
     if (parser.isSet(at)) {
@@ -61,7 +74,15 @@ int runVerify(const QStringList& args) {
         return fail("verify", verdict.error().message);
     }
     if (parser.isSet(audit)) {
-        const verify::AuditLog log(parser.value(audit).toStdString());
+        auto key = parser.isSet(auditKey)
+                       ? verify::AuditKey::loadOrCreate(parser.value(auditKey).toStdString())
+                       : verify::AuditKey::loadOrCreateDefault();
+        if (!key) {
+            return fail("verify",
+                        "the verification could not be recorded in the audit log: " + key.error().message);
+        }
+        const verify::AuditLog log(parser.value(audit).toStdString(), std::move(*key),
+                                   parser.value(auditWitness).toStdString());
         if (auto r = log.append(verify::AuditEntry::fromVerdict(*verdict, bundlePath)); !r) {
             return fail("verify",
                         "the verification could not be recorded in the audit log: " + r.error().message);

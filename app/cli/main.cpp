@@ -42,7 +42,7 @@ constexpr std::array kCommands{
             &veridicor::cli::runVerifyModel, false},
     Command{"input-digest", "Print a file's digest by a finding-bundle digest method (--method METHOD FILE)",
             &veridicor::cli::runInputDigest, false},
-    Command{"audit-verify", "Check a hash-chained audit log (0 intact, 1 damaged)",
+    Command{"audit-verify", "Check a hash-chained audit log and its signed head (0 intact, 1 damaged)",
             &veridicor::cli::runAuditVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},

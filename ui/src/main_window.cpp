@@ -472,7 +472,12 @@ QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, co
         verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
     a.user = verify::AuditLog::currentUser();
     a.detail = detail.toStdString();
-    auto written = verify::AuditLog(m_auditLog.toStdString()).append(a);
+    // The workstation's audit key signs the log's head (made at first use in the config folder).
+    auto key = verify::AuditKey::loadOrCreateDefault();
+    if (!key) {
+        return qs(key.error().message);
+    }
+    auto written = verify::AuditLog(m_auditLog.toStdString(), std::move(*key)).append(a);
     return written ? QString() : qs(written.error().message);
 }
 
