@@ -58,15 +58,21 @@ inline void writeAll(const std::filesystem::path& p, const std::string& s) {
 }
 
 /// The test PKI of the issue: root, intermediate, finding signer, model signer, revoked + CRL, expired,
-/// RSA-1024, an unknown root; plus SHA-1-signed, Ed25519, RSA-2048, P-384, P-521 and unauthorized signers.
+/// RSA-1024, an unknown root; plus SHA-1-signed, Ed25519, RSA-2048, P-384, P-521 and unauthorized signers;
+/// and TSAs for RFC 3161 timestamps.
 class TestPki {
 public:
     static constexpr const char* kFindingSigner = "omi-inference.vendor-a.example";
     static constexpr const char* kModelSigner = "Vendor A Model Signing";
+    static constexpr const char* kTsaName = "Veridicor Test TSA";
 
     TimePoint now;
     Party root, inter, finding, modelSigner, revoked, expired, notYetValid, rsa1024, sha1Signed, ed25519,
         rsa2048, p384, p521, other, noSignUsage, unknownRoot, unknownLeaf;
+    /// RFC 3161 (R2.6): a TSA root (the trust store's tsa/*.pem), a TSA under it (EKU timeStamping,
+    /// critical), a certificate under it without that EKU, and a TSA under a root the trust store does not
+    /// know.
+    Party tsaRoot, tsa, tsaNoEku, unknownTsaRoot, unknownTsa;
     std::string crlPem;     ///< the intermediate's CRL, listing `revoked`
     std::string rootCrlPem; ///< the root's CRL, listing nothing
     std::string error;
@@ -152,6 +158,20 @@ private:
         noSign.digitalSignature = false;
         if (!issue(sha1Signed, KeyType::EcP256, 0, weak, &inter) ||
             !issue(noSignUsage, KeyType::EcP256, 0, noSign, &inter)) {
+            return false;
+        }
+        CertificateSpec tsaSpec = spec(kTsaName, false, a, now + y);
+        tsaSpec.extendedKeyUsage = {"timeStamping"};
+        tsaSpec.extendedKeyUsageCritical = true; // RFC 3161 section 2.3
+        CertificateSpec unknownTsaSpec = tsaSpec;
+        unknownTsaSpec.commonName = "Unknown TSA";
+        if (!issue(tsaRoot, KeyType::EcP384, 0, spec("Test TSA Root CA", true, now - y, now + 10 * y),
+                   nullptr) ||
+            !issue(tsa, KeyType::EcP256, 0, tsaSpec, &tsaRoot) ||
+            !issue(tsaNoEku, KeyType::EcP256, 0, spec("Test TSA Without EKU", false, a, now + y), &tsaRoot) ||
+            !issue(unknownTsaRoot, KeyType::EcP256, 0,
+                   spec("Unknown TSA Root CA", true, now - y, now + 5 * y), nullptr) ||
+            !issue(unknownTsa, KeyType::EcP256, 0, unknownTsaSpec, &unknownTsaRoot)) {
             return false;
         }
         auto crl = makeCrlPem(inter.cert, inter.key, {Revocation{revoked.cert, now - days(2)}}, now - days(1),

@@ -6,10 +6,14 @@
 #include <veridicor/verify/pki.h>
 #include <veridicor/verify/signer.h>
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -179,6 +183,142 @@ Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const Private
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509_CRL(bio.get(), crl.get());
     return bioContents(bio.get());
+}
+
+namespace {
+
+struct TsReqFree {
+    void operator()(TS_REQ* p) const { TS_REQ_free(p); }
+};
+struct TsMsgImprintFree {
+    void operator()(TS_MSG_IMPRINT* p) const { TS_MSG_IMPRINT_free(p); }
+};
+struct TsRespCtxFree {
+    void operator()(TS_RESP_CTX* p) const { TS_RESP_CTX_free(p); }
+};
+struct TsRespFree {
+    void operator()(TS_RESP* p) const { TS_RESP_free(p); }
+};
+struct X509AlgorFree {
+    void operator()(X509_ALGOR* p) const { X509_ALGOR_free(p); }
+};
+struct Asn1ObjectFree {
+    void operator()(ASN1_OBJECT* p) const { ASN1_OBJECT_free(p); }
+};
+
+struct TokenClock {
+    long seconds = 0;
+    long micros = 0;
+};
+
+// TS_RESP_CTX asks these for the token's time and serial instead of reading the clock and a serial file, so
+// that a test or the demo decides both.
+int tokenTime(TS_RESP_CTX* /*ctx*/, void* data, long* sec, long* usec) {
+    const auto* clock = static_cast<const TokenClock*>(data);
+    *sec = clock->seconds;
+    *usec = clock->micros;
+    return 1;
+}
+
+ASN1_INTEGER* tokenSerial(TS_RESP_CTX* /*ctx*/, void* data) {
+    ASN1_INTEGER* serial = ASN1_INTEGER_new();
+    if (serial != nullptr && ASN1_INTEGER_set_uint64(serial, *static_cast<const std::uint64_t*>(data)) != 1) {
+        ASN1_INTEGER_free(serial);
+        return nullptr;
+    }
+    return serial;
+}
+
+} // namespace
+
+Expected<std::string, Error> makeTimestampToken(const Certificate& tsaCert, const PrivateKey& tsaKey,
+                                                const std::vector<Certificate>& extraCerts,
+                                                std::string_view signatureBytes, TimePoint genTime,
+                                                std::uint64_t serial) {
+    if (tsaCert.isNull() || tsaKey.native() == nullptr || !tsaCert.matches(tsaKey)) {
+        return Unexpected{Error{ErrorCode::Invalid, "the TSA key is not the key of the TSA certificate"}};
+    }
+    if (serial == 0) {
+        RAND_bytes(reinterpret_cast<unsigned char*>(&serial), sizeof serial);
+        serial = (serial >> 1U) | 1U; // positive, non-zero
+    }
+
+    // The request a client would send: SHA-256 imprint of the signature, asking for the TSA certificate.
+    const Sha256Digest digest = sha256(signatureBytes);
+    std::unique_ptr<TS_REQ, TsReqFree> request(TS_REQ_new());
+    std::unique_ptr<TS_MSG_IMPRINT, TsMsgImprintFree> imprint(TS_MSG_IMPRINT_new());
+    std::unique_ptr<X509_ALGOR, X509AlgorFree> algorithm(X509_ALGOR_new());
+    if (!request || !imprint || !algorithm) {
+        return crypto("TS_REQ_new");
+    }
+    X509_ALGOR_set_md(algorithm.get(), EVP_sha256());
+    std::array<unsigned char, 32> hash{};
+    std::copy(digest.begin(), digest.end(), hash.begin());
+    if (TS_MSG_IMPRINT_set_algo(imprint.get(), algorithm.get()) != 1 ||
+        TS_MSG_IMPRINT_set_msg(imprint.get(), hash.data(), static_cast<int>(hash.size())) != 1 ||
+        TS_REQ_set_version(request.get(), 1) != 1 ||
+        TS_REQ_set_msg_imprint(request.get(), imprint.get()) != 1 ||
+        TS_REQ_set_cert_req(request.get(), 1) != 1) {
+        return crypto("the timestamp request");
+    }
+    BioPtr requestBio(BIO_new(BIO_s_mem()));
+    if (!requestBio || i2d_TS_REQ_bio(requestBio.get(), request.get()) != 1) {
+        return crypto("encoding the timestamp request");
+    }
+
+    // The responder.
+    std::unique_ptr<TS_RESP_CTX, TsRespCtxFree> ctx(TS_RESP_CTX_new());
+    if (!ctx) {
+        return crypto("TS_RESP_CTX_new");
+    }
+    if (TS_RESP_CTX_set_signer_cert(ctx.get(), tsaCert.native()) != 1) {
+        ERR_clear_error();
+        return Unexpected{Error{ErrorCode::Invalid,
+                                "the TSA certificate may not sign timestamps (it needs the "
+                                "extended key usage timeStamping, alone and critical)"}};
+    }
+    std::unique_ptr<ASN1_OBJECT, Asn1ObjectFree> policy(OBJ_txt2obj(kDemoTsaPolicyOid, 1));
+    STACK_OF(X509)* certs = sk_X509_new_null();
+    bool ok = policy && certs != nullptr;
+    for (const Certificate& c : extraCerts) {
+        ok = ok && sk_X509_push(certs, c.native()) > 0;
+    }
+    TokenClock clock;
+    const auto whole = std::chrono::floor<std::chrono::seconds>(genTime);
+    clock.seconds = static_cast<long>(toUnixSeconds(genTime));
+    clock.micros = static_cast<long>((genTime - whole).count());
+    ok = ok && TS_RESP_CTX_set_signer_key(ctx.get(), tsaKey.native()) == 1 &&
+         TS_RESP_CTX_set_signer_digest(ctx.get(), EVP_sha256()) == 1 &&
+         TS_RESP_CTX_set_ess_cert_id_digest(ctx.get(), EVP_sha256()) == 1 && // ESS signingCertificateV2
+         TS_RESP_CTX_set_def_policy(ctx.get(), policy.get()) == 1 &&
+         TS_RESP_CTX_set_certs(ctx.get(), certs) == 1 && // copies the stack, taking references
+         TS_RESP_CTX_add_md(ctx.get(), EVP_sha256()) == 1 &&
+         TS_RESP_CTX_set_clock_precision_digits(ctx.get(), 6) == 1;
+    sk_X509_free(certs);
+    if (!ok) {
+        return crypto("setting up the timestamp responder");
+    }
+    TS_RESP_CTX_set_time_cb(ctx.get(), tokenTime, &clock);
+    TS_RESP_CTX_set_serial_cb(ctx.get(), tokenSerial, &serial);
+
+    std::unique_ptr<TS_RESP, TsRespFree> response(TS_RESP_create_response(ctx.get(), requestBio.get()));
+    if (!response) {
+        return crypto("creating the timestamp");
+    }
+    const ASN1_INTEGER* status = TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get()));
+    PKCS7* token = TS_RESP_get_token(response.get());
+    if (status == nullptr || ASN1_INTEGER_get(status) != TS_STATUS_GRANTED || token == nullptr) {
+        return crypto("the timestamp responder refused the request");
+    }
+    const int length = i2d_PKCS7(token, nullptr);
+    if (length <= 0) {
+        return crypto("encoding the timestamp");
+    }
+    std::string der(static_cast<std::size_t>(length), '\0');
+    auto* out = reinterpret_cast<unsigned char*>(der.data());
+    i2d_PKCS7(token, &out);
+    ERR_clear_error();
+    return der;
 }
 
 Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text,

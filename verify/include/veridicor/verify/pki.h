@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,24 @@ struct Revocation {
 Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const PrivateKey& issuerKey,
                                         const std::vector<Revocation>& revoked, TimePoint thisUpdate,
                                         TimePoint nextUpdate);
+
+/// The policy of the timestamps makeTimestampToken() makes: 1.2.3.4.1, the example policy of OpenSSL's
+/// configuration file, not a registered one. It marks tokens of a test or demo TSA; a verifier does not rely
+/// on it (we check no policy).
+inline constexpr const char* kDemoTsaPolicyOid = "1.2.3.4.1";
+
+/// An RFC 3161 TimeStampToken (DER) over `signatureBytes`, made by OpenSSL's own responder (TS_RESP_CTX) as a
+/// local TSA would: message imprint SHA-256 over `signatureBytes` (request with certReq, no nonce), signed by
+/// `tsaKey` as `tsaCert` with a SHA-256 signer digest and an ESS signingCertificateV2 (SHA-256) attribute,
+/// policy kDemoTsaPolicyOid, genTime `genTime` (fractions of a second kept to microseconds), serial `serial`
+/// (0: a random 63-bit one). The token carries `tsaCert` and then `extraCerts` (intermediates up to, not
+/// including, the TSA root). `tsaCert` must have the extended key usage timeStamping alone and critical (RFC
+/// 3161 §2.3; OpenSSL refuses others) and a key of ECDSA or RSA. For tests, the demo and `sign-finding
+/// --tsa-key`. Errors: Invalid (key does not match, certificate may not sign timestamps), Crypto.
+Expected<std::string, Error> makeTimestampToken(const Certificate& tsaCert, const PrivateKey& tsaKey,
+                                                const std::vector<Certificate>& extraCerts,
+                                                std::string_view signatureBytes, TimePoint genTime,
+                                                std::uint64_t serial = 0);
 
 /// Writes `text` to `path` (creating folders), private keys with mode 0600. Errors: Io.
 Expected<void, Error> writeTextFile(const std::filesystem::path& path, std::string_view text,
