@@ -37,15 +37,22 @@ int runSignFinding(const QStringList& args) {
                        "dicom-waveform-v2 or dicom-pixeldata-v2 for DICOM, wfdb-record-v1 for a WFDB record, "
                        "else file-v1)."),
         QStringLiteral("METHOD"));
-    parser.addOptions({key, chain, data, predicate, output, method});
+    const QCommandLineOption tsaKey(
+        QStringLiteral("tsa-key"),
+        QStringLiteral("Add an RFC 3161 timestamp made with this local TSA key (PEM)."), QStringLiteral("K"));
+    const QCommandLineOption tsaChain(QStringLiteral("tsa-chain"),
+                                      QStringLiteral("The local TSA's certificate chain, leaf first (PEM)."),
+                                      QStringLiteral("C"));
+    parser.addOptions({key, chain, data, predicate, output, method, tsaKey, tsaChain});
     int code = 0;
     if (!parseOrExplain(parser, args, code)) {
         return code;
     }
     if (!parser.isSet(key) || !parser.isSet(chain) || !parser.isSet(data) || !parser.isSet(predicate) ||
         !parser.isSet(output) || !parser.positionalArguments().isEmpty()) {
-        return fail("sign-finding", "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT "
-                                    "--predicate PRED.json -o BUNDLE [--method METHOD]");
+        return fail("sign-finding",
+                    "usage: sign-finding --key KEY.pem --chain CHAIN.pem --data INPUT "
+                    "--predicate PRED.json -o BUNDLE [--method METHOD] [--tsa-key K --tsa-chain C]");
     }
     auto identity =
         verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());
@@ -78,6 +85,17 @@ int runSignFinding(const QStringList& args) {
                             "' is not a digest method (dicom-waveform-v2, dicom-pixeldata-v2, "
                             "dicom-waveform-v1, dicom-pixeldata-v1, wfdb-record-v1, file-v1)");
         }
+    }
+    if (parser.isSet(tsaKey) != parser.isSet(tsaChain)) {
+        return fail("sign-finding", "--tsa-key and --tsa-chain go together");
+    }
+    if (parser.isSet(tsaKey)) {
+        auto tsa = verify::TimestampAuthority::load(parser.value(tsaKey).toStdString(),
+                                                    parser.value(tsaChain).toStdString());
+        if (!tsa) {
+            return fail("sign-finding", tsa.error().message);
+        }
+        options.timestamp = std::move(*tsa);
     }
     auto bundle = verify::signFinding(*identity, *pred, *input, folder, options);
     if (!bundle) {

@@ -33,7 +33,13 @@ int runSignModel(const QStringList& args) {
         QStringLiteral("ignore-path"),
         QStringLiteral("A file or folder (relative to MODEL_DIR) to leave out; repeatable."),
         QStringLiteral("PATH"));
-    parser.addOptions({key, chain, output, shard, ignore});
+    const QCommandLineOption tsaKey(
+        QStringLiteral("tsa-key"),
+        QStringLiteral("Add an RFC 3161 timestamp made with this local TSA key (PEM)."), QStringLiteral("K"));
+    const QCommandLineOption tsaChain(QStringLiteral("tsa-chain"),
+                                      QStringLiteral("The local TSA's certificate chain, leaf first (PEM)."),
+                                      QStringLiteral("C"));
+    parser.addOptions({key, chain, output, shard, ignore, tsaKey, tsaChain});
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The model folder."),
                                  QStringLiteral("MODEL_DIR"));
     int code = 0;
@@ -56,6 +62,17 @@ int runSignModel(const QStringList& args) {
     }
     for (const QString& p : parser.values(ignore)) {
         options.ignorePaths.push_back(p.toStdString());
+    }
+    if (parser.isSet(tsaKey) != parser.isSet(tsaChain)) {
+        return fail("sign-model", "--tsa-key and --tsa-chain go together");
+    }
+    if (parser.isSet(tsaKey)) {
+        auto tsa = verify::TimestampAuthority::load(parser.value(tsaKey).toStdString(),
+                                                    parser.value(tsaChain).toStdString());
+        if (!tsa) {
+            return fail("sign-model", tsa.error().message);
+        }
+        options.timestamp = std::move(*tsa);
     }
     auto identity =
         verify::SigningIdentity::load(parser.value(key).toStdString(), parser.value(chain).toStdString());

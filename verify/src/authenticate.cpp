@@ -1,5 +1,7 @@
 #include "authenticate.h"
 #include "crypto.h"
+#include "safe_text.h"
+#include "timestamp.h"
 
 #include <veridicor/verify/encoding.h>
 
@@ -92,6 +94,8 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
 
     // Step 2: who signed, and do we trust them.
     EVP_PKEY* verifyKey = nullptr;
+    std::string timestampProblem;
+    std::string timestampBy;
     if (key != nullptr) {
         a.keyMethod = true;
         verifyKey = key->native();
@@ -132,8 +136,25 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
                  " was signed with a bare public key: no certificate leads to a trusted root (give the "
                  "public key explicitly to check it by the key method).");
     } else {
+        // RFC 3161 timestamps over the signature (R2.6): when they verify, the chain is judged at the time
+        // the signature provably existed, and revocation still at the verification time.
+        for (const auto& token : b.timestamps) {
+            const TimestampVerification t = verifyTimestampToken(token, b.signature, store.tsaAnchors(), at);
+            if (!t.ok) {
+                timestampProblem = t.detail;
+                break;
+            }
+            if (!a.signedAt || t.genTime < *a.signedAt) {
+                a.signedAt = t.genTime;
+                timestampBy = t.tsaName;
+            }
+        }
+        if (!timestampProblem.empty()) {
+            a.signedAt.reset();
+        }
         const std::vector<Certificate> intermediates(b.chain.begin() + 1, b.chain.end());
-        const ChainResult chain = store.verifyChain(b.chain.front(), intermediates, at);
+        const ChainTimes times = a.signedAt ? ChainTimes{*a.signedAt, at, a.signedAt} : ChainTimes::at(at);
+        const ChainResult chain = store.verifyChain(b.chain.front(), intermediates, times);
         a.signer = signerInfoFor(chain);
         verifyKey = X509_get0_pubkey(b.chain.front().native());
         if (chain.ok()) {
@@ -155,8 +176,12 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
     switch (verifySignature(verifyKey, pae(b.payloadType, b.payload), b.signature)) {
     case SignatureCheck::Valid:
         a.checks[2].status = CheckStatus::Passed;
-        a.checks[2].detail = "The signature over the content verifies with the signer's " +
-                             describeKey(verifyKey) + " key: nothing was changed after signing.";
+        a.checks[2].detail =
+            "The signature over the content verifies with the signer's " + describeKey(verifyKey) +
+            " key: nothing was changed after signing." +
+            (a.signedAt ? " A timestamp authority (" + quoteText(timestampBy) +
+                              ") attests that the signature existed at " + formatRfc3339(*a.signedAt) + "."
+                        : std::string());
         break;
     case SignatureCheck::Invalid:
         fail(a, 2, Reason::BadSignature,
@@ -171,6 +196,13 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
             fail(a, 2, Reason::WeakAlgorithm, "");
         }
         break;
+    }
+    if (!timestampProblem.empty()) {
+        // A timestamp is part of what vouches for the signature: one that does not verify fails it.
+        const bool wasPassed = a.checks[2].status == CheckStatus::Passed;
+        fail(a, 2, Reason::BadSignature,
+             (wasPassed ? std::string() : a.checks[2].detail + " ") + "The timestamp does not verify: " +
+                 timestampProblem + (timestampProblem.empty() || timestampProblem.back() == '.' ? "" : "."));
     }
     return a;
 }

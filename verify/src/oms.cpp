@@ -427,6 +427,7 @@ OmsAuthentication authenticateModelSignature(std::string_view bundleBytes, const
     OmsAuthentication out;
     out.keyMethod = a.keyMethod;
     out.signer = a.signer;
+    out.signedAt = a.signedAt;
     if (a.authentic()) {
         auto manifest = parseOmsStatement(a.bundle->payload);
         if (manifest) {
@@ -721,7 +722,8 @@ Expected<std::string, Error> signModel(const std::filesystem::path& modelDir, co
     statement.set("subject", std::move(subjects));
     statement.set("predicateType", json::Value::string(std::string(kOmsPredicateType)));
     statement.set("predicate", std::move(predicate));
-    return signDsseBundle(identity, json::serialize(statement), true);
+    return signDsseBundle(identity, json::serialize(statement), true,
+                          options.timestamp ? &*options.timestamp : nullptr);
 }
 
 } // namespace veridicor::verify

@@ -425,6 +425,7 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         if (cn.find(' ') == std::string::npos) {
             s.dnsNames.push_back(cn);
         }
+        s.extendedKeyUsage = {"codeSigning"}; // what a version 2 policy requires of signers (R2.3)
         return s;
     };
     auto finding = makeParty(
@@ -450,6 +451,20 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     if (!unknown) {
         return Unexpected{unknown.error()};
     }
+    // A local timestamp authority (R2.6), so that demo findings and models outlive their signers'
+    // certificates without any network.
+    auto tsaRoot = makeParty(KeyType::EcP256,
+                             spec("Veridicor Demo TSA Root", true, now - days(1), now + 20 * year), nullptr);
+    if (!tsaRoot) {
+        return Unexpected{tsaRoot.error()};
+    }
+    CertificateSpec tsaSpec = spec("Veridicor Demo TSA", false, now - days(1), now + 10 * year);
+    tsaSpec.extendedKeyUsage = {"timeStamping"};
+    tsaSpec.extendedKeyUsageCritical = true;
+    auto tsa = makeParty(KeyType::EcP256, tsaSpec, &*tsaRoot);
+    if (!tsa) {
+        return Unexpected{tsa.error()};
+    }
 
     const std::vector<Certificate> interChain{inter->cert};
     for (const auto& [name, party, rest] : {std::tuple<const char*, const Party*, std::vector<Certificate>>{
@@ -458,7 +473,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
                                             {"model-signer", &*modelSigner, interChain},
                                             {"revoked-signer", &*revoked, interChain},
                                             {"expired-signer", &*expired, interChain},
-                                            {"unknown-signer", &*unknown, {unknownRoot->cert}}}) {
+                                            {"unknown-signer", &*unknown, {unknownRoot->cert}},
+                                            {"tsa", &*tsa, {tsaRoot->cert}}}) {
         if (auto r = writeSigner(out.signers, name, *party, rest); !r) {
             return Unexpected{r.error()};
         }
@@ -466,15 +482,22 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     if (auto r = writeTextFile(out.trustStore / "anchors" / "demo-root.pem", root->cert.pem()); !r) {
         return Unexpected{r.error()};
     }
+    if (auto r = writeTextFile(out.trustStore / "tsa" / "demo-tsa-root.pem", tsaRoot->cert.pem()); !r) {
+        return Unexpected{r.error()};
+    }
+    // Demo CRLs are issued for five years, so that the demo can be shown at any --at within them (a real CA
+    // reissues its CRL every few days; the site must keep them current, or every finding's revocation status
+    // becomes unknown).
+    const auto crlLife = 5 * year;
     auto crl = makeCrlPem(inter->cert, inter->key, {Revocation{revoked->cert, now - days(2)}}, now - days(1),
-                          now + year);
+                          now + crlLife);
     if (!crl) {
         return Unexpected{crl.error()};
     }
     if (auto r = writeTextFile(out.trustStore / "crls" / "demo-signing-ca.pem", *crl); !r) {
         return Unexpected{r.error()};
     }
-    auto rootCrl = makeCrlPem(root->cert, root->key, {}, now - days(1), now + year);
+    auto rootCrl = makeCrlPem(root->cert, root->key, {}, now - days(1), now + crlLife);
     if (!rootCrl) {
         return Unexpected{rootCrl.error()};
     }
@@ -487,6 +510,19 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     if (!modelIdentity) {
         return Unexpected{modelIdentity.error()};
     }
+    ModelSignOptions stamped;
+    stamped.timestamp = TimestampAuthority{tsa->key, {tsa->cert}};
+    const std::string interPin = "sha256:" + spkiSha256(inter->cert);
+    auto pinned = [&](const std::vector<std::string>& identities) {
+        json::Value list = json::Value::array();
+        for (const auto& id : identities) {
+            json::Value rule = json::Value::object();
+            rule.set("identity", json::Value::string(id));
+            rule.set("ca", json::Value::string(interPin));
+            list.push(std::move(rule));
+        }
+        return list;
+    };
     struct DemoModel {
         const char* name;
         const char* version;
@@ -510,7 +546,7 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
             return Unexpected{r.error()};
         }
         const auto sigPath = out.trustStore / "models" / (std::string(m.name) + "-" + m.version + ".sig");
-        auto bundle = signModel(dir, *modelIdentity, ModelSignOptions{}, sigPath);
+        auto bundle = signModel(dir, *modelIdentity, stamped, sigPath);
         if (!bundle) {
             return Unexpected{bundle.error()};
         }
@@ -529,18 +565,15 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         json::Value modalities = json::Value::array();
         modalities.push(json::Value::string(m.modality));
         entry.set("modalities", std::move(modalities));
-        json::Value ms = json::Value::array();
-        ms.push(json::Value::string("Vendor A Model Signing"));
-        entry.set("modelSigners", std::move(ms));
-        json::Value fs = json::Value::array();
-        fs.push(json::Value::string("omi-inference.vendor-a.example"));
-        fs.push(json::Value::string("omi-inference-ed.vendor-a.example"));
-        entry.set("findingSigners", std::move(fs));
+        // Policy version 2: typed identities, each pinned to the CA that issues it (R2.3).
+        entry.set("modelSigners", pinned({"cn:Vendor A Model Signing"}));
+        entry.set("findingSigners",
+                  pinned({"dns:omi-inference.vendor-a.example", "dns:omi-inference-ed.vendor-a.example"}));
         models.push(std::move(entry));
     }
     json::Value policy = json::Value::object();
-    policy.set("policyVersion", json::Value::integer(1));
-    policy.set("revocation", json::Value::string("if-available"));
+    policy.set("policyVersion", json::Value::integer(2));
+    policy.set("revocation", json::Value::string("require"));
     policy.set("models", std::move(models));
     if (auto r = writeTextFile(out.trustStore / "policy.json", json::serialize(policy) + "\n"); !r) {
         return Unexpected{r.error()};
@@ -549,7 +582,9 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         "Veridicor demo PKI, generated " + formatRfc3339(now) +
         " by veridicor-cli make-demo-pki.\n"
         "FOR DEMONSTRATION ONLY: every private key here was made on this machine and is not protected.\n\n"
-        "trust/            a trust store (give it to --trust): anchors/, crls/, models/*.sig, policy.json\n"
+        "trust/            a trust store (give it to --trust): anchors/, crls/, tsa/, models/*.sig, "
+        "policy.json\n"
+        "                  (policy version 2: each signer pinned to the demo signing CA; CRLs required)\n"
         "signers/NAME.key.pem, NAME.chain.pem   keys and chains (leaf first) for sign-finding / sign-model:\n"
         "  finding-signer          omi-inference.vendor-a.example (ECDSA P-256), authorized for both models\n"
         "  finding-signer-ed25519  omi-inference-ed.vendor-a.example (Ed25519), authorized for both models\n"
@@ -557,6 +592,7 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         "  revoked-signer          revoked in trust/crls/demo-signing-ca.pem  -> CERT_REVOKED\n"
         "  expired-signer          expired a year ago                          -> CERT_EXPIRED\n"
         "  unknown-signer          same name, issued by an unknown root        -> UNTRUSTED_CHAIN\n"
+        "  tsa                     Veridicor Demo TSA: --tsa-key/--tsa-chain of sign-finding and sign-model\n"
         "models/           the demo models (random weights) that trust/models/*.sig sign\n";
     if (auto r = writeTextFile(outDir / "README.txt", readme); !r) {
         return Unexpected{r.error()};

@@ -3,7 +3,10 @@
 
 #include <veridicor/verify/encoding.h>
 #include <veridicor/verify/finding.h>
+#include <veridicor/verify/pki.h>
 #include <veridicor/verify/signer.h>
+
+#include <openssl/x509.h>
 
 #include <chrono>
 
@@ -51,13 +54,48 @@ Expected<SigningIdentity, Error> SigningIdentity::load(const std::filesystem::pa
     return create(std::move(*key), std::move(*chain));
 }
 
+Expected<TimestampAuthority, Error> TimestampAuthority::load(const std::filesystem::path& keyPem,
+                                                             const std::filesystem::path& chainPem) {
+    auto key = PrivateKey::load(keyPem);
+    if (!key) {
+        return Unexpected{key.error()};
+    }
+    auto chain = Certificate::loadPem(chainPem);
+    if (!chain) {
+        return Unexpected{chain.error()};
+    }
+    if (chain->empty() || !chain->front().matches(*key)) {
+        return invalid("the TSA's private key does not belong to the first certificate of its chain");
+    }
+    return TimestampAuthority{std::move(*key), std::move(*chain)};
+}
+
 Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload,
-                                            bool emptyKeyId) {
+                                            bool emptyKeyId, const TimestampAuthority* tsa) {
     auto sig = signMessage(identity.key().native(), pae(kInTotoPayloadType, payload));
     if (!sig) {
         return Unexpected{sig.error()};
     }
-    return writeBundle(payload, *sig, identity.chain(), emptyKeyId);
+    std::vector<std::string> timestamps;
+    if (tsa != nullptr) {
+        if (tsa->chain.empty()) {
+            return invalid("the TSA's certificate chain is empty");
+        }
+        const std::vector<Certificate> extra(tsa->chain.begin() + 1, tsa->chain.end());
+        // The root is the verifier's (tsa/*.pem); the token carries the rest.
+        std::vector<Certificate> carried;
+        for (const auto& c : extra) {
+            if (X509_self_signed(c.native(), 0) != 1) {
+                carried.push_back(c);
+            }
+        }
+        auto token = makeTimestampToken(tsa->chain.front(), tsa->key, carried, *sig, now());
+        if (!token) {
+            return Unexpected{token.error()};
+        }
+        timestamps.push_back(std::move(*token));
+    }
+    return writeBundle(payload, *sig, identity.chain(), emptyKeyId, timestamps);
 }
 
 Expected<std::string, Error> buildFindingStatement(const json::Value& predicateIn, const InputData& input,
@@ -174,7 +212,7 @@ Expected<std::string, Error> signFinding(const SigningIdentity& identity, const 
     if (!statement) {
         return Unexpected{statement.error()};
     }
-    return signDsseBundle(identity, *statement, false);
+    return signDsseBundle(identity, *statement, false, options.timestamp ? &*options.timestamp : nullptr);
 }
 
 } // namespace veridicor::verify

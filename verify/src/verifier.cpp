@@ -224,7 +224,9 @@ OmsAuthentication authenticateCached(const TrustStore& store, std::size_t index,
     }
     OmsAuthentication auth =
         authenticateModelSignature(store.modelBundles()[index].bytes, store, nullptr, at);
-    if (auth.authentic() && auth.signer) {
+    // A timestamped signature's outcome also depends on the TSA's certificates at the time of checking, which
+    // the period below does not cover: it is verified every time.
+    if (auth.authentic() && auth.signer && !auth.signedAt) {
         // The verdict depends on time only through validity periods: of every certificate of the chain and of
         // every CRL. Within their intersection it stays the same (signatures and revocation lists are fixed).
         auto [from, to] = store.crlsCurrent();
@@ -316,6 +318,7 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
     }
     b.reasons = auth.reasons;
     v.signer = auth.signer;
+    v.signedAt = auth.signedAt;
     const char* laterSteps = "the finding's content is not authenticated, so it is not read at all.";
     if (!auth.authentic()) {
         for (const CheckId id :
@@ -582,6 +585,12 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
                        ", outside the signer's certificate validity (" + formatRfc3339(signer.notBefore) +
                        " to " + formatRfc3339(signer.notAfter) + ").");
         }
+        if (v.signedAt && st.producedAt > *v.signedAt + tolerance) {
+            b.fail(CheckId::Attachments, Reason::TimeInvalid,
+                   "The finding says it was produced at " + safeText(st.producedAtText) +
+                       ", later than its signature was timestamped (" + formatRfc3339(*v.signedAt) +
+                       ") plus 5 minutes.");
+        }
         if (st.producedAt > at + tolerance) {
             b.fail(CheckId::Attachments, Reason::TimeInvalid,
                    "The finding says it was produced at " + safeText(st.producedAtText) +
@@ -591,7 +600,9 @@ Verdict Verifier::verify(std::string_view bundle, const InputData& input, TimePo
             b.pass(CheckId::Attachments,
                    std::to_string(good) + " attachment" + (good == 1 ? "" : "s") +
                        " present and unchanged; produced at " + safeText(st.producedAtText) +
-                       ", within the signer's certificate validity and not in the future.");
+                       ", within the signer's certificate validity" +
+                       (v.signedAt ? ", before its signature was timestamped" : std::string()) +
+                       " and not in the future.");
         }
     }
 

@@ -418,6 +418,12 @@ int main(int argc, char* argv[]) {
     const auto unknown = need(verify::SigningIdentity::load(pki / "signers" / "unknown-signer.key.pem",
                                                             pki / "signers" / "unknown-signer.chain.pem"),
                               "the demo unknown signer");
+    // The demo TSA timestamps every signature, so that the findings outlive their signer's certificate
+    // (R2.6).
+    verify::FindingSignOptions stamped;
+    stamped.timestamp = need(
+        verify::TimestampAuthority::load(pki / "signers" / "tsa.key.pem", pki / "signers" / "tsa.chain.pem"),
+        "the demo TSA");
     const auto policy = need(verify::parsePolicy(need(verify::readFileBounded(trust / "policy.json", 1 << 20),
                                                       "reading the demo policy")),
                              "the demo policy");
@@ -440,8 +446,9 @@ int main(int argc, char* argv[]) {
     const fs::path ecgDir = ecgPath.parent_path();
     const auto ecgInput = need(verify::openInput(ecgPath), "the demo ECG");
     EcgFinding ecgFinding = makeEcgFinding(ecgDir, ecgModel, producedAt);
-    const std::string trusted = need(verify::signFinding(signer, ecgFinding.predicate, ecgInput, ecgDir),
-                                     "signing the demo ECG finding");
+    const std::string trusted =
+        need(verify::signFinding(signer, ecgFinding.predicate, ecgInput, ecgDir, stamped),
+             "signing the demo ECG finding");
     write(ecgDir / "demo_12lead_resting_ecg.omi.finding.json", trusted + "\n");
     write(ecgDir / "demo_12lead_resting_ecg.edited.finding.json",
           editSignedText(trusted, "anterior ST-segment pattern flagged in V2-V4",
@@ -453,7 +460,8 @@ int main(int argc, char* argv[]) {
     Value* region = f.find("region");
     region->set("leads", strings({"II", "III", "aVF"}));
     write(ecgDir / "demo_12lead_resting_ecg.unknown-signer.finding.json",
-          need(verify::signFinding(unknown, other, ecgInput, ecgDir), "signing the unknown-signer finding") +
+          need(verify::signFinding(unknown, other, ecgInput, ecgDir, stamped),
+               "signing the unknown-signer finding") +
               "\n");
     // Replayed: the trusted finding, unchanged, presented as the follow-up recording's.
     write(followPath.parent_path() / "demo_12lead_followup_ecg.replayed.finding.json", trusted + "\n");
@@ -463,7 +471,8 @@ int main(int argc, char* argv[]) {
     const auto echoInput = need(verify::openInput(echoPath), "the demo echo cine");
     const Value cine = makeCineFinding(echoDir, echoModel, producedAt);
     write(echoDir / "ECHO0001.lv-wall-motion.finding.json",
-          need(verify::signFinding(signer, cine, echoInput, echoDir), "signing the demo cine finding") +
+          need(verify::signFinding(signer, cine, echoInput, echoDir, stamped),
+               "signing the demo cine finding") +
               "\n");
 
     std::printf("veridicor-make-demo-findings: signed the demo findings (produced %s); trust store in %s\n",

@@ -60,6 +60,7 @@ struct OmsAuthentication {
     std::optional<SignerInfo> signer; ///< certificate method
     bool keyMethod = false;
     std::optional<OmsManifest> manifest; ///< only when authentic and well formed
+    std::optional<TimePoint> signedAt;   ///< a verified RFC 3161 timestamp's genTime (R2.6)
     [[nodiscard]] bool authentic() const { return reasons.empty() && manifest.has_value(); }
 };
 
@@ -119,6 +120,8 @@ struct ModelSignOptions {
     std::uint64_t shardSize = 1'000'000'000; ///< the reference implementation's default
     std::vector<std::string> ignorePaths;    ///< relative to the model folder; signed
     bool ignoreGitPaths = true;              ///< .git, .gitattributes, .github, .gitignore (as the reference)
+    /// Adds an RFC 3161 timestamp (R2.6), so that the model's signature outlives its signer's certificate.
+    std::optional<TimestampAuthority> timestamp;
 };
 
 /// Hashes the model folder and signs the manifest (certificate method). `signaturePath` is ignored (and

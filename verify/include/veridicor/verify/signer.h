@@ -37,18 +37,31 @@ private:
     std::vector<Certificate> m_chain;
 };
 
+/// A local timestamp authority (R2.6): its key and its certificate chain, leaf first (the TSA root may be
+/// left out). Its leaf must carry the extended key usage timeStamping, alone and critical.
+struct TimestampAuthority {
+    PrivateKey key;
+    std::vector<Certificate> chain;
+    /// Loads a PEM key and a PEM chain. Errors: those of reading; Invalid (empty chain, key not the leaf's).
+    static Expected<TimestampAuthority, Error> load(const std::filesystem::path& keyPem,
+                                                    const std::filesystem::path& chainPem);
+};
+
 /// Signs `payload` (payload type application/vnd.in-toto+json) and wraps it as a Sigstore bundle v0.3 with
 /// the identity's certificate chain: DSSE signature over PAE; ECDSA with the curve's SHA-2, Ed25519, or
-/// RSA-PSS SHA-256. `emptyKeyId` writes `"keyid": ""` as the OMS reference implementation does. Errors:
-/// Crypto.
+/// RSA-PSS SHA-256. `emptyKeyId` writes `"keyid": ""` as the OMS reference implementation does. With `tsa`,
+/// an RFC 3161 token over the signature bytes, made now, goes into timestampVerificationData. Errors:
+/// Crypto, Invalid (the TSA cannot sign timestamps).
 Expected<std::string, Error> signDsseBundle(const SigningIdentity& identity, std::string_view payload,
-                                            bool emptyKeyId = false);
+                                            bool emptyKeyId = false, const TimestampAuthority* tsa = nullptr);
 
 /// How signFinding() binds and signs.
 struct FindingSignOptions {
     /// The digest method; empty: the input's best (`InputData::method`: dicom-*-v2 for DICOM, wfdb-record-v1
     /// for a WFDB record, else file-v1).
     std::optional<DigestMethod> method;
+    /// Adds an RFC 3161 timestamp by this authority, so that the finding outlives its signer's certificate.
+    std::optional<TimestampAuthority> timestamp;
 };
 
 /// Makes a finding bundle from the producer's predicate: fills `subject` (the input's SOP Instance UID,
