@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 namespace veridicor::verify::json {
 
@@ -354,6 +356,21 @@ private:
         }
     }
 
+    /// The duplicate check of a large object, once it is complete (its members no longer move, so their keys
+    /// can be viewed, not copied): one pass through a hash set sized in advance. The error points at the
+    /// first key that repeats an earlier one.
+    bool noDuplicateKeys(const std::vector<Member>& members, const std::vector<std::size_t>& offsets) {
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(members.size() * 2);
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (!seen.insert(members[i].key).second) {
+                m_pos = offsets[i];
+                return error("duplicate key in an object");
+            }
+        }
+        return true;
+    }
+
     bool object(Value& out, int depth) {
         if (depth > m_limits.maxDepth) {
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
@@ -361,7 +378,8 @@ private:
         ++m_pos; // '{'
         out = Value::object();
         auto& members = out.asObject();
-        std::set<std::string> seen; // used once the object is large enough for linear search to matter
+        // Key offsets, for a large object's duplicate check once it is complete.
+        std::vector<std::size_t> keyOffsets;
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == '}') {
             ++m_pos;
@@ -382,19 +400,13 @@ private:
                 for (const auto& m : members) {
                     duplicate = duplicate || m.key == key;
                 }
-            } else {
-                if (seen.empty()) {
-                    for (const auto& m : members) {
-                        seen.insert(m.key);
-                    }
-                }
-                duplicate = !seen.insert(key).second;
             }
             if (duplicate) {
                 m_pos = keyPos;
                 // Not the key itself: the document may be hostile (the offset says where it is).
                 return error("duplicate key in an object");
             }
+            keyOffsets.push_back(keyPos);
             skipWs();
             if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
                 return error("expected ':' after a key");
@@ -415,7 +427,7 @@ private:
             }
             if (m_s[m_pos] == '}') {
                 ++m_pos;
-                return true;
+                return members.size() <= 16 || noDuplicateKeys(members, keyOffsets);
             }
             return error("expected ',' or '}' in an object");
         }
