@@ -287,7 +287,8 @@ public:
         /// 2: signers are {"identity", "ca"} pins — `modelSigners`/`findingSigners` then hold typed
         /// identities ("dns:…", "cn:…"), pinned to `caPin` (empty: the test intermediate's SPKI).
         int policyVersion = 1;
-        std::string caPin;
+        std::string caPin;      ///< for findingSigners (and modelSigners unless modelCaPin is given)
+        std::string modelCaPin; ///< for modelSigners; empty: caPin's rule
         std::vector<std::string> inputDigestMethods; ///< empty: not written
         bool revocationGiven = true;                 ///< false: "revocation" left out (version 2 default)
         std::vector<std::string> extraAnchorsPem;    ///< more anchors/*.pem (e.g. a hospital's own root)
@@ -366,8 +367,11 @@ public:
             }
             return s + "]";
         };
-        const std::string pin = o.caPin.empty() ? "sha256:" + spkiSha256(pki.inter.cert) : o.caPin;
-        auto signers = [&](const std::vector<std::string>& xs) {
+        const std::string interPin = "sha256:" + spkiSha256(pki.inter.cert);
+        auto signers = [&](const std::vector<std::string>& xs, bool model) {
+            const std::string pin = model && !o.modelCaPin.empty() ? o.modelCaPin
+                                    : o.caPin.empty()              ? interPin
+                                                                   : o.caPin;
             if (o.policyVersion < 2) {
                 return list(xs);
             }
@@ -387,7 +391,8 @@ public:
                      R"(, "models": [{"name": ")" + o.modelName + R"(", "version": ")" + o.version +
                      R"(", "digest": ")" + (o.digest.empty() ? modelDigest : o.digest) +
                      R"(", "modalities": )" + list(o.modalities) + methods + R"(, "modelSigners": )" +
-                     signers(o.modelSigners) + R"(, "findingSigners": )" + signers(o.findingSigners) + "}]}");
+                     signers(o.modelSigners, true) + R"(, "findingSigners": )" +
+                     signers(o.findingSigners, false) + "}]}");
         return true;
     }
 

@@ -174,9 +174,27 @@ Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const Private
         X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(r.certificate.native()));
         X509_REVOKED_set_revocationDate(entry, when);
         ASN1_TIME_free(when);
+        if (r.reason >= 0) {
+            ASN1_ENUMERATED* code = ASN1_ENUMERATED_new();
+            ASN1_ENUMERATED_set(code, r.reason);
+            X509_REVOKED_add1_ext_i2d(entry, NID_crl_reason, code, 0, 0);
+            ASN1_ENUMERATED_free(code);
+        }
         X509_CRL_add0_revoked(crl.get(), entry);
     }
     X509_CRL_sort(crl.get());
+    {
+        // The authority key identifier names the key that signs the list (as real CAs write it).
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, issuer.native(), nullptr, nullptr, crl.get(), 0);
+        if (X509_EXTENSION* akid =
+                X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always")) {
+            X509_CRL_add_ext(crl.get(), akid, -1);
+            X509_EXTENSION_free(akid);
+        }
+        ERR_clear_error();
+    }
     if (X509_CRL_sign(crl.get(), issuerKey.native(), digestFor(issuerKey, "SHA256")) <= 0) {
         return crypto("signing the CRL");
     }

@@ -51,9 +51,11 @@ Expected<Certificate, Error> issueCertificate(const CertificateSpec& spec, const
 struct Revocation {
     Certificate certificate;
     TimePoint revokedAt{};
+    int reason = -1; ///< CRL reason code (RFC 5280: 1 keyCompromise, 4 superseded, …); < 0: none given
 };
 
-/// A CRL (v2, SHA-256) issued by `issuer` listing `revoked`, valid from `thisUpdate` to `nextUpdate`, as PEM.
+/// A CRL (v2, SHA-256, with the authority key identifier of `issuer`) issued by `issuer` listing `revoked`,
+/// valid from `thisUpdate` to `nextUpdate`, as PEM.
 Expected<std::string, Error> makeCrlPem(const Certificate& issuer, const PrivateKey& issuerKey,
                                         const std::vector<Revocation>& revoked, TimePoint thisUpdate,
                                         TimePoint nextUpdate);
