@@ -9,9 +9,15 @@
 #include "../ecg/ecg_view_support.h"
 #include "findings_test_support.h"
 
+#include <veridicor/cine/cine_view.h>
+#include <veridicor/dicom/load.h>
 #include <veridicor/ecg/dicom_writer.h>
 #include <veridicor/ecg/ecg_view.h>
 #include <veridicor/verify/audit_log.h>
+
+#include "test_data.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
 
 #include <QApplication>
 #include <QDialog>
@@ -52,17 +58,18 @@ int displayLines(const QString& log) {
     return static_cast<int>(f.readAll().count("\"event\":\"display\""));
 }
 
-/// A main window with the real ECG view.
+/// A main window with the real ECG and cine views.
 struct EcgWorkstation {
     std::unique_ptr<registry::ViewerRegistry> registry = [] {
         auto r = std::make_unique<registry::ViewerRegistry>();
         r->add(std::make_unique<ecg::EcgViewerFactory>());
+        r->add(std::make_unique<cine::CineViewerFactory>());
         return r;
     }();
     ui::MainWindow window{*registry};
 
-    EcgWorkstation(const VerifyFixture& f, const QString& auditLog) {
-        window.setTrustStoreFolder(QString::fromStdString(f.trustDir().string()));
+    EcgWorkstation(const VerifyFixture& f, const QString& auditLog, const std::string& store = "trust") {
+        window.setTrustStoreFolder(QString::fromStdString(f.trustDir(store).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
         window.setShowAnywayConfirmation([](const QString&, const QStringList&) { return false; });
@@ -148,6 +155,73 @@ private slots:
                  qPrintable(view->paintedTexts().join(u'\n')));
         QVERIFY(!view->paintedTexts().join(u'\n').contains(QStringLiteral("UNTRUSTED")));
         QVERIFY(displayLines(log) >= 1);
+    }
+
+    void anEchoWithAnEcgTraceWhoseFramesWereReorderedIsNotTrusted() {
+        // An echo that also carries its ECG trace (a Waveform Sequence): its findings are bound by its pixel
+        // data (R2.1), so frames exchanged after signing void the finding — in the real cine view as in the
+        // verifier. (A finding bound to the trace instead would have survived the reordering.) The finding
+        // has no explanation and no attachments, which the specification allows.
+        const QString echoFile = sharedFile(QStringLiteral("us/IM00001.implicit_little_endian.dcm"));
+        const QString ecgFile = sharedFile(QStringLiteral("ecg/wave_dfl.dcm"));
+        if (echoFile.isEmpty() || ecgFile.isEmpty()) {
+            QSKIP("shared test data is absent (../shared/data); test skipped");
+        }
+        const fs::path dir = f->root / "echo-with-trace";
+        fs::create_directories(dir);
+        const fs::path path = dir / "echo.dcm";
+        auto writeEcho = [&](bool swapFirstFrames) {
+            auto echo = dicom::loadFile(echoFile.toStdString());
+            auto trace = dicom::loadFile(ecgFile.toStdString());
+            QVERIFY(echo.hasValue() && trace.hasValue());
+            DcmSequenceOfItems* waves = nullptr;
+            QVERIFY(trace->dataset()->findAndGetSequence(DCM_WaveformSequence, waves).good());
+            echo->dataset()->insert(static_cast<DcmElement*>(waves->clone()));
+            if (swapFirstFrames) {
+                DcmElement* pixels = nullptr;
+                QVERIFY(echo->dataset()->findAndGetElement(DCM_PixelData, pixels).good());
+                Uint8* bytes = nullptr;
+                QVERIFY(pixels->getUint8Array(bytes).good());
+                const std::size_t frame = 240 * 320 * 3;
+                std::swap_ranges(bytes, bytes + frame, bytes + frame);
+            }
+            QVERIFY(echo->file->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+        };
+        writeEcho(false);
+        VerifyFixture::PolicyOptions o;
+        o.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-us", o));
+        auto input = verify::openInput(path);
+        QVERIFY(input.hasValue());
+        QCOMPARE(input->method, verify::DigestMethod::DicomPixelDataV2);
+        auto pred = *json::parse(R"({"model": {"name": "ecg-omi-detector", "version": "2.1.0",
+            "digest": {"sha256": ")" +
+                                 f->modelDigest + R"("}}, "producedAt": ")" + f->producedAt() + R"(",
+            "input": {"modality": "US"},
+            "findings": [{"id": "e1", "code": {"scheme": "SCT", "value": "373945007", "meaning": "Pericardial effusion"},
+                "text": "Small pericardial effusion behind the left ventricle", "confidence": 0.8,
+                "region": {"kind": "cine", "firstFrame": 0, "lastFrame": 2}}],
+            "attachments": []})");
+        auto bundle = signFinding(f->pki.identity(f->pki.finding), pred, *input, dir);
+        QVERIFY2(bundle.hasValue(), bundle ? "" : bundle.error().message.c_str());
+        writeAll(dir / "echo.finding.json", *bundle);
+        const QString text = QStringLiteral("Small pericardial effusion behind the left ventricle");
+        {
+            EcgWorkstation ws(*f, qpath(f->root / "audit-echo.log"), "trust-us");
+            QVERIFY(ws.open({qpath(dir)}));
+            QVERIFY(ws.window.showInstance(qpath(path)));
+            QVERIFY(dynamic_cast<cine::CineView*>(ws.window.currentView()) != nullptr);
+            const QString texts = ws.texts();
+            QVERIFY2(texts.contains(text), qPrintable(texts));
+            QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        }
+        writeEcho(true); // the first two frames exchanged; the ECG trace unchanged
+        EcgWorkstation ws(*f, qpath(f->root / "audit-echo-2.log"), "trust-us");
+        QVERIFY(ws.open({qpath(dir)}));
+        QVERIFY(ws.window.showInstance(qpath(path)));
+        const QString texts = ws.texts();
+        QVERIFY2(!texts.contains(text), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
     }
 
     void aRecordingRewrittenAfterVerificationShowsNothingOfTheFinding() {

@@ -78,6 +78,38 @@ private slots:
         relevance = readAll(f->root / "bundles" / "f1-relevance.u8");
     }
 
+    void theCardSaysWhoWasAuthorizedAndWhatIsNotCovered() {
+        // A finding bound by dicom-waveform-v1 (accepted under a version 1 policy) is trusted, and its card
+        // says that the recording's header is not covered; "Signed by" names the identity the policy
+        // authorized, with its type.
+        const StudyCase c = makeCase(*f, "header-blind", std::nullopt);
+        verify::FindingSignOptions v1;
+        v1.method = verify::DigestMethod::DicomWaveformV1;
+        auto bundle = verify::signFinding(f->pki.identity(f->pki.finding),
+                                          ecgPredicate(f->modelDigest, f->producedAt()), f->input,
+                                          f->root / "bundles", v1);
+        QVERIFY(bundle.hasValue());
+        writeAll(c.bundle, *bundle);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-header-blind.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        const QString texts = ws.texts();
+        QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("header is not covered")), qPrintable(texts));
+        QVERIFY2(
+            texts.contains(QStringLiteral("Signed by omi-inference.vendor-a.example (DNS name, authorized by "
+                                          "the trust policy")),
+            qPrintable(texts));
+        // Bound by v2 (the default), the same finding carries no such warning.
+        writeAll(c.bundle, f->sign(f->pki.finding));
+        Workstation again(*f, c.trustStore, qpath(f->root / "audit-header-blind-2.log"));
+        QVERIFY(again.open({qpath(c.folder)}));
+        QVERIFY(again.window.showInstance(qpath(c.recording)));
+        QVERIFY(again.texts().contains(kFindingText));
+        QVERIFY(!again.texts().contains(QStringLiteral("header is not covered")));
+    }
+
     void everyDisplayIsAudited() {
         const StudyCase c = makeCase(*f, "audit", std::nullopt);
         SyntheticEcg other = f->ecg;

@@ -358,6 +358,65 @@ private slots:
                  2);
     }
 
+    void anEchoWithAnEcgTraceIsBoundByItsFrames() {
+        // An echo that also carries a Waveform Sequence: sign-finding binds it by its pixel data, and the
+        // finding does not survive its frames being reordered (the trace left as it was).
+        const QString echoFile = sharedFile(QStringLiteral("us/IM00001.implicit_little_endian.dcm"));
+        const QString ecgFile = sharedFile(QStringLiteral("ecg/wave_dfl.dcm"));
+        if (echoFile.isEmpty() || ecgFile.isEmpty()) {
+            QSKIP("shared test data is absent (../shared/data); test skipped");
+        }
+        const QString dir = tmp.filePath(QStringLiteral("echo-trace"));
+        QDir().mkpath(dir);
+        const QString data = dir + QStringLiteral("/echo.dcm");
+        auto write = [&](bool swap) {
+            DcmFileFormat echo;
+            DcmFileFormat trace;
+            QVERIFY(echo.loadFile(echoFile.toStdString().c_str()).good());
+            QVERIFY(trace.loadFile(ecgFile.toStdString().c_str()).good());
+            DcmSequenceOfItems* waves = nullptr;
+            QVERIFY(trace.getDataset()->findAndGetSequence(DCM_WaveformSequence, waves).good());
+            echo.getDataset()->insert(static_cast<DcmElement*>(waves->clone()));
+            if (swap) {
+                DcmElement* pixels = nullptr;
+                QVERIFY(echo.getDataset()->findAndGetElement(DCM_PixelData, pixels).good());
+                Uint8* bytes = nullptr;
+                QVERIFY(pixels->getUint8Array(bytes).good());
+                const std::size_t frame = 240 * 320 * 3;
+                std::swap_ranges(bytes, bytes + frame, bytes + frame);
+            }
+            QVERIFY(echo.saveFile(data.toStdString().c_str(), EXS_LittleEndianExplicit).good());
+        };
+        write(false);
+        const QString bundle = dir + QStringLiteral("/echo.finding.json");
+        const Run s =
+            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
+                 QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), data,
+                 QStringLiteral("--predicate"), writePredicate(dir, false), QStringLiteral("-o"), bundle});
+        QVERIFY2(s.exitCode == 0, s.err.constData());
+        QVERIFY(payloadOfBundle(bundle).find("dicom-pixeldata-v2") != std::string::npos);
+        // Asked for the trace's method: refused, it cannot bind such an object.
+        const Run w =
+            run({QStringLiteral("sign-finding"), QStringLiteral("--key"), signer("finding-signer", "key"),
+                 QStringLiteral("--chain"), signer("finding-signer", "chain"), QStringLiteral("--data"), data,
+                 QStringLiteral("--predicate"), writePredicate(dir, false), QStringLiteral("-o"),
+                 dir + QStringLiteral("/w.finding.json"), QStringLiteral("--method"),
+                 QStringLiteral("dicom-waveform-v2")});
+        QCOMPARE(w.exitCode, 2);
+        const QStringList verifyArgs{QStringLiteral("verify"),
+                                     QStringLiteral("--trust"),
+                                     trust,
+                                     QStringLiteral("--data"),
+                                     data,
+                                     bundle};
+        const Run before = run(verifyArgs);
+        QVERIFY2(before.exitCode == 0, (before.out + before.err).constData());
+        write(true);
+        const Run after = run(verifyArgs);
+        QCOMPARE(after.exitCode, 1);
+        QCOMPARE(reasons(after), std::vector<std::string>{"DATA_MISMATCH"});
+    }
+
     void signersOfTheDemoPki_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("reason");

@@ -50,6 +50,7 @@ bool authenticButMalformed(const verify::Verdict& v) {
 
 constexpr const char* kGreen = "#1b7f3a";
 constexpr const char* kRed = "#b00020";
+constexpr const char* kAmber = "#8a5a00"; // warnings on trusted findings: readable, not alarming
 
 QLabel* badge(const QString& text, const char* colour, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -119,9 +120,22 @@ QString regionText(const verify::Region& r) {
     return {};
 }
 
+/// Who signed, as the trust policy authorized them (R2.3): the identity that met a signing rule, with its
+/// type, rather than whatever name the certificate happens to list first.
 QString signerText(const verify::SignerInfo& s) {
+    if (!s.authorizedAs.empty()) {
+        const std::size_t colon = s.authorizedAs.find(':');
+        const std::string type = s.authorizedAs.substr(0, colon);
+        const QString kind = type == "dns"     ? QObject::tr("DNS name")
+                             : type == "uri"   ? QObject::tr("URI")
+                             : type == "email" ? QObject::tr("e-mail address")
+                                               : QObject::tr("certificate name");
+        return QObject::tr("Signed by %1 (%2, authorized by the trust policy; certificate issued by %3)")
+            .arg(name(s.authorizedAs.substr(colon + 1)), kind, name(s.issuer));
+    }
     const QString who = s.identities.empty() ? QObject::tr("(no identity)") : name(s.identities.front());
-    return QObject::tr("Signed by %1 (certificate issued by %2)").arg(who, name(s.issuer));
+    return QObject::tr("Signed by %1 (not authorized by the trust policy; certificate issued by %2)")
+        .arg(who, name(s.issuer));
 }
 
 } // namespace
@@ -361,6 +375,19 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
         layout->addWidget(textLabel(signerText(*v.signer), card));
     }
     layout->addWidget(textLabel(tr("Produced: %1").arg(name(st.producedAtText)), card));
+    if (v.signedAt) {
+        layout->addWidget(textLabel(
+            tr("Signature timestamped: %1").arg(QString::fromStdString(verify::formatRfc3339(*v.signedAt))),
+            card));
+    }
+    // What verification does not cover, even for a trusted finding (e.g. a binding that leaves the header
+    // out): said on the card itself, not only in the details.
+    for (const std::string& w : v.warnings) {
+        auto* l = textLabel(QStringLiteral("⚠ ") + sentence(w), card,
+                            QStringLiteral("color: %1;").arg(QLatin1String(kAmber)));
+        l->setObjectName(QStringLiteral("bindingWarning"));
+        layout->addWidget(l);
+    }
 
     // A signed statement may list any number of findings and measurements: the panel lists a bounded number.
     constexpr std::size_t kMaxFindingsListed = 100;
