@@ -1,6 +1,7 @@
 // libFuzzer target for the hostile-input surface of verify/: the strict JSON reader, base64, RFC 3339 times,
 // the Sigstore/DSSE bundle reader (through the full Verifier, against a real trust store made at start-up),
-// the finding and OMS statement readers and policy.json. Invariants are checked, not only crashes:
+// the finding and OMS statement readers and policy.json (version 1 and 2), with Revision 2's fields (RFC 3161
+// timestamps, input.attributes, typed signers pinned to CAs). Invariants are checked, not only crashes:
 //   - whatever parses re-serializes to a document that parses to the same value;
 //   - whatever base64 decodes re-encodes (standard alphabet) to something that decodes to the same bytes;
 //   - no input is ever trusted (the fuzzer cannot forge a signature).
@@ -94,6 +95,23 @@ void setUp() {
             die(bundle.error().message.c_str());
         }
         (void)writeTextFile(out / "finding-bundle.json", *bundle);
+        // Revision 2 seeds: a bundle with an RFC 3161 timestamp (of the demo TSA, which the trust store
+        // trusts) and input.attributes; a header-blind v1 binding.
+        FindingSignOptions stamped;
+        auto tsa = TimestampAuthority::load(pki->signers / "tsa.key.pem", pki->signers / "tsa.chain.pem");
+        if (!tsa) {
+            die(tsa.error().message.c_str());
+        }
+        stamped.timestamp = std::move(*tsa);
+        auto withToken = signFinding(*id, *pred, g_world->input, attachmentDir, stamped);
+        FindingSignOptions v1;
+        v1.method = DigestMethod::DicomWaveformV1;
+        auto headerBlind = signFinding(*id, *pred, g_world->input, attachmentDir, v1);
+        if (!withToken || !headerBlind) {
+            die("signing the revision 2 seeds failed");
+        }
+        (void)writeTextFile(out / "finding-bundle-timestamped.json", *withToken);
+        (void)writeTextFile(out / "finding-bundle-v1.json", *headerBlind);
         const std::string payload =
             *base64Decode(json::parse(*bundle)->find("dsseEnvelope")->find("payload")->asString());
         (void)writeTextFile(out / "finding-statement.json", payload);
@@ -105,6 +123,13 @@ void setUp() {
                 *base64Decode(json::parse(oms)->find("dsseEnvelope")->find("payload")->asString()));
         }
         (void)writeTextFile(out / "policy.json", *readFileBounded(pki->trustStore / "policy.json", 1 << 20));
+        (void)writeTextFile(out / "policy-v1.json",
+                            "{\"policyVersion\": 1, \"revocation\": \"if-available\", \"models\": [{\"name\": "
+                            "\"m\", \"version\": \"1\", \"digest\": \"" +
+                                std::string(64, 'a') +
+                                "\", \"modalities\": [\"ECG\"], \"inputDigestMethods\": "
+                                "[\"dicom-waveform-v2\"], \"modelSigners\": [\"Vendor\"], "
+                                "\"findingSigners\": [\"signer.example\"]}]}");
         std::filesystem::remove_all(dir);
         std::exit(0);
     }
