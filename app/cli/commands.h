@@ -26,5 +26,6 @@ int runVerifyModel(const QStringList& args);
 int runAuditVerify(const QStringList& args);
 int runMakeDemoPki(const QStringList& args);
 int runInputDigest(const QStringList& args);
+int runPolicyUpgrade(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -44,6 +44,9 @@ constexpr std::array kCommands{
             &veridicor::cli::runInputDigest, false},
     Command{"audit-verify", "Check a hash-chained audit log and its signed head (0 intact, 1 damaged)",
             &veridicor::cli::runAuditVerify, false},
+    Command{"policy-upgrade",
+            "Write a version 2 policy.json from a version 1 one, signers pinned to their CAs, for review",
+            &veridicor::cli::runPolicyUpgrade, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };
