@@ -247,10 +247,28 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                   value(tr("%1 (%2)").arg(boundedText(entry.checked.recording.string(), kMaxTextChars),
                                           qs(std::string(verify::routeDescription(entry.checked.route)))),
                         this));
-    facts->addRow(tr("Data digest"), value(tr("%1 %2 (%3)")
-                                               .arg(qs(std::string(verify::digestMethodName(v.input.method))),
-                                                    qs(v.input.digest), qs(v.input.kind)),
-                                           this));
+    // The digest by the method the finding is bound by (authenticated), else the data's best one.
+    const verify::DigestMethod shownMethod = v.boundMethod.value_or(v.input.method);
+    const std::string* shownDigest = v.input.digestFor(shownMethod);
+    facts->addRow(tr("Data digest"),
+                  value(tr("%1 %2 (%3)")
+                            .arg(qs(std::string(verify::digestMethodName(shownMethod))),
+                                 shownDigest != nullptr ? qs(*shownDigest)
+                                                        : tr("— the data cannot be bound by this method"),
+                                 qs(v.input.kind)),
+                        this));
+    if (v.headerCovered.has_value()) {
+        facts->addRow(tr("Header covered"),
+                      value(*v.headerCovered ? tr("Yes: the attributes that give the data its meaning are bound too")
+                                             : tr("No: only the samples or pixels are bound"),
+                            this));
+    }
+    if (v.signedAt) {
+        facts->addRow(tr("Signature timestamped"),
+                      value(tr("%1 (RFC 3161; the certificate chain was judged at this time)")
+                                .arg(qs(verify::formatRfc3339(*v.signedAt))),
+                            this));
+    }
     facts->addRow(tr("Checked at"), value(qs(verify::formatRfc3339(v.at)), this));
     facts->addRow(tr("Trust store"), value(trustStore, this));
     facts->addRow(tr("Finding file SHA-256"), value(qs(v.bundleSha256), this));
