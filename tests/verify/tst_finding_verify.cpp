@@ -193,6 +193,38 @@ private slots:
         QVERIFY2(v.trusted(), reasonsText(v).c_str());
     }
 
+    void aFindingWithoutExplanationOrAttachmentsIsTrusted() {
+        // Revision 1's text allows both (`explanation` optional, `attachments` may be empty); they used to be
+        // MALFORMED. Left out altogether, `attachments` is read as empty.
+        for (const bool leaveOut : {false, true}) {
+            json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+            auto& finding = p.find("findings")->asArray()[0];
+            auto& members = finding.asObject();
+            members.erase(std::remove_if(members.begin(), members.end(),
+                                         [](const json::Member& m) { return m.key == "explanation"; }),
+                          members.end());
+            if (leaveOut) {
+                auto& top = p.asObject();
+                top.erase(std::remove_if(top.begin(), top.end(),
+                                         [](const json::Member& m) { return m.key == "attachments"; }),
+                          top.end());
+            } else {
+                p.set("attachments", json::Value::array());
+            }
+            const Verdict v = f->verify(f->sign(pki().finding, p));
+            QVERIFY2(v.trusted(), reasonsText(v).c_str());
+            QVERIFY(v.statement->findings[0].explanationAttachment.empty());
+            QVERIFY(v.attachments.empty());
+        }
+        // An explanation that names no attachment is still MALFORMED.
+        const std::string statement = *buildFindingStatement(ecgPredicate(f->modelDigest, f->producedAt()),
+                                                             f->input, f->root / "bundles");
+        const std::string broken = editBundle(statement, [](json::Value& doc) {
+            doc.find("predicate")->set("attachments", json::Value::array());
+        });
+        expectExactly(f->verify(signRaw(pki().finding, broken)), Reason::Malformed);
+    }
+
     void fileInputIsBoundByWholeFileDigest() {
         const auto path = f->root / "data" / "rhythm.xml";
         writeAll(path, "<?xml version=\"1.0\"?>\n<AnnotatedECG xmlns=\"urn:hl7-org:v3\"><id "
