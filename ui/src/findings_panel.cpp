@@ -4,6 +4,8 @@
 #include <veridicor/verify/finding.h>
 #include <veridicor/verify/reason.h>
 
+#include <chrono>
+
 #include <QCheckBox>
 #include <QFileInfo>
 #include <QFrame>
@@ -376,9 +378,10 @@ void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const 
     }
     layout->addWidget(textLabel(tr("Produced: %1").arg(name(st.producedAtText)), card));
     if (v.signedAt) {
-        layout->addWidget(textLabel(
-            tr("Signature timestamped: %1").arg(QString::fromStdString(verify::formatRfc3339(*v.signedAt))),
-            card));
+        layout->addWidget(textLabel(tr("Signature timestamped: %1")
+                                        .arg(QString::fromStdString(verify::formatRfc3339(
+                                            std::chrono::floor<std::chrono::seconds>(*v.signedAt)))),
+                                    card));
     }
     // What verification does not cover, even for a trusted finding (e.g. a binding that leaves the header
     // out): said on the card itself, not only in the details.
