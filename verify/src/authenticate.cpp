@@ -144,6 +144,8 @@ Authentication authenticateBundle(std::string_view bytes, const TrustStore& stor
                 timestampProblem = t.detail;
                 break;
             }
+            a.timestampStableFrom = std::max(a.timestampStableFrom, t.stableFrom);
+            a.timestampStableTo = std::min(a.timestampStableTo, t.stableTo);
             if (!a.signedAt || t.genTime < *a.signedAt) {
                 a.signedAt = t.genTime;
                 timestampBy = t.tsaName;

@@ -21,6 +21,9 @@ struct Authentication {
     bool keyMethod = false;
     /// The genTime of the verified RFC 3161 timestamp(s) (the earliest): the chain was judged then (R2.6).
     std::optional<TimePoint> signedAt;
+    /// With `signedAt`: the verification times over which the timestamps' verdict cannot change.
+    TimePoint timestampStableFrom = TimePoint::min();
+    TimePoint timestampStableTo = TimePoint::max();
     /// Steps 1–3 passed: bundle->payload is authentic.
     [[nodiscard]] bool authentic() const { return reasons.empty() && bundle.has_value(); }
 };

@@ -428,6 +428,8 @@ OmsAuthentication authenticateModelSignature(std::string_view bundleBytes, const
     out.keyMethod = a.keyMethod;
     out.signer = a.signer;
     out.signedAt = a.signedAt;
+    out.timestampStableFrom = a.timestampStableFrom;
+    out.timestampStableTo = a.timestampStableTo;
     if (a.authentic()) {
         auto manifest = parseOmsStatement(a.bundle->payload);
         if (manifest) {

@@ -246,6 +246,8 @@ TimestampVerification verifyTimestampToken(std::string_view tokenDer, std::strin
     }
 
     // ---- the chain, to the TSA anchors only, at `at`
+    TimePoint stableFrom = TimePoint::min();
+    TimePoint stableTo = TimePoint::max();
     X509StorePtr store(X509_STORE_new());
     if (!store) {
         return failed("the timestamp could not be checked (out of memory)", fp);
@@ -275,6 +277,12 @@ TimestampVerification verifyTimestampToken(std::string_view tokenDer, std::strin
         const int n = chain != nullptr ? sk_X509_num(chain) : 0;
         for (int i = 0; i < n; ++i) {
             X509* c = sk_X509_value(chain, i);
+            if (auto from = asn1ToTime(X509_get0_notBefore(c))) {
+                stableFrom = std::max(stableFrom, *from);
+            }
+            if (auto to = asn1ToTime(X509_get0_notAfter(c))) {
+                stableTo = std::min(stableTo, *to);
+            }
             const std::string who = i == 0 ? "the TSA certificate" : "a certificate of the TSA's chain";
             if (!isAcceptableKey(X509_get0_pubkey(c))) {
                 return failed(who + " has a key that is too weak (" + describeKey(X509_get0_pubkey(c)) + ")",
@@ -361,6 +369,8 @@ TimestampVerification verifyTimestampToken(std::string_view tokenDer, std::strin
     TimestampVerification v;
     v.ok = true;
     v.genTime = *genTime;
+    v.stableFrom = std::max(stableFrom, *genTime - kClockSkew);
+    v.stableTo = stableTo;
     v.tsaName = tsa.commonName;
     v.tsaCertSha256 = tsa.sha256Fingerprint;
     if (BIGNUM* bn = ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(tst.get()), nullptr); bn != nullptr) {

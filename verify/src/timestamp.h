@@ -31,6 +31,10 @@ struct TimestampVerification {
     std::string tsaName;
     std::string tsaCertSha256; ///< lowercase hex of the TSA certificate's DER, whenever the token names one
     std::string serialHex;     ///< the token's serial number (uppercase hex, as OpenSSL prints); only when ok
+    /// When ok: the verification times for which this outcome cannot change — the TSA chain's common
+    /// validity period (its notAfter second included), from no earlier than genTime less the clock skew.
+    TimePoint stableFrom{};
+    TimePoint stableTo{};
 };
 
 /// Verifies an RFC 3161 TimeStampToken (DER ContentInfo of a CMS SignedData holding a TSTInfo) for the DSSE

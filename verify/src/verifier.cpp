@@ -22,6 +22,7 @@ struct Verifier::ProvenanceCache {
         TimePoint to;
         OmsManifest manifest;
         SignerInfo signer;
+        std::optional<TimePoint> signedAt;
     };
     std::mutex mutex;
     std::map<std::size_t, Entry> authentic; ///< by index in TrustStore::modelBundles()
@@ -219,24 +220,30 @@ OmsAuthentication authenticateCached(const TrustStore& store, std::size_t index,
             OmsAuthentication a;
             a.manifest = it->second.manifest;
             a.signer = it->second.signer;
+            a.signedAt = it->second.signedAt;
             return a;
         }
     }
     OmsAuthentication auth =
         authenticateModelSignature(store.modelBundles()[index].bytes, store, nullptr, at);
-    // A timestamped signature's outcome also depends on the TSA's certificates at the time of checking, which
-    // the period below does not cover: it is verified every time.
-    if (auth.authentic() && auth.signer && !auth.signedAt) {
-        // The verdict depends on time only through validity periods: of every certificate of the chain and of
-        // every CRL. Within their intersection it stays the same (signatures and revocation lists are fixed).
+    if (auth.authentic() && auth.signer) {
+        // The verdict depends on time only through validity periods: of every CRL, and of every certificate
+        // of the chain — or, for a timestamped signature, whose chain is judged at the fixed genTime, of the
+        // TSA's chain instead. Within their intersection it stays the same (signatures and revocation lists
+        // are fixed).
         auto [from, to] = store.crlsCurrent();
-        for (const auto& c : auth.signer->chain) {
-            from = std::max(from, c.notBefore);
-            to = std::min(to, c.notAfter);
+        if (auth.signedAt) {
+            from = std::max(from, auth.timestampStableFrom);
+            to = std::min(to, auth.timestampStableTo);
+        } else {
+            for (const auto& c : auth.signer->chain) {
+                from = std::max(from, c.notBefore);
+                to = std::min(to, c.notAfter);
+            }
         }
         if (from <= at && at <= to) {
             std::lock_guard lock(cache.mutex);
-            cache.authentic[index] = {from, to, *auth.manifest, *auth.signer};
+            cache.authentic[index] = {from, to, *auth.manifest, *auth.signer, auth.signedAt};
         }
     }
     return auth;

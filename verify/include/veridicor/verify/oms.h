@@ -61,6 +61,10 @@ struct OmsAuthentication {
     bool keyMethod = false;
     std::optional<OmsManifest> manifest; ///< only when authentic and well formed
     std::optional<TimePoint> signedAt;   ///< a verified RFC 3161 timestamp's genTime (R2.6)
+    /// With `signedAt`: the verification times over which the timestamp's verdict cannot change (its TSA
+    /// chain's common validity period).
+    TimePoint timestampStableFrom = TimePoint::min();
+    TimePoint timestampStableTo = TimePoint::max();
     [[nodiscard]] bool authentic() const { return reasons.empty() && manifest.has_value(); }
 };
 
