@@ -726,8 +726,11 @@ AuditEntry AuditEntry::fromVerdict(const Verdict& v, const std::filesystem::path
     e.event = std::move(event);
     e.inputName = v.input.subjectName;
     e.inputPath = v.input.path.string();
-    e.digestMethod = std::string(digestMethodName(v.input.method));
-    e.inputDigest = v.input.digest;
+    // The data as the finding is bound to it (its method's digest), else as the data is best bound.
+    const DigestMethod method =
+        v.boundMethod && v.input.digestFor(*v.boundMethod) != nullptr ? *v.boundMethod : v.input.method;
+    e.digestMethod = std::string(digestMethodName(method));
+    e.inputDigest = v.input.digestFor(method) != nullptr ? *v.input.digestFor(method) : v.input.digest;
     e.studyInstanceUID = v.input.studyInstanceUID;
     e.seriesInstanceUID = v.input.seriesInstanceUID;
     e.sopInstanceUID = v.input.sopInstanceUID;
