@@ -270,37 +270,32 @@ std::string tagText(Uint16 group, Uint16 element) {
     return s;
 }
 
-/// Writes the v2 encoding into the running digest and into one digest per attribute (and per enclosing
-/// sequence), so that every attribute's own digest is known at the end of one pass.
+/// A header is small (a few kilobytes; palettes 3 × 128 KiB): more than this, all attributes together, is not
+/// a header but a way to make the workstation work, and is refused.
+constexpr std::size_t kMaxHeaderEncodingBytes = std::size_t{64} << 20;
+
+/// Writes the v2 encoding of the attribute lists into one buffer and remembers where each attribute's
+/// encoding (a sequence's: with all its items) begins and ends, so that every attribute's digest is one
+/// SHA-256 over its range afterwards (one context reused, instead of a digest per nesting level fed byte by
+/// byte).
 class AttributeEncoder {
 public:
-    explicit AttributeEncoder(Sha256& root, DcmFileCache& cache) : m_cache(cache) {
-        m_sinks.push_back(&root);
-    }
+    explicit AttributeEncoder(DcmFileCache& cache) : m_cache(cache) {}
 
-    std::vector<AttributeDigest> takeAttributes() { return std::move(m_attributes); }
-
-    void bytes(const void* data, std::size_t size) {
-        for (Sha256* s : m_sinks) {
-            s->update(data, size);
+    /// The encoding, and each attribute's digest (in the order the attributes were opened).
+    const std::string& encoding() const { return m_out; }
+    std::vector<AttributeDigest> attributeDigests() const {
+        std::vector<AttributeDigest> out;
+        out.reserve(m_ranges.size());
+        Sha256 h;
+        for (const auto& r : m_ranges) {
+            h.update(m_out.data() + r.begin, r.end - r.begin);
+            out.push_back(AttributeDigest{r.path, toHex(h.finish())});
         }
-    }
-    void u8(std::uint8_t v) { bytes(&v, 1); }
-    void u16be(std::uint16_t v) {
-        const std::uint8_t b[2] = {static_cast<std::uint8_t>(v >> 8U), static_cast<std::uint8_t>(v & 0xFFU)};
-        bytes(b, 2);
-    }
-    void u64be(std::uint64_t v) {
-        std::uint8_t b[8];
-        for (int i = 7; i >= 0; --i) {
-            b[i] = static_cast<std::uint8_t>(v & 0xFFU);
-            v >>= 8U;
-        }
-        bytes(b, 8);
+        return out;
     }
 
-    /// The listed attributes of `item` (null: an absent item cannot happen; `meta` is the file meta
-    /// information, for the group-0002 attribute).
+    /// The listed attributes of `item` (`meta` is the file meta information, for the group-0002 attribute).
     Expected<void, Error> encodeList(DcmItem* item, const AttributeSpec* list, std::size_t count,
                                      const std::string& prefix, DcmItem* meta) {
         for (std::size_t i = 0; i < count; ++i) {
@@ -312,19 +307,33 @@ public:
     }
 
 private:
+    struct Range {
+        std::string path;
+        std::size_t begin = 0;
+        std::size_t end = 0;
+    };
     DcmFileCache& m_cache;
-    std::vector<Sha256*> m_sinks;
-    std::vector<std::unique_ptr<Sha256>> m_own;
-    std::vector<AttributeDigest> m_attributes;
+    std::string m_out;
+    std::vector<Range> m_ranges;
 
-    void open() {
-        m_own.push_back(std::make_unique<Sha256>());
-        m_sinks.push_back(m_own.back().get());
+    Expected<void, Error> room(std::size_t more, const std::string& path) {
+        if (more > kMaxHeaderEncodingBytes - std::min(m_out.size(), kMaxHeaderEncodingBytes)) {
+            return fail(ErrorCode::Malformed, "the header attributes are larger than " +
+                                                  std::to_string(kMaxHeaderEncodingBytes >> 20) +
+                                                  " MiB in all (at " + path + "): that is no header");
+        }
+        return {};
     }
-    void close(std::string path) {
-        m_attributes.push_back(AttributeDigest{std::move(path), toHex(m_own.back()->finish())});
-        m_sinks.pop_back();
-        m_own.pop_back();
+    void bytes(const void* data, std::size_t size) { m_out.append(static_cast<const char*>(data), size); }
+    void u8(std::uint8_t v) { m_out.push_back(static_cast<char>(v)); }
+    void u16be(std::uint16_t v) {
+        u8(static_cast<std::uint8_t>(v >> 8U));
+        u8(static_cast<std::uint8_t>(v & 0xFFU));
+    }
+    void u64be(std::uint64_t v) {
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            u8(static_cast<std::uint8_t>((v >> static_cast<unsigned>(shift)) & 0xFFU));
+        }
     }
 
     Expected<void, Error> encodeAttribute(DcmItem* item, const AttributeSpec& spec, const std::string& prefix,
@@ -337,7 +346,11 @@ private:
         if (holder != nullptr && holder->findAndGetElement(key, element, OFFalse).bad()) {
             element = nullptr;
         }
-        open();
+        if (auto ok = room(13, path); !ok) {
+            return ok;
+        }
+        const std::size_t index = m_ranges.size();
+        m_ranges.push_back(Range{path, m_out.size(), 0});
         u16be(spec.group);
         u16be(spec.element);
         u8(element != nullptr ? 1 : 0);
@@ -348,7 +361,7 @@ private:
                 return ok;
             }
         }
-        close(path);
+        m_ranges[index].end = m_out.size();
         return {};
     }
 
@@ -361,6 +374,9 @@ private:
         const unsigned long items = seq.card();
         u64be(items);
         for (unsigned long i = 0; i < items; ++i) {
+            if (auto ok = room(8, path); !ok) {
+                return ok;
+            }
             u64be(i);
             if (auto ok = encodeList(seq.getItem(i), spec.items, spec.itemCount,
                                      path + "[" + std::to_string(i) + "]/", meta);
@@ -382,6 +398,9 @@ private:
             return fail(ErrorCode::Malformed,
                         std::string(spec.name) + " (" + path + ") has a length no header value can have");
         }
+        if (auto ok = room(std::size_t{8} + length, path); !ok) {
+            return ok;
+        }
         const DcmVR vr(element.getVR());
         if (vr.isaString()) {
             // As stored, only DICOM's padding removed: trailing spaces, and for UI trailing NULs as well.
@@ -391,7 +410,7 @@ private:
                 return fail(ErrorCode::Truncated,
                             std::string(spec.name) + " (" + path + ") could not be read");
             }
-            std::size_t n = text == nullptr ? 0 : size;
+            std::size_t n = text == nullptr ? 0 : std::min<std::size_t>(size, length);
             const bool uid = element.getVR() == EVR_UI;
             while (n > 0 && (text[n - 1] == ' ' || (uid && text[n - 1] == '\0'))) {
                 --n;
@@ -403,15 +422,12 @@ private:
         // Binary VRs (US, SS, UL, SL, FL, FD, OB, OW, AT, …): the value bytes, little-endian whatever the
         // transfer syntax.
         u64be(length);
-        std::vector<std::uint8_t> buf(std::min<std::size_t>(length, std::size_t{1} << 16));
-        for (Uint32 offset = 0; offset < length;) {
-            const auto n = static_cast<Uint32>(std::min<std::uint64_t>(buf.size(), length - offset));
-            if (element.getPartialValue(buf.data(), offset, n, &m_cache, EBO_LittleEndian).bad()) {
-                return fail(ErrorCode::Truncated,
-                            std::string(spec.name) + " (" + path + ") could not be read to its end");
-            }
-            bytes(buf.data(), n);
-            offset += n;
+        const std::size_t at = m_out.size();
+        m_out.resize(at + length);
+        if (length > 0 &&
+            element.getPartialValue(m_out.data() + at, 0, length, &m_cache, EBO_LittleEndian).bad()) {
+            return fail(ErrorCode::Truncated,
+                        std::string(spec.name) + " (" + path + ") could not be read to its end");
         }
         return {};
     }
@@ -438,12 +454,17 @@ Expected<void, Error> beginV2(TwoDigests& h, ContentMethod method, DcmItem& data
                               DcmFileCache& cache, std::vector<AttributeDigest>& attributes) {
     const std::string domain = "veridicor:" + std::string(contentMethodName(method));
     h.v2.update(domain.data(), domain.size() + 1); // with its terminating NUL: the 0x00 separator
-    AttributeEncoder enc(h.v2, cache);
+    AttributeEncoder enc(cache);
     if (auto ok = enc.encodeList(&dataset, list, count, "", metaOf(dataset)); !ok) {
         return ok;
     }
-    attributes = enc.takeAttributes();
-    enc.u64be(dataLength);
+    h.v2.update(enc.encoding().data(), enc.encoding().size());
+    attributes = enc.attributeDigests();
+    std::uint8_t length[8];
+    for (int i = 0; i < 8; ++i) {
+        length[i] = static_cast<std::uint8_t>((dataLength >> static_cast<unsigned>(56 - 8 * i)) & 0xFFU);
+    }
+    h.v2.update(length, sizeof length);
     return {};
 }
 
