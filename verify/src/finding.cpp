@@ -122,16 +122,27 @@ bool isValidAttributePath(std::string_view path) {
     }
 }
 
+namespace {
+Expected<FindingStatement, std::string> readStatement(const json::Value& doc, json::Value* ownDoc);
+} // namespace
+
 Expected<FindingStatement, std::string> parseFindingStatement(std::string_view payload) {
     auto doc = json::parse(payload);
     if (!doc) {
         return Unexpected{"the signed statement is not valid JSON: " + doc.error().message + " (at byte " +
                           std::to_string(doc.error().offset) + ")"};
     }
-    return readFindingStatement(*doc);
+    // The document is ours: its predicate is moved into the statement, not copied (it may be tens of MiB).
+    return readStatement(*doc, &*doc);
 }
 
 Expected<FindingStatement, std::string> readFindingStatement(const json::Value& doc) {
+    return readStatement(doc, nullptr);
+}
+
+namespace {
+/// `ownDoc`: `doc` itself when it may be taken apart (its predicate moved into the statement), else nullptr.
+Expected<FindingStatement, std::string> readStatement(const json::Value& doc, json::Value* ownDoc) {
     Problem problem;
     FindingStatement st;
     ObjectReader top(&doc, "statement", problem);
@@ -158,7 +169,6 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     if (problem.any()) {
         return Unexpected{problem.message()};
     }
-    st.predicate = *pred;
 
     ObjectReader p(pred, "predicate", problem);
     {
@@ -409,7 +419,10 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     if (problem.any()) {
         return Unexpected{problem.message()};
     }
+    // Last: nothing above reads `pred` any more.
+    st.predicate = ownDoc != nullptr ? std::move(*ownDoc->find("predicate")) : *pred;
     return st;
 }
+} // namespace
 
 } // namespace veridicor::verify
