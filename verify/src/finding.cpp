@@ -266,6 +266,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
                     " attachments, more than the " + std::to_string(kMaxAttachments) + " accepted");
     } else if (atts != nullptr) {
         std::size_t i = 0;
+        st.attachments.reserve(atts->asArray().size());
         for (const auto& a : atts->asArray()) {
             if (problem.any()) {
                 break;
@@ -324,7 +325,9 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
         if (fs->asArray().empty()) {
             problem.set("predicate.findings must hold at least one finding");
         }
-        std::set<std::string> ids;
+        // The ids as the document holds them (it does not change while it is read).
+        std::set<std::string_view> ids;
+        st.findings.reserve(fs->asArray().size());
         std::size_t i = 0;
         for (const auto& fv : fs->asArray()) {
             if (problem.any()) {
@@ -334,7 +337,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
             ObjectReader r(&fv, path, problem);
             Finding f;
             f.id = r.string("id").value_or("");
-            if (!problem.any() && !ids.insert(f.id).second) {
+            if (!problem.any() && !ids.insert(fv.find("id")->asString()).second) {
                 problem.set(path + ".id is the id of another finding");
             }
             {
@@ -400,6 +403,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
                 e.rejectUnknown();
             }
             if (const json::Value* ms = r.get("measurements", json::Type::Array, false)) {
+                f.measurements.reserve(ms->asArray().size());
                 std::size_t k = 0;
                 for (const auto& mv : ms->asArray()) {
                     ObjectReader m(&mv, r.path("measurements") + "[" + std::to_string(k++) + "]", problem);
@@ -419,8 +423,12 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
     if (problem.any()) {
         return Unexpected{problem.message()};
     }
-    // Last: nothing above reads `pred` any more.
-    st.predicate = ownDoc != nullptr ? std::move(*ownDoc->find("predicate")) : *pred;
+    // Last: nothing above reads `pred` any more. (Not `?:`, whose const operand would make both a copy.)
+    if (ownDoc != nullptr) {
+        st.predicate = std::move(*ownDoc->find("predicate"));
+    } else {
+        st.predicate = *pred;
+    }
     return st;
 }
 } // namespace

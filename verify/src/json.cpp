@@ -50,24 +50,23 @@ Value Value::boolean(bool b) {
 Value Value::number(double d) {
     Value v;
     Number n;
-    n.value = d;
     std::array<char, 64> buf{};
+    // The shortest text that reads back as exactly `d` (asDouble() reads it).
     auto res = std::to_chars(buf.data(), buf.data() + buf.size(), d);
     n.text.assign(buf.data(), res.ptr);
     v.m_v = std::move(n);
     return v;
 }
 
-Value Value::number(double d, std::string text) {
+Value Value::number(double /*d*/, std::string text) {
     Value v;
-    v.m_v = Number{d, std::move(text)};
+    v.m_v = Number{std::move(text)}; // its value is `d`, as the caller guarantees
     return v;
 }
 
 Value Value::integer(std::int64_t i) {
     Value v;
     Number n;
-    n.value = static_cast<double>(i);
     n.text = std::to_string(i);
     v.m_v = std::move(n);
     return v;
@@ -112,7 +111,12 @@ bool Value::asBool() const {
     return std::get<bool>(m_v);
 }
 double Value::asDouble() const {
-    return std::get<Number>(m_v).value;
+    // Converted when asked for (most numbers of a document are never read as doubles): the correctly
+    // rounded value of the text, which the parser has checked converts.
+    const std::string& text = std::get<Number>(m_v).text;
+    double d = 0;
+    std::from_chars(text.data(), text.data() + text.size(), d);
+    return d;
 }
 const std::string& Value::numberText() const {
     return std::get<Number>(m_v).text;
@@ -301,6 +305,8 @@ const SipKey& objectKeyHashKey() {
     return key;
 }
 
+} // namespace
+
 class Parser {
 public:
     Parser(std::string_view text, const Limits& limits) : m_s(text), m_limits(limits) {}
@@ -398,26 +404,35 @@ private:
             return object(out, depth + 1);
         case '[':
             return array(out, depth + 1);
-        case '"': {
-            std::string s;
-            if (!string(s)) {
-                return false;
-            }
-            out = Value::string(std::move(s));
-            return true;
-        }
+        case '"':
+            return string(out.m_v.emplace<std::string>());
         case 't':
-            out = Value::boolean(true);
+            out.m_v = true;
             return literal("true");
         case 'f':
-            out = Value::boolean(false);
+            out.m_v = false;
             return literal("false");
         case 'n':
-            out = Value();
+            out.m_v = std::monostate{};
             return literal("null");
         default:
             return number(out);
         }
+    }
+
+    /// Reads a value into `slot()`, a place on one of the stacks: a string, number or literal directly, an
+    /// object or array first into a value of its own, since reading it pushes onto the stacks (which may
+    /// move what they hold).
+    template <typename Slot> bool valueOnStack(int depth, const Slot& slot) {
+        if (m_pos < m_s.size() && (m_s[m_pos] == '{' || m_s[m_pos] == '[')) {
+            Value nested;
+            if (!value(nested, depth)) {
+                return false;
+            }
+            slot() = std::move(nested);
+            return true;
+        }
+        return value(slot(), depth);
     }
 
     // Members and items of the objects and arrays being parsed are collected on two stacks shared by all
@@ -429,7 +444,7 @@ private:
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '{'
-        out = Value::object();
+        out.m_v.emplace<std::vector<Member>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == '}') {
             ++m_pos;
@@ -456,12 +471,17 @@ private:
                 return failed(base + index);
             }
             const std::size_t keyPos = m_pos;
-            std::string key;
-            if (!string(key)) {
+            // On the stack before its value is read (at `base + index`, while nested objects use the stack
+            // above it), so that a failure inside the value still finds a repeated key; read in place (a
+            // string holds nothing that could move the stack).
+            m_members.emplace_back();
+            m_keyOffsets.push_back(keyPos);
+            const std::string& key = m_members.back().key;
+            if (!string(m_members.back().key)) {
                 return failed(base + index);
             }
             if (index < kLinearKeys) {
-                for (std::size_t i = base; i < m_members.size(); ++i) {
+                for (std::size_t i = base; i < base + index; ++i) {
                     if (m_members[i].key == key) {
                         m_pos = keyPos;
                         // Not the key itself: the document may be hostile (the offset says where it is).
@@ -469,10 +489,6 @@ private:
                     }
                 }
             }
-            // On the stack before its value is read (at `base + index`, while nested objects use the stack
-            // above it), so that a failure inside the value still finds a repeated key.
-            m_members.push_back(Member{std::move(key), Value()});
-            m_keyOffsets.push_back(keyPos);
             skipWs();
             if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
                 error("expected ':' after a key");
@@ -480,11 +496,9 @@ private:
             }
             ++m_pos;
             skipWs();
-            Value v;
-            if (!value(v, depth)) {
+            if (!valueOnStack(depth, [this, at = base + index]() -> Value& { return m_members[at].value; })) {
                 return failed(base + index + 1);
             }
-            m_members[base + index].value = std::move(v);
             skipWs();
             if (m_pos >= m_s.size()) {
                 error("unexpected end of the document inside an object");
@@ -583,7 +597,7 @@ private:
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '['
-        out = Value::array();
+        out.m_v.emplace<std::vector<Value>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == ']') {
             ++m_pos;
@@ -592,11 +606,10 @@ private:
         const std::size_t base = m_items.size();
         while (true) {
             skipWs();
-            Value item;
-            if (!value(item, depth)) {
+            m_items.emplace_back();
+            if (!valueOnStack(depth, [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
                 return false;
             }
-            m_items.push_back(std::move(item));
             skipWs();
             if (m_pos >= m_s.size()) {
                 return error("unexpected end of the document inside an array");
@@ -743,6 +756,7 @@ private:
         if (!digit()) {
             return error(m_pos == start ? "unexpected character" : "a number needs digits");
         }
+        const std::size_t intStart = m_pos;
         if (m_s[m_pos] == '0') {
             ++m_pos;
             if (digit()) {
@@ -753,40 +767,70 @@ private:
                 ++m_pos;
             }
         }
+        const std::size_t intEnd = m_pos;
+        std::size_t fracStart = m_pos;
+        std::size_t fracEnd = m_pos;
         if (m_pos < m_s.size() && m_s[m_pos] == '.') {
             ++m_pos;
             if (!digit()) {
                 return error("a decimal point needs digits after it");
             }
+            fracStart = m_pos;
             while (digit()) {
                 ++m_pos;
             }
+            fracEnd = m_pos;
         }
+        std::int64_t exponent = 0;
         if (m_pos < m_s.size() && (m_s[m_pos] == 'e' || m_s[m_pos] == 'E')) {
             ++m_pos;
+            bool negative = false;
             if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-')) {
+                negative = m_s[m_pos] == '-';
                 ++m_pos;
             }
             if (!digit()) {
                 return error("an exponent needs digits");
             }
             while (digit()) {
+                exponent = std::min<std::int64_t>(exponent * 10 + (m_s[m_pos] - '0'), 1'000'000);
                 ++m_pos;
             }
+            exponent = negative ? -exponent : exponent;
         }
         const std::string_view text = m_s.substr(start, m_pos - start);
         if (text.size() > 64) {
             m_pos = start;
             return error("number too long");
         }
-        double d = 0;
-        const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
-        if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(d)) {
-            m_pos = start;
-            return error("number out of range");
+        // Whether the text converts to a finite double that is not a rounded-away non-zero value is decided
+        // by its magnitude: from 10^-300 to 10^300 it always does, so only numbers near or beyond the
+        // double's range are converted here (the value itself is converted when it is read, asDouble()).
+        std::int64_t magnitude = 0; // the power of ten of the first significant digit
+        bool zero = true;
+        for (std::size_t k = intStart; k < intEnd && zero; ++k) {
+            if (m_s[k] != '0') {
+                zero = false;
+                magnitude = static_cast<std::int64_t>(intEnd - 1 - k);
+            }
+        }
+        for (std::size_t k = fracStart; k < fracEnd && zero; ++k) {
+            if (m_s[k] != '0') {
+                zero = false;
+                magnitude = -static_cast<std::int64_t>(k - fracStart + 1);
+            }
+        }
+        magnitude += exponent;
+        if (!zero && (magnitude < -300 || magnitude > 300)) {
+            double d = 0;
+            const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+            if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(d)) {
+                m_pos = start;
+                return error("number out of range");
+            }
         }
         // Keep the text as written: signed statements are echoed, not re-rounded.
-        out = Value::number(d, std::string(text));
+        out.m_v.emplace<Value::Number>(Value::Number{std::string(text)});
         return true;
     }
 
@@ -801,8 +845,6 @@ private:
     std::vector<std::uint64_t> m_sortA;    ///< firstRepeatedKey()'s (tag, index) pairs
     std::vector<std::uint64_t> m_sortB;
 };
-
-} // namespace
 
 Expected<Value, ParseError> parse(std::string_view text, const Limits& limits) {
     return Parser(text, limits).run();

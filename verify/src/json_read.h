@@ -34,7 +34,7 @@ private:
 
 /// The keys a reader was asked for: a few per object, so kept inline and compared one by one (a reader is
 /// made for every object of a statement, up to hundreds of thousands of them; a std::set allocated a node per
-/// key).
+/// key). Views: the keys are the callers' field names, string literals.
 class KnownKeys {
 public:
     void add(std::string_view key) {
@@ -44,7 +44,7 @@ public:
         if (m_count < m_inline.size()) {
             m_inline[m_count++] = key;
         } else {
-            m_more.emplace_back(key);
+            m_more.push_back(key);
         }
     }
     [[nodiscard]] bool contains(std::string_view key) const {
@@ -57,11 +57,12 @@ public:
     }
 
 private:
-    std::array<std::string, 16> m_inline;
+    std::array<std::string_view, 16> m_inline;
     std::size_t m_count = 0;
-    std::vector<std::string> m_more;
+    std::vector<std::string_view> m_more;
 };
 
+/// Field names (`key` below) are string literals: a reader keeps views of them.
 class ObjectReader {
 public:
     /// `nameUnknownKeys`: name an unknown member by its key (quoted, escaped, bounded) rather than by its
@@ -99,15 +100,21 @@ public:
     }
 
     std::optional<std::string> string(std::string_view key, bool required = true, bool nonEmpty = true) {
+        const std::string* s = stringRef(key, required, nonEmpty);
+        return s != nullptr ? std::optional<std::string>(*s) : std::nullopt;
+    }
+
+    /// As string(), without a copy: the document's own string (a bundle's payload is up to 64 MiB).
+    const std::string* stringRef(std::string_view key, bool required = true, bool nonEmpty = true) {
         const json::Value* v = get(key, json::Type::String, required);
         if (v == nullptr) {
-            return std::nullopt;
+            return nullptr;
         }
         if (nonEmpty && v->asString().empty()) {
             m_problem.set(path(key) + " must not be empty");
-            return std::nullopt;
+            return nullptr;
         }
-        return v->asString();
+        return &v->asString();
     }
 
     std::optional<double> number(std::string_view key, bool required = true) {
