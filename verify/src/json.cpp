@@ -335,12 +335,12 @@ public:
             }
             i += n;
         }
-        // The stacks never move what they hold: reserved for as many members and items as the document
-        // could hold (a member takes at least 4 bytes, `"":0,`, an item 2), which costs address space only —
-        // the memory of a reservation is touched, and paid for, as it is used.
-        m_members.reserve(std::min(m_limits.maxValues, m_s.size() / 4 + 1));
+        // The stacks are reserved for as many members and items as the document could hold (a member takes
+        // at least 4 bytes, `"":0,`, an item 2, and each is a value), which costs address space only — the
+        // memory of a reservation is touched, and paid for, as it is used.
+        m_members.reserve(std::min(m_limits.maxValues, m_s.size() / 4) + 2);
         m_keyOffsets.reserve(m_members.capacity());
-        m_items.reserve(std::min(m_limits.maxValues, m_s.size() / 2 + 1));
+        m_items.reserve(std::min(m_limits.maxValues, m_s.size() / 2) + 2);
         skipWs();
         Value v;
         if (!value(v, 0)) {
@@ -420,16 +420,20 @@ private:
         }
     }
 
-    /// Reads a value into `slot()`, a place on one of the stacks: a string, number or literal directly, an
-    /// object or array first into a value of its own, since reading it pushes onto the stacks (which may
-    /// move what they hold).
-    template <typename Slot> bool valueOnStack(int depth, const Slot& slot) {
-        if (m_pos < m_s.size() && (m_s[m_pos] == '{' || m_s[m_pos] == '[')) {
-            Value nested;
-            if (!value(nested, depth)) {
+    /// Reads a value into `slot()`, a place on `stack` (m_members or m_items). A string, number or literal
+    /// pushes nothing, nor does an object or array when the stack has room for as many more entries as the
+    /// document may still have values (each entry is pushed just before its value is counted, so at most
+    /// one more): then nothing can move the slot while it is read. Otherwise an object or array is read into
+    /// a value of its own first.
+    template <typename Stack, typename Slot>
+    bool valueOnStack(int depth, const Stack& stack, const Slot& slot) {
+        const bool nested = m_pos < m_s.size() && (m_s[m_pos] == '{' || m_s[m_pos] == '[');
+        if (nested && stack.capacity() - stack.size() < m_limits.maxValues - m_values + 2) {
+            Value v;
+            if (!value(v, depth)) {
                 return false;
             }
-            slot() = std::move(nested);
+            slot() = std::move(v);
             return true;
         }
         return value(slot(), depth);
@@ -496,7 +500,8 @@ private:
             }
             ++m_pos;
             skipWs();
-            if (!valueOnStack(depth, [this, at = base + index]() -> Value& { return m_members[at].value; })) {
+            if (!valueOnStack(depth, m_members,
+                              [this, at = base + index]() -> Value& { return m_members[at].value; })) {
                 return failed(base + index + 1);
             }
             skipWs();
@@ -607,7 +612,8 @@ private:
         while (true) {
             skipWs();
             m_items.emplace_back();
-            if (!valueOnStack(depth, [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
+            if (!valueOnStack(depth, m_items,
+                              [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
                 return false;
             }
             skipWs();
