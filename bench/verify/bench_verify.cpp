@@ -2,8 +2,13 @@
 //   1. one ECG finding bundle verified end to end (load the DICOM, hash its waveform, chain, signature, model
 //      provenance, attachments), and the share spent hashing the input;
 //   2. SHA-256 input hashing throughput against `openssl dgst -sha256` on the same bytes, in the same run;
-//   3. verifications per second on one core for a bundle with a P-256 signer and one with an Ed25519 signer.
-// Usage: bench_verify [path/to/ecg.dcm] (default: ../shared/data/ecg/wave_dfl.dcm when present)
+//   3. verifications per second on one core for a bundle with a P-256 signer and one with an Ed25519 signer;
+//   4. hostile bundles (R2: no bundle costs more than 1 s): each worst case a dropped file can be, built in
+//      memory up to the 64 MiB limit and just under each value limit, and the time of Verifier::verify on it.
+// Usage: bench_verify [--hostile-only] [path/to/ecg.dcm] (default: ../shared/data/ecg/wave_dfl.dcm when
+// present); --hostile-only runs section 4 alone, --only TEXT only its cases whose name holds TEXT, --repeat N
+// verifies each case N times (default 3) for profiling, --write DIR also writes each case there (to run it
+// through `veridicor-cli verify`).
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/verify/encoding.h>
@@ -19,6 +24,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,19 +70,373 @@ std::string predicateFor(const std::string& modelDigest, TimePoint t, std::size_
            std::to_string(samples) + "}]}";
 }
 
+// ---- 4. Hostile bundles
+// Anyone can drop a file next to a study, and anyone with a certificate under a trusted root can sign a
+// statement: each case below is the worst a file of at most 64 MiB can be for one part of the verifier, built
+// just under the limit that bounds that part (64 MiB, 2,000,000 JSON values, depth 64, the statement bounds).
+
+constexpr std::size_t kMaxBytes = std::size_t{64} << 20; // kMaxBundleBytes
+std::string g_only;                                      // --only: the cases whose name holds this
+int g_repeat = 3;              // --repeat: verifications per case (the median is printed)
+std::filesystem::path g_write; // --write: each case is also written there, as case-NN.finding.json
+constexpr std::size_t kValueBudget = 1'999'900; // the parser's 2,000,000 values, less the envelope's
+
+struct Hostile {
+    std::string name;
+    std::function<std::string()> make; ///< built only when it is timed, and freed after
+};
+
+/// `prefix` + unit(0) + sep + unit(1) + … + `suffix`, as many units as fit in `limit` bytes and at most
+/// `maxUnits`.
+template <typename Unit>
+std::string repeated(const std::string& prefix, const std::string& sep, const std::string& suffix,
+                     std::size_t maxUnits, Unit unit, std::size_t limit = kMaxBytes) {
+    std::string out = prefix;
+    out.reserve(limit);
+    std::string one;
+    for (std::size_t i = 0; i < maxUnits; ++i) {
+        one.clear();
+        unit(i, one);
+        if (out.size() + (i > 0 ? sep.size() : 0) + one.size() + suffix.size() > limit) {
+            break;
+        }
+        if (i > 0) {
+            out += sep;
+        }
+        out += one;
+    }
+    out += suffix;
+    return out;
+}
+
+/// A real signed bundle taken apart, to put hostile content in one place of an otherwise valid bundle.
+struct BundleParts {
+    std::string certificates; ///< the "certificates" array, as JSON
+    std::string payload;      ///< base64
+    std::string signature;    ///< base64
+
+    static BundleParts of(const std::string& bundle) {
+        auto doc = json::parse(bundle);
+        if (!doc) {
+            die("the benchmark bundle is not JSON");
+        }
+        const json::Value* vm = doc->find("verificationMaterial");
+        const json::Value* env = doc->find("dsseEnvelope");
+        return {json::serialize(*vm->find("x509CertificateChain")->find("certificates")),
+                env->find("payload")->asString(),
+                env->find("signatures")->asArray().front().find("sig")->asString()};
+    }
+    /// The bundle up to the value of verificationMaterial.tlogEntries, and what follows it.
+    [[nodiscard]] std::pair<std::string, std::string> aroundTlog() const {
+        return {R"({"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{)"
+                R"("x509CertificateChain":{"certificates":)" +
+                    certificates + R"(},"tlogEntries":)",
+                R"(},"dsseEnvelope":{"payload":")" + payload +
+                    R"(","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":")" + signature +
+                    R"("}]}})"};
+    }
+    /// Around the value of verificationMaterial.x509CertificateChain.certificates.
+    [[nodiscard]] std::pair<std::string, std::string> aroundCertificates() const {
+        return {R"({"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{)"
+                R"("x509CertificateChain":{"certificates":)",
+                R"(},"tlogEntries":[]},"dsseEnvelope":{"payload":")" + payload +
+                    R"(","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":")" + signature +
+                    R"("}]}})"};
+    }
+    /// Around the value of dsseEnvelope.signatures.
+    [[nodiscard]] std::pair<std::string, std::string> aroundSignatures() const {
+        return {R"({"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{)"
+                R"("x509CertificateChain":{"certificates":)" +
+                    certificates + R"(},"tlogEntries":[]},"dsseEnvelope":{"payload":")" + payload +
+                    R"(","payloadType":"application/vnd.in-toto+json","signatures":)",
+                "}}"};
+    }
+};
+
+std::string digits(std::size_t i, int width) {
+    std::string s = std::to_string(i);
+    return std::string(width > static_cast<int>(s.size()) ? width - s.size() : 0, '0') + s;
+}
+
+std::string hex4(std::size_t v) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    return {kHex[(v >> 12) & 15], kHex[(v >> 8) & 15], kHex[(v >> 4) & 15], kHex[v & 15]};
+}
+
+/// The statement `honest` changed by `edit`, signed by `signer`, at most 64 MiB.
+std::string signedStatement(const SigningIdentity& signer, const std::string& honest,
+                            const std::function<void(json::Value& statement)>& edit) {
+    auto st = json::parse(honest);
+    edit(*st);
+    auto b = signDsseBundle(signer, json::serialize(*st));
+    if (!b) {
+        die(b.error().message);
+    }
+    if (b->size() > kMaxBytes) {
+        die("a hostile statement is over 64 MiB: " + std::to_string(b->size()));
+    }
+    return *b;
+}
+
+/// About the largest payload whose bundle (base64, the chain and the envelope) stays within 64 MiB.
+constexpr std::size_t kMaxPayload = (kMaxBytes - 16384) / 4 * 3;
+
+std::vector<Hostile> hostileBundles(const std::string& realBundle, const SigningIdentity& signer,
+                                    const std::string& honestStatement) {
+    const BundleParts parts = BundleParts::of(realBundle);
+    std::vector<Hostile> out;
+    const auto add = [&out](std::string name, std::function<std::string()> make) {
+        out.push_back({std::move(name), std::move(make)});
+    };
+    // `open` unit(0) `sep` unit(1) … `close` as the value of tlogEntries, whose entries nothing reads (they
+    // must be objects): the rest of the bundle is the real one, so everything after the JSON parse runs too.
+    const auto inTlog = [&](std::string name, std::string open, std::string sep, std::string close,
+                            std::size_t maxUnits, std::function<void(std::size_t, std::string&)> unit) {
+        add(std::move(name), [=] {
+            const auto around = parts.aroundTlog();
+            return repeated(around.first + open, sep, close + around.second, maxUnits, unit);
+        });
+    };
+
+    // The chain: refused by its length before any certificate is decoded.
+    add("chain: 85,000 certificates (64 MiB, not base64)", [parts] {
+        const auto around = parts.aroundCertificates();
+        const std::size_t n = 85'000;
+        const std::size_t each =
+            (kMaxBytes - around.first.size() - around.second.size() - 2) / n - 16; // {"rawBytes":""},
+        const std::string junk(each, '!');                                         // neither base64 nor DER
+        return repeated(around.first + "[", ",", "]" + around.second, n,
+                        [&](std::size_t, std::string& o) { o += R"({"rawBytes":")" + junk + "\"}"; });
+    });
+    add("chain: 999,950 certificates of 1 byte", [parts] {
+        const auto around = parts.aroundCertificates();
+        return repeated(around.first + "[", ",", "]" + around.second, kValueBudget / 2,
+                        [](std::size_t, std::string& o) { o += R"({"rawBytes":"AA=="})"; });
+    });
+    // One object with as many keys as the value limit allows.
+    const auto key = [](std::size_t i, std::string& o) {
+        o += "\"k" + digits(i, 7) + "\":0";
+    };
+    inTlog("object: 1,999,899 keys (in tlogEntries of a signed bundle)", "[{", ",", "}]", kValueBudget - 1,
+           key);
+    add("object: 1,999,899 keys (the bundle itself)",
+        [key] { return repeated("{", ",", "}", kValueBudget - 1, key); });
+    add("object: 1,999,899 keys, the last repeats the first",
+        [key] { return repeated("{", ",", ",\"k0000000\":0}", kValueBudget - 2, key); });
+    // Arrays of 2M values.
+    inTlog("array: 2M numbers of 32 characters (tlogEntries)", "[", ",", "]", kValueBudget,
+           [](std::size_t i, std::string& o) { o += "1234567890." + digits(i, 21); });
+    inTlog("array: 2M short numbers (tlogEntries)", "[", ",", "]", kValueBudget,
+           [](std::size_t i, std::string& o) { o += std::to_string(i % 10); });
+    inTlog("array: 2M strings of 30 characters (tlogEntries)", "[", ",", "]", kValueBudget,
+           [](std::size_t i, std::string& o) { o += "\"abcdefghijklmnopqrstuv" + digits(i, 8) + "\""; });
+    inTlog("array: 2M empty objects (tlogEntries of a signed bundle)", "[", ",", "]", kValueBudget,
+           [](std::size_t, std::string& o) { o += "{}"; });
+    // Maximal nesting: objects 60 deep (with the bundle's own levels, the limit of 64), repeated.
+    {
+        std::string deep;
+        for (int d = 0; d < 59; ++d) {
+            deep += "{\"a\":";
+        }
+        deep += "{}" + std::string(59, '}');
+        inTlog("nesting: objects 60 deep, repeated to 2M values (signed bundle)", "[", ",", "]",
+               kValueBudget / 60, [deep](std::size_t, std::string& o) { o += deep; });
+        add("nesting: arrays 64 deep, repeated to 2M values", [] {
+            return repeated("[", ",", "]", kValueBudget / 63, [](std::size_t, std::string& o) {
+                o += std::string(63, '[') + std::string(63, ']');
+            });
+        });
+    }
+    // Long strings, as a value and as a key.
+    const auto longString = [&](std::string name, std::string unit) {
+        inTlog(std::move(name), "[{\"k\":\"", "", "\"}]", kMaxBytes,
+               [unit](std::size_t, std::string& o) { o += unit; });
+    };
+    longString("string: 11M \\u00e9 escapes (signed bundle)", "\\u00e9");
+    longString("string: 5.6M surrogate pairs \\ud83d\\ude00 (signed bundle)", "\\ud83d\\ude00");
+    longString("string: 33M two-character escapes \\n (signed bundle)", "\\n");
+    longString("string: 16M four-byte UTF-8 characters (signed bundle)", "\xF0\x9F\x98\x80");
+    longString("string: 33M two-byte UTF-8 characters (signed bundle)", "\xC3\xA9");
+    inTlog("key: 11M \\u00e9 escapes (signed bundle)", "[{\"", "", "\":0}]", kMaxBytes,
+           [](std::size_t, std::string& o) { o += "\\u00e9"; });
+    // Signatures: any number may be listed; exactly one is accepted.
+    add("signatures: 999,950 of 1 byte", [parts] {
+        const auto around = parts.aroundSignatures();
+        return repeated(around.first + "[", ",", "]" + around.second, kValueBudget / 2,
+                        [](std::size_t, std::string& o) { o += R"({"sig":"AA=="})"; });
+    });
+    // Signed statements (a signer under a trusted root): the statement parser and steps 4–7 run.
+    const auto statement = [&](std::string name, std::function<void(json::Value&)> edit) {
+        add(std::move(name),
+            [&signer, honestStatement, edit] { return signedStatement(signer, honestStatement, edit); });
+    };
+    statement("statement: one finding text of 48 MiB (signed)", [](json::Value& st) {
+        const std::size_t rest = json::serialize(st).size();
+        json::Value& f = st.find("predicate")->find("findings")->asArray().front();
+        f.set("text", json::Value::string(std::string(kMaxPayload - rest - 64, 'x')));
+    });
+    statement("statement: 111,000 findings (48 MiB, signed)", [](json::Value& st) {
+        json::Value& fs = *st.find("predicate")->find("findings");
+        const json::Value first = fs.asArray().front();
+        fs = json::Value::array();
+        std::size_t bytes = json::serialize(st).size();
+        for (std::size_t i = 0; i < kValueBudget / 18 && bytes < kMaxPayload - 1024; ++i) {
+            json::Value f = first;
+            f.set("id", json::Value::string("f" + std::to_string(i)));
+            f.set("text", json::Value::string(std::string(180, 't')));
+            bytes += json::serialize(f).size() + 1;
+            fs.push(std::move(f));
+        }
+    });
+    statement("statement: 499,000 measurements (signed)", [](json::Value& st) {
+        json::Value& f = st.find("predicate")->find("findings")->asArray().front();
+        json::Value ms = json::Value::array();
+        for (std::size_t i = 0; i < kValueBudget / 4 - 100; ++i) {
+            json::Value m = json::Value::object();
+            m.set("name", json::Value::string("m" + std::to_string(i)));
+            m.set("value", json::Value::number(0.25));
+            m.set("unit", json::Value::string("mV"));
+            ms.push(std::move(m));
+        }
+        f.set("measurements", std::move(ms));
+    });
+    statement("statement: a polygon of 666,000 points (signed)", [](json::Value& st) {
+        json::Value& f = st.find("predicate")->find("findings")->asArray().front();
+        json::Value region = json::Value::object();
+        region.set("kind", json::Value::string("cine"));
+        region.set("firstFrame", json::Value::integer(0));
+        region.set("lastFrame", json::Value::integer(1));
+        json::Value poly = json::Value::array();
+        for (std::size_t i = 0; i < kValueBudget / 3 - 100; ++i) {
+            json::Value pt = json::Value::array();
+            pt.push(json::Value::integer(static_cast<std::int64_t>(i % 640)));
+            pt.push(json::Value::number(0.5 * static_cast<double>(i % 480)));
+            poly.push(std::move(pt));
+        }
+        region.set("polygon", std::move(poly));
+        f.set("region", std::move(region));
+    });
+    statement("statement: 64 attachments x 64 leads, 64 findings x 64 leads (signed)", [](json::Value& st) {
+        json::Value& pred = *st.find("predicate");
+        const json::Value first = pred.find("findings")->asArray().front();
+        json::Value leads = json::Value::array();
+        for (int l = 0; l < 64; ++l) {
+            leads.push(json::Value::string("L" + std::to_string(l)));
+        }
+        json::Value atts = json::Value::array();
+        json::Value fs = json::Value::array();
+        for (int i = 0; i < 64; ++i) {
+            const std::string name = "a" + std::to_string(i) + ".u8";
+            json::Value a = json::Value::object();
+            a.set("name", json::Value::string(name));
+            a.set("mediaType", json::Value::string("application/vnd.veridicor.ecg-relevance"));
+            a.set("leads", leads);
+            a.set("samples", json::Value::integer(16 << 10));
+            json::Value d = json::Value::object();
+            d.set("sha256", json::Value::string(std::string(64, 'a')));
+            a.set("digest", std::move(d));
+            atts.push(std::move(a));
+            json::Value f = first;
+            f.set("id", json::Value::string("f" + std::to_string(i)));
+            f.find("region")->set("leads", leads);
+            json::Value e = json::Value::object();
+            e.set("attachment", json::Value::string(name));
+            f.set("explanation", std::move(e));
+            fs.push(std::move(f));
+        }
+        pred.set("attachments", std::move(atts));
+        pred.set("findings", std::move(fs));
+    });
+    statement("statement: 20,000 input.attributes, none the data's (signed)", [](json::Value& st) {
+        json::Value& subject = st.find("subject")->asArray().front();
+        subject.find("digest")->set("sha256", json::Value::string(std::string(64, '0')));
+        json::Value attrs = json::Value::object();
+        for (std::size_t i = 0; i < 20'000; ++i) {
+            const std::string path = i % 2 == 0 ? hex4(0x0011 + i / 4096) + "," + hex4(i % 4096)
+                                                : "0040,A730[" + std::to_string(i) + "]/0040,A160";
+            attrs.asObject().push_back({path, json::Value::string(std::string(64, 'b'))});
+        }
+        st.find("predicate")->find("input")->set("attributes", std::move(attrs));
+    });
+    return out;
+}
+
+void hostileSection(const Verifier& verifier, const InputData& input, TimePoint t,
+                    const AttachmentReader& reader, const std::string& realBundle,
+                    const SigningIdentity& signer, const std::string& honestStatement) {
+    std::printf(
+        "\n4. Hostile bundles (each built in memory, at most 64 MiB; Verifier::verify, median of 3)\n");
+    const std::vector<Hostile> cases = hostileBundles(realBundle, signer, honestStatement);
+    double worst = 0;
+    std::string worstName;
+    for (const Hostile& h : cases) {
+        if (h.name.find(g_only) == std::string::npos) {
+            continue;
+        }
+        const std::string bytes = h.make();
+        if (!g_write.empty()) {
+            char name[32];
+            std::snprintf(name, sizeof name, "case-%02zu.finding.json",
+                          static_cast<std::size_t>(&h - cases.data()));
+            if (!writeTextFile(g_write / name, bytes)) {
+                die("cannot write " + (g_write / name).string());
+            }
+        }
+        std::vector<double> times;
+        Verdict v;
+        for (int i = 0; i < g_repeat; ++i) {
+            const auto a = Clock::now();
+            Verdict w = verifier.verify(bytes, input, t, reader);
+            times.push_back(ms(Clock::now() - a));
+            v = std::move(w); // the previous verdict is freed outside the timed call
+        }
+        std::string outcome;
+        for (const Reason r : v.reasons) {
+            outcome += (outcome.empty() ? "" : ",") + std::string(reasonName(r));
+        }
+        if (v.trusted()) {
+            outcome = "trusted";
+        }
+        const double m = median(times);
+        if (m > worst) {
+            worst = m;
+            worstName = h.name;
+        }
+        std::printf("   %-72s %5.1f MiB %8.1f ms  %s\n", h.name.c_str(),
+                    static_cast<double>(bytes.size()) / (1 << 20), m, outcome.c_str());
+    }
+    std::printf("   max %.0f ms (limit 1000 ms): %s\n", worst, worstName.c_str());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     if (!dicom::initializeDicom()) {
         die("DCMTK is not usable");
     }
-    std::filesystem::path ecg =
-        argc > 1 ? argv[1] : std::filesystem::path(VERIDICOR_SHARED_DATA) / "ecg/wave_dfl.dcm";
+    bool hostileOnly = false;
+    std::filesystem::path ecg = std::filesystem::path(VERIDICOR_SHARED_DATA) / "ecg/wave_dfl.dcm";
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--hostile-only") {
+            hostileOnly = true;
+        } else if (std::string(argv[i]) == "--repeat" && i + 1 < argc) {
+            g_repeat = std::max(1, std::atoi(argv[++i]));
+        } else if (std::string(argv[i]) == "--write" && i + 1 < argc) {
+            g_write = argv[++i];
+        } else if (std::string(argv[i]) == "--only" && i + 1 < argc) {
+            hostileOnly = true;
+            g_only = argv[++i];
+        } else {
+            ecg = argv[i];
+        }
+    }
     if (!std::filesystem::exists(ecg)) {
         die("no ECG file: give one, e.g. ../shared/data/ecg/wave_dfl.dcm");
     }
-    const auto work =
-        std::filesystem::temp_directory_path() / ("veridicor-bench-" + std::to_string(::getpid()));
+    // With --write, the demo PKI is kept beside the cases (work/trust verifies them).
+    const auto work = g_write.empty() ? std::filesystem::temp_directory_path() /
+                                            ("veridicor-bench-" + std::to_string(::getpid()))
+                                      : g_write / "work";
     const TimePoint t = now();
     auto pki = writeDemoPki(work, t);
     if (!pki) {
@@ -114,6 +474,22 @@ int main(int argc, char** argv) {
 
     std::printf("verify/ benchmarks (one thread; %s; %zu waveform bytes)\n", ecg.filename().c_str(),
                 static_cast<std::size_t>(input->hashedBytes));
+    const auto hostile = [&] {
+        auto signer = SigningIdentity::load(pki->signers / "finding-signer.key.pem",
+                                            pki->signers / "finding-signer.chain.pem");
+        auto statement = buildFindingStatement(*pred, *input, bundles);
+        if (!signer || !statement) {
+            die("cannot make the hostile statements");
+        }
+        hostileSection(verifier, *input, t, attachmentsFromFolder(bundles), bundleP256, *signer, *statement);
+    };
+    if (hostileOnly) {
+        hostile();
+        if (g_write.empty()) {
+            std::filesystem::remove_all(work);
+        }
+        return 0;
+    }
 
     // 1. End to end, and the share spent hashing.
     {
@@ -240,6 +616,9 @@ int main(int argc, char** argv) {
                         caKey == KeyType::EcP256 ? "P-256" : "P-384", n / secs, 1000 * secs / n);
         }
     }
-    std::filesystem::remove_all(work);
+    hostile();
+    if (g_write.empty()) {
+        std::filesystem::remove_all(work);
+    }
     return 0;
 }

@@ -1,17 +1,46 @@
 // Finding discovery and routing (verify/finding_discovery.h): which finding files are found, which recording
 // each is verified against — (a) by file name, (b) by the authenticated subject, (c) the recording on screen
 // — and that an unauthenticated bundle is never interpreted, not even to route it.
+#include "authenticate.h" // verify/src: the authentication observer (a test hook)
 #include "verify_fixture.h"
 
 #include <veridicor/verify/finding_discovery.h>
+#include <veridicor/verify/signer.h>
 
 #include <QtTest>
 
 #include <fstream>
+#include <map>
 
 using namespace veridicor;
 using namespace veridicor::test;
 namespace fs = std::filesystem;
+
+namespace {
+/// SHA-256 of every finding bundle authenticateBundle() was given while the observer was set, in order.
+std::vector<std::string> g_authenticated;
+
+void recordAuthentication(std::string_view bytes, std::string_view what) {
+    if (what == "finding") {
+        g_authenticated.push_back(qtSha256(std::string(bytes)));
+    }
+}
+
+/// Observes authentications for as long as it lives.
+struct AuthenticationCount {
+    AuthenticationCount() {
+        g_authenticated.clear();
+        verify::detail::setAuthenticationObserver(&recordAuthentication);
+    }
+    ~AuthenticationCount() { verify::detail::setAuthenticationObserver(nullptr); }
+    AuthenticationCount(const AuthenticationCount&) = delete;
+    AuthenticationCount& operator=(const AuthenticationCount&) = delete;
+    [[nodiscard]] std::size_t of(const std::string& bytes) const {
+        return static_cast<std::size_t>(
+            std::count(g_authenticated.begin(), g_authenticated.end(), qtSha256(bytes)));
+    }
+};
+} // namespace
 
 class TestFindingDiscovery : public QObject {
     Q_OBJECT
@@ -322,6 +351,113 @@ private slots:
         QCOMPARE(*copy.verdict->input.digestFor(verify::DigestMethod::DicomWaveformV1),
                  changed.expectedDigest); // read from the file
         QCOMPARE(reasonsText(*copy.verdict), std::string("DATA_MISMATCH"));
+    }
+    void eachBundleIsAuthenticatedOncePerRound() {
+        // One round with every route: by name, by authenticated subject (authorized signer and not), not
+        // authenticated (to the recording on screen), authenticated but not a statement, and — in a round
+        // with nothing on screen — authenticated for rule b and then routed nowhere. Steps 1–3 of each
+        // bundle run once, and each verdict is the one Verifier::verify gives for the same bytes and input.
+        const fs::path a = study("once");
+        SyntheticEcg other = f->ecg;
+        other.sop = "1.2.826.0.1.3680043.10.1001.57";
+        QVERIFY(other.write(a / "other.dcm", EXS_LittleEndianExplicit, 2));
+        const fs::path vendor = f->root / "vendor-once";
+        writeAll(vendor / "f1-relevance.u8", relevance);
+        const std::string good = f->sign(f->pki.finding);
+        std::string tampered = payloadOf(good);
+        tampered.replace(tampered.find("Occlusion MI"), 12, "Tampered MI!");
+        auto notAStatement = verify::signDsseBundle(f->pki.identity(f->pki.finding), "{\"_type\": 1}");
+        QVERIFY(notAStatement.hasValue());
+        const std::map<std::string, std::string> files{
+            {"ecg.finding.json", good},
+            {"result-subject.finding.json", good},
+            {"result-unauthorized.finding.json", f->sign(f->pki.other)},
+            {"result-tampered.finding.json",
+             editBundle(
+                 good,
+                 [&](json::Value& d) {
+                     d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(tampered)));
+                 })},
+            {"result-not-a-statement.finding.json", *notAStatement},
+        };
+        std::vector<fs::path> bundles;
+        for (const auto& [name, bytes] : files) {
+            const fs::path p = (name == "ecg.finding.json" ? a : vendor) / name;
+            writeAll(p, bytes);
+            bundles.push_back(p);
+        }
+        const std::vector<verify::Recording> open{{a / "other.dcm", other.sop}, {a / "ecg.dcm", f->ecg.sop}};
+        std::optional<verify::FindingCheckResult> result;
+        {
+            const AuthenticationCount count;
+            result = verify::checkFindings(request(bundles, open, a / "other.dcm"));
+            QCOMPARE(g_authenticated.size(), bundles.size()); // one each
+            QCOMPARE(count.of(good), std::size_t{2});         // the same bytes under two names
+            for (const auto& [name, bytes] : files) {
+                if (bytes != good) {
+                    QVERIFY2(count.of(bytes) == 1, name.c_str());
+                }
+            }
+        }
+        std::map<std::string, verify::FindingRoute> routes;
+        for (const auto& cf : result->findings) {
+            routes[cf.bundle.filename().string()] = cf.route;
+        }
+        QCOMPARE(routes["ecg.finding.json"], verify::FindingRoute::FileName);
+        QCOMPARE(routes["result-subject.finding.json"], verify::FindingRoute::SignedSubject);
+        QCOMPARE(routes["result-unauthorized.finding.json"], verify::FindingRoute::SignedSubject);
+        QCOMPARE(routes["result-tampered.finding.json"], verify::FindingRoute::ShownRecording);
+        QCOMPARE(routes["result-not-a-statement.finding.json"], verify::FindingRoute::ShownRecording);
+
+        // The same verdicts, byte for byte, as a direct verification of each bundle against its recording.
+        const verify::Verifier direct(*verify::TrustStore::load(f->trustDir()));
+        for (const auto& cf : result->findings) {
+            QVERIFY2(cf.verdict.has_value(), cf.problem.c_str());
+            auto input = verify::openInput(cf.recording);
+            QVERIFY(input.hasValue());
+            const verify::Verdict expected =
+                direct.verify(readAll(cf.bundle), *input, result->at,
+                              verify::attachmentsFromFolder(cf.bundle.parent_path()));
+            QCOMPARE(verify::verdictToJson(*cf.verdict), verify::verdictToJson(expected));
+        }
+        QVERIFY(result->findings[0].trusted() || result->findings[1].trusted());
+
+        // Nothing on screen: an authenticated bundle whose subject names nothing open is authenticated for
+        // rule b, routed nowhere, and not authenticated again.
+        const AuthenticationCount count;
+        const auto nowhere = verify::checkFindings(
+            request({vendor / "result-subject.finding.json"}, {{a / "other.dcm", other.sop}}, {}));
+        QCOMPARE(nowhere.findings.front().route, verify::FindingRoute::NoRecording);
+        QVERIFY(!nowhere.findings.front().verdict.has_value());
+        QCOMPARE(count.of(good), std::size_t{1});
+    }
+
+    void anAuthenticatedBundleIsFinishedByItsOwnVerifier() {
+        auto store = verify::TrustStore::load(f->trustDir());
+        QVERIFY(store.hasValue());
+        const verify::Verifier verifier(*store);
+        const verify::Verifier copy = verifier; // shares what the original remembers: the same trust store
+        const verify::Verifier another(*store); // the same files, but another verifier
+        const std::string bundle = f->sign(f->pki.finding);
+        const auto reader = verify::attachmentsFromFolder(f->root / "bundles");
+        const std::string direct =
+            verify::verdictToJson(verifier.verify(bundle, f->input, f->pki.now, reader));
+        auto authenticated = verifier.authenticate(bundle, f->pki.now);
+        QVERIFY(authenticated.authentic());
+        QCOMPARE(*authenticated.subjectName(), f->ecg.sop);
+        QCOMPARE(authenticated.at(), f->pki.now);
+        QCOMPARE(verify::verdictToJson(verifier.verify(std::move(authenticated), f->input, reader)), direct);
+        QCOMPARE(
+            verify::verdictToJson(copy.verify(verifier.authenticate(bundle, f->pki.now), f->input, reader)),
+            direct);
+        const verify::Verdict foreign =
+            another.verify(verifier.authenticate(bundle, f->pki.now), f->input, reader);
+        QVERIFY(!foreign.trusted());
+        QCOMPARE(reasonsText(foreign), std::string("UNTRUSTED_CHAIN"));
+        QVERIFY(!foreign.statement.has_value());
+        QVERIFY(foreign.payload.empty());
+        // A bundle that does not authenticate has no subject.
+        QVERIFY(verifier.authenticate("{}", f->pki.now).subjectName() == nullptr);
     }
 };
 

@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace veridicor::verify::detail {
 
@@ -46,6 +47,8 @@ SignerInfo signerInfoFor(const ChainResult& chain) {
 }
 
 namespace {
+std::atomic<AuthenticationObserver> g_observer{nullptr};
+
 void fail(Authentication& a, std::size_t index, Reason r, std::string detail) {
     Check& c = a.checks[index];
     c.status = CheckStatus::Failed;
@@ -59,8 +62,15 @@ void fail(Authentication& a, std::size_t index, Reason r, std::string detail) {
 }
 } // namespace
 
+void setAuthenticationObserver(AuthenticationObserver observer) {
+    g_observer.store(observer);
+}
+
 Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key,
                                   TimePoint at, bool allowPublicKey, const std::string& what) {
+    if (const AuthenticationObserver observer = g_observer.load(std::memory_order_relaxed)) {
+        observer(bytes, what);
+    }
     Authentication a;
     a.checks[0].id = CheckId::Envelope;
     a.checks[1].id = CheckId::Chain;

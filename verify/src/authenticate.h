@@ -32,6 +32,11 @@ struct Authentication {
 Authentication authenticateBundle(std::string_view bytes, const TrustStore& store, const PublicKey* key,
                                   TimePoint at, bool allowPublicKey, const std::string& what);
 
+/// For tests only (tst_finding_discovery counts authentications): when set, called at the start of every
+/// authenticateBundle() with the bytes and `what`. Set it before verifying, not while another thread does.
+using AuthenticationObserver = void (*)(std::string_view bytes, std::string_view what);
+void setAuthenticationObserver(AuthenticationObserver observer);
+
 /// Sorted by name, unique.
 std::vector<Reason> sortedReasons(const std::set<Reason>& reasons);
 

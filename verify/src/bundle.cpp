@@ -18,8 +18,8 @@ Unexpected<BundleIssue> unsignedBundle(std::string detail) {
 
 std::optional<std::string> decode(ObjectReader& r, std::string_view key, Problem& problem,
                                   bool required = true) {
-    auto text = r.string(key, required, false);
-    if (!text) {
+    const std::string* text = r.stringRef(key, required, false);
+    if (text == nullptr) {
         return std::nullopt;
     }
     auto bytes = base64Decode(*text);

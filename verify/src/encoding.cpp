@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -17,26 +19,30 @@ namespace {
 
 constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int decodeChar(char c, bool& sawStd, bool& sawUrl) {
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
+// What each byte is in base64: its 6-bit value, and whether it belongs to the standard alphabet only ('+',
+// '/'), the URL-safe one only ('-', '_'), or neither (anything else, '=' included).
+constexpr std::uint16_t kStdOnly = 1U << 8U;
+constexpr std::uint16_t kUrlOnly = 1U << 9U;
+constexpr std::uint16_t kInvalid = 1U << 10U;
+
+constexpr std::array<std::uint16_t, 256> kDecode = [] {
+    std::array<std::uint16_t, 256> t{};
+    for (auto& v : t) {
+        v = kInvalid;
     }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
+    for (int i = 0; i < 26; ++i) {
+        t['A' + i] = static_cast<std::uint16_t>(i);
+        t['a' + i] = static_cast<std::uint16_t>(26 + i);
     }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
+    for (int i = 0; i < 10; ++i) {
+        t['0' + i] = static_cast<std::uint16_t>(52 + i);
     }
-    if (c == '+' || c == '/') {
-        sawStd = true;
-        return c == '+' ? 62 : 63;
-    }
-    if (c == '-' || c == '_') {
-        sawUrl = true;
-        return c == '-' ? 62 : 63;
-    }
-    return -1;
-}
+    t['+'] = 62 | kStdOnly;
+    t['/'] = 63 | kStdOnly;
+    t['-'] = 62 | kUrlOnly;
+    t['_'] = 63 | kUrlOnly;
+    return t;
+}();
 } // namespace
 
 std::string base64Encode(const void* data, std::size_t size) {
@@ -81,23 +87,50 @@ std::optional<std::string> base64Decode(std::string_view text) {
     if (body.size() % 4 == 1) {
         return std::nullopt; // impossible length
     }
-    bool sawStd = false;
-    bool sawUrl = false;
-    std::string out;
-    out.reserve(body.size() / 4 * 3 + 3);
-    unsigned acc = 0;
-    int bits = 0;
-    for (const char c : body) {
-        const int v = decodeChar(c, sawStd, sawUrl);
-        if (v < 0) {
-            return std::nullopt;
-        }
-        acc = (acc << 6U) | static_cast<unsigned>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> static_cast<unsigned>(bits)) & 0xFFU));
-        }
+    const auto at = [&body](std::size_t i) -> std::uint32_t {
+        return kDecode[static_cast<unsigned char>(body[i])];
+    };
+    // Four characters to three bytes at a time, by table; the kinds of character seen are collected and
+    // judged once at the end (a bundle's payload is up to 64 MiB of base64).
+    std::string out(body.size() / 4 * 3 + 2, '\0');
+    char* o = out.data();
+    std::uint32_t seen = 0;
+    std::size_t i = 0;
+    for (; i + 4 <= body.size(); i += 4) {
+        const std::uint32_t a = at(i);
+        const std::uint32_t b = at(i + 1);
+        const std::uint32_t c = at(i + 2);
+        const std::uint32_t d = at(i + 3);
+        seen |= a | b | c | d;
+        const std::uint32_t v = ((a & 63U) << 18U) | ((b & 63U) << 12U) | ((c & 63U) << 6U) | (d & 63U);
+        *o++ = static_cast<char>((v >> 16U) & 0xFFU);
+        *o++ = static_cast<char>((v >> 8U) & 0xFFU);
+        *o++ = static_cast<char>(v & 0xFFU);
+    }
+    // The last two or three characters: one or two bytes, and bits below them that must be zero (canonical
+    // encoding).
+    std::uint32_t unusedBits = 0;
+    if (body.size() - i == 2) {
+        const std::uint32_t a = at(i);
+        const std::uint32_t b = at(i + 1);
+        seen |= a | b;
+        *o++ = static_cast<char>((((a & 63U) << 2U) | ((b & 63U) >> 4U)) & 0xFFU);
+        unusedBits = b & 0x0FU;
+    } else if (body.size() - i == 3) {
+        const std::uint32_t a = at(i);
+        const std::uint32_t b = at(i + 1);
+        const std::uint32_t c = at(i + 2);
+        seen |= a | b | c;
+        const std::uint32_t v = ((a & 63U) << 12U) | ((b & 63U) << 6U) | (c & 63U);
+        *o++ = static_cast<char>((v >> 10U) & 0xFFU);
+        *o++ = static_cast<char>((v >> 2U) & 0xFFU);
+        unusedBits = c & 0x03U;
+    }
+    out.resize(static_cast<std::size_t>(o - out.data()));
+    const bool sawStd = (seen & kStdOnly) != 0;
+    const bool sawUrl = (seen & kUrlOnly) != 0;
+    if ((seen & kInvalid) != 0) {
+        return std::nullopt;
     }
     if (sawStd && sawUrl) {
         return std::nullopt; // mixed alphabets
@@ -108,8 +141,7 @@ std::optional<std::string> base64Decode(std::string_view text) {
     if (pad > 0 && (body.size() % 4) + pad != 4) {
         return std::nullopt;
     }
-    // Unused low bits of the last character must be zero (canonical encoding).
-    if (bits > 0 && (acc & ((1U << static_cast<unsigned>(bits)) - 1U)) != 0) {
+    if (unusedBits != 0) {
         return std::nullopt;
     }
     return out;

@@ -122,16 +122,27 @@ bool isValidAttributePath(std::string_view path) {
     }
 }
 
+namespace {
+Expected<FindingStatement, std::string> readStatement(const json::Value& doc, json::Value* ownDoc);
+} // namespace
+
 Expected<FindingStatement, std::string> parseFindingStatement(std::string_view payload) {
     auto doc = json::parse(payload);
     if (!doc) {
         return Unexpected{"the signed statement is not valid JSON: " + doc.error().message + " (at byte " +
                           std::to_string(doc.error().offset) + ")"};
     }
-    return readFindingStatement(*doc);
+    // The document is ours: its predicate is moved into the statement, not copied (it may be tens of MiB).
+    return readStatement(*doc, &*doc);
 }
 
 Expected<FindingStatement, std::string> readFindingStatement(const json::Value& doc) {
+    return readStatement(doc, nullptr);
+}
+
+namespace {
+/// `ownDoc`: `doc` itself when it may be taken apart (its predicate moved into the statement), else nullptr.
+Expected<FindingStatement, std::string> readStatement(const json::Value& doc, json::Value* ownDoc) {
     Problem problem;
     FindingStatement st;
     ObjectReader top(&doc, "statement", problem);
@@ -158,7 +169,6 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     if (problem.any()) {
         return Unexpected{problem.message()};
     }
-    st.predicate = *pred;
 
     ObjectReader p(pred, "predicate", problem);
     {
@@ -256,6 +266,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                     " attachments, more than the " + std::to_string(kMaxAttachments) + " accepted");
     } else if (atts != nullptr) {
         std::size_t i = 0;
+        st.attachments.reserve(atts->asArray().size());
         for (const auto& a : atts->asArray()) {
             if (problem.any()) {
                 break;
@@ -314,7 +325,9 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
         if (fs->asArray().empty()) {
             problem.set("predicate.findings must hold at least one finding");
         }
-        std::set<std::string> ids;
+        // The ids as the document holds them (it does not change while it is read).
+        std::set<std::string_view> ids;
+        st.findings.reserve(fs->asArray().size());
         std::size_t i = 0;
         for (const auto& fv : fs->asArray()) {
             if (problem.any()) {
@@ -324,7 +337,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
             ObjectReader r(&fv, path, problem);
             Finding f;
             f.id = r.string("id").value_or("");
-            if (!problem.any() && !ids.insert(f.id).second) {
+            if (!problem.any() && !ids.insert(fv.find("id")->asString()).second) {
                 problem.set(path + ".id is the id of another finding");
             }
             {
@@ -390,6 +403,7 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
                 e.rejectUnknown();
             }
             if (const json::Value* ms = r.get("measurements", json::Type::Array, false)) {
+                f.measurements.reserve(ms->asArray().size());
                 std::size_t k = 0;
                 for (const auto& mv : ms->asArray()) {
                     ObjectReader m(&mv, r.path("measurements") + "[" + std::to_string(k++) + "]", problem);
@@ -409,7 +423,14 @@ Expected<FindingStatement, std::string> readFindingStatement(const json::Value& 
     if (problem.any()) {
         return Unexpected{problem.message()};
     }
+    // Last: nothing above reads `pred` any more. (Not `?:`, whose const operand would make both a copy.)
+    if (ownDoc != nullptr) {
+        st.predicate = std::move(*ownDoc->find("predicate"));
+    } else {
+        st.predicate = *pred;
+    }
     return st;
 }
+} // namespace
 
 } // namespace veridicor::verify

@@ -1,4 +1,3 @@
-#include "authenticate.h"
 #include "bundle.h"
 
 #include <veridicor/dicom/sniff.h>
@@ -115,21 +114,6 @@ NameMatch matchByName(const std::filesystem::path& bundle, const std::vector<Rec
         }
     }
     return m;
-}
-
-/// Steps 1–3, and the signed subject name when they pass and the payload is a finding statement.
-std::optional<std::string> authenticatedSubject(std::string_view bytes, const TrustStore& store,
-                                                TimePoint at) {
-    const detail::Authentication auth =
-        detail::authenticateBundle(bytes, store, nullptr, at, false, "finding");
-    if (!auth.authentic()) {
-        return std::nullopt;
-    }
-    auto statement = parseFindingStatement(auth.bundle->payload);
-    if (!statement) {
-        return std::nullopt;
-    }
-    return statement->subjectName;
 }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -300,15 +284,22 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
             result.findings.push_back(std::move(cf));
             continue;
         }
+        // Steps 1–3 run once per bundle: for rule b when the name routes nothing, and the same result is
+        // then verified (a bundle that goes nowhere is authenticated only if rule b needed it).
+        std::optional<AuthenticatedBundle> authenticated;
         if (byName.recording) {
             cf.route = FindingRoute::FileName;
             cf.recording = request.recordings[*byName.recording].path;
-        } else if (auto subject = authenticatedSubject(*bytes, verifier->trustStore(), result.at)) {
-            for (const auto& r : request.recordings) {
-                if (!r.sopInstanceUID.empty() && r.sopInstanceUID == *subject) {
-                    cf.route = FindingRoute::SignedSubject;
-                    cf.recording = r.path;
-                    break;
+        } else {
+            authenticated = verifier->authenticate(*bytes, result.at);
+            // Only an authenticated statement's subject is read (never that of a bundle that did not verify).
+            if (const std::string* subject = authenticated->subjectName()) {
+                for (const auto& r : request.recordings) {
+                    if (!r.sopInstanceUID.empty() && r.sopInstanceUID == *subject) {
+                        cf.route = FindingRoute::SignedSubject;
+                        cf.recording = r.path;
+                        break;
+                    }
                 }
             }
         }
@@ -328,7 +319,9 @@ FindingCheckResult checkFindings(const FindingCheckRequest& request) {
             result.findings.push_back(std::move(cf));
             continue;
         }
-        Verdict v = verifier->verify(*bytes, *input, result.at, attachmentsFromFolder(bundle.parent_path()));
+        Verdict v = verifier->verify(authenticated ? std::move(*authenticated)
+                                                   : verifier->authenticate(*bytes, result.at),
+                                     *input, attachmentsFromFolder(bundle.parent_path()));
         std::size_t size = v.payload.size();
         for (const auto& a : v.attachments) {
             size += a.bytes.size();

@@ -1,18 +1,23 @@
 #include "safe_text.h"
+#include "siphash.h"
 
 #include <veridicor/verify/json.h>
 
 #include <array>
 #include <cassert>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <set>
+#include <iterator>
+#include <random>
 #include <string_view>
 #include <unordered_set>
 
 namespace veridicor::verify::json {
 
+using detail::sipHash13;
+using detail::SipKey;
 using detail::utf8SequenceLength;
 
 const char* typeName(Type type) {
@@ -45,24 +50,23 @@ Value Value::boolean(bool b) {
 Value Value::number(double d) {
     Value v;
     Number n;
-    n.value = d;
     std::array<char, 64> buf{};
+    // The shortest text that reads back as exactly `d` (asDouble() reads it).
     auto res = std::to_chars(buf.data(), buf.data() + buf.size(), d);
     n.text.assign(buf.data(), res.ptr);
     v.m_v = std::move(n);
     return v;
 }
 
-Value Value::number(double d, std::string text) {
+Value Value::number(double /*d*/, std::string text) {
     Value v;
-    v.m_v = Number{d, std::move(text)};
+    v.m_v = Number{std::move(text)}; // its value is `d`, as the caller guarantees
     return v;
 }
 
 Value Value::integer(std::int64_t i) {
     Value v;
     Number n;
-    n.value = static_cast<double>(i);
     n.text = std::to_string(i);
     v.m_v = std::move(n);
     return v;
@@ -107,7 +111,12 @@ bool Value::asBool() const {
     return std::get<bool>(m_v);
 }
 double Value::asDouble() const {
-    return std::get<Number>(m_v).value;
+    // Converted when asked for (most numbers of a document are never read as doubles): the correctly
+    // rounded value of the text, which the parser has checked converts.
+    const std::string& text = std::get<Number>(m_v).text;
+    double d = 0;
+    std::from_chars(text.data(), text.data() + text.size(), d);
+    return d;
 }
 const std::string& Value::numberText() const {
     return std::get<Number>(m_v).text;
@@ -252,6 +261,52 @@ bool isValidUtf8(std::string_view text) {
 
 namespace {
 
+// Word-at-a-time scanning: eight bytes per step where nothing needs a look (ASCII outside strings' special
+// characters), so a 64 MiB document costs little more than reading it.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+std::uint64_t load8(const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// Non-zero when some byte of `w` is zero (exact for "some byte", the classic test).
+constexpr std::uint64_t hasZeroByte(std::uint64_t w) {
+    return (w - kOnes) & ~w & kHighBits;
+}
+
+/// Non-zero when some byte of `w` is '"', '\\' or below 0x20: where a string's plain run stops. Used only as
+/// a yes/no, for which each test is exact (a borrow may flag bytes above a match, never a word without one).
+constexpr std::uint64_t hasStringSpecial(std::uint64_t w) {
+    return hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
+           ((w - kOnes * 0x20) & ~w & kHighBits);
+}
+
+/// The key of the hash of object keys: random per process, so that nobody can choose keys that collide.
+const SipKey& objectKeyHashKey() {
+    static const SipKey key = [] {
+        SipKey k;
+        try {
+            std::random_device random;
+            const auto word = [&random] {
+                return (std::uint64_t{random()} << 32U) ^ std::uint64_t{random()};
+            };
+            k.k0 = word();
+            k.k1 = word();
+        } catch (...) { // NOLINT(bugprone-empty-catch): no entropy source; the table is still exact
+            k.k0 = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+            k.k1 =
+                reinterpret_cast<std::uintptr_t>(&k); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+        }
+        return k;
+    }();
+    return key;
+}
+
+} // namespace
+
 class Parser {
 public:
     Parser(std::string_view text, const Limits& limits) : m_s(text), m_limits(limits) {}
@@ -266,6 +321,10 @@ public:
             return fail(0, "the document starts with a byte-order mark");
         }
         for (std::size_t i = 0; i < m_s.size();) {
+            if (i + 8 <= m_s.size() && (load8(m_s.data() + i) & kHighBits) == 0) {
+                i += 8;
+                continue;
+            }
             if (static_cast<unsigned char>(m_s[i]) < 0x80) {
                 ++i;
                 continue;
@@ -276,6 +335,12 @@ public:
             }
             i += n;
         }
+        // The stacks are reserved for as many members and items as the document could hold (a member takes
+        // at least 4 bytes, `"":0,`, an item 2, and each is a value), which costs address space only — the
+        // memory of a reservation is touched, and paid for, as it is used.
+        m_members.reserve(std::min(m_limits.maxValues, m_s.size() / 4) + 2);
+        m_keyOffsets.reserve(m_members.capacity());
+        m_items.reserve(std::min(m_limits.maxValues, m_s.size() / 2) + 2);
         skipWs();
         Value v;
         if (!value(v, 0)) {
@@ -289,6 +354,11 @@ public:
     }
 
 private:
+    /// The first this many keys of an object are compared with each earlier one as they are read; an object
+    /// with more is checked as a whole (firstRepeatedKey).
+    static constexpr std::size_t kLinearKeys = 16;
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
     Unexpected<ParseError> fail(std::size_t offset, std::string message) {
         return Unexpected{ParseError{offset, std::move(message)}};
     }
@@ -334,103 +404,197 @@ private:
             return object(out, depth + 1);
         case '[':
             return array(out, depth + 1);
-        case '"': {
-            std::string s;
-            if (!string(s)) {
-                return false;
-            }
-            out = Value::string(std::move(s));
-            return true;
-        }
+        case '"':
+            return string(out.m_v.emplace<std::string>());
         case 't':
-            out = Value::boolean(true);
+            out.m_v = true;
             return literal("true");
         case 'f':
-            out = Value::boolean(false);
+            out.m_v = false;
             return literal("false");
         case 'n':
-            out = Value();
+            out.m_v = std::monostate{};
             return literal("null");
         default:
             return number(out);
         }
     }
 
-    /// The duplicate check of a large object, once it is complete (its members no longer move, so their keys
-    /// can be viewed, not copied): one pass through a hash set sized in advance. The error points at the
-    /// first key that repeats an earlier one.
-    bool noDuplicateKeys(const std::vector<Member>& members, const std::vector<std::size_t>& offsets) {
-        std::unordered_set<std::string_view> seen;
-        seen.reserve(members.size() * 2);
-        for (std::size_t i = 0; i < members.size(); ++i) {
-            if (!seen.insert(members[i].key).second) {
-                m_pos = offsets[i];
-                return error("duplicate key in an object");
+    /// Reads a value into `slot()`, a place on `stack` (m_members or m_items). A string, number or literal
+    /// pushes nothing, nor does an object or array when the stack has room for as many more entries as the
+    /// document may still have values (each entry is pushed just before its value is counted, so at most
+    /// one more): then nothing can move the slot while it is read. Otherwise an object or array is read into
+    /// a value of its own first.
+    template <typename Stack, typename Slot>
+    bool valueOnStack(int depth, const Stack& stack, const Slot& slot) {
+        const bool nested = m_pos < m_s.size() && (m_s[m_pos] == '{' || m_s[m_pos] == '[');
+        if (nested && stack.capacity() - stack.size() < m_limits.maxValues - m_values + 2) {
+            Value v;
+            if (!value(v, depth)) {
+                return false;
             }
+            slot() = std::move(v);
+            return true;
         }
-        return true;
+        return value(slot(), depth);
     }
+
+    // Members and items of the objects and arrays being parsed are collected on two stacks shared by all
+    // levels, and moved into a vector of exactly their number once complete: no vector grows by doubling
+    // (each growth moving everything so far) and none keeps twice the memory it needs.
 
     bool object(Value& out, int depth) {
         if (depth > m_limits.maxDepth) {
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '{'
-        out = Value::object();
-        auto& members = out.asObject();
-        // Key offsets, for a large object's duplicate check once it is complete.
-        std::vector<std::size_t> keyOffsets;
+        out.m_v.emplace<std::vector<Member>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == '}') {
             ++m_pos;
             return true;
         }
-        while (true) {
-            skipWs();
-            if (m_pos >= m_s.size() || m_s[m_pos] != '"') {
-                return error("expected a string key");
-            }
-            const std::size_t keyPos = m_pos;
-            std::string key;
-            if (!string(key)) {
-                return false;
-            }
-            bool duplicate = false;
-            if (members.size() < 16) {
-                for (const auto& m : members) {
-                    duplicate = duplicate || m.key == key;
+        const std::size_t base = m_members.size();
+        // A large object's repeated key is looked for when it is complete, or when reading it failed: then a
+        // repeated key before the failure is what is reported, as it is for a small object, so the first
+        // problem in the document is the one named whatever the object's size.
+        const auto failed = [&](std::size_t end) {
+            if (end - base > kLinearKeys) {
+                const std::size_t repeat = firstRepeatedKey(base, end);
+                if (repeat != kNone && m_keyOffsets[repeat] < m_error.offset) {
+                    m_error = ParseError{m_keyOffsets[repeat], "duplicate key in an object"};
                 }
             }
-            if (duplicate) {
-                m_pos = keyPos;
-                // Not the key itself: the document may be hostile (the offset says where it is).
-                return error("duplicate key in an object");
+            return false;
+        };
+        while (true) {
+            const std::size_t index = m_members.size() - base;
+            skipWs();
+            if (m_pos >= m_s.size() || m_s[m_pos] != '"') {
+                error("expected a string key");
+                return failed(base + index);
             }
-            keyOffsets.push_back(keyPos);
+            const std::size_t keyPos = m_pos;
+            // On the stack before its value is read (at `base + index`, while nested objects use the stack
+            // above it), so that a failure inside the value still finds a repeated key; read in place (a
+            // string holds nothing that could move the stack).
+            m_members.emplace_back();
+            m_keyOffsets.push_back(keyPos);
+            const std::string& key = m_members.back().key;
+            if (!string(m_members.back().key)) {
+                return failed(base + index);
+            }
+            if (index < kLinearKeys) {
+                for (std::size_t i = base; i < base + index; ++i) {
+                    if (m_members[i].key == key) {
+                        m_pos = keyPos;
+                        // Not the key itself: the document may be hostile (the offset says where it is).
+                        return error("duplicate key in an object");
+                    }
+                }
+            }
             skipWs();
             if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
-                return error("expected ':' after a key");
+                error("expected ':' after a key");
+                return failed(base + index + 1);
             }
             ++m_pos;
             skipWs();
-            members.push_back(Member{std::move(key), Value()});
-            if (!value(members.back().value, depth)) {
-                return false;
+            if (!valueOnStack(depth, m_members,
+                              [this, at = base + index]() -> Value& { return m_members[at].value; })) {
+                return failed(base + index + 1);
             }
             skipWs();
             if (m_pos >= m_s.size()) {
-                return error("unexpected end of the document inside an object");
+                error("unexpected end of the document inside an object");
+                return failed(base + index + 1);
             }
             if (m_s[m_pos] == ',') {
                 ++m_pos;
                 continue;
             }
-            if (m_s[m_pos] == '}') {
-                ++m_pos;
-                return members.size() <= 16 || noDuplicateKeys(members, keyOffsets);
+            if (m_s[m_pos] != '}') {
+                error("expected ',' or '}' in an object");
+                return failed(base + index + 1);
             }
-            return error("expected ',' or '}' in an object");
+            ++m_pos;
+            const std::size_t end = m_members.size();
+            if (end - base > kLinearKeys) {
+                const std::size_t repeat = firstRepeatedKey(base, end);
+                if (repeat != kNone) {
+                    m_pos = m_keyOffsets[repeat];
+                    return error("duplicate key in an object");
+                }
+            }
+            auto& members = out.asObject();
+            members.reserve(end - base);
+            std::move(m_members.begin() + static_cast<std::ptrdiff_t>(base), m_members.end(),
+                      std::back_inserter(members));
+            m_members.erase(m_members.begin() + static_cast<std::ptrdiff_t>(base), m_members.end());
+            m_keyOffsets.resize(base);
+            return true;
         }
+    }
+
+    /// The first member of m_members[base, end) (by position) whose key repeats an earlier one's, or kNone.
+    /// Keys are grouped by a 32-bit tag of their SipHash, with a stable radix sort of (tag, index) — three
+    /// passes over 8 bytes a key, where a hash table would cost a cache miss a key — and only keys with equal
+    /// tags are compared.
+    std::size_t firstRepeatedKey(std::size_t base, std::size_t end) {
+        const std::size_t n = end - base;
+        std::vector<std::uint64_t>& a = m_sortA;
+        std::vector<std::uint64_t>& b = m_sortB;
+        a.resize(n);
+        b.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t tag = sipHash13(objectKeyHashKey(), m_members[base + i].key) >> 32U;
+            a[i] = (tag << 32U) | i;
+        }
+        // Least significant digit first, 11 + 11 + 10 bits of the tag: stable, so equal tags stay in
+        // document order.
+        for (const unsigned shift : {32U, 43U, 54U}) {
+            std::array<std::size_t, 2048> counts{};
+            for (const std::uint64_t x : a) {
+                ++counts[(x >> shift) & 2047U];
+            }
+            std::size_t sum = 0;
+            for (std::size_t& c : counts) {
+                const std::size_t here = c;
+                c = sum;
+                sum += here;
+            }
+            for (const std::uint64_t x : a) {
+                b[counts[(x >> shift) & 2047U]++] = x;
+            }
+            a.swap(b);
+        }
+        const auto keyOf = [&](std::uint64_t x) -> std::string_view {
+            return m_members[base + static_cast<std::uint32_t>(x)].key;
+        };
+        std::size_t best = kNone;
+        for (std::size_t r = 0; r < n;) {
+            std::size_t q = r + 1;
+            while (q < n && (a[q] >> 32U) == (a[r] >> 32U)) {
+                ++q;
+            }
+            // a[r, q): equal tags, in document order; the first that repeats an earlier one of them.
+            std::size_t repeat = kNone;
+            if (q - r == 2) {
+                if (keyOf(a[r]) == keyOf(a[r + 1])) {
+                    repeat = static_cast<std::uint32_t>(a[r + 1]);
+                }
+            } else if (q - r > 2) {
+                std::unordered_set<std::string_view> seen;
+                for (std::size_t k = r; k < q && repeat == kNone; ++k) {
+                    if (!seen.insert(keyOf(a[k])).second) {
+                        repeat = static_cast<std::uint32_t>(a[k]);
+                    }
+                }
+            }
+            best = std::min(best, repeat);
+            r = q;
+        }
+        return best == kNone ? kNone : base + best;
     }
 
     bool array(Value& out, int depth) {
@@ -438,17 +602,18 @@ private:
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '['
-        out = Value::array();
-        auto& items = out.asArray();
+        out.m_v.emplace<std::vector<Value>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == ']') {
             ++m_pos;
             return true;
         }
+        const std::size_t base = m_items.size();
         while (true) {
             skipWs();
-            items.emplace_back();
-            if (!value(items.back(), depth)) {
+            m_items.emplace_back();
+            if (!valueOnStack(depth, m_items,
+                              [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
                 return false;
             }
             skipWs();
@@ -461,6 +626,11 @@ private:
             }
             if (m_s[m_pos] == ']') {
                 ++m_pos;
+                auto& items = out.asArray();
+                items.reserve(m_items.size() - base);
+                std::move(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end(),
+                          std::back_inserter(items));
+                m_items.erase(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end());
                 return true;
             }
             return error("expected ',' or ']' in an array");
@@ -494,6 +664,9 @@ private:
         while (true) {
             // Copy the run of plain characters at once.
             const std::size_t start = m_pos;
+            while (m_pos + 8 <= m_s.size() && hasStringSpecial(load8(m_s.data() + m_pos)) == 0) {
+                m_pos += 8;
+            }
             while (m_pos < m_s.size()) {
                 const auto c = static_cast<unsigned char>(m_s[m_pos]);
                 if (c == '"' || c == '\\' || c < 0x20) {
@@ -589,6 +762,7 @@ private:
         if (!digit()) {
             return error(m_pos == start ? "unexpected character" : "a number needs digits");
         }
+        const std::size_t intStart = m_pos;
         if (m_s[m_pos] == '0') {
             ++m_pos;
             if (digit()) {
@@ -599,40 +773,70 @@ private:
                 ++m_pos;
             }
         }
+        const std::size_t intEnd = m_pos;
+        std::size_t fracStart = m_pos;
+        std::size_t fracEnd = m_pos;
         if (m_pos < m_s.size() && m_s[m_pos] == '.') {
             ++m_pos;
             if (!digit()) {
                 return error("a decimal point needs digits after it");
             }
+            fracStart = m_pos;
             while (digit()) {
                 ++m_pos;
             }
+            fracEnd = m_pos;
         }
+        std::int64_t exponent = 0;
         if (m_pos < m_s.size() && (m_s[m_pos] == 'e' || m_s[m_pos] == 'E')) {
             ++m_pos;
+            bool negative = false;
             if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-')) {
+                negative = m_s[m_pos] == '-';
                 ++m_pos;
             }
             if (!digit()) {
                 return error("an exponent needs digits");
             }
             while (digit()) {
+                exponent = std::min<std::int64_t>(exponent * 10 + (m_s[m_pos] - '0'), 1'000'000);
                 ++m_pos;
             }
+            exponent = negative ? -exponent : exponent;
         }
         const std::string_view text = m_s.substr(start, m_pos - start);
         if (text.size() > 64) {
             m_pos = start;
             return error("number too long");
         }
-        double d = 0;
-        const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
-        if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(d)) {
-            m_pos = start;
-            return error("number out of range");
+        // Whether the text converts to a finite double that is not a rounded-away non-zero value is decided
+        // by its magnitude: from 10^-300 to 10^300 it always does, so only numbers near or beyond the
+        // double's range are converted here (the value itself is converted when it is read, asDouble()).
+        std::int64_t magnitude = 0; // the power of ten of the first significant digit
+        bool zero = true;
+        for (std::size_t k = intStart; k < intEnd && zero; ++k) {
+            if (m_s[k] != '0') {
+                zero = false;
+                magnitude = static_cast<std::int64_t>(intEnd - 1 - k);
+            }
+        }
+        for (std::size_t k = fracStart; k < fracEnd && zero; ++k) {
+            if (m_s[k] != '0') {
+                zero = false;
+                magnitude = -static_cast<std::int64_t>(k - fracStart + 1);
+            }
+        }
+        magnitude += exponent;
+        if (!zero && (magnitude < -300 || magnitude > 300)) {
+            double d = 0;
+            const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+            if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(d)) {
+                m_pos = start;
+                return error("number out of range");
+            }
         }
         // Keep the text as written: signed statements are echoed, not re-rounded.
-        out = Value::number(d, std::string(text));
+        out.m_v.emplace<Value::Number>(Value::Number{std::string(text)});
         return true;
     }
 
@@ -641,9 +845,12 @@ private:
     std::size_t m_pos = 0;
     std::size_t m_values = 0;
     ParseError m_error;
+    std::vector<Member> m_members;         ///< members of the objects being parsed, innermost last
+    std::vector<Value> m_items;            ///< items of the arrays being parsed, innermost last
+    std::vector<std::size_t> m_keyOffsets; ///< where each key of m_members starts
+    std::vector<std::uint64_t> m_sortA;    ///< firstRepeatedKey()'s (tag, index) pairs
+    std::vector<std::uint64_t> m_sortB;
 };
-
-} // namespace
 
 Expected<Value, ParseError> parse(std::string_view text, const Limits& limits) {
     return Parser(text, limits).run();

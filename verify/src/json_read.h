@@ -9,10 +9,12 @@
 
 #include <veridicor/verify/json.h>
 
+#include <algorithm>
+#include <array>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace veridicor::verify::detail {
 
@@ -30,6 +32,37 @@ private:
     std::string m_message;
 };
 
+/// The keys a reader was asked for: a few per object, so kept inline and compared one by one (a reader is
+/// made for every object of a statement, up to hundreds of thousands of them; a std::set allocated a node per
+/// key). Views: the keys are the callers' field names, string literals.
+class KnownKeys {
+public:
+    void add(std::string_view key) {
+        if (contains(key)) {
+            return;
+        }
+        if (m_count < m_inline.size()) {
+            m_inline[m_count++] = key;
+        } else {
+            m_more.push_back(key);
+        }
+    }
+    [[nodiscard]] bool contains(std::string_view key) const {
+        for (std::size_t i = 0; i < m_count; ++i) {
+            if (m_inline[i] == key) {
+                return true;
+            }
+        }
+        return std::find(m_more.begin(), m_more.end(), key) != m_more.end();
+    }
+
+private:
+    std::array<std::string_view, 16> m_inline;
+    std::size_t m_count = 0;
+    std::vector<std::string_view> m_more;
+};
+
+/// Field names (`key` below) are string literals: a reader keeps views of them.
 class ObjectReader {
 public:
     /// `nameUnknownKeys`: name an unknown member by its key (quoted, escaped, bounded) rather than by its
@@ -50,7 +83,7 @@ public:
         if (m_value == nullptr) {
             return nullptr;
         }
-        m_known.insert(std::string(key));
+        m_known.add(key);
         const json::Value* v = m_value->find(key);
         if (v == nullptr) {
             if (required) {
@@ -67,15 +100,21 @@ public:
     }
 
     std::optional<std::string> string(std::string_view key, bool required = true, bool nonEmpty = true) {
+        const std::string* s = stringRef(key, required, nonEmpty);
+        return s != nullptr ? std::optional<std::string>(*s) : std::nullopt;
+    }
+
+    /// As string(), without a copy: the document's own string (a bundle's payload is up to 64 MiB).
+    const std::string* stringRef(std::string_view key, bool required = true, bool nonEmpty = true) {
         const json::Value* v = get(key, json::Type::String, required);
         if (v == nullptr) {
-            return std::nullopt;
+            return nullptr;
         }
         if (nonEmpty && v->asString().empty()) {
             m_problem.set(path(key) + " must not be empty");
-            return std::nullopt;
+            return nullptr;
         }
-        return v->asString();
+        return &v->asString();
     }
 
     std::optional<double> number(std::string_view key, bool required = true) {
@@ -133,7 +172,7 @@ public:
     }
 
     /// Marks `key` as allowed without reading it.
-    void allow(std::string_view key) { m_known.insert(std::string(key)); }
+    void allow(std::string_view key) { m_known.add(key); }
 
     /// Refuses members that were never asked for.
     void rejectUnknown() {
@@ -143,7 +182,7 @@ public:
         std::size_t position = 0;
         for (const auto& m : m_value->asObject()) {
             ++position;
-            if (m_known.count(m.key) == 0) {
+            if (!m_known.contains(m.key)) {
                 m_problem.set(m_nameUnknownKeys
                                   ? m_path + "." + safeText(m.key, 64) + " is not a known field"
                                   : m_path + " holds a field that is not part of the format (member " +
@@ -161,7 +200,7 @@ private:
     std::string m_path;
     Problem& m_problem;
     bool m_nameUnknownKeys = false;
-    std::set<std::string> m_known;
+    KnownKeys m_known;
 };
 
 } // namespace veridicor::verify::detail

@@ -27,6 +27,7 @@ enum class Type { Null, Bool, Number, String, Array, Object };
 const char* typeName(Type type);
 
 struct Member;
+class Parser;
 
 /// A JSON value. Objects keep their members in document order (keys are unique after parsing).
 class Value {
@@ -75,9 +76,9 @@ public:
     friend bool operator==(const Value& a, const Value& b);
 
 private:
+    friend class Parser; // the reader (json.cpp) builds values in place
     struct Number {
-        double value = 0;
-        std::string text;
+        std::string text; ///< a valid JSON number that converts to a finite double (asDouble())
     };
     std::variant<std::monostate, bool, Number, std::string, std::vector<Value>, std::vector<Member>> m_v;
 };
