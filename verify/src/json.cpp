@@ -357,8 +357,6 @@ private:
     /// The first this many keys of an object are compared with each earlier one as they are read; an object
     /// with more is checked as a whole (firstRepeatedKey).
     static constexpr std::size_t kLinearKeys = 16;
-    /// Arrays up to this many items are read into their own vector, larger ones continue on the stack.
-    static constexpr std::size_t kSmallArray = 16;
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
     Unexpected<ParseError> fail(std::size_t offset, std::string message) {
@@ -441,31 +439,27 @@ private:
         return value(slot(), depth);
     }
 
-    // Members and items of large objects and arrays (more than 16) are collected on two stacks shared by all
-    // levels, and moved into a vector of exactly their number once complete: no large vector grows by
-    // doubling (each growth moving everything so far) nor keeps twice the memory it needs. Small ones, most
-    // of a document, are read into their own vector directly.
+    // Members and items of the objects and arrays being parsed are collected on two stacks shared by all
+    // levels, and moved into a vector of exactly their number once complete: no vector grows by doubling
+    // (each growth moving everything so far) and none keeps twice the memory it needs.
 
     bool object(Value& out, int depth) {
         if (depth > m_limits.maxDepth) {
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '{'
-        auto& own = out.m_v.emplace<std::vector<Member>>();
+        out.m_v.emplace<std::vector<Member>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == '}') {
             ++m_pos;
             return true;
         }
-        // Up to kLinearKeys members are read into the object's own vector (nothing else touches it while
-        // they are), each key compared with those before it as it is read. A larger object continues on the
-        // stack from `base`, and a repeated key is looked for when it is complete, or when reading it failed:
-        // then a repeated key before the failure is what is reported, as for a small object, so the first
+        const std::size_t base = m_members.size();
+        // A large object's repeated key is looked for when it is complete, or when reading it failed: then a
+        // repeated key before the failure is what is reported, as it is for a small object, so the first
         // problem in the document is the one named whatever the object's size.
-        std::array<std::size_t, kLinearKeys> smallKeyOffsets{};
-        std::size_t base = kNone;
         const auto failed = [&](std::size_t end) {
-            if (base != kNone) {
+            if (end - base > kLinearKeys) {
                 const std::size_t repeat = firstRepeatedKey(base, end);
                 if (repeat != kNone && m_keyOffsets[repeat] < m_error.offset) {
                     m_error = ParseError{m_keyOffsets[repeat], "duplicate key in an object"};
@@ -474,69 +468,46 @@ private:
             return false;
         };
         while (true) {
+            const std::size_t index = m_members.size() - base;
             skipWs();
-            if (base == kNone && own.size() == kLinearKeys) {
-                base = m_members.size();
-                for (std::size_t i = 0; i < own.size(); ++i) {
-                    m_members.push_back(std::move(own[i]));
-                    m_keyOffsets.push_back(smallKeyOffsets[i]);
-                }
-                own.clear();
-            }
-            const std::size_t index = base == kNone ? own.size() : m_members.size() - base;
-            const std::size_t end = base == kNone ? 0 : base + index; // the stack's end before this member
             if (m_pos >= m_s.size() || m_s[m_pos] != '"') {
                 error("expected a string key");
-                return failed(end);
+                return failed(base + index);
             }
             const std::size_t keyPos = m_pos;
-            if (base == kNone) {
-                own.emplace_back();
-                if (!string(own.back().key)) {
-                    return false;
-                }
-                for (std::size_t i = 0; i + 1 < own.size(); ++i) {
-                    if (own[i].key == own.back().key) {
+            // On the stack before its value is read (at `base + index`, while nested objects use the stack
+            // above it), so that a failure inside the value still finds a repeated key; read in place (a
+            // string holds nothing that could move the stack).
+            m_members.emplace_back();
+            m_keyOffsets.push_back(keyPos);
+            const std::string& key = m_members.back().key;
+            if (!string(m_members.back().key)) {
+                return failed(base + index);
+            }
+            if (index < kLinearKeys) {
+                for (std::size_t i = base; i < base + index; ++i) {
+                    if (m_members[i].key == key) {
                         m_pos = keyPos;
                         // Not the key itself: the document may be hostile (the offset says where it is).
                         return error("duplicate key in an object");
                     }
                 }
-                smallKeyOffsets[index] = keyPos;
-                skipWs();
-                if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
-                    return error("expected ':' after a key");
-                }
-                ++m_pos;
-                skipWs();
-                if (!value(own.back().value, depth)) {
-                    return false;
-                }
-            } else {
-                // On the stack before its value is read (at `end`, while nested objects use the stack above
-                // it), so that a failure inside the value still finds a repeated key; read in place (a string
-                // holds nothing that could move the stack).
-                m_members.emplace_back();
-                m_keyOffsets.push_back(keyPos);
-                if (!string(m_members.back().key)) {
-                    return failed(end);
-                }
-                skipWs();
-                if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
-                    error("expected ':' after a key");
-                    return failed(end + 1);
-                }
-                ++m_pos;
-                skipWs();
-                if (!valueOnStack(depth, m_members,
-                                  [this, end]() -> Value& { return m_members[end].value; })) {
-                    return failed(end + 1);
-                }
+            }
+            skipWs();
+            if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
+                error("expected ':' after a key");
+                return failed(base + index + 1);
+            }
+            ++m_pos;
+            skipWs();
+            if (!valueOnStack(depth, m_members,
+                              [this, at = base + index]() -> Value& { return m_members[at].value; })) {
+                return failed(base + index + 1);
             }
             skipWs();
             if (m_pos >= m_s.size()) {
                 error("unexpected end of the document inside an object");
-                return failed(end + 1);
+                return failed(base + index + 1);
             }
             if (m_s[m_pos] == ',') {
                 ++m_pos;
@@ -544,20 +515,21 @@ private:
             }
             if (m_s[m_pos] != '}') {
                 error("expected ',' or '}' in an object");
-                return failed(end + 1);
+                return failed(base + index + 1);
             }
             ++m_pos;
-            if (base == kNone) {
-                return true;
+            const std::size_t end = m_members.size();
+            if (end - base > kLinearKeys) {
+                const std::size_t repeat = firstRepeatedKey(base, end);
+                if (repeat != kNone) {
+                    m_pos = m_keyOffsets[repeat];
+                    return error("duplicate key in an object");
+                }
             }
-            const std::size_t repeat = firstRepeatedKey(base, end + 1);
-            if (repeat != kNone) {
-                m_pos = m_keyOffsets[repeat];
-                return error("duplicate key in an object");
-            }
-            own.reserve(end + 1 - base);
+            auto& members = out.asObject();
+            members.reserve(end - base);
             std::move(m_members.begin() + static_cast<std::ptrdiff_t>(base), m_members.end(),
-                      std::back_inserter(own));
+                      std::back_inserter(members));
             m_members.erase(m_members.begin() + static_cast<std::ptrdiff_t>(base), m_members.end());
             m_keyOffsets.resize(base);
             return true;
@@ -630,32 +602,19 @@ private:
             return error("nesting deeper than " + std::to_string(m_limits.maxDepth));
         }
         ++m_pos; // '['
-        auto& own = out.m_v.emplace<std::vector<Value>>();
+        out.m_v.emplace<std::vector<Value>>();
         skipWs();
         if (m_pos < m_s.size() && m_s[m_pos] == ']') {
             ++m_pos;
             return true;
         }
-        // As for objects: up to kSmallArray items in the array's own vector, then on the stack from `base`.
-        std::size_t base = kNone;
+        const std::size_t base = m_items.size();
         while (true) {
             skipWs();
-            if (base == kNone && own.size() == kSmallArray) {
-                base = m_items.size();
-                std::move(own.begin(), own.end(), std::back_inserter(m_items));
-                own.clear();
-            }
-            if (base == kNone) {
-                own.emplace_back();
-                if (!value(own.back(), depth)) {
-                    return false;
-                }
-            } else {
-                m_items.emplace_back();
-                if (!valueOnStack(depth, m_items,
-                                  [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
-                    return false;
-                }
+            m_items.emplace_back();
+            if (!valueOnStack(depth, m_items,
+                              [this, at = m_items.size() - 1]() -> Value& { return m_items[at]; })) {
+                return false;
             }
             skipWs();
             if (m_pos >= m_s.size()) {
@@ -667,12 +626,11 @@ private:
             }
             if (m_s[m_pos] == ']') {
                 ++m_pos;
-                if (base != kNone) {
-                    own.reserve(m_items.size() - base);
-                    std::move(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end(),
-                              std::back_inserter(own));
-                    m_items.erase(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end());
-                }
+                auto& items = out.asArray();
+                items.reserve(m_items.size() - base);
+                std::move(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end(),
+                          std::back_inserter(items));
+                m_items.erase(m_items.begin() + static_cast<std::ptrdiff_t>(base), m_items.end());
                 return true;
             }
             return error("expected ',' or ']' in an array");
@@ -721,6 +679,7 @@ private:
                 }
                 out.append(m_s.data() + start, m_pos - start);
             }
+
             if (m_pos >= m_s.size()) {
                 return error("unterminated string");
             }
