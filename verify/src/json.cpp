@@ -1,3 +1,4 @@
+#include "json_write.h"
 #include "safe_text.h"
 #include "siphash.h"
 
@@ -1029,6 +1030,22 @@ void writeIndented(std::string& out, const Value& v, int indent, int depth) {
 }
 
 } // namespace
+
+} // namespace veridicor::verify::json
+
+namespace veridicor::verify::detail {
+
+void appendJson(std::string& out, const json::Value& value, int indent, int depth) {
+    if (indent < 0) {
+        json::write(out, value);
+    } else {
+        json::writeIndented(out, value, indent, depth);
+    }
+}
+
+} // namespace veridicor::verify::detail
+
+namespace veridicor::verify::json {
 
 std::string serializeIndented(const Value& value, int indent) {
     if (indent < 0) {
