@@ -871,6 +871,23 @@ void writeString(std::string& out, const std::string& s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < s.size(); ++i) {
+        // A run of ASCII that needs no escape is copied at once, found eight bytes at a time (a signed
+        // statement may echo tens of MiB of text).
+        std::size_t run = i;
+        while (run + 8 <= s.size()) {
+            const std::uint64_t w = load8(s.data() + run);
+            if ((hasStringSpecial(w) | (w & kHighBits)) != 0) {
+                break;
+            }
+            run += 8;
+        }
+        if (run > i) {
+            out.append(s, i, run - i);
+            i = run;
+            if (i == s.size()) {
+                break;
+            }
+        }
         const char ch = s[i];
         const auto c = static_cast<unsigned char>(ch);
         if (c >= 0x80) {

@@ -124,6 +124,9 @@ std::string verdictToJson(const Verdict& v, int indent) {
     if (findings != nullptr && !findings->asArray().empty() && text.size() >= end.size() &&
         std::string_view(text).substr(text.size() - end.size()) == end) {
         text.resize(text.size() - end.size());
+        // Indented, the findings take up to about one and a half times their signed text: room for twice that
+        // is made at once (address space until written) rather than by doubling tens of MiB.
+        text.reserve(text.size() + 2 * v.payload.size() + 64);
         detail::appendJson(text, *findings, indent, 1);
         text += end.substr(2);
     }
