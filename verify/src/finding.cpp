@@ -23,7 +23,7 @@ constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;
 
 std::string digestOf(ObjectReader& r, Problem& problem) {
     const json::Value* d = r.get("digest", json::Type::Object);
-    ObjectReader dr(d, r.path("digest"), problem);
+    ObjectReader dr(d, r, "digest", problem);
     if (d == nullptr) {
         return {};
     }
@@ -341,7 +341,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
                 problem.set(path + ".id is the id of another finding");
             }
             {
-                ObjectReader c(r.get("code", json::Type::Object), r.path("code"), problem);
+                ObjectReader c(r.get("code", json::Type::Object), r, "code", problem);
                 f.code.scheme = c.string("scheme").value_or("");
                 f.code.value = c.string("value").value_or("");
                 f.code.meaning = c.string("meaning").value_or("");
@@ -355,7 +355,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
                 f.confidence = *conf;
             }
             {
-                ObjectReader g(r.get("region", json::Type::Object), r.path("region"), problem);
+                ObjectReader g(r.get("region", json::Type::Object), r, "region", problem);
                 const auto kind = g.string("kind");
                 if (kind && *kind == "ecg") {
                     f.region.kind = RegionKind::Ecg;
@@ -395,7 +395,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
             }
             if (const json::Value* ev = r.get("explanation", json::Type::Object, false)) {
                 // Optional: a finding without an explanation is shown without an overlay.
-                ObjectReader e(ev, r.path("explanation"), problem);
+                ObjectReader e(ev, r, "explanation", problem);
                 f.explanationAttachment = e.string("attachment").value_or("");
                 if (!problem.any() && attachmentNames.count(f.explanationAttachment) == 0) {
                     problem.set(e.path("attachment") + " is not the name of one of predicate.attachments");

@@ -1,3 +1,4 @@
+#include "json_write.h"
 #include "safe_text.h"
 #include "siphash.h"
 
@@ -662,19 +663,24 @@ private:
     bool string(std::string& out) {
         ++m_pos; // '"'
         while (true) {
-            // Copy the run of plain characters at once.
+            // Copy the run of plain characters at once, looking at eight bytes at a time once it has begun
+            // (a run of escapes, `\\n\\n…`, has none to skip).
             const std::size_t start = m_pos;
-            while (m_pos + 8 <= m_s.size() && hasStringSpecial(load8(m_s.data() + m_pos)) == 0) {
-                m_pos += 8;
-            }
-            while (m_pos < m_s.size()) {
-                const auto c = static_cast<unsigned char>(m_s[m_pos]);
-                if (c == '"' || c == '\\' || c < 0x20) {
-                    break;
-                }
+            const auto plain = [this](std::size_t i) {
+                const auto c = static_cast<unsigned char>(m_s[i]);
+                return c != '"' && c != '\\' && c >= 0x20;
+            };
+            if (m_pos < m_s.size() && plain(m_pos)) {
                 ++m_pos;
+                while (m_pos + 8 <= m_s.size() && hasStringSpecial(load8(m_s.data() + m_pos)) == 0) {
+                    m_pos += 8;
+                }
+                while (m_pos < m_s.size() && plain(m_pos)) {
+                    ++m_pos;
+                }
+                out.append(m_s.data() + start, m_pos - start);
             }
-            out.append(m_s.data() + start, m_pos - start);
+
             if (m_pos >= m_s.size()) {
                 return error("unterminated string");
             }
@@ -865,6 +871,23 @@ void writeString(std::string& out, const std::string& s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < s.size(); ++i) {
+        // A run of ASCII that needs no escape is copied at once, found eight bytes at a time (a signed
+        // statement may echo tens of MiB of text).
+        std::size_t run = i;
+        while (run + 8 <= s.size()) {
+            const std::uint64_t w = load8(s.data() + run);
+            if ((hasStringSpecial(w) | (w & kHighBits)) != 0) {
+                break;
+            }
+            run += 8;
+        }
+        if (run > i) {
+            out.append(s, i, run - i);
+            i = run;
+            if (i == s.size()) {
+                break;
+            }
+        }
         const char ch = s[i];
         const auto c = static_cast<unsigned char>(ch);
         if (c >= 0x80) {
@@ -1024,6 +1047,22 @@ void writeIndented(std::string& out, const Value& v, int indent, int depth) {
 }
 
 } // namespace
+
+} // namespace veridicor::verify::json
+
+namespace veridicor::verify::detail {
+
+void appendJson(std::string& out, const json::Value& value, int indent, int depth) {
+    if (indent < 0) {
+        json::write(out, value);
+    } else {
+        json::writeIndented(out, value, indent, depth);
+    }
+}
+
+} // namespace veridicor::verify::detail
+
+namespace veridicor::verify::json {
 
 std::string serializeIndented(const Value& value, int indent) {
     if (indent < 0) {

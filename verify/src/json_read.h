@@ -69,13 +69,21 @@ public:
     /// position; only for documents the site wrote itself.
     ObjectReader(const json::Value* value, std::string path, Problem& problem, bool nameUnknownKeys = false)
         : m_value(value), m_path(std::move(path)), m_problem(problem), m_nameUnknownKeys(nameUnknownKeys) {
-        if (m_value == nullptr || !m_value->isObject()) {
-            m_problem.set(m_path + " must be an object");
-            m_value = nullptr;
-        }
+        checkObject();
     }
 
-    [[nodiscard]] std::string path(std::string_view key) const { return m_path + "." + std::string(key); }
+    /// A reader of the member `key` of what `parent` reads (which outlives it): its path is made only when a
+    /// message needs it (a statement has hundreds of thousands of such objects).
+    ObjectReader(const json::Value* value, const ObjectReader& parent, std::string_view key, Problem& problem)
+        : m_value(value), m_parent(&parent), m_key(key), m_problem(problem) {
+        checkObject();
+    }
+
+    /// "statement.predicate.findings[3].code"
+    [[nodiscard]] std::string fullPath() const {
+        return m_parent != nullptr ? m_parent->path(m_key) : m_path;
+    }
+    [[nodiscard]] std::string path(std::string_view key) const { return fullPath() + "." + std::string(key); }
 
     /// The member `key` of type `type`; nullptr (and a problem when `required`) when absent or of another
     /// type.
@@ -184,8 +192,8 @@ public:
             ++position;
             if (!m_known.contains(m.key)) {
                 m_problem.set(m_nameUnknownKeys
-                                  ? m_path + "." + safeText(m.key, 64) + " is not a known field"
-                                  : m_path + " holds a field that is not part of the format (member " +
+                                  ? fullPath() + "." + safeText(m.key, 64) + " is not a known field"
+                                  : fullPath() + " holds a field that is not part of the format (member " +
                                         std::to_string(position) + ")");
                 return;
             }
@@ -196,7 +204,16 @@ public:
     [[nodiscard]] const json::Value* value() const { return m_value; }
 
 private:
+    void checkObject() {
+        if (m_value == nullptr || !m_value->isObject()) {
+            m_problem.set(fullPath() + " must be an object");
+            m_value = nullptr;
+        }
+    }
+
     const json::Value* m_value;
+    const ObjectReader* m_parent = nullptr; ///< with m_key, instead of m_path
+    std::string_view m_key;
     std::string m_path;
     Problem& m_problem;
     bool m_nameUnknownKeys = false;

@@ -29,8 +29,12 @@ Expected<std::string, Error> readFileBounded(const std::filesystem::path& path, 
         return Unexpected{
             Error{ErrorCode::Unreadable, "'" + path.string() + "' cannot be opened for reading"}};
     }
-    // Read at most one byte more than allowed: the size on disk may change between stat and read.
+    // Read at most one byte more than allowed: the size on disk may change between stat and read. Room for
+    // what the file holds now is made at once (a 64 MiB bundle appended in pieces was copied over and over).
     std::string data;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec) {
+        data.reserve(static_cast<std::size_t>(std::min<std::uintmax_t>(size, maxBytes)) + 1);
+    }
     std::vector<char> buf(1 << 16);
     while (in && data.size() <= maxBytes) {
         const std::size_t rest = maxBytes - data.size();

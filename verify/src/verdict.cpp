@@ -1,3 +1,4 @@
+#include "json_write.h"
 #include "verdict_json.h"
 
 #include <veridicor/verify/verdict.h>
@@ -109,14 +110,27 @@ std::string verdictToJson(const Verdict& v, int indent) {
         warnings.push(json::Value::string(w));
     }
     out.set("warnings", std::move(warnings));
-    json::Value findings = json::Value::array();
+    // The findings as signed, the last member: written in place of an empty array rather than copied into
+    // `out` (a statement may hold hundreds of thousands of them).
+    const json::Value* findings = nullptr;
     if (v.authenticated && v.statement) {
         if (const json::Value* fs = v.statement->predicate.find("findings"); fs != nullptr && fs->isArray()) {
-            findings = *fs;
+            findings = fs;
         }
     }
-    out.set("findings", std::move(findings));
-    return json::serializeIndented(out, indent) + (indent >= 0 ? "\n" : "");
+    out.set("findings", json::Value::array());
+    std::string text = json::serializeIndented(out, indent);
+    const std::string_view end = indent >= 0 ? "[]\n}" : "[]}";
+    if (findings != nullptr && !findings->asArray().empty() && text.size() >= end.size() &&
+        std::string_view(text).substr(text.size() - end.size()) == end) {
+        text.resize(text.size() - end.size());
+        // Indented, the findings take up to about one and a half times their signed text: room for twice that
+        // is made at once (address space until written) rather than by doubling tens of MiB.
+        text.reserve(text.size() + 2 * v.payload.size() + 64);
+        detail::appendJson(text, *findings, indent, 1);
+        text += end.substr(2);
+    }
+    return text + (indent >= 0 ? "\n" : "");
 }
 
 } // namespace veridicor::verify

@@ -35,7 +35,7 @@ public:
     Value() = default; ///< null
     static Value boolean(bool b);
     static Value number(double d);
-    /// A number written as `text`, which must be a valid JSON number whose value is `d` (used by the parser).
+    /// A number written as `text`, which must be a valid JSON number whose value is `d` (the text is kept).
     static Value number(double d, std::string text);
     static Value integer(std::int64_t i);
     static Value string(std::string s);
