@@ -83,6 +83,13 @@ int main(int argc, char* argv[]) {
         QStringLiteral("audit-log"),
         QStringLiteral("Append finding displays to this audit log (this session only)."),
         QStringLiteral("FILE"));
+    const QCommandLineOption auditKeyOpt(
+        QStringLiteral("audit-key"),
+        QStringLiteral(
+            "Sign the audit log's head with this Ed25519 key, made at first use (mode 0600, public key "
+            "beside it as FILE.pub.pem); default $XDG_CONFIG_HOME/veridicor/audit-key.pem, else "
+            "~/.config/veridicor/audit-key.pem."),
+        QStringLiteral("FILE"));
     const QCommandLineOption anywayOpt(
         QStringLiteral("show-anyway"),
         QStringLiteral(
@@ -96,7 +103,7 @@ int main(int argc, char* argv[]) {
             "measurements are listed and the view brings it into view."),
         QStringLiteral("KEY"));
     parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
-                       anywayOpt, selectOpt});
+                       auditKeyOpt, anywayOpt, selectOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     parser.process(app);
@@ -128,6 +135,9 @@ int main(int argc, char* argv[]) {
     }
     if (parser.isSet(auditOpt)) {
         window.setAuditLogFile(parser.value(auditOpt));
+    }
+    if (parser.isSet(auditKeyOpt)) {
+        window.setAuditKeyFile(parser.value(auditKeyOpt));
     }
     window.setVerificationTime(at);
     window.setPreconfirmedShowAnyway(parser.values(anywayOpt));

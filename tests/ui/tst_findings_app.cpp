@@ -4,6 +4,7 @@
 // trust store nothing is trusted; --at is checked.
 #include "test_data.h"
 
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -104,6 +105,44 @@ private slots:
         QCOMPARE(lines.count('\n'), 1);
         QVERIFY(lines.contains("\"event\":\"display\""));
         QVERIFY(lines.contains("demo_12lead_resting_ecg.omi.finding.json"));
+    }
+
+    void auditKeyOptionSignsTheHeadWithThatKey() {
+        // --audit-key FILE: the GUI's audit log head is signed with that key, made at first use, private
+        // key readable by its owner only, public key beside it; audit-verify checks the log with it.
+        const QString log = tmp.filePath(QStringLiteral("audit-key.log"));
+        const QString key = tmp.filePath(QStringLiteral("keys/gui-audit-key.pem"));
+        QVERIFY(QDir().mkpath(QFileInfo(key).absolutePath()));
+        const Run r = run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust,
+                           QStringLiteral("--audit-log"), log, QStringLiteral("--audit-key"), key},
+                          QStringLiteral("audit-key"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
+        QVERIFY(QFile::exists(log));
+        QVERIFY(QFile::exists(key));
+        QVERIFY(QFile::exists(key + QStringLiteral(".pub.pem")));
+        QCOMPARE(QFile::permissions(key) & (QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                            QFileDevice::ReadOther | QFileDevice::WriteOther),
+                 QFileDevice::Permissions{});
+        const auto auditVerify = [&](const QStringList& args) {
+            QProcess cli;
+            cli.start(veridicor::test::buildDir() + QStringLiteral("/bin/veridicor-cli"),
+                      QStringList{QStringLiteral("audit-verify")} + args);
+            cli.waitForFinished(30000);
+            return cli.exitCode();
+        };
+        QCOMPARE(auditVerify({QStringLiteral("--key"), key + QStringLiteral(".pub.pem"), log}), 0);
+        // Checked with another Ed25519 key (made by openssl), the same head is a foreign one: damage.
+        const QString other = tmp.filePath(QStringLiteral("keys/other.pem"));
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"),
+                                   {QStringLiteral("genpkey"), QStringLiteral("-algorithm"),
+                                    QStringLiteral("ed25519"), QStringLiteral("-out"), other}),
+                 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"),
+                                   {QStringLiteral("pkey"), QStringLiteral("-in"), other,
+                                    QStringLiteral("-pubout"), QStringLiteral("-out"),
+                                    other + QStringLiteral(".pub.pem")}),
+                 0);
+        QCOMPARE(auditVerify({QStringLiteral("--key"), other + QStringLiteral(".pub.pem"), log}), 1);
     }
 
     void replayedFindingIsQuarantinedUntilShownAnyway() {

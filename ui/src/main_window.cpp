@@ -325,6 +325,10 @@ void MainWindow::setAuditLogFile(const QString& file) {
     m_auditLog = file;
 }
 
+void MainWindow::setAuditKeyFile(const QString& file) {
+    m_auditKey = file;
+}
+
 void MainWindow::setVerificationTime(std::optional<verify::TimePoint> at) {
     m_at = at;
 }
@@ -472,8 +476,10 @@ QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, co
         verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
     a.user = verify::AuditLog::currentUser();
     a.detail = detail.toStdString();
-    // The workstation's audit key signs the log's head (made at first use in the config folder).
-    auto key = verify::AuditKey::loadOrCreateDefault();
+    // The workstation's audit key signs the log's head (made at first use, in the config folder unless
+    // --audit-key named another file).
+    auto key = m_auditKey.isEmpty() ? verify::AuditKey::loadOrCreateDefault()
+                                    : verify::AuditKey::loadOrCreate(m_auditKey.toStdString());
     if (!key) {
         return qs(key.error().message);
     }

@@ -90,6 +90,10 @@ public:
     /// Appends displays to `file` for this session (not saved).
     void setAuditLogFile(const QString& file);
     [[nodiscard]] QString auditLogFile() const { return m_auditLog; }
+    /// Signs the audit log's head with the Ed25519 key in `file` (made at first use, 0600, its public key
+    /// beside it as `file.pub.pem`) for this session; empty: the default key in the config folder.
+    void setAuditKeyFile(const QString& file);
+    [[nodiscard]] QString auditKeyFile() const { return m_auditKey; }
     /// Fixes the verification time (--at); nullopt: the time of each check.
     void setVerificationTime(std::optional<verify::TimePoint> at);
     void setShowAnywayConfirmation(ShowAnywayConfirmation confirm);
@@ -170,6 +174,7 @@ private:
     int m_checkStudy = 0;
     QString m_trustStore;
     QString m_auditLog;
+    QString m_auditKey; // empty: verify::AuditKey's default in the config folder
     std::optional<verify::TimePoint> m_at;
     ShowAnywayConfirmation m_confirm;
     QStringList m_preconfirmed;
