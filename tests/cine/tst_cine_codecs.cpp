@@ -574,7 +574,7 @@ private slots:
     }
 
     void hostileSegmentedPalettesAreRefusedAtOnce_data() {
-        // Review M1: indirect segments that copy blocks of indirect segments, 5 levels of 80, ending in
+        // Indirect segments that copy blocks of indirect segments, 5 levels of 80, ending in
         // segments that produce nothing — about 3 KB that took 15 s (80^5 visits) to expand. Variants: the
         // bottom made of zero-length discrete segments, and of indirect segments that copy nothing at all
         // (they point at the last word).

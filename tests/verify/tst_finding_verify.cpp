@@ -1055,7 +1055,7 @@ private slots:
         QCOMPARE(missing.error().code, ErrorCode::Unreadable);
     }
 
-    // ---- bounds on what a signed statement may declare (L2)
+    // ---- bounds on what a signed statement may declare
     // -------------------------------------------------
 
     void statementBounds_data() {

@@ -347,7 +347,7 @@ private slots:
         QVERIFY(binding.find(std::string(64, '9')) == std::string::npos);
     }
 
-    // ---- DICOM strings that are not UTF-8 (H2)
+    // ---- DICOM strings that are not UTF-8
     // ---------------------------------------------------------------
 
     void dicomStringsThatAreNotUtf8KeepTheVerdictValid_data() {

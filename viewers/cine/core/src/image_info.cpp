@@ -319,7 +319,7 @@ std::vector<std::uint16_t> detail::expandSegmentedLut(const std::vector<std::uin
                                                       std::size_t count, std::string& error) {
     // PS3.3 C.7.9.2: discrete (0), linear (1) and indirect (2) segments. Output is bounded by `count`; the
     // work is bounded too. Indirect segments re-use earlier segments, so a hostile table can make a few
-    // kilobytes of segments that copy each other expand forever without producing an entry (review M1: 80
+    // kilobytes of segments that copy each other expand forever without producing an entry (80
     // indirect segments per level, 5 levels, zero-length segments at the bottom → 80^5 visits). Therefore:
     //  - a segment that can produce nothing (a discrete or linear segment of length 0, an indirect segment
     //    copying 0 segments) is refused: it has no meaning in the table and is what such a table is made of;
