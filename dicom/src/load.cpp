@@ -1,6 +1,7 @@
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sniff.h>
+#include <veridicor/dicom/text.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
@@ -157,6 +158,9 @@ Expected<std::string, Error> dumpHeader(const std::filesystem::path& path) {
     if (!loaded) {
         return Unexpected{loaded.error()};
     }
+    // The listing is read by people: its names and texts in UTF-8 like everywhere else (text.h), undecodable
+    // bytes made visible. Only this copy, which is printed and dropped, is converted.
+    convertForDisplay(*loaded->dataset());
     std::ostringstream out;
     loaded->file->print(out, DCMTypes::PF_shortenLongTagValues);
     return out.str();
