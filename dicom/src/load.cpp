@@ -37,8 +37,10 @@ Expected<LoadedFile, Error> finish(std::unique_ptr<DcmFileFormat> ff, const std:
     // DCMTK accepts a file that ends inside an undefined-length sequence with only a warning: never for us.
     for (const auto& m : dcmtkMessages) {
         if (isEndOfStreamMessage(m)) {
-            return Unexpected{Error{ErrorCode::Truncated,
-                                    what + " ends before its declared content does (truncated file): " + m}};
+            std::string message = what;
+            message += " ends before its declared content does (truncated file): ";
+            message += m;
+            return Unexpected{Error{ErrorCode::Truncated, std::move(message)}};
         }
     }
     DcmDataset* ds = ff->getDataset();

@@ -384,6 +384,8 @@ void convertItem(DcmItem& item, const std::string& inherited) {
         }
         const DcmEVR vr = element->ident();
         if (vr == EVR_SQ) {
+            // EVR_SQ is DcmSequenceOfItems itself (a pixel sequence says EVR_pixelSQ), so the downcast is
+            // exact. NOLINTNEXTLINE(cppcoreguidelines-pro-type-static-cast-downcast)
             auto* sequence = static_cast<DcmSequenceOfItems*>(element);
             for (unsigned long k = 0; k < sequence->card(); ++k) {
                 if (DcmItem* child = sequence->getItem(k); child != nullptr) {
