@@ -440,10 +440,15 @@ DecodedText decodeText(std::string_view bytes, std::string_view characterSet, Te
     const OFCondition selected = converter.selectCharacterSet(OFString(declared.c_str(), declared.size()));
     if (selected.bad()) {
         const auto terms = splitTerms(declared);
-        bool japanese = terms.size() > 1;
+        // Only the Japanese terms, and at least one of the two kanji sets (a lone "ISO 2022 IR 87", which
+        // PS3.3 does not allow as the first value, is read as if it followed the default repertoire).
+        bool japanese = true;
+        bool kanji = false;
         for (const auto& t : terms) {
             japanese = japanese && isJapaneseTerm(t);
+            kanji = kanji || t == "ISO 2022 IR 87" || t == "ISO 2022 IR 159";
         }
+        japanese = japanese && kanji;
         if (japanese) {
             if (auto utf8 = decodeIso2022Japanese(bytes, terms, kind); utf8 && isValidUtf8(*utf8)) {
                 return {std::move(*utf8), true, {}};

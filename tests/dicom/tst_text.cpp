@@ -129,6 +129,16 @@ private slots:
         }
     }
 
+    void loneKanjiSetIsDecoded() {
+        // Seen in files although the first value should be one without code extensions; bytes of pydicom's
+        // chrJapMulti.dcm, which pydicom decodes as "やまだ^たろう" (its hiragana, U+3084 U+307E U+3060 ...).
+        const dicom::DecodedText t = dicom::decodeText("\x1B$B$d$^$@\x1B(B^\x1B$B$?$m$&\x1B(B",
+                                                       "ISO 2022 IR 87", dicom::TextKind::PersonName);
+        QVERIFY2(t.decoded, t.problem.c_str());
+        QCOMPARE(QString::fromStdString(t.utf8),
+                 QString::fromUtf16(u"\u3084\u307E\u3060^\u305F\u308D\u3046"));
+    }
+
     void plainAsciiIsUnchanged() {
         DcmItem item;
         QVERIFY(item.putAndInsertString(DCM_PatientName, "Doe^John").good());
