@@ -3,6 +3,9 @@
 // (Debian python3-pydicom, data/charset_files), by tests/tools/reference_names.py, which shares no code with
 // ours.
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -59,6 +62,28 @@ inline std::vector<PydicomName> pydicomNames() {
              o.value(QStringLiteral("display")).toString(), o.value(QStringLiteral("where")).toString()});
     }
     return out;
+}
+
+/// Writes `out`: the DICOM file `target` with the Specific Character Set and the Patient's Name of
+/// `charsetFile` as stored there (the bytes, not decoded), so that a view of another kind shows a name
+/// pydicom decoded.
+inline bool withNameBytesOf(const QString& charsetFile, const QString& target, const QString& out) {
+    DcmFileFormat from;
+    DcmFileFormat to;
+    if (from.loadFile(charsetFile.toStdString().c_str()).bad() ||
+        to.loadFile(target.toStdString().c_str()).bad()) {
+        return false;
+    }
+    OFString charset;
+    OFString name;
+    if (from.getDataset()->findAndGetOFStringArray(DCM_PatientName, name).bad()) {
+        return false;
+    }
+    from.getDataset()->findAndGetOFStringArray(DCM_SpecificCharacterSet, charset);
+    DcmDataset* ds = to.getDataset();
+    return ds->putAndInsertString(DCM_SpecificCharacterSet, charset.c_str()).good() &&
+           ds->putAndInsertString(DCM_PatientName, name.c_str()).good() &&
+           to.saveFile(out.toStdString().c_str()).good();
 }
 
 } // namespace veridicor::test
