@@ -7,9 +7,13 @@
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -83,6 +87,39 @@ private slots:
                      qPrintable(n.file + QStringLiteral(": header shows\n") + header +
                                 QStringLiteral("\nnot ") + n.display));
         }
+    }
+
+    void anUnknownCharacterSetShowsTheBytesAndSaysSo() {
+        // pydicom's chrFren.dcm (Latin-1 "Buc^J\xE9r\xF4me") relabelled with a character set nobody defines:
+        // the browser and the header show the stored bytes made visible and say they are not decoded.
+        const QString dir = test::pydicomCharsetDir();
+        if (dir.isEmpty()) {
+            QSKIP("pydicom's charset_files (Debian python3-pydicom) are missing");
+        }
+        QTemporaryDir tmp;
+        const QString file = tmp.filePath(QStringLiteral("unknown-charset.dcm"));
+        {
+            DcmFileFormat ff;
+            QVERIFY(ff.loadFile((dir + QStringLiteral("/chrFren.dcm")).toStdString().c_str()).good());
+            QVERIFY(ff.getDataset()->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 999").good());
+            QVERIFY(ff.saveFile(file.toStdString().c_str()).good());
+        }
+        registry::ViewerRegistry reg;
+        ui::MainWindow window(reg);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({file});
+        QVERIFY(loaded.wait(20000));
+        const QString expected =
+            QStringLiteral("Buc, J\\xE9r\\xF4me (undecoded bytes: character set 'ISO_IR 999'");
+        const QString browser = browserTexts(window);
+        QVERIFY2(browser.startsWith(expected), qPrintable(browser));
+        const QString header = textsOf<QLabel>(window, [](QLabel* l) { return l->text(); });
+        QVERIFY2(header.contains(QStringLiteral("Patient: ") + expected), qPrintable(header));
+        const QString all = window.visibleTexts().join(QLatin1Char('\n'));
+        QVERIFY2(!all.contains(QChar::ReplacementCharacter), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("J\u00E9r\u00F4me")),
+                 qPrintable(all)); // not guessed as Latin-1
     }
 };
 
