@@ -18,9 +18,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace veridicor::dicom {
@@ -38,6 +40,8 @@ struct Sha256::Context {
     ~Context() { EVP_MD_CTX_free(ctx); }
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
+    Context(Context&&) = delete;
+    Context& operator=(Context&&) = delete;
 };
 
 Sha256::Sha256() : m_context(std::make_unique<Context>()) {}
@@ -66,7 +70,7 @@ Sha256Digest sha256(const void* data, std::size_t size) {
 }
 
 std::string toHex(const Sha256Digest& digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     std::string out;
     out.reserve(digest.size() * 2);
     for (const std::uint8_t b : digest) {
@@ -147,17 +151,18 @@ struct AttributeSpec {
 };
 
 template <std::size_t N>
-constexpr AttributeSpec sequence(Uint16 g, Uint16 e, const char* name, const AttributeSpec (&items)[N]) {
-    return AttributeSpec{g, e, name, items, N};
+constexpr AttributeSpec sequence(Uint16 g, Uint16 e, const char* name,
+                                 const std::array<AttributeSpec, N>& items) {
+    return AttributeSpec{g, e, name, items.data(), N};
 }
 
-constexpr AttributeSpec kCodeAndScheme[] = {
+constexpr auto kCodeAndScheme = std::to_array<AttributeSpec>({
     {0x0008, 0x0100, "Code Value"},
     {0x0008, 0x0102, "Coding Scheme Designator"},
-};
-constexpr AttributeSpec kCodeOnly[] = {{0x0008, 0x0100, "Code Value"}};
+});
+constexpr auto kCodeOnly = std::to_array<AttributeSpec>({{0x0008, 0x0100, "Code Value"}});
 
-constexpr AttributeSpec kChannelDefinition[] = {
+constexpr auto kChannelDefinition = std::to_array<AttributeSpec>({
     {0x003A, 0x0203, "Channel Label"},
     sequence(0x003A, 0x0208, "Channel Source Sequence", kCodeAndScheme),
     sequence(0x003A, 0x0209, "Channel Source Modifiers Sequence", kCodeAndScheme),
@@ -173,9 +178,9 @@ constexpr AttributeSpec kChannelDefinition[] = {
     {0x003A, 0x0221, "Filter High Frequency"},
     {0x003A, 0x0222, "Notch Filter Frequency"},
     {0x003A, 0x0223, "Notch Filter Bandwidth"},
-};
+});
 
-constexpr AttributeSpec kWaveformItem[] = {
+constexpr auto kWaveformItem = std::to_array<AttributeSpec>({
     {0x0018, 0x1068, "Multiplex Group Time Offset"},
     {0x0018, 0x1069, "Trigger Time Offset"},
     {0x003A, 0x0005, "Number of Waveform Channels"},
@@ -185,9 +190,9 @@ constexpr AttributeSpec kWaveformItem[] = {
     {0x5400, 0x1006, "Waveform Sample Interpretation"},
     {0x5400, 0x100A, "Waveform Padding Value"},
     sequence(0x003A, 0x0200, "Channel Definition Sequence", kChannelDefinition),
-};
+});
 
-constexpr AttributeSpec kUltrasoundRegion[] = {
+constexpr auto kUltrasoundRegion = std::to_array<AttributeSpec>({
     {0x0018, 0x6012, "Region Spatial Format"},
     {0x0018, 0x6014, "Region Data Type"},
     {0x0018, 0x6016, "Region Flags"},
@@ -205,7 +210,7 @@ constexpr AttributeSpec kUltrasoundRegion[] = {
     {0x0018, 0x602E, "Physical Delta Y"},
     {0x0018, 0x6030, "Transducer Frequency"},
     {0x0018, 0x6032, "Pulse Repetition Frequency"},
-};
+});
 
 #define VERIDICOR_IDENTITY_ATTRIBUTES                                                                        \
     {0x0008, 0x0016, "SOP Class UID"}, {0x0008, 0x0018, "SOP Instance UID"}, {0x0008, 0x0060, "Modality"},   \
@@ -214,12 +219,12 @@ constexpr AttributeSpec kUltrasoundRegion[] = {
         0x0010, 0x0021, "Issuer of Patient ID"                                                               \
     }
 
-constexpr AttributeSpec kWaveformV2[] = {
+constexpr auto kWaveformV2 = std::to_array<AttributeSpec>({
     VERIDICOR_IDENTITY_ATTRIBUTES,
     sequence(0x5400, 0x0100, "Waveform Sequence", kWaveformItem),
-};
+});
 
-constexpr AttributeSpec kPixelDataV2[] = {
+constexpr auto kPixelDataV2 = std::to_array<AttributeSpec>({
     VERIDICOR_IDENTITY_ATTRIBUTES,
     {0x0002, 0x0010, "Transfer Syntax UID"},
     {0x0028, 0x0002, "Samples per Pixel"},
@@ -252,7 +257,7 @@ constexpr AttributeSpec kPixelDataV2[] = {
     {0x0018, 0x1065, "Frame Time Vector"},
     {0x0018, 0x1242, "Actual Frame Duration"},
     sequence(0x0018, 0x6011, "Sequence of Ultrasound Regions", kUltrasoundRegion),
-};
+});
 
 #undef VERIDICOR_IDENTITY_ATTRIBUTES
 
@@ -261,7 +266,7 @@ constexpr AttributeSpec kPixelDataV2[] = {
 constexpr Uint32 kMaxAttributeBytes = Uint32{16} << 20;
 
 std::string tagText(Uint16 group, Uint16 element) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
     std::string s(9, ',');
     for (int i = 0; i < 4; ++i) {
         s[static_cast<std::size_t>(3 - i)] = kHex[(group >> (4 * i)) & 0xFU];
@@ -283,8 +288,8 @@ public:
     explicit AttributeEncoder(DcmFileCache& cache) : m_cache(cache) {}
 
     /// The encoding, and each attribute's digest (in the order the attributes were opened).
-    const std::string& encoding() const { return m_out; }
-    std::vector<AttributeDigest> attributeDigests() const {
+    [[nodiscard]] const std::string& encoding() const { return m_out; }
+    [[nodiscard]] std::vector<AttributeDigest> attributeDigests() const {
         std::vector<AttributeDigest> out;
         out.reserve(m_ranges.size());
         Sha256 h;
@@ -370,6 +375,9 @@ private:
         if (element.ident() != EVR_SQ) {
             return fail(ErrorCode::Malformed, std::string(spec.name) + " (" + path + ") is not a sequence");
         }
+        // EVR_SQ is DcmSequenceOfItems itself (a pixel sequence, also derived from it, says EVR_pixelSQ), as
+        // checked above, so the downcast is exact.
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-static-cast-downcast)
         auto& seq = static_cast<DcmSequenceOfItems&>(element);
         const unsigned long items = seq.card();
         u64be(items);
@@ -460,11 +468,11 @@ Expected<void, Error> beginV2(TwoDigests& h, ContentMethod method, DcmItem& data
     }
     h.v2.update(enc.encoding().data(), enc.encoding().size());
     attributes = enc.attributeDigests();
-    std::uint8_t length[8];
-    for (int i = 0; i < 8; ++i) {
-        length[i] = static_cast<std::uint8_t>((dataLength >> static_cast<unsigned>(56 - 8 * i)) & 0xFFU);
+    std::array<std::uint8_t, 8> length{};
+    for (std::size_t i = 0; i < length.size(); ++i) {
+        length.at(i) = static_cast<std::uint8_t>((dataLength >> (56U - 8U * i)) & 0xFFU);
     }
-    h.v2.update(length, sizeof length);
+    h.v2.update(length.data(), length.size());
     return {};
 }
 
@@ -544,8 +552,8 @@ std::string describeAttributePath(std::string_view path) {
             }
         };
         if (first) {
-            search(kWaveformV2, std::size(kWaveformV2));
-            search(kPixelDataV2, std::size(kPixelDataV2));
+            search(kWaveformV2.data(), kWaveformV2.size());
+            search(kPixelDataV2.data(), kPixelDataV2.size());
             first = false;
         } else {
             search(list, count);
@@ -607,8 +615,8 @@ Expected<ContentDigest, Error> waveformDigest(DcmItem& dataset, const DigestOpti
     TwoDigests h;
     ContentDigest out;
     out.kind = ContentKind::Waveform;
-    if (auto ok = beginV2(h, ContentMethod::WaveformV2, dataset, kWaveformV2, std::size(kWaveformV2), total,
-                          cache, out.attributes);
+    if (auto ok = beginV2(h, ContentMethod::WaveformV2, dataset, kWaveformV2.data(), kWaveformV2.size(),
+                          total, cache, out.attributes);
         !ok) {
         return Unexpected{ok.error()};
     }
@@ -664,8 +672,8 @@ Expected<ContentDigest, Error> pixelDataDigest(DcmItem& dataset, const DigestOpt
             total += item->getLengthField();
             items.push_back(item);
         }
-        if (auto ok = beginV2(h, ContentMethod::PixelDataV2, dataset, kPixelDataV2, std::size(kPixelDataV2),
-                              total, cache, out.attributes);
+        if (auto ok = beginV2(h, ContentMethod::PixelDataV2, dataset, kPixelDataV2.data(),
+                              kPixelDataV2.size(), total, cache, out.attributes);
             !ok) {
             return Unexpected{ok.error()};
         }
@@ -699,8 +707,8 @@ Expected<ContentDigest, Error> pixelDataDigest(DcmItem& dataset, const DigestOpt
         if (length == DCM_UndefinedLength) {
             return fail(ErrorCode::Malformed, "the Pixel Data value has an undefined length");
         }
-        if (auto ok = beginV2(h, ContentMethod::PixelDataV2, dataset, kPixelDataV2, std::size(kPixelDataV2),
-                              length, cache, out.attributes);
+        if (auto ok = beginV2(h, ContentMethod::PixelDataV2, dataset, kPixelDataV2.data(),
+                              kPixelDataV2.size(), length, cache, out.attributes);
             !ok) {
             return Unexpected{ok.error()};
         }

@@ -36,6 +36,8 @@ public:
     ~CaptureAppender() override { destructorImpl(); }
     CaptureAppender(const CaptureAppender&) = delete;
     CaptureAppender& operator=(const CaptureAppender&) = delete;
+    CaptureAppender(CaptureAppender&&) = delete;
+    CaptureAppender& operator=(CaptureAppender&&) = delete;
     void close() override {}
 
 protected:
@@ -47,7 +49,8 @@ protected:
             t_capture->emplace_back(event.getMessage().c_str());
         }
         if (m_echo) {
-            std::fprintf(stderr, "DCMTK: %s\n", event.getMessage().c_str());
+            // A diagnostic echo: nothing to do when standard error cannot be written.
+            static_cast<void>(std::fprintf(stderr, "DCMTK: %s\n", event.getMessage().c_str()));
         }
     }
 

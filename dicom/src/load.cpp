@@ -1,6 +1,7 @@
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sniff.h>
+#include <veridicor/dicom/text.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
@@ -36,8 +37,10 @@ Expected<LoadedFile, Error> finish(std::unique_ptr<DcmFileFormat> ff, const std:
     // DCMTK accepts a file that ends inside an undefined-length sequence with only a warning: never for us.
     for (const auto& m : dcmtkMessages) {
         if (isEndOfStreamMessage(m)) {
-            return Unexpected{Error{ErrorCode::Truncated,
-                                    what + " ends before its declared content does (truncated file): " + m}};
+            std::string message = what;
+            message += " ends before its declared content does (truncated file): ";
+            message += m;
+            return Unexpected{Error{ErrorCode::Truncated, std::move(message)}};
         }
     }
     DcmDataset* ds = ff->getDataset();
@@ -157,6 +160,9 @@ Expected<std::string, Error> dumpHeader(const std::filesystem::path& path) {
     if (!loaded) {
         return Unexpected{loaded.error()};
     }
+    // The listing is read by people: its names and texts in UTF-8 like everywhere else (text.h), undecodable
+    // bytes made visible. Only this copy, which is printed and dropped, is converted.
+    convertForDisplay(*loaded->dataset());
     std::ostringstream out;
     loaded->file->print(out, DCMTypes::PF_shortenLongTagValues);
     return out.str();

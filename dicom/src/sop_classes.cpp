@@ -11,7 +11,7 @@ std::string uidName(std::string_view uid) {
 }
 
 std::string uidDisplayName(std::string_view uid) {
-    const std::string name = uidName(uid);
+    std::string name = uidName(uid);
     if (name == uid) {
         return name;
     }

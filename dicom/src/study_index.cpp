@@ -1,6 +1,7 @@
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sniff.h>
 #include <veridicor/dicom/study_index.h>
+#include <veridicor/dicom/text.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -49,17 +50,17 @@ Expected<InstanceHeader, Error> readInstanceHeader(const std::filesystem::path& 
     h.transferSyntaxUID = loaded->transferSyntaxUID;
     h.instanceNumber = toInt(getString(ds, DCM_InstanceNumber));
     h.numberOfFrames = toInt(getString(ds, DCM_NumberOfFrames));
-    h.patientID = getString(ds, DCM_PatientID);
-    h.patientName = getString(ds, DCM_PatientName);
+    h.patientID = getText(ds, DCM_PatientID);
+    h.patientName = getPersonName(ds, DCM_PatientName);
     h.patientBirthDate = getString(ds, DCM_PatientBirthDate);
     h.patientSex = getString(ds, DCM_PatientSex);
     h.studyInstanceUID = getString(ds, DCM_StudyInstanceUID);
     h.studyDate = getString(ds, DCM_StudyDate);
     h.studyTime = getString(ds, DCM_StudyTime);
-    h.studyDescription = getString(ds, DCM_StudyDescription);
-    h.accessionNumber = getString(ds, DCM_AccessionNumber);
+    h.studyDescription = getText(ds, DCM_StudyDescription);
+    h.accessionNumber = getText(ds, DCM_AccessionNumber);
     h.seriesInstanceUID = getString(ds, DCM_SeriesInstanceUID);
-    h.seriesDescription = getString(ds, DCM_SeriesDescription);
+    h.seriesDescription = getText(ds, DCM_SeriesDescription);
     h.modality = getString(ds, DCM_Modality);
     h.seriesNumber = toInt(getString(ds, DCM_SeriesNumber));
     return h;

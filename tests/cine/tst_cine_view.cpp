@@ -2,6 +2,7 @@
 // frame slider, window/level, calibrated and uncalibrated measurements (with the mouse), a clip with a bad
 // frame, the main window routing ultrasound to it — and the screenshot of the demo clip in docs/screenshots/.
 #include "cine_test_util.h"
+#include "pydicom_names.h"
 
 #include <veridicor/cine/cine_view.h>
 #include <veridicor/dicom/dicom_env.h>
@@ -76,6 +77,34 @@ private slots:
         QVERIFY2(t.contains(QStringLiteral("Calibrated region")), qPrintable(t));
         QCOMPARE(view.currentPath(), m_clip);
         QVERIFY(view.canvas()->renderCount() > 0);
+    }
+
+    void overlayShowsPydicomsNames() {
+        // The clip with the name bytes of each of pydicom's charset files: the overlay shows what pydicom
+        // decodes, in the display format of dicom/text.h (tests/tools/reference_names.py).
+        const auto names = test::pydicomNames();
+        if (names.empty()) {
+            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
+                  "missing");
+        }
+        for (const auto& n : names) {
+            if (n.where != QStringLiteral("dataset")) {
+                continue;
+            }
+            const QString clip =
+                m_dir.filePath(QFileInfo(n.file).completeBaseName() + QStringLiteral("-echo.dcm"));
+            QVERIFY(test::withNameBytesOf(n.file, m_clip, clip));
+            cine::CineView view;
+            view.resize(900, 700);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            auto opened = view.openFile(clip);
+            QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
+            QVERIFY(waitFirstFrame(view));
+            const QString t = texts(view);
+            QVERIFY2(t.split(QLatin1Char('\n')).contains(n.display),
+                     qPrintable(n.file + QStringLiteral(": ") + n.display + QStringLiteral(" not in\n") + t));
+        }
     }
 
     void playPauseStepLoopBounceSpeedMarks() {

@@ -507,6 +507,33 @@ private slots:
         QCOMPARE(rec.patient.name, std::string("M\xC3\xBCller^J\xC3\xBCrgen"));
     }
 
+    void iso2022JapaneseNameIsRead() {
+        // Kanji (ISO 2022 IR 87), which DCMTK's whole-dataset conversion refuses on Debian; the bytes are
+        // those of pydicom's charset_files/chrH31.dcm, whose name pydicom decodes as
+        // "Yamada^Tarou=山田^太郎".
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("jis.dcm"), [](DcmDataset& ds) {
+            ds.putAndInsertString(DCM_SpecificCharacterSet, "\\ISO 2022 IR 87");
+            ds.putAndInsertString(DCM_PatientName, "Yamada^Tarou=\x1B$B;3ED\x1B(B^\x1B$BB@O:\x1B(B");
+        });
+        const auto rec = readOk(copy);
+        QVERIFY(rec.warnings.empty());
+        QCOMPARE(rec.patient.name,
+                 std::string("Yamada^Tarou=\xE5\xB1\xB1\xE7\x94\xB0^\xE5\xA4\xAA\xE9\x83\x8E"));
+    }
+
+    void unknownCharacterSetIsShownAsBytesWithAWarning() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const QString copy = brokenCopy(path, QStringLiteral("unknown-charset.dcm"), [](DcmDataset& ds) {
+            ds.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 999");
+            ds.putAndInsertString(DCM_PatientName, "M\xFCller^J\xFCrgen");
+        });
+        const auto rec = readOk(copy);
+        QCOMPARE(rec.patient.name, std::string("M\\xFCller^J\\xFCrgen"));
+        QCOMPARE(rec.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(rec.warnings[0], "ISO_IR 999"), rec.warnings[0].c_str());
+    }
+
     void missingSensitivityReadsUncalibratedWithAWarning() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         const QString copy = brokenCopy(path, QStringLiteral("nosens.dcm"), [](DcmDataset& ds) {

@@ -2,6 +2,7 @@
 // paints the printed header and lead labels, switches layouts, speeds, gains and filters, measures with
 // calipers, and refuses a broken file with the reader's message and no trace on the paper. Runs under Xvfb.
 #include "ecg_view_support.h"
+#include "pydicom_names.h"
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
@@ -70,6 +71,39 @@ private slots:
         const QImage img = grabPaper(view);
         QVERIFY(test::inkCount(img, img.rect()) > 2000);
         QCOMPARE(view.currentPath(), path);
+    }
+
+    void thePaperShowsPydicomsNames() {
+        // wave_dfl.dcm with the name bytes of each of pydicom's charset files: the paper's header shows what
+        // pydicom decodes, in the display format of dicom/text.h (tests/tools/reference_names.py).
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        const auto names = test::pydicomNames();
+        if (names.empty()) {
+            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
+                  "missing");
+        }
+        QTemporaryDir dir;
+        for (const auto& n : names) {
+            if (n.where != QStringLiteral("dataset")) {
+                continue;
+            }
+            const QString ecg =
+                dir.filePath(QFileInfo(n.file).completeBaseName() + QStringLiteral("-ecg.dcm"));
+            QVERIFY(test::withNameBytesOf(n.file, path, ecg));
+            EcgView view;
+            view.resize(1400, 900);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            auto opened = view.openFile(ecg);
+            QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
+            const QStringList texts = view.paintedTexts();
+            bool shown = false;
+            for (const QString& t : texts) {
+                shown = shown || t.startsWith(n.display + QStringLiteral("    ID "));
+            }
+            QVERIFY2(shown, qPrintable(n.file + QStringLiteral(": ") + n.display +
+                                       QStringLiteral(" not in\n") + texts.join(QLatin1Char('\n'))));
+        }
     }
 
     void aTruncatedFileIsRefusedAndLeavesNoTrace() {

@@ -743,7 +743,14 @@ private slots:
         const Run index = run({QStringLiteral("dicom-index"), data});
         QCOMPARE(index.exitCode, 0);
         QVERIFY2(validJson(index), index.out.constData());
-        QVERIFY(index.out.contains("\xEF\xBF\xBD")); // the Latin-1 byte, as U+FFFD
+        if (group == 0x0010 && element == 0x0010) {
+            // The name is decoded by dicom/text.h: non-ASCII bytes without a declared character set are shown
+            // as \xNN and said to be undecoded, never guessed at.
+            QVERIFY2(index.out.contains("M\\\\xFCller, Jos\\\\xE9 (undecoded bytes: "),
+                     index.out.constData());
+        } else {
+            QVERIFY(index.out.contains("\xEF\xBF\xBD")); // the Latin-1 byte, as U+FFFD
+        }
 
         const Run info = run({QStringLiteral("cine-info"), data});
         QCOMPARE(info.exitCode, cineInfoExit);

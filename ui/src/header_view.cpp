@@ -1,5 +1,7 @@
 #include "header_view.h"
 
+#include "display_text.h"
+
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sop_classes.h>
 
@@ -23,9 +25,15 @@ HeaderView::HeaderView(QWidget* parent) : QWidget(parent) {
 }
 
 void HeaderView::showHeader(const dicom::InstanceHeader& header) {
-    m_title->setText(
+    QString title =
         tr("<b>%1</b> — Veridicor has no viewer for this kind of object; its header is listed below.")
-            .arg(QString::fromStdString(dicom::uidDisplayName(header.sopClassUID)).toHtmlEscaped()));
+            .arg(QString::fromStdString(dicom::uidDisplayName(header.sopClassUID)).toHtmlEscaped());
+    // The name as the study browser shows it (decoded by dicom/text.h when the folder was indexed).
+    if (!header.patientName.empty()) {
+        title += QStringLiteral("<br>") +
+                 tr("Patient: %1").arg(boundedText(header.patientName, kMaxNameChars).toHtmlEscaped());
+    }
+    m_title->setText(title);
     auto dump = dicom::dumpHeader(header.path);
     m_text->setPlainText(dump ? QString::fromStdString(*dump) : QString::fromStdString(dump.error().message));
 }

@@ -19,12 +19,6 @@ QString displayDate(const std::string& da) {
     return qs(da);
 }
 
-QString personName(const std::string& pn) {
-    QString name = qs(pn);
-    name.replace(QLatin1Char('^'), QLatin1Char(' '));
-    return name.simplified();
-}
-
 } // namespace
 
 StudyBrowser::StudyBrowser(QWidget* parent) : QTreeWidget(parent) {
@@ -51,7 +45,7 @@ void StudyBrowser::setIndex(const dicom::StudyIndex& index) {
     clear();
     for (const auto& patient : index.patients) {
         auto* p = new QTreeWidgetItem(this);
-        const QString name = personName(patient.name);
+        const QString name = qs(patient.name); // decoded and formatted by dicom/text.h
         p->setText(0, name.isEmpty() ? tr("(no name)") : name);
         QStringList details;
         if (!patient.patientID.empty())

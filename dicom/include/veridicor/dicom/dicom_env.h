@@ -21,6 +21,8 @@ public:
     ~DcmtkMessageCapture();
     DcmtkMessageCapture(const DcmtkMessageCapture&) = delete;
     DcmtkMessageCapture& operator=(const DcmtkMessageCapture&) = delete;
+    DcmtkMessageCapture(DcmtkMessageCapture&&) = delete; ///< it registers itself on this thread's stack
+    DcmtkMessageCapture& operator=(DcmtkMessageCapture&&) = delete;
     [[nodiscard]] const std::vector<std::string>& messages() const { return m_messages; }
 
 private:

@@ -41,14 +41,16 @@ Expected<LoadedFile, Error> loadFile(const std::filesystem::path& path, const Lo
 /// Reads a DICOM dataset from memory (e.g. a Part 10 byte string). Same errors as loadFile.
 Expected<LoadedFile, Error> loadBuffer(const void* data, std::size_t size, const LoadOptions& options = {});
 
-/// A string attribute of `item`, trimmed; empty when absent.
+/// A string attribute of `item` as stored (not decoded), trimmed; empty when absent. For UIDs, codes, numbers
+/// and dates; text a reader sees is taken through text.h (getText(), getPersonName()) instead.
 std::string getString(DcmItem* item, const DcmTagKey& tag);
 
 } // namespace veridicor::dicom
 
 namespace veridicor::dicom {
 
-/// A dcmdump-style text listing of the file's meta header and dataset; bulk values are not loaded.
+/// A dcmdump-style text listing of the file's meta header and dataset, its string values in UTF-8 as text.h
+/// decodes them (convertForDisplay()); bulk values are not loaded.
 Expected<std::string, Error> dumpHeader(const std::filesystem::path& path);
 
 } // namespace veridicor::dicom

@@ -12,7 +12,9 @@
 
 namespace veridicor::dicom {
 
-/// What the browser needs to know of one file, read from its header only (bulk values stay on disk).
+/// What the browser needs to know of one file, read from its header only (bulk values stay on disk). The
+/// texts a reader sees (patient ID and name, descriptions, accession number) are decoded by text.h: UTF-8,
+/// the patient name already in the display format of formatPersonName().
 struct InstanceHeader {
     std::filesystem::path path;
     std::string sopClassUID;
@@ -21,7 +23,7 @@ struct InstanceHeader {
     int instanceNumber = 0;
     int numberOfFrames = 0;
     std::string patientID;
-    std::string patientName;
+    std::string patientName; ///< display form (getPersonName())
     std::string patientBirthDate;
     std::string patientSex;
     std::string studyInstanceUID;
@@ -58,7 +60,7 @@ struct StudyNode {
 
 struct PatientNode {
     std::string patientID;
-    std::string name;
+    std::string name; ///< display form, as InstanceHeader::patientName
     std::string birthDate;
     std::string sex;
     std::vector<StudyNode> studies; ///< sorted by date, then time

@@ -4,6 +4,7 @@
 #include <veridicor/cine/clip_reader.h>
 
 #include <veridicor/dicom/load.h>
+#include <veridicor/dicom/text.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcelem.h>
@@ -302,16 +303,16 @@ Expected<ImageInfo, Error> readImageInfo(DcmItem* ds, const std::string& transfe
     if (auto s = getDS(ds, DCM_StopTrim); s && *s >= 1 && *s <= info.frames) {
         info.stopTrim = static_cast<int>(*s);
     }
-    info.patientName = dicom::getString(ds, DCM_PatientName);
-    info.patientID = dicom::getString(ds, DCM_PatientID);
+    info.patientName = dicom::getPersonName(ds, DCM_PatientName);
+    info.patientID = dicom::getText(ds, DCM_PatientID);
     info.patientBirthDate = dicom::getString(ds, DCM_PatientBirthDate);
     info.patientSex = dicom::getString(ds, DCM_PatientSex);
     info.studyDate = dicom::getString(ds, DCM_StudyDate);
     info.studyTime = dicom::getString(ds, DCM_StudyTime);
-    info.studyDescription = dicom::getString(ds, DCM_StudyDescription);
-    info.seriesDescription = dicom::getString(ds, DCM_SeriesDescription);
-    info.institution = dicom::getString(ds, DCM_InstitutionName);
-    info.manufacturer = dicom::getString(ds, DCM_Manufacturer);
+    info.studyDescription = dicom::getText(ds, DCM_StudyDescription);
+    info.seriesDescription = dicom::getText(ds, DCM_SeriesDescription);
+    info.institution = dicom::getText(ds, DCM_InstitutionName);
+    info.manufacturer = dicom::getText(ds, DCM_Manufacturer);
     return info;
 }
 

@@ -558,15 +558,6 @@ std::uint64_t CineView::droppedFrames() const {
 }
 
 namespace {
-QString personName(const std::string& pn) {
-    QStringList parts = QString::fromStdString(pn).split(QLatin1Char('^'));
-    while (!parts.isEmpty() && parts.back().trimmed().isEmpty())
-        parts.removeLast();
-    if (parts.size() >= 2) {
-        return parts[0].trimmed() + QStringLiteral(", ") + parts.mid(1).join(QLatin1Char(' ')).trimmed();
-    }
-    return parts.isEmpty() ? QString() : parts[0].trimmed();
-}
 QString dicomDate(const std::string& d) {
     const QString s = QString::fromStdString(d);
     return s.size() == 8 ? s.left(4) + QLatin1Char('-') + s.mid(4, 2) + QLatin1Char('-') + s.mid(6, 2) : s;
@@ -581,7 +572,8 @@ void CineView::updateTexts() {
     }
     const ImageInfo& info = m_reader->info();
     QStringList tl;
-    tl << (info.patientName.empty() ? tr("(no patient name)") : personName(info.patientName));
+    tl << (info.patientName.empty() ? tr("(no patient name)")
+                                    : QString::fromStdString(info.patientName)); // display form, dicom/text.h
     QString id = info.patientID.empty() ? QString() : tr("ID %1").arg(QString::fromStdString(info.patientID));
     if (!info.patientBirthDate.empty())
         id += (id.isEmpty() ? QString() : QStringLiteral("  ")) +

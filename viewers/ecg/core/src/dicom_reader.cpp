@@ -4,6 +4,7 @@
 #include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/dicom/sop_classes.h>
+#include <veridicor/dicom/text.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcelem.h>
@@ -87,7 +88,7 @@ std::optional<Code> firstCode(DcmItem* item, const DcmTagKey& sequenceTag) {
         c.value = dicom::getString(code, DCM_LongCodeValue);
     }
     c.scheme = dicom::getString(code, DCM_CodingSchemeDesignator);
-    c.meaning = dicom::getString(code, DCM_CodeMeaning);
+    c.meaning = dicom::getText(code, DCM_CodeMeaning);
     return c;
 }
 
@@ -202,7 +203,7 @@ Expected<Channel, Error> readChannel(DcmItem* def, std::size_t index, const std:
         ch.sourceCodingScheme = source->scheme;
         ch.sourceCodeMeaning = source->meaning;
     }
-    ch.channelLabel = dicom::getString(def, DCM_ChannelLabel);
+    ch.channelLabel = dicom::getText(def, DCM_ChannelLabel);
     ch.label = deriveLeadLabel(ch.sourceCodingScheme, ch.sourceCodeValue, ch.channelLabel,
                                ch.sourceCodeMeaning, index);
     const std::string chWhere = where + ", channel " + std::to_string(index + 1) + " (" + ch.label + ")";
@@ -272,7 +273,7 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
                                          std::vector<std::string>& warnings) {
     const std::string where = what + ", waveform group " + std::to_string(groupIndex + 1);
     WaveformGroup g;
-    g.label = dicom::getString(item, DCM_MultiplexGroupLabel);
+    g.label = dicom::getText(item, DCM_MultiplexGroupLabel);
     g.originality = dicom::getString(item, DCM_WaveformOriginality);
 
     // 1. Declared sizes, bounded before anything is allocated.
@@ -412,7 +413,7 @@ void readAnnotations(DcmItem& ds, Recording& rec, const std::string& what, const
         DcmItem* item = seq->getItem(i);
         const std::string where = what + ", annotation " + std::to_string(i + 1);
         Annotation a;
-        a.text = dicom::getString(item, DCM_UnformattedTextValue);
+        a.text = dicom::getText(item, DCM_UnformattedTextValue);
         if (const auto name = firstCode(item, DCM_ConceptNameCodeSequence)) {
             a.conceptName = name->meaning;
             a.conceptCode = name->value;
@@ -568,14 +569,17 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
     if (auto content = dicom::contentIdentity(ds)) {
         rec.content = std::move(*content);
     }
-    // Names, labels and annotation text in UTF-8, whatever Specific Character Set the file declares.
-    if (const std::string charset = dicom::getString(&ds, DCM_SpecificCharacterSet);
-        !charset.empty() && charset != "ISO_IR 6" && charset != "ISO_IR 192") {
-        if (const OFCondition c = ds.convertToUTF8(); c.bad()) {
-            rec.warnings.push_back(what + ": its text in character set '" + charset +
-                                   "' could not be converted to UTF-8 (" + c.text() + "); shown as stored");
+    // Names, labels and annotation text in UTF-8, whatever Specific Character Set the file declares: each is
+    // decoded by dicom/text.h as it is read (the dataset itself is left as stored). What does not decode is
+    // shown as its bytes and said once here.
+    std::string undecodedText;
+    const auto text = [&ds, &undecodedText](const DcmTagKey& tag) {
+        dicom::DecodedText t = dicom::readText(&ds, tag);
+        if (!t.decoded && undecodedText.empty()) {
+            undecodedText = t.problem;
         }
-    }
+        return std::move(t.utf8);
+    };
     rec.sopClassUID = dicom::getString(&ds, DCM_SOPClassUID);
     if (rec.sopClassUID.empty()) {
         return fail(ErrorCode::Malformed, what + " has no SOP Class UID, so it cannot be an ECG");
@@ -590,11 +594,11 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
     rec.studyInstanceUID = dicom::getString(&ds, DCM_StudyInstanceUID);
     rec.seriesInstanceUID = dicom::getString(&ds, DCM_SeriesInstanceUID);
     rec.modality = dicom::getString(&ds, DCM_Modality);
-    rec.studyDescription = dicom::getString(&ds, DCM_StudyDescription);
-    rec.seriesDescription = dicom::getString(&ds, DCM_SeriesDescription);
+    rec.studyDescription = text(DCM_StudyDescription);
+    rec.seriesDescription = text(DCM_SeriesDescription);
 
-    rec.patient.name = dicom::getString(&ds, DCM_PatientName);
-    rec.patient.id = dicom::getString(&ds, DCM_PatientID);
+    rec.patient.name = text(DCM_PatientName); // the PN value: dicom::formatPersonName() shows it
+    rec.patient.id = text(DCM_PatientID);
     rec.patient.birthDate = dicom::getString(&ds, DCM_PatientBirthDate);
     rec.patient.sex = dicom::getString(&ds, DCM_PatientSex);
     rec.patient.age = dicom::getString(&ds, DCM_PatientAge);
@@ -608,10 +612,14 @@ Expected<Recording, dicom::Error> readEcgDataset(DcmItem& ds, const std::string&
         rec.acquisition.dateTime =
             joinDateTime(dicom::getString(&ds, DCM_StudyDate), dicom::getString(&ds, DCM_StudyTime));
     }
-    rec.acquisition.manufacturer = dicom::getString(&ds, DCM_Manufacturer);
-    rec.acquisition.modelName = dicom::getString(&ds, DCM_ManufacturerModelName);
-    rec.acquisition.institution = dicom::getString(&ds, DCM_InstitutionName);
-    rec.acquisition.stationName = dicom::getString(&ds, DCM_StationName);
+    rec.acquisition.manufacturer = text(DCM_Manufacturer);
+    rec.acquisition.modelName = text(DCM_ManufacturerModelName);
+    rec.acquisition.institution = text(DCM_InstitutionName);
+    rec.acquisition.stationName = text(DCM_StationName);
+    if (!undecodedText.empty()) {
+        rec.warnings.push_back(what + ": its text could not be decoded (" + undecodedText +
+                               "); shown as its bytes");
+    }
 
     DcmSequenceOfItems* waveforms = nullptr;
     if (ds.findAndGetSequence(DCM_WaveformSequence, waveforms).bad() || waveforms == nullptr) {

@@ -1,5 +1,7 @@
 #include <veridicor/ecg/paper_scene.h>
 
+#include <veridicor/dicom/text.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -34,27 +36,9 @@ std::string compact(double v) {
 }
 
 std::string personName(const std::string& pn) {
-    // DICOM PN: family^given^middle^prefix^suffix → "Family, Given Middle".
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : pn) {
-        if (c == '^') {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    parts.push_back(cur);
-    std::string out = parts[0];
-    std::string rest;
-    for (std::size_t i = 1; i < parts.size() && i < 3; ++i) {
-        if (!parts[i].empty())
-            rest += (rest.empty() ? "" : " ") + parts[i];
-    }
-    if (!rest.empty())
-        out += (out.empty() ? "" : ", ") + rest;
-    return out.empty() ? "(no name)" : out;
+    // The one display format of a person name (dicom/text.h), as the browser and the other views show it.
+    std::string shown = dicom::formatPersonName(pn);
+    return shown.empty() ? "(no name)" : shown;
 }
 
 std::string dicomDate(const std::string& d) {

@@ -78,6 +78,8 @@ struct ImageInfo {
     std::optional<double> heartRate;        ///< Heart Rate (0018,1088), beats per minute
     std::optional<int> startTrim, stopTrim; ///< Start/Stop Trim (0008,2142/2143), 1-based frame numbers
 
+    /// Texts for the overlay, decoded by dicom/text.h (UTF-8; patientName in the display form of
+    /// dicom::getPersonName()).
     std::string patientName, patientID, patientBirthDate, patientSex;
     std::string studyDate, studyTime, studyDescription, seriesDescription, institution, manufacturer;
 
