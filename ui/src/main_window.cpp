@@ -1,7 +1,7 @@
 #include <veridicor/ui/main_window.h>
 
 #include "display_text.h"
-#include "finding_session.h"
+#include "finding_presenter.h"
 #include "findings_panel.h"
 #include "header_view.h"
 #include "message_page.h"
@@ -84,7 +84,10 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     addDockWidget(Qt::LeftDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
 
-    m_session = std::make_unique<FindingSession>();
+    m_audit =
+        std::make_unique<AuditLogRecorder>([this] { return m_auditLog; }, [this] { return m_auditKey; });
+    m_presenter = std::make_unique<FindingPresenter>(*m_audit);
+    m_session = &m_presenter->session();
     m_findingsDock = new QDockWidget(tr("AI findings"), this);
     m_findingsDock->setObjectName(QStringLiteral("findingsDock"));
     m_findingsPanel = new FindingsPanel(m_findingsDock);
@@ -452,7 +455,7 @@ void MainWindow::onFindingCheckFinished() {
             qWarning("veridicor: %s", qPrintable(message));
             continue;
         }
-        showAnywayConfirmed(*e, tr("requested on the command line (--show-anyway)"));
+        showAnywayConfirmed(e->id, tr("requested on the command line (--show-anyway)"));
     }
     emit findingsChecked();
     if (m_loading) {
@@ -460,47 +463,6 @@ void MainWindow::onFindingCheckFinished() {
         emit loadFinished();
     }
 }
-
-QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, const QString& detail) {
-    if (!entry.checked.verdict) {
-        return tr("there is no verdict to record");
-    }
-    if (m_auditLog.isEmpty()) {
-        return tr("no audit log file is set (Settings)");
-    }
-    const QFileInfo info(m_auditLog);
-    if (!QDir().mkpath(info.absolutePath())) {
-        return tr("its folder %1 cannot be created").arg(info.absolutePath());
-    }
-    verify::AuditEntry a =
-        verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
-    a.user = verify::AuditLog::currentUser();
-    a.detail = detail.toStdString();
-    // The workstation's audit key signs the log's head (made at first use, in the config folder unless
-    // --audit-key named another file).
-    auto key = m_auditKey.isEmpty() ? verify::AuditKey::loadOrCreateDefault()
-                                    : verify::AuditKey::loadOrCreate(m_auditKey.toStdString());
-    if (!key) {
-        return qs(key.error().message);
-    }
-    auto written = verify::AuditLog(m_auditLog.toStdString(), std::move(*key)).append(a);
-    return written ? QString() : qs(written.error().message);
-}
-
-namespace {
-
-/// "f1 (SCT 401303003), f2 (…)" — which findings of a bundle were displayed, for the audit log.
-QString findingList(const FindingEntry& e) {
-    QStringList out;
-    if (e.checked.verdict && e.checked.verdict->statement) {
-        for (const auto& f : e.checked.verdict->statement->findings) {
-            out << QStringLiteral("%1 (%2 %3)").arg(qs(f.id), qs(f.code.scheme), qs(f.code.value));
-        }
-    }
-    return out.join(QStringLiteral(", "));
-}
-
-} // namespace
 
 std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
     registry::StudyView* view = currentView();
@@ -510,69 +472,31 @@ std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
     return view->displayedContent();
 }
 
-QString MainWindow::unconfirmedDisplayReason() const {
-    return tr("Not shown: the view on screen cannot confirm that it holds the data this finding was checked "
-              "against, so nothing of it is shown.");
-}
-
 void MainWindow::displayFindings() {
-    for (FindingEntry& e : m_session->entries()) {
-        e.displayed = false;
-        e.notShownReason.clear();
-    }
-    const QString name = QFileInfo(m_shownPath).fileName();
-    // A finding is shown only over the very data it was verified against: what the view holds and draws.
-    const std::optional<registry::DisplayedContent> shown = shownContent();
-    m_session->bindToDisplay(m_shownPath, shown);
-    for (FindingEntry* e : m_session->entriesFor(m_shownPath)) {
-        if (!e->contentAllowed()) {
-            continue;
-        }
-        if (!shown) {
-            e->notShownReason = unconfirmedDisplayReason();
-            continue;
-        }
-        // Fail closed: a display that cannot be recorded does not happen.
-        const QString detail =
-            e->trusted() ? tr("displayed as trusted on %1: %2").arg(name, findingList(*e))
-                         : tr("displayed as UNTRUSTED (shown anyway) on %1: %2").arg(name, findingList(*e));
-        const QString problem = appendAudit(*e, "display", detail);
-        if (!problem.isEmpty()) {
-            e->notShownReason =
-                tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding "
-                   "must be recorded, so this one is withheld.")
-                    .arg(m_auditLog, problem);
-            statusBar()->showMessage(e->notShownReason);
-            continue;
-        }
-        e->displayed = true;
+    const QString problem = m_presenter->present(m_shownPath, shownContent());
+    if (!problem.isEmpty()) {
+        statusBar()->showMessage(problem);
     }
     refreshFindings();
     pushOverlays();
 }
 
 bool MainWindow::showFindingAnyway(const QString& id) {
-    FindingEntry* e = m_session->find(id);
-    if (e == nullptr || !e->canShowAnyway()) {
-        return false;
+    using Ask = FindingPresenter::ShowAnyway;
+    const Ask ask = m_presenter->requestShowAnyway(id, m_shownPath, shownContent());
+    if (ask != Ask::NotAllowed) {
+        refreshFindings(); // the verdict may have changed with the data on screen
+        pushOverlays();
     }
-    if (e->recordingPath() == m_shownPath) {
-        // The reasons asked about are those against the data on screen now.
-        const std::string mismatchBefore = e->mismatchOnScreen;
-        m_session->bindToDisplay(m_shownPath, shownContent());
-        if (e->mismatchOnScreen != mismatchBefore) {
-            e->displayed = false;
-            refreshFindings();
-            pushOverlays();
-        }
+    if (ask != Ask::Ask) {
+        return ask == Ask::AlreadyShown;
     }
-    if (e->shownAnyway) {
-        return e->displayed || e->recordingPath() != m_shownPath;
-    }
-    const QStringList reasons = e->checked.verdict ? reasonTexts(*e->checked.verdict) : QStringList();
+    const FindingEntry* e = m_session->find(id);
+    const QString bundleId = e->id;
+    const QStringList reasons = m_presenter->showAnywayReasons(id);
     bool confirmed = false;
     if (m_confirm) {
-        confirmed = m_confirm(e->id, reasons);
+        confirmed = m_confirm(bundleId, reasons);
     } else {
         QMessageBox box(
             QMessageBox::Warning, tr("Show an untrusted finding?"),
@@ -589,58 +513,21 @@ bool MainWindow::showFindingAnyway(const QString& id) {
         confirmed = box.clickedButton() == show;
     }
     if (!confirmed) {
-        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(e->id, kMaxNameChars)));
+        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(bundleId, kMaxNameChars)));
         return false;
     }
-    return showAnywayConfirmed(*e, tr("confirmed by the reader"));
+    return showAnywayConfirmed(bundleId, tr("confirmed by the reader"));
 }
 
-bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
-    const bool onScreen = e.recordingPath() == m_shownPath;
-    if (onScreen) {
-        // Over the data on screen only if it is the data the finding was verified against (else it is now a
-        // DATA_MISMATCH verdict: a consent given for the verdict before is not one for it).
-        const auto shown = shownContent();
-        const std::string mismatchBefore = e.mismatchOnScreen;
-        m_session->bindToDisplay(m_shownPath, shown);
-        if (e.mismatchOnScreen != mismatchBefore) {
-            e.displayed = false;
-            statusBar()->showMessage(
-                tr("%1: the recording on screen is not the one it was checked against; its verdict changed")
-                    .arg(boundedText(e.id, kMaxNameChars)));
-            refreshFindings();
-            pushOverlays();
-            return false;
-        }
-        if (!shown) {
-            e.notShownReason = unconfirmedDisplayReason();
-            statusBar()->showMessage(e.notShownReason);
-            refreshFindings();
-            return false;
-        }
+bool MainWindow::showAnywayConfirmed(const QString& id, const QString& why) {
+    const FindingPresenter::Outcome outcome =
+        m_presenter->confirmShowAnyway(id, why, m_shownPath, shownContent());
+    if (!outcome.status.isEmpty()) {
+        statusBar()->showMessage(outcome.status);
     }
-    const QString problem =
-        appendAudit(e, "show-anyway",
-                    tr("shown anyway as UNTRUSTED (%1)%2: %3")
-                        .arg(why, onScreen ? tr(" on %1").arg(QFileInfo(m_shownPath).fileName()) : QString(),
-                             findingList(e)));
-    if (!problem.isEmpty()) {
-        e.notShownReason =
-            tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding must "
-               "be recorded, so this one is withheld.")
-                .arg(m_auditLog, problem);
-        statusBar()->showMessage(e.notShownReason);
-        refreshFindings();
-        return false;
-    }
-    e.shownAnyway = true;
-    e.notShownReason.clear();
-    e.displayed = onScreen; // this show-anyway is its display event
-    statusBar()->showMessage(
-        tr("%1 is shown anyway, marked UNTRUSTED").arg(boundedText(e.id, kMaxNameChars)));
     refreshFindings();
     pushOverlays();
-    return true;
+    return outcome.shown;
 }
 
 void MainWindow::refreshFindings() {
@@ -665,12 +552,12 @@ void MainWindow::refreshFindings() {
     for (auto& [path, o] : others) {
         context.others.push_back(o);
     }
-    m_findingsPanel->setEntries(m_session->entriesFor(m_shownPath), *m_session, context);
+    m_findingsPanel->setEntries(m_presenter->cards(m_shownPath), *m_session, context);
 }
 
 void MainWindow::pushOverlays() {
     if (registry::StudyView* view = currentView()) {
-        view->setFindingOverlays(m_session->overlaysFor(m_shownPath));
+        view->setFindingOverlays(m_presenter->overlays(m_shownPath));
     }
 }
 
@@ -683,11 +570,7 @@ QStringList MainWindow::findingIds() const {
 }
 
 bool MainWindow::setFindingVisible(const QString& key, bool visible) {
-    bool known = false;
-    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
-        known = known || o.key == key;
-    }
-    if (!known) {
+    if (!m_presenter->isDisplayed(key, m_shownPath)) {
         return false;
     }
     m_session->setHidden(key, !visible);
@@ -697,11 +580,7 @@ bool MainWindow::setFindingVisible(const QString& key, bool visible) {
 }
 
 bool MainWindow::selectFinding(const QString& key) {
-    bool known = false;
-    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
-        known = known || o.key == key;
-    }
-    if (!known) {
+    if (!m_presenter->isDisplayed(key, m_shownPath)) {
         return false;
     }
     m_selectedKey = key;

@@ -34,6 +34,8 @@ class HeaderView;
 class MessagePage;
 class FindingsPanel;
 class FindingSession;
+class FindingPresenter;
+class FindingAudit;
 class SettingsDialog;
 struct FindingEntry;
 
@@ -137,11 +139,9 @@ private:
     void displayFindings();
     void refreshFindings();
     void pushOverlays();
-    bool showAnywayConfirmed(FindingEntry& entry, const QString& why);
+    bool showAnywayConfirmed(const QString& id, const QString& why);
     /// What the view on screen holds and draws for the shown instance (nullopt: nothing it can vouch for).
     [[nodiscard]] std::optional<registry::DisplayedContent> shownContent() const;
-    [[nodiscard]] QString unconfirmedDisplayReason() const;
-    QString appendAudit(const FindingEntry& entry, const char* event, const QString& detail);
     void openFileDialog();
     void openFolderDialog();
     void openFindingsDialog(bool folder);
@@ -161,8 +161,10 @@ private:
     QStringList m_pendingPaths;
     QString m_shownPath;
 
-    // Findings.
-    std::unique_ptr<FindingSession> m_session;
+    // Findings: what is shown is decided by the presenter (ui/findings); the window wires it.
+    std::unique_ptr<FindingAudit> m_audit;
+    std::unique_ptr<FindingPresenter> m_presenter;
+    FindingSession* m_session = nullptr; ///< the presenter's
     QFutureWatcher<verify::FindingCheckResult> m_check;
     std::vector<std::filesystem::path> m_scanFindings;
     QStringList m_findingRoots;

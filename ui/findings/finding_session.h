@@ -3,8 +3,8 @@
 // hidden, selected). Builds the overlays a view draws, only from verified payload bytes held in memory. No
 // widgets.
 
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/registry/finding_overlay.h>
-#include <veridicor/registry/study_view.h>
 #include <veridicor/verify/finding_discovery.h>
 
 #include <QSet>
@@ -53,7 +53,7 @@ std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict&
 QStringList reasonTexts(const verify::Verdict& verdict);
 
 /// The verified input (method, digest, UIDs, modality) is exactly `shown`.
-bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown);
+bool sameData(const verify::InputData& verified, const dicom::ContentIdentity& shown);
 
 /// The key under which a "Show anyway" consent is remembered: bundle path, recording, bundle SHA-256, the
 /// verdict's reasons and its input's method and digest.
@@ -87,7 +87,7 @@ public:
     /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" given before for other data on
     /// screen (the reader is asked again; a consent given for these data holds while they stay on screen).
     /// Nothing is changed when `shown` is nullopt (the caller then shows no content at all).
-    void bindToDisplay(const QString& recordingPath, const std::optional<registry::DisplayedContent>& shown);
+    void bindToDisplay(const QString& recordingPath, const std::optional<dicom::ContentIdentity>& shown);
 
     void setHidden(const QString& key, bool hidden);
     [[nodiscard]] bool isHidden(const QString& key) const { return m_hidden.contains(key); }

@@ -109,7 +109,7 @@ QStringList reasonTexts(const verify::Verdict& verdict) {
     return out;
 }
 
-bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown) {
+bool sameData(const verify::InputData& verified, const dicom::ContentIdentity& shown) {
     return verified.isDicom() && verified.sameContent(shown);
 }
 
@@ -131,7 +131,7 @@ QString consentKey(const FindingEntry& e) {
 }
 
 void FindingSession::bindToDisplay(const QString& recordingPath,
-                                   const std::optional<registry::DisplayedContent>& shown) {
+                                   const std::optional<dicom::ContentIdentity>& shown) {
     if (!shown) {
         return;
     }

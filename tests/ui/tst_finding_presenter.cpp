@@ -1,0 +1,295 @@
+// The rule for showing a finding (ui/findings/finding_presenter.h), without widgets and without a display:
+// one test per rule. Verdicts come from the real verifier over findings signed with the shared test PKI
+// (tests/support/verify_fixture.h); the audit log is injected (a recording one, and one that fails).
+#include "verify_fixture.h"
+
+#include "finding_presenter.h"
+
+#include <veridicor/dicom/dicom_env.h>
+#include <veridicor/dicom/load.h>
+#include <veridicor/verify/reason.h>
+
+#include <QCoreApplication>
+#include <QtTest>
+
+#include <memory>
+#include <optional>
+
+using namespace veridicor;
+using namespace veridicor::test;
+
+namespace {
+
+/// Remembers what it was asked to record; fails with `failure` when that is set.
+class TestAudit : public ui::FindingAudit {
+public:
+    QString append(const ui::FindingEntry& entry, const char* event, const QString&) override {
+        if (!failure.isEmpty()) {
+            return failure;
+        }
+        lines << QStringLiteral("%1 %2").arg(QLatin1String(event), entry.id);
+        return {};
+    }
+    [[nodiscard]] QString name() const override { return QStringLiteral("test.log"); }
+
+    QStringList lines;
+    QString failure;
+};
+
+} // namespace
+
+class TestFindingPresenter : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<VerifyFixture> f;
+    std::optional<dicom::ContentIdentity> onScreen; // what a view holding the fixture's ECG would say
+    const QString recording = QStringLiteral("/study/ecg.dcm");
+
+    /// One round with one bundle, verified against the fixture's ECG (or `other`), routed by file name.
+    verify::FindingCheckResult round(const std::string& bundle, const std::string& store = "trust",
+                                     const verify::InputData* other = nullptr) const {
+        verify::FindingCheckResult r;
+        r.trustStoreLoaded = true;
+        r.at = f->pki.now;
+        verify::CheckedFinding cf;
+        cf.bundle = "/study/ecg.finding.json";
+        cf.route = verify::FindingRoute::FileName;
+        cf.recording = recording.toStdString();
+        cf.verdict = f->verify(bundle, store, other);
+        r.findings.push_back(std::move(cf));
+        return r;
+    }
+
+    std::string notApproved() const {
+        json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
+        p.find("model")->set("version", json::Value::string("9.9.9"));
+        return f->sign(f->pki.finding, p);
+    }
+
+    static const ui::CardPresentation& only(const std::vector<ui::CardPresentation>& cards) {
+        static const ui::CardPresentation none;
+        return cards.size() == 1 ? cards.front() : none;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dicom::initializeDicom().hasValue());
+        f = std::make_unique<VerifyFixture>(verify::now());
+        QVERIFY2(f->setUp(), "fixture");
+        auto loaded = dicom::loadFile(f->ecgPath);
+        QVERIFY(loaded.hasValue());
+        auto id = dicom::contentIdentity(*loaded->dataset());
+        QVERIFY(id.hasValue());
+        onScreen = *id;
+    }
+
+    void trustedIsRecordedThenShownAndDrawn() {
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setResult(round(f->sign(f->pki.finding)));
+        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QCOMPARE(audit.lines, QStringList{QStringLiteral("display ecg.finding.json")});
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(c.state, ui::CardState::Verified);
+        QVERIFY(c.verified);
+        QVERIFY(c.showContent);
+        QVERIFY(!c.markUntrusted);
+        QVERIFY(!c.offerShowAnyway);
+        QVERIFY(c.reasons.isEmpty());
+        QVERIFY(c.message.isEmpty());
+        const auto overlays = p.overlays(recording);
+        QCOMPARE(overlays.size(), std::size_t{1});
+        QVERIFY(overlays.front().trusted);
+        QCOMPARE(overlays.front().key, QStringLiteral("ecg.finding.json#f1"));
+        QVERIFY(!overlays.front().relevance.isEmpty()); // the verified attachment bytes
+        QVERIFY(p.isDisplayed(QStringLiteral("ecg.finding.json#f1"), recording));
+        // Nothing of it on another recording.
+        QVERIFY(p.overlays(QStringLiteral("/study/other.dcm")).empty());
+        // Hidden by the reader: still displayed, not visible.
+        p.session().setHidden(QStringLiteral("ecg.finding.json#f1"), true);
+        QVERIFY(!p.overlays(recording).front().visible);
+    }
+
+    void eachReasonIsSaidAndNothingIsShown_data() {
+        QTest::addColumn<int>("reason");
+        QTest::addColumn<int>("state");
+        QTest::addColumn<bool>("offered");
+        using verify::Reason;
+        QTest::newRow("MODEL_NOT_APPROVED") << static_cast<int>(Reason::ModelNotApproved)
+                                            << static_cast<int>(ui::CardState::Quarantined) << true;
+        QTest::newRow("SIGNER_NOT_AUTHORIZED") << static_cast<int>(Reason::SignerNotAuthorized)
+                                               << static_cast<int>(ui::CardState::Quarantined) << true;
+        QTest::newRow("BAD_SIGNATURE") << static_cast<int>(Reason::BadSignature)
+                                       << static_cast<int>(ui::CardState::NotAuthentic) << false;
+        QTest::newRow("UNTRUSTED_CHAIN") << static_cast<int>(Reason::UntrustedChain)
+                                         << static_cast<int>(ui::CardState::NotAuthentic) << false;
+        QTest::newRow("MALFORMED") << static_cast<int>(Reason::Malformed)
+                                   << static_cast<int>(ui::CardState::NotAuthentic) << false;
+    }
+    void eachReasonIsSaidAndNothingIsShown() {
+        QFETCH(int, reason);
+        QFETCH(int, state);
+        QFETCH(bool, offered);
+        const auto r = static_cast<verify::Reason>(reason);
+        std::string bundle;
+        switch (r) {
+        case verify::Reason::ModelNotApproved:
+            bundle = notApproved();
+            break;
+        case verify::Reason::SignerNotAuthorized:
+            bundle = f->sign(f->pki.other);
+            break;
+        case verify::Reason::BadSignature: {
+            bundle = f->sign(f->pki.finding);
+            std::string payload = payloadOf(bundle);
+            payload.replace(payload.find("Occlusion MI"), 12, "Edited MI 12");
+            bundle = editBundle(bundle, [&](json::Value& d) {
+                d.find("dsseEnvelope")->set("payload", json::Value::string(base64Encode(payload)));
+            });
+            break;
+        }
+        case verify::Reason::UntrustedChain:
+            bundle = f->sign(f->pki.unknownLeaf);
+            break;
+        default:
+            bundle = f->sign(f->pki.finding);
+            bundle = bundle.substr(0, bundle.size() / 2);
+            break;
+        }
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setResult(round(bundle));
+        QCOMPARE(reasonsText(*p.session().entries().front().checked.verdict),
+                 std::string(verify::reasonName(r)));
+        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QVERIFY(audit.lines.isEmpty()); // nothing displayed, nothing recorded
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(static_cast<int>(c.state), state);
+        QVERIFY(!c.verified);
+        QVERIFY(!c.showContent);
+        QCOMPARE(c.offerShowAnyway, offered);
+        QCOMPARE(c.badge, QStringLiteral("Untrusted"));
+        const QString plain = QString::fromStdString(std::string(verify::reasonExplanation(r)));
+        QVERIFY2(c.reasons.join(QLatin1Char('\n')).contains(plain),
+                 qPrintable(c.reasons.join(QLatin1Char('\n'))));
+        QVERIFY(!c.message.isEmpty());
+        QVERIFY(p.overlays(recording).empty());
+        QCOMPARE(p.requestShowAnyway(QStringLiteral("ecg.finding.json"), recording, onScreen) ==
+                     ui::FindingPresenter::ShowAnyway::Ask,
+                 offered);
+    }
+
+    void showAnywayShowsItMarkedAfterRecordingTheConsent() {
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        const std::string bundle = notApproved();
+        p.setResult(round(bundle));
+        p.present(recording, onScreen);
+        const QString id = QStringLiteral("ecg.finding.json");
+        QCOMPARE(p.requestShowAnyway(id, recording, onScreen), ui::FindingPresenter::ShowAnyway::Ask);
+        QVERIFY(
+            p.showAnywayReasons(id).join(QLatin1Char(' ')).contains(QStringLiteral("(MODEL_NOT_APPROVED)")));
+        const auto outcome = p.confirmShowAnyway(id, QStringLiteral("test"), recording, onScreen);
+        QVERIFY2(outcome.shown, qPrintable(outcome.status));
+        QCOMPARE(audit.lines, QStringList{QStringLiteral("show-anyway ecg.finding.json")});
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(c.state, ui::CardState::ShownAnyway);
+        QVERIFY(c.showContent);
+        QVERIFY(c.markUntrusted);
+        QVERIFY(!c.offerShowAnyway);
+        QCOMPARE(c.badge, QStringLiteral("UNTRUSTED — shown anyway"));
+        QVERIFY(!c.reasons.isEmpty()); // the reasons stay in view
+        const auto overlays = p.overlays(recording);
+        QCOMPARE(overlays.size(), std::size_t{1});
+        QVERIFY(!overlays.front().trusted);
+        // Shown again (another visit): recorded as a display, still marked.
+        p.present(recording, onScreen);
+        QCOMPARE(audit.lines.last(), QStringLiteral("display ecg.finding.json"));
+        QCOMPARE(p.requestShowAnyway(id, recording, onScreen),
+                 ui::FindingPresenter::ShowAnyway::AlreadyShown);
+        // The same verdict in a new round keeps the consent; other bundle bytes (a new signature) ask again.
+        p.setResult(round(bundle));
+        p.present(recording, onScreen);
+        QCOMPARE(only(p.cards(recording)).state, ui::CardState::ShownAnyway);
+        p.setResult(round(notApproved()));
+        p.present(recording, onScreen);
+        QCOMPARE(only(p.cards(recording)).state, ui::CardState::Quarantined);
+    }
+
+    void dataMismatchShowsNothingAndWithdrawsTheConsent() {
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setResult(round(f->sign(f->pki.finding)));
+        // The view holds other samples under the same UIDs (the file changed after verification).
+        dicom::ContentIdentity changed = *onScreen;
+        changed.sha256 = std::string(64, '0');
+        changed.sha256V2 = std::string(64, '1');
+        QVERIFY(p.present(recording, changed).isEmpty());
+        QVERIFY(audit.lines.isEmpty());
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QVERIFY(!c.verified);
+        QVERIFY(!c.showContent);
+        QVERIFY(!c.mismatchNote.isEmpty());
+        QVERIFY(c.reasons.join(QLatin1Char(' ')).contains(QStringLiteral("(DATA_MISMATCH)")));
+        QVERIFY(p.overlays(recording).empty());
+        // Shown anyway over these data, then the data change again: the consent no longer holds.
+        const QString id = QStringLiteral("ecg.finding.json");
+        QVERIFY(p.confirmShowAnyway(id, QStringLiteral("test"), recording, changed).shown);
+        QVERIFY(!p.overlays(recording).empty());
+        dicom::ContentIdentity again = changed;
+        again.sha256V2 = std::string(64, '2');
+        p.present(recording, again);
+        QVERIFY(p.overlays(recording).empty());
+        QCOMPARE(only(p.cards(recording)).state, ui::CardState::Quarantined);
+    }
+
+    void aViewThatCannotVouchForItsDataShowsNothing() {
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setResult(round(f->sign(f->pki.finding)));
+        p.present(recording, std::nullopt);
+        QVERIFY(audit.lines.isEmpty());
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(c.state, ui::CardState::Withheld);
+        QVERIFY(!c.showContent);
+        QCOMPARE(c.message, ui::FindingPresenter::unconfirmedDisplayReason());
+        QVERIFY(p.overlays(recording).empty());
+    }
+
+    void auditFailureShowsNothing() {
+        TestAudit audit;
+        audit.failure = QStringLiteral("disk full");
+        ui::FindingPresenter p(audit);
+        p.setResult(round(f->sign(f->pki.finding)));
+        const QString status = p.present(recording, onScreen);
+        QVERIFY2(status.contains(QStringLiteral("test.log")) && status.contains(QStringLiteral("disk full")),
+                 qPrintable(status));
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(c.state, ui::CardState::Withheld);
+        QVERIFY(!c.showContent);
+        QVERIFY(c.messageIsProblem);
+        QVERIFY(c.message.contains(QStringLiteral("disk full")));
+        QVERIFY(p.overlays(recording).empty());
+        QVERIFY(!p.isDisplayed(QStringLiteral("ecg.finding.json#f1"), recording));
+
+        // Show anyway fails closed the same way.
+        ui::FindingPresenter q(audit);
+        q.setResult(round(notApproved()));
+        q.present(recording, onScreen);
+        const auto outcome = q.confirmShowAnyway(QStringLiteral("ecg.finding.json"), QStringLiteral("test"),
+                                                 recording, onScreen);
+        QVERIFY(!outcome.shown);
+        QVERIFY(outcome.status.contains(QStringLiteral("disk full")));
+        QVERIFY(q.overlays(recording).empty());
+        QVERIFY(!only(q.cards(recording)).showContent);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFindingPresenter)
+#include "tst_finding_presenter.moc"
