@@ -399,25 +399,26 @@ private slots:
     }
 
     void aConsentIsAskedAgainWhenTheVerifiedDataChange() {
-        // Shown anyway with DATA_MISMATCH (a finding of another recording); the recording is then rewritten
-        // while another one is on screen, and a new round checks it from its file: the same reason, but other
-        // data — the consent does not carry over.
-        const StudyCase c = makeCase(*f, "consent-data", verify::Reason::DataMismatch);
+        // Shown anyway with DATA_MISMATCH (the recording was rewritten, same UIDs, before it was checked);
+        // the recording is then rewritten again while another one is on screen, and a new round checks it
+        // from its file: the same reason, but other data — the consent does not carry over.
+        const StudyCase c = makeCase(*f, "consent-data", std::nullopt);
+        SyntheticEcg rewritten = f->ecg; // the same UIDs, other samples
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 4));
         SyntheticEcg zz = f->ecg;
         zz.sop = "1.2.826.0.1.3680043.10.1001.78";
         QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
         Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent2.log"));
         QVERIFY(ws.open({qpath(c.folder)}));
         QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY2(ws.texts().contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(ws.texts()));
         const QString id = QStringLiteral("ecg.finding.json");
         QVERIFY(ws.window.showFindingAnyway(id));
         QCOMPARE(ws.confirmations.size(), 1);
         QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
 
         QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
-        SyntheticEcg replaced = f->ecg;
-        replaced.sop = "1.2.826.0.1.3680043.10.1001.77"; // the UIDs the case's recording has
-        QVERIFY(replaced.write(c.recording, EXS_LittleEndianExplicit, 4));
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 8));
         QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
         ws.window.setTrustStoreFolder(qpath(f->trustDir(c.trustStore)));
         QVERIFY(checked.wait(30000));
@@ -428,6 +429,23 @@ private slots:
         QVERIFY(recordingView(ws.window)->received.empty());
         QVERIFY(ws.window.showFindingAnyway(id));
         QCOMPARE(ws.confirmations.size(), 2);
+    }
+
+    void aFindingOfAnotherRecordingIsNeverOfferedToShowAnyway() {
+        // Authentic, but signed for another recording (another SOP Instance UID) and placed beside this one
+        // under its name: the card says it belongs to another recording; nothing is offered or shown.
+        const StudyCase c = makeCase(*f, "other-recording", verify::Reason::DataMismatch);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-other-recording.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        const QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("belongs to another recording")), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Show anyway…")), qPrintable(texts));
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));
+        QVERIFY(ws.confirmations.isEmpty());
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY(!QFileInfo::exists(qpath(f->root / "audit-other-recording.log")));
     }
 };
 

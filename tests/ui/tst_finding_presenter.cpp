@@ -7,6 +7,7 @@
 
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/load.h>
+#include <veridicor/verify/input_digest.h>
 #include <veridicor/verify/reason.h>
 
 #include <QCoreApplication>
@@ -217,6 +218,52 @@ private slots:
         p.setResult(round(notApproved()));
         p.present(recording, onScreen);
         QCOMPARE(only(p.cards(recording)).state, ui::CardState::Quarantined);
+    }
+
+    void aFindingForAnotherRecordingIsNeverOffered() {
+        // Authentic, but its statement names the fixture's ECG while the recording on screen is another one
+        // (other SOP Instance UID): it belongs to another recording — nothing shown, no Show anyway.
+        SyntheticEcg other = f->ecg;
+        other.sop = "1.2.826.0.1.3680043.10.1001.91";
+        const auto otherPath = f->root / "presenter-other.dcm";
+        QVERIFY(other.write(otherPath, EXS_LittleEndianExplicit, 3));
+        auto otherInput = verify::openInput(otherPath);
+        QVERIFY(otherInput.hasValue());
+        auto loaded = dicom::loadFile(otherPath);
+        QVERIFY(loaded.hasValue());
+        auto otherOnScreen = dicom::contentIdentity(*loaded->dataset());
+        QVERIFY(otherOnScreen.hasValue());
+
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setResult(round(f->sign(f->pki.finding), "trust", &*otherInput));
+        QVERIFY(p.session().entries().front().authenticated());
+        p.present(recording, *otherOnScreen);
+        const auto cards = p.cards(recording);
+        const ui::CardPresentation& c = only(cards);
+        QCOMPARE(c.state, ui::CardState::OtherRecording);
+        QVERIFY(!c.offerShowAnyway);
+        QVERIFY(!c.showContent);
+        QVERIFY2(c.message.contains(QStringLiteral("belongs to another recording")), qPrintable(c.message));
+        QVERIFY(c.reasons.join(QLatin1Char(' ')).contains(QStringLiteral("(DATA_MISMATCH)")));
+        const QString id = QStringLiteral("ecg.finding.json");
+        QCOMPARE(p.requestShowAnyway(id, recording, *otherOnScreen),
+                 ui::FindingPresenter::ShowAnyway::NotAllowed);
+        QVERIFY(!p.confirmShowAnyway(id, QStringLiteral("--show-anyway"), recording, *otherOnScreen).shown);
+        QVERIFY(audit.lines.isEmpty());
+        QVERIFY(p.overlays(recording).empty());
+
+        // Verified against its own recording, but the view now holds another study's recording: the same.
+        ui::FindingPresenter q(audit);
+        q.setResult(round(f->sign(f->pki.finding)));
+        dicom::ContentIdentity otherStudy = *onScreen;
+        otherStudy.studyInstanceUID = "1.2.826.0.1.3680043.10.1001.92";
+        q.present(recording, otherStudy);
+        QCOMPARE(only(q.cards(recording)).state, ui::CardState::OtherRecording);
+        QCOMPARE(q.requestShowAnyway(id, recording, otherStudy),
+                 ui::FindingPresenter::ShowAnyway::NotAllowed);
+        QVERIFY(q.overlays(recording).empty());
+        QVERIFY(audit.lines.isEmpty());
     }
 
     void dataMismatchShowsNothingAndWithdrawsTheConsent() {

@@ -175,7 +175,7 @@ private slots:
             QVERIFY(recordingView(ws.window)->received.empty());
         }
         // Show anyway fails closed the same way.
-        const StudyCase replayed = makeCase(*f, "audit-fail-anyway", verify::Reason::DataMismatch);
+        const StudyCase replayed = makeCase(*f, "audit-fail-anyway", verify::Reason::SignerNotAuthorized);
         Workstation ws(*f, replayed.trustStore, log);
         QVERIFY(ws.open({qpath(replayed.folder)}));
         QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));

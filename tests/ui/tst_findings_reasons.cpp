@@ -118,8 +118,10 @@ private slots:
         const QString id = QStringLiteral("ecg.finding.json");
         if (!c.canShowAnyway) {
             // No readable content: nothing is offered, and asking does nothing.
-            QVERIFY2(!texts.contains(QStringLiteral("Show anyway")), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("nothing in this file can be read or shown")),
+            QVERIFY2(!texts.contains(QStringLiteral("Show anyway…")), qPrintable(texts));
+            QVERIFY2(texts.contains(c.otherRecording
+                                        ? QStringLiteral("belongs to another recording")
+                                        : QStringLiteral("nothing in this file can be read or shown")),
                      qPrintable(texts));
             QVERIFY(!ws.window.showFindingAnyway(id));
             QVERIFY(ws.confirmations.isEmpty());

@@ -127,6 +127,9 @@ FindingPresenter::requestShowAnyway(const QString& id, const QString& recordingP
         if (e->mismatchOnScreen != mismatchBefore) {
             e->displayed = false;
         }
+        if (!e->canShowAnyway()) {
+            return ShowAnyway::NotAllowed; // the data on screen are another recording's
+        }
     }
     if (e->shownAnyway) {
         return e->displayed || e->recordingPath() != recordingPath ? ShowAnyway::AlreadyShown
@@ -155,7 +158,7 @@ FindingPresenter::confirmShowAnyway(const QString& id, const QString& why, const
         // DATA_MISMATCH verdict: a consent given for the verdict before is not one for it).
         const std::string mismatchBefore = e.mismatchOnScreen;
         m_session.bindToDisplay(recordingPath, shown);
-        if (e.mismatchOnScreen != mismatchBefore) {
+        if (e.mismatchOnScreen != mismatchBefore || !e.canShowAnyway()) {
             e.displayed = false;
             return {false,
                     tr("%1: the recording on screen is not the one it was checked against; its verdict "
@@ -205,6 +208,13 @@ CardPresentation FindingPresenter::card(const FindingEntry& e) const {
         c.state = e.trusted() ? CardState::Verified : CardState::ShownAnyway;
         c.showContent = true;
         c.markUntrusted = !e.trusted();
+    } else if (e.otherRecording && e.authenticated()) {
+        // A finding made for another patient's or another study's recording must not be looked at over this
+        // one: there is no consent to give.
+        c.state = CardState::OtherRecording;
+        c.message =
+            tr("This finding belongs to another recording: it was made for another study or recording "
+               "than the one on screen. Nothing of it is shown, and it cannot be shown anyway.");
     } else if (e.canShowAnyway()) {
         c.state = CardState::Quarantined;
         c.message = tr("Quarantined: its content is hidden and not drawn on the images.");

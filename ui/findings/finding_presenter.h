@@ -53,6 +53,8 @@ enum class CardState {
     Verified,           ///< trusted, recorded, shown: its content and overlays
     ShownAnyway,        ///< untrusted but authentic, shown after the reader's consent, marked UNTRUSTED
     Quarantined,        ///< untrusted but authentic: content hidden, "Show anyway" offered
+    OtherRecording,     ///< authentic, but made for another study or recording than the one on screen:
+                        ///< nothing of it is shown, and "Show anyway" is never offered
     Withheld,           ///< its content may be shown, but is not: the audit log failed, or the view cannot
                         ///< vouch for its data (the card says which)
     AuthenticMalformed, ///< signature and chain verified, but the signed content is not a finding statement

@@ -30,11 +30,16 @@ struct FindingEntry {
     /// The data on screen it was last found not to match ("<method> SHA-256 <hex> (<SOP Instance UID>)"); a
     /// "Show anyway" holds only for those data.
     std::string mismatchOnScreen;
+    /// Its authenticated statement names another study or recording (Study or SOP Instance UID) than the one
+    /// it was checked against or the one on screen: it belongs to another recording, and is never shown
+    /// there, not even anyway (FindingSession::setResult and bindToDisplay set it).
+    bool otherRecording = false;
 
     [[nodiscard]] bool trusted() const { return checked.trusted(); }
     [[nodiscard]] bool authenticated() const { return checked.authenticated(); }
-    /// Untrusted, but signature and chain passed: the reader may deliberately look at it.
-    [[nodiscard]] bool canShowAnyway() const { return authenticated() && !trusted(); }
+    /// Untrusted, but signature and chain passed, and made for this recording: the reader may deliberately
+    /// look at it.
+    [[nodiscard]] bool canShowAnyway() const { return authenticated() && !trusted() && !otherRecording; }
     /// Its content may be shown (trusted, or shown anyway) — still subject to the audit log.
     [[nodiscard]] bool contentAllowed() const { return trusted() || (shownAnyway && canShowAnyway()); }
     [[nodiscard]] QString bundleFileName() const;

@@ -259,8 +259,9 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                         this));
     if (v.headerCovered.has_value()) {
         facts->addRow(tr("Header covered"),
-                      value(*v.headerCovered ? tr("Yes: the attributes that give the data its meaning are bound too")
-                                             : tr("No: only the samples or pixels are bound"),
+                      value(*v.headerCovered
+                                ? tr("Yes: the attributes that give the data its meaning are bound too")
+                                : tr("No: only the samples or pixels are bound"),
                             this));
     }
     if (v.signedAt) {
@@ -274,7 +275,11 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     facts->addRow(tr("Finding file SHA-256"), value(qs(v.bundleSha256), this));
     layout->addLayout(facts);
     if (!contentShown) {
-        auto* note = value(v.authenticated
+        auto* note = value(entry.otherRecording && v.authenticated
+                               ? tr("This finding was made for another recording: details that quote its "
+                                    "content (the model it names, what it was made for, its attachments) are "
+                                    "not shown.")
+                           : v.authenticated
                                ? tr("Details that quote this finding's content (the model it names, what it "
                                     "was made for, its attachments) are hidden until you choose Show "
                                     "anyway.")
