@@ -182,7 +182,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(r.texts.contains(kCineText), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Reduced apical wall motion (demo)")), qPrintable(r.texts));
-        QVERIFY2(r.texts.contains(QStringLiteral("Frames 0–119, outlined region")), qPrintable(r.texts));
+        QVERIFY2(r.texts.contains(QStringLiteral("Frames 1–120, outlined region")), qPrintable(r.texts));
     }
 
     void withoutATrustStoreNothingIsTrusted() {

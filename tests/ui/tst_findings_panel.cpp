@@ -9,6 +9,7 @@
 #include <veridicor/ui/settings_dialog.h>
 #include <veridicor/verify/audit_log.h>
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialog>
@@ -247,6 +248,16 @@ private slots:
                                   "Model provenance", "Bound to this recording", "Attachments and time"}) {
             QVERIFY2(texts.contains(QString::fromLatin1(check)), check);
         }
+        // It leads with one plain sentence, and the details wrap (labels, never cells that end in "…").
+        auto* lead = dialog->findChild<QLabel*>(QStringLiteral("plainVerdict"));
+        QVERIFY(lead != nullptr && lead->isVisible());
+        QVERIFY2(lead->text().contains(QStringLiteral("not a diagnosis")), qPrintable(lead->text()));
+        auto* checks = dialog->findChild<QWidget*>(QStringLiteral("checks"));
+        QVERIFY(checks != nullptr);
+        QVERIFY(checks->findChildren<QAbstractItemView*>().isEmpty());
+        for (const QLabel* l : checks->findChildren<QLabel*>()) {
+            QVERIFY(l->wordWrap());
+        }
         dialog->close();
 
         // The chain and the provenance tabs, each shown in turn.
@@ -284,6 +295,8 @@ private slots:
         QVERIFY(dialog != nullptr);
         texts = ws2.texts();
         QVERIFY2(texts.contains(QStringLiteral("Failed (BAD_SIGNATURE)")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("could not be shown to come from a trusted signer")),
+                 qPrintable(texts));
         QCOMPARE(texts.count(QStringLiteral("\nNot checked\n")), 4);
         for (int tab = 0; tab < 3; ++tab) {
             dialog->findChild<QTabWidget*>()->setCurrentIndex(tab);

@@ -36,6 +36,41 @@ bool authenticButMalformed(const verify::Verdict& v) {
            signature.reasons.size() == 1 && signature.reasons.front() == verify::Reason::Malformed;
 }
 
+/// Which of the checks that make a bundle authentic failed, in plain words: the envelope, the certificate
+/// chain, the signature, or both of the last two — never "the signature or the chain" when only one did.
+QString notAuthenticText(const verify::Verdict& v) {
+    using verify::CheckStatus;
+    const verify::Check& envelope = v.check(verify::CheckId::Envelope);
+    const verify::Check& chain = v.check(verify::CheckId::Chain);
+    const verify::Check& signature = v.check(verify::CheckId::Signature);
+    const QString tail = FindingPresenter::tr(", so nothing in this file can be read or shown.");
+    if (envelope.status == CheckStatus::Failed) {
+        return v.has(verify::Reason::Unsigned) ? FindingPresenter::tr("The file carries no signature") + tail
+                                               : FindingPresenter::tr("The file is not a well-formed signed "
+                                                                      "finding bundle") +
+                                                     tail;
+    }
+    const bool chainFailed = chain.status == CheckStatus::Failed;
+    const bool signatureFailed = signature.status == CheckStatus::Failed;
+    if (chainFailed && signatureFailed) {
+        return FindingPresenter::tr("Neither the signature nor its certificate chain verified") + tail;
+    }
+    if (chainFailed && signature.ok()) {
+        return FindingPresenter::tr("The signature matches the content, but its certificate chain did not "
+                                    "verify") +
+               tail;
+    }
+    if (chainFailed) {
+        return FindingPresenter::tr("The certificate chain did not verify (the signature was not checked)") +
+               tail;
+    }
+    if (signatureFailed) {
+        return FindingPresenter::tr("The certificate chain verified, but the signature did not verify") +
+               tail;
+    }
+    return FindingPresenter::tr("The file did not authenticate") + tail;
+}
+
 } // namespace
 
 AuditLogRecorder::AuditLogRecorder(std::function<QString()> logFile, std::function<QString()> keyFile)
@@ -67,6 +102,30 @@ QString AuditLogRecorder::append(const FindingEntry& entry, const char* event, c
     }
     auto written = verify::AuditLog(log.toStdString(), std::move(*key)).append(a);
     return written ? QString() : qs(written.error().message);
+}
+
+QString plainVerdict(const FindingEntry& e) {
+    if (e.trusted()) {
+        return FindingPresenter::tr(
+            "This finding is authentic, comes from an approved model and was made for "
+            "this recording. Verification is not a diagnosis: judge the finding as you "
+            "would any other.");
+    }
+    if (e.otherRecording && e.authenticated()) {
+        return FindingPresenter::tr("This finding was made for another recording, not for the one it was "
+                                    "found with: do not use it for this patient.");
+    }
+    if (e.authenticated()) {
+        return FindingPresenter::tr(
+            "This finding comes from a signer the trust store knows, but it did not pass "
+            "every check: do not rely on it. The reasons are below.");
+    }
+    if (e.checked.verdict) {
+        return FindingPresenter::tr(
+            "This file could not be shown to come from a trusted signer: nothing in it "
+            "can be relied on or shown.");
+    }
+    return FindingPresenter::tr("This finding could not be checked: nothing in it is shown.");
 }
 
 QString FindingPresenter::unconfirmedDisplayReason() {
@@ -225,9 +284,7 @@ CardPresentation FindingPresenter::card(const FindingEntry& e) const {
                "(not a finding of the expected form), so it cannot be read or shown.");
     } else if (e.checked.verdict) {
         c.state = CardState::NotAuthentic;
-        c.message =
-            tr("The signature or its certificate chain did not verify, so nothing in this file can be "
-               "read or shown.");
+        c.message = notAuthenticText(*e.checked.verdict);
     } else {
         c.state = CardState::Unchecked;
         c.message = tr("This finding could not be checked, so nothing in it is shown.");

@@ -77,6 +77,10 @@ struct CardPresentation {
     bool offerShowAnyway = false;  ///< the "Show anyway…" button
 };
 
+/// One sentence a clinician understands about what verification found for `entry` (the detail view leads
+/// with it; codes, digests and certificates follow below it).
+QString plainVerdict(const FindingEntry& entry);
+
 class FindingPresenter {
     Q_DECLARE_TR_FUNCTIONS(FindingPresenter)
 public:

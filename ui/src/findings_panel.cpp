@@ -105,9 +105,11 @@ QString regionText(const verify::Region& r) {
                  QString::number(r.endSeconds, 'f', 2));
     }
     case verify::RegionKind::Cine:
+        // The signed region counts frames from 0; the reader sees them numbered from 1, as the cine view's
+        // frame counter and overlay labels do ("Frame 7/120").
         return QObject::tr("Frames %1–%2%3")
-            .arg(r.firstFrame)
-            .arg(r.lastFrame)
+            .arg(r.firstFrame + 1)
+            .arg(r.lastFrame + 1)
             .arg(r.polygon.empty() ? QString() : QObject::tr(", outlined region"));
     }
     return {};
