@@ -150,7 +150,7 @@ private slots:
         QVERIFY(verify::openInput(dir / "a.dcm")->sameContent(*view->displayedContent()));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         QVERIFY2(view->paintedTexts().contains(kFindingMeaning),
                  qPrintable(view->paintedTexts().join(u'\n')));
         QVERIFY(!view->paintedTexts().join(u'\n').contains(QStringLiteral("UNTRUSTED")));
@@ -213,7 +213,7 @@ private slots:
             QVERIFY(dynamic_cast<cine::CineView*>(ws.window.currentView()) != nullptr);
             const QString texts = ws.texts();
             QVERIFY2(texts.contains(text), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+            QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         }
         writeEcho(true); // the first two frames exchanged; the ECG trace unchanged
         EcgWorkstation ws(*f, qpath(f->root / "audit-echo-2.log"), "trust-us");
@@ -246,7 +246,7 @@ private slots:
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("not the one the finding was checked against")),
                  qPrintable(texts));
-        QVERIFY2(!texts.contains(QStringLiteral("Trusted\n")), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Verified\n")), qPrintable(texts));
         const QString painted = view->paintedTexts().join(u'\n');
         QVERIFY2(!painted.contains(kFindingMeaning) && !painted.contains(QStringLiteral("UNTRUSTED")),
                  qPrintable(painted));

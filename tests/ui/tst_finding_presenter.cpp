@@ -99,6 +99,8 @@ private slots:
         QVERIFY(!c.offerShowAnyway);
         QVERIFY(c.reasons.isEmpty());
         QVERIFY(c.message.isEmpty());
+        QCOMPARE(c.badge, QStringLiteral("Verified"));
+        QVERIFY(c.verifiedNote.contains(QStringLiteral("not a diagnosis")));
         const auto overlays = p.overlays(recording);
         QCOMPARE(overlays.size(), std::size_t{1});
         QVERIFY(overlays.front().trusted);

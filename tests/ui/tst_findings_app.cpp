@@ -87,7 +87,7 @@ private slots:
                           QStringLiteral("demo"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(r.texts.contains(kEcgText), qPrintable(r.texts));
-        QVERIFY2(r.texts.contains(QStringLiteral("Trusted")), qPrintable(r.texts));
+        QVERIFY2(r.texts.contains(QStringLiteral("Verified")), qPrintable(r.texts));
         QVERIFY2(!r.texts.contains(kEditedText), qPrintable(r.texts));
         QVERIFY2(!r.texts.contains(kUnknownSignerText), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("(BAD_SIGNATURE)")), qPrintable(r.texts));
@@ -193,7 +193,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
         QVERIFY2(!r.texts.contains(kEcgText), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("could not be loaded")), qPrintable(r.texts));
-        QVERIFY2(!r.texts.contains(QStringLiteral("\nTrusted\n")), qPrintable(r.texts));
+        QVERIFY2(!r.texts.contains(QStringLiteral("\nVerified\n")), qPrintable(r.texts));
     }
 
     void verificationTime() {

@@ -96,7 +96,7 @@ private slots:
         QVERIFY(ws.window.showInstance(qpath(c.recording)));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("header is not covered")), qPrintable(texts));
         QVERIFY2(
             texts.contains(QStringLiteral("Signed by omi-inference.vendor-a.example (DNS name, authorized by "
@@ -434,7 +434,7 @@ private slots:
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QPushButton* go = nullptr;
         for (QPushButton* b : ws.window.findChildren<QPushButton*>()) {
-            if (b->isVisible() && b->text() == QStringLiteral("Show ecg.dcm (1 trusted, 0 untrusted)")) {
+            if (b->isVisible() && b->text() == QStringLiteral("Show ecg.dcm (1 verified, 0 untrusted)")) {
                 go = b;
             }
         }

@@ -249,7 +249,7 @@ CardPresentation FindingPresenter::card(const FindingEntry& e) const {
     c.entry = &e;
     c.verified = e.trusted();
     const bool shownAnyway = e.shownAnyway && e.canShowAnyway();
-    c.badge = e.trusted() ? tr("Trusted") : shownAnyway ? tr("UNTRUSTED — shown anyway") : tr("Untrusted");
+    c.badge = e.trusted() ? tr("Verified") : shownAnyway ? tr("UNTRUSTED — shown anyway") : tr("Untrusted");
     if (!e.trusted()) {
         c.reasons = e.checked.verdict ? reasonTexts(*e.checked.verdict)
                                       : QStringList{boundedText(e.checked.problem, kMaxTextChars, true)};
@@ -265,6 +265,12 @@ CardPresentation FindingPresenter::card(const FindingEntry& e) const {
         c.messageIsProblem = true;
     } else if (e.contentAllowed() && e.displayed) {
         c.state = e.trusted() ? CardState::Verified : CardState::ShownAnyway;
+        if (e.trusted()) {
+            // "Verified" says what was checked, not that the finding is clinically right: said once per card.
+            c.verifiedNote =
+                tr("Authentic, from an approved model, for this recording. Verification is not a "
+                   "diagnosis.");
+        }
         c.showContent = true;
         c.markUntrusted = !e.trusted();
     } else if (e.otherRecording && e.authenticated()) {

@@ -66,7 +66,8 @@ enum class CardState {
 struct CardPresentation {
     const FindingEntry* entry = nullptr;
     CardState state = CardState::Unchecked;
-    QString badge;         ///< "Trusted", "UNTRUSTED — shown anyway", "Untrusted"
+    QString badge;         ///< "Verified", "UNTRUSTED — shown anyway", "Untrusted"
+    QString verifiedNote;  ///< what "Verified" means, and that it is not a diagnosis (verified cards only)
     bool verified = false; ///< trusted: green; else red
     QStringList reasons;   ///< why it is untrusted, in plain words with the code (empty when trusted)
     QString mismatchNote;  ///< the data on screen are not the data it was checked against (empty: no)

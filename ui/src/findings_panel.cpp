@@ -191,7 +191,7 @@ void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const
     } else if (cards.empty()) {
         m_summary->setText(tr("No AI findings for %1.").arg(recording));
     } else {
-        m_summary->setText(tr("AI findings for %1: %2 trusted, %3 untrusted%4")
+        m_summary->setText(tr("AI findings for %1: %2 verified, %3 untrusted%4")
                                .arg(recording)
                                .arg(trusted)
                                .arg(untrusted)
@@ -227,7 +227,7 @@ void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const
         m_footerLayout->addWidget(textLabel(tr("Other open recordings with AI findings:"), m_footer));
         m_footerLayout->itemAt(0)->widget()->show();
         for (const auto& other : context.others) {
-            auto* b = new QPushButton(tr("Show %1 (%2 trusted, %3 untrusted)")
+            auto* b = new QPushButton(tr("Show %1 (%2 verified, %3 untrusted)")
                                           .arg(name(QFileInfo(other.path).fileName()))
                                           .arg(other.trusted)
                                           .arg(other.untrusted),
@@ -281,6 +281,11 @@ QWidget* FindingsPanel::makeCard(const CardPresentation& c, const FindingSession
     fileName->setStyleSheet(QStringLiteral("color: #555;"));
     head->addWidget(fileName, 1);
     layout->addLayout(head);
+    if (!c.verifiedNote.isEmpty()) {
+        auto* note = textLabel(c.verifiedNote, card, QStringLiteral("color: %1;").arg(QLatin1String(kGreen)));
+        note->setObjectName(QStringLiteral("verifiedNote"));
+        layout->addWidget(note);
+    }
 
     // Why it is untrusted, in plain words (every reason).
     for (const QString& r : c.reasons) {

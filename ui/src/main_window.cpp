@@ -440,7 +440,7 @@ void MainWindow::onFindingCheckFinished() {
     for (const FindingEntry& e : m_session->entries()) {
         trusted += e.trusted() ? 1 : 0;
     }
-    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 trusted, %2 untrusted", nullptr,
+    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 verified, %2 untrusted", nullptr,
                                 static_cast<int>(m_session->entries().size()))
                                  .arg(trusted)
                                  .arg(static_cast<int>(m_session->entries().size()) - trusted));

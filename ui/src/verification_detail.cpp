@@ -251,7 +251,7 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     lead->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a; font-weight: bold; font-size: 11pt;")
                                     : QStringLiteral("color: #b00020; font-weight: bold; font-size: 11pt;"));
     layout->addWidget(lead);
-    auto* verdict = value(v.trusted() ? tr("Trusted: every check passed.")
+    auto* verdict = value(v.trusted() ? tr("Verified: every check passed.")
                                       : tr("Untrusted: %1").arg(reasonTexts(v).join(QStringLiteral(" "))),
                           this);
     verdict->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a;")
