@@ -243,10 +243,11 @@ struct Workstation {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(trustStore).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
-        window.setShowAnywayConfirmation([this](const QString& id, const QStringList&) {
-            confirmations << id;
-            return confirm;
-        });
+        window.setShowAnywayConfirmation(
+            [this](const QString& id, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                confirmations << id;
+                answer(confirm);
+            });
         window.resize(1400, 900);
         window.show();
     }

@@ -72,7 +72,10 @@ struct EcgWorkstation {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(store).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
-        window.setShowAnywayConfirmation([](const QString&, const QStringList&) { return false; });
+        window.setShowAnywayConfirmation(
+            [](const QString&, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                answer(false);
+            });
         window.resize(1500, 950);
         window.show();
     }

@@ -15,6 +15,8 @@
 #include <QDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageBox>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -184,6 +186,72 @@ private slots:
         const QString texts = ws.texts();
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("could not be written")), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+    }
+
+    void showAnywayAsksWithAWindowModalDialogThatDoesNotBlock() {
+        // The real confirmation: a window-modal message box opened with open() — showFindingAnyway() returns
+        // at once (no nested event loop), and the finding is shown only when the reader answers yes.
+        const StudyCase c = makeCase(*f, "dialog", verify::Reason::SignerNotAuthorized);
+        const QString log = qpath(f->root / "audit-dialog.log");
+        Workstation ws(*f, c.trustStore, log);
+        ws.window.setShowAnywayConfirmation({});
+        QVERIFY(ws.open({qpath(c.folder)}));
+        const QString id = QStringLiteral("ecg.finding.json");
+        QSignalSpy answered(&ws.window, &ui::MainWindow::showAnywayAnswered);
+        for (const bool yes : {false, true}) {
+            QVERIFY(!ws.window.showFindingAnyway(id)); // asked, not yet answered
+            auto* box = ws.window.findChild<QMessageBox*>(QStringLiteral("showAnywayConfirmation"));
+            QVERIFY(box != nullptr);
+            QTRY_VERIFY(box->isVisible());
+            QCOMPARE(box->windowModality(), Qt::WindowModal);
+            QVERIFY2(box->text().contains(QStringLiteral("(SIGNER_NOT_AUTHORIZED)")),
+                     qPrintable(box->text()));
+            QVERIFY(!ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+            QVERIFY(!QFileInfo::exists(log));
+            QAbstractButton* button = nullptr;
+            for (QAbstractButton* b : box->buttons()) {
+                if (yes ? b->text() == QStringLiteral("Show anyway, marked UNTRUSTED")
+                        : box->buttonRole(b) == QMessageBox::RejectRole) {
+                    button = b;
+                }
+            }
+            QVERIFY(button != nullptr);
+            button->click();
+            QTRY_COMPARE(answered.size(), yes ? 2 : 1);
+            QCOMPARE(answered.last().at(1).toBool(), yes);
+            QCOMPARE(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText), yes);
+            QCOMPARE(QFileInfo::exists(log), yes);
+            const QPointer<QMessageBox> closed(box);
+            QTRY_VERIFY(closed.isNull()); // closed and deleted: the next question is a new box
+        }
+    }
+
+    void anAnswerForAVerdictThatChangedMeanwhileIsNotTaken() {
+        // The question stays open while a new round replaces the verdict with other reasons: the late "yes"
+        // was not given for this verdict, and nothing is shown.
+        const StudyCase c = makeCase(*f, "late-answer", verify::Reason::SignerNotAuthorized);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-late.log"));
+        ui::MainWindow::ShowAnywayAnswer pending;
+        ws.window.setShowAnywayConfirmation(
+            [&pending](const QString&, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                pending = answer;
+            });
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));
+        QVERIFY(pending);
+        VerifyFixture::PolicyOptions o;
+        o.findingSigners = {"someone-else.example"};
+        o.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-late", o));
+        QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
+        ws.window.setTrustStoreFolder(qpath(f->trustDir("trust-late")));
+        QVERIFY(checked.wait(30000));
+        QSignalSpy answered(&ws.window, &ui::MainWindow::showAnywayAnswered);
+        pending(true);
+        QCOMPARE(answered.size(), 1);
+        QVERIFY(!answered.first().at(1).toBool());
+        QVERIFY(!ws.texts().contains(kFindingText));
         QVERIFY(recordingView(ws.window)->received.empty());
     }
 

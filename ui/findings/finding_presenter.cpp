@@ -197,6 +197,11 @@ FindingPresenter::requestShowAnyway(const QString& id, const QString& recordingP
     return ShowAnyway::Ask;
 }
 
+QString FindingPresenter::consentFor(const QString& id) {
+    const FindingEntry* e = m_session.find(id);
+    return e != nullptr ? consentKey(*e) : QString();
+}
+
 QStringList FindingPresenter::showAnywayReasons(const QString& id) {
     const FindingEntry* e = m_session.find(id);
     return e != nullptr && e->checked.verdict ? reasonTexts(*e->checked.verdict) : QStringList();
@@ -204,10 +209,16 @@ QStringList FindingPresenter::showAnywayReasons(const QString& id) {
 
 FindingPresenter::Outcome
 FindingPresenter::confirmShowAnyway(const QString& id, const QString& why, const QString& recordingPath,
-                                    const std::optional<dicom::ContentIdentity>& shown) {
+                                    const std::optional<dicom::ContentIdentity>& shown,
+                                    const QString& askedConsent) {
     FindingEntry* found = m_session.find(id);
     if (found == nullptr || !found->canShowAnyway()) {
         return {false, tr("%1: there is no untrusted finding with readable content of that name")
+                           .arg(boundedText(id, kMaxNameChars))};
+    }
+    if (!askedConsent.isEmpty() && consentKey(*found) != askedConsent) {
+        // Answered for a verdict that is no longer this one (a round finished while the question was open).
+        return {false, tr("%1 changed while you were asked; choose Show anyway again to see its reasons now")
                            .arg(boundedText(id, kMaxNameChars))};
     }
     FindingEntry& e = *found;

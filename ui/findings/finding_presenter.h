@@ -119,9 +119,14 @@ public:
         QString status; ///< a status line for the reader
     };
     /// The reader (or --show-anyway) consented (`why`, for the audit log): checks the data on screen again,
-    /// records the consent (fail closed) and shows the finding marked UNTRUSTED.
+    /// records the consent (fail closed) and shows the finding marked UNTRUSTED. `askedConsent`: the
+    /// consentFor() of the question the reader answered; when the verdict has changed since (a new round,
+    /// other data), the answer is not taken for it. Empty: not asked (--show-anyway).
     Outcome confirmShowAnyway(const QString& id, const QString& why, const QString& recordingPath,
-                              const std::optional<dicom::ContentIdentity>& shown);
+                              const std::optional<dicom::ContentIdentity>& shown,
+                              const QString& askedConsent = {});
+    /// What a consent for bundle `id` would be given for now (consentKey()); empty when unknown.
+    [[nodiscard]] QString consentFor(const QString& id);
 
     /// The cards of `recordingPath` as last presented, in panel order (trusted first).
     [[nodiscard]] std::vector<CardPresentation> cards(const QString& recordingPath);

@@ -30,6 +30,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -491,37 +492,55 @@ bool MainWindow::showFindingAnyway(const QString& id) {
     if (ask != Ask::Ask) {
         return ask == Ask::AlreadyShown;
     }
-    const FindingEntry* e = m_session->find(id);
-    const QString bundleId = e->id;
-    const QStringList reasons = m_presenter->showAnywayReasons(id);
-    bool confirmed = false;
+    const QString bundleId = m_session->find(id)->id;
+    const QStringList reasons = m_presenter->showAnywayReasons(bundleId);
+    // The answer holds only for the verdict asked about (the same consent key when it comes).
+    const QString asked = m_presenter->consentFor(bundleId);
+    auto shownNow = std::make_shared<std::optional<bool>>();
+    ShowAnywayAnswer answer = [self = QPointer<MainWindow>(this), bundleId, asked, shownNow](bool confirmed) {
+        if (self && !shownNow->has_value()) {
+            *shownNow = self->onShowAnywayAnswer(bundleId, asked, confirmed);
+        }
+    };
     if (m_confirm) {
-        confirmed = m_confirm(bundleId, reasons);
+        m_confirm(bundleId, reasons, std::move(answer));
     } else {
-        QMessageBox box(
+        // Window-modal and opened, not exec()'d: no nested event loop while the reader decides.
+        auto* box = new QMessageBox(
             QMessageBox::Warning, tr("Show an untrusted finding?"),
             tr("This AI finding did not pass verification:\n\n%1\n\nIf you show it, it stays marked "
                "UNTRUSTED wherever it appears, and this decision is recorded in the audit log under your "
                "name.")
                 .arg(reasons.join(QLatin1Char('\n'))),
             QMessageBox::NoButton, this);
-        box.setTextFormat(Qt::PlainText);
-        QPushButton* show = box.addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
-        box.addButton(QMessageBox::Cancel);
-        box.setDefaultButton(QMessageBox::Cancel);
-        box.exec();
-        confirmed = box.clickedButton() == show;
+        box->setObjectName(QStringLiteral("showAnywayConfirmation"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        box->setTextFormat(Qt::PlainText);
+        QPushButton* show = box->addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::finished, this,
+                [box, show, answer] { answer(box->clickedButton() == show); });
+        box->open();
     }
-    if (!confirmed) {
-        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(bundleId, kMaxNameChars)));
-        return false;
-    }
-    return showAnywayConfirmed(bundleId, tr("confirmed by the reader"));
+    return shownNow->value_or(false);
 }
 
-bool MainWindow::showAnywayConfirmed(const QString& id, const QString& why) {
+bool MainWindow::onShowAnywayAnswer(const QString& id, const QString& askedConsent, bool confirmed) {
+    bool shown = false;
+    if (!confirmed) {
+        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(id, kMaxNameChars)));
+    } else {
+        shown = showAnywayConfirmed(id, tr("confirmed by the reader"), askedConsent);
+    }
+    emit showAnywayAnswered(id, shown);
+    return shown;
+}
+
+bool MainWindow::showAnywayConfirmed(const QString& id, const QString& why, const QString& askedConsent) {
     const FindingPresenter::Outcome outcome =
-        m_presenter->confirmShowAnyway(id, why, m_shownPath, shownContent());
+        m_presenter->confirmShowAnyway(id, why, m_shownPath, shownContent(), askedConsent);
     if (!outcome.status.isEmpty()) {
         statusBar()->showMessage(outcome.status);
     }
