@@ -401,6 +401,27 @@ private slots:
         QCOMPARE(ws.confirmations.size(), 2); // asked again
     }
 
+    void theRealViewsSayWhichKeysTheyTake() {
+        // Help › Keyboard shortcuts lists these (tst_main_window checks the dialog).
+        auto keysOf = [](const registry::ViewerFactory& factory) {
+            QStringList out;
+            for (const registry::KeyHelp& k : factory.keyboardShortcuts()) {
+                out << k.keys + QLatin1Char(' ') + k.action;
+            }
+            return out.join(QLatin1Char('\n'));
+        };
+        const QString ecg = keysOf(ecg::EcgViewerFactory());
+        for (int key : {int(Qt::Key_Left), int(Qt::Key_Right), int(Qt::Key_PageUp), int(Qt::Key_PageDown),
+                        int(Qt::Key_Home), int(Qt::Key_End), int(Qt::Key_Escape)}) {
+            QVERIFY2(ecg.contains(QKeySequence(key).toString(QKeySequence::NativeText)), qPrintable(ecg));
+        }
+        const QString cine = keysOf(cine::CineViewerFactory());
+        for (int key : {int(Qt::Key_Space), int(Qt::Key_Left), int(Qt::Key_Right), int(Qt::Key_F),
+                        int(Qt::Key_1), int(Qt::Key_Return), int(Qt::Key_Escape)}) {
+            QVERIFY2(cine.contains(QKeySequence(key).toString(QKeySequence::NativeText)), qPrintable(cine));
+        }
+    }
+
     void aConsentIsAskedAgainWhenTheVerifiedDataChange() {
         // Shown anyway with DATA_MISMATCH (the recording was rewritten, same UIDs, before it was checked);
         // the recording is then rewritten again while another one is on screen, and a new round checks it

@@ -18,19 +18,23 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -38,6 +42,7 @@
 #include <QTableWidget>
 #include <QTextEdit>
 #include <QTreeWidget>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -137,17 +142,88 @@ void MainWindow::buildMenus() {
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
+    // Every dock, so that a closed one can be opened again.
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_findingsDock->toggleViewAction());
+    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
+        view->addAction(dock->toggleViewAction());
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts…"), this, [this] { openKeyboardShortcuts(); });
     help->addAction(tr("&About Veridicor"), this, [this] {
-        QMessageBox::about(
-            this, tr("About Veridicor"),
-            tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings before "
-               "showing them.</p>")
-                .arg(QApplication::applicationVersion()));
+        // Opened, not exec()'d (QMessageBox::about() would block in a nested event loop).
+        auto* box =
+            new QMessageBox(QMessageBox::Information, tr("About Veridicor"),
+                            tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings "
+                               "before showing them.</p>")
+                                .arg(QApplication::applicationVersion()),
+                            QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        box->open();
     });
+}
+
+QDialog* MainWindow::openKeyboardShortcuts() {
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("keyboardShortcuts"));
+    dialog->setWindowTitle(tr("Keyboard shortcuts"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->resize(560, 640);
+    auto* content = new QWidget();
+    auto* grid = new QGridLayout(content);
+    grid->setColumnStretch(1, 1);
+    int row = 0;
+    auto section = [&](const QString& title) {
+        auto* l = new QLabel(title, content);
+        l->setStyleSheet(QStringLiteral("font-weight: bold; margin-top: 8px;"));
+        grid->addWidget(l, row++, 0, 1, 2);
+    };
+    auto line = [&](const QString& keys, const QString& action) {
+        auto* k = new QLabel(keys, content);
+        k->setTextFormat(Qt::PlainText);
+        auto* a = new QLabel(action, content);
+        a->setTextFormat(Qt::PlainText);
+        a->setWordWrap(true);
+        grid->addWidget(k, row, 0, Qt::AlignTop);
+        grid->addWidget(a, row++, 1, Qt::AlignTop);
+    };
+    // The window's own: every action of the menus that has a shortcut, as the action says it.
+    section(tr("Main window"));
+    std::function<void(const QList<QAction*>&)> walk = [&](const QList<QAction*>& actions) {
+        for (QAction* a : actions) {
+            if (a->menu() != nullptr) {
+                walk(a->menu()->actions());
+            }
+            for (const QKeySequence& k : a->shortcuts()) {
+                line(k.toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+            }
+        }
+    };
+    walk(menuBar()->actions());
+    // Each view's keys, from its factory (views made or not).
+    for (const auto& factory : m_registry.factories()) {
+        const auto keys = factory->keyboardShortcuts();
+        if (keys.empty()) {
+            continue;
+        }
+        section(factory->displayName());
+        for (const registry::KeyHelp& k : keys) {
+            line(k.keys, k.action);
+        }
+    }
+    grid->setRowStretch(row, 1);
+    auto* scroll = new QScrollArea(dialog);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(scroll, 1);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::openFileDialog() {

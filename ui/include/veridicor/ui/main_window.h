@@ -110,6 +110,9 @@ public:
     void applySettings(const QString& trustStoreFolder, const QString& auditLogFile);
     /// Opens the Settings dialog (window-modal, not blocking); accepting it applies the settings.
     SettingsDialog* openSettings();
+    /// Help › Keyboard shortcuts: every shortcut of the window's actions and every key of each registered
+    /// view, in one window-modal dialog (opened, not blocking).
+    QDialog* openKeyboardShortcuts();
 
     // ---- findings
     // ----------------------------------------------------------------------------------------------
