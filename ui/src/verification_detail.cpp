@@ -241,7 +241,7 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     const verify::Verdict& v = *entry.checked.verdict;
     // What may be quoted: the content once it may be shown (trusted, or the reader chose "Show anyway");
     // certificates' names once the chain is vouched for by the trust store.
-    const bool contentShown = entry.trusted() || (entry.shownAnyway && entry.canShowAnyway());
+    const bool contentShown = entry.contentAllowed(); // the presenter's rule (ui/findings)
     const bool chainTrusted = v.signer && v.signer->chainTrusted;
 
     // One plain sentence first, for the clinician; what verification found (codes, digests, certificates)
