@@ -202,6 +202,10 @@ private slots:
         p.present(recording, onScreen);
         const QString id = QStringLiteral("ecg.finding.json");
         QCOMPARE(p.requestShowAnyway(id, recording, onScreen), ui::FindingPresenter::ShowAnyway::Ask);
+        // An answer given for another verdict (the consent asked about is not this one's) is not taken.
+        QVERIFY(!p.confirmShowAnyway(id, QStringLiteral("test"), recording, onScreen, QStringLiteral("other"))
+                     .shown);
+        QVERIFY(audit.lines.isEmpty());
         QVERIFY(
             p.showAnywayReasons(id).join(QLatin1Char(' ')).contains(QStringLiteral("(MODEL_NOT_APPROVED)")));
         const auto outcome = p.confirmShowAnyway(id, QStringLiteral("test"), recording, onScreen);
@@ -258,6 +262,8 @@ private slots:
         QVERIFY(!c.showContent);
         QVERIFY2(c.message.contains(QStringLiteral("belongs to another recording")), qPrintable(c.message));
         QVERIFY(c.reasons.join(QLatin1Char(' ')).contains(QStringLiteral("(DATA_MISMATCH)")));
+        QVERIFY(
+            ui::plainVerdict(p.session().entries().front()).contains(QStringLiteral("another recording")));
         const QString id = QStringLiteral("ecg.finding.json");
         QCOMPARE(p.requestShowAnyway(id, recording, *otherOnScreen),
                  ui::FindingPresenter::ShowAnyway::NotAllowed);
