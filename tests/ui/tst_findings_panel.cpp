@@ -326,6 +326,14 @@ private slots:
         for (const QLabel* l : checks->findChildren<QLabel*>()) {
             QVERIFY(l->wordWrap());
         }
+        // docs/screenshots/verification-details.png when VERIDICOR_UPDATE_SCREENSHOTS=1 (look at it before
+        // committing).
+        const QString shot =
+            qEnvironmentVariableIsSet("VERIDICOR_UPDATE_SCREENSHOTS")
+                ? QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/verification-details.png")
+                : qpath(f->root / "verification-details.png");
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(dialog->grab().save(shot));
         dialog->close();
 
         // The chain and the provenance tabs, each shown in turn.
