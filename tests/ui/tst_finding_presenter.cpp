@@ -44,6 +44,8 @@ class TestFindingPresenter : public QObject {
 
     std::unique_ptr<VerifyFixture> f;
     std::optional<dicom::ContentIdentity> onScreen; // what a view holding the fixture's ECG would say
+    verify::InputData otherInput;                   // another recording (another SOP Instance UID)
+    std::optional<dicom::ContentIdentity> otherOnScreen;
     const QString recording = QStringLiteral("/study/ecg.dcm");
 
     /// One round with one bundle, verified against the fixture's ECG (or `other`), routed by file name.
@@ -82,6 +84,24 @@ private slots:
         auto id = dicom::contentIdentity(*loaded->dataset());
         QVERIFY(id.hasValue());
         onScreen = *id;
+        SyntheticEcg other = f->ecg;
+        other.sop = "1.2.826.0.1.3680043.10.1001.93";
+        const auto otherPath = f->root / "presenter-reasons-other.dcm";
+        QVERIFY(other.write(otherPath, EXS_LittleEndianExplicit, 4));
+        auto input = verify::openInput(otherPath);
+        QVERIFY(input.hasValue());
+        otherInput = *input;
+        auto otherLoaded = dicom::loadFile(otherPath);
+        QVERIFY(otherLoaded.hasValue());
+        auto otherId = dicom::contentIdentity(*otherLoaded->dataset());
+        QVERIFY(otherId.hasValue());
+        otherOnScreen = *otherId;
+        VerifyFixture::PolicyOptions usOnly;
+        usOnly.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-us-only", usOnly));
+        VerifyFixture::PolicyOptions noModel;
+        noModel.withModelBundle = false;
+        QVERIFY(f->writeTrustStore("trust-no-model", noModel));
     }
 
     void trustedIsRecordedThenShownAndDrawn() {
@@ -120,40 +140,100 @@ private slots:
         QTest::addColumn<bool>("offered");
         QTest::addColumn<QString>("says"); // what the card says instead of the content
         using verify::Reason;
-        const int quarantined = static_cast<int>(ui::CardState::Quarantined);
-        const int notAuthentic = static_cast<int>(ui::CardState::NotAuthentic);
-        const QString hidden = QStringLiteral("Quarantined: its content is hidden");
-        QTest::newRow("MODEL_NOT_APPROVED")
-            << static_cast<int>(Reason::ModelNotApproved) << quarantined << true << hidden;
-        QTest::newRow("SIGNER_NOT_AUTHORIZED")
-            << static_cast<int>(Reason::SignerNotAuthorized) << quarantined << true << hidden;
-        // Which check failed, never "the signature or the chain".
-        QTest::newRow("BAD_SIGNATURE")
-            << static_cast<int>(Reason::BadSignature) << notAuthentic << false
-            << QStringLiteral("The certificate chain verified, but the signature did "
-                              "not verify, so nothing in this file can be read or "
-                              "shown.");
-        QTest::newRow("UNTRUSTED_CHAIN") << static_cast<int>(Reason::UntrustedChain) << notAuthentic << false
-                                         << QStringLiteral("certificate chain did not verify");
-        QTest::newRow("MALFORMED") << static_cast<int>(Reason::Malformed) << notAuthentic << false
-                                   << QStringLiteral("The file is not a well-formed signed finding bundle");
+        for (const Reason r : verify::kAllReasons) {
+            ui::CardState state = ui::CardState::NotAuthentic;
+            QString says = QStringLiteral("nothing in this file can be read or shown");
+            switch (r) {
+            case Reason::ModelNotApproved:
+            case Reason::ModelDigestMismatch:
+            case Reason::ModalityNotApproved:
+            case Reason::SignerNotAuthorized:
+            case Reason::ModelProvenanceInvalid:
+            case Reason::AttachmentMismatch:
+            case Reason::TimeInvalid:
+                state = ui::CardState::Quarantined;
+                says = QStringLiteral("Quarantined: its content is hidden");
+                break;
+            case Reason::DataMismatch: // a finding of another recording, which is on screen
+                state = ui::CardState::OtherRecording;
+                says = QStringLiteral("belongs to another recording");
+                break;
+            // Which check failed, never "the signature or the chain".
+            case Reason::BadSignature:
+                says = QStringLiteral("The certificate chain verified, but the signature did not verify, so "
+                                      "nothing in this file can be read or shown.");
+                break;
+            case Reason::UntrustedChain:
+            case Reason::CertExpired:
+            case Reason::CertRevoked:
+                says = QStringLiteral("certificate chain did not verify");
+                break;
+            case Reason::Malformed:
+                says = QStringLiteral("The file is not a well-formed signed finding bundle");
+                break;
+            case Reason::Unsigned:
+                says = QStringLiteral("The file carries no signature");
+                break;
+            default:
+                break;
+            }
+            QTest::newRow(std::string(verify::reasonName(r)).c_str())
+                << static_cast<int>(r) << static_cast<int>(state) << (state == ui::CardState::Quarantined)
+                << says;
+        }
     }
     void eachReasonIsSaidAndNothingIsShown() {
         QFETCH(int, reason);
         QFETCH(int, state);
         QFETCH(bool, offered);
         QFETCH(QString, says);
-        const auto r = static_cast<verify::Reason>(reason);
-        std::string bundle;
+        using verify::Reason;
+        const auto r = static_cast<Reason>(reason);
+        std::string bundle = f->sign(f->pki.finding);
+        std::string store = "trust";
+        const verify::InputData* against = nullptr;
+        std::optional<dicom::ContentIdentity> shown = onScreen;
+        std::optional<verify::Verdict> verdict;
         switch (r) {
-        case verify::Reason::ModelNotApproved:
+        case Reason::ModelNotApproved:
             bundle = notApproved();
             break;
-        case verify::Reason::SignerNotAuthorized:
+        case Reason::ModelDigestMismatch:
+            bundle = f->sign(f->pki.finding, ecgPredicate(std::string(64, 'a'), f->producedAt()));
+            break;
+        case Reason::ModalityNotApproved:
+            store = "trust-us-only";
+            break;
+        case Reason::ModelProvenanceInvalid:
+            store = "trust-no-model";
+            break;
+        case Reason::SignerNotAuthorized:
             bundle = f->sign(f->pki.other);
             break;
-        case verify::Reason::BadSignature: {
-            bundle = f->sign(f->pki.finding);
+        case Reason::TimeInvalid:
+            bundle = f->sign(
+                f->pki.finding,
+                ecgPredicate(f->modelDigest, verify::formatRfc3339(std::chrono::floor<std::chrono::seconds>(
+                                                 f->pki.now + std::chrono::hours(1)))));
+            break;
+        case Reason::AttachmentMismatch: {
+            // The attachment beside it is not the one that was signed.
+            const auto dir = f->root / "presenter-changed-attachment";
+            std::filesystem::create_directories(dir);
+            std::string changed = readAll(f->root / "bundles" / "f1-relevance.u8");
+            changed[10] = static_cast<char>(changed[10] ^ 0x40);
+            writeAll(dir / "f1-relevance.u8", changed);
+            auto ts = verify::TrustStore::load(f->trustDir("trust"));
+            QVERIFY(ts.hasValue());
+            verdict = verify::Verifier(*ts).verify(bundle, f->input, f->pki.now,
+                                                   verify::attachmentsFromFolder(dir));
+            break;
+        }
+        case Reason::DataMismatch:
+            against = &otherInput; // made for the fixture's ECG; another recording is on screen
+            shown = otherOnScreen;
+            break;
+        case Reason::BadSignature: {
             std::string payload = payloadOf(bundle);
             payload.replace(payload.find("Occlusion MI"), 12, "Edited MI 12");
             bundle = editBundle(bundle, [&](json::Value& d) {
@@ -161,20 +241,37 @@ private slots:
             });
             break;
         }
-        case verify::Reason::UntrustedChain:
+        case Reason::UntrustedChain:
             bundle = f->sign(f->pki.unknownLeaf);
             break;
-        default:
-            bundle = f->sign(f->pki.finding);
+        case Reason::CertExpired:
+            bundle = f->sign(f->pki.expired);
+            break;
+        case Reason::CertRevoked:
+            bundle = f->sign(f->pki.revoked);
+            break;
+        case Reason::WeakAlgorithm:
+            bundle = f->sign(f->pki.rsa1024);
+            break;
+        case Reason::Unsigned:
+            bundle = editBundle(bundle, [](json::Value& d) {
+                d.find("dsseEnvelope")->find("signatures")->asArray().clear();
+            });
+            break;
+        case Reason::Malformed:
             bundle = bundle.substr(0, bundle.size() / 2);
             break;
         }
+        verify::FindingCheckResult result = round(bundle, store, against);
+        if (verdict) {
+            result.findings.front().verdict = std::move(*verdict);
+        }
         TestAudit audit;
         ui::FindingPresenter p(audit);
-        p.setResult(round(bundle));
+        p.setResult(std::move(result));
         QCOMPARE(reasonsText(*p.session().entries().front().checked.verdict),
                  std::string(verify::reasonName(r)));
-        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QVERIFY(p.present(recording, shown).isEmpty());
         QVERIFY(audit.lines.isEmpty()); // nothing displayed, nothing recorded
         const auto cards = p.cards(recording);
         const ui::CardPresentation& c = only(cards);
@@ -189,7 +286,7 @@ private slots:
         QVERIFY2(c.message.contains(says), qPrintable(c.message));
         QVERIFY(!c.message.contains(QStringLiteral("signature or")));
         QVERIFY(p.overlays(recording).empty());
-        QCOMPARE(p.requestShowAnyway(QStringLiteral("ecg.finding.json"), recording, onScreen) ==
+        QCOMPARE(p.requestShowAnyway(QStringLiteral("ecg.finding.json"), recording, shown) ==
                      ui::FindingPresenter::ShowAnyway::Ask,
                  offered);
     }
