@@ -3,6 +3,8 @@ cmake_minimum_required(VERSION 3.25)
 #   core targets (base, dicom, verify, every *_core): no Qt Gui/Widgets/OpenGL, no VTK rendering or GUI support,
 #                                                   no ui/registry/view targets
 #   verify:                                         additionally no viewers (core or view)
+#   ui_findings, registry_types (widget-free parts of ui/ and the registry): no Qt Widgets/OpenGL, no VTK
+#                                                   rendering, no ui/registry/view targets (Qt Gui is allowed)
 file(STRINGS "${LINKS}" _lines)
 set(_all "")
 foreach(line IN LISTS _lines)
@@ -35,6 +37,17 @@ endfunction()
 
 set(_errors "")
 foreach(t IN LISTS _all)
+    if(t MATCHES "^veridicor_(ui_findings|registry_types)$")
+        closure(${t} _reach)
+        foreach(d IN LISTS _reach)
+            if(d MATCHES "^Qt6::(Widgets|OpenGL|OpenGLWidgets)$" OR d MATCHES "^VTK::(Rendering|GUISupport|Interaction)"
+               OR d MATCHES "^veridicor_(ui|registry)$" OR d MATCHES "_view$")
+                list(APPEND _errors "${t} (widget-free) reaches ${d}")
+            endif()
+        endforeach()
+        message(STATUS "${t}: ok, no widgets (${_reach})")
+        continue()
+    endif()
     set(_core FALSE)
     if(t MATCHES "^veridicor_(base|dicom|verify|settings)$" OR t MATCHES "_core$")
         set(_core TRUE)

@@ -121,6 +121,7 @@ struct StudyCase {
     std::string trustStore = "trust";
     std::optional<verify::Reason> expected; ///< nullopt: trusted
     bool canShowAnyway = false;
+    bool otherRecording = false; ///< authentic, but made for another recording: never offered, said so
     std::vector<QString> forbiddenTexts; ///< texts of a manipulated payload, never to be shown
 };
 
@@ -219,8 +220,11 @@ inline StudyCase makeCase(VerifyFixture& f, const std::string& name, std::option
         }
         c.canShowAnyway = *reason == Reason::ModelNotApproved || *reason == Reason::ModelDigestMismatch ||
                           *reason == Reason::ModalityNotApproved || *reason == Reason::SignerNotAuthorized ||
-                          *reason == Reason::ModelProvenanceInvalid || *reason == Reason::DataMismatch ||
+                          *reason == Reason::ModelProvenanceInvalid ||
                           *reason == Reason::AttachmentMismatch || *reason == Reason::TimeInvalid;
+        // The DATA_MISMATCH case is a finding of another recording (another SOP Instance UID): never shown,
+        // not even anyway.
+        c.otherRecording = *reason == Reason::DataMismatch;
     }
     writeAll(c.bundle, bundle);
     return c;
@@ -239,10 +243,11 @@ struct Workstation {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(trustStore).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
-        window.setShowAnywayConfirmation([this](const QString& id, const QStringList&) {
-            confirmations << id;
-            return confirm;
-        });
+        window.setShowAnywayConfirmation(
+            [this](const QString& id, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                confirmations << id;
+                answer(confirm);
+            });
         window.resize(1400, 900);
         window.show();
     }

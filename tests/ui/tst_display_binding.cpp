@@ -72,7 +72,10 @@ struct EcgWorkstation {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(store).string()));
         window.setAuditLogFile(auditLog);
         window.setVerificationTime(f.pki.now);
-        window.setShowAnywayConfirmation([](const QString&, const QStringList&) { return false; });
+        window.setShowAnywayConfirmation(
+            [](const QString&, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                answer(false);
+            });
         window.resize(1500, 950);
         window.show();
     }
@@ -150,7 +153,7 @@ private slots:
         QVERIFY(verify::openInput(dir / "a.dcm")->sameContent(*view->displayedContent()));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         QVERIFY2(view->paintedTexts().contains(kFindingMeaning),
                  qPrintable(view->paintedTexts().join(u'\n')));
         QVERIFY(!view->paintedTexts().join(u'\n').contains(QStringLiteral("UNTRUSTED")));
@@ -213,7 +216,7 @@ private slots:
             QVERIFY(dynamic_cast<cine::CineView*>(ws.window.currentView()) != nullptr);
             const QString texts = ws.texts();
             QVERIFY2(texts.contains(text), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+            QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         }
         writeEcho(true); // the first two frames exchanged; the ECG trace unchanged
         EcgWorkstation ws(*f, qpath(f->root / "audit-echo-2.log"), "trust-us");
@@ -246,7 +249,7 @@ private slots:
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("not the one the finding was checked against")),
                  qPrintable(texts));
-        QVERIFY2(!texts.contains(QStringLiteral("Trusted\n")), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Verified\n")), qPrintable(texts));
         const QString painted = view->paintedTexts().join(u'\n');
         QVERIFY2(!painted.contains(kFindingMeaning) && !painted.contains(QStringLiteral("UNTRUSTED")),
                  qPrintable(painted));
@@ -398,26 +401,48 @@ private slots:
         QCOMPARE(ws.confirmations.size(), 2); // asked again
     }
 
+    void theRealViewsSayWhichKeysTheyTake() {
+        // Help › Keyboard shortcuts lists these (tst_main_window checks the dialog).
+        auto keysOf = [](const registry::ViewerFactory& factory) {
+            QStringList out;
+            for (const registry::KeyHelp& k : factory.keyboardShortcuts()) {
+                out << k.keys + QLatin1Char(' ') + k.action;
+            }
+            return out.join(QLatin1Char('\n'));
+        };
+        const QString ecg = keysOf(ecg::EcgViewerFactory());
+        for (int key : {int(Qt::Key_Left), int(Qt::Key_Right), int(Qt::Key_PageUp), int(Qt::Key_PageDown),
+                        int(Qt::Key_Home), int(Qt::Key_End), int(Qt::Key_Escape)}) {
+            QVERIFY2(ecg.contains(QKeySequence(key).toString(QKeySequence::NativeText)), qPrintable(ecg));
+        }
+        const QString cine = keysOf(cine::CineViewerFactory());
+        for (int key : {int(Qt::Key_Space), int(Qt::Key_Left), int(Qt::Key_Right), int(Qt::Key_F),
+                        int(Qt::Key_1), int(Qt::Key_Return), int(Qt::Key_Escape)}) {
+            QVERIFY2(cine.contains(QKeySequence(key).toString(QKeySequence::NativeText)), qPrintable(cine));
+        }
+    }
+
     void aConsentIsAskedAgainWhenTheVerifiedDataChange() {
-        // Shown anyway with DATA_MISMATCH (a finding of another recording); the recording is then rewritten
-        // while another one is on screen, and a new round checks it from its file: the same reason, but other
-        // data — the consent does not carry over.
-        const StudyCase c = makeCase(*f, "consent-data", verify::Reason::DataMismatch);
+        // Shown anyway with DATA_MISMATCH (the recording was rewritten, same UIDs, before it was checked);
+        // the recording is then rewritten again while another one is on screen, and a new round checks it
+        // from its file: the same reason, but other data — the consent does not carry over.
+        const StudyCase c = makeCase(*f, "consent-data", std::nullopt);
+        SyntheticEcg rewritten = f->ecg; // the same UIDs, other samples
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 4));
         SyntheticEcg zz = f->ecg;
         zz.sop = "1.2.826.0.1.3680043.10.1001.78";
         QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
         Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent2.log"));
         QVERIFY(ws.open({qpath(c.folder)}));
         QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY2(ws.texts().contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(ws.texts()));
         const QString id = QStringLiteral("ecg.finding.json");
         QVERIFY(ws.window.showFindingAnyway(id));
         QCOMPARE(ws.confirmations.size(), 1);
         QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
 
         QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
-        SyntheticEcg replaced = f->ecg;
-        replaced.sop = "1.2.826.0.1.3680043.10.1001.77"; // the UIDs the case's recording has
-        QVERIFY(replaced.write(c.recording, EXS_LittleEndianExplicit, 4));
+        QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 8));
         QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
         ws.window.setTrustStoreFolder(qpath(f->trustDir(c.trustStore)));
         QVERIFY(checked.wait(30000));
@@ -428,6 +453,23 @@ private slots:
         QVERIFY(recordingView(ws.window)->received.empty());
         QVERIFY(ws.window.showFindingAnyway(id));
         QCOMPARE(ws.confirmations.size(), 2);
+    }
+
+    void aFindingOfAnotherRecordingIsNeverOfferedToShowAnyway() {
+        // Authentic, but signed for another recording (another SOP Instance UID) and placed beside this one
+        // under its name: the card says it belongs to another recording; nothing is offered or shown.
+        const StudyCase c = makeCase(*f, "other-recording", verify::Reason::DataMismatch);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-other-recording.log"));
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        const QString texts = ws.texts();
+        QVERIFY2(texts.contains(QStringLiteral("belongs to another recording")), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Show anyway…")), qPrintable(texts));
+        QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
+        QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));
+        QVERIFY(ws.confirmations.isEmpty());
+        QVERIFY(recordingView(ws.window)->received.empty());
+        QVERIFY(!QFileInfo::exists(qpath(f->root / "audit-other-recording.log")));
     }
 };
 

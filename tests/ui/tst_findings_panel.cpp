@@ -9,11 +9,14 @@
 #include <veridicor/ui/settings_dialog.h>
 #include <veridicor/verify/audit_log.h>
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageBox>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -95,7 +98,7 @@ private slots:
         QVERIFY(ws.window.showInstance(qpath(c.recording)));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
-        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("header is not covered")), qPrintable(texts));
         QVERIFY2(
             texts.contains(QStringLiteral("Signed by omi-inference.vendor-a.example (DNS name, authorized by "
@@ -175,7 +178,7 @@ private slots:
             QVERIFY(recordingView(ws.window)->received.empty());
         }
         // Show anyway fails closed the same way.
-        const StudyCase replayed = makeCase(*f, "audit-fail-anyway", verify::Reason::DataMismatch);
+        const StudyCase replayed = makeCase(*f, "audit-fail-anyway", verify::Reason::SignerNotAuthorized);
         Workstation ws(*f, replayed.trustStore, log);
         QVERIFY(ws.open({qpath(replayed.folder)}));
         QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));
@@ -183,6 +186,72 @@ private slots:
         const QString texts = ws.texts();
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("could not be written")), qPrintable(texts));
+        QVERIFY(recordingView(ws.window)->received.empty());
+    }
+
+    void showAnywayAsksWithAWindowModalDialogThatDoesNotBlock() {
+        // The real confirmation: a window-modal message box opened with open() — showFindingAnyway() returns
+        // at once (no nested event loop), and the finding is shown only when the reader answers yes.
+        const StudyCase c = makeCase(*f, "dialog", verify::Reason::SignerNotAuthorized);
+        const QString log = qpath(f->root / "audit-dialog.log");
+        Workstation ws(*f, c.trustStore, log);
+        ws.window.setShowAnywayConfirmation({});
+        QVERIFY(ws.open({qpath(c.folder)}));
+        const QString id = QStringLiteral("ecg.finding.json");
+        QSignalSpy answered(&ws.window, &ui::MainWindow::showAnywayAnswered);
+        for (const bool yes : {false, true}) {
+            QVERIFY(!ws.window.showFindingAnyway(id)); // asked, not yet answered
+            auto* box = ws.window.findChild<QMessageBox*>(QStringLiteral("showAnywayConfirmation"));
+            QVERIFY(box != nullptr);
+            QTRY_VERIFY(box->isVisible());
+            QCOMPARE(box->windowModality(), Qt::WindowModal);
+            QVERIFY2(box->text().contains(QStringLiteral("(SIGNER_NOT_AUTHORIZED)")),
+                     qPrintable(box->text()));
+            QVERIFY(!ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
+            QVERIFY(!QFileInfo::exists(log));
+            QAbstractButton* button = nullptr;
+            for (QAbstractButton* b : box->buttons()) {
+                if (yes ? b->text() == QStringLiteral("Show anyway, marked UNTRUSTED")
+                        : box->buttonRole(b) == QMessageBox::RejectRole) {
+                    button = b;
+                }
+            }
+            QVERIFY(button != nullptr);
+            button->click();
+            QTRY_COMPARE(answered.size(), yes ? 2 : 1);
+            QCOMPARE(answered.last().at(1).toBool(), yes);
+            QCOMPARE(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText), yes);
+            QCOMPARE(QFileInfo::exists(log), yes);
+            const QPointer<QMessageBox> closed(box);
+            QTRY_VERIFY(closed.isNull()); // closed and deleted: the next question is a new box
+        }
+    }
+
+    void anAnswerForAVerdictThatChangedMeanwhileIsNotTaken() {
+        // The question stays open while a new round replaces the verdict with other reasons: the late "yes"
+        // was not given for this verdict, and nothing is shown.
+        const StudyCase c = makeCase(*f, "late-answer", verify::Reason::SignerNotAuthorized);
+        Workstation ws(*f, c.trustStore, qpath(f->root / "audit-late.log"));
+        ui::MainWindow::ShowAnywayAnswer pending;
+        ws.window.setShowAnywayConfirmation(
+            [&pending](const QString&, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {
+                pending = answer;
+            });
+        QVERIFY(ws.open({qpath(c.folder)}));
+        QVERIFY(!ws.window.showFindingAnyway(QStringLiteral("ecg.finding.json")));
+        QVERIFY(pending);
+        VerifyFixture::PolicyOptions o;
+        o.findingSigners = {"someone-else.example"};
+        o.modalities = {"US"};
+        QVERIFY(f->writeTrustStore("trust-late", o));
+        QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
+        ws.window.setTrustStoreFolder(qpath(f->trustDir("trust-late")));
+        QVERIFY(checked.wait(30000));
+        QSignalSpy answered(&ws.window, &ui::MainWindow::showAnywayAnswered);
+        pending(true);
+        QCOMPARE(answered.size(), 1);
+        QVERIFY(!answered.first().at(1).toBool());
+        QVERIFY(!ws.texts().contains(kFindingText));
         QVERIFY(recordingView(ws.window)->received.empty());
     }
 
@@ -247,6 +316,24 @@ private slots:
                                   "Model provenance", "Bound to this recording", "Attachments and time"}) {
             QVERIFY2(texts.contains(QString::fromLatin1(check)), check);
         }
+        // It leads with one plain sentence, and the details wrap (labels, never cells that end in "…").
+        auto* lead = dialog->findChild<QLabel*>(QStringLiteral("plainVerdict"));
+        QVERIFY(lead != nullptr && lead->isVisible());
+        QVERIFY2(lead->text().contains(QStringLiteral("not a diagnosis")), qPrintable(lead->text()));
+        auto* checks = dialog->findChild<QWidget*>(QStringLiteral("checks"));
+        QVERIFY(checks != nullptr);
+        QVERIFY(checks->findChildren<QAbstractItemView*>().isEmpty());
+        for (const QLabel* l : checks->findChildren<QLabel*>()) {
+            QVERIFY(l->wordWrap());
+        }
+        // docs/screenshots/verification-details.png when VERIDICOR_UPDATE_SCREENSHOTS=1 (look at it before
+        // committing).
+        const QString shot =
+            qEnvironmentVariableIsSet("VERIDICOR_UPDATE_SCREENSHOTS")
+                ? QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/verification-details.png")
+                : qpath(f->root / "verification-details.png");
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(dialog->grab().save(shot));
         dialog->close();
 
         // The chain and the provenance tabs, each shown in turn.
@@ -284,6 +371,8 @@ private slots:
         QVERIFY(dialog != nullptr);
         texts = ws2.texts();
         QVERIFY2(texts.contains(QStringLiteral("Failed (BAD_SIGNATURE)")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("could not be shown to come from a trusted signer")),
+                 qPrintable(texts));
         QCOMPARE(texts.count(QStringLiteral("\nNot checked\n")), 4);
         for (int tab = 0; tab < 3; ++tab) {
             dialog->findChild<QTabWidget*>()->setCurrentIndex(tab);
@@ -421,7 +510,7 @@ private slots:
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QPushButton* go = nullptr;
         for (QPushButton* b : ws.window.findChildren<QPushButton*>()) {
-            if (b->isVisible() && b->text() == QStringLiteral("Show ecg.dcm (1 trusted, 0 untrusted)")) {
+            if (b->isVisible() && b->text() == QStringLiteral("Show ecg.dcm (1 verified, 0 untrusted)")) {
                 go = b;
             }
         }

@@ -47,7 +47,9 @@ private slots:
         QVERIFY2(textsAtLoad.join(QLatin1Char('\n')).contains(kFindingText),
                  qPrintable(textsAtLoad.join(QLatin1Char('\n'))));
         const QString texts = ws.texts();
-        QVERIFY2(texts.contains(QStringLiteral("Trusted")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Verified")), qPrintable(texts));
+        QVERIFY2(!texts.contains(QStringLiteral("Trusted")), qPrintable(texts));     // says what was checked
+        QCOMPARE(texts.count(QStringLiteral("Verification is not a diagnosis")), 1); // once, on the card
         QVERIFY2(texts.contains(kFindingText), qPrintable(texts));
         QVERIFY2(texts.contains(kFindingMeaning), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("ecg-omi-detector 2.1.0")), qPrintable(texts));
@@ -118,8 +120,10 @@ private slots:
         const QString id = QStringLiteral("ecg.finding.json");
         if (!c.canShowAnyway) {
             // No readable content: nothing is offered, and asking does nothing.
-            QVERIFY2(!texts.contains(QStringLiteral("Show anyway")), qPrintable(texts));
-            QVERIFY2(texts.contains(QStringLiteral("nothing in this file can be read or shown")),
+            QVERIFY2(!texts.contains(QStringLiteral("Show anyway…")), qPrintable(texts));
+            QVERIFY2(texts.contains(c.otherRecording
+                                        ? QStringLiteral("belongs to another recording")
+                                        : QStringLiteral("nothing in this file can be read or shown")),
                      qPrintable(texts));
             QVERIFY(!ws.window.showFindingAnyway(id));
             QVERIFY(ws.confirmations.isEmpty());

@@ -41,15 +41,6 @@ QString sentence(const QString& s) {
     return boundedText(s, kMaxTextChars, true);
 }
 
-/// Steps 1–3 passed as far as the envelope, the chain and the signature go, but the signed content is not a
-/// finding statement of the expected form (MALFORMED): authentic, yet unreadable.
-bool authenticButMalformed(const verify::Verdict& v) {
-    const verify::Check& signature = v.check(verify::CheckId::Signature);
-    return !v.authenticated && v.check(verify::CheckId::Envelope).ok() &&
-           v.check(verify::CheckId::Chain).ok() && signature.status == verify::CheckStatus::Failed &&
-           signature.reasons.size() == 1 && signature.reasons.front() == verify::Reason::Malformed;
-}
-
 constexpr const char* kGreen = "#1b7f3a";
 constexpr const char* kRed = "#b00020";
 constexpr const char* kAmber = "#8a5a00"; // warnings on trusted findings: readable, not alarming
@@ -114,9 +105,11 @@ QString regionText(const verify::Region& r) {
                  QString::number(r.endSeconds, 'f', 2));
     }
     case verify::RegionKind::Cine:
+        // The signed region counts frames from 0; the reader sees them numbered from 1, as the cine view's
+        // frame counter and overlay labels do ("Frame 7/120").
         return QObject::tr("Frames %1–%2%3")
-            .arg(r.firstFrame)
-            .arg(r.lastFrame)
+            .arg(r.firstFrame + 1)
+            .arg(r.lastFrame + 1)
             .arg(r.polygon.empty() ? QString() : QObject::tr(", outlined region"));
     }
     return {};
@@ -170,7 +163,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
     setMinimumWidth(360);
 }
 
-void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
+void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const FindingSession& session,
                                const FindingsPanelContext& context) {
     // Rebuild from scratch: no widget keeps text of a previous state. Old widgets are hidden at once (so they
     // are no longer visible text) and deleted later (one of them may be emitting the signal that got us
@@ -188,17 +181,17 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     const QString recording = name(QFileInfo(context.recordingPath).fileName());
     int trusted = 0;
     int untrusted = 0;
-    for (const FindingEntry* e : entries) {
-        (e->trusted() ? trusted : untrusted) += 1;
+    for (const CardPresentation& c : cards) {
+        (c.verified ? trusted : untrusted) += 1;
     }
     if (context.checking && !session.hasResult()) {
         m_summary->setText(tr("Checking AI findings…"));
     } else if (context.recordingPath.isEmpty()) {
         m_summary->setText(tr("No recording open."));
-    } else if (entries.empty()) {
+    } else if (cards.empty()) {
         m_summary->setText(tr("No AI findings for %1.").arg(recording));
     } else {
-        m_summary->setText(tr("AI findings for %1: %2 trusted, %3 untrusted%4")
+        m_summary->setText(tr("AI findings for %1: %2 verified, %3 untrusted%4")
                                .arg(recording)
                                .arg(trusted)
                                .arg(untrusted)
@@ -223,8 +216,8 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_trust->show();
     }
 
-    for (const FindingEntry* e : entries) {
-        QWidget* card = makeCard(*e, session, context);
+    for (const CardPresentation& c : cards) {
+        QWidget* card = makeCard(c, session, context);
         m_cardsLayout->addWidget(card);
         card->show(); // now, not at the next event loop pass: what the panel says is on screen at once
     }
@@ -234,7 +227,7 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
         m_footerLayout->addWidget(textLabel(tr("Other open recordings with AI findings:"), m_footer));
         m_footerLayout->itemAt(0)->widget()->show();
         for (const auto& other : context.others) {
-            auto* b = new QPushButton(tr("Show %1 (%2 trusted, %3 untrusted)")
+            auto* b = new QPushButton(tr("Show %1 (%2 verified, %3 untrusted)")
                                           .arg(name(QFileInfo(other.path).fileName()))
                                           .arg(other.trusted)
                                           .arg(other.untrusted),
@@ -269,81 +262,52 @@ void FindingsPanel::setEntries(const std::vector<FindingEntry*>& entries, const 
     m_footer->setVisible(m_footerLayout->count() > 0);
 }
 
-QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& session,
+QWidget* FindingsPanel::makeCard(const CardPresentation& c, const FindingSession& session,
                                  const FindingsPanelContext& context) {
+    const FindingEntry& e = *c.entry;
     auto* card = new QFrame(m_cards);
     card->setObjectName(QStringLiteral("findingCard"));
     card->setProperty("findingId", e.id);
     card->setFrameShape(QFrame::StyledPanel);
-    const bool redFrame = !e.trusted();
     card->setStyleSheet(QStringLiteral("QFrame#findingCard { border: 2px solid %1; border-radius: 4px; }")
-                            .arg(QLatin1String(redFrame ? kRed : kGreen)));
+                            .arg(QLatin1String(c.verified ? kGreen : kRed)));
     auto* layout = new QVBoxLayout(card);
     layout->setSpacing(4);
 
     auto* head = new QHBoxLayout();
-    const bool shownAnyway = e.shownAnyway && e.canShowAnyway();
-    if (e.trusted()) {
-        head->addWidget(badge(tr("Trusted"), kGreen, card));
-    } else if (shownAnyway) {
-        head->addWidget(badge(tr("UNTRUSTED — shown anyway"), kRed, card));
-    } else {
-        head->addWidget(badge(tr("Untrusted"), kRed, card));
-    }
+    head->addWidget(badge(c.badge, c.verified ? kGreen : kRed, card));
     // The file name is the sender's choice: shown bounded and with anything invisible made visible.
     auto* fileName = new ElidedLabel(name(e.bundleFileName()), card);
     fileName->setStyleSheet(QStringLiteral("color: #555;"));
     head->addWidget(fileName, 1);
     layout->addLayout(head);
-
-    // Why it is untrusted, in plain words (every reason).
-    if (!e.trusted()) {
-        QStringList reasons;
-        if (e.checked.verdict) {
-            reasons = reasonTexts(*e.checked.verdict);
-        } else {
-            reasons << sentence(e.checked.problem);
-        }
-        for (const QString& r : reasons) {
-            layout->addWidget(textLabel(QStringLiteral("• ") + r, card,
-                                        QStringLiteral("color: %1;").arg(QLatin1String(kRed))));
-        }
+    if (!c.verifiedNote.isEmpty()) {
+        auto* note = textLabel(c.verifiedNote, card, QStringLiteral("color: %1;").arg(QLatin1String(kGreen)));
+        note->setObjectName(QStringLiteral("verifiedNote"));
+        layout->addWidget(note);
     }
 
-    if (e.displayMismatch) {
-        auto* l = textLabel(tr("The recording on screen is not the one the finding was checked against: its "
-                               "file changed after the check."),
-                            card, QStringLiteral("color: %1;").arg(QLatin1String(kRed)));
+    // Why it is untrusted, in plain words (every reason).
+    for (const QString& r : c.reasons) {
+        layout->addWidget(
+            textLabel(QStringLiteral("• ") + r, card, QStringLiteral("color: %1;").arg(QLatin1String(kRed))));
+    }
+    if (!c.mismatchNote.isEmpty()) {
+        auto* l = textLabel(c.mismatchNote, card, QStringLiteral("color: %1;").arg(QLatin1String(kRed)));
         l->setObjectName(QStringLiteral("displayMismatch"));
         layout->addWidget(l);
     }
-
-    if (!e.notShownReason.isEmpty()) {
-        layout->addWidget(
-            textLabel(sentence(e.notShownReason), card,
-                      QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))));
-    } else if (e.contentAllowed() && e.displayed) {
-        addFindingContent(layout, card, e, session, context);
-    } else if (e.canShowAnyway()) {
-        layout->addWidget(
-            textLabel(tr("Quarantined: its content is hidden and not drawn on the images."), card));
-    } else if (e.checked.verdict && authenticButMalformed(*e.checked.verdict)) {
-        layout->addWidget(
-            textLabel(tr("The signature and its certificate chain verified, but the signed content is "
-                         "malformed (not a finding of the expected form), so it cannot be read or shown."),
-                      card));
-    } else if (e.checked.verdict) {
-        layout->addWidget(
-            textLabel(tr("The signature or its certificate chain did not verify, so nothing in this "
-                         "file can be read or shown."),
-                      card));
-    } else {
-        layout->addWidget(
-            textLabel(tr("This finding could not be checked, so nothing in it is shown."), card));
+    if (c.showContent) {
+        addFindingContent(layout, card, c, session, context);
+    } else if (!c.message.isEmpty()) {
+        layout->addWidget(textLabel(
+            c.message, card,
+            c.messageIsProblem ? QStringLiteral("color: %1; font-weight: bold;").arg(QLatin1String(kRed))
+                               : QString()));
     }
 
     auto* buttons = new QHBoxLayout();
-    if (e.canShowAnyway() && !shownAnyway && e.notShownReason.isEmpty()) {
+    if (c.offerShowAnyway) {
         auto* b = new QPushButton(tr("Show anyway…"), card);
         b->setObjectName(QStringLiteral("showAnyway"));
         b->setToolTip(
@@ -365,11 +329,12 @@ QWidget* FindingsPanel::makeCard(const FindingEntry& e, const FindingSession& se
     return card;
 }
 
-void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const FindingEntry& e,
+void FindingsPanel::addFindingContent(QVBoxLayout* layout, QWidget* card, const CardPresentation& c,
                                       const FindingSession& session, const FindingsPanelContext& context) {
+    const FindingEntry& e = *c.entry;
     const verify::Verdict& v = *e.checked.verdict;
     const verify::FindingStatement& st = *v.statement;
-    const bool marked = !e.trusted(); // shown anyway: UNTRUSTED wherever its content appears
+    const bool marked = c.markUntrusted; // shown anyway: UNTRUSTED wherever its content appears
     const QString mark = marked ? tr("UNTRUSTED: ") : QString();
 
     layout->addWidget(textLabel(tr("Model: %1 %2").arg(name(st.model.name), name(st.model.version)), card));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "finding_session.h"
+#include "finding_presenter.h"
 
 #include <QString>
 #include <QWidget>
@@ -28,18 +28,17 @@ struct FindingsPanelContext {
     std::vector<Other> others; ///< other open recordings that have findings
 };
 
-/// The findings panel (a dock): per bundle a card with its trust badge. Trusted ones show model, signer,
-/// time, and per finding code, text, confidence, a visibility toggle and (when selected) its measurements.
-/// Untrusted ones are quarantined: the reasons in plain words and nothing of their content — no widget ever
-/// holds the content of a quarantined finding, hidden or not. "Show anyway" is offered only where the content
-/// is authenticated.
+/// The findings panel (a dock): per bundle a card, drawn as FindingPresenter decided it (CardPresentation:
+/// badge, reasons, message, whether the content is shown and "Show anyway" offered). Shown content is model,
+/// signer, time, and per finding code, text, confidence, a visibility toggle and (when selected) its
+/// measurements; no widget ever holds the content of a card that does not show it, hidden or not.
 class FindingsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit FindingsPanel(QWidget* parent = nullptr);
 
-    /// Rebuilds the panel for the entries of the recording on screen.
-    void setEntries(const std::vector<FindingEntry*>& entries, const FindingSession& session,
+    /// Rebuilds the panel for the cards of the recording on screen.
+    void setEntries(const std::vector<CardPresentation>& cards, const FindingSession& session,
                     const FindingsPanelContext& context);
 
 signals:
@@ -50,9 +49,9 @@ signals:
     void recordingRequested(const QString& path);
 
 private:
-    QWidget* makeCard(const FindingEntry& entry, const FindingSession& session,
+    QWidget* makeCard(const CardPresentation& card, const FindingSession& session,
                       const FindingsPanelContext& context);
-    void addFindingContent(QVBoxLayout* layout, QWidget* card, const FindingEntry& entry,
+    void addFindingContent(QVBoxLayout* layout, QWidget* card, const CardPresentation& presentation,
                            const FindingSession& session, const FindingsPanelContext& context);
 
     QLabel* m_summary = nullptr;

@@ -1,7 +1,7 @@
 #include <veridicor/ui/main_window.h>
 
 #include "display_text.h"
-#include "finding_session.h"
+#include "finding_presenter.h"
 #include "findings_panel.h"
 #include "header_view.h"
 #include "message_page.h"
@@ -18,18 +18,23 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QPlainTextEdit>
+#include <QPointer>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -37,6 +42,7 @@
 #include <QTableWidget>
 #include <QTextEdit>
 #include <QTreeWidget>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -84,7 +90,10 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     addDockWidget(Qt::LeftDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
 
-    m_session = std::make_unique<FindingSession>();
+    m_audit =
+        std::make_unique<AuditLogRecorder>([this] { return m_auditLog; }, [this] { return m_auditKey; });
+    m_presenter = std::make_unique<FindingPresenter>(*m_audit);
+    m_session = &m_presenter->session();
     m_findingsDock = new QDockWidget(tr("AI findings"), this);
     m_findingsDock->setObjectName(QStringLiteral("findingsDock"));
     m_findingsPanel = new FindingsPanel(m_findingsDock);
@@ -133,17 +142,88 @@ void MainWindow::buildMenus() {
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
+    // Every dock, so that a closed one can be opened again.
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_findingsDock->toggleViewAction());
+    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
+        view->addAction(dock->toggleViewAction());
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts…"), this, [this] { openKeyboardShortcuts(); });
     help->addAction(tr("&About Veridicor"), this, [this] {
-        QMessageBox::about(
-            this, tr("About Veridicor"),
-            tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings before "
-               "showing them.</p>")
-                .arg(QApplication::applicationVersion()));
+        // Opened, not exec()'d (QMessageBox::about() would block in a nested event loop).
+        auto* box =
+            new QMessageBox(QMessageBox::Information, tr("About Veridicor"),
+                            tr("<b>Veridicor %1</b><p>A cardiology workstation that verifies AI findings "
+                               "before showing them.</p>")
+                                .arg(QApplication::applicationVersion()),
+                            QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        box->open();
     });
+}
+
+QDialog* MainWindow::openKeyboardShortcuts() {
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("keyboardShortcuts"));
+    dialog->setWindowTitle(tr("Keyboard shortcuts"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->resize(560, 640);
+    auto* content = new QWidget();
+    auto* grid = new QGridLayout(content);
+    grid->setColumnStretch(1, 1);
+    int row = 0;
+    auto section = [&](const QString& title) {
+        auto* l = new QLabel(title, content);
+        l->setStyleSheet(QStringLiteral("font-weight: bold; margin-top: 8px;"));
+        grid->addWidget(l, row++, 0, 1, 2);
+    };
+    auto line = [&](const QString& keys, const QString& action) {
+        auto* k = new QLabel(keys, content);
+        k->setTextFormat(Qt::PlainText);
+        auto* a = new QLabel(action, content);
+        a->setTextFormat(Qt::PlainText);
+        a->setWordWrap(true);
+        grid->addWidget(k, row, 0, Qt::AlignTop);
+        grid->addWidget(a, row++, 1, Qt::AlignTop);
+    };
+    // The window's own: every action of the menus that has a shortcut, as the action says it.
+    section(tr("Main window"));
+    std::function<void(const QList<QAction*>&)> walk = [&](const QList<QAction*>& actions) {
+        for (QAction* a : actions) {
+            if (a->menu() != nullptr) {
+                walk(a->menu()->actions());
+            }
+            for (const QKeySequence& k : a->shortcuts()) {
+                line(k.toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+            }
+        }
+    };
+    walk(menuBar()->actions());
+    // Each view's keys, from its factory (views made or not).
+    for (const auto& factory : m_registry.factories()) {
+        const auto keys = factory->keyboardShortcuts();
+        if (keys.empty()) {
+            continue;
+        }
+        section(factory->displayName());
+        for (const registry::KeyHelp& k : keys) {
+            line(k.keys, k.action);
+        }
+    }
+    grid->setRowStretch(row, 1);
+    auto* scroll = new QScrollArea(dialog);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(scroll, 1);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::openFileDialog() {
@@ -437,7 +517,7 @@ void MainWindow::onFindingCheckFinished() {
     for (const FindingEntry& e : m_session->entries()) {
         trusted += e.trusted() ? 1 : 0;
     }
-    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 trusted, %2 untrusted", nullptr,
+    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 verified, %2 untrusted", nullptr,
                                 static_cast<int>(m_session->entries().size()))
                                  .arg(trusted)
                                  .arg(static_cast<int>(m_session->entries().size()) - trusted));
@@ -452,7 +532,7 @@ void MainWindow::onFindingCheckFinished() {
             qWarning("veridicor: %s", qPrintable(message));
             continue;
         }
-        showAnywayConfirmed(*e, tr("requested on the command line (--show-anyway)"));
+        showAnywayConfirmed(e->id, tr("requested on the command line (--show-anyway)"));
     }
     emit findingsChecked();
     if (m_loading) {
@@ -460,47 +540,6 @@ void MainWindow::onFindingCheckFinished() {
         emit loadFinished();
     }
 }
-
-QString MainWindow::appendAudit(const FindingEntry& entry, const char* event, const QString& detail) {
-    if (!entry.checked.verdict) {
-        return tr("there is no verdict to record");
-    }
-    if (m_auditLog.isEmpty()) {
-        return tr("no audit log file is set (Settings)");
-    }
-    const QFileInfo info(m_auditLog);
-    if (!QDir().mkpath(info.absolutePath())) {
-        return tr("its folder %1 cannot be created").arg(info.absolutePath());
-    }
-    verify::AuditEntry a =
-        verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
-    a.user = verify::AuditLog::currentUser();
-    a.detail = detail.toStdString();
-    // The workstation's audit key signs the log's head (made at first use, in the config folder unless
-    // --audit-key named another file).
-    auto key = m_auditKey.isEmpty() ? verify::AuditKey::loadOrCreateDefault()
-                                    : verify::AuditKey::loadOrCreate(m_auditKey.toStdString());
-    if (!key) {
-        return qs(key.error().message);
-    }
-    auto written = verify::AuditLog(m_auditLog.toStdString(), std::move(*key)).append(a);
-    return written ? QString() : qs(written.error().message);
-}
-
-namespace {
-
-/// "f1 (SCT 401303003), f2 (…)" — which findings of a bundle were displayed, for the audit log.
-QString findingList(const FindingEntry& e) {
-    QStringList out;
-    if (e.checked.verdict && e.checked.verdict->statement) {
-        for (const auto& f : e.checked.verdict->statement->findings) {
-            out << QStringLiteral("%1 (%2 %3)").arg(qs(f.id), qs(f.code.scheme), qs(f.code.value));
-        }
-    }
-    return out.join(QStringLiteral(", "));
-}
-
-} // namespace
 
 std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
     registry::StudyView* view = currentView();
@@ -510,137 +549,80 @@ std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
     return view->displayedContent();
 }
 
-QString MainWindow::unconfirmedDisplayReason() const {
-    return tr("Not shown: the view on screen cannot confirm that it holds the data this finding was checked "
-              "against, so nothing of it is shown.");
-}
-
 void MainWindow::displayFindings() {
-    for (FindingEntry& e : m_session->entries()) {
-        e.displayed = false;
-        e.notShownReason.clear();
-    }
-    const QString name = QFileInfo(m_shownPath).fileName();
-    // A finding is shown only over the very data it was verified against: what the view holds and draws.
-    const std::optional<registry::DisplayedContent> shown = shownContent();
-    m_session->bindToDisplay(m_shownPath, shown);
-    for (FindingEntry* e : m_session->entriesFor(m_shownPath)) {
-        if (!e->contentAllowed()) {
-            continue;
-        }
-        if (!shown) {
-            e->notShownReason = unconfirmedDisplayReason();
-            continue;
-        }
-        // Fail closed: a display that cannot be recorded does not happen.
-        const QString detail =
-            e->trusted() ? tr("displayed as trusted on %1: %2").arg(name, findingList(*e))
-                         : tr("displayed as UNTRUSTED (shown anyway) on %1: %2").arg(name, findingList(*e));
-        const QString problem = appendAudit(*e, "display", detail);
-        if (!problem.isEmpty()) {
-            e->notShownReason =
-                tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding "
-                   "must be recorded, so this one is withheld.")
-                    .arg(m_auditLog, problem);
-            statusBar()->showMessage(e->notShownReason);
-            continue;
-        }
-        e->displayed = true;
+    const QString problem = m_presenter->present(m_shownPath, shownContent());
+    if (!problem.isEmpty()) {
+        statusBar()->showMessage(problem);
     }
     refreshFindings();
     pushOverlays();
 }
 
 bool MainWindow::showFindingAnyway(const QString& id) {
-    FindingEntry* e = m_session->find(id);
-    if (e == nullptr || !e->canShowAnyway()) {
-        return false;
+    using Ask = FindingPresenter::ShowAnyway;
+    const Ask ask = m_presenter->requestShowAnyway(id, m_shownPath, shownContent());
+    if (ask != Ask::NotAllowed) {
+        refreshFindings(); // the verdict may have changed with the data on screen
+        pushOverlays();
     }
-    if (e->recordingPath() == m_shownPath) {
-        // The reasons asked about are those against the data on screen now.
-        const std::string mismatchBefore = e->mismatchOnScreen;
-        m_session->bindToDisplay(m_shownPath, shownContent());
-        if (e->mismatchOnScreen != mismatchBefore) {
-            e->displayed = false;
-            refreshFindings();
-            pushOverlays();
+    if (ask != Ask::Ask) {
+        return ask == Ask::AlreadyShown;
+    }
+    const QString bundleId = m_session->find(id)->id;
+    const QStringList reasons = m_presenter->showAnywayReasons(bundleId);
+    // The answer holds only for the verdict asked about (the same consent key when it comes).
+    const QString asked = m_presenter->consentFor(bundleId);
+    auto shownNow = std::make_shared<std::optional<bool>>();
+    ShowAnywayAnswer answer = [self = QPointer<MainWindow>(this), bundleId, asked, shownNow](bool confirmed) {
+        if (self && !shownNow->has_value()) {
+            *shownNow = self->onShowAnywayAnswer(bundleId, asked, confirmed);
         }
-    }
-    if (e->shownAnyway) {
-        return e->displayed || e->recordingPath() != m_shownPath;
-    }
-    const QStringList reasons = e->checked.verdict ? reasonTexts(*e->checked.verdict) : QStringList();
-    bool confirmed = false;
+    };
     if (m_confirm) {
-        confirmed = m_confirm(e->id, reasons);
+        m_confirm(bundleId, reasons, std::move(answer));
     } else {
-        QMessageBox box(
+        // Window-modal and opened, not exec()'d: no nested event loop while the reader decides.
+        auto* box = new QMessageBox(
             QMessageBox::Warning, tr("Show an untrusted finding?"),
             tr("This AI finding did not pass verification:\n\n%1\n\nIf you show it, it stays marked "
                "UNTRUSTED wherever it appears, and this decision is recorded in the audit log under your "
                "name.")
                 .arg(reasons.join(QLatin1Char('\n'))),
             QMessageBox::NoButton, this);
-        box.setTextFormat(Qt::PlainText);
-        QPushButton* show = box.addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
-        box.addButton(QMessageBox::Cancel);
-        box.setDefaultButton(QMessageBox::Cancel);
-        box.exec();
-        confirmed = box.clickedButton() == show;
+        box->setObjectName(QStringLiteral("showAnywayConfirmation"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        box->setTextFormat(Qt::PlainText);
+        QPushButton* show = box->addButton(tr("Show anyway, marked UNTRUSTED"), QMessageBox::AcceptRole);
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::finished, this,
+                [box, show, answer] { answer(box->clickedButton() == show); });
+        box->open();
     }
-    if (!confirmed) {
-        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(e->id, kMaxNameChars)));
-        return false;
-    }
-    return showAnywayConfirmed(*e, tr("confirmed by the reader"));
+    return shownNow->value_or(false);
 }
 
-bool MainWindow::showAnywayConfirmed(FindingEntry& e, const QString& why) {
-    const bool onScreen = e.recordingPath() == m_shownPath;
-    if (onScreen) {
-        // Over the data on screen only if it is the data the finding was verified against (else it is now a
-        // DATA_MISMATCH verdict: a consent given for the verdict before is not one for it).
-        const auto shown = shownContent();
-        const std::string mismatchBefore = e.mismatchOnScreen;
-        m_session->bindToDisplay(m_shownPath, shown);
-        if (e.mismatchOnScreen != mismatchBefore) {
-            e.displayed = false;
-            statusBar()->showMessage(
-                tr("%1: the recording on screen is not the one it was checked against; its verdict changed")
-                    .arg(boundedText(e.id, kMaxNameChars)));
-            refreshFindings();
-            pushOverlays();
-            return false;
-        }
-        if (!shown) {
-            e.notShownReason = unconfirmedDisplayReason();
-            statusBar()->showMessage(e.notShownReason);
-            refreshFindings();
-            return false;
-        }
+bool MainWindow::onShowAnywayAnswer(const QString& id, const QString& askedConsent, bool confirmed) {
+    bool shown = false;
+    if (!confirmed) {
+        statusBar()->showMessage(tr("%1 stays quarantined").arg(boundedText(id, kMaxNameChars)));
+    } else {
+        shown = showAnywayConfirmed(id, tr("confirmed by the reader"), askedConsent);
     }
-    const QString problem =
-        appendAudit(e, "show-anyway",
-                    tr("shown anyway as UNTRUSTED (%1)%2: %3")
-                        .arg(why, onScreen ? tr(" on %1").arg(QFileInfo(m_shownPath).fileName()) : QString(),
-                             findingList(e)));
-    if (!problem.isEmpty()) {
-        e.notShownReason =
-            tr("Not shown: the audit log %1 could not be written (%2). Every display of a finding must "
-               "be recorded, so this one is withheld.")
-                .arg(m_auditLog, problem);
-        statusBar()->showMessage(e.notShownReason);
-        refreshFindings();
-        return false;
+    emit showAnywayAnswered(id, shown);
+    return shown;
+}
+
+bool MainWindow::showAnywayConfirmed(const QString& id, const QString& why, const QString& askedConsent) {
+    const FindingPresenter::Outcome outcome =
+        m_presenter->confirmShowAnyway(id, why, m_shownPath, shownContent(), askedConsent);
+    if (!outcome.status.isEmpty()) {
+        statusBar()->showMessage(outcome.status);
     }
-    e.shownAnyway = true;
-    e.notShownReason.clear();
-    e.displayed = onScreen; // this show-anyway is its display event
-    statusBar()->showMessage(
-        tr("%1 is shown anyway, marked UNTRUSTED").arg(boundedText(e.id, kMaxNameChars)));
     refreshFindings();
     pushOverlays();
-    return true;
+    return outcome.shown;
 }
 
 void MainWindow::refreshFindings() {
@@ -665,12 +647,12 @@ void MainWindow::refreshFindings() {
     for (auto& [path, o] : others) {
         context.others.push_back(o);
     }
-    m_findingsPanel->setEntries(m_session->entriesFor(m_shownPath), *m_session, context);
+    m_findingsPanel->setEntries(m_presenter->cards(m_shownPath), *m_session, context);
 }
 
 void MainWindow::pushOverlays() {
     if (registry::StudyView* view = currentView()) {
-        view->setFindingOverlays(m_session->overlaysFor(m_shownPath));
+        view->setFindingOverlays(m_presenter->overlays(m_shownPath));
     }
 }
 
@@ -683,11 +665,7 @@ QStringList MainWindow::findingIds() const {
 }
 
 bool MainWindow::setFindingVisible(const QString& key, bool visible) {
-    bool known = false;
-    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
-        known = known || o.key == key;
-    }
-    if (!known) {
+    if (!m_presenter->isDisplayed(key, m_shownPath)) {
         return false;
     }
     m_session->setHidden(key, !visible);
@@ -697,11 +675,7 @@ bool MainWindow::setFindingVisible(const QString& key, bool visible) {
 }
 
 bool MainWindow::selectFinding(const QString& key) {
-    bool known = false;
-    for (const auto& o : m_session->overlaysFor(m_shownPath)) {
-        known = known || o.key == key;
-    }
-    if (!known) {
+    if (!m_presenter->isDisplayed(key, m_shownPath)) {
         return false;
     }
     m_selectedKey = key;

@@ -1,5 +1,6 @@
 #include "verification_detail.h"
 #include "display_text.h"
+#include "finding_presenter.h"
 
 #include <veridicor/verify/keys.h>
 #include <veridicor/verify/reason.h>
@@ -7,12 +8,11 @@
 #include <QCryptographicHash>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
-#include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace veridicor::ui {
@@ -193,6 +193,15 @@ bool quotesContent(verify::CheckId id) {
 /// and signature checks that passed against a trusted chain — else the result in our own words.
 QString checkDetail(const verify::Check& c, bool contentShown, bool chainTrusted) {
     const bool vouched = contentShown || (!quotesContent(c.id) && c.ok() && chainTrusted);
+    if (vouched && c.status == verify::CheckStatus::Failed) {
+        // What it means first, in plain words; what verification found below.
+        QStringList plain;
+        for (const auto r : c.reasons) {
+            plain << qs(std::string(verify::reasonExplanation(r)));
+        }
+        return plain.join(QLatin1Char(' ')) + QStringLiteral("\n") +
+               boundedText(c.detail, kMaxTextChars, true);
+    }
     if (vouched) {
         return boundedText(c.detail, kMaxTextChars, true);
     }
@@ -232,14 +241,21 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     const verify::Verdict& v = *entry.checked.verdict;
     // What may be quoted: the content once it may be shown (trusted, or the reader chose "Show anyway");
     // certificates' names once the chain is vouched for by the trust store.
-    const bool contentShown = entry.trusted() || (entry.shownAnyway && entry.canShowAnyway());
+    const bool contentShown = entry.contentAllowed(); // the presenter's rule (ui/findings)
     const bool chainTrusted = v.signer && v.signer->chainTrusted;
 
-    auto* verdict = value(v.trusted() ? tr("Trusted: every check passed.")
+    // One plain sentence first, for the clinician; what verification found (codes, digests, certificates)
+    // below it.
+    auto* lead = value(plainVerdict(entry), this);
+    lead->setObjectName(QStringLiteral("plainVerdict"));
+    lead->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a; font-weight: bold; font-size: 11pt;")
+                                    : QStringLiteral("color: #b00020; font-weight: bold; font-size: 11pt;"));
+    layout->addWidget(lead);
+    auto* verdict = value(v.trusted() ? tr("Verified: every check passed.")
                                       : tr("Untrusted: %1").arg(reasonTexts(v).join(QStringLiteral(" "))),
                           this);
-    verdict->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a; font-weight: bold;")
-                                       : QStringLiteral("color: #b00020; font-weight: bold;"));
+    verdict->setStyleSheet(v.trusted() ? QStringLiteral("color: #1b7f3a;")
+                                       : QStringLiteral("color: #b00020;"));
     layout->addWidget(verdict);
     auto* facts = new QFormLayout();
     facts->addRow(tr("Finding file"), value(boundedText(entry.checked.bundle.string(), kMaxTextChars), this));
@@ -259,8 +275,9 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
                         this));
     if (v.headerCovered.has_value()) {
         facts->addRow(tr("Header covered"),
-                      value(*v.headerCovered ? tr("Yes: the attributes that give the data its meaning are bound too")
-                                             : tr("No: only the samples or pixels are bound"),
+                      value(*v.headerCovered
+                                ? tr("Yes: the attributes that give the data its meaning are bound too")
+                                : tr("No: only the samples or pixels are bound"),
                             this));
     }
     if (v.signedAt) {
@@ -274,7 +291,11 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     facts->addRow(tr("Finding file SHA-256"), value(qs(v.bundleSha256), this));
     layout->addLayout(facts);
     if (!contentShown) {
-        auto* note = value(v.authenticated
+        auto* note = value(entry.otherRecording && v.authenticated
+                               ? tr("This finding was made for another recording: details that quote its "
+                                    "content (the model it names, what it was made for, its attachments) are "
+                                    "not shown.")
+                           : v.authenticated
                                ? tr("Details that quote this finding's content (the model it names, what it "
                                     "was made for, its attachments) are hidden until you choose Show "
                                     "anyway.")
@@ -289,28 +310,32 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
     layout->addWidget(tabs, 1);
 
     // The seven checks.
-    auto* table = new QTableWidget(static_cast<int>(v.checks.size()), 4, tabs);
-    table->setObjectName(QStringLiteral("checks"));
-    table->setHorizontalHeaderLabels({tr("Step"), tr("Check"), tr("Result"), tr("Details")});
-    table->verticalHeader()->hide();
-    table->setWordWrap(true);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    // Labels in a grid rather than table cells: a cell elides a long detail with "…", a label wraps it.
+    auto* checks = new QWidget();
+    checks->setObjectName(QStringLiteral("checks"));
+    auto* grid = new QGridLayout(checks);
+    grid->setColumnStretch(3, 1);
+    grid->setHorizontalSpacing(12);
+    const QStringList headers{tr("Step"), tr("Check"), tr("Result"), tr("Details")};
+    for (int col = 0; col < headers.size(); ++col) {
+        auto* h = value(headers[col], checks);
+        h->setStyleSheet(QStringLiteral("font-weight: bold;"));
+        grid->addWidget(h, 0, col, Qt::AlignTop);
+    }
     for (int row = 0; row < static_cast<int>(v.checks.size()); ++row) {
         const verify::Check& c = v.checks[static_cast<std::size_t>(row)];
-        auto* result = new QTableWidgetItem(statusText(c));
-        result->setForeground(c.status == verify::CheckStatus::Passed   ? QColor(0x1b, 0x7f, 0x3a)
-                              : c.status == verify::CheckStatus::Failed ? QColor(0xb0, 0x00, 0x20)
-                                                                        : QColor(0x66, 0x66, 0x66));
-        table->setItem(row, 0, new QTableWidgetItem(QString::number(row + 1)));
-        table->setItem(row, 1, new QTableWidgetItem(checkTitle(c.id)));
-        table->setItem(row, 2, result);
-        table->setItem(row, 3, new QTableWidgetItem(checkDetail(c, contentShown, chainTrusted)));
+        auto* result = value(statusText(c), checks);
+        result->setStyleSheet(QStringLiteral("color: %1;")
+                                  .arg(QLatin1String(c.status == verify::CheckStatus::Passed   ? "#1b7f3a"
+                                                     : c.status == verify::CheckStatus::Failed ? "#b00020"
+                                                                                               : "#666666")));
+        grid->addWidget(value(QString::number(row + 1), checks), row + 1, 0, Qt::AlignTop);
+        grid->addWidget(value(checkTitle(c.id), checks), row + 1, 1, Qt::AlignTop);
+        grid->addWidget(result, row + 1, 2, Qt::AlignTop);
+        grid->addWidget(value(checkDetail(c, contentShown, chainTrusted), checks), row + 1, 3, Qt::AlignTop);
     }
-    table->resizeColumnsToContents();
-    table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
-    table->resizeRowsToContents();
-    tabs->addTab(table, tr("Checks"));
+    grid->setRowStretch(static_cast<int>(v.checks.size()) + 1, 1);
+    tabs->addTab(scrolled(checks, tabs), tr("Checks"));
 
     // The signer's certificate chain.
     auto* chainPage = new QWidget();

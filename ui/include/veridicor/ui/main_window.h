@@ -34,6 +34,8 @@ class HeaderView;
 class MessagePage;
 class FindingsPanel;
 class FindingSession;
+class FindingPresenter;
+class FindingAudit;
 class SettingsDialog;
 struct FindingEntry;
 
@@ -52,9 +54,13 @@ struct StudyScan {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    /// The reader's answer to a Show-anyway question: true to show the finding.
+    using ShowAnywayAnswer = std::function<void(bool confirmed)>;
     /// Asked before an untrusted (but authenticated) finding is shown anyway, with the bundle's id and its
-    /// reasons in plain words; returns true to show it. The default asks with a dialog.
-    using ShowAnywayConfirmation = std::function<bool(const QString& id, const QStringList& reasons)>;
+    /// reasons in plain words; calls `answer` once, now or later (a dialog is not modal to the application).
+    /// The default asks with a window-modal message box opened with open(), not exec().
+    using ShowAnywayConfirmation =
+        std::function<void(const QString& id, const QStringList& reasons, ShowAnywayAnswer answer)>;
 
     explicit MainWindow(const registry::ViewerRegistry& registry, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -104,6 +110,9 @@ public:
     void applySettings(const QString& trustStoreFolder, const QString& auditLogFile);
     /// Opens the Settings dialog (window-modal, not blocking); accepting it applies the settings.
     SettingsDialog* openSettings();
+    /// Help › Keyboard shortcuts: every shortcut of the window's actions and every key of each registered
+    /// view, in one window-modal dialog (opened, not blocking).
+    QDialog* openKeyboardShortcuts();
 
     // ---- findings
     // ----------------------------------------------------------------------------------------------
@@ -112,7 +121,9 @@ public:
     [[nodiscard]] QStringList findingIds() const;
     /// "Show anyway" for an untrusted finding whose signature and chain passed: asks the confirmation, writes
     /// the audit log (fail closed: nothing is shown when it cannot be written), then shows it marked
-    /// UNTRUSTED. False when refused, not allowed (unauthenticated or trusted), or not found.
+    /// UNTRUSTED. True when it is shown on return (already, or the answer came at once); false when refused,
+    /// not allowed (unauthenticated, trusted, another recording's), not found, or the answer is still to
+    /// come (showAnywayAnswered() reports it).
     bool showFindingAnyway(const QString& id);
     /// The per-finding visibility toggle (overlay key "<bundle id>#<finding id>").
     bool setFindingVisible(const QString& key, bool visible);
@@ -127,6 +138,8 @@ signals:
     void loadFinished();
     /// A verification round of the findings has finished and the panel shows its result.
     void findingsChecked();
+    /// The reader answered a Show-anyway question about bundle `id`; `shown`: it is shown now.
+    void showAnywayAnswered(const QString& id, bool shown);
 
 private:
     void buildMenus();
@@ -137,11 +150,10 @@ private:
     void displayFindings();
     void refreshFindings();
     void pushOverlays();
-    bool showAnywayConfirmed(FindingEntry& entry, const QString& why);
+    bool showAnywayConfirmed(const QString& id, const QString& why, const QString& askedConsent = {});
+    bool onShowAnywayAnswer(const QString& id, const QString& askedConsent, bool confirmed);
     /// What the view on screen holds and draws for the shown instance (nullopt: nothing it can vouch for).
     [[nodiscard]] std::optional<registry::DisplayedContent> shownContent() const;
-    [[nodiscard]] QString unconfirmedDisplayReason() const;
-    QString appendAudit(const FindingEntry& entry, const char* event, const QString& detail);
     void openFileDialog();
     void openFolderDialog();
     void openFindingsDialog(bool folder);
@@ -161,8 +173,10 @@ private:
     QStringList m_pendingPaths;
     QString m_shownPath;
 
-    // Findings.
-    std::unique_ptr<FindingSession> m_session;
+    // Findings: what is shown is decided by the presenter (ui/findings); the window wires it.
+    std::unique_ptr<FindingAudit> m_audit;
+    std::unique_ptr<FindingPresenter> m_presenter;
+    FindingSession* m_session = nullptr; ///< the presenter's
     QFutureWatcher<verify::FindingCheckResult> m_check;
     std::vector<std::filesystem::path> m_scanFindings;
     QStringList m_findingRoots;

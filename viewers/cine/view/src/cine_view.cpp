@@ -4,6 +4,7 @@
 #include <veridicor/dicom/sop_classes.h>
 
 #include <QComboBox>
+#include <QKeySequence>
 #include <QEventLoop>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -102,6 +103,23 @@ protected:
 } // namespace
 
 // ---- CineView ----
+
+std::vector<registry::KeyHelp> CineViewerFactory::keyboardShortcuts() const {
+    // The keys of CineView::keyPressEvent and CineCanvas::keyPressEvent: keep in step with them.
+    auto key = [](int k) {
+        return QKeySequence(k).toString(QKeySequence::NativeText);
+    };
+    return {
+        {key(Qt::Key_Space), QObject::tr("Play / pause")},
+        {key(Qt::Key_Left) + QStringLiteral(" / ") + key(Qt::Key_Right),
+         QObject::tr("Previous / next frame")},
+        {key(Qt::Key_F), QObject::tr("Fit the image to the view")},
+        {key(Qt::Key_1), QObject::tr("One image pixel per screen pixel")},
+        {key(Qt::Key_Return), QObject::tr("Close the area being drawn")},
+        {key(Qt::Key_Escape), QObject::tr("Discard the area being drawn")},
+        {QObject::tr("Wheel"), QObject::tr("Zoom")},
+    };
+}
 
 std::vector<std::string> CineViewerFactory::sopClasses() const {
     using namespace dicom::sop;

@@ -6,6 +6,7 @@
 #include <veridicor/ecg/dicom_reader.h>
 
 #include <QComboBox>
+#include <QKeySequence>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QEventLoop>
@@ -146,6 +147,25 @@ private:
 std::vector<std::string> EcgViewerFactory::sopClasses() const {
     return {std::string(dicom::sop::TwelveLeadEcg), std::string(dicom::sop::GeneralEcg),
             std::string(dicom::sop::AmbulatoryEcg), std::string(dicom::sop::HemodynamicWaveform)};
+}
+
+std::vector<registry::KeyHelp> EcgViewerFactory::keyboardShortcuts() const {
+    // The keys of EcgCanvas::keyPressEvent, wheelEvent and mousePressEvent: keep in step with them.
+    auto key = [](int k) {
+        return QKeySequence(k).toString(QKeySequence::NativeText);
+    };
+    return {
+        {key(Qt::Key_Left) + QStringLiteral(" / ") + key(Qt::Key_Right), QObject::tr("One second back / on")},
+        {key(Qt::Key_PageUp) + QStringLiteral(" / ") + key(Qt::Key_PageDown),
+         QObject::tr("One page back / on")},
+        {key(Qt::Key_Home) + QStringLiteral(" / ") + key(Qt::Key_End),
+         QObject::tr("The start / the end of the recording")},
+        {key(Qt::Key_Escape), QObject::tr("Remove the calipers")},
+        {QObject::tr("Ctrl+wheel"), QObject::tr("One second back / on per notch")},
+        {QObject::tr("Shift+wheel"), QObject::tr("Scroll the paper sideways")},
+        {QObject::tr("Shift+drag, middle-button drag"), QObject::tr("Move in time")},
+        {QObject::tr("Drag on a trace"), QObject::tr("Calipers")},
+    };
 }
 
 EcgView::EcgView(QWidget* parent) : StudyView(parent) {

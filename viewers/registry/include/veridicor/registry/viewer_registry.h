@@ -10,6 +10,12 @@
 
 namespace veridicor::registry {
 
+/// One key (or key and mouse gesture) a view reacts to, as Help › Keyboard shortcuts lists it.
+struct KeyHelp {
+    QString keys;   ///< as the reader presses them ("PgUp", "Ctrl+wheel")
+    QString action; ///< what happens
+};
+
 /// Builds the view for one family of SOP classes. Each view target provides one; app/ registers them.
 class ViewerFactory {
 public:
@@ -21,6 +27,9 @@ public:
     /// The SOP Class UIDs this view shows.
     [[nodiscard]] virtual std::vector<std::string> sopClasses() const = 0;
     [[nodiscard]] virtual StudyView* create(QWidget* parent) const = 0;
+    /// Every key the view reacts to (its keyPressEvent handlers), for Help › Keyboard shortcuts; asked of
+    /// the factory so that the list is complete before any view of the kind was made.
+    [[nodiscard]] virtual std::vector<KeyHelp> keyboardShortcuts() const { return {}; }
 };
 
 class ViewerRegistry {

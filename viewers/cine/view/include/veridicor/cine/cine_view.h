@@ -159,6 +159,7 @@ public:
     [[nodiscard]] QString displayName() const override { return QStringLiteral("Ultrasound cine"); }
     [[nodiscard]] std::vector<std::string> sopClasses() const override;
     [[nodiscard]] registry::StudyView* create(QWidget* parent) const override { return new CineView(parent); }
+    [[nodiscard]] std::vector<registry::KeyHelp> keyboardShortcuts() const override;
 };
 
 } // namespace veridicor::cine

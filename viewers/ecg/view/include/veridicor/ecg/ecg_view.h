@@ -149,6 +149,7 @@ public:
     [[nodiscard]] QString displayName() const override { return QStringLiteral("ECG"); }
     [[nodiscard]] std::vector<std::string> sopClasses() const override;
     [[nodiscard]] registry::StudyView* create(QWidget* parent) const override { return new EcgView(parent); }
+    [[nodiscard]] std::vector<registry::KeyHelp> keyboardShortcuts() const override;
 };
 
 } // namespace veridicor::ecg

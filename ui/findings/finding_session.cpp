@@ -24,6 +24,13 @@ int toInt(std::int64_t v) {
     return static_cast<int>(std::clamp<std::int64_t>(v, 0, std::numeric_limits<int>::max()));
 }
 
+/// The recording a signed statement names (its input's Study and SOP Instance UIDs) is not the one with
+/// `study` and `sop`. UIDs that either side does not give (a WFDB record, say) are not compared.
+bool namesOther(const verify::InputDescriptor& named, const std::string& study, const std::string& sop) {
+    return (!named.studyInstanceUID.empty() && !study.empty() && named.studyInstanceUID != study) ||
+           (!named.sopInstanceUID.empty() && !sop.empty() && named.sopInstanceUID != sop);
+}
+
 } // namespace
 
 QString FindingEntry::bundleFileName() const {
@@ -109,7 +116,7 @@ QStringList reasonTexts(const verify::Verdict& verdict) {
     return out;
 }
 
-bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown) {
+bool sameData(const verify::InputData& verified, const dicom::ContentIdentity& shown) {
     return verified.isDicom() && verified.sameContent(shown);
 }
 
@@ -131,7 +138,7 @@ QString consentKey(const FindingEntry& e) {
 }
 
 void FindingSession::bindToDisplay(const QString& recordingPath,
-                                   const std::optional<registry::DisplayedContent>& shown) {
+                                   const std::optional<dicom::ContentIdentity>& shown) {
     if (!shown) {
         return;
     }
@@ -141,6 +148,10 @@ void FindingSession::bindToDisplay(const QString& recordingPath,
             continue;
         }
         verify::Verdict& v = *e->checked.verdict;
+        if (namesOther(v.statement->input, shown->studyInstanceUID, shown->sopInstanceUID)) {
+            e->otherRecording = true;
+            e->shownAnyway = false;
+        }
         if (!e->displayMismatch) {
             e->displayMismatch = true;
             if (std::find(v.reasons.begin(), v.reasons.end(), verify::Reason::DataMismatch) ==
@@ -209,6 +220,11 @@ void FindingSession::setResult(verify::FindingCheckResult result) {
         }
         used.insert(id);
         e.id = id;
+        if (e.checked.verdict && e.checked.verdict->authenticated && e.checked.verdict->statement) {
+            const verify::Verdict& v = *e.checked.verdict;
+            e.otherRecording =
+                namesOther(v.statement->input, v.input.studyInstanceUID, v.input.sopInstanceUID);
+        }
         if (e.checked.verdict && e.canShowAnyway()) {
             e.shownAnyway = anyway.value(consentKey(e));
         }

@@ -3,8 +3,8 @@
 // hidden, selected). Builds the overlays a view draws, only from verified payload bytes held in memory. No
 // widgets.
 
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/registry/finding_overlay.h>
-#include <veridicor/registry/study_view.h>
 #include <veridicor/verify/finding_discovery.h>
 
 #include <QSet>
@@ -30,11 +30,16 @@ struct FindingEntry {
     /// The data on screen it was last found not to match ("<method> SHA-256 <hex> (<SOP Instance UID>)"); a
     /// "Show anyway" holds only for those data.
     std::string mismatchOnScreen;
+    /// Its authenticated statement names another study or recording (Study or SOP Instance UID) than the one
+    /// it was checked against or the one on screen: it belongs to another recording, and is never shown
+    /// there, not even anyway (FindingSession::setResult and bindToDisplay set it).
+    bool otherRecording = false;
 
     [[nodiscard]] bool trusted() const { return checked.trusted(); }
     [[nodiscard]] bool authenticated() const { return checked.authenticated(); }
-    /// Untrusted, but signature and chain passed: the reader may deliberately look at it.
-    [[nodiscard]] bool canShowAnyway() const { return authenticated() && !trusted(); }
+    /// Untrusted, but signature and chain passed, and made for this recording: the reader may deliberately
+    /// look at it.
+    [[nodiscard]] bool canShowAnyway() const { return authenticated() && !trusted() && !otherRecording; }
     /// Its content may be shown (trusted, or shown anyway) — still subject to the audit log.
     [[nodiscard]] bool contentAllowed() const { return trusted() || (shownAnyway && canShowAnyway()); }
     [[nodiscard]] QString bundleFileName() const;
@@ -53,7 +58,7 @@ std::vector<registry::FindingOverlay> overlaysFromVerdict(const verify::Verdict&
 QStringList reasonTexts(const verify::Verdict& verdict);
 
 /// The verified input (method, digest, UIDs, modality) is exactly `shown`.
-bool sameData(const verify::InputData& verified, const registry::DisplayedContent& shown);
+bool sameData(const verify::InputData& verified, const dicom::ContentIdentity& shown);
 
 /// The key under which a "Show anyway" consent is remembered: bundle path, recording, bundle SHA-256, the
 /// verdict's reasons and its input's method and digest.
@@ -87,7 +92,7 @@ public:
     /// with DATA_MISMATCH and a plain detail, and loses any "shown anyway" given before for other data on
     /// screen (the reader is asked again; a consent given for these data holds while they stay on screen).
     /// Nothing is changed when `shown` is nullopt (the caller then shows no content at all).
-    void bindToDisplay(const QString& recordingPath, const std::optional<registry::DisplayedContent>& shown);
+    void bindToDisplay(const QString& recordingPath, const std::optional<dicom::ContentIdentity>& shown);
 
     void setHidden(const QString& key, bool hidden);
     [[nodiscard]] bool isHidden(const QString& key) const { return m_hidden.contains(key); }
