@@ -1,17 +1,78 @@
 // The main window: opening a folder fills the study browser; objects without a view show their header;
-// files that cannot be read are listed with their reason, never silently dropped.
+// files that cannot be read are listed with their reason, never silently dropped. Opening is asynchronous
+// (a second open cancels the first).
+#include "open_wait.h"
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include <QDockWidget>
 #include <QFile>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace veridicor;
+
+namespace {
+
+/// A view for the ECG SOP classes that "reads" for `kDelayMs` and then answers, like the real views do
+/// (never from within openInstance()); it remembers every path it announced as opened.
+class SlowView : public registry::StudyView {
+public:
+    static constexpr int kDelayMs = 300;
+    using registry::StudyView::StudyView;
+    void openInstance(const dicom::InstanceHeader& header) override {
+        m_path = QString::fromStdString(header.path.string());
+        m_opening = true;
+        const int generation = ++m_generation;
+        QTimer::singleShot(kDelayMs, this, [this, generation, path = m_path] {
+            if (generation != m_generation) {
+                return;
+            }
+            m_opening = false;
+            shown << path;
+            emit opened(path);
+        });
+    }
+    void cancelOpen() override {
+        if (m_opening) {
+            ++m_generation;
+            m_opening = false;
+            m_path.clear();
+        }
+    }
+    [[nodiscard]] bool isOpening() const override { return m_opening; }
+    [[nodiscard]] QString currentPath() const override { return m_path; }
+
+    QStringList shown;
+
+private:
+    QString m_path;
+    int m_generation = 0;
+    bool m_opening = false;
+};
+
+class SlowFactory : public registry::ViewerFactory {
+public:
+    [[nodiscard]] QString id() const override { return QStringLiteral("slow"); }
+    [[nodiscard]] QString displayName() const override { return QStringLiteral("Slow test view"); }
+    [[nodiscard]] std::vector<std::string> sopClasses() const override {
+        return {"1.2.840.10008.5.1.4.1.1.9.1.1", "1.2.840.10008.5.1.4.1.1.9.1.2",
+                "1.2.840.10008.5.1.4.1.1.9.1.3", "1.2.840.10008.5.1.4.1.1.9.2.1"};
+    }
+    registry::StudyView* create(QWidget* parent) const override { return new SlowView(parent); }
+};
+
+} // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -39,6 +100,59 @@ private slots:
         QVERIFY2(texts.contains(QStringLiteral("no viewer for this kind of object")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("truncated")), qPrintable(texts)); // the broken copy is listed
         QVERIFY(window.currentView() == nullptr);
+    }
+
+    void openingIsAsynchronousAndASecondOpenCancelsTheFirst() {
+        VERIDICOR_SHARED_FILE(ecg, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(ecg, dir.filePath(QStringLiteral("a.dcm"))));
+        {
+            // b.dcm: the same recording as another instance (the index lists a repeated UID as a problem).
+            DcmFileFormat file;
+            QVERIFY(file.loadFile(ecg.toStdString().c_str()).good());
+            QVERIFY(file.getDataset()
+                        ->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1001.99")
+                        .good());
+            QVERIFY(file.saveFile(dir.filePath(QStringLiteral("b.dcm")).toStdString().c_str()).good());
+        }
+        registry::ViewerRegistry reg;
+        reg.add(std::make_unique<SlowFactory>());
+        ui::MainWindow window(reg);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        QSignalSpy shown(&window, &ui::MainWindow::instanceShown);
+        // loadFinished comes only once the first instance is on screen (the view answered) and findings are
+        // checked.
+        bool openedAtLoad = false;
+        connect(&window, &ui::MainWindow::loadFinished, this, [&] {
+            auto* v = dynamic_cast<SlowView*>(window.currentView());
+            openedAtLoad = v != nullptr && !v->shown.isEmpty() && !v->isOpening();
+        });
+        window.openPaths({dir.path()});
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 20000);
+        QVERIFY(openedAtLoad);
+        QCOMPARE(shown.size(), 1);
+        auto* view = dynamic_cast<SlowView*>(window.currentView());
+        QVERIFY(view != nullptr);
+        const QString a = dir.filePath(QStringLiteral("a.dcm"));
+        const QString b = dir.filePath(QStringLiteral("b.dcm"));
+        view->shown.clear();
+        shown.clear();
+
+        // A, then B at once: B wins, A is never announced or shown; no nested loop meanwhile.
+        test::LoopDepthProbe probe;
+        QVERIFY(window.showInstance(a));
+        QVERIFY(view->isOpening());
+        QVERIFY(shown.isEmpty()); // returns at once
+        QVERIFY(window.showInstance(b));
+        QVERIFY(test::pumpUntil([&] { return !shown.isEmpty(); }, 10000));
+        test::pumpUntil([] { return false; }, 2 * SlowView::kDelayMs);
+        QCOMPARE(probe.nestedLevels(), 0);
+        QCOMPARE(shown.size(), 1);
+        QCOMPARE(shown.first().at(0).toString(), b);
+        QCOMPARE(view->shown, QStringList{b});
+        QCOMPARE(window.shownInstance(), b);
+        QVERIFY2(window.windowTitle().contains(QStringLiteral("b.dcm")), qPrintable(window.windowTitle()));
     }
 
     void aFolderWithoutDicomSaysSo() {

@@ -73,8 +73,11 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     m_browser = new StudyBrowser(browserDock);
     browserDock->setWidget(m_browser);
     addDockWidget(Qt::LeftDockWidgetArea, browserDock);
-    connect(m_browser, &StudyBrowser::instanceChosen, this,
-            [this](const QString& path) { showInstance(path); });
+    connect(m_browser, &StudyBrowser::instanceChosen, this, [this](const QString& path) {
+        if (path != m_openingPath) { // already on its way to the screen
+            showInstance(path);
+        }
+    });
 
     m_problemsDock = new QDockWidget(tr("Files that could not be read"), this);
     m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
@@ -233,6 +236,7 @@ void MainWindow::startScan(const QStringList& paths) {
 
 void MainWindow::onScanFinished() {
     m_scanActive = false;
+    cancelOpening(); // a recording of the study before must not appear over this one
     StudyScan scan = m_scan.result();
     m_index = std::move(scan.index);
     m_scanFindings = std::move(scan.findings);
@@ -252,6 +256,7 @@ void MainWindow::onScanFinished() {
         tr("%n instance(s) in %1 file(s) examined", nullptr, static_cast<int>(all.size()))
             .arg(m_index.filesExamined));
     m_shownPath.clear();
+    setWindowTitle(tr("Veridicor"));
     if (!all.empty()) {
         showInstance(QString::fromStdString(all.front()->path.string()));
     } else if (!m_index.problems.empty()) {
@@ -273,19 +278,52 @@ void MainWindow::onScanFinished() {
     startFindingCheck();
 }
 
+namespace {
+
+/// "Doe Jane" from "Doe^Jane", made safe to display.
+QString patientName(const dicom::InstanceHeader& h) {
+    QString name = QString::fromStdString(h.patientName);
+    name.replace(QLatin1Char('^'), QLatin1Char(' '));
+    name = name.simplified();
+    return boundedText(name.isEmpty() ? QObject::tr("(no name)") : name, kMaxNameChars);
+}
+
+} // namespace
+
+QString MainWindow::recordingTitle(const dicom::InstanceHeader& header) const {
+    return tr("%1 — %2").arg(
+        patientName(header),
+        boundedText(QString::fromStdString(header.path.filename().string()), kMaxNameChars));
+}
+
+void MainWindow::cancelOpening() {
+    if (m_openingView != nullptr) {
+        m_openingView->cancelOpen();
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+}
+
 bool MainWindow::showInstance(const QString& path) {
     const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()));
     if (header == nullptr) {
         return false;
     }
+    // A second open cancels the one under way: its result is never shown.
+    cancelOpening();
     m_browser->selectPath(path);
     m_shownPath = path;
     m_selectedKey.clear();
+    // The title and the status bar name the patient and recording on screen, whatever view shows it.
+    const QString title = recordingTitle(*header);
+    setWindowTitle(tr("Veridicor — %1").arg(title));
     const registry::ViewerFactory* factory = m_registry.viewerFor(header->sopClassUID);
     if (factory == nullptr) {
         m_header->showHeader(*header);
         m_stack->setCurrentWidget(m_header);
+        statusBar()->showMessage(title);
         displayFindings();
+        finishShow(path, true);
         return true;
     }
     registry::StudyView* view = m_views.value(factory->id());
@@ -295,20 +333,63 @@ bool MainWindow::showInstance(const QString& path) {
         m_stack->addWidget(view);
         connect(view, &registry::StudyView::statusMessage, this,
                 [this](const QString& text) { statusBar()->showMessage(text); });
+        connect(view, &registry::StudyView::opened, this,
+                [this, view](const QString& p) { onViewOpened(view, p); });
+        connect(view, &registry::StudyView::failed, this,
+                [this, view](const QString& p, const QString& why) { onViewFailed(view, p, why); });
     }
     m_stack->setCurrentWidget(view);
     view->setFindingOverlays({}); // nothing of the previous recording's findings on the next one
-    auto opened = view->openInstance(*header);
-    if (!opened) {
-        m_message->showError(tr("This %1 cannot be shown").arg(factory->displayName()), opened.error());
-        m_stack->setCurrentWidget(m_message);
-        statusBar()->showMessage(opened.error());
-        displayFindings();
-        return false;
-    }
-    setWindowTitle(tr("Veridicor — %1").arg(QFileInfo(path).fileName()));
+    m_openingView = view;
+    m_openingPath = path;
+    m_openingViewName = factory->displayName();
+    m_openingStatus = tr("Opening %1…").arg(title);
+    statusBar()->showMessage(m_openingStatus);
+    // Asynchronous: the view reads on a worker and answers with opened() or failed(). Its findings are
+    // displayed only then, over the data it holds (until then shownContent() has nothing to vouch for).
+    view->openInstance(*header);
     displayFindings();
     return true;
+}
+
+void MainWindow::onViewOpened(registry::StudyView* view, const QString& path) {
+    if (view != m_openingView || path != m_openingPath) {
+        return; // an open that was cancelled or superseded (the views drop those themselves)
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+    if (statusBar()->currentMessage() == m_openingStatus) {
+        if (const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()))) {
+            statusBar()->showMessage(recordingTitle(*header));
+        }
+    }
+    displayFindings();
+    finishShow(path, true);
+}
+
+void MainWindow::onViewFailed(registry::StudyView* view, const QString& path, const QString& error) {
+    if (view != m_openingView || path != m_openingPath) {
+        return;
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+    m_message->showError(tr("This %1 cannot be shown").arg(m_openingViewName), error);
+    m_stack->setCurrentWidget(m_message);
+    if (const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()))) {
+        setWindowTitle(tr("Veridicor — %1 (cannot be shown)").arg(recordingTitle(*header)));
+    }
+    statusBar()->showMessage(error);
+    displayFindings();
+    finishShow(path, false);
+}
+
+void MainWindow::finishShow(const QString& path, bool opened) {
+    emit instanceShown(path, opened);
+    if (m_checkAfterOpen && m_openingView == nullptr) {
+        // The round deferred until the recording on screen is held by its view (startFindingCheck()).
+        m_checkAfterOpen = false;
+        startFindingCheck();
+    }
 }
 
 // ---- findings
@@ -382,6 +463,13 @@ void MainWindow::startFindingCheck() {
         m_checkAgain = true;
         return;
     }
+    if (m_openingView != nullptr) {
+        // The recording on screen is verified as its view holds it: the round starts once the view has it
+        // (finishShow()).
+        m_checkAfterOpen = true;
+        return;
+    }
+    m_checkAfterOpen = false;
     m_checkActive = true;
     m_checkStudy = m_studyGeneration;
     verify::FindingCheckRequest request;
@@ -503,6 +591,9 @@ QString findingList(const FindingEntry& e) {
 } // namespace
 
 std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
+    if (m_openingView != nullptr) {
+        return std::nullopt; // nothing to vouch for until the view has opened the data
+    }
     registry::StudyView* view = currentView();
     if (view == nullptr || m_shownPath.isEmpty() || view->currentPath() != m_shownPath) {
         return std::nullopt;
@@ -647,7 +738,7 @@ void MainWindow::refreshFindings() {
     FindingsPanelContext context;
     context.recordingPath = m_shownPath;
     context.trustStore = m_trustStore;
-    context.checking = m_checkActive || m_scanActive;
+    context.checking = m_checkActive || m_scanActive || m_checkAfterOpen;
     registry::StudyView* view = currentView();
     context.overlaysSupported = view != nullptr && view->supportsFindingOverlays();
     context.selectedKey = m_selectedKey;

@@ -68,7 +68,9 @@ public:
     /// they join that load.
     void openFindings(const QStringList& paths);
 
-    /// Shows the instance stored at `path` (it must be in the current index), with its findings.
+    /// Starts showing the instance stored at `path` (it must be in the current index; false otherwise) and
+    /// returns at once: its view opens it asynchronously, and its findings are displayed once the view holds
+    /// its data. instanceShown() says when. A second call while an open is under way cancels that open.
     bool showInstance(const QString& path);
 
     /// The text of every visible widget, one entry per widget, in window order (for --dump-visible-text),
@@ -127,10 +129,18 @@ signals:
     void loadFinished();
     /// A verification round of the findings has finished and the panel shows its result.
     void findingsChecked();
+    /// showInstance(path) has finished: the view opened it (`opened`) or the window shows why it cannot, and
+    /// its findings are displayed. Not emitted for an open cancelled by another one.
+    void instanceShown(const QString& path, bool opened);
 
 private:
     void buildMenus();
     void startScan(const QStringList& paths);
+    void cancelOpening();
+    void onViewOpened(registry::StudyView* view, const QString& path);
+    void onViewFailed(registry::StudyView* view, const QString& path, const QString& error);
+    void finishShow(const QString& path, bool opened);
+    [[nodiscard]] QString recordingTitle(const dicom::InstanceHeader& header) const;
     void onScanFinished();
     void startFindingCheck();
     void onFindingCheckFinished();
@@ -160,6 +170,11 @@ private:
     dicom::StudyIndex m_index;
     QStringList m_pendingPaths;
     QString m_shownPath;
+    registry::StudyView* m_openingView = nullptr; ///< the view opening m_openingPath, until it answers
+    QString m_openingPath;
+    QString m_openingViewName;
+    QString m_openingStatus;
+    bool m_checkAfterOpen = false; ///< a finding round waits for the open under way (startFindingCheck())
 
     // Findings.
     std::unique_ptr<FindingSession> m_session;
