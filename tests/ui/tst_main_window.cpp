@@ -1,6 +1,7 @@
 // The main window: opening a folder fills the study browser; objects without a view show their header;
 // files that cannot be read are listed with their reason, never silently dropped. Opening is asynchronous
-// (a second open cancels the first).
+// (a second open cancels the first); what the browser selects — by keyboard too — is what is shown, and the
+// title and status bar name the patient and recording on screen.
 #include "open_wait.h"
 #include "test_data.h"
 
@@ -71,6 +72,13 @@ public:
     }
     registry::StudyView* create(QWidget* parent) const override { return new SlowView(parent); }
 };
+
+QTreeWidget* browserOf(ui::MainWindow& w) {
+    auto* dock = w.findChild<QDockWidget*>(QStringLiteral("studiesDock"));
+    return dock != nullptr ? qobject_cast<QTreeWidget*>(dock->widget()) : nullptr;
+}
+
+constexpr int kPathRole = Qt::UserRole + 1; // StudyBrowser::PathRole
 
 } // namespace
 
@@ -153,6 +161,75 @@ private slots:
         QCOMPARE(view->shown, QStringList{b});
         QCOMPARE(window.shownInstance(), b);
         QVERIFY2(window.windowTitle().contains(QStringLiteral("b.dcm")), qPrintable(window.windowTitle()));
+    }
+
+    void whatIsSelectedIsWhatIsShownAndTheTitleNamesIt() {
+        VERIDICOR_SHARED_FILE(ecg, "ecg/wave_dfl.dcm");
+        VERIDICOR_SHARED_FILE(sr, "sr/report_dfl.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(ecg, dir.filePath(QStringLiteral("ecg.dcm"))));
+        QVERIFY(QFile::copy(sr, dir.filePath(QStringLiteral("report.dcm"))));
+        const QString ecgPath = dir.filePath(QStringLiteral("ecg.dcm"));
+        const QString srPath = dir.filePath(QStringLiteral("report.dcm"));
+        // The patient and file each instance must be named by (the SR has no view: its header is shown).
+        const QMap<QString, QStringList> names{
+            {ecgPath, {QStringLiteral("Patient Test"), QStringLiteral("ecg.dcm")}},
+            {srPath, {QStringLiteral("Osterman Phillip B."), QStringLiteral("report.dcm")}}};
+        registry::ViewerRegistry reg;
+        reg.add(std::make_unique<SlowFactory>());
+        ui::MainWindow window(reg);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({dir.path()});
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 20000);
+        QTreeWidget* tree = browserOf(window);
+        QVERIFY(tree != nullptr);
+        tree->setFocus();
+
+        auto checkShown = [&](const QString& path, bool statusNamesIt = true) {
+            const QStringList& expected = names[path];
+            const QString other = path == ecgPath ? srPath : ecgPath;
+            QTRY_COMPARE_WITH_TIMEOUT(window.shownInstance(), path, 10000);
+            // Title and status bar follow once the view answered (the slow view takes a while).
+            QTRY_VERIFY_WITH_TIMEOUT(window.currentView() == nullptr || !window.currentView()->isOpening(),
+                                     10000);
+            const QString title = window.windowTitle();
+            const QString status = window.statusBar()->currentMessage();
+            for (const QString& n : expected) {
+                QVERIFY2(title.contains(n), qPrintable(title));
+                QVERIFY2(!statusNamesIt || status.contains(n), qPrintable(status));
+            }
+            for (const QString& n : names[other]) {
+                QVERIFY2(!title.contains(n), qPrintable(title));
+                QVERIFY2(!status.contains(n), qPrintable(status));
+            }
+            const auto selected = tree->selectedItems();
+            QCOMPARE(selected.size(), 1);
+            QCOMPARE(selected.first()->data(0, kPathRole).toString(), path);
+        };
+        checkShown(window.shownInstance(), false); // the status bar reports the finding check now
+        // Down through every row and back up: instance rows are shown as the keyboard reaches them; on a
+        // patient, study or series row the selection stays on the instance on screen.
+        QSet<QString> reached{window.shownInstance()};
+        bool keyboardShown = false;
+        for (int key : {Qt::Key_Down, Qt::Key_Up}) {
+            for (int i = 0; i < 12; ++i) {
+                QTest::keyClick(tree, static_cast<Qt::Key>(key));
+                const QString path = tree->currentItem()->data(0, kPathRole).toString();
+                if (!path.isEmpty()) {
+                    checkShown(path);
+                    reached << path;
+                    keyboardShown = true;
+                } else {
+                    checkShown(window.shownInstance(), keyboardShown);
+                }
+                if (QTest::currentTestFailed()) {
+                    return;
+                }
+            }
+        }
+        QCOMPARE(reached.size(), 2);
     }
 
     void aFolderWithoutDicomSaysSo() {
