@@ -13,7 +13,9 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 
 #include <QDockWidget>
+#include <QDir>
 #include <QFile>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -230,6 +232,94 @@ private slots:
             }
         }
         QCOMPARE(reached.size(), 2);
+    }
+
+    void openingAFileThatIsNotDicomKeepsTheStudyAndSaysWhy() {
+        VERIDICOR_SHARED_FILE(ecg, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(ecg, dir.filePath(QStringLiteral("ecg.dcm"))));
+        const QString notes = dir.filePath(QStringLiteral("notes.txt"));
+        {
+            QFile f(notes);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("hello");
+        }
+        registry::ViewerRegistry reg;
+        reg.add(std::make_unique<SlowFactory>());
+        ui::MainWindow window(reg);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({dir.filePath(QStringLiteral("ecg.dcm"))});
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 20000);
+        const QString shown = window.shownInstance();
+        QVERIFY(!shown.isEmpty());
+        const QString title = window.windowTitle();
+
+        window.openPaths({notes});
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 2, 20000);
+        // The study on screen stays: index, instance, view and title.
+        QCOMPARE(window.studyIndex().instances, std::size_t{1});
+        QCOMPARE(window.shownInstance(), shown);
+        QVERIFY(window.currentView() != nullptr);
+        QCOMPARE(window.windowTitle(), title);
+        const QString texts = window.visibleTexts().join(QLatin1Char('\n'));
+        QVERIFY2(!texts.contains(QStringLiteral("No DICOM files found")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("'%1' is not a DICOM file").arg(notes)), qPrintable(texts));
+        QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("the study on screen stays")) ||
+                     texts.contains(QStringLiteral("Files not opened")),
+                 qPrintable(window.statusBar()->currentMessage()));
+    }
+
+    void aMixedFolderListsEveryFileNotOpened() {
+        VERIDICOR_SHARED_FILE(ecg, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(ecg, dir.filePath(QStringLiteral("ecg.dcm"))));
+        auto write = [&](const QString& name, const QByteArray& bytes) {
+            QFile f(dir.filePath(name));
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+        };
+        QVERIFY(write(QStringLiteral("notes.txt"), "not dicom"));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("sub")));
+        QVERIFY(write(QStringLiteral("sub/picture.png"),
+                      QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(300, 'x')));
+        // Read as an AI finding and its attachment (the findings panel reports on them), not as a study.
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("ai")));
+        QVERIFY(write(QStringLiteral("ai/ecg.finding.json"), "{}"));
+        QVERIFY(write(QStringLiteral("ai/ecg-relevance.u8"), QByteArray(64, '\x01')));
+        {
+            QFile src(ecg);
+            QVERIFY(src.open(QIODevice::ReadOnly));
+            QVERIFY(write(QStringLiteral("cut.dcm"), src.read(src.size() / 2)));
+        }
+        registry::ViewerRegistry reg;
+        reg.add(std::make_unique<SlowFactory>());
+        ui::MainWindow window(reg);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({dir.path()});
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 20000);
+        QCOMPARE(window.studyIndex().instances, std::size_t{1});
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("problemsDock"));
+        QVERIFY(dock != nullptr && dock->isVisible());
+        auto* list = qobject_cast<QListWidget*>(dock->widget());
+        QVERIFY(list != nullptr);
+        QStringList items;
+        for (int i = 0; i < list->count(); ++i) {
+            items << list->item(i)->text();
+        }
+        const QString all = items.join(QLatin1Char('\n'));
+        QCOMPARE(items.size(), 3);
+        QVERIFY2(
+            all.contains(
+                QStringLiteral("'%1' is not a DICOM file").arg(dir.filePath(QStringLiteral("notes.txt")))),
+            qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("'%1' is not a DICOM file")
+                                  .arg(dir.filePath(QStringLiteral("sub/picture.png")))),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("cut.dcm")) && all.contains(QStringLiteral("truncated")),
+                 qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("ecg.finding.json")), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("ecg-relevance.u8")), qPrintable(all));
     }
 
     void aFolderWithoutDicomSaysSo() {

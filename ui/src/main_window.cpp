@@ -79,7 +79,7 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
         }
     });
 
-    m_problemsDock = new QDockWidget(tr("Files that could not be read"), this);
+    m_problemsDock = new QDockWidget(tr("Files not opened"), this);
     m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
     m_problems = new QListWidget(m_problemsDock);
     m_problems->setWordWrap(true);
@@ -184,10 +184,9 @@ void MainWindow::openPaths(const QStringList& paths) {
         m_pendingPaths += paths;
         return;
     }
-    // A new study: findings opened for the previous one are dropped with it.
-    m_findingRoots.clear();
-    m_session->clear();
-    m_selectedKey.clear();
+    // Findings opened for the study on screen stay with it until the scan has found another study to replace
+    // it (onScanFinished()); those opened meanwhile join the new one.
+    m_rootsBeforeScan = std::exchange(m_findingRoots, {});
     startScan(paths);
 }
 
@@ -199,6 +198,7 @@ void MainWindow::startScan(const QStringList& paths) {
     }
     m_loading = true;
     m_scanActive = true;
+    m_scanPaths = paths;
     ++m_studyGeneration; // a round of findings started before this scan no longer applies
     statusBar()->showMessage(tr("Reading %1…").arg(paths.join(QStringLiteral(", "))));
     refreshFindings();
@@ -236,20 +236,44 @@ void MainWindow::startScan(const QStringList& paths) {
 
 void MainWindow::onScanFinished() {
     m_scanActive = false;
-    cancelOpening(); // a recording of the study before must not appear over this one
     StudyScan scan = m_scan.result();
+    if (scan.index.instances == 0 && m_index.instances > 0) {
+        // Nothing in what was opened can be shown: the study on screen stays, with its findings (and any
+        // finding files found in the walk join them); what was not opened is listed with its reason.
+        if (!m_pendingPaths.isEmpty()) {
+            startScan(std::exchange(m_pendingPaths, {})); // the study on screen is still the one before
+            return;
+        }
+        m_findingRoots = std::exchange(m_rootsBeforeScan, {}) + m_findingRoots;
+        for (auto& f : scan.findings) {
+            if (std::find(m_scanFindings.begin(), m_scanFindings.end(), f) == m_scanFindings.end()) {
+                m_scanFindings.push_back(std::move(f));
+            }
+        }
+        m_notOpened = scan.index.problems;
+        m_notOpened.insert(m_notOpened.end(), scan.index.skipped.begin(), scan.index.skipped.end());
+        m_findingsTruncated = m_findingsTruncated || scan.findingsTruncated;
+        refreshProblems();
+        statusBar()->showMessage(
+            tr("Nothing in %1 could be opened (%n file(s) examined); the study on screen "
+               "stays",
+               nullptr, static_cast<int>(scan.index.filesExamined))
+                .arg(boundedText(m_scanPaths.join(QStringLiteral(", ")), kMaxTextChars)));
+        startFindingCheck();
+        return;
+    }
+    // A new study: findings opened for the previous one are dropped with it.
+    cancelOpening(); // a recording of the study before must not appear over this one
+    m_rootsBeforeScan.clear();
+    m_session->clear();
+    m_selectedKey.clear();
     m_index = std::move(scan.index);
     m_scanFindings = std::move(scan.findings);
     m_browser->setIndex(m_index);
-    m_problems->clear();
-    for (const auto& problem : m_index.problems) {
-        m_problems->addItem(QString::fromStdString(problem.error.message));
-    }
-    if (scan.findingsTruncated) {
-        m_problems->addItem(tr("More than %1 finding files were found; only the first %1 are checked.")
-                                .arg(verify::kMaxFindingFiles));
-    }
-    m_problemsDock->setVisible(m_problems->count() > 0);
+    m_notOpened = m_index.problems;
+    m_notOpened.insert(m_notOpened.end(), m_index.skipped.begin(), m_index.skipped.end());
+    m_findingsTruncated = scan.findingsTruncated;
+    refreshProblems();
 
     const auto all = m_index.allInstances();
     statusBar()->showMessage(
@@ -276,6 +300,31 @@ void MainWindow::onScanFinished() {
     }
     // loadFinished follows once the findings are verified and in the panel.
     startFindingCheck();
+}
+
+void MainWindow::refreshProblems() {
+    // Every file not opened, with its reason — except AI finding files and the other files beside them,
+    // which are taken as their attachments: the findings panel reports on those (an attachment's name is
+    // known only from a payload that authenticated, so it cannot be told apart here).
+    std::vector<std::filesystem::path> findingFolders;
+    for (const auto& f : m_scanFindings) {
+        findingFolders.push_back(f.parent_path().lexically_normal());
+    }
+    m_problems->clear();
+    for (const auto& problem : m_notOpened) {
+        if (problem.error.code == dicom::ErrorCode::NotDicom &&
+            (verify::isFindingFileName(problem.path) ||
+             std::find(findingFolders.begin(), findingFolders.end(),
+                       problem.path.parent_path().lexically_normal()) != findingFolders.end())) {
+            continue;
+        }
+        m_problems->addItem(QString::fromStdString(problem.error.message));
+    }
+    if (m_findingsTruncated) {
+        m_problems->addItem(tr("More than %1 finding files were found; only the first %1 are checked.")
+                                .arg(verify::kMaxFindingFiles));
+    }
+    m_problemsDock->setVisible(m_problems->count() > 0);
 }
 
 namespace {

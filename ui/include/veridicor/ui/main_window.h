@@ -137,6 +137,7 @@ private:
     void buildMenus();
     void startScan(const QStringList& paths);
     void cancelOpening();
+    void refreshProblems();
     void onViewOpened(registry::StudyView* view, const QString& path);
     void onViewFailed(registry::StudyView* view, const QString& path, const QString& error);
     void finishShow(const QString& path, bool opened);
@@ -169,6 +170,10 @@ private:
     QFutureWatcher<StudyScan> m_scan;
     dicom::StudyIndex m_index;
     QStringList m_pendingPaths;
+    QStringList m_scanPaths;       ///< what the scan under way (or the last one) was asked to open
+    QStringList m_rootsBeforeScan; ///< finding roots of the study on screen while a scan may replace it
+    std::vector<dicom::ScanProblem> m_notOpened; ///< files of the last scan not opened, with the reason
+    bool m_findingsTruncated = false;
     QString m_shownPath;
     registry::StudyView* m_openingView = nullptr; ///< the view opening m_openingPath, until it answers
     QString m_openingPath;
