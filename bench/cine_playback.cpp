@@ -5,7 +5,7 @@
 // YBR_FULL_422 JPEG clip at 60 fps. Needs a display: run it under xvfb-run -a on a machine without one.
 #include "echo_synth.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/dicom_env.h>
 
 #include <QApplication>

@@ -4,7 +4,7 @@
 #include "cine_test_util.h"
 #include "open_wait.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/study_index.h>
 #include <veridicor/registry/viewer_registry.h>

@@ -6,7 +6,7 @@
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 #include <veridicor/ui/main_window.h>
 
 #include "../../viewers/ecg/view/src/ecg_canvas.h"

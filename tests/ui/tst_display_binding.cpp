@@ -9,10 +9,10 @@
 #include "../ecg/ecg_view_support.h"
 #include "findings_test_support.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/ecg/dicom_writer.h>
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 #include <veridicor/verify/audit_log.h>
 
 #include "test_data.h"

@@ -1,4 +1,4 @@
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/sop_classes.h>

@@ -1,4 +1,4 @@
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 
 #include "ecg_canvas.h"
 

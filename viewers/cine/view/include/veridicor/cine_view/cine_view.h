@@ -1,8 +1,8 @@
 #pragma once
 
-#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine_view/cine_canvas.h>
 #include <veridicor/cine/clip_reader.h>
-#include <veridicor/cine/finding_overlays.h>
+#include <veridicor/cine_view/finding_overlays.h>
 #include <veridicor/cine/frame_cache.h>
 #include <veridicor/cine/playback.h>
 #include <veridicor/registry/study_view.h>

@@ -5,7 +5,7 @@
 /// measurements, the calipers and the display calibration. Registered for the ECG waveform SOP classes by
 /// EcgViewerFactory.
 
-#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/ecg_view/paper_scene.h>
 #include <veridicor/registry/study_view.h>
 #include <veridicor/registry/viewer_registry.h>
 
