@@ -253,12 +253,12 @@ void MainWindow::onScanFinished() {
         m_notOpened = scan.index.problems;
         m_notOpened.insert(m_notOpened.end(), scan.index.skipped.begin(), scan.index.skipped.end());
         m_findingsTruncated = m_findingsTruncated || scan.findingsTruncated;
+        // Said at the head of the list, which stays (the status bar moves on to the finding check).
+        m_problemsNote = tr("Nothing in %1 could be opened (%n file(s) examined); the study on screen stays.",
+                            nullptr, static_cast<int>(scan.index.filesExamined))
+                             .arg(boundedText(m_scanPaths.join(QStringLiteral(", ")), kMaxTextChars));
         refreshProblems();
-        statusBar()->showMessage(
-            tr("Nothing in %1 could be opened (%n file(s) examined); the study on screen "
-               "stays",
-               nullptr, static_cast<int>(scan.index.filesExamined))
-                .arg(boundedText(m_scanPaths.join(QStringLiteral(", ")), kMaxTextChars)));
+        statusBar()->showMessage(m_problemsNote);
         startFindingCheck();
         return;
     }
@@ -273,6 +273,7 @@ void MainWindow::onScanFinished() {
     m_notOpened = m_index.problems;
     m_notOpened.insert(m_notOpened.end(), m_index.skipped.begin(), m_index.skipped.end());
     m_findingsTruncated = scan.findingsTruncated;
+    m_problemsNote.clear();
     refreshProblems();
 
     const auto all = m_index.allInstances();
@@ -311,6 +312,9 @@ void MainWindow::refreshProblems() {
         findingFolders.push_back(f.parent_path().lexically_normal());
     }
     m_problems->clear();
+    if (!m_problemsNote.isEmpty()) {
+        m_problems->addItem(m_problemsNote);
+    }
     for (const auto& problem : m_notOpened) {
         if (problem.error.code == dicom::ErrorCode::NotDicom &&
             (verify::isFindingFileName(problem.path) ||

@@ -174,6 +174,7 @@ private:
     QStringList m_rootsBeforeScan; ///< finding roots of the study on screen while a scan may replace it
     std::vector<dicom::ScanProblem> m_notOpened; ///< files of the last scan not opened, with the reason
     bool m_findingsTruncated = false;
+    QString m_problemsNote; ///< heads the list when the last open found nothing to show (the study stayed)
     QString m_shownPath;
     registry::StudyView* m_openingView = nullptr; ///< the view opening m_openingPath, until it answers
     QString m_openingPath;
