@@ -190,8 +190,13 @@ private slots:
         window.resize(1500, 950);
         window.show();
         QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        // Through the main window with the real view: no nested event loop from the scan to loadFinished
+        // (QTRY_ waits by processing events, never in a QEventLoop of its own).
+        test::LoopDepthProbe probe;
         window.openPaths({dir.path()});
-        QVERIFY(loaded.wait(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
+        QCOMPARE(probe.nestedLevels(), 0);
+        QVERIFY(probe.ticks() > 0);
         auto* view = qobject_cast<EcgView*>(window.currentView());
         QVERIFY(view != nullptr);
         const QString texts = window.visibleTexts().join(QLatin1Char('\n'));
@@ -207,6 +212,7 @@ private slots:
         QVERIFY(window.showInstance(dir.filePath(QStringLiteral("ecg")))); // started: the view answers later
         QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 30000);
         QCOMPARE(shown.first().at(1).toBool(), false);
+        QCOMPARE(probe.nestedLevels(), 0);
         QVERIFY(window.currentView() == nullptr);
         const QString after = window.visibleTexts().join(QLatin1Char('\n'));
         QVERIFY2(after.contains(QStringLiteral("truncated")), qPrintable(after));
