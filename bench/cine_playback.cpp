@@ -5,7 +5,7 @@
 // YBR_FULL_422 JPEG clip at 60 fps. Needs a display: run it under xvfb-run -a on a machine without one.
 #include "echo_synth.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/dicom_env.h>
 
 #include <QApplication>
@@ -102,9 +102,19 @@ int main(int argc, char** argv) {
     QObject::connect(&view, &cine::CineView::frameShown, [&](int) { ++shown; });
     double firstFrame = -1;
     QObject::connect(&view, &cine::CineView::firstFrameShown, [&](double ms) { firstFrame = ms; });
-    auto opened = view.openFile(file);
-    if (!opened) {
-        std::fprintf(stderr, "cine_playback: %s\n", qPrintable(opened.error()));
+    QString openError;
+    bool openDone = false;
+    QObject::connect(&view, &registry::StudyView::opened, [&](const QString&) { openDone = true; });
+    QObject::connect(&view, &registry::StudyView::failed, [&](const QString&, const QString& why) {
+        openDone = true;
+        openError = why;
+    });
+    view.openFile(file); // asynchronous: opened() or failed() follows
+    while (!openDone && wait.elapsed() < 60000)
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    if (!openDone || !openError.isEmpty()) {
+        std::fprintf(stderr, "cine_playback: %s\n",
+                     qPrintable(openDone ? openError : QStringLiteral("opening timed out")));
         return 2;
     }
     const auto* info = view.info();

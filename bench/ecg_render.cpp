@@ -9,7 +9,7 @@
 // Run under xvfb-run -a (OpenGL on xcb).  Options: --hours H (24), --frames N (300), --size WxH (1600x1000),
 // --layout 3x4+1, --dpi 96, --relevance (also an AI finding's relevance bands on all 12 leads, a relevance
 // value per sample as the attachment carries it, and its region outlined).
-#include <veridicor/ecg/paper_offscreen.h>
+#include <veridicor/ecg_view/paper_offscreen.h>
 #include <veridicor/ecg/synth.h>
 
 #include <QCommandLineParser>

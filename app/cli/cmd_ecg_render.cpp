@@ -3,7 +3,7 @@
 #include "cli_support.h"
 #include "commands.h"
 
-#include <veridicor/ecg/paper_offscreen.h>
+#include <veridicor/ecg_view/paper_offscreen.h>
 
 #include <cstdio>
 

@@ -7,6 +7,7 @@
 #include <veridicor/verify/time.h>
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QImage>
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace {
 
@@ -39,15 +41,31 @@ void prepareGraphics() {
     QApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
 }
 
+void setApplicationNames() {
+    QCoreApplication::setApplicationName(QStringLiteral("Veridicor"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Veridicor"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VERIDICOR_VERSION));
+}
+
+/// --help, -h, -?, --help-all, --version or -v before any "--": QCommandLineParser's own spellings.
+bool asksForHelpOrVersion(int argc, char* argv[]) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") {
+            return false;
+        }
+        if (a == "--help" || a == "-h" || a == "-?" || a == "--help-all" || a == "--version" || a == "-v") {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char* argv[]) {
-    prepareGraphics();
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Veridicor"));
-    QApplication::setOrganizationName(QStringLiteral("Veridicor"));
-    QApplication::setApplicationVersion(QStringLiteral(VERIDICOR_VERSION));
-
+    // The options are defined before any application object: --help and --version are answered by a
+    // QCoreApplication, which needs no display (a QApplication aborts without one).
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Veridicor cardiology workstation"));
     parser.addHelpOption();
@@ -106,6 +124,16 @@ int main(int argc, char* argv[]) {
                        auditKeyOpt, anywayOpt, selectOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        setApplicationNames();
+        parser.process(core); // prints the usage or the version and exits 0
+        return 0;
+    }
+
+    prepareGraphics();
+    QApplication app(argc, argv);
+    setApplicationNames();
     parser.process(app);
 
     if (auto env = veridicor::dicom::initializeDicom(); !env) {

@@ -1,7 +1,7 @@
 #include "viewers.h"
 
-#include <veridicor/ecg/ecg_view.h>
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/registry/viewer_registry.h>
 
 #include <memory>

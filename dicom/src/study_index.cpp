@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <tuple>
 
@@ -97,6 +98,11 @@ StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const Scan
             options.progress(index.filesExamined, file);
         }
         if (!looksLikeDicomFile(file)) {
+            std::ifstream probe(file, std::ios::binary);
+            index.skipped.push_back(
+                {file, probe.good()
+                           ? Error{ErrorCode::NotDicom, "'" + file.string() + "' is not a DICOM file"}
+                           : Error{ErrorCode::Unreadable, "'" + file.string() + "' could not be read"}});
             return;
         }
         auto h = readInstanceHeader(file);

@@ -7,8 +7,9 @@
 // finding's first frame with its outline in view. Screenshots of the demo clip with a heatmap through the
 // main window (docs/screenshots/cine-heatmap*.png).
 #include "cine_test_util.h"
+#include "open_wait.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/registry/viewer_registry.h>
@@ -149,7 +150,7 @@ class TestCineFindings : public QObject {
         view.show();
         if (!QTest::qWaitForWindowExposed(&view))
             return false;
-        if (!view.openFile(path.isEmpty() ? m_clip : path).hasValue())
+        if (!test::openAndWait(view, path.isEmpty() ? m_clip : path).hasValue())
             return false;
         if (!waitFirstFrame(view))
             return false;
@@ -744,7 +745,7 @@ private slots:
         check("window/level");
         QVERIFY(texts(view).contains(QStringLiteral("AI finding: Persistent")));
         // Another clip: no finding of the previous one, anywhere.
-        QVERIFY(view.openFile(m_other).hasValue());
+        QVERIFY(test::openAndWait(view, m_other).hasValue());
         QVERIFY(waitFirstFrame(view));
         c->oneToOne();
         QCOMPARE(view.findingOverlays()->heatmapFrameShown(QStringLiteral("p")), -1);

@@ -2,9 +2,10 @@
 // frame slider, window/level, calibrated and uncalibrated measurements (with the mouse), a clip with a bad
 // frame, the main window routing ultrasound to it — and the screenshot of the demo clip in docs/screenshots/.
 #include "cine_test_util.h"
+#include "open_wait.h"
 #include "pydicom_names.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/dicom/study_index.h>
 #include <veridicor/registry/viewer_registry.h>
@@ -65,7 +66,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        auto opened = view.openFile(m_clip);
+        auto opened = test::openAndWait(view, m_clip);
         QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
         QVERIFY(waitFirstFrame(view));
         const QString t = texts(view);
@@ -112,7 +113,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(m_clip).hasValue());
+        QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         QSignalSpy shown(&view, &cine::CineView::frameShown);
         view.play();
@@ -163,7 +164,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(m_clip).hasValue());
+        QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto g = demo::echoGeometry([] {
             demo::EchoClipSpec s;
@@ -216,7 +217,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(m_clip).hasValue());
+        QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto before = view.cache()->get(0);
         QVERIFY(before && before->image);
@@ -258,7 +259,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(bad).hasValue());
+        QVERIFY(test::openAndWait(view, bad).hasValue());
         QVERIFY(waitFirstFrame(view));
         view.seekFrame(3);
         QTRY_COMPARE(view.canvas()->shownFrameIndex(), 3);
@@ -292,7 +293,7 @@ private slots:
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(p).hasValue());
+        QVERIFY(test::openAndWait(view, p).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto content = view.displayedContent();
         QVERIFY(content.has_value());
@@ -333,10 +334,74 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("not an image");
         f.close();
-        auto r = view.openFile(text);
+        auto r = test::openAndWait(view, text);
         QVERIFY(!r.hasValue());
         QVERIFY2(r.error().contains(QStringLiteral("not a DICOM file")), qPrintable(r.error()));
         QVERIFY(view.currentPath().isEmpty());
+    }
+
+    void openingIsAsynchronousCancellableAndSuperseded() {
+        cine::CineView view;
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QString other = test::writeSyntheticClip(m_dir.path(), QStringLiteral("other.dcm"),
+                                                       demo::EchoEncoding::JpegBaseline422, 6, 320, 240);
+        QVERIFY(!other.isEmpty());
+        const QString text = m_dir.filePath(QStringLiteral("not-dicom.txt"));
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not an image");
+        f.close();
+        QSignalSpy opened(&view, &registry::StudyView::opened);
+        QSignalSpy failed(&view, &registry::StudyView::failed);
+
+        // Open: the call returns at once, opened() follows from the event loop, no nested loop (the helper
+        // checks both).
+        auto first = test::openAndWait(view, m_clip);
+        QVERIFY2(first.hasValue(), first ? "" : qPrintable(first.error()));
+        QVERIFY(view.displayedContent().has_value());
+        QVERIFY(waitFirstFrame(view));
+        opened.clear();
+
+        // Open, then cancel: no signal ever comes; nothing of it (nor of the clip before) is held.
+        test::LoopDepthProbe probe;
+        view.openFile(other);
+        QVERIFY(view.isOpening());
+        QVERIFY(!view.displayedContent().has_value());
+        view.cancelOpen();
+        QVERIFY(!view.isOpening());
+        test::pumpUntil([] { return false; }, 1500);
+        QCOMPARE(opened.size(), 0);
+        QCOMPARE(failed.size(), 0);
+        QVERIFY(view.info() == nullptr);
+        QVERIFY(!view.displayedContent().has_value());
+        QCOMPARE(probe.nestedLevels(), 0);
+
+        // Open A, then B before A is read: B wins; A's result is never shown nor announced.
+        view.openFile(m_clip);
+        auto second = test::openAndWait(view, other);
+        QVERIFY2(second.hasValue(), second ? "" : qPrintable(second.error()));
+        test::pumpUntil([] { return false; }, 1000);
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.first().at(0).toString(), other);
+        QCOMPARE(view.currentPath(), other);
+        QVERIFY(view.info() != nullptr);
+        QCOMPARE(view.info()->frames, 6);
+        opened.clear();
+
+        // Open A, then a file that is not DICOM: its failed(); A never reaches the screen.
+        view.openFile(m_clip);
+        auto bad = test::openAndWait(view, text);
+        QVERIFY(!bad.hasValue());
+        QVERIFY2(bad.error().contains(QStringLiteral("not a DICOM file")), qPrintable(bad.error()));
+        test::pumpUntil([] { return false; }, 1000);
+        QCOMPARE(opened.size(), 0);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().at(0).toString(), text);
+        QVERIFY(view.info() == nullptr);
+        QVERIFY(!view.displayedContent().has_value());
+        QCOMPARE(probe.nestedLevels(), 0);
     }
 
     void mainWindowRoutesUltrasoundToTheCineView() {
@@ -365,7 +430,7 @@ private slots:
         view.resize(1200, 860);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(demo).hasValue());
+        QVERIFY(test::openAndWait(view, demo).hasValue());
         QVERIFY(waitFirstFrame(view));
         view.seekFrame(15);
         QTRY_COMPARE(view.canvas()->shownFrameIndex(), 15);

@@ -1,6 +1,6 @@
 // The VTK-in-QOpenGLWidget bridge under Xvfb: what it renders (row 0 at the top, colours exact, aspect kept),
 // zoom/pan/fit/1:1 mapping, and resizing, reparenting and teardown in every order (run under ASan/UBSan too).
-#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine_view/cine_canvas.h>
 #include <veridicor/cine/frame_cache.h>
 
 #include <QApplication>

@@ -54,6 +54,11 @@ private slots:
         }
         QVERIFY(sawTruncated);
         QVERIFY(sawDuplicate);
+        // The file that is not DICOM is not indexed, and not dropped silently either.
+        QCOMPARE(index.skipped.size(), std::size_t{1});
+        QCOMPARE(index.skipped.front().path.filename().string(), std::string("README.txt"));
+        QCOMPARE(index.skipped.front().error.code, dicom::ErrorCode::NotDicom);
+        QVERIFY(index.skipped.front().error.message.find("is not a DICOM file") != std::string::npos);
 
         const auto* h = index.find(dir.filePath(QStringLiteral("a/b/ECG0001")).toStdString());
         QVERIFY(h != nullptr);

@@ -6,7 +6,7 @@
 // nothing. Runs on xcb under Xvfb (label gl).
 #include "ecg_view_support.h"
 
-#include <veridicor/ecg/paper_offscreen.h>
+#include <veridicor/ecg_view/paper_offscreen.h>
 
 #include <QtTest>
 

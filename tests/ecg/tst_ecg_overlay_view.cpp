@@ -9,7 +9,7 @@
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 #include <veridicor/ecg/synth.h>
 #include <veridicor/ui/main_window.h>
 

@@ -7,7 +7,7 @@
 
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/ecg/dicom_reader.h>
-#include <veridicor/ecg/paper_offscreen.h>
+#include <veridicor/ecg_view/paper_offscreen.h>
 
 #include <QFile>
 #include <QProcess>

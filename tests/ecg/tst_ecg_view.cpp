@@ -2,21 +2,24 @@
 // paints the printed header and lead labels, switches layouts, speeds, gains and filters, measures with
 // calipers, and refuses a broken file with the reader's message and no trace on the paper. Runs under Xvfb.
 #include "ecg_view_support.h"
+#include "open_wait.h"
 #include "pydicom_names.h"
 #include "test_data.h"
 
 #include <veridicor/dicom/dicom_env.h>
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 #include <veridicor/ui/main_window.h>
 
 #include "../../viewers/ecg/view/src/ecg_canvas.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace veridicor;
@@ -58,7 +61,7 @@ private slots:
         view.resize(1400, 900);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        auto opened = view.openFile(path);
+        auto opened = test::openAndWait(view, path);
         QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
         QVERIFY(view.scene().hasData());
         const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
@@ -115,11 +118,12 @@ private slots:
         view.resize(1200, 800);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.openFile(path).hasValue()); // a good file first: nothing of it may stay on the paper
+        QVERIFY(test::openAndWait(view, path)
+                    .hasValue()); // a good file first: nothing of it may stay on the paper
         dicom::InstanceHeader header;
         header.path = cut.toStdString();
         header.sopClassUID = "1.2.840.10008.5.1.4.1.1.9.2.1";
-        auto opened = view.openInstance(header);
+        auto opened = test::waitForOpen(view, [&] { view.openInstance(header); });
         QVERIFY(!opened.hasValue());
         QVERIFY2(opened.error().contains(QStringLiteral("wave_cut.dcm")), qPrintable(opened.error()));
         QVERIFY2(opened.error().contains(QStringLiteral("truncated")), qPrintable(opened.error()));
@@ -129,6 +133,80 @@ private slots:
         const QString texts = view.paintedTexts().join(QLatin1Char('\n'));
         QVERIFY2(texts.contains(QStringLiteral("cannot be shown")), qPrintable(texts));
         QVERIFY(!texts.contains(QStringLiteral("Patient, Test")));
+    }
+
+    void theNestedLoopProbeSeesANestedLoop() {
+        // The check the open tests rely on (open_wait.h): it must see a QEventLoop::exec() entered meanwhile.
+        test::LoopDepthProbe probe;
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
+        QVERIFY(probe.nestedLevels() > 0);
+        test::LoopDepthProbe calm;
+        QVERIFY(test::pumpUntil([&] { return calm.ticks() > 3; }, 5000));
+        QCOMPARE(calm.nestedLevels(), 0);
+    }
+
+    void openingIsAsynchronousCancellableAndSuperseded() {
+        VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
+        QTemporaryDir dir;
+        const QString a = dir.filePath(QStringLiteral("a.dcm"));
+        const QString b = dir.filePath(QStringLiteral("b.dcm"));
+        QVERIFY(QFile::copy(path, a));
+        QVERIFY(QFile::copy(path, b));
+        const QString cut = truncatedCopy(path, dir, QStringLiteral("cut.dcm"));
+        EcgView view;
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy opened(&view, &registry::StudyView::opened);
+        QSignalSpy failed(&view, &registry::StudyView::failed);
+
+        // Open: the call returns at once, opened() follows from the event loop, no nested loop (the helper
+        // checks both).
+        auto first = test::openAndWait(view, a);
+        QVERIFY2(first.hasValue(), first ? "" : qPrintable(first.error()));
+        QVERIFY(view.displayedContent().has_value());
+        QCOMPARE(opened.size(), 1);
+        opened.clear();
+
+        // Open, then cancel: no signal ever comes, nothing of the file (nor of the one before) is shown.
+        test::LoopDepthProbe probe;
+        view.openFile(b);
+        QVERIFY(view.isOpening());
+        QVERIFY(!view.displayedContent().has_value());
+        view.cancelOpen();
+        QVERIFY(!view.isOpening());
+        test::pumpUntil([] { return false; }, 2000); // longer than reading the file takes
+        QCOMPARE(opened.size(), 0);
+        QCOMPARE(failed.size(), 0);
+        QVERIFY(!view.scene().hasData());
+        QVERIFY(!view.displayedContent().has_value());
+        QCOMPARE(probe.nestedLevels(), 0);
+
+        // Open A, then B before A is read: B wins; A's result is never shown nor announced.
+        view.openFile(a);
+        auto second = test::openAndWait(view, b);
+        QVERIFY2(second.hasValue(), second ? "" : qPrintable(second.error()));
+        test::pumpUntil([] { return false; }, 1000);
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.first().at(0).toString(), b);
+        QCOMPARE(view.currentPath(), b);
+        QVERIFY(view.scene().hasData());
+        opened.clear();
+
+        // Open A, then a bad file: the bad one's failed(); A never reaches the paper.
+        view.openFile(a);
+        auto bad = test::openAndWait(view, cut);
+        QVERIFY(!bad.hasValue());
+        QVERIFY2(bad.error().contains(QStringLiteral("truncated")), qPrintable(bad.error()));
+        test::pumpUntil([] { return false; }, 1000);
+        QCOMPARE(opened.size(), 0);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().at(0).toString(), cut);
+        QVERIFY(!view.scene().hasData());
+        QVERIFY(!view.displayedContent().has_value());
+        QCOMPARE(probe.nestedLevels(), 0);
     }
 
     void theMainWindowPicksTheEcgViewAndShowsItsErrors() {
@@ -146,8 +224,13 @@ private slots:
         window.resize(1500, 950);
         window.show();
         QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        // Through the main window with the real view: no nested event loop from the scan to loadFinished
+        // (QTRY_ waits by processing events, never in a QEventLoop of its own).
+        test::LoopDepthProbe probe;
         window.openPaths({dir.path()});
-        QVERIFY(loaded.wait(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
+        QCOMPARE(probe.nestedLevels(), 0);
+        QVERIFY(probe.ticks() > 0);
         auto* view = qobject_cast<EcgView*>(window.currentView());
         QVERIFY(view != nullptr);
         const QString texts = window.visibleTexts().join(QLatin1Char('\n'));
@@ -159,7 +242,11 @@ private slots:
         const QByteArray bytes = f.readAll();
         QVERIFY(f.resize(bytes.size() / 2));
         f.close();
-        QVERIFY(!window.showInstance(dir.filePath(QStringLiteral("ecg"))));
+        QSignalSpy shown(&window, &ui::MainWindow::instanceShown);
+        QVERIFY(window.showInstance(dir.filePath(QStringLiteral("ecg")))); // started: the view answers later
+        QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 30000);
+        QCOMPARE(shown.first().at(1).toBool(), false);
+        QCOMPARE(probe.nestedLevels(), 0);
         QVERIFY(window.currentView() == nullptr);
         const QString after = window.visibleTexts().join(QLatin1Char('\n'));
         QVERIFY2(after.contains(QStringLiteral("truncated")), qPrintable(after));
@@ -237,7 +324,7 @@ private slots:
         EcgView view;
         view.resize(1300, 900);
         view.show();
-        QVERIFY(view.openFile(path).hasValue());
+        QVERIFY(test::openAndWait(view, path).hasValue());
         QSignalSpy ready(&view, &EcgView::tracesReady);
         FilterSettings f;
         f.baselineWander = true;
@@ -345,7 +432,7 @@ private slots:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         for (const QString& f : files) {
-            auto opened = view.openFile(demo.filePath(f));
+            auto opened = test::openAndWait(view, demo.filePath(f));
             QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
             QVERIFY(view.scene().hasData());
             QCOMPARE(view.scene().traces()->channels().size(), std::size_t(12));

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTimer>
 #include <QtTest>
 
 #include <functional>
@@ -27,24 +28,43 @@ namespace veridicor::test {
 
 /// A view that draws nothing but remembers what reached it, and reports the overlay labels it would paint (as
 /// the real views do, marked UNTRUSTED when not trusted). Like a real view it reads the file when it opens it
-/// and says which data it holds (displayedContent(), digested from that one read).
+/// and says which data it holds (displayedContent(), digested from that one read). Like a real view it opens
+/// asynchronously: opened() follows from the event loop, never from within openInstance().
 class RecordingView : public registry::StudyView {
 public:
     using registry::StudyView::StudyView;
-    Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override {
+    void openInstance(const dicom::InstanceHeader& header) override {
         m_path = QString::fromStdString(header.path.string());
-        ++opened;
+        ++opens;
         m_content.reset();
+        std::optional<registry::DisplayedContent> content;
         if (auto loaded = dicom::loadFile(header.path)) {
             if (auto id = dicom::contentIdentity(*loaded->dataset())) {
-                m_content = std::move(*id);
+                content = std::move(*id);
             }
         }
         if (afterRead) {
             afterRead(header.path); // e.g. the file changes right after the view read it
         }
-        return {};
+        const int generation = ++m_generation;
+        m_opening = true;
+        QTimer::singleShot(0, this, [this, generation, content, path = m_path] {
+            if (generation != m_generation) {
+                return; // cancelled or superseded
+            }
+            m_opening = false;
+            m_content = content;
+            emit opened(path);
+        });
     }
+    void cancelOpen() override {
+        if (m_opening) {
+            ++m_generation;
+            m_opening = false;
+            m_path.clear();
+        }
+    }
+    [[nodiscard]] bool isOpening() const override { return m_opening; }
     [[nodiscard]] QString currentPath() const override { return m_path; }
     [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override {
         return m_content;
@@ -67,14 +87,28 @@ public:
 
     std::vector<registry::FindingOverlay> received;
     int calls = 0;
-    int opened = 0;
+    int opens = 0; ///< openInstance() calls
     QStringList focused;
     std::function<void(const std::filesystem::path&)> afterRead;
 
 private:
     QString m_path;
     std::optional<registry::DisplayedContent> m_content;
+    int m_generation = 0;
+    bool m_opening = false;
 };
+
+/// MainWindow::showInstance(path) and the wait for its instanceShown(); true when the view opened it.
+inline bool showAndWait(ui::MainWindow& window, const QString& path, int ms = 30000) {
+    QSignalSpy shown(&window, &ui::MainWindow::instanceShown);
+    if (!window.showInstance(path)) {
+        return false;
+    }
+    for (int waited = 0; shown.isEmpty() && waited < ms; waited += 10) {
+        QTest::qWait(10); // processes events without a nested QEventLoop
+    }
+    return !shown.isEmpty() && shown.last().at(0).toString() == path && shown.last().at(1).toBool();
+}
 
 class RecordingFactory : public registry::ViewerFactory {
 public:

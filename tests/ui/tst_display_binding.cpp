@@ -9,10 +9,10 @@
 #include "../ecg/ecg_view_support.h"
 #include "findings_test_support.h"
 
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/ecg/dicom_writer.h>
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 #include <veridicor/verify/audit_log.h>
 
 #include "test_data.h"
@@ -146,7 +146,7 @@ private slots:
         const QString log = qpath(f->root / "audit-normal.log");
         EcgWorkstation ws(*f, log);
         QVERIFY(ws.open({qpath(dir)}));
-        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(dir / "a.dcm")));
         ecg::EcgView* view = ws.view();
         QVERIFY(view != nullptr);
         QVERIFY(view->displayedContent().has_value());
@@ -212,7 +212,7 @@ private slots:
         {
             EcgWorkstation ws(*f, qpath(f->root / "audit-echo.log"), "trust-us");
             QVERIFY(ws.open({qpath(dir)}));
-            QVERIFY(ws.window.showInstance(qpath(path)));
+            QVERIFY(showAndWait(ws.window, qpath(path)));
             QVERIFY(dynamic_cast<cine::CineView*>(ws.window.currentView()) != nullptr);
             const QString texts = ws.texts();
             QVERIFY2(texts.contains(text), qPrintable(texts));
@@ -221,7 +221,7 @@ private slots:
         writeEcho(true); // the first two frames exchanged; the ECG trace unchanged
         EcgWorkstation ws(*f, qpath(f->root / "audit-echo-2.log"), "trust-us");
         QVERIFY(ws.open({qpath(dir)}));
-        QVERIFY(ws.window.showInstance(qpath(path)));
+        QVERIFY(showAndWait(ws.window, qpath(path)));
         const QString texts = ws.texts();
         QVERIFY2(!texts.contains(text), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
@@ -235,12 +235,12 @@ private slots:
         const QString log = qpath(f->root / "audit-before.log");
         EcgWorkstation ws(*f, log);
         QVERIFY(ws.open({qpath(dir)}));
-        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(dir / "a.dcm")));
         QVERIFY(ws.texts().contains(kFindingText));
         const int displaysBefore = displayLines(log);
         QVERIFY(writeEcg(dir / "b.dcm", "1.2.826.0.1.3680043.10.1001.512", -2.0));
 
-        QVERIFY(ws.window.showInstance(qpath(dir / "b.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(dir / "b.dcm")));
         ecg::EcgView* view = ws.view();
         QVERIFY(view != nullptr);
         const QString texts = ws.texts();
@@ -273,7 +273,7 @@ private slots:
         const fs::path dir = studyCopy("rewritten-while");
         EcgWorkstation ws(*f, qpath(f->root / "audit-while.log"));
         QVERIFY(ws.open({qpath(dir)}));
-        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(dir / "a.dcm")));
         QVERIFY(ws.texts().contains(kFindingText));
         const auto verified = ws.view()->displayedContent();
         QVERIFY(verified.has_value());
@@ -282,7 +282,7 @@ private slots:
         QVERIFY(ws.view()->paintedTexts().contains(kFindingMeaning));
         QVERIFY(ws.view()->displayedContent()->sameContent(*verified));
 
-        QVERIFY(ws.window.showInstance(qpath(dir / "a.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(dir / "a.dcm")));
         QVERIFY(!ws.view()->displayedContent()->sameContent(*verified));
         QString texts = ws.texts();
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
@@ -336,12 +336,12 @@ private slots:
         QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
         Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent3.log"));
         QVERIFY(ws.open({qpath(c.folder)}));
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         QVERIFY(ws.texts().contains(kFindingText));
-        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(c.folder / "zz.dcm")));
         SyntheticEcg rewritten = f->ecg; // the same UIDs, other samples
         QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 5));
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         QString texts = ws.texts();
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")) && !texts.contains(kFindingText),
                  qPrintable(texts));
@@ -354,14 +354,14 @@ private slots:
         QVERIFY(!recordingView(ws.window)->received.empty() &&
                 !recordingView(ws.window)->received[0].trusted);
 
-        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
-        QVERIFY(ws.window.showInstance(qpath(c.recording))); // the same (rewritten) data again
+        QVERIFY(showAndWait(ws.window, qpath(c.folder / "zz.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording))); // the same (rewritten) data again
         QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
         QCOMPARE(ws.confirmations.size(), 1);
 
-        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(c.folder / "zz.dcm")));
         QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 6));
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         texts = ws.texts();
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));
         QVERIFY(recordingView(ws.window)->received.empty());
@@ -434,19 +434,19 @@ private slots:
         QVERIFY(zz.write(c.folder / "zz.dcm", EXS_LittleEndianExplicit, 2));
         Workstation ws(*f, c.trustStore, qpath(f->root / "audit-consent2.log"));
         QVERIFY(ws.open({qpath(c.folder)}));
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         QVERIFY2(ws.texts().contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(ws.texts()));
         const QString id = QStringLiteral("ecg.finding.json");
         QVERIFY(ws.window.showFindingAnyway(id));
         QCOMPARE(ws.confirmations.size(), 1);
         QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
 
-        QVERIFY(ws.window.showInstance(qpath(c.folder / "zz.dcm")));
+        QVERIFY(showAndWait(ws.window, qpath(c.folder / "zz.dcm")));
         QVERIFY(rewritten.write(c.recording, EXS_LittleEndianExplicit, 8));
         QSignalSpy checked(&ws.window, &ui::MainWindow::findingsChecked);
         ws.window.setTrustStoreFolder(qpath(f->trustDir(c.trustStore)));
         QVERIFY(checked.wait(30000));
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         const QString texts = ws.texts();
         QVERIFY2(texts.contains(QStringLiteral("(DATA_MISMATCH)")), qPrintable(texts));
         QVERIFY2(!texts.contains(kFindingText), qPrintable(texts));

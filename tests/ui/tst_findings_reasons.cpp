@@ -170,7 +170,7 @@ private slots:
         QVERIFY2(line.contains(QByteArray("\"") + code.c_str() + "\""), line.constData());
 
         // The marking persists: shown again (another visit), it is still UNTRUSTED.
-        QVERIFY(ws.window.showInstance(qpath(c.recording)));
+        QVERIFY(showAndWait(ws.window, qpath(c.recording)));
         QVERIFY(ws.texts().contains(QStringLiteral("UNTRUSTED: ") + kFindingText));
         QVERIFY(!view->received.empty() && !view->received.front().trusted);
     }

@@ -79,10 +79,13 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     m_browser = new StudyBrowser(browserDock);
     browserDock->setWidget(m_browser);
     addDockWidget(Qt::LeftDockWidgetArea, browserDock);
-    connect(m_browser, &StudyBrowser::instanceChosen, this,
-            [this](const QString& path) { showInstance(path); });
+    connect(m_browser, &StudyBrowser::instanceChosen, this, [this](const QString& path) {
+        if (path != m_openingPath) { // already on its way to the screen
+            showInstance(path);
+        }
+    });
 
-    m_problemsDock = new QDockWidget(tr("Files that could not be read"), this);
+    m_problemsDock = new QDockWidget(tr("Files not opened"), this);
     m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
     m_problems = new QListWidget(m_problemsDock);
     m_problems->setWordWrap(true);
@@ -261,10 +264,9 @@ void MainWindow::openPaths(const QStringList& paths) {
         m_pendingPaths += paths;
         return;
     }
-    // A new study: findings opened for the previous one are dropped with it.
-    m_findingRoots.clear();
-    m_session->clear();
-    m_selectedKey.clear();
+    // Findings opened for the study on screen stay with it until the scan has found another study to replace
+    // it (onScanFinished()); those opened meanwhile join the new one.
+    m_rootsBeforeScan = std::exchange(m_findingRoots, {});
     startScan(paths);
 }
 
@@ -276,6 +278,7 @@ void MainWindow::startScan(const QStringList& paths) {
     }
     m_loading = true;
     m_scanActive = true;
+    m_scanPaths = paths;
     ++m_studyGeneration; // a round of findings started before this scan no longer applies
     statusBar()->showMessage(tr("Reading %1…").arg(paths.join(QStringLiteral(", "))));
     refreshFindings();
@@ -314,24 +317,51 @@ void MainWindow::startScan(const QStringList& paths) {
 void MainWindow::onScanFinished() {
     m_scanActive = false;
     StudyScan scan = m_scan.result();
+    if (scan.index.instances == 0 && m_index.instances > 0) {
+        // Nothing in what was opened can be shown: the study on screen stays, with its findings (and any
+        // finding files found in the walk join them); what was not opened is listed with its reason.
+        if (!m_pendingPaths.isEmpty()) {
+            startScan(std::exchange(m_pendingPaths, {})); // the study on screen is still the one before
+            return;
+        }
+        m_findingRoots = std::exchange(m_rootsBeforeScan, {}) + m_findingRoots;
+        for (auto& f : scan.findings) {
+            if (std::find(m_scanFindings.begin(), m_scanFindings.end(), f) == m_scanFindings.end()) {
+                m_scanFindings.push_back(std::move(f));
+            }
+        }
+        m_notOpened = scan.index.problems;
+        m_notOpened.insert(m_notOpened.end(), scan.index.skipped.begin(), scan.index.skipped.end());
+        m_findingsTruncated = m_findingsTruncated || scan.findingsTruncated;
+        // Said at the head of the list, which stays (the status bar moves on to the finding check).
+        m_problemsNote = tr("Nothing in %1 could be opened (%n file(s) examined); the study on screen stays.",
+                            nullptr, static_cast<int>(scan.index.filesExamined))
+                             .arg(boundedText(m_scanPaths.join(QStringLiteral(", ")), kMaxTextChars));
+        refreshProblems();
+        statusBar()->showMessage(m_problemsNote);
+        startFindingCheck();
+        return;
+    }
+    // A new study: findings opened for the previous one are dropped with it.
+    cancelOpening(); // a recording of the study before must not appear over this one
+    m_rootsBeforeScan.clear();
+    m_session->clear();
+    m_selectedKey.clear();
     m_index = std::move(scan.index);
     m_scanFindings = std::move(scan.findings);
     m_browser->setIndex(m_index);
-    m_problems->clear();
-    for (const auto& problem : m_index.problems) {
-        m_problems->addItem(QString::fromStdString(problem.error.message));
-    }
-    if (scan.findingsTruncated) {
-        m_problems->addItem(tr("More than %1 finding files were found; only the first %1 are checked.")
-                                .arg(verify::kMaxFindingFiles));
-    }
-    m_problemsDock->setVisible(m_problems->count() > 0);
+    m_notOpened = m_index.problems;
+    m_notOpened.insert(m_notOpened.end(), m_index.skipped.begin(), m_index.skipped.end());
+    m_findingsTruncated = scan.findingsTruncated;
+    m_problemsNote.clear();
+    refreshProblems();
 
     const auto all = m_index.allInstances();
     statusBar()->showMessage(
         tr("%n instance(s) in %1 file(s) examined", nullptr, static_cast<int>(all.size()))
             .arg(m_index.filesExamined));
     m_shownPath.clear();
+    setWindowTitle(tr("Veridicor"));
     if (!all.empty()) {
         showInstance(QString::fromStdString(all.front()->path.string()));
     } else if (!m_index.problems.empty()) {
@@ -353,19 +383,80 @@ void MainWindow::onScanFinished() {
     startFindingCheck();
 }
 
+void MainWindow::refreshProblems() {
+    // Every file not opened, with its reason — except AI finding files and the other files beside them,
+    // which are taken as their attachments: the findings panel reports on those (an attachment's name is
+    // known only from a payload that authenticated, so it cannot be told apart here).
+    std::vector<std::filesystem::path> findingFolders;
+    for (const auto& f : m_scanFindings) {
+        findingFolders.push_back(f.parent_path().lexically_normal());
+    }
+    m_problems->clear();
+    if (!m_problemsNote.isEmpty()) {
+        m_problems->addItem(m_problemsNote);
+    }
+    for (const auto& problem : m_notOpened) {
+        if (problem.error.code == dicom::ErrorCode::NotDicom &&
+            (verify::isFindingFileName(problem.path) ||
+             std::find(findingFolders.begin(), findingFolders.end(),
+                       problem.path.parent_path().lexically_normal()) != findingFolders.end())) {
+            continue;
+        }
+        m_problems->addItem(QString::fromStdString(problem.error.message));
+    }
+    if (m_findingsTruncated) {
+        m_problems->addItem(tr("More than %1 finding files were found; only the first %1 are checked.")
+                                .arg(verify::kMaxFindingFiles));
+    }
+    m_problemsDock->setVisible(m_problems->count() > 0);
+}
+
+namespace {
+
+/// "Doe Jane" from "Doe^Jane", made safe to display.
+QString patientName(const dicom::InstanceHeader& h) {
+    QString name = QString::fromStdString(h.patientName);
+    name.replace(QLatin1Char('^'), QLatin1Char(' '));
+    name = name.simplified();
+    return boundedText(name.isEmpty() ? QObject::tr("(no name)") : name, kMaxNameChars);
+}
+
+} // namespace
+
+QString MainWindow::recordingTitle(const dicom::InstanceHeader& header) const {
+    return tr("%1 — %2").arg(
+        patientName(header),
+        boundedText(QString::fromStdString(header.path.filename().string()), kMaxNameChars));
+}
+
+void MainWindow::cancelOpening() {
+    if (m_openingView != nullptr) {
+        m_openingView->cancelOpen();
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+}
+
 bool MainWindow::showInstance(const QString& path) {
     const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()));
     if (header == nullptr) {
         return false;
     }
+    // A second open cancels the one under way: its result is never shown.
+    cancelOpening();
     m_browser->selectPath(path);
     m_shownPath = path;
     m_selectedKey.clear();
+    // The title and the status bar name the patient and recording on screen, whatever view shows it.
+    const QString title = recordingTitle(*header);
+    setWindowTitle(tr("Veridicor — %1").arg(title));
     const registry::ViewerFactory* factory = m_registry.viewerFor(header->sopClassUID);
     if (factory == nullptr) {
         m_header->showHeader(*header);
         m_stack->setCurrentWidget(m_header);
+        statusBar()->showMessage(title);
         displayFindings();
+        finishShow(path, true);
         return true;
     }
     registry::StudyView* view = m_views.value(factory->id());
@@ -375,20 +466,63 @@ bool MainWindow::showInstance(const QString& path) {
         m_stack->addWidget(view);
         connect(view, &registry::StudyView::statusMessage, this,
                 [this](const QString& text) { statusBar()->showMessage(text); });
+        connect(view, &registry::StudyView::opened, this,
+                [this, view](const QString& p) { onViewOpened(view, p); });
+        connect(view, &registry::StudyView::failed, this,
+                [this, view](const QString& p, const QString& why) { onViewFailed(view, p, why); });
     }
     m_stack->setCurrentWidget(view);
     view->setFindingOverlays({}); // nothing of the previous recording's findings on the next one
-    auto opened = view->openInstance(*header);
-    if (!opened) {
-        m_message->showError(tr("This %1 cannot be shown").arg(factory->displayName()), opened.error());
-        m_stack->setCurrentWidget(m_message);
-        statusBar()->showMessage(opened.error());
-        displayFindings();
-        return false;
-    }
-    setWindowTitle(tr("Veridicor — %1").arg(QFileInfo(path).fileName()));
+    m_openingView = view;
+    m_openingPath = path;
+    m_openingViewName = factory->displayName();
+    m_openingStatus = tr("Opening %1…").arg(title);
+    statusBar()->showMessage(m_openingStatus);
+    // Asynchronous: the view reads on a worker and answers with opened() or failed(). Its findings are
+    // displayed only then, over the data it holds (until then shownContent() has nothing to vouch for).
+    view->openInstance(*header);
     displayFindings();
     return true;
+}
+
+void MainWindow::onViewOpened(registry::StudyView* view, const QString& path) {
+    if (view != m_openingView || path != m_openingPath) {
+        return; // an open that was cancelled or superseded (the views drop those themselves)
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+    if (statusBar()->currentMessage() == m_openingStatus) {
+        if (const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()))) {
+            statusBar()->showMessage(recordingTitle(*header));
+        }
+    }
+    displayFindings();
+    finishShow(path, true);
+}
+
+void MainWindow::onViewFailed(registry::StudyView* view, const QString& path, const QString& error) {
+    if (view != m_openingView || path != m_openingPath) {
+        return;
+    }
+    m_openingView = nullptr;
+    m_openingPath.clear();
+    m_message->showError(tr("This %1 cannot be shown").arg(m_openingViewName), error);
+    m_stack->setCurrentWidget(m_message);
+    if (const dicom::InstanceHeader* header = m_index.find(std::filesystem::path(path.toStdString()))) {
+        setWindowTitle(tr("Veridicor — %1 (cannot be shown)").arg(recordingTitle(*header)));
+    }
+    statusBar()->showMessage(error);
+    displayFindings();
+    finishShow(path, false);
+}
+
+void MainWindow::finishShow(const QString& path, bool opened) {
+    emit instanceShown(path, opened);
+    if (m_checkAfterOpen && m_openingView == nullptr) {
+        // The round deferred until the recording on screen is held by its view (startFindingCheck()).
+        m_checkAfterOpen = false;
+        startFindingCheck();
+    }
 }
 
 // ---- findings
@@ -462,6 +596,13 @@ void MainWindow::startFindingCheck() {
         m_checkAgain = true;
         return;
     }
+    if (m_openingView != nullptr) {
+        // The recording on screen is verified as its view holds it: the round starts once the view has it
+        // (finishShow()).
+        m_checkAfterOpen = true;
+        return;
+    }
+    m_checkAfterOpen = false;
     m_checkActive = true;
     m_checkStudy = m_studyGeneration;
     verify::FindingCheckRequest request;
@@ -542,6 +683,9 @@ void MainWindow::onFindingCheckFinished() {
 }
 
 std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
+    if (m_openingView != nullptr) {
+        return std::nullopt; // nothing to vouch for until the view has opened the data
+    }
     registry::StudyView* view = currentView();
     if (view == nullptr || m_shownPath.isEmpty() || view->currentPath() != m_shownPath) {
         return std::nullopt;
@@ -629,7 +773,7 @@ void MainWindow::refreshFindings() {
     FindingsPanelContext context;
     context.recordingPath = m_shownPath;
     context.trustStore = m_trustStore;
-    context.checking = m_checkActive || m_scanActive;
+    context.checking = m_checkActive || m_scanActive || m_checkAfterOpen;
     registry::StudyView* view = currentView();
     context.overlaysSupported = view != nullptr && view->supportsFindingOverlays();
     context.selectedKey = m_selectedKey;

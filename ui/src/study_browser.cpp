@@ -27,13 +27,17 @@ StudyBrowser::StudyBrowser(QWidget* parent) : QTreeWidget(parent) {
     header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     setUniformRowHeights(true);
     setAlternatingRowColors(true);
-    connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item, int) {
-        const QString path = item->data(0, PathRole).toString();
+    // What is selected is what is shown: moving the current item onto an instance (arrow keys, a click)
+    // shows it. Patient, study and series rows cannot be selected, so while the keyboard passes over them
+    // the selection stays on the instance on screen. Activating an instance (Enter, a double click) opens
+    // it again.
+    connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item, QTreeWidgetItem*) {
+        const QString path = item != nullptr ? item->data(0, PathRole).toString() : QString();
         if (!path.isEmpty()) {
             emit instanceChosen(path);
         }
     });
-    connect(this, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item, int) {
+    connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item, int) {
         const QString path = item->data(0, PathRole).toString();
         if (!path.isEmpty()) {
             emit instanceChosen(path);
@@ -42,9 +46,11 @@ StudyBrowser::StudyBrowser(QWidget* parent) : QTreeWidget(parent) {
 }
 
 void StudyBrowser::setIndex(const dicom::StudyIndex& index) {
+    const QSignalBlocker block(this); // filling the tree chooses nothing
     clear();
     for (const auto& patient : index.patients) {
         auto* p = new QTreeWidgetItem(this);
+        p->setFlags(Qt::ItemIsEnabled);
         const QString name = qs(patient.name); // decoded and formatted by dicom/text.h
         p->setText(0, name.isEmpty() ? tr("(no name)") : name);
         QStringList details;
@@ -57,12 +63,14 @@ void StudyBrowser::setIndex(const dicom::StudyIndex& index) {
         p->setText(1, details.join(QStringLiteral(" · ")));
         for (const auto& study : patient.studies) {
             auto* s = new QTreeWidgetItem(p);
+            s->setFlags(Qt::ItemIsEnabled);
             const QString desc = qs(study.description);
             s->setText(0, desc.isEmpty() ? tr("Study") : desc);
             s->setText(1, displayDate(study.date));
             s->setToolTip(0, qs(study.studyInstanceUID));
             for (const auto& series : study.series) {
                 auto* se = new QTreeWidgetItem(s);
+                se->setFlags(Qt::ItemIsEnabled);
                 se->setText(0, tr("%1 series %2").arg(qs(series.modality)).arg(series.number));
                 se->setText(1, qs(series.description));
                 se->setToolTip(0, qs(series.seriesInstanceUID));
@@ -83,8 +91,20 @@ void StudyBrowser::setIndex(const dicom::StudyIndex& index) {
     expandAll();
 }
 
+QItemSelectionModel::SelectionFlags StudyBrowser::selectionCommand(const QModelIndex& index,
+                                                                   const QEvent* event) const {
+    if (index.isValid() && !(index.flags() & Qt::ItemIsSelectable)) {
+        return QItemSelectionModel::NoUpdate;
+    }
+    return QTreeWidget::selectionCommand(index, event);
+}
+
 void StudyBrowser::selectPath(const QString& path) {
     const QSignalBlocker block(this);
+    if (path.isEmpty()) {
+        clearSelection();
+        return;
+    }
     for (QTreeWidgetItemIterator it(this); *it != nullptr; ++it) {
         if ((*it)->data(0, PathRole).toString() == path) {
             setCurrentItem(*it);

@@ -6,7 +6,8 @@
 
 namespace veridicor::ui {
 
-/// Patient → study → series → instance tree. Instances carry their path; activating one emits instanceChosen.
+/// Patient → study → series → instance tree. Instances carry their path; making one current (arrow keys, a
+/// click) or activating it emits instanceChosen. Only instance rows can be selected.
 class StudyBrowser : public QTreeWidget {
     Q_OBJECT
 public:
@@ -19,6 +20,11 @@ public:
 
 signals:
     void instanceChosen(const QString& path);
+
+protected:
+    /// Moving onto a patient, study or series row leaves the selection where it is (Qt would clear it).
+    [[nodiscard]] QItemSelectionModel::SelectionFlags selectionCommand(const QModelIndex& index,
+                                                                       const QEvent* event) const override;
 };
 
 } // namespace veridicor::ui

@@ -75,6 +75,9 @@ struct ScanProblem {
 struct StudyIndex {
     std::vector<PatientNode> patients;
     std::vector<ScanProblem> problems;
+    /// Files examined that are not DICOM (ErrorCode::NotDicom, or Unreadable when they could not be read to
+    /// tell): not indexed, each with its reason, so that a caller can say which files were not opened.
+    std::vector<ScanProblem> skipped;
     std::size_t filesExamined = 0;
     std::size_t instances = 0;
     bool cancelled = false;
@@ -95,7 +98,7 @@ struct ScanOptions {
 };
 
 /// Indexes files and folders (recursively). Every regular file is examined by content (not extension);
-/// non-DICOM files are skipped silently, DICOM files that fail to read are listed in `problems`.
+/// non-DICOM files are listed in `skipped`, DICOM files that fail to read in `problems`.
 StudyIndex scanPaths(const std::vector<std::filesystem::path>& paths, const ScanOptions& options = {});
 
 } // namespace veridicor::dicom

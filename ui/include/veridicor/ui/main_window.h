@@ -74,7 +74,9 @@ public:
     /// they join that load.
     void openFindings(const QStringList& paths);
 
-    /// Shows the instance stored at `path` (it must be in the current index), with its findings.
+    /// Starts showing the instance stored at `path` (it must be in the current index; false otherwise) and
+    /// returns at once: its view opens it asynchronously, and its findings are displayed once the view holds
+    /// its data. instanceShown() says when. A second call while an open is under way cancels that open.
     bool showInstance(const QString& path);
 
     /// The text of every visible widget, one entry per widget, in window order (for --dump-visible-text),
@@ -140,10 +142,19 @@ signals:
     void findingsChecked();
     /// The reader answered a Show-anyway question about bundle `id`; `shown`: it is shown now.
     void showAnywayAnswered(const QString& id, bool shown);
+    /// showInstance(path) has finished: the view opened it (`opened`) or the window shows why it cannot, and
+    /// its findings are displayed. Not emitted for an open cancelled by another one.
+    void instanceShown(const QString& path, bool opened);
 
 private:
     void buildMenus();
     void startScan(const QStringList& paths);
+    void cancelOpening();
+    void refreshProblems();
+    void onViewOpened(registry::StudyView* view, const QString& path);
+    void onViewFailed(registry::StudyView* view, const QString& path, const QString& error);
+    void finishShow(const QString& path, bool opened);
+    [[nodiscard]] QString recordingTitle(const dicom::InstanceHeader& header) const;
     void onScanFinished();
     void startFindingCheck();
     void onFindingCheckFinished();
@@ -171,7 +182,17 @@ private:
     QFutureWatcher<StudyScan> m_scan;
     dicom::StudyIndex m_index;
     QStringList m_pendingPaths;
+    QStringList m_scanPaths;       ///< what the scan under way (or the last one) was asked to open
+    QStringList m_rootsBeforeScan; ///< finding roots of the study on screen while a scan may replace it
+    std::vector<dicom::ScanProblem> m_notOpened; ///< files of the last scan not opened, with the reason
+    bool m_findingsTruncated = false;
+    QString m_problemsNote; ///< heads the list when the last open found nothing to show (the study stayed)
     QString m_shownPath;
+    registry::StudyView* m_openingView = nullptr; ///< the view opening m_openingPath, until it answers
+    QString m_openingPath;
+    QString m_openingViewName;
+    QString m_openingStatus;
+    bool m_checkAfterOpen = false; ///< a finding round waits for the open under way (startFindingCheck())
 
     // Findings: what is shown is decided by the presenter (ui/findings); the window wires it.
     std::unique_ptr<FindingAudit> m_audit;

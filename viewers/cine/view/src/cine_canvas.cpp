@@ -1,4 +1,4 @@
-#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine_view/cine_canvas.h>
 
 #include <QKeyEvent>
 #include <QMouseEvent>

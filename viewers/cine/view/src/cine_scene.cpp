@@ -1,4 +1,4 @@
-#include <veridicor/cine/cine_scene.h>
+#include <veridicor/cine_view/cine_scene.h>
 
 #include <vtkActor.h>
 #include <vtkCellArray.h>

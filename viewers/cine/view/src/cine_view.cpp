@@ -1,11 +1,10 @@
-#include <veridicor/cine/cine_view.h>
+#include <veridicor/cine_view/cine_view.h>
 
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/sop_classes.h>
 
 #include <QComboBox>
 #include <QKeySequence>
-#include <QEventLoop>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -300,45 +299,61 @@ std::optional<registry::DisplayedContent> CineView::displayedContent() const {
     return m_reader->content();
 }
 
-Expected<void, QString> CineView::openInstance(const dicom::InstanceHeader& header) {
-    return openFile(QString::fromStdString(header.path.string()));
+void CineView::openInstance(const dicom::InstanceHeader& header) {
+    openFile(QString::fromStdString(header.path.string()));
 }
 
-Expected<void, QString> CineView::openFile(const QString& path) {
+void CineView::openFile(const QString& path) {
     close();
     // Findings belong to the instance they were verified for: another instance starts without any.
     m_findings->setClip({}, 1.0);
     m_overlayRow->setVisible(false);
+    m_canvas->clearFrame();
     m_openTimer.start();
     m_firstFrameMs = -1.0;
     m_path = path;
+    m_opening = true;
+    updateControls();
+    // A newer open (or a cancel) supersedes this one: its result, whenever it arrives, is dropped.
     const int generation = ++m_openGeneration;
-    // Opening reads the whole Pixel Data once (its digest: what is shown is what was opened) — on a worker,
-    // while the GUI keeps painting (user input is held back until it is done).
-    auto reader = [&path] {
-        QFutureWatcher<Expected<std::shared_ptr<ClipReader>, Error>> watcher;
-        QEventLoop loop;
-        QObject::connect(&watcher, &QFutureWatcher<Expected<std::shared_ptr<ClipReader>, Error>>::finished,
-                         &loop, &QEventLoop::quit);
-        watcher.setFuture(QtConcurrent::run([file = path.toStdString()] { return ClipReader::open(file); }));
-        if (!watcher.isFinished()) {
-            loop.exec(QEventLoop::ExcludeUserInputEvents);
+    // Opening reads the whole Pixel Data once (its digest: what is shown is what was opened) — on a worker;
+    // the GUI thread goes on with its own event loop and finishes the open when the reader is ready. The
+    // worker holds no pointer to the view.
+    using Opened = Expected<std::shared_ptr<ClipReader>, Error>;
+    auto* watcher = new QFutureWatcher<Opened>(this);
+    connect(watcher, &QFutureWatcher<Opened>::finished, this, [this, watcher, generation, path] {
+        watcher->deleteLater();
+        if (generation != m_openGeneration) {
+            return;
         }
-        return watcher.result();
-    }();
-    if (generation != m_openGeneration) {
-        // Another clip was opened while this one was being read (from an event handled meanwhile): that one
-        // is on screen now.
-        return Unexpected{tr("opening %1 was superseded by opening %2").arg(path, m_path)};
-    }
-    if (!reader) {
-        m_path.clear();
-        m_canvas->clearFrame();
-        updateControls();
-        return Unexpected{QString::fromStdString(std::string(errorCodeName(reader.error().code)) + ": " +
-                                                 reader.error().message)};
-    }
-    m_reader = *reader;
+        m_opening = false;
+        Opened reader = watcher->result();
+        if (!reader) {
+            m_path.clear();
+            m_canvas->clearFrame();
+            updateControls();
+            emit failed(path, QString::fromStdString(std::string(errorCodeName(reader.error().code)) + ": " +
+                                                     reader.error().message));
+            return;
+        }
+        finishOpen(std::move(*reader));
+        emit opened(path);
+    });
+    watcher->setFuture(QtConcurrent::run([file = path.toStdString()] { return ClipReader::open(file); }));
+}
+
+void CineView::cancelOpen() {
+    if (!m_opening)
+        return;
+    ++m_openGeneration;
+    m_opening = false;
+    m_path.clear();
+    m_canvas->clearFrame();
+    updateControls();
+}
+
+void CineView::finishOpen(std::shared_ptr<ClipReader> reader) {
+    m_reader = std::move(reader);
     const ImageInfo& info = m_reader->info();
     m_window = info.defaultWindow();
     m_playback = std::make_unique<Playback>(info.timing, m_clock);
@@ -391,7 +406,6 @@ Expected<void, QString> CineView::openFile(const QString& path) {
     }
     updateControls();
     updateTexts();
-    return {};
 }
 
 void CineView::updateWanted() {

@@ -1,4 +1,4 @@
-#include <veridicor/cine/finding_overlays.h>
+#include <veridicor/cine_view/finding_overlays.h>
 
 #include <vtkLookupTable.h>
 

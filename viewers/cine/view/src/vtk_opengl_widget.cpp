@@ -1,4 +1,4 @@
-#include <veridicor/cine/vtk_opengl_widget.h>
+#include <veridicor/cine_view/vtk_opengl_widget.h>
 
 #include <QElapsedTimer>
 #include <QOpenGLContext>

@@ -2,8 +2,8 @@
 // The GL canvas of the ECG view: a QOpenGLWidget that draws the PaperScene with PaperRenderer, scrolls the
 // page, pans the recording time and places calipers with the mouse.
 
-#include <veridicor/ecg/paper_renderer.h>
-#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/ecg_view/paper_renderer.h>
+#include <veridicor/ecg_view/paper_scene.h>
 
 #include <QOpenGLWidget>
 #include <QPointF>

@@ -1,4 +1,4 @@
-#include <veridicor/ecg/ecg_view.h>
+#include <veridicor/ecg_view/ecg_view.h>
 
 #include "ecg_canvas.h"
 
@@ -9,7 +9,6 @@
 #include <QKeySequence>
 #include <QDoubleSpinBox>
 #include <QEvent>
-#include <QEventLoop>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -32,15 +31,16 @@
 
 namespace veridicor::ecg {
 
-namespace {
-
-const QString kPixelsPerMmKey = QStringLiteral("ecg/pixelsPerMm");
-
-struct Loaded {
+/// What the worker of openFile() read: a recording and its traces, or why not.
+struct EcgView::Loaded {
     QString error;
     std::shared_ptr<const Recording> recording;
     std::shared_ptr<const TraceSet> traces;
 };
+
+namespace {
+
+const QString kPixelsPerMmKey = QStringLiteral("ecg/pixelsPerMm");
 
 std::size_t groupFor(const Recording& rec, bool median) {
     std::size_t rhythm = rec.groups.size();
@@ -51,20 +51,6 @@ std::size_t groupFor(const Recording& rec, bool median) {
             rhythm = i;
     }
     return rhythm < rec.groups.size() ? rhythm : 0;
-}
-
-/// Waits for `future` while the GUI keeps painting (user input is held back until it is done).
-template <class T> T waitPainting(const QFuture<T>& future) {
-    if (!future.isFinished()) {
-        QFutureWatcher<T> watcher;
-        QEventLoop loop;
-        QObject::connect(&watcher, &QFutureWatcher<T>::finished, &loop, &QEventLoop::quit);
-        watcher.setFuture(future);
-        if (!future.isFinished()) {
-            loop.exec(QEventLoop::ExcludeUserInputEvents);
-        }
-    }
-    return future.result();
 }
 
 /// The view-neutral overlay in the paper's terms. The attachment's bytes are shared, not copied.
@@ -553,14 +539,14 @@ std::optional<registry::DisplayedContent> EcgView::displayedContent() const {
     return m_recording ? m_recording->content : std::nullopt;
 }
 
-Expected<void, QString> EcgView::openInstance(const dicom::InstanceHeader& header) {
-    return openFile(QString::fromStdString(header.path.string()));
+void EcgView::openInstance(const dicom::InstanceHeader& header) {
+    openFile(QString::fromStdString(header.path.string()));
 }
 
-Expected<void, QString> EcgView::openFile(const QString& path) {
+void EcgView::clearForOpen(const QString& path) {
     if (m_cancel)
         *m_cancel = true;
-    m_build.waitForFinished();
+    m_build.waitForFinished(); // a cancelled trace build: it stops at its next check
     m_pendingBuilds = 0;
     clearOverlays(); // findings belong to the instance they were verified for
     m_path = path;
@@ -570,14 +556,31 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
     m_scene.setTraces(nullptr); // nothing from a previous file stays on the paper
     m_measurements->setRowCount(0);
     m_warnings->hide();
+}
+
+void EcgView::openFile(const QString& path) {
+    // A new open supersedes the one under way: its result, whenever it arrives, is dropped (generation).
+    const int generation = ++m_openGeneration;
+    clearForOpen(path);
+    m_opening = true;
     m_canvas->setMessage(tr("Opening %1…").arg(path));
+    m_canvas->sceneChanged();
     syncControls();
 
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
     const FilterSettings filters = m_filters;
     const std::filesystem::path file = path.toStdString();
-    const Loaded loaded = waitPainting(QtConcurrent::run([file, filters, cancel] {
+    // The worker holds no pointer to the view: a view closed meanwhile leaves it to finish into nothing.
+    auto* watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, generation, path, cancel] {
+        watcher->deleteLater();
+        if (generation != m_openGeneration || cancel->load()) {
+            return; // cancelled, or another file was opened since: that one is on the paper now
+        }
+        finishOpen(path, watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([file, filters, cancel] {
         Loaded out;
         auto rec = readDicomEcg(file);
         if (!rec) {
@@ -592,18 +595,19 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
         out.traces = TraceSet::build(out.recording, groupFor(*out.recording, false), filters, cancel.get());
         return out;
     }));
-    if (cancel->load() || m_path != path) {
-        // Another file was opened while this one was being read (from an event handled meanwhile): that one
-        // is on the paper now, and this recording must not take its place.
-        return Unexpected(tr("opening %1 was superseded by opening %2").arg(path, m_path));
-    }
+}
+
+void EcgView::finishOpen(const QString& path, const Loaded& loaded) {
+    m_opening = false;
     if (!loaded.error.isEmpty() || !loaded.traces || loaded.traces->channels().empty()) {
         const QString why = !loaded.error.isEmpty() ? loaded.error
                             : !loaded.traces        ? tr("opening %1 was cancelled").arg(path)
                                                     : tr("%1 has no waveform channels").arg(path);
         m_canvas->setMessage(tr("This ECG cannot be shown: %1").arg(why));
         m_canvas->sceneChanged();
-        return Unexpected(why);
+        syncControls();
+        emit failed(path, why);
+        return;
     }
     m_recording = loaded.recording;
     PaperSettings s = m_scene.settings();
@@ -618,32 +622,36 @@ Expected<void, QString> EcgView::openFile(const QString& path) {
     syncControls();
     emit statusMessage(describe(*loaded.traces));
     emit tracesReady();
-    return {};
+    emit opened(path);
+}
+
+void EcgView::cancelOpen() {
+    if (!m_opening)
+        return;
+    ++m_openGeneration;
+    if (m_cancel)
+        *m_cancel = true;
+    m_opening = false;
+    m_path.clear();
+    m_canvas->setMessage(tr("No ECG open"));
+    m_canvas->sceneChanged();
+    syncControls();
 }
 
 void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QString& path) {
-    if (m_cancel)
-        *m_cancel = true;
-    m_build.waitForFinished();
-    clearOverlays();
-    m_path = path;
-    m_recording = std::move(recording);
-    m_showMedian = false;
-    m_scene.setNote({});
-    m_scene.setTraces(nullptr);
-    if (!m_recording || m_recording->groups.empty()) {
-        m_recording.reset();
+    ++m_openGeneration; // an open under way is superseded
+    m_opening = false;
+    clearForOpen(path);
+    if (!recording || recording->groups.empty()) {
         m_canvas->setMessage(tr("No ECG open"));
         m_canvas->sceneChanged();
         return;
     }
+    m_recording = std::move(recording);
     m_cancel = std::make_shared<std::atomic<bool>>(false);
-    auto cancel = m_cancel;
-    auto rec = m_recording;
-    const FilterSettings filters = m_filters;
-    auto traces = waitPainting(QtConcurrent::run([rec, filters, cancel] {
-        return TraceSet::build(rec, groupFor(*rec, false), filters, cancel.get());
-    }));
+    // A recording made in code is already in memory: its traces are built here, without a worker to wait for
+    // (the GUI thread never waits in a nested event loop).
+    auto traces = TraceSet::build(m_recording, groupFor(*m_recording, false), m_filters, m_cancel.get());
     PaperSettings s = m_scene.settings();
     s.startSeconds = 0.0;
     m_scene.setSettings(s);

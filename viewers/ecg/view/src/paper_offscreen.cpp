@@ -1,4 +1,4 @@
-#include <veridicor/ecg/paper_offscreen.h>
+#include <veridicor/ecg_view/paper_offscreen.h>
 
 #include <veridicor/ecg/dicom_reader.h>
 

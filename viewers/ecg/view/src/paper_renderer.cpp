@@ -1,4 +1,4 @@
-#include <veridicor/ecg/paper_renderer.h>
+#include <veridicor/ecg_view/paper_renderer.h>
 
 #include <QFont>
 #include <QFontMetricsF>

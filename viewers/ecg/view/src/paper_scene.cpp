@@ -1,4 +1,4 @@
-#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/ecg_view/paper_scene.h>
 
 #include <veridicor/dicom/text.h>
 

@@ -1,4 +1,4 @@
-#include <veridicor/ecg/trace_set.h>
+#include <veridicor/ecg_view/trace_set.h>
 
 #include <algorithm>
 #include <cmath>

@@ -20,19 +20,29 @@ namespace veridicor::registry {
 using DisplayedContent = dicom::ContentIdentity;
 
 /// A view that shows one DICOM instance of the SOP classes its factory registered.
-/// openInstance() reads the file itself (on a worker thread where it is slow) and either shows it or returns
-/// a plain-language reason; a view never shows an empty or partial trace as if it were data.
+/// Opening is asynchronous: openInstance() starts reading the file (on a worker thread) and returns at once,
+/// without waiting in any event loop; the view then emits opened() once the data are on screen, or failed()
+/// with a plain-language reason. A view never shows an empty or partial trace as if it were data.
 class StudyView : public QWidget {
     Q_OBJECT
 public:
     using QWidget::QWidget;
     ~StudyView() override = default;
 
-    /// Shows the instance. On failure the view is left empty and the message says what is wrong with the
-    /// file.
-    virtual Expected<void, QString> openInstance(const dicom::InstanceHeader& header) = 0;
+    /// Starts opening the instance and returns at once. Exactly one of opened() or failed() follows, never
+    /// from within this call — unless the open is cancelled (cancelOpen()) or superseded by another
+    /// openInstance(), which cancels it: then neither follows for it, and nothing it read is ever shown.
+    /// From the call on, the view shows nothing of the instance before (displayedContent() is nullopt until
+    /// opened()). On failure the view is left empty and the message says what is wrong with the file.
+    virtual void openInstance(const dicom::InstanceHeader& header) = 0;
 
-    /// The instance shown, or an empty path.
+    /// Stops the open under way, if any: no signal follows for it and the view is left empty.
+    virtual void cancelOpen() = 0;
+
+    /// True from openInstance() until opened(), failed() or cancelOpen().
+    [[nodiscard]] virtual bool isOpening() const = 0;
+
+    /// The instance shown or being opened, or an empty path.
     [[nodiscard]] virtual QString currentPath() const = 0;
 
     /// What the view holds and draws for currentPath(), digested from the bytes it decoded (never from a
@@ -54,6 +64,10 @@ public:
     virtual void focusFinding(const QString& key) { (void)key; }
 
 signals:
+    /// The instance at `path` is on screen; displayedContent() now says what the view holds and draws.
+    void opened(const QString& path);
+    /// The instance at `path` cannot be shown: `error` says why, in plain language.
+    void failed(const QString& path, const QString& error);
     /// A short status line for the main window (e.g. caliper readings).
     void statusMessage(const QString& text);
 };

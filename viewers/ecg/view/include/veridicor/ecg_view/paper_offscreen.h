@@ -6,7 +6,7 @@
 /// and the bench. Needs a QGuiApplication on a platform with OpenGL (xcb; under xvfb-run without a display).
 
 #include <veridicor/base/expected.h>
-#include <veridicor/ecg/paper_renderer.h>
+#include <veridicor/ecg_view/paper_renderer.h>
 
 #include <QImage>
 #include <QString>

@@ -6,7 +6,7 @@
 /// current context: the QOpenGLWidget's in the GUI, a QOpenGLFramebufferObject off-screen (ecg-render, tests,
 /// bench), so every path shows the same pixels.
 
-#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/ecg_view/paper_scene.h>
 
 #include <QColor>
 #include <QPointF>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine_view/cine_canvas.h>
 #include <veridicor/cine/clip_reader.h>
-#include <veridicor/cine/finding_overlays.h>
+#include <veridicor/cine_view/finding_overlays.h>
 #include <veridicor/cine/frame_cache.h>
 #include <veridicor/cine/playback.h>
 #include <veridicor/registry/study_view.h>
@@ -51,9 +51,15 @@ public:
     explicit CineView(QWidget* parent = nullptr);
     ~CineView() override;
 
-    Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
-    /// Opens a file directly (tests, benchmarks). Reads only the header here; frames decode on workers.
-    Expected<void, QString> openFile(const QString& path);
+    /// Starts opening the clip and returns at once: the reader (header, and one pass over Pixel Data for its
+    /// digest) runs on a worker; opened() follows once the clip is set up (its first frame is then being
+    /// decoded; firstFrameShown() says when it is on screen), or failed() with the reader's reason. A newer
+    /// open or cancelOpen() drops this one's result.
+    void openInstance(const dicom::InstanceHeader& header) override;
+    void cancelOpen() override;
+    [[nodiscard]] bool isOpening() const override { return m_opening; }
+    /// Same as openInstance, by path (tests, benchmarks).
+    void openFile(const QString& path);
     [[nodiscard]] QString currentPath() const override { return m_path; }
     /// The clip's pixel data as its reader digested it at open (ClipReader::content()); every frame shown is
     /// checked against it before it is decoded. nullopt when no clip is open or its digest could not be made.
@@ -108,6 +114,7 @@ protected:
 private:
     void buildUi();
     void close();
+    void finishOpen(std::shared_ptr<ClipReader> reader);
     void onTick();
     void onFrameReady(int frame);
     void showFrame(const std::shared_ptr<const CachedFrame>& frame);
@@ -149,7 +156,9 @@ private:
     double m_firstFrameMs = -1.0;
     bool m_updatingSlider = false;
     std::set<int> m_badFrames;
-    int m_openGeneration = 0; ///< counts openFile() calls: a read finished after a newer one began is dropped
+    int m_openGeneration =
+        0;                  ///< counts opens and cancels: a read finished after a newer one began is dropped
+    bool m_opening = false; ///< openFile() started and neither opened() nor failed() emitted yet
 };
 
 /// Registers the cine view for ultrasound and the other image SOP classes it shows.

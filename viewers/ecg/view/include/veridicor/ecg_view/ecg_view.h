@@ -5,7 +5,7 @@
 /// measurements, the calipers and the display calibration. Registered for the ECG waveform SOP classes by
 /// EcgViewerFactory.
 
-#include <veridicor/ecg/paper_scene.h>
+#include <veridicor/ecg_view/paper_scene.h>
 #include <veridicor/registry/study_view.h>
 #include <veridicor/registry/viewer_registry.h>
 
@@ -35,9 +35,12 @@ public:
     explicit EcgView(QWidget* parent = nullptr);
     ~EcgView() override;
 
-    /// Reads the instance with the ECG core's reader (on a worker thread) and shows its rhythm. On failure
-    /// the paper is left without data and the message names the problem (from the reader).
-    Expected<void, QString> openInstance(const dicom::InstanceHeader& header) override;
+    /// Starts reading the instance with the ECG core's reader on a worker thread and returns at once;
+    /// opened() follows once its rhythm is on the paper, or failed() with the reader's reason (the paper is
+    /// then left without data). A newer open, showRecording() or cancelOpen() drops this one's result.
+    void openInstance(const dicom::InstanceHeader& header) override;
+    void cancelOpen() override;
+    [[nodiscard]] bool isOpening() const override { return m_opening; }
     [[nodiscard]] QString currentPath() const override { return m_path; }
     /// The recording on the paper, as its reader digested it (Recording::content); nullopt while none is
     /// shown or for one made in code.
@@ -64,8 +67,9 @@ public:
     [[nodiscard]] QString overlayReport() const;
 
     /// Same as openInstance, by path.
-    Expected<void, QString> openFile(const QString& path);
-    /// Shows a recording made in code (tests, generated data); waits until its traces are ready.
+    void openFile(const QString& path);
+    /// Shows a recording made in code (tests, generated data): its traces are built before it returns (it is
+    /// in memory already; no worker, no event loop), and an open under way is dropped.
     void showRecording(std::shared_ptr<const Recording> recording, const QString& path = {});
 
     [[nodiscard]] const PaperScene& scene() const { return m_scene; }
@@ -94,7 +98,10 @@ signals:
     void tracesReady();
 
 private:
+    struct Loaded;
     void buildUi();
+    void clearForOpen(const QString& path);
+    void finishOpen(const QString& path, const Loaded& loaded);
     void applySettings(PaperSettings settings);
     void rebuildTraces();
     void onTracesBuilt();
@@ -140,6 +147,8 @@ private:
     QFutureWatcher<std::shared_ptr<const TraceSet>> m_build;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     int m_pendingBuilds = 0;
+    bool m_opening = false;   ///< openFile() started and neither opened() nor failed() emitted yet
+    int m_openGeneration = 0; ///< counts opens: a read finished after a newer open (or a cancel) is dropped
 };
 
 /// Builds EcgView for 12-Lead ECG, General ECG, Ambulatory ECG and Hemodynamic Waveform storage.

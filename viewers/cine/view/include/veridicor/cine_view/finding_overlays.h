@@ -5,7 +5,7 @@
 // and a red banner and dashed red outlines for findings the reader chose to show although they are not
 // trusted.
 
-#include <veridicor/cine/cine_canvas.h>
+#include <veridicor/cine_view/cine_canvas.h>
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/registry/finding_overlay.h>
 

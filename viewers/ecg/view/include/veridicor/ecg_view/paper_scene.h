@@ -8,7 +8,7 @@
 #include <veridicor/ecg/calipers.h>
 #include <veridicor/ecg/overlay.h>
 #include <veridicor/ecg/paper_geometry.h>
-#include <veridicor/ecg/trace_set.h>
+#include <veridicor/ecg_view/trace_set.h>
 
 #include <cstddef>
 #include <memory>

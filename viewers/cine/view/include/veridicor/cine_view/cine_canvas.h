@@ -1,9 +1,9 @@
 #pragma once
 
-#include <veridicor/cine/cine_scene.h>
+#include <veridicor/cine_view/cine_scene.h>
 #include <veridicor/cine/frame_cache.h>
 #include <veridicor/cine/regions.h>
-#include <veridicor/cine/vtk_opengl_widget.h>
+#include <veridicor/cine_view/vtk_opengl_widget.h>
 
 #include <QPointF>
 #include <QStringList>
