@@ -99,7 +99,7 @@ private slots:
             view.resize(900, 700);
             view.show();
             QVERIFY(QTest::qWaitForWindowExposed(&view));
-            auto opened = view.openFile(clip);
+            auto opened = test::openAndWait(view, clip);
             QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
             QVERIFY(waitFirstFrame(view));
             const QString t = texts(view);

@@ -97,7 +97,7 @@ private slots:
             view.resize(1400, 900);
             view.show();
             QVERIFY(QTest::qWaitForWindowExposed(&view));
-            auto opened = view.openFile(ecg);
+            auto opened = test::openAndWait(view, ecg);
             QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
             const QStringList texts = view.paintedTexts();
             bool shown = false;

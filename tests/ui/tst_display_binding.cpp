@@ -1,5 +1,5 @@
-// The bytes a reader sees are the bytes that were verified (review H1), and a "Show anyway" consent holds
-// only for the verdict it was given for (review L4).
+// The bytes a reader sees are the bytes that were verified, and a "Show anyway" consent holds
+// only for the verdict it was given for.
 //
 // With the real ECG view: a finding is trusted and drawn over the recording it was verified against; when the
 // recording's file is rewritten after verification (other samples, the same UIDs), the finding shown over the

@@ -203,8 +203,8 @@ private slots:
         const QString srPath = dir.filePath(QStringLiteral("report.dcm"));
         // The patient and file each instance must be named by (the SR has no view: its header is shown).
         const QMap<QString, QStringList> names{
-            {ecgPath, {QStringLiteral("Patient Test"), QStringLiteral("ecg.dcm")}},
-            {srPath, {QStringLiteral("Osterman Phillip B."), QStringLiteral("report.dcm")}}};
+            {ecgPath, {QStringLiteral("Patient, Test"), QStringLiteral("ecg.dcm")}},
+            {srPath, {QStringLiteral("Osterman, Phillip B."), QStringLiteral("report.dcm")}}};
         registry::ViewerRegistry reg;
         reg.add(std::make_unique<SlowFactory>());
         ui::MainWindow window(reg);

@@ -1,4 +1,4 @@
-// Untrusted text never reaches a widget (review M2): the verification detail view and the findings panel show
+// Untrusted text never reaches a widget: the verification detail view and the findings panel show
 // nothing an attacker chose — a bundle's unknown field names or values, the names an unverified certificate
 // claims, the strings of an authenticated but untrusted payload (until "Show anyway") — and every string that
 // does reach a widget is bounded and has its invisible characters made visible. A bundle whose signature and
