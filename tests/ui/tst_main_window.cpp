@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileDialog>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -383,6 +384,53 @@ private slots:
             QVERIFY(!dock->isVisible());
             dock->toggleViewAction()->trigger(); // as the View menu does
             QVERIFY2(dock->isVisible(), qPrintable(dock->windowTitle()));
+        }
+    }
+
+    void fileChoosersAreOpenedNotRun() {
+        // Every chooser of the File menu is a window-modal dialog opened with open(): the action returns
+        // while it is up (QFileDialog's static getters would wait in a nested event loop). Accepting one
+        // opens what was chosen.
+        VERIDICOR_SHARED_FILE(sr, "sr/reportsi.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(sr, dir.filePath(QStringLiteral("report.dcm"))));
+        registry::ViewerRegistry reg;
+        ui::MainWindow window(reg);
+        window.show();
+        QMenu* file = menuNamed(window, QStringLiteral("File"));
+        QVERIFY(file != nullptr);
+        const QStringList choosers{QStringLiteral("Open File…"), QStringLiteral("Open Folder…"),
+                                   QStringLiteral("Open Findings…"), QStringLiteral("Open Findings Folder…")};
+        for (const QString& name : choosers) {
+            QAction* item = nullptr;
+            for (QAction* a : file->actions()) {
+                if (a->text().remove(QLatin1Char('&')) == name) {
+                    item = a;
+                }
+            }
+            QVERIFY2(item != nullptr, qPrintable(name));
+            // Should the action wait for an answer, this closes the chooser so that the test fails, not
+            // hangs.
+            QTimer::singleShot(3000, &window, [&window] {
+                for (auto* d : window.findChildren<QFileDialog*>()) {
+                    d->reject();
+                }
+            });
+            item->trigger();
+            auto* dialog = window.findChild<QFileDialog*>();
+            QVERIFY2(dialog != nullptr && dialog->isVisible(),
+                     qPrintable(name)); // we are here while it is up
+            QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+            if (name == QStringLiteral("Open Folder…")) {
+                QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+                dialog->setDirectory(dir.path());
+                static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept() is protected
+                QVERIFY(loaded.wait(20000));
+                QCOMPARE(window.studyIndex().instances, std::size_t{1});
+            } else {
+                dialog->reject();
+            }
+            QTRY_VERIFY(window.findChild<QFileDialog*>() == nullptr); // deleted when closed
         }
     }
 

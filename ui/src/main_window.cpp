@@ -1,6 +1,7 @@
 #include <veridicor/ui/main_window.h>
 
 #include "display_text.h"
+#include "file_dialogs.h"
 #include "finding_presenter.h"
 #include "findings_panel.h"
 #include "header_view.h"
@@ -55,10 +56,6 @@ namespace {
 
 const QString kTrustStoreKey = QStringLiteral("findings/trustStore");
 const QString kAuditLogKey = QStringLiteral("findings/auditLog");
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 } // namespace
 
@@ -229,33 +226,37 @@ QDialog* MainWindow::openKeyboardShortcuts() {
     return dialog;
 }
 
+namespace {
+
+FileDialogRequest chooser(const QString& title, QFileDialog::FileMode mode, const QString& nameFilter = {}) {
+    FileDialogRequest r;
+    r.title = title;
+    r.mode = mode;
+    r.nameFilter = nameFilter;
+    return r;
+}
+
+} // namespace
+
 void MainWindow::openFileDialog() {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open DICOM files"));
-    if (!files.isEmpty()) {
-        openPaths(files);
-    }
+    ui::openFileDialog(this, chooser(tr("Open DICOM files"), QFileDialog::ExistingFiles),
+                       [this](const QStringList& files) { openPaths(files); });
 }
 
 void MainWindow::openFolderDialog() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of studies"));
-    if (!dir.isEmpty()) {
-        openPaths({dir});
-    }
+    ui::openFileDialog(this, chooser(tr("Open a folder of studies"), QFileDialog::Directory),
+                       [this](const QStringList& dirs) { openPaths(dirs.mid(0, 1)); });
 }
 
 void MainWindow::openFindingsDialog(bool folder) {
-    QStringList chosen;
     if (folder) {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of AI findings"));
-        if (!dir.isEmpty()) {
-            chosen << dir;
-        }
+        ui::openFileDialog(this, chooser(tr("Open a folder of AI findings"), QFileDialog::Directory),
+                           [this](const QStringList& dirs) { openFindings(dirs.mid(0, 1)); });
     } else {
-        chosen = QFileDialog::getOpenFileNames(this, tr("Open AI findings"), QString(),
-                                               tr("AI findings (*.finding.json);;All files (*)"));
-    }
-    if (!chosen.isEmpty()) {
-        openFindings(chosen);
+        ui::openFileDialog(this,
+                           chooser(tr("Open AI findings"), QFileDialog::ExistingFiles,
+                                   tr("AI findings (*.finding.json);;All files (*)")),
+                           [this](const QStringList& files) { openFindings(files); });
     }
 }
 

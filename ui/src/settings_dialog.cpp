@@ -1,5 +1,7 @@
 #include <veridicor/ui/settings_dialog.h>
 
+#include "file_dialogs.h"
+
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -41,13 +43,16 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
         h->addWidget(browse);
         QLineEdit* target = edit;
         connect(browse, &QPushButton::clicked, this, [this, target, folder] {
-            const QString chosen =
-                folder ? QFileDialog::getExistingDirectory(this, tr("Trust store folder"), target->text())
-                       : QFileDialog::getSaveFileName(this, tr("Audit log file"), target->text(), QString(),
-                                                      nullptr, QFileDialog::DontConfirmOverwrite);
-            if (!chosen.isEmpty()) {
-                target->setText(chosen);
+            FileDialogRequest request;
+            request.title = folder ? tr("Trust store folder") : tr("Audit log file");
+            request.mode = folder ? QFileDialog::Directory : QFileDialog::AnyFile;
+            request.accept = folder ? QFileDialog::AcceptOpen : QFileDialog::AcceptSave;
+            request.directory = target->text();
+            if (!folder) {
+                request.options = QFileDialog::DontConfirmOverwrite; // the log is appended to, never replaced
             }
+            openFileDialog(this, request,
+                           [target](const QStringList& chosen) { target->setText(chosen.front()); });
         });
         return box;
     };
