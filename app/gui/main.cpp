@@ -112,7 +112,8 @@ int main(int argc, char* argv[]) {
         QStringLiteral("show-anyway"),
         QStringLiteral(
             "Show this untrusted finding (bundle file name) anyway, marked UNTRUSTED and logged; only for "
-            "findings whose signature and chain verified (repeatable)."),
+            "findings whose signature and chain verified and that were made for the recording on screen "
+            "(repeatable)."),
         QStringLiteral("ID"));
     const QCommandLineOption selectOpt(
         QStringLiteral("select-finding"),
