@@ -83,11 +83,7 @@ private slots:
     void overlayShowsPydicomsNames() {
         // The clip with the name bytes of each of pydicom's charset files: the overlay shows what pydicom
         // decodes, in the display format of dicom/text.h (tests/tools/reference_names.py).
-        const auto names = test::pydicomNames();
-        if (names.empty()) {
-            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
-                  "missing");
-        }
+        VERIDICOR_PYDICOM_NAMES(names);
         for (const auto& n : names) {
             if (n.where != QStringLiteral("dataset")) {
                 continue;

@@ -56,11 +56,7 @@ class TestText : public QObject {
 
 private slots:
     void charsetFilesDecodeToPydicomsNames() {
-        const auto names = test::pydicomNames();
-        if (names.empty()) {
-            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
-                  "missing");
-        }
+        VERIDICOR_PYDICOM_NAMES(names);
         QVERIFY(names.size() >= 15);
         for (const auto& n : names) {
             const QByteArray what = n.file.toUtf8();
@@ -76,11 +72,7 @@ private slots:
     }
 
     void headerListingShowsPydicomsNames() {
-        const auto names = test::pydicomNames();
-        if (names.empty()) {
-            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
-                  "missing");
-        }
+        VERIDICOR_PYDICOM_NAMES(names);
         for (const auto& n : names) {
             auto file = dicom::loadFile(n.file.toStdString());
             QVERIFY(file.hasValue());

@@ -80,11 +80,7 @@ private slots:
         // wave_dfl.dcm with the name bytes of each of pydicom's charset files: the paper's header shows what
         // pydicom decodes, in the display format of dicom/text.h (tests/tools/reference_names.py).
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
-        const auto names = test::pydicomNames();
-        if (names.empty()) {
-            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
-                  "missing");
-        }
+        VERIDICOR_PYDICOM_NAMES(names);
         QTemporaryDir dir;
         for (const auto& n : names) {
             if (n.where != QStringLiteral("dataset")) {

@@ -87,3 +87,11 @@ inline bool withNameBytesOf(const QString& charsetFile, const QString& target, c
 }
 
 } // namespace veridicor::test
+
+/// Declares `var` as pydicom's names (pydicomNames()); skips the test with a clear message when pydicom or its
+/// character-set files are missing. A macro because QSKIP must return from the test function itself.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QSKIP returns from the caller, a function cannot
+#define VERIDICOR_PYDICOM_NAMES(var)                                                                         \
+    const auto var = ::veridicor::test::pydicomNames();                                                      \
+    if ((var).empty())                                                                                       \
+    QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are missing")

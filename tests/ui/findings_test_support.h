@@ -46,25 +46,21 @@ public:
         if (afterRead) {
             afterRead(header.path); // e.g. the file changes right after the view read it
         }
-        const int generation = ++m_generation;
-        m_opening = true;
-        QTimer::singleShot(0, this, [this, generation, content, path = m_path] {
-            if (generation != m_generation) {
+        const OpenTicket ticket = beginOpen();
+        QTimer::singleShot(0, this, [this, ticket, content, path = m_path] {
+            if (!isCurrentOpen(ticket)) {
                 return; // cancelled or superseded
             }
-            m_opening = false;
+            endOpen();
             m_content = content;
             emit opened(path);
         });
     }
     void cancelOpen() override {
-        if (m_opening) {
-            ++m_generation;
-            m_opening = false;
+        if (abandonOpen()) {
             m_path.clear();
         }
     }
-    [[nodiscard]] bool isOpening() const override { return m_opening; }
     [[nodiscard]] QString currentPath() const override { return m_path; }
     [[nodiscard]] std::optional<registry::DisplayedContent> displayedContent() const override {
         return m_content;
@@ -94,8 +90,6 @@ public:
 private:
     QString m_path;
     std::optional<registry::DisplayedContent> m_content;
-    int m_generation = 0;
-    bool m_opening = false;
 };
 
 /// MainWindow::showInstance(path) and the wait for its instanceShown(); true when the view opened it.

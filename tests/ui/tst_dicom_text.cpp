@@ -50,11 +50,7 @@ private slots:
     void initTestCase() { QVERIFY(dicom::initializeDicom().hasValue()); }
 
     void charsetFilesShowPydicomsNames() {
-        const auto names = test::pydicomNames();
-        if (names.empty()) {
-            QSKIP("pydicom's charset_files or /usr/bin/python3 with pydicom (Debian python3-pydicom) are "
-                  "missing");
-        }
+        VERIDICOR_PYDICOM_NAMES(names);
         QVERIFY(names.size() >= 15);
         for (const auto& n : names) {
             // No viewer is registered: these are Secondary Capture, CT and MR images, which the workstation

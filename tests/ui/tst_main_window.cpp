@@ -64,33 +64,27 @@ public:
     using registry::StudyView::StudyView;
     void openInstance(const dicom::InstanceHeader& header) override {
         m_path = QString::fromStdString(header.path.string());
-        m_opening = true;
-        const int generation = ++m_generation;
-        QTimer::singleShot(kDelayMs, this, [this, generation, path = m_path] {
-            if (generation != m_generation) {
+        const OpenTicket ticket = beginOpen();
+        QTimer::singleShot(kDelayMs, this, [this, ticket, path = m_path] {
+            if (!isCurrentOpen(ticket)) {
                 return;
             }
-            m_opening = false;
+            endOpen();
             shown << path;
             emit opened(path);
         });
     }
     void cancelOpen() override {
-        if (m_opening) {
-            ++m_generation;
-            m_opening = false;
+        if (abandonOpen()) {
             m_path.clear();
         }
     }
-    [[nodiscard]] bool isOpening() const override { return m_opening; }
     [[nodiscard]] QString currentPath() const override { return m_path; }
 
     QStringList shown;
 
 private:
     QString m_path;
-    int m_generation = 0;
-    bool m_opening = false;
 };
 
 class SlowFactory : public registry::ViewerFactory {
@@ -139,6 +133,35 @@ private slots:
         QVERIFY2(texts.contains(QStringLiteral("no viewer for this kind of object")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("truncated")), qPrintable(texts)); // the broken copy is listed
         QVERIFY(window.currentView() == nullptr);
+        // The header is listed from a worker thread: the window answers at once, the listing follows.
+        const auto listed = [&] {
+            return window.visibleTexts().join(QLatin1Char('\n')).contains(QStringLiteral("(0008,0016)"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listed(), 20000);
+        QVERIFY(!window.visibleTexts().join(QLatin1Char('\n')).contains(QStringLiteral("Reading the header")));
+    }
+
+    void aHeaderIsListedWithoutHoldingTheWindow() {
+        VERIDICOR_SHARED_FILE(sr, "sr/reportsi.dcm");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(sr, dir.filePath(QStringLiteral("report"))));
+        registry::ViewerRegistry reg;
+        ui::MainWindow window(reg);
+        window.show();
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        window.openPaths({dir.path()});
+        QVERIFY(loaded.wait(20000));
+        const QString report = QDir(dir.path()).absoluteFilePath(QStringLiteral("report"));
+        test::LoopDepthProbe probe;
+        QVERIFY(window.showInstance(report));
+        // Right after the call the title is there and the listing is still being read on the worker.
+        const QString texts = window.visibleTexts().join(QLatin1Char('\n'));
+        QVERIFY2(texts.contains(QStringLiteral("no viewer for this kind of object")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Reading the header")), qPrintable(texts));
+        QVERIFY(test::pumpUntil(
+            [&] { return window.visibleTexts().join(QLatin1Char('\n')).contains(QStringLiteral("(0008,0016)")); },
+            20000));
+        QCOMPARE(probe.nestedLevels(), 0);
     }
 
     void openingIsAsynchronousAndASecondOpenCancelsTheFirst() {

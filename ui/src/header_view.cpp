@@ -6,6 +6,8 @@
 #include <veridicor/dicom/sop_classes.h>
 
 #include <QFontDatabase>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QVBoxLayout>
@@ -34,8 +36,24 @@ void HeaderView::showHeader(const dicom::InstanceHeader& header) {
                  tr("Patient: %1").arg(boundedText(header.patientName, kMaxNameChars).toHtmlEscaped());
     }
     m_title->setText(title);
-    auto dump = dicom::dumpHeader(header.path);
-    m_text->setPlainText(dump ? QString::fromStdString(*dump) : QString::fromStdString(dump.error().message));
+    m_text->setPlainText(tr("Reading the header…"));
+    m_reading = true;
+    const unsigned long long request = ++m_request;
+    // The worker holds no pointer to the widget; a listing that arrives after a newer showHeader() is dropped.
+    using Dump = Expected<std::string, dicom::Error>;
+    auto* watcher = new QFutureWatcher<Dump>(this);
+    connect(watcher, &QFutureWatcher<Dump>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request != m_request) {
+            return;
+        }
+        m_reading = false;
+        const Dump dump = watcher->result();
+        m_text->setPlainText(dump ? QString::fromStdString(*dump)
+                                  : tr("The header cannot be read: %1").arg(QString::fromStdString(dump.error().message)));
+        emit headerListed();
+    });
+    watcher->setFuture(QtConcurrent::run([path = header.path] { return dicom::dumpHeader(path); }));
 }
 
 } // namespace veridicor::ui

@@ -312,21 +312,20 @@ void CineView::openFile(const QString& path) {
     m_openTimer.start();
     m_firstFrameMs = -1.0;
     m_path = path;
-    m_opening = true;
-    updateControls();
     // A newer open (or a cancel) supersedes this one: its result, whenever it arrives, is dropped.
-    const int generation = ++m_openGeneration;
+    const OpenTicket ticket = beginOpen();
+    updateControls();
     // Opening reads the whole Pixel Data once (its digest: what is shown is what was opened) — on a worker;
     // the GUI thread goes on with its own event loop and finishes the open when the reader is ready. The
     // worker holds no pointer to the view.
     using Opened = Expected<std::shared_ptr<ClipReader>, Error>;
     auto* watcher = new QFutureWatcher<Opened>(this);
-    connect(watcher, &QFutureWatcher<Opened>::finished, this, [this, watcher, generation, path] {
+    connect(watcher, &QFutureWatcher<Opened>::finished, this, [this, watcher, ticket, path] {
         watcher->deleteLater();
-        if (generation != m_openGeneration) {
+        if (!isCurrentOpen(ticket)) {
             return;
         }
-        m_opening = false;
+        endOpen();
         Opened reader = watcher->result();
         if (!reader) {
             m_path.clear();
@@ -343,10 +342,8 @@ void CineView::openFile(const QString& path) {
 }
 
 void CineView::cancelOpen() {
-    if (!m_opening)
+    if (!abandonOpen())
         return;
-    ++m_openGeneration;
-    m_opening = false;
     m_path.clear();
     m_canvas->clearFrame();
     updateControls();

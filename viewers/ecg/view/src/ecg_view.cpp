@@ -559,10 +559,9 @@ void EcgView::clearForOpen(const QString& path) {
 }
 
 void EcgView::openFile(const QString& path) {
-    // A new open supersedes the one under way: its result, whenever it arrives, is dropped (generation).
-    const int generation = ++m_openGeneration;
+    // A new open supersedes the one under way: its result, whenever it arrives, is dropped (its ticket).
+    const OpenTicket ticket = beginOpen();
     clearForOpen(path);
-    m_opening = true;
     m_canvas->setMessage(tr("Opening %1…").arg(path));
     m_canvas->sceneChanged();
     syncControls();
@@ -573,9 +572,9 @@ void EcgView::openFile(const QString& path) {
     const std::filesystem::path file = path.toStdString();
     // The worker holds no pointer to the view: a view closed meanwhile leaves it to finish into nothing.
     auto* watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, generation, path, cancel] {
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, ticket, path, cancel] {
         watcher->deleteLater();
-        if (generation != m_openGeneration || cancel->load()) {
+        if (!isCurrentOpen(ticket) || cancel->load()) {
             return; // cancelled, or another file was opened since: that one is on the paper now
         }
         finishOpen(path, watcher->result());
@@ -598,7 +597,7 @@ void EcgView::openFile(const QString& path) {
 }
 
 void EcgView::finishOpen(const QString& path, const Loaded& loaded) {
-    m_opening = false;
+    endOpen();
     if (!loaded.error.isEmpty() || !loaded.traces || loaded.traces->channels().empty()) {
         const QString why = !loaded.error.isEmpty() ? loaded.error
                             : !loaded.traces        ? tr("opening %1 was cancelled").arg(path)
@@ -626,12 +625,10 @@ void EcgView::finishOpen(const QString& path, const Loaded& loaded) {
 }
 
 void EcgView::cancelOpen() {
-    if (!m_opening)
+    if (!abandonOpen())
         return;
-    ++m_openGeneration;
     if (m_cancel)
         *m_cancel = true;
-    m_opening = false;
     m_path.clear();
     m_canvas->setMessage(tr("No ECG open"));
     m_canvas->sceneChanged();
@@ -639,8 +636,7 @@ void EcgView::cancelOpen() {
 }
 
 void EcgView::showRecording(std::shared_ptr<const Recording> recording, const QString& path) {
-    ++m_openGeneration; // an open under way is superseded
-    m_opening = false;
+    abandonOpen(); // an open under way is superseded
     clearForOpen(path);
     if (!recording || recording->groups.empty()) {
         m_canvas->setMessage(tr("No ECG open"));

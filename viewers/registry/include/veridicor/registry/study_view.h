@@ -40,7 +40,7 @@ public:
     virtual void cancelOpen() = 0;
 
     /// True from openInstance() until opened(), failed() or cancelOpen().
-    [[nodiscard]] virtual bool isOpening() const = 0;
+    [[nodiscard]] bool isOpening() const { return m_opening; }
 
     /// The instance shown or being opened, or an empty path.
     [[nodiscard]] virtual QString currentPath() const = 0;
@@ -63,6 +63,28 @@ public:
     /// frame).
     virtual void focusFinding(const QString& key) { (void)key; }
 
+protected:
+    /// Identifies one open, so that a read finishing after a newer open or a cancel is recognised and dropped.
+    using OpenTicket = unsigned long long;
+
+    /// The bookkeeping every view's openInstance() shares. beginOpen() supersedes the open under way (its
+    /// ticket is no longer current) and starts a new one; the view's worker result is applied only while
+    /// isCurrentOpen(ticket); endOpen() marks the open answered, just before opened() or failed() is emitted.
+    OpenTicket beginOpen() {
+        m_opening = true;
+        return ++m_openTicket;
+    }
+    [[nodiscard]] bool isCurrentOpen(OpenTicket ticket) const { return m_opening && ticket == m_openTicket; }
+    void endOpen() { m_opening = false; }
+    /// Cancels or supersedes the open under way without starting another (cancelOpen(), or data shown by
+    /// other means). Returns whether an open was under way.
+    bool abandonOpen() {
+        const bool was = m_opening;
+        ++m_openTicket;
+        m_opening = false;
+        return was;
+    }
+
 signals:
     /// The instance at `path` is on screen; displayedContent() now says what the view holds and draws.
     void opened(const QString& path);
@@ -70,6 +92,10 @@ signals:
     void failed(const QString& path, const QString& error);
     /// A short status line for the main window (e.g. caliper readings).
     void statusMessage(const QString& text);
+
+private:
+    OpenTicket m_openTicket = 0;
+    bool m_opening = false; ///< beginOpen() called and neither endOpen() nor abandonOpen() since
 };
 
 } // namespace veridicor::registry

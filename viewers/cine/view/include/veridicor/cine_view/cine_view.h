@@ -57,7 +57,6 @@ public:
     /// open or cancelOpen() drops this one's result.
     void openInstance(const dicom::InstanceHeader& header) override;
     void cancelOpen() override;
-    [[nodiscard]] bool isOpening() const override { return m_opening; }
     /// Same as openInstance, by path (tests, benchmarks).
     void openFile(const QString& path);
     [[nodiscard]] QString currentPath() const override { return m_path; }
@@ -156,9 +155,6 @@ private:
     double m_firstFrameMs = -1.0;
     bool m_updatingSlider = false;
     std::set<int> m_badFrames;
-    int m_openGeneration =
-        0;                  ///< counts opens and cancels: a read finished after a newer one began is dropped
-    bool m_opening = false; ///< openFile() started and neither opened() nor failed() emitted yet
 };
 
 /// Registers the cine view for ultrasound and the other image SOP classes it shows.

@@ -40,7 +40,6 @@ public:
     /// then left without data). A newer open, showRecording() or cancelOpen() drops this one's result.
     void openInstance(const dicom::InstanceHeader& header) override;
     void cancelOpen() override;
-    [[nodiscard]] bool isOpening() const override { return m_opening; }
     [[nodiscard]] QString currentPath() const override { return m_path; }
     /// The recording on the paper, as its reader digested it (Recording::content); nullopt while none is
     /// shown or for one made in code.
@@ -147,8 +146,6 @@ private:
     QFutureWatcher<std::shared_ptr<const TraceSet>> m_build;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     int m_pendingBuilds = 0;
-    bool m_opening = false;   ///< openFile() started and neither opened() nor failed() emitted yet
-    int m_openGeneration = 0; ///< counts opens: a read finished after a newer open (or a cancel) is dropped
 };
 
 /// Builds EcgView for 12-Lead ECG, General ECG, Ambulatory ECG and Hemodynamic Waveform storage.
