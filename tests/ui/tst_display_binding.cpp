@@ -55,7 +55,7 @@ int displayLines(const QString& log) {
     if (!f.open(QIODevice::ReadOnly)) {
         return 0;
     }
-    return static_cast<int>(f.readAll().count("\"event\":\"display\""));
+    return static_cast<int>(f.readAll().count(R"("event":"display")"));
 }
 
 /// A main window with the real ECG and cine views.
@@ -114,7 +114,7 @@ class TestDisplayBinding : public QObject {
 
     /// A fresh copy of the study (each test rewrites files in it).
     fs::path studyCopy(const std::string& name) {
-        const fs::path dir = f->root / name;
+        fs::path dir = f->root / name;
         fs::remove_all(dir);
         fs::copy(m_study, dir, fs::copy_options::recursive);
         return dir;
@@ -179,13 +179,15 @@ private slots:
             QVERIFY(echo.hasValue() && trace.hasValue());
             DcmSequenceOfItems* waves = nullptr;
             QVERIFY(trace->dataset()->findAndGetSequence(DCM_WaveformSequence, waves).good());
-            echo->dataset()->insert(static_cast<DcmElement*>(waves->clone()));
+            auto* copy = dynamic_cast<DcmElement*>(waves->clone());
+            QVERIFY(copy != nullptr);
+            echo->dataset()->insert(copy);
             if (swapFirstFrames) {
                 DcmElement* pixels = nullptr;
                 QVERIFY(echo->dataset()->findAndGetElement(DCM_PixelData, pixels).good());
                 Uint8* bytes = nullptr;
                 QVERIFY(pixels->getUint8Array(bytes).good());
-                const std::size_t frame = 240 * 320 * 3;
+                const std::size_t frame = std::size_t{240} * 320 * 3;
                 std::swap_ranges(bytes, bytes + frame, bytes + frame);
             }
             QVERIFY(echo->file->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());

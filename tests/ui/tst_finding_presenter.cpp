@@ -63,7 +63,7 @@ class TestFindingPresenter : public QObject {
         return r;
     }
 
-    std::string notApproved() const {
+    [[nodiscard]] std::string notApproved() const {
         json::Value p = ecgPredicate(f->modelDigest, f->producedAt());
         p.find("model")->set("version", json::Value::string("9.9.9"));
         return f->sign(f->pki.finding, p);

@@ -279,7 +279,7 @@ private slots:
         QVERIFY(!ws.texts().contains(kMeasurement)); // measurements appear on selection
 
         // Select through the panel's own button.
-        QPushButton* select = visibleChild<QPushButton>(ws.window, QStringLiteral("selectFinding"));
+        auto* select = visibleChild<QPushButton>(ws.window, QStringLiteral("selectFinding"));
         QVERIFY(select != nullptr);
         select->click();
         QCOMPARE(view->focused, QStringList{key});
@@ -287,7 +287,7 @@ private slots:
         QVERIFY(!ws.window.selectFinding(QStringLiteral("ecg.finding.json#nope")));
 
         // Hide it with the panel's check box: the overlay stays, invisible; the panel still lists it.
-        QCheckBox* visible = visibleChild<QCheckBox>(ws.window, QStringLiteral("visibility"));
+        auto* visible = visibleChild<QCheckBox>(ws.window, QStringLiteral("visibility"));
         QVERIFY(visible != nullptr && visible->isChecked() && visible->isEnabled());
         visible->click();
         QCOMPARE(view->received.size(), std::size_t{1});
@@ -305,7 +305,7 @@ private slots:
         const StudyCase c = makeCase(*f, "detail", std::nullopt);
         Workstation ws(*f, c.trustStore, qpath(f->root / "audit-detail.log"));
         QVERIFY(ws.open({qpath(c.folder)}));
-        QPushButton* details = visibleChild<QPushButton>(ws.window, QStringLiteral("details"));
+        auto* details = visibleChild<QPushButton>(ws.window, QStringLiteral("details"));
         QVERIFY(details != nullptr);
         details->click();
         auto* dialog = ws.window.findChild<QDialog*>(QStringLiteral("verificationDetail"));

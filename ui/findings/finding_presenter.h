@@ -25,7 +25,12 @@ namespace veridicor::ui {
 /// shown). The workstation's is AuditLogRecorder; tests inject one that fails.
 class FindingAudit {
 public:
+    FindingAudit() = default;
     virtual ~FindingAudit() = default;
+    FindingAudit(const FindingAudit&) = delete;
+    FindingAudit& operator=(const FindingAudit&) = delete;
+    FindingAudit(FindingAudit&&) = delete;
+    FindingAudit& operator=(FindingAudit&&) = delete;
     /// Appends one line for `entry` (`event` "display" or "show-anyway", `detail` for people). Returns an
     /// empty string when it was written, else why not, in plain words.
     virtual QString append(const FindingEntry& entry, const char* event, const QString& detail) = 0;
@@ -142,7 +147,7 @@ public:
     static QString unconfirmedDisplayReason();
 
 private:
-    QString auditFailure(const QString& problem) const;
+    [[nodiscard]] QString auditFailure(const QString& problem) const;
 
     FindingAudit* m_audit;
     FindingSession m_session;

@@ -62,6 +62,7 @@ QString joined(const std::vector<std::string>& items);
 /// Signers as the policy names them: "dns:… (CA sha256:…)" under version 2, the bare name under version 1.
 QString joined(const std::vector<verify::SignerRule>& rules) {
     std::vector<std::string> items;
+    items.reserve(rules.size());
     for (const auto& r : rules) {
         items.push_back(r.caSpkiSha256.empty()
                             ? r.identity
@@ -326,9 +327,9 @@ VerificationDetailDialog::VerificationDetailDialog(const FindingEntry& entry, co
         const verify::Check& c = v.checks[static_cast<std::size_t>(row)];
         auto* result = value(statusText(c), checks);
         result->setStyleSheet(QStringLiteral("color: %1;")
-                                  .arg(QLatin1String(c.status == verify::CheckStatus::Passed   ? "#1b7f3a"
-                                                     : c.status == verify::CheckStatus::Failed ? "#b00020"
-                                                                                               : "#666666")));
+                                  .arg(c.status == verify::CheckStatus::Passed   ? QStringLiteral("#1b7f3a")
+                                       : c.status == verify::CheckStatus::Failed ? QStringLiteral("#b00020")
+                                                                                 : QStringLiteral("#666666")));
         grid->addWidget(value(QString::number(row + 1), checks), row + 1, 0, Qt::AlignTop);
         grid->addWidget(value(checkTitle(c.id), checks), row + 1, 1, Qt::AlignTop);
         grid->addWidget(result, row + 1, 2, Qt::AlignTop);

@@ -64,6 +64,7 @@ public:
 
     explicit MainWindow(const registry::ViewerRegistry& registry, QWidget* parent = nullptr);
     ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
 
     /// Indexes files and folders (recursively, on a worker thread) and shows the first instance; the
     /// `*.finding.json` files found in the same walk (and beside opened files) are verified next.

@@ -14,12 +14,12 @@
 
 namespace veridicor::cine {
 
-CineCanvas::CineCanvas(QWidget* parent) : VtkOpenGLWidget(parent) {
+CineCanvas::CineCanvas(QWidget* parent)
+    : VtkOpenGLWidget(parent), m_scene(std::make_unique<CineScene>(renderer())),
+      m_draftLine(&m_scene->addPolyline()) {
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     renderer()->SetBackground(0.0, 0.0, 0.0);
-    m_scene = std::make_unique<CineScene>(renderer());
-    m_draftLine = &m_scene->addPolyline();
     m_draftLine->setColor(0.4, 0.9, 1.0);
     m_draftLine->setVisible(false);
 }

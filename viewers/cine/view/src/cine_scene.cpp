@@ -119,8 +119,10 @@ void ImageLayer::setBytes(std::shared_ptr<const std::vector<std::uint8_t>> value
     }
     auto array = vtkSmartPointer<vtkUnsignedCharArray>::New();
     array->SetNumberOfComponents(1);
-    array->SetArray(const_cast<std::uint8_t*>(values->data()), static_cast<vtkIdType>(values->size()),
-                    1); // NOLINT
+    // VTK's SetArray takes a non-const pointer; save = 1 tells it the memory is not its own, and a lookup-table
+    // layer is only read from. The layer keeps `values` alive as long as VTK holds the pointer (m_bytes).
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
+    array->SetArray(const_cast<std::uint8_t*>(values->data()), static_cast<vtkIdType>(values->size()), 1);
     if (m_width != width || m_height != height) {
         m_data->SetDimensions(width, height, 1);
         m_width = width;
@@ -367,7 +369,7 @@ void CineScene::setAlert(const std::string& text) {
 int CineScene::addLabel(const std::string& text, PixelPoint at, double pixelAspect, bool warning) {
     auto t = makeText(m_fontSize);
     t->SetInput(text.c_str());
-    t->GetTextProperty()->SetColor(warning ? 1.0 : 1.0, warning ? 0.6 : 0.9, warning ? 0.2 : 0.3);
+    t->GetTextProperty()->SetColor(1.0, warning ? 0.6 : 0.9, warning ? 0.2 : 0.3);
     vtkCoordinate* pos = t->GetPositionCoordinate();
     pos->SetCoordinateSystemToWorld();
     pos->SetValue(at.x + 4, at.y * pixelAspect - 4, -1.0);

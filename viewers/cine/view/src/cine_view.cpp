@@ -214,8 +214,8 @@ void CineView::buildUi() {
     row2->addWidget(markEnd);
     row2->addWidget(clear);
     row2->addSpacing(12);
-    const char* toolNames[4] = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"), QT_TR_NOOP("Distance"),
-                                QT_TR_NOOP("Area")};
+    const std::array<const char*, 4> toolNames = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"), QT_TR_NOOP("Distance"),
+                                                  QT_TR_NOOP("Area")};
     for (int i = 0; i < 4; ++i) {
         auto* b = makeButton(tr(toolNames[i]), {});
         b->setCheckable(true);

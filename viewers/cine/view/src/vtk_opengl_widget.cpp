@@ -83,8 +83,6 @@ void VtkOpenGLWidget::onRenderWindowEvent(vtkObject*, unsigned long event, void*
         *static_cast<bool*>(data) = context() != nullptr && QOpenGLContext::currentContext() == context();
         break;
     case vtkCommand::WindowSupportsOpenGLEvent:
-        *static_cast<int*>(data) = 1;
-        break;
     case vtkCommand::WindowIsDirectEvent:
         *static_cast<int*>(data) = 1;
         break;

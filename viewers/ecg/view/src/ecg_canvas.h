@@ -17,6 +17,7 @@ class EcgCanvas : public QOpenGLWidget {
 public:
     EcgCanvas(PaperScene& scene, QWidget* parent = nullptr);
     ~EcgCanvas() override;
+    Q_DISABLE_COPY_MOVE(EcgCanvas)
 
     /// Page point (mm) at the top-left of the page area; clamped so the page stays in view (centred when it
     /// is smaller than the canvas).

@@ -23,6 +23,11 @@ struct OffscreenPaper::Impl {
     PaperRenderer renderer;
     QString description;
 
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    Impl(Impl&&) = delete;
+    Impl& operator=(Impl&&) = delete;
     ~Impl() {
         if (context && surface && context->makeCurrent(surface.get())) {
             fbo.reset();
@@ -161,7 +166,7 @@ Expected<void, QString> validate(const PaperRenderOptions& o) {
     return {};
 }
 
-Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> recording,
+Expected<QImage, QString> renderRecordingPage(const std::shared_ptr<const Recording>& recording,
                                               const PaperRenderOptions& options) {
     if (auto ok = validate(options); !ok) {
         return Unexpected(ok.error());

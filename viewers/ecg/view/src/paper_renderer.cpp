@@ -218,7 +218,7 @@ QString PaperRenderer::initialize() {
         // The colour map's table, once: 256 × 1 RGBA (straight alpha), read with texelFetch.
         QOpenGLExtraFunctions* f = ctx->extraFunctions();
         std::vector<std::uint8_t> lut;
-        lut.reserve(256 * 4);
+        lut.reserve(std::size_t{256} * 4);
         for (const Rgba8& c : relevanceColourTable()) {
             lut.insert(lut.end(), {c.r, c.g, c.b, c.a});
         }

@@ -3,9 +3,11 @@
 #include <veridicor/dicom/text.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
+#include <system_error>
 #include <set>
 #include <tuple>
 
@@ -26,9 +28,9 @@ constexpr double kMarkTextMm = 2.6;
 constexpr double kMarkTextStepMm = 4.2; // between labels of several findings on one cell
 
 std::string fmt(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
+    std::array<char, 64> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), format, v);
+    return n < 0 ? std::string() : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
 }
 
 std::string compact(double v) {
@@ -62,7 +64,11 @@ std::string dicomDateTime(const std::string& dt) {
 std::string age(const PatientInfo& p) {
     // "055Y" → "55 y"; D/W/M/Y units.
     if (p.age.size() == 4) {
-        const int n = std::atoi(p.age.substr(0, 3).c_str());
+        int n = 0;
+        const std::string digits = p.age.substr(0, 3);
+        if (std::from_chars(digits.data(), digits.data() + digits.size(), n).ec != std::errc()) {
+            return p.age; // not DICOM's nnnU form: shown as stored
+        }
         const char u = p.age[3];
         const char* unit = u == 'Y' ? " y" : u == 'M' ? " mo" : u == 'W' ? " wk" : u == 'D' ? " d" : "";
         return std::to_string(n) + unit;
@@ -102,10 +108,10 @@ std::string formatClock(double seconds) {
         seconds = 0;
     const auto whole = static_cast<long long>(std::floor(seconds));
     const int tenths = static_cast<int>(std::floor((seconds - static_cast<double>(whole)) * 10.0));
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%d", whole / 3600, (whole / 60) % 60, whole % 60,
-                  tenths);
-    return buf;
+    std::array<char, 48> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%lld:%02lld:%02lld.%d", whole / 3600, (whole / 60) % 60,
+                                whole % 60, tenths);
+    return n < 0 ? std::string() : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
 }
 
 std::vector<std::string> headerLines(const Recording& recording, const TraceSet* traces,
@@ -202,7 +208,7 @@ void PaperScene::resolveOverlays() {
             continue;
         }
         if (medianBeat()) {
-            o.resolution.problems.push_back(
+            o.resolution.problems.emplace_back(
                 "AI findings refer to the rhythm recording: they are not drawn on the median beat");
             continue;
         }
@@ -638,7 +644,9 @@ std::vector<PaperText> PaperScene::texts() const {
         t.role = PaperText::Role::Measurement;
         t.text = rows[i].name + ": " + rows[i].value;
         t.sizeMm = 2.9;
-        t.atMm = {mx + static_cast<double>(i / 5) * columnMm, 6.0 + static_cast<double>(i % 5) * 4.3};
+        const std::size_t column = i / 5; // five rows a column
+        const std::size_t row = i % 5;
+        t.atMm = {mx + static_cast<double>(column) * columnMm, 6.0 + static_cast<double>(row) * 4.3};
         t.maxWidthMm = columnMm - 2.0;
         out.push_back(t);
     }

@@ -1,6 +1,7 @@
 #include <veridicor/ecg_view/trace_set.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <cstdio>
@@ -43,10 +44,11 @@ std::shared_ptr<const TraceSet> TraceSet::build(std::shared_ptr<const Recording>
         // value = raw × sensitivity × correction + baseline, in `units`; to mV via unitsToMicrovolts / 1000.
         const double toDisplay = tc.voltage ? ch.unitsToMicrovolts / 1000.0 : kNonVoltageScale;
         if (!tc.voltage) {
-            char buf[96];
-            std::snprintf(buf, sizeof buf, "%s ×%g", ch.units.empty() ? "uncalibrated" : ch.units.c_str(),
-                          kNonVoltageScale);
-            tc.scaleNote = buf;
+            std::array<char, 96> buf{};
+            const int n = std::snprintf(buf.data(), buf.size(), "%s ×%g",
+                                        ch.units.empty() ? "uncalibrated" : ch.units.c_str(), kNonVoltageScale);
+            tc.scaleNote = n < 0 ? std::string()
+                                 : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
         }
         const double scale = ch.sensitivity * ch.correction * toDisplay;
         const double offset = ch.baseline * toDisplay;

@@ -18,7 +18,12 @@ namespace veridicor::cine {
 /// which frame is about to be shown, before the render. Added with CineCanvas::addFrameOverlay().
 class FrameOverlay {
 public:
+    FrameOverlay() = default;
     virtual ~FrameOverlay() = default;
+    FrameOverlay(const FrameOverlay&) = delete;
+    FrameOverlay& operator=(const FrameOverlay&) = delete;
+    FrameOverlay(FrameOverlay&&) = delete;
+    FrameOverlay& operator=(FrameOverlay&&) = delete;
     virtual void frameShown(int frame, CineScene& scene) = 0;
 };
 
@@ -38,6 +43,7 @@ public:
 
     explicit CineCanvas(QWidget* parent = nullptr);
     ~CineCanvas() override;
+    Q_DISABLE_COPY_MOVE(CineCanvas)
 
     /// The image the frames will have; resets the view to fit and clears measurements.
     void setImageGeometry(int width, int height, double pixelAspect, std::vector<UltrasoundRegion> regions);
@@ -102,7 +108,7 @@ protected:
 
 private:
     void refreshMeasurements();
-    MeasurementItem makeItem(bool area, std::vector<PixelPoint> points) const;
+    [[nodiscard]] MeasurementItem makeItem(bool area, std::vector<PixelPoint> points) const;
     void applyFit();
     void snapToPixels();
 

@@ -22,6 +22,9 @@
 #include <string>
 #include <vector>
 
+// NOLINTBEGIN(cppcoreguidelines-virtual-class-destructor)
+// VTK objects are reference-counted and deleted through Delete(), so their destructors are protected and
+// virtual by design (cppcoreguidelines-virtual-class-destructor cannot apply to these declarations).
 class vtkActor;
 class vtkImageData;
 class vtkImageProperty;
@@ -33,6 +36,7 @@ class vtkPoints;
 class vtkPolyData;
 class vtkRenderer;
 class vtkTextActor;
+// NOLINTEND(cppcoreguidelines-virtual-class-destructor)
 
 namespace veridicor::cine {
 
@@ -43,6 +47,8 @@ public:
     ~ImageLayer();
     ImageLayer(const ImageLayer&) = delete;
     ImageLayer& operator=(const ImageLayer&) = delete;
+    ImageLayer(ImageLayer&&) = delete;
+    ImageLayer& operator=(ImageLayer&&) = delete;
 
     /// Shows an RGB frame without copying it: the layer keeps `image` alive until the next one.
     void setRgb(std::shared_ptr<const RgbImage> image, double pixelAspect);
@@ -78,6 +84,8 @@ public:
     ~Polyline();
     Polyline(const Polyline&) = delete;
     Polyline& operator=(const Polyline&) = delete;
+    Polyline(Polyline&&) = delete;
+    Polyline& operator=(Polyline&&) = delete;
     void setPoints(const std::vector<PixelPoint>& points, bool closed, double pixelAspect);
     void setColor(double r, double g, double b);
     void setLineWidth(double px);
@@ -100,6 +108,8 @@ public:
     ~CineScene();
     CineScene(const CineScene&) = delete;
     CineScene& operator=(const CineScene&) = delete;
+    CineScene(CineScene&&) = delete;
+    CineScene& operator=(CineScene&&) = delete;
 
     [[nodiscard]] vtkRenderer* renderer() const { return m_renderer; }
     [[nodiscard]] ImageLayer& frameLayer() { return *m_layers.front(); }

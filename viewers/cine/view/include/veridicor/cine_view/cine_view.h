@@ -12,6 +12,7 @@
 #include <QSlider>
 #include <QTimer>
 
+#include <array>
 #include <memory>
 #include <set>
 
@@ -50,6 +51,7 @@ class CineView : public registry::StudyView {
 public:
     explicit CineView(QWidget* parent = nullptr);
     ~CineView() override;
+    Q_DISABLE_COPY_MOVE(CineView)
 
     /// Starts opening the clip and returns at once: the reader (header, and one pass over Pixel Data for its
     /// digest) runs on a worker; opened() follows once the clip is set up (its first frame is then being
@@ -135,7 +137,7 @@ private:
     QLabel* m_heartRateLabel = nullptr;
     QLabel* m_frameTimeLabel = nullptr;
     QLabel* m_droppedLabel = nullptr;
-    QToolButton* m_toolButtons[4] = {nullptr, nullptr, nullptr, nullptr};
+    std::array<QToolButton*, 4> m_toolButtons{};
     QWidget* m_overlayRow = nullptr;
     QSlider* m_opacitySlider = nullptr;
     QLabel* m_opacityLabel = nullptr;

@@ -17,7 +17,9 @@
 #include <optional>
 #include <vector>
 
-class vtkLookupTable;
+// VTK objects are reference-counted and deleted through Delete(): their destructors are protected and virtual
+// by design.
+class vtkLookupTable; // NOLINT(cppcoreguidelines-virtual-class-destructor)
 
 namespace veridicor::cine {
 

@@ -6,9 +6,13 @@
 
 #include <vector>
 
+// NOLINTBEGIN(cppcoreguidelines-virtual-class-destructor)
+// VTK objects are reference-counted and deleted through Delete(), so their destructors are protected and
+// virtual by design (cppcoreguidelines-virtual-class-destructor cannot apply to these declarations).
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderer;
 class vtkObject;
+// NOLINTEND(cppcoreguidelines-virtual-class-destructor)
 
 namespace veridicor::cine {
 
@@ -25,6 +29,8 @@ public:
     ~VtkOpenGLWidget() override;
     VtkOpenGLWidget(const VtkOpenGLWidget&) = delete;
     VtkOpenGLWidget& operator=(const VtkOpenGLWidget&) = delete;
+    VtkOpenGLWidget(VtkOpenGLWidget&&) = delete;
+    VtkOpenGLWidget& operator=(VtkOpenGLWidget&&) = delete;
 
     [[nodiscard]] vtkGenericOpenGLRenderWindow* renderWindow() const;
     /// The renderer every scene of this widget draws into.

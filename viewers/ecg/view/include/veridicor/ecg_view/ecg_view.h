@@ -34,6 +34,7 @@ class EcgView : public registry::StudyView {
 public:
     explicit EcgView(QWidget* parent = nullptr);
     ~EcgView() override;
+    Q_DISABLE_COPY_MOVE(EcgView)
 
     /// Starts reading the instance with the ECG core's reader on a worker thread and returns at once;
     /// opened() follows once its rhythm is on the paper, or failed() with the reader's reason (the paper is

@@ -23,6 +23,8 @@ public:
     ~OffscreenPaper();
     OffscreenPaper(const OffscreenPaper&) = delete;
     OffscreenPaper& operator=(const OffscreenPaper&) = delete;
+    OffscreenPaper(OffscreenPaper&&) = delete;
+    OffscreenPaper& operator=(OffscreenPaper&&) = delete;
 
     /// Creates the surface, context and renderer. Errors: no QGuiApplication, no OpenGL 3.2 context, shaders.
     Expected<void, QString> initialize();
@@ -66,7 +68,7 @@ Expected<void, QString> validate(const PaperRenderOptions& options);
 /// Prepares and renders one page of a recording off-screen. Errors: invalid options, no such group, rendering
 /// errors from OffscreenPaper. A display filter the sampling rate cannot carry is skipped and noted on the
 /// page.
-Expected<QImage, QString> renderRecordingPage(std::shared_ptr<const Recording> recording,
+Expected<QImage, QString> renderRecordingPage(const std::shared_ptr<const Recording>& recording,
                                               const PaperRenderOptions& options);
 
 /// Reads an ECG file with the core reader and renders one page. Errors: the reader's message, then as above.

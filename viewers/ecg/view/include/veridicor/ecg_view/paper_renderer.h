@@ -60,6 +60,8 @@ public:
     ~PaperRenderer();
     PaperRenderer(const PaperRenderer&) = delete;
     PaperRenderer& operator=(const PaperRenderer&) = delete;
+    PaperRenderer(PaperRenderer&&) = delete;
+    PaperRenderer& operator=(PaperRenderer&&) = delete;
 
     /// Creates the shaders and buffers in the current OpenGL context (3.2 core or later). Returns an empty
     /// string, or what failed (no current context, a shader the driver refused).

@@ -38,6 +38,9 @@ public:
 
     TraceSet(const TraceSet&) = delete;
     TraceSet& operator=(const TraceSet&) = delete;
+    TraceSet(TraceSet&&) = delete;
+    TraceSet& operator=(TraceSet&&) = delete;
+    ~TraceSet() = default;
 
     [[nodiscard]] const Recording& recording() const { return *m_recording; }
     [[nodiscard]] const std::shared_ptr<const Recording>& recordingPtr() const { return m_recording; }
