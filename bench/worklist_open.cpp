@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -46,7 +47,7 @@ dicom::StudyIndex syntheticIndex(const QString& folder) {
 
 double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
-    const auto at = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    const auto at = static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     return values[std::min(at, values.size() - 1)];
 }
 
@@ -59,14 +60,14 @@ int main(int argc, char** argv) {
     {
         auto db = worklist::Database::open(path);
         if (!db) {
-            std::fprintf(stderr, "bench_worklist_open: %s\n", qPrintable(db.error().message));
+            (void)std::fprintf(stderr, "bench_worklist_open: %s\n", qPrintable(db.error().message));
             return 1;
         }
         QElapsedTimer timer;
         timer.start();
         auto stats = (*db)->indexStudies(syntheticIndex(dir.path()));
         if (!stats) {
-            std::fprintf(stderr, "bench_worklist_open: %s\n", qPrintable(stats.error().message));
+            (void)std::fprintf(stderr, "bench_worklist_open: %s\n", qPrintable(stats.error().message));
             return 1;
         }
         const double indexMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
         filter.setSeverityFirst(true);
         const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
         if (model.rowCount() != kStudies || filter.rowCount() != kStudies) {
-            std::fprintf(stderr, "bench_worklist_open: %d rows, expected %d\n", model.rowCount(), kStudies);
+            (void)std::fprintf(stderr, "bench_worklist_open: %d rows, expected %d\n", model.rowCount(), kStudies);
             return 1;
         }
         times.push_back(ms);

@@ -93,7 +93,7 @@ class TestWorklistDb : public QObject {
     QTemporaryDir m_tmp;
     QString m_studies; ///< a folder of real DICOM made by initTestCase()
 
-    QString dbPath(const QString& name) const { return m_tmp.filePath(QStringLiteral("db-") + name + QStringLiteral("/worklist.sqlite")); }
+    [[nodiscard]] QString dbPath(const QString& name) const { return m_tmp.filePath(QStringLiteral("db-") + name + QStringLiteral("/worklist.sqlite")); }
 
     /// A folder the test owns: three real recordings in two studies' worth of folders and a file that is not
     /// DICOM. Empty when the shared data is absent.
@@ -104,7 +104,7 @@ class TestWorklistDb : public QObject {
         if (ecg.isEmpty() || us.isEmpty() || ob.isEmpty()) {
             return {};
         }
-        const QString dir = m_tmp.filePath(name);
+        QString dir = m_tmp.filePath(name);
         if (!copyTo(ecg, dir + QStringLiteral("/a/ECG0001")) || !copyTo(us, dir + QStringLiteral("/b/us.dcm")) ||
             !copyTo(ob, dir + QStringLiteral("/b/c/ob.dcm")) ||
             !writeBytes(dir + QStringLiteral("/README.txt"), "not dicom\n")) {
@@ -280,10 +280,12 @@ private slots:
             QVERIFY(db->indexFolders(folders(dir)));
             reference = rowsOf(*db);
             // Enough pages that a cut in the middle loses some (a file of a few pages ends in page 1).
+            dicom::StudyIndex filler;
             for (int i = 0; i < 300; ++i) {
-                QVERIFY(db->indexStudies(syntheticIndex("1.2.826.0.1.3680043.10.1." + std::to_string(i),
-                                                        std::string(100, 'x'), "ID")));
+                auto one = syntheticIndex("1.2.826.0.1.3680043.10.1." + std::to_string(i), std::string(100, 'x'), "ID");
+                filler.patients.push_back(one.patients.front());
             }
+            QVERIFY(db->indexStudies(filler)); // one transaction: each one is a sync to disk
         }
         if (kind == QStringLiteral("garbage")) {
             QByteArray garbage;

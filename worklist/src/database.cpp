@@ -18,6 +18,7 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <array>
 #include <atomic>
 #include <system_error>
 
@@ -95,7 +96,7 @@ QDateTime dicomDateTime(const QString& date, const QString& time) {
     if (!t.isValid()) {
         t = QTime(0, 0);
     }
-    return QDateTime(d, t, Qt::UTC);
+    return {d, t, Qt::UTC};
 }
 
 QString readingTimeText(const QDateTime& time) {
@@ -111,7 +112,7 @@ bool isUid(const QString& uid) {
 //              read: unchanged files are not read again; study_uid is NULL for files that are not instances.
 //   studies  — what the worklist shows of a study, from its instances' headers, and the AI summary.
 //   readings — every reading recorded (an amendment is a new row that names the one it amends).
-const char* const kSchema[] = {
+constexpr std::array kSchema{
     "CREATE TABLE files (path TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
     "study_uid TEXT, sop_instance_uid TEXT, sop_class_uid TEXT, modality TEXT)",
     "CREATE INDEX files_by_study ON files(study_uid)",
@@ -271,8 +272,9 @@ bool hasSqliteHeader(const QString& path) {
     if (!f.open(QIODevice::ReadOnly)) {
         return false;
     }
-    static constexpr char kMagic[] = "SQLite format 3"; // 16 bytes with its NUL (sqlite.org/fileformat.html)
-    return f.read(16) == QByteArray(kMagic, 16);
+    // "SQLite format 3" and a NUL: the first 16 bytes of every SQLite 3 database file.
+    const QByteArray head = f.read(16);
+    return head.size() == 16 && head.startsWith("SQLite format 3") && head.at(15) == '\0';
 }
 
 } // namespace
