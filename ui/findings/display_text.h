@@ -4,16 +4,18 @@
 // characters, right-to-left overrides that reorder what a reader sees, or 64 MiB of text that would freeze
 // the layout — so nothing read from outside reaches a widget without going through here.
 
+#include <veridicor/base/text_bounds.h>
+
 #include <QString>
 
 #include <string>
 
 namespace veridicor::ui {
 
-/// Short names: file names, identities, model names and versions, codes.
-inline constexpr int kMaxNameChars = 120;
-/// Sentences: finding text, verification details, problems.
-inline constexpr int kMaxTextChars = 2000;
+/// Short names: file names, identities, model names and versions, codes (base/text_bounds.h).
+inline constexpr int kMaxNameChars = veridicor::kMaxNameChars;
+/// Sentences: finding text, verification details, problems (base/text_bounds.h).
+inline constexpr int kMaxTextChars = veridicor::kMaxTextChars;
 
 /// `text` (UTF-8; invalid bytes become U+FFFD) with every control, format (bidirectional overrides and
 /// isolates, zero-width characters), private-use, unassigned or surrogate character written visibly as
