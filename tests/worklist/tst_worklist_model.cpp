@@ -133,7 +133,10 @@ private slots:
         QCOMPARE(rank("703213009"), rank("401303003"));
         QVERIFY(rank("27885002") > rank("28189009"));   // complete block above Mobitz II
         QVERIFY(rank("28189009") > rank("111975006"));  // high-grade block above long QT
-        QVERIFY(rank("111975006") > rank("25569003"));  // long QT above VT (issue 11's order)
+        QVERIFY(rank("71908006") > rank("401303003"));  // VF (cardiac arrest) above everything
+        QVERIFY(rank("401303003") > rank("25569003"));  // STEMI above VT
+        QVERIFY(rank("25569003") > rank("27885002"));   // VT above complete block
+        QVERIFY(rank("111975006") > rank("164931005")); // long QT above ST elevation not coded as infarction
         QVERIFY(rank("25569003") > rank("49436004"));   // VT above AF
         QVERIFY(rank("49436004") > worklist::kUnlistedFindingRank);
         QCOMPARE(worklist::severityOf({"LN", "401303003", "x"}).rank, worklist::kUnlistedFindingRank); // scheme counts
@@ -153,7 +156,7 @@ private slots:
         QCOMPARE(model.columnCount(), static_cast<int>(WorklistModel::ColumnCount));
         const QModelIndex first = model.index(0, WorklistModel::AiFindings);
         QCOMPARE(model.data(first).toString(), QStringLiteral("1 verified — Acute STEMI"));
-        QCOMPARE(model.data(first, WorklistModel::SortRole).toInt(), 100);
+        QCOMPARE(model.data(first, WorklistModel::SortRole).toInt(), worklist::severityOf({"SCT", "401303003", ""}).rank);
         QCOMPARE(model.data(model.index(0, WorklistModel::Acquired)).toString(), QStringLiteral("2025-03-03 09:00"));
         QCOMPARE(model.data(model.index(0, WorklistModel::Acquired), WorklistModel::SortRole).typeId(),
                  static_cast<int>(QMetaType::QDateTime));
