@@ -52,13 +52,14 @@ constexpr std::array kCommands{
 };
 
 void printUsage(FILE* to) {
-    std::fprintf(to, "Usage: veridicor-cli <command> [options]\n\nCommands:\n");
+    // Not checked: usage text that cannot be written has nowhere else to go (static_cast<void>).
+    static_cast<void>(std::fprintf(to, "Usage: veridicor-cli <command> [options]\n\nCommands:\n"));
     for (const auto& c : kCommands) {
-        std::fprintf(to, "  %-14s %s\n", c.name, c.summary);
+        static_cast<void>(std::fprintf(to, "  %-14s %s\n", c.name, c.summary));
     }
-    std::fprintf(
+    static_cast<void>(std::fprintf(
         to, "\n'veridicor-cli <command> --help' describes a command's options.\n"
-            "Exit status: 0 success, 1 a negative answer (e.g. untrusted), 2 usage error or bad input.\n");
+            "Exit status: 0 success, 1 a negative answer (e.g. untrusted), 2 usage error or bad input.\n"));
 }
 
 } // namespace
@@ -79,7 +80,7 @@ int main(int argc, char* argv[]) {
         }
     }
     if (command == nullptr) {
-        std::fprintf(stderr, "veridicor-cli: unknown command '%s'\n\n", argv[1]);
+        static_cast<void>(std::fprintf(stderr, "veridicor-cli: unknown command '%s'\n\n", argv[1]));
         printUsage(stderr);
         return veridicor::cli::ExitUsage;
     }

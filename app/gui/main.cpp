@@ -48,7 +48,7 @@ void setApplicationNames() {
 }
 
 /// --help, -h, -?, --help-all, --version or -v before any "--": QCommandLineParser's own spellings.
-bool asksForHelpOrVersion(int argc, char* argv[]) {
+bool asksForHelpOrVersion(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--") {
@@ -138,7 +138,7 @@ int main(int argc, char* argv[]) {
     parser.process(app);
 
     if (auto env = veridicor::dicom::initializeDicom(); !env) {
-        std::fprintf(stderr, "veridicor: %s\n", env.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "veridicor: %s\n", env.error().message.c_str()));
         if (!parser.isSet(quitOpt)) { // unattended runs (tests, screenshots) must not wait on a dialog
             QMessageBox::critical(nullptr, QStringLiteral("Veridicor cannot start"),
                                   QString::fromStdString(env.error().message));
@@ -150,8 +150,9 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(atOpt)) {
         at = veridicor::verify::parseRfc3339(parser.value(atOpt).toStdString());
         if (!at) {
-            std::fprintf(stderr, "veridicor: --at %s is not an RFC 3339 time (e.g. 2026-11-28T10:15:00Z)\n",
-                         qPrintable(parser.value(atOpt)));
+            static_cast<void>(std::fprintf(
+                stderr, "veridicor: --at %s is not an RFC 3339 time (e.g. 2026-11-28T10:15:00Z)\n",
+                qPrintable(parser.value(atOpt))));
             return 2;
         }
     }
@@ -194,15 +195,17 @@ int main(int argc, char* argv[]) {
     const QString selectFinding = parser.value(selectOpt);
     QObject::connect(&window, &veridicor::ui::MainWindow::loadFinished, &window, [&] {
         if (!selectFinding.isEmpty() && !window.selectFinding(selectFinding)) {
-            std::fprintf(stderr, "veridicor: --select-finding %s: no displayed finding has that key\n",
-                         qPrintable(selectFinding));
+            static_cast<void>(
+                std::fprintf(stderr, "veridicor: --select-finding %s: no displayed finding has that key\n",
+                             qPrintable(selectFinding)));
         }
         // Let views finish their first paint (GL views render on the next frame) before capturing.
         QTimer::singleShot(400, &window, [&] {
             if (!shot.isEmpty()) {
                 const QImage img = window.grab().toImage();
                 if (!img.save(shot)) {
-                    std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(shot));
+                    static_cast<void>(
+                        std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(shot)));
                     exitCode = 2;
                 }
             }
@@ -212,7 +215,8 @@ int main(int argc, char* argv[]) {
                     f.write(window.visibleTexts().join(QLatin1Char('\n')).toUtf8());
                     f.write("\n");
                 } else {
-                    std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(textOut));
+                    static_cast<void>(
+                        std::fprintf(stderr, "veridicor: could not write %s\n", qPrintable(textOut)));
                     exitCode = 2;
                 }
             }

@@ -28,10 +28,10 @@ namespace {
 
 constexpr std::size_t kMaxLine = std::size_t{1} << 20;
 const std::string kZeroHash(64, '0');
-constexpr std::string_view kHashKey = ",\"hash\":\"";
+constexpr std::string_view kHashKey = R"(,"hash":")";
 constexpr std::string_view kHeadFormat = "veridicor-audit-head-v1";
 constexpr std::size_t kMaxHead = 4096;
-constexpr std::size_t kMaxKeyFile = 16 * 1024;
+constexpr std::size_t kMaxKeyFile = std::size_t{16} * 1024;
 
 Unexpected<Error> ioError(const std::string& what) {
     return Unexpected{Error{ErrorCode::Io, what + ": " + std::strerror(errno)}};
@@ -48,6 +48,8 @@ public:
     }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
+    Fd(Fd&&) = delete;
+    Fd& operator=(Fd&&) = delete;
     [[nodiscard]] int get() const { return m_fd; }
 
 private:
@@ -468,11 +470,13 @@ Expected<std::optional<std::string>, Error> readOwnerOnlyFile(const std::filesys
                                           std::to_string(::geteuid()) + "): refusing to use it"}};
     }
     if ((st.st_mode & 077) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        std::array<char, 8> mode{};
+        const int modeLen =
+            std::snprintf(mode.data(), mode.size(), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        const std::string modeText = modeLen > 0 ? std::string(mode.data()) : std::string("?");
         return Unexpected{
             Error{ErrorCode::Invalid,
-                  "permissions " + std::string(mode) + " for the audit key '" + path.string() +
+                  "permissions " + modeText + " for the audit key '" + path.string() +
                       "' are too open: a private key must be readable only by its owner. "
                       "Refusing to use it; if no one else can have copied it, run: chmod 600 '" +
                       path.string() + "'"}};
@@ -1177,7 +1181,7 @@ Expected<AuditReport, Error> AuditLog::verify(const std::filesystem::path& file,
                                          "): the log was rewritten after the first");
         }
         if (witness->heads.empty()) {
-            report.notes.push_back(
+            report.notes.emplace_back(
                 "the witness holds no head signed by the audit key: nothing was checked against it");
         } else {
             const auto& [lastCount, lastSeen] = *witness->heads.rbegin();

@@ -6,6 +6,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <array>
+#include <cstdio>
 #include <ctime>
 
 namespace veridicor::verify::detail {
@@ -14,12 +16,12 @@ std::string openSslErrors() {
     std::string out;
     unsigned long e = 0;
     while ((e = ERR_get_error()) != 0) {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof buf);
+        std::array<char, 256> buf{};
+        ERR_error_string_n(e, buf.data(), buf.size());
         if (!out.empty()) {
             out += "; ";
         }
-        out += buf;
+        out += buf.data();
     }
     return out;
 }
@@ -36,12 +38,13 @@ std::string bioContents(BIO* bio) {
 
 namespace {
 std::string ecGroupName(EVP_PKEY* key) {
-    char name[80] = {0};
+    std::array<char, 80> name{};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) != 1) {
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name.data(), name.size(), &len) !=
+        1) {
         return {};
     }
-    return std::string(name, len);
+    return {name.data(), len};
 }
 
 const EVP_MD* ecDigestFor(EVP_PKEY* key) {
@@ -255,10 +258,12 @@ std::optional<TimePoint> asn1ToTime(const ASN1_TIME* t) {
     if (ASN1_TIME_to_tm(t, &tm) != 1) {
         return std::nullopt;
     }
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return parseRfc3339(buf);
+    std::array<char, 96> buf{};
+    if (std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0) {
+        return std::nullopt;
+    }
+    return parseRfc3339(buf.data());
 }
 
 } // namespace veridicor::verify::detail

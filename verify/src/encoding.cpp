@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 namespace veridicor::verify {
 
@@ -13,11 +14,11 @@ namespace {
 // SHA-256 in OpenSSL fails only when memory runs out. A wrong digest could be a false match, so stop instead
 // (exceptions do not cross module boundaries).
 [[noreturn]] void fatal(const char* what) {
-    std::fprintf(stderr, "veridicor::verify: %s\n", what);
+    static_cast<void>(std::fprintf(stderr, "veridicor::verify: %s\n", what)); // about to abort either way
     std::abort();
 }
 
-constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // What each byte is in base64: its 6-bit value, and whether it belongs to the standard alphabet only ('+',
 // '/'), the URL-safe one only ('-', '_'), or neither (anything else, '=' included).
@@ -148,7 +149,7 @@ std::optional<std::string> base64Decode(std::string_view text) {
 }
 
 std::string hexEncode(const void* data, std::size_t size) {
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     const auto* p = static_cast<const unsigned char*>(data);
     std::string out(size * 2, '0');
     for (std::size_t i = 0; i < size; ++i) {

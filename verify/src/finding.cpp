@@ -202,7 +202,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
         if (auto mod = in.string("modality")) {
             st.input.modality = *mod;
             if (*mod != "ECG" && *mod != "US") {
-                problem.set("predicate.input.modality must be \"ECG\" or \"US\"");
+                problem.set(R"(predicate.input.modality must be "ECG" or "US")");
             }
         }
         const bool dicomInput = isDicomMethod(st.input.digestMethod);
@@ -389,7 +389,7 @@ Expected<FindingStatement, std::string> readStatement(const json::Value& doc, js
                         }
                     }
                 } else if (kind) {
-                    problem.set(g.path("kind") + " must be \"ecg\" or \"cine\"");
+                    problem.set(g.path("kind") + R"( must be "ecg" or "cine")");
                 }
                 g.rejectUnknown();
             }

@@ -163,8 +163,9 @@ const Value* Value::find(std::string_view key) const {
 }
 
 Value* Value::find(std::string_view key) {
-    return const_cast<Value*>(
-        std::as_const(*this).find(key)); // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    // The const overload does the work; *this is not const here, so neither is what it finds.
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
+    return const_cast<Value*>(std::as_const(*this).find(key));
 }
 
 Value& Value::set(std::string key, Value value) {
@@ -868,7 +869,7 @@ Expected<Value, ParseError> parse(std::string_view text, const Limits& limits) {
 namespace {
 
 void writeString(std::string& out, const std::string& s) {
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < s.size(); ++i) {
         // A run of ASCII that needs no escape is copied at once, found eight bytes at a time (a signed

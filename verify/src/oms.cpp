@@ -362,7 +362,7 @@ Expected<OmsManifest, std::string> parseOmsStatement(std::string_view payload) {
                 problem.set("predicate.serialization.shard_size must be positive");
             }
         } else if (method) {
-            problem.set("predicate.serialization.method is not \"files\" or \"shards\"");
+            problem.set(R"(predicate.serialization.method is not "files" or "shards")");
         }
         m.hashType = s.string("hash_type").value_or("");
         if (!problem.any() && m.hashType != "sha256") {

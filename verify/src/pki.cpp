@@ -437,7 +437,7 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     if (!inter) {
         return Unexpected{inter.error()};
     }
-    auto leafSpec = [&](std::string cn, TimePoint from, TimePoint to) {
+    auto leafSpec = [&](const std::string& cn, TimePoint from, TimePoint to) {
         CertificateSpec s = spec(cn, false, from, to);
         s.organization = "Vendor A";
         if (cn.find(' ') == std::string::npos) {
@@ -549,18 +549,19 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         std::string* digest;
     };
     json::Value models = json::Value::array();
+    constexpr std::size_t kKiB = 1024;
     for (const DemoModel& m : {DemoModel{"ecg-omi-detector", "2.1.0", "ECG", 1, &out.ecgModelDigest},
                                DemoModel{"echo-lv-segmenter", "1.0.0", "US", 2, &out.echoModelDigest}}) {
         const auto dir = out.models / m.name;
-        const std::string config = std::string("{\"name\": \"") + m.name + "\", \"version\": \"" + m.version +
+        const std::string config = std::string(R"({"name": ")") + m.name + R"(", "version": ")" + m.version +
                                    "\", \"note\": \"demo model: these weights are random bytes\"}\n";
         if (auto r = writeTextFile(dir / "config.json", config); !r) {
             return Unexpected{r.error()};
         }
-        if (auto r = writeTextFile(dir / "weights" / "layer-0.bin", demoBytes(48 * 1024, m.seed)); !r) {
+        if (auto r = writeTextFile(dir / "weights" / "layer-0.bin", demoBytes(48 * kKiB, m.seed)); !r) {
             return Unexpected{r.error()};
         }
-        if (auto r = writeTextFile(dir / "weights" / "layer-1.bin", demoBytes(16 * 1024, m.seed + 100)); !r) {
+        if (auto r = writeTextFile(dir / "weights" / "layer-1.bin", demoBytes(16 * kKiB, m.seed + 100)); !r) {
             return Unexpected{r.error()};
         }
         const auto sigPath = out.trustStore / "models" / (std::string(m.name) + "-" + m.version + ".sig");

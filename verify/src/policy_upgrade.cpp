@@ -437,11 +437,13 @@ upgradePolicy(const TrustStore& store, const std::vector<std::filesystem::path>&
                 list += (list.empty() ? "" : "; ") + quoteText(p.rule.identity) + " by " + p.caName +
                         " (sha256:" + p.rule.caSpkiSha256.substr(0, 16) + "…)";
             }
-            notes.push_back({Severity::Warning,
-                             who + " is issued by " + std::to_string(pins[n].size()) +
-                                 " different CAs or under different types in the evidence: " + list +
-                                 ". One rule is written for each, so each of them may vouch for this name — "
-                                 "decide which should, and delete the other rules."});
+            std::string warning = who;
+            warning += " is issued by " + std::to_string(pins[n].size()) +
+                       " different CAs or under different types in the evidence: ";
+            warning += list;
+            warning += ". One rule is written for each, so each of them may vouch for this name — "
+                       "decide which should, and delete the other rules.";
+            notes.push_back({Severity::Warning, std::move(warning)});
         }
         std::set<std::string> otherNames;
         std::set<std::string> noEku;
@@ -550,10 +552,11 @@ upgradePolicy(const TrustStore& store, const std::vector<std::filesystem::path>&
                 for (const auto& b : blind) {
                     list += (list.empty() ? "" : ", ") + b;
                 }
-                blindNotes.push_back(
-                    {Severity::Warning, "Findings of " + model + " in the evidence (" + list +
-                                            ") are bound by a version 1 DICOM digest method: "
-                                            "they will not verify under the upgraded policy."});
+                std::string warning = "Findings of " + model + " in the evidence (";
+                warning += list;
+                warning += ") are bound by a version 1 DICOM digest method: "
+                           "they will not verify under the upgraded policy.";
+                blindNotes.push_back({Severity::Warning, std::move(warning)});
             }
         }
         entry.set("modelSigners", rulesJson(rulesFor(m.modelSigners)));

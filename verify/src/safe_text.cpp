@@ -1,6 +1,7 @@
 #include "safe_text.h"
 
 #include <cstdint>
+#include <string_view>
 
 namespace veridicor::verify::detail {
 
@@ -74,7 +75,7 @@ bool isInvisible(std::uint32_t cp) {
 }
 
 void appendHex(std::string& out, std::uint32_t v, int digits) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
     for (int d = digits - 1; d >= 0; --d) {
         out.push_back(kHex[(v >> (4U * static_cast<unsigned>(d))) & 0xFU]);
     }

@@ -1,5 +1,6 @@
 #include <veridicor/verify/time.h>
 
+#include <array>
 #include <cstdio>
 
 namespace veridicor::verify {
@@ -40,7 +41,7 @@ bool isLeap(long long y) {
 }
 
 unsigned daysInMonth(long long y, unsigned m) {
-    static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
@@ -134,15 +135,13 @@ std::string formatRfc3339(TimePoint t) {
         days -= 1;
     }
     const Civil c = civilFromDays(days);
-    char buf[64];
-    if (frac == 0) {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", c.y, c.m, c.d, rem / 3600,
-                      rem / 60 % 60, rem % 60);
-    } else {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", c.y, c.m, c.d,
-                      rem / 3600, rem / 60 % 60, rem % 60, frac);
-    }
-    return buf;
+    std::array<char, 64> buf{};
+    const int n = frac == 0
+                      ? std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", c.y,
+                                      c.m, c.d, rem / 3600, rem / 60 % 60, rem % 60)
+                      : std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                                      c.y, c.m, c.d, rem / 3600, rem / 60 % 60, rem % 60, frac);
+    return n > 0 ? std::string(buf.data()) : std::string();
 }
 
 TimePoint now() {

@@ -47,6 +47,8 @@ struct ErrorQueueGuard {
     ErrorQueueGuard() = default;
     ErrorQueueGuard(const ErrorQueueGuard&) = delete;
     ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
+    ErrorQueueGuard(ErrorQueueGuard&&) = delete;
+    ErrorQueueGuard& operator=(ErrorQueueGuard&&) = delete;
     ~ErrorQueueGuard() { ERR_clear_error(); }
 };
 
@@ -290,7 +292,11 @@ TimestampVerification verifyTimestampToken(std::string_view tokenDer, std::strin
             }
             std::string algorithmName;
             if (i < n - 1 && hasWeakSignatureAlgorithm(c, algorithmName)) {
-                return failed(who + " is signed with a broken algorithm (" + algorithmName + ")", fp);
+                std::string detail = who;
+                detail += " is signed with a broken algorithm (";
+                detail += algorithmName;
+                detail += ')';
+                return failed(std::move(detail), fp);
             }
         }
     }

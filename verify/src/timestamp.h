@@ -17,7 +17,7 @@ namespace veridicor::verify::detail {
 
 /// Tokens larger than this are refused before they are parsed (real ones are 1–8 KiB with their
 /// certificates).
-inline constexpr std::size_t kMaxTimestampTokenBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTimestampTokenBytes = std::size_t{64} * 1024;
 
 struct TimestampVerification {
     bool ok = false;

@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <tuple>
 
@@ -74,7 +75,7 @@ std::string displayName(X509* cert) {
 
 namespace {
 
-constexpr std::string_view kIdentityTypes[] = {"dns:", "uri:", "email:", "cn:"};
+constexpr std::array<std::string_view, 4> kIdentityTypes = {"dns:", "uri:", "email:", "cn:"};
 
 bool hasIdentityType(std::string_view id) {
     for (const auto t : kIdentityTypes) {
@@ -186,7 +187,7 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
         } else if (*r == "require") {
             policy.revocation = RevocationMode::Require;
         } else {
-            problem.set("policy.revocation must be \"if-available\" or \"require\", not " + quoteText(*r));
+            problem.set(R"(policy.revocation must be "if-available" or "require", not )" + quoteText(*r));
         }
     }
     if (const json::Value* models = top.get("models", json::Type::Array)) {
@@ -743,7 +744,8 @@ RevocationOutcome checkRevocation(const TrustStore::Impl& impl, X509* cert, X509
     std::optional<TimePoint> revokedAt;
     long revokedReason = -1;
     for (const X509_CRL* crl : crls) {
-        auto* c = const_cast<X509_CRL*>(crl);
+        // X509_CRL_verify() takes a non-const X509_CRL* (OpenSSL 3); it only reads the CRL and its signature.
+        auto* c = const_cast<X509_CRL*>(crl); // NOLINT(cppcoreguidelines-pro-type-const-cast)
         bool verified = mayHaveSignedCrls(issuer) && X509_CRL_verify(c, X509_get0_pubkey(issuer)) == 1;
         ERR_clear_error();
         if (!verified) {
@@ -1054,8 +1056,12 @@ ChainResult TrustStore::verifyChain(const Certificate& leaf, const std::vector<C
         case ErrorClass::Expired: {
             reasons.insert(Reason::CertExpired);
             const auto info = e.cert != nullptr ? Certificate::fromNative(e.cert).info() : CertificateInfo{};
-            problems.push_back(who + " is not valid at " + validityWhen + " (valid from " +
-                               formatRfc3339(info.notBefore) + " to " + formatRfc3339(info.notAfter) + ")");
+            std::string problem = who;
+            problem += " is not valid at ";
+            problem += validityWhen;
+            problem +=
+                " (valid from " + formatRfc3339(info.notBefore) + " to " + formatRfc3339(info.notAfter) + ")";
+            problems.push_back(std::move(problem));
             break;
         }
         case ErrorClass::Weak:

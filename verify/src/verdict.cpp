@@ -39,7 +39,7 @@ namespace detail {
 
 json::Value signerToJson(const std::optional<SignerInfo>& s) {
     if (!s) {
-        return json::Value();
+        return {};
     }
     json::Value identities = json::Value::array();
     if (s->chainTrusted) {

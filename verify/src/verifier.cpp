@@ -74,6 +74,7 @@ std::string withThousands(std::uint64_t n) {
 
 std::string rulesText(const std::vector<SignerRule>& rules) {
     std::vector<std::string> items;
+    items.reserve(rules.size());
     for (const auto& r : rules) {
         items.push_back(r.describe());
     }
@@ -122,7 +123,7 @@ attributeDifferences(const std::vector<std::pair<std::string, std::string>>& sig
     auto missingItem = [](const std::string& path, const std::map<std::string, std::string>& other) {
         std::size_t pos = 0;
         while ((pos = path.find(']', pos)) != std::string::npos) {
-            const std::string item = path.substr(0, pos + 1);
+            std::string item = path.substr(0, pos + 1);
             const auto it = other.lower_bound(item + "/");
             if (it == other.end() || it->first.rfind(item + "/", 0) != 0) {
                 return item;

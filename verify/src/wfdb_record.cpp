@@ -168,7 +168,10 @@ Expected<std::vector<std::string>, Error> parseWfdbHeader(std::string_view heade
         }
         const std::string_view name = line.front();
         if (auto why = refusedName(name); !why.empty()) {
-            return unsupported(what + " " + why);
+            std::string message = what;
+            message += ' ';
+            message += why;
+            return unsupported(std::move(message));
         }
         if (std::find(files.begin(), files.end(), name) == files.end()) {
             files.emplace_back(name);

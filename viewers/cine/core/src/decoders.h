@@ -6,6 +6,7 @@
 
 #include <veridicor/cine/image.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -70,9 +71,9 @@ struct JpegHeader {
     bool jfif = false;
     bool adobe = false;
     int adobeTransform = -1;
-    unsigned char componentIds[4] = {0, 0, 0, 0};
-    int hSampling[4] = {0, 0, 0, 0};
-    int vSampling[4] = {0, 0, 0, 0};
+    std::array<unsigned char, 4> componentIds{};
+    std::array<int, 4> hSampling{};
+    std::array<int, 4> vSampling{};
 };
 JpegHeader scanJpegHeader(const std::uint8_t* data, std::size_t size);
 

@@ -4,6 +4,7 @@
 #include <openjpeg.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -72,8 +73,9 @@ std::size_t codestreamOffset(const std::uint8_t* d, std::size_t n, bool& jp2) {
     if (n >= 4 && d[0] == 0xFF && d[1] == 0x4F && d[2] == 0xFF && d[3] == 0x51) {
         return 0;
     }
-    static const std::uint8_t sig[12] = {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A};
-    if (n < 12 || std::memcmp(d, sig, 12) != 0) {
+    static constexpr std::array<std::uint8_t, 12> sig = {0,   0,   0,    0x0C, 'j',  'P',
+                                                         ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A};
+    if (n < sig.size() || std::memcmp(d, sig.data(), sig.size()) != 0) {
         return std::string::npos;
     }
     jp2 = true;

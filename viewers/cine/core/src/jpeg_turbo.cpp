@@ -3,6 +3,7 @@
 
 #include <turbojpeg.h>
 
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -167,9 +168,10 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
     }
     // Component planes without colour conversion (possibly subsampled), then interleaved as R, G, B.
     std::vector<std::vector<std::uint8_t>> planes(3);
-    unsigned char* ptrs[3];
-    int strides[3];
-    int pw[3], ph[3];
+    std::array<unsigned char*, 3> ptrs{};
+    std::array<int, 3> strides{};
+    std::array<int, 3> pw{};
+    std::array<int, 3> ph{};
     for (int c = 0; c < 3; ++c) {
         pw[c] = tjPlaneWidth(c, w, subsamp);
         ph[c] = tjPlaneHeight(c, hgt, subsamp);
@@ -181,8 +183,8 @@ Expected<DecodedFrame, Error> decodeTurboJpeg(const ImageInfo& info, const std::
         ptrs[c] = planes[static_cast<std::size_t>(c)].data();
         strides[c] = pw[c];
     }
-    if (tjDecompressToYUVPlanes(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), ptrs, w,
-                                strides, hgt, flags) != 0) {
+    if (tjDecompressToYUVPlanes(tj.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), ptrs.data(),
+                                w, strides.data(), hgt, flags) != 0) {
         return failed("libjpeg-turbo planes");
     }
     for (int y = 0; y < hgt; ++y) {

@@ -62,7 +62,7 @@ struct YccTables {
         constexpr int scale = 16;
         constexpr long half = 1L << (scale - 1);
         auto fix = [](double x) {
-            return static_cast<long>(x * (1L << scale) + 0.5);
+            return std::lround(x * (1L << scale)); // x > 0 here: the same as adding 0.5 and truncating
         };
         for (int i = 0; i < 256; ++i) {
             const long x = i - 128;
@@ -161,7 +161,7 @@ Expected<DecodedFrame, Error> fromNativeSamples(const ImageInfo& info, Photometr
                                                 " is only valid for JPEG 2000 compressed pixel data"}};
         }
         for (std::size_t i = 0; i < px; ++i) {
-            int c[3];
+            std::array<int, 3> c{};
             for (std::size_t k = 0; k < 3; ++k) {
                 c[k] = planar == 0 ? s8(3 * i + k) : s8(k * px + i);
             }

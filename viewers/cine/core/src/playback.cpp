@@ -12,9 +12,9 @@ double SteadyClock::nowMs() const {
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-Playback::Playback(FrameTiming timing, const Clock& clock) : m_timing(std::move(timing)), m_clock(clock) {
+Playback::Playback(FrameTiming timing, const Clock& clock)
+    : m_timing(std::move(timing)), m_clock(clock), m_anchorWall(clock.nowMs()) {
     m_last = std::max(0, m_timing.frameCount() - 1);
-    m_anchorWall = m_clock.nowMs();
 }
 
 double Playback::rangeMs() const {

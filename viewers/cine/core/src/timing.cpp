@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcvrat.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -27,8 +28,7 @@ FrameTiming::FrameTiming(std::vector<double> durationsMs, TimingSource source)
 }
 
 FrameTiming FrameTiming::uniform(int frames, double frameTimeMs, TimingSource source) {
-    return FrameTiming(std::vector<double>(static_cast<std::size_t>(std::max(frames, 0)), frameTimeMs),
-                       source);
+    return {std::vector<double>(static_cast<std::size_t>(std::max(frames, 0)), frameTimeMs), source};
 }
 
 double FrameTiming::meanFrameRate() const {
@@ -80,9 +80,9 @@ std::optional<double> positiveNumber(DcmItem* ds, const DcmTagKey& tag, unsigned
 }
 
 std::string fmt(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
+    std::array<char, 64> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%g", v);
+    return n > 0 ? std::string(buf.data()) : std::string();
 }
 
 /// Reads the Frame Time Vector as per-frame durations, or nullopt (with a note) when unusable.

@@ -1,5 +1,6 @@
 #include <veridicor/ecg/calipers.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -8,16 +9,16 @@ namespace veridicor::ecg {
 namespace {
 
 std::string formatNumber(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
+    std::array<char, 64> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
+    return n > 0 ? std::string(buf.data()) : std::string();
 }
 
 /// A numeric value without trailing zeros: 69 → "69", 0.5 → "0.5", 412.25 → "412.25".
 std::string compactNumber(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
+    std::array<char, 64> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%.6g", v);
+    return n > 0 ? std::string(buf.data()) : std::string();
 }
 
 std::string readableUnits(const std::string& ucum) {

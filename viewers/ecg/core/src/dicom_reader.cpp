@@ -352,7 +352,7 @@ Expected<WaveformGroup, Error> readGroup(DcmItem* item, std::size_t groupIndex, 
     if (item->findAndGetElement(DCM_WaveformData, data).bad() || data == nullptr) {
         return fail(ErrorCode::Malformed, where + " has no Waveform Data (5400,1010)");
     }
-    const std::uint64_t bytesPerSample = static_cast<std::uint64_t>(format->bits / 8);
+    const auto bytesPerSample = static_cast<std::uint64_t>(format->bits / 8);
     const std::uint64_t expected = total * bytesPerSample;
     const std::uint64_t actual = data->getLength();
     // 8-bit data of odd total length is padded to an even length with one byte.

@@ -11,6 +11,7 @@
 #include <dcmtk/dcmdata/dcvrobow.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -34,12 +35,14 @@ std::uint64_t mix(std::uint64_t z) {
 
 /// A DS value (at most 16 characters): the shortest round-trip form, or fewer digits when that is too long.
 std::string decimalString(double v) {
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    std::string s = ec == std::errc{} ? std::string(buf, end) : std::string("0");
+    std::array<char, 64> buf{};
+    const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    std::string s = ec == std::errc{} ? std::string(buf.data(), end) : std::string("0");
     for (int precision = 15; s.size() > 16 && precision > 1; --precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-        s = buf;
+        if (std::snprintf(buf.data(), buf.size(), "%.*g", precision, v) < 0) {
+            break;
+        }
+        s = buf.data();
     }
     return s;
 }
@@ -135,8 +138,7 @@ void writeGroup(DcmItem& item, const WaveformGroup& g) {
     item.putAndInsertUint16(DCM_NumberOfWaveformChannels, static_cast<Uint16>(g.channels.size()));
     item.putAndInsertUint32(DCM_NumberOfWaveformSamples, static_cast<Uint32>(g.samples));
     putString(item, DCM_SamplingFrequency, decimalString(g.samplingHz));
-    for (std::size_t c = 0; c < g.channels.size(); ++c) {
-        const Channel& ch = g.channels[c];
+    for (const Channel& ch : g.channels) {
         DcmItem* def = nullptr;
         if (item.findOrCreateSequenceItem(DCM_ChannelDefinitionSequence, def, -2).bad() || def == nullptr) {
             continue;
@@ -252,7 +254,7 @@ std::string deterministicUid(std::uint64_t seed, std::string_view purpose) {
     std::uint64_t lo = mix(h + 2 * 0x9E3779B97F4A7C15ull);
     hi = (hi & ~0xF000ull) | 0x4000ull;                           // version 4
     lo = (lo & ~(0xC000000000000000ull)) | 0x8000000000000000ull; // RFC 4122 variant
-    __extension__ typedef unsigned __int128 U128;
+    __extension__ using U128 = unsigned __int128;
     U128 v = (static_cast<U128>(hi) << 64) | lo;
     std::string digits;
     while (v > 0) {

@@ -135,9 +135,14 @@ TraceMode EnvelopePyramid::appendTrace(double firstSample, double samplesPerColu
         // Every sample whose position falls in [firstSample, end), at its exact position.
         const double lo = std::max(0.0, std::ceil(firstSample));
         const double hi = std::min(static_cast<double>(n), std::ceil(end)); // exclusive
-        for (double i = lo; i < hi; i += 1.0) {
-            const auto idx = static_cast<std::size_t>(i);
-            out.push_back({static_cast<float>((i - firstSample) / samplesPerColumn), m_samples[idx]});
+        // lo and hi are whole numbers, 0 <= lo < hi <= n when any sample falls in: an integer counts the same
+        // positions.
+        if (hi > lo) {
+            const auto last = static_cast<std::size_t>(hi);
+            for (auto idx = static_cast<std::size_t>(lo); idx < last; ++idx) {
+                const auto i = static_cast<double>(idx);
+                out.push_back({static_cast<float>((i - firstSample) / samplesPerColumn), m_samples[idx]});
+            }
         }
         return TraceMode::Samples;
     }

@@ -1,6 +1,7 @@
 #include <veridicor/ecg/export.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
@@ -9,7 +10,7 @@ namespace veridicor::ecg {
 
 namespace {
 
-__extension__ typedef __int128 Int128; // GCC/Clang extension; -pedantic would otherwise warn
+__extension__ using Int128 = __int128; // GCC/Clang extension; -pedantic would otherwise warn
 
 /// value = m × 10^e
 struct Decimal {
@@ -18,9 +19,9 @@ struct Decimal {
 };
 
 std::string shortestText(double v) {
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc{} ? std::string(buf, end) : std::string("nan");
+    std::array<char, 64> buf{};
+    const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    return ec == std::errc{} ? std::string(buf.data(), end) : std::string("nan");
 }
 
 /// The shortest decimal that round-trips to `v` (the recorded DS text for any value of ≤ 15 digits).

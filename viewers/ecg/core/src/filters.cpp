@@ -66,12 +66,13 @@ void runBackward(const Biquad& s, std::vector<double>& x) {
     double z1 = 0;
     double z2 = 0;
     steadyState(s, x.back(), z1, z2);
-    for (auto it = x.rbegin(); it != x.rend(); ++it) {
-        const double in = *it;
+    for (std::size_t k = x.size(); k-- > 0;) {
+        double& v = x[k];
+        const double in = v;
         const double out = s.b0 * in + z1;
         z1 = s.b1 * in - s.a1 * out + z2;
         z2 = s.b2 * in - s.a2 * out;
-        *it = out;
+        v = out;
     }
 }
 
@@ -92,7 +93,7 @@ Line trendAtEnd(const std::vector<double>& x, std::size_t window) {
     double swuu = 0;
     double swy = 0;
     double swuy = 0;
-    const double m = static_cast<double>(window);
+    const auto m = static_cast<double>(window);
     for (std::size_t k = 0; k < window; ++k) {
         const double u = -static_cast<double>(k); // position relative to the last sample
         const double s = std::sin(std::numbers::pi * (static_cast<double>(k) + 0.5) / m);
@@ -345,7 +346,7 @@ FilterReport applyFilters(std::span<float> samples, double samplingHz, const Fil
         return report;
     }
     if (!std::isfinite(samplingHz) || samplingHz <= 0) {
-        report.notes.push_back("filters skipped: the sampling rate is unknown");
+        report.notes.emplace_back("filters skipped: the sampling rate is unknown");
         return report;
     }
     std::vector<Biquad> sections;

@@ -1,6 +1,7 @@
 #include <veridicor/ecg/overlay.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -18,9 +19,9 @@ std::string lowered(const std::string& s) {
 }
 
 std::string seconds(double s) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.2f", s);
-    return buf;
+    std::array<char, 48> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%.2f", s);
+    return n > 0 ? std::string(buf.data()) : std::string();
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -303,7 +304,7 @@ OverlayResolution PreparedOverlay::resolve(const std::vector<std::string>& chann
                                  " s): it is not outlined");
         } else if (r.regionChannels.empty()) {
             if (o.regionLeads.empty())
-                r.problems.push_back("the region names no lead: it is not outlined");
+                r.problems.emplace_back("the region names no lead: it is not outlined");
         } else {
             r.regionShown = true;
             r.regionStartSeconds = std::max(0.0, a);

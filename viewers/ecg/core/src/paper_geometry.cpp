@@ -56,7 +56,6 @@ int paperLayoutColumns(PaperLayout layout) {
     case PaperLayout::Grid6x2:
         return 2;
     case PaperLayout::Grid3x4:
-        return 4;
     case PaperLayout::Grid3x4Rhythm:
         return 4;
     }

@@ -1,6 +1,7 @@
 #include <veridicor/ecg/recording.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -30,9 +31,9 @@ std::string unitsForDisplay(const std::string& ucum) {
 }
 
 std::string shortest(double v) {
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+    std::array<char, 64> buf{};
+    const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
 }
 
 } // namespace
@@ -45,7 +46,7 @@ bool WaveformGroup::isMedianBeat() const {
 }
 
 std::string Annotation::displayText() const {
-    const std::string name = !conceptName.empty() ? conceptName : conceptCode;
+    std::string name = !conceptName.empty() ? conceptName : conceptCode;
     if (numericValue) {
         std::string s = name.empty() ? std::string("Value") : name;
         s += ": " + shortest(*numericValue);

@@ -4,6 +4,7 @@
 #include <veridicor/dicom/sop_classes.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -78,9 +79,14 @@ const std::vector<KernelSpec> kZ{
     {1.05, -0.12, 0.8, Wave::T},     {1.25, -0.2, 0.4, Wave::T},      {1.55, -0.35, 0.2, Wave::T}};
 
 // Dower et al. 1980: the eight independent leads from the Frank VCG (rows I, II, V1–V6; columns X, Y, Z).
-constexpr double kDower[8][3] = {{0.632, -0.235, 0.059}, {0.235, 1.066, -0.132}, {-0.515, 0.157, -0.917},
-                                 {0.044, 0.164, -1.387}, {0.882, 0.098, -1.277}, {1.213, 0.127, -0.601},
-                                 {1.125, 0.127, -0.086}, {0.831, 0.076, 0.230}};
+constexpr std::array<std::array<double, 3>, 8> kDower{{{0.632, -0.235, 0.059},
+                                                       {0.235, 1.066, -0.132},
+                                                       {-0.515, 0.157, -0.917},
+                                                       {0.044, 0.164, -1.387},
+                                                       {0.882, 0.098, -1.277},
+                                                       {1.213, 0.127, -0.601},
+                                                       {1.125, 0.127, -0.086},
+                                                       {0.831, 0.076, 0.230}}};
 
 constexpr double kVcgMicrovoltsPerUnit = 1000.0; // the model's VCG amplitudes are in millivolts
 constexpr double kPWaveFrontalGain = 3.0;
@@ -176,7 +182,9 @@ Expected<EcgSynthesizer, SynthError> EcgSynthesizer::create(const SynthParams& p
     const double lf = p.lfHfRatio / (1.0 + p.lfHfRatio);
     const double hf = 1.0 / (1.0 + p.lfHfRatio);
     double variance = 0;
-    for (double f = df; f < 0.5; f += df) {
+    // The running sum, not df * k: the spectrum's frequencies, the random draws made for each and so every
+    // synthesized recording stay as they were.
+    for (double f = df; f < 0.5; f += df) {                // NOLINT(cert-flp30-c)
         const double fj = f + rng.uniform(-0.5, 0.5) * df; // jitter: no exact period
         const double sLf = lf * std::exp(-(fj - p.mayerHz) * (fj - p.mayerHz) / (2 * c * c));
         const double sHf = hf * std::exp(-(fj - p.respiratoryHz) * (fj - p.respiratoryHz) / (2 * c * c));
@@ -344,7 +352,9 @@ void EcgSynthesizer::computeMeasurements() {
     const double step = 1e-4;
     const auto grid = [&](double from, double to) {
         std::vector<double> g;
-        for (double th = from; th <= to; th += step) {
+        // The running sum, not from + step * k: the grid (and the wave boundaries found on it) stay as they
+        // were.
+        for (double th = from; th <= to; th += step) { // NOLINT(cert-flp30-c)
             g.push_back(th);
         }
         return g;
@@ -372,9 +382,9 @@ void EcgSynthesizer::computeMeasurements() {
         for (const double th : g) {
             peak = std::max(peak, magnitude(waveVcg(w, th)));
         }
-        for (auto it = g.rbegin(); it != g.rend(); ++it) {
-            if (magnitude(waveVcg(w, *it)) > fraction * peak) {
-                return *it;
+        for (std::size_t k = g.size(); k-- > 0;) {
+            if (magnitude(waveVcg(w, g[k])) > fraction * peak) {
+                return g[k];
             }
         }
         return to;
@@ -484,7 +494,7 @@ Expected<Recording, SynthError> synthesizeRecording(const SynthParams& params) {
         rhythm.channels.push_back(makeChannel(l));
         rhythm.channels.back().raw.resize(n);
     }
-    const std::size_t chunk = static_cast<std::size_t>(60.0 * fs);
+    const auto chunk = static_cast<std::size_t>(60.0 * fs);
     std::vector<std::int16_t> buffer(12 * chunk);
     for (std::size_t first = 0; first < n; first += chunk) {
         const std::size_t count = std::min(chunk, n - first);

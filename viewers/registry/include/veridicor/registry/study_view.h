@@ -25,6 +25,7 @@ using DisplayedContent = dicom::ContentIdentity;
 /// with a plain-language reason. A view never shows an empty or partial trace as if it were data.
 class StudyView : public QWidget {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StudyView)
 public:
     using QWidget::QWidget;
     ~StudyView() override = default;

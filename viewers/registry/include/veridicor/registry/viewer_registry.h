@@ -19,6 +19,11 @@ struct KeyHelp {
 /// Builds the view for one family of SOP classes. Each view target provides one; app/ registers them.
 class ViewerFactory {
 public:
+    ViewerFactory() = default;
+    ViewerFactory(const ViewerFactory&) = default;
+    ViewerFactory& operator=(const ViewerFactory&) = default;
+    ViewerFactory(ViewerFactory&&) = default;
+    ViewerFactory& operator=(ViewerFactory&&) = default;
     virtual ~ViewerFactory() = default;
     /// A stable identifier ("ecg", "cine").
     [[nodiscard]] virtual QString id() const = 0;

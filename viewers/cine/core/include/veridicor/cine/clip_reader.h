@@ -54,6 +54,8 @@ public:
     ~ClipReader();
     ClipReader(const ClipReader&) = delete;
     ClipReader& operator=(const ClipReader&) = delete;
+    ClipReader(ClipReader&&) = delete;
+    ClipReader& operator=(ClipReader&&) = delete;
 
     [[nodiscard]] const ImageInfo& info() const;
     [[nodiscard]] const std::filesystem::path& path() const;
@@ -74,15 +76,15 @@ public:
     /// The frame's bytes as stored (native: the frame's samples; encapsulated: its fragments joined), checked
     /// against the digests taken at open. Errors: MissingFrame, Truncated, TooLarge, Unreadable,
     /// ChangedOnDisk (the bytes read now are not the ones hashed at open, or were not readable then).
-    Expected<std::vector<std::uint8_t>, Error> frameBytes(int frame) const;
+    [[nodiscard]] Expected<std::vector<std::uint8_t>, Error> frameBytes(int frame) const;
 
     /// Decodes one frame (0-based) to RGB (colour) or values (monochrome, palette indices).
     /// Errors: those of frameBytes(), DecodeFailed (corrupt data: the message says what the decoder found),
     /// Unsupported (an encoding no decoder here handles).
-    Expected<DecodedFrame, Error> decode(int frame, JpegDecoder jpeg = JpegDecoder::Auto) const;
+    [[nodiscard]] Expected<DecodedFrame, Error> decode(int frame, JpegDecoder jpeg = JpegDecoder::Auto) const;
 
     /// decode() then toDisplay() with `window`.
-    Expected<RgbImage, Error> decodeForDisplay(int frame, const WindowLevel& window) const;
+    [[nodiscard]] Expected<RgbImage, Error> decodeForDisplay(int frame, const WindowLevel& window) const;
 
 private:
     struct Impl;

@@ -60,6 +60,8 @@ public:
     ~FrameCache();
     FrameCache(const FrameCache&) = delete;
     FrameCache& operator=(const FrameCache&) = delete;
+    FrameCache(FrameCache&&) = delete;
+    FrameCache& operator=(FrameCache&&) = delete;
 
     /// Frames to decode, most urgent first; at most capacityFrames() are kept, the rest is ignored.
     void setWanted(const std::vector<int>& frames);

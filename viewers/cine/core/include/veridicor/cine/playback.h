@@ -12,6 +12,11 @@ namespace veridicor::cine {
 /// ManualClock and the view with a SteadyClock.
 class Clock {
 public:
+    Clock() = default;
+    Clock(const Clock&) = default;
+    Clock& operator=(const Clock&) = default;
+    Clock(Clock&&) = default;
+    Clock& operator=(Clock&&) = default;
     virtual ~Clock() = default;
     [[nodiscard]] virtual double nowMs() const = 0;
 };
