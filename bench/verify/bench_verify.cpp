@@ -136,7 +136,7 @@ struct BundleParts {
                     certificates + R"(},"tlogEntries":)",
                 R"(},"dsseEnvelope":{"payload":")" + payload +
                     R"(","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":")" + signature +
-                    "\"}]}}"};
+                    R"("}]}})"};
     }
     /// Around the value of verificationMaterial.x509CertificateChain.certificates.
     [[nodiscard]] std::pair<std::string, std::string> aroundCertificates() const {
@@ -144,7 +144,7 @@ struct BundleParts {
                 R"("x509CertificateChain":{"certificates":)",
                 R"(},"tlogEntries":[]},"dsseEnvelope":{"payload":")" + payload +
                     R"(","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":")" + signature +
-                    "\"}]}}"};
+                    R"("}]}})"};
     }
     /// Around the value of dsseEnvelope.signatures.
     [[nodiscard]] std::pair<std::string, std::string> aroundSignatures() const {
