@@ -18,8 +18,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-// moc (Qt 6.4) stops reading this file at a raw string literal that holds an odd number of quotes (its
-// test class then has no moc output and the test does not link), so such strings stay escaped here.
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
 // NOLINTBEGIN(modernize-raw-string-literal)
 
 using namespace veridicor;
