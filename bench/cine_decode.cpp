@@ -36,7 +36,7 @@ double seconds(Clock::time_point a, Clock::time_point b) {
 
 int main(int argc, char** argv) {
     if (auto env = dicom::initializeDicom(); !env) {
-        std::fprintf(stderr, "cine_decode: %s\n", env.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "cine_decode: %s\n", env.error().message.c_str()));
         return 2;
     }
     std::filesystem::path file;
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         const auto t0 = Clock::now();
         const std::string err = demo::writeEchoClip(spec, file);
         if (!err.empty()) {
-            std::fprintf(stderr, "cine_decode: %s\n", err.c_str());
+            static_cast<void>(std::fprintf(stderr, "cine_decode: %s\n", err.c_str()));
             return 2;
         }
         std::printf("made %s (%d frames %dx%d YBR_FULL_422 JPEG) in %.2f s\n", file.c_str(), spec.frames,
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
             auto r = cine::ClipReader::open(file);
             open.push_back(seconds(t, Clock::now()));
             if (!loaded || !r || !(*r)->content()) {
-                std::fprintf(stderr, "cine_decode: cannot open %s\n", file.c_str());
+                static_cast<void>(std::fprintf(stderr, "cine_decode: cannot open %s\n", file.c_str()));
                 return 2;
             }
         }
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
 
     auto reader = cine::ClipReader::open(file);
     if (!reader) {
-        std::fprintf(stderr, "cine_decode: %s\n", reader.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "cine_decode: %s\n", reader.error().message.c_str()));
         return 2;
     }
     const cine::ImageInfo& info = (*reader)->info();
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     // 6b, colour converted to RGB by the codec). One thread.
     DcmFileFormat ff;
     if (ff.loadFile(OFFilename(file.c_str())).bad()) {
-        std::fprintf(stderr, "cine_decode: DCMTK cannot load the file\n");
+        static_cast<void>(std::fprintf(stderr, "cine_decode: DCMTK cannot load the file\n"));
         return 2;
     }
     DcmDataset* ds = ff.getDataset();

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("VeridicorBench"));
     if (auto env = dicom::initializeDicom(); !env) {
-        std::fprintf(stderr, "cine_playback: %s\n", env.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "cine_playback: %s\n", env.error().message.c_str()));
         return 2;
     }
     QString file;
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
         const auto path = tmp / "clip.dcm";
         const std::string err = demo::writeEchoClip(demo::EchoClipSpec{}, path);
         if (!err.empty()) {
-            std::fprintf(stderr, "cine_playback: %s\n", err.c_str());
+            static_cast<void>(std::fprintf(stderr, "cine_playback: %s\n", err.c_str()));
             return 2;
         }
         file = QString::fromStdString(path.string());
@@ -113,8 +113,9 @@ int main(int argc, char** argv) {
     while (!openDone && wait.elapsed() < 60000)
         QApplication::processEvents(QEventLoop::AllEvents, 5);
     if (!openDone || !openError.isEmpty()) {
-        std::fprintf(stderr, "cine_playback: %s\n",
-                     qPrintable(openDone ? openError : QStringLiteral("opening timed out")));
+        static_cast<void>(
+            std::fprintf(stderr, "cine_playback: %s\n",
+                         qPrintable(openDone ? openError : QStringLiteral("opening timed out"))));
         return 2;
     }
     const auto* info = view.info();
@@ -148,7 +149,7 @@ int main(int argc, char** argv) {
         o.heatmapFrames = info->frames;
         o.heatmapRows = std::min(48, info->rows);
         o.heatmapCols = std::min(64, info->cols);
-        o.heatmap.resize(o.heatmapFrames * o.heatmapRows * o.heatmapCols);
+        o.heatmap.resize(qsizetype{o.heatmapFrames} * o.heatmapRows * o.heatmapCols);
         for (qsizetype i = 0; i < o.heatmap.size(); ++i)
             o.heatmap[i] = char((i * 7) % 256);
         view.setFindingOverlays({o});

@@ -41,7 +41,8 @@ std::shared_ptr<Recording> synthesize(double seconds) {
     p.seed = 7;
     auto synth = EcgSynthesizer::create(p);
     if (!synth) {
-        std::fprintf(stderr, "ecg_render: synthesizer refused: %s\n", synth.error().message.c_str());
+        static_cast<void>(
+            std::fprintf(stderr, "ecg_render: synthesizer refused: %s\n", synth.error().message.c_str()));
         std::exit(2);
     }
     auto rec = std::make_shared<Recording>();
@@ -155,7 +156,7 @@ std::array<Figures, 2> runFrames(std::array<OffscreenPaper*, 2> papers, std::arr
             auto ok = paper.render(scene, vp, false);
             const double t = secondsSince(t0) * 1000.0;
             if (!ok) {
-                std::fprintf(stderr, "ecg_render: %s\n", qPrintable(ok.error()));
+                static_cast<void>(std::fprintf(stderr, "ecg_render: %s\n", qPrintable(ok.error())));
                 std::exit(2);
             }
             if (i >= 0) {
@@ -213,7 +214,7 @@ int main(int argc, char** argv) {
     const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
     const auto layout = parsePaperLayout(parser.value(layoutOpt).toStdString());
     if (!(hours > 0 && hours <= 48) || wh.size() != 2 || !layout) {
-        std::fprintf(stderr, "ecg_render: bad options\n");
+        static_cast<void>(std::fprintf(stderr, "ecg_render: bad options\n"));
         return 2;
     }
     PaperViewport vp;
@@ -224,7 +225,7 @@ int main(int argc, char** argv) {
     OffscreenPaper paperLong;
     for (OffscreenPaper* p : {&paper, &paperLong}) {
         if (auto ok = p->initialize(); !ok) {
-            std::fprintf(stderr, "ecg_render: %s\n", qPrintable(ok.error()));
+            static_cast<void>(std::fprintf(stderr, "ecg_render: %s\n", qPrintable(ok.error())));
             return 2;
         }
     }
@@ -239,7 +240,7 @@ int main(int argc, char** argv) {
     settings.layout = *layout;
     settings.pixelsPerMm = parser.value(dpiOpt).toDouble() / kMillimetresPerInch;
 
-    const double lengths[2] = {10.0, hours * 3600.0};
+    const std::array<double, 2> lengths = {10.0, hours * 3600.0};
     std::array<std::shared_ptr<const TraceSet>, 2> traces;
     std::array<PaperScene, 2> scenes;
     for (std::size_t k = 0; k < 2; ++k) {

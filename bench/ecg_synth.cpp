@@ -39,11 +39,17 @@ int main(int argc, char* argv[]) {
     std::string dicomPath;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--hours") == 0 && i + 1 < argc) {
-            hours = std::atof(argv[++i]);
+            char* end = nullptr;
+            hours = std::strtod(argv[++i], &end);
+            if (end == argv[i] || *end != '\0') {
+                static_cast<void>(
+                    std::fprintf(stderr, "usage: bench_ecg_synth [--hours H] [--dicom PATH]\n"));
+                return 2;
+            }
         } else if (std::strcmp(argv[i], "--dicom") == 0 && i + 1 < argc) {
             dicomPath = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: bench_ecg_synth [--hours H] [--dicom PATH]\n");
+            static_cast<void>(std::fprintf(stderr, "usage: bench_ecg_synth [--hours H] [--dicom PATH]\n"));
             return 2;
         }
     }
@@ -52,12 +58,12 @@ int main(int argc, char* argv[]) {
     auto start = std::chrono::steady_clock::now();
     auto synth = ecg::EcgSynthesizer::create(params);
     if (!synth) {
-        std::fprintf(stderr, "%s\n", synth.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "%s\n", synth.error().message.c_str()));
         return 2;
     }
     const double setup = seconds(start);
     const std::size_t n = synth->sampleCount();
-    const std::size_t chunk = 60 * 500;
+    const std::size_t chunk = std::size_t{60} * 500;
     std::vector<std::int16_t> buffer(12 * chunk);
     std::int64_t checksum = 0;
     start = std::chrono::steady_clock::now();
@@ -78,13 +84,13 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     if (auto env = dicom::initializeDicom(); !env) {
-        std::fprintf(stderr, "%s\n", env.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "%s\n", env.error().message.c_str()));
         return 1;
     }
     start = std::chrono::steady_clock::now();
     auto rec = ecg::synthesizeRecording(params);
     if (!rec) {
-        std::fprintf(stderr, "%s\n", rec.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "%s\n", rec.error().message.c_str()));
         return 1;
     }
     rec->sopClassUID = std::string(dicom::sop::AmbulatoryEcg);
@@ -93,7 +99,7 @@ int main(int argc, char* argv[]) {
     const double build = seconds(start);
     start = std::chrono::steady_clock::now();
     if (auto w = ecg::writeDicomEcg(*rec, dicomPath); !w) {
-        std::fprintf(stderr, "%s\n", w.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "%s\n", w.error().message.c_str()));
         return 1;
     }
     const double write = seconds(start);
@@ -101,7 +107,7 @@ int main(int argc, char* argv[]) {
     start = std::chrono::steady_clock::now();
     auto back = ecg::readEcg(dicomPath);
     if (!back) {
-        std::fprintf(stderr, "%s\n", back.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "%s\n", back.error().message.c_str()));
         return 1;
     }
     const double read = seconds(start);

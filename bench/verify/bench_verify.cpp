@@ -19,6 +19,8 @@
 #include <veridicor/verify/verifier.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +29,8 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <unistd.h>
@@ -47,14 +51,13 @@ double median(std::vector<double> v) {
 }
 
 [[noreturn]] void die(const std::string& what) {
-    std::fprintf(stderr, "bench_verify: %s\n", what.c_str());
+    static_cast<void>(std::fprintf(stderr, "bench_verify: %s\n", what.c_str()));
     std::exit(1);
 }
 
 std::string predicateFor(const std::string& modelDigest, TimePoint t, std::size_t samples) {
-    return "{\"model\": {\"name\": \"ecg-omi-detector\", \"version\": \"2.1.0\", \"digest\": {\"sha256\": "
-           "\"" +
-           modelDigest + "\"}}, \"producedAt\": \"" +
+    return R"({"model": {"name": "ecg-omi-detector", "version": "2.1.0", "digest": {"sha256": ")" +
+           modelDigest + R"("}}, "producedAt": ")" +
            formatRfc3339(std::chrono::floor<std::chrono::seconds>(t)) +
            "\", \"input\": {\"modality\": \"ECG\"}, \"findings\": [{\"id\": \"f1\", \"code\": {\"scheme\": "
            "\"SCT\", "
@@ -159,7 +162,7 @@ std::string digits(std::size_t i, int width) {
 }
 
 std::string hex4(std::size_t v) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
     return {kHex[(v >> 12) & 15], kHex[(v >> 8) & 15], kHex[(v >> 4) & 15], kHex[v & 15]};
 }
 
@@ -190,8 +193,9 @@ std::vector<Hostile> hostileBundles(const std::string& realBundle, const Signing
     };
     // `open` unit(0) `sep` unit(1) … `close` as the value of tlogEntries, whose entries nothing reads (they
     // must be objects): the rest of the bundle is the real one, so everything after the JSON parse runs too.
-    const auto inTlog = [&](std::string name, std::string open, std::string sep, std::string close,
-                            std::size_t maxUnits, std::function<void(std::size_t, std::string&)> unit) {
+    const auto inTlog = [&](std::string name, const std::string& open, const std::string& sep,
+                            const std::string& close, std::size_t maxUnits,
+                            const std::function<void(std::size_t, std::string&)>& unit) {
         add(std::move(name), [=] {
             const auto around = parts.aroundTlog();
             return repeated(around.first + open, sep, close + around.second, maxUnits, unit);
@@ -248,8 +252,8 @@ std::vector<Hostile> hostileBundles(const std::string& realBundle, const Signing
         });
     }
     // Long strings, as a value and as a key.
-    const auto longString = [&](std::string name, std::string unit) {
-        inTlog(std::move(name), "[{\"k\":\"", "", "\"}]", kMaxBytes,
+    const auto longString = [&](std::string name, const std::string& unit) {
+        inTlog(std::move(name), R"([{"k":")", "", "\"}]", kMaxBytes,
                [unit](std::size_t, std::string& o) { o += unit; });
     };
     longString("string: 11M \\u00e9 escapes (signed bundle)", "\\u00e9");
@@ -266,7 +270,7 @@ std::vector<Hostile> hostileBundles(const std::string& realBundle, const Signing
                         [](std::size_t, std::string& o) { o += R"({"sig":"AA=="})"; });
     });
     // Signed statements (a signer under a trusted root): the statement parser and steps 4–7 run.
-    const auto statement = [&](std::string name, std::function<void(json::Value&)> edit) {
+    const auto statement = [&](std::string name, const std::function<void(json::Value&)>& edit) {
         add(std::move(name),
             [&signer, honestStatement, edit] { return signedStatement(signer, honestStatement, edit); });
     };
@@ -375,9 +379,8 @@ void hostileSection(const Verifier& verifier, const InputData& input, TimePoint 
         }
         const std::string bytes = h.make();
         if (!g_write.empty()) {
-            char name[32];
-            std::snprintf(name, sizeof name, "case-%02zu.finding.json",
-                          static_cast<std::size_t>(&h - cases.data()));
+            const std::string name =
+                "case-" + digits(static_cast<std::size_t>(&h - cases.data()), 2) + ".finding.json";
             if (!writeTextFile(g_write / name, bytes)) {
                 die("cannot write " + (g_write / name).string());
             }
@@ -420,7 +423,13 @@ int main(int argc, char** argv) {
         if (std::string(argv[i]) == "--hostile-only") {
             hostileOnly = true;
         } else if (std::string(argv[i]) == "--repeat" && i + 1 < argc) {
-            g_repeat = std::max(1, std::atoi(argv[++i]));
+            const std::string_view text(argv[++i]);
+            int repeat = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), repeat);
+            if (ec != std::errc() || end != text.data() + text.size()) {
+                die("--repeat wants a whole number, not " + std::string(text));
+            }
+            g_repeat = std::max(1, repeat);
         } else if (std::string(argv[i]) == "--write" && i + 1 < argc) {
             g_write = argv[++i];
         } else if (std::string(argv[i]) == "--only" && i + 1 < argc) {
@@ -452,7 +461,7 @@ int main(int argc, char** argv) {
         die(input.error().message);
     }
     const auto bundles = work / "bundles";
-    if (!writeTextFile(bundles / "f1-relevance.u8", std::string(12 * 2400, '\x40'))) {
+    if (!writeTextFile(bundles / "f1-relevance.u8", std::string(std::size_t{12} * 2400, '\x40'))) {
         die("cannot write the attachment");
     }
     auto pred = json::parse(predicateFor(pki->ecgModelDigest, t - std::chrono::minutes(1), 2400));
@@ -530,6 +539,7 @@ int main(int argc, char** argv) {
         const std::size_t size = std::size_t{256} << 20;
         const auto file = work / "hash-input.bin";
         {
+            // NOLINTNEXTLINE(cert-msc32-c,cert-msc51-cpp): the same input bytes every run, so runs compare.
             std::mt19937_64 rng(1);
             std::vector<std::uint64_t> block(1 << 17);
             std::ofstream out(file, std::ios::binary);
@@ -552,14 +562,15 @@ int main(int argc, char** argv) {
             ours = *d;
             const std::string cmd = "openssl dgst -sha256 -r '" + file.string() + "'";
             const auto t1 = Clock::now();
+            // NOLINTNEXTLINE(cert-env33-c): running openssl dgst is what is compared; cmd quotes our file.
             FILE* p = ::popen(cmd.c_str(), "r");
-            char buf[256] = {0};
-            if (p == nullptr || std::fgets(buf, sizeof buf, p) == nullptr) {
+            std::array<char, 256> buf{};
+            if (p == nullptr || std::fgets(buf.data(), static_cast<int>(buf.size()), p) == nullptr) {
                 die("openssl dgst did not run");
             }
             ::pclose(p);
             theirsMs.push_back(ms(Clock::now() - t1));
-            theirs = std::string(buf).substr(0, 64);
+            theirs = std::string(buf.data()).substr(0, 64);
         }
         // In memory, as for DICOM values (no file reading).
         std::string memory(size / 4, '\0');

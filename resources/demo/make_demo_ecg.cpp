@@ -24,12 +24,12 @@
 namespace {
 
 int usage(const char* message) {
-    std::fprintf(
+    static_cast<void>(std::fprintf(
         stderr,
         "veridicor-make-demo-ecg: %s\n"
         "usage: veridicor-make-demo-ecg OUTPUT.dcm [--seed N] [--heart-rate BPM] [--duration SECONDS] "
         "[--mains UV] [--acquired YYYYMMDDhhmmss] [--study-description TEXT]\n",
-        message);
+        message));
     return 2;
 }
 
@@ -77,7 +77,7 @@ int main(int argc, char* argv[]) {
         return usage("give the output file");
     }
     if (auto env = dicom::initializeDicom(); !env) {
-        std::fprintf(stderr, "veridicor-make-demo-ecg: %s\n", env.error().message.c_str());
+        static_cast<void>(std::fprintf(stderr, "veridicor-make-demo-ecg: %s\n", env.error().message.c_str()));
         return 1;
     }
     auto rec = ecg::synthesizeRecording(params);
@@ -105,7 +105,8 @@ int main(int argc, char* argv[]) {
         rec->sopClassUID = std::string(dicom::sop::AmbulatoryEcg);
     }
     if (auto written = ecg::writeDicomEcg(*rec, output); !written) {
-        std::fprintf(stderr, "veridicor-make-demo-ecg: %s\n", written.error().message.c_str());
+        static_cast<void>(
+            std::fprintf(stderr, "veridicor-make-demo-ecg: %s\n", written.error().message.c_str()));
         return 1;
     }
     const auto synth = ecg::EcgSynthesizer::create(params);

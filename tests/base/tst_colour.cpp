@@ -93,7 +93,8 @@ private slots:
         QVERIFY(!(c.r == 255 && c.g == 255 && c.b == 255));
         const double rad = 200.0 * 3.14159265358979323846 / 180.0;
         bool found = false;
-        for (double C = 0.0; C <= 300.0 && !found; C += 0.01) {
+        for (int step = 0; step <= 30000 && !found; ++step) { // chroma 0 to 300 in steps of 0.01
+            const double C = step * 0.01;
             const auto lin = labToLinearSrgb(50.0, C * std::cos(rad), C * std::sin(rad));
             const bool inside =
                 lin[0] >= 0 && lin[0] <= 1 && lin[1] >= 0 && lin[1] <= 1 && lin[2] >= 0 && lin[2] <= 1;

@@ -75,7 +75,7 @@ class TestCineBadInput : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     QString m_jpeg, m_native;
-    QString path(const QString& name) const { return m_dir.filePath(name); }
+    [[nodiscard]] QString path(const QString& name) const { return m_dir.filePath(name); }
 
     std::shared_ptr<cine::ClipReader> mustOpen(const QString& p) {
         auto r = cine::ClipReader::open(p.toStdString());
@@ -377,7 +377,7 @@ private slots:
         QVERIFY(!r.hasValue());
         QCOMPARE(int(r.error().code), code);
         QVERIFY(!r.error().message.empty());
-        QVERIFY2(peakRssKb() - before < 64 * 1024, "opening allocated more than 64 MiB");
+        QVERIFY2(peakRssKb() - before < 64L * 1024, "opening allocated more than 64 MiB");
     }
 
     void unsupportedBitDepthAndMissingPalette() {

@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
+#include <cstddef>
+
 class TestCineCli : public QObject {
     Q_OBJECT
     QString m_cli;
@@ -51,7 +54,7 @@ private slots:
         QCOMPARE(o[QStringLiteral("photometric")].toString(), QStringLiteral("RGB"));
         QCOMPARE(o[QStringLiteral("bitsStored")].toInt(), 8);
         const QJsonArray times = o[QStringLiteral("frameTimesMs")].toArray();
-        const double expected[8] = {33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333};
+        const std::array<double, 8> expected = {33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333};
         QCOMPARE(times.size(), 8);
         for (int i = 0; i < 8; ++i)
             QCOMPARE(times[i].toDouble(), expected[i]);
@@ -103,7 +106,7 @@ private slots:
         std::vector<std::uint8_t> ours;
         for (int y = 0; y < img.height(); ++y) {
             const auto* line = img.constScanLine(y);
-            ours.insert(ours.end(), line, line + img.width() * 3);
+            ours.insert(ours.end(), line, line + std::ptrdiff_t{img.width()} * 3);
         }
         // Reference: DCMTK's renderer (dcm2pnm handles palettes; JPEG 2000 is not in free DCMTK: compare with
         // the uncompressed original, which the README says it equals).

@@ -27,6 +27,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -49,11 +50,14 @@ std::unique_ptr<DcmFileFormat> makeImage(const char* sopClass, int rows, int col
                                          const std::vector<std::uint8_t>& pixels) {
     auto ff = std::make_unique<DcmFileFormat>();
     DcmDataset* ds = ff->getDataset();
-    char uid[100];
+    std::array<char, 100> uid{};
     ds->putAndInsertString(DCM_SOPClassUID, sopClass);
-    ds->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
-    ds->putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
-    ds->putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
+    ds->putAndInsertString(DCM_SOPInstanceUID,
+                           dcmGenerateUniqueIdentifier(uid.data(), SITE_INSTANCE_UID_ROOT));
+    ds->putAndInsertString(DCM_StudyInstanceUID,
+                           dcmGenerateUniqueIdentifier(uid.data(), SITE_STUDY_UID_ROOT));
+    ds->putAndInsertString(DCM_SeriesInstanceUID,
+                           dcmGenerateUniqueIdentifier(uid.data(), SITE_SERIES_UID_ROOT));
     ds->putAndInsertString(DCM_Modality, "US");
     ds->putAndInsertString(DCM_PatientName, "TEST^CODECS");
     ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(rows));
@@ -147,8 +151,7 @@ OPJ_BOOL seekFn(OPJ_OFF_T n, void* user) {
 }
 
 std::vector<std::uint8_t> encodeJ2kIrreversible(const std::vector<std::uint8_t>& rgb, int w, int h) {
-    opj_image_cmptparm_t parms[3];
-    std::memset(parms, 0, sizeof parms);
+    std::array<opj_image_cmptparm_t, 3> parms{};
     for (auto& p : parms) {
         p.dx = p.dy = 1;
         p.w = static_cast<OPJ_UINT32>(w);
@@ -156,7 +159,7 @@ std::vector<std::uint8_t> encodeJ2kIrreversible(const std::vector<std::uint8_t>&
         p.prec = 8;
         p.sgnd = 0;
     }
-    opj_image_t* img = opj_image_create(3, parms, OPJ_CLRSPC_SRGB);
+    opj_image_t* img = opj_image_create(3, parms.data(), OPJ_CLRSPC_SRGB);
     img->x1 = static_cast<OPJ_UINT32>(w);
     img->y1 = static_cast<OPJ_UINT32>(h);
     for (std::size_t i = 0; i < std::size_t(w) * std::size_t(h); ++i) {
@@ -323,12 +326,12 @@ private slots:
         std::vector<std::uint8_t> rgb(std::size_t(rows) * cols * 3), packed;
         for (int y = 0; y < rows; ++y) {
             for (int x = 0; x < cols; x += 2) {
-                const std::uint8_t c[3] = {std::uint8_t(x * 15), std::uint8_t(200 - y * 9),
-                                           std::uint8_t((x + y) * 7)};
+                const std::array<std::uint8_t, 3> c = {std::uint8_t(x * 15), std::uint8_t(200 - y * 9),
+                                                       std::uint8_t((x + y) * 7)};
                 for (int k = 0; k < 2; ++k)
-                    std::memcpy(&rgb[3 * (std::size_t(y) * cols + std::size_t(x + k))], c, 3);
+                    std::memcpy(&rgb[3 * (std::size_t(y) * cols + std::size_t(x + k))], c.data(), c.size());
                 int Y = 0, cb = 0, cr = 0;
-                rgbToYbr(c, Y, cb, cr);
+                rgbToYbr(c.data(), Y, cb, cr);
                 packed.insert(packed.end(),
                               {std::uint8_t(Y), std::uint8_t(Y), std::uint8_t(cb), std::uint8_t(cr)});
             }
@@ -513,12 +516,10 @@ private slots:
             g[std::size_t(i)] = Uint16(65535 - i * 257);
             b[std::size_t(i)] = Uint16(((i * 37) % 256) << 8 | 0x7F);
         }
-        const Uint16 desc[3] = {0, 0, 16}; // 0 = 65536 entries? no: 256 entries, first mapped 0, 16 bits
-        const Uint16 d256[3] = {256, 0, 16};
-        (void)desc;
-        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256, 3);
+        const std::array<Uint16, 3> d256 = {256, 0, 16};
+        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256.data(), d256.size());
         ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableData, r.data(), 256);
         ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableData, g.data(), 256);
         ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableData, b.data(), 256);
@@ -542,10 +543,10 @@ private slots:
         auto ff =
             makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
         DcmDataset* ds = ff->getDataset();
-        const Uint16 d256[3] = {256, 0, 16};
-        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256, 3);
+        const std::array<Uint16, 3> d256 = {256, 0, 16};
+        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256.data(), d256.size());
         // Red: discrete [0], then linear to 255·256 over 255 entries → entry i = 256·i.
         const std::vector<Uint16> red = {0, 1, 0, 1, 255, 65280};
         // Green: one discrete segment of 256 values (255 − i)·256.
@@ -621,10 +622,10 @@ private slots:
         auto ff =
             makeImage(UID_UltrasoundImageStorage, rows, cols, 1, 1, 8, 8, false, "PALETTE COLOR", 0, idx);
         DcmDataset* ds = ff->getDataset();
-        const Uint16 d256[3] = {256, 0, 16};
-        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256, 3);
-        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256, 3);
+        const std::array<Uint16, 3> d256 = {256, 0, 16};
+        ds->putAndInsertUint16Array(DCM_RedPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_GreenPaletteColorLookupTableDescriptor, d256.data(), d256.size());
+        ds->putAndInsertUint16Array(DCM_BluePaletteColorLookupTableDescriptor, d256.data(), d256.size());
         const std::vector<Uint16> fine = {0, 1, 0, 1, 255, 65280};
         ds->putAndInsertUint16Array(DCM_SegmentedRedPaletteColorLookupTableData, hostile.data(),
                                     static_cast<unsigned long>(hostile.size()));

@@ -57,7 +57,7 @@ private slots:
         QCOMPARE(info.photometric, cine::Photometric::Rgb);
         QCOMPARE(info.bitsStored, 8);
 
-        const double means[8] = {55.783, 59.229, 54.628, 54.396, 48.622, 46.172, 42.419, 49.356};
+        const std::array<double, 8> means = {55.783, 59.229, 54.628, 54.396, 48.622, 46.172, 42.419, 49.356};
         for (int f = 0; f < 8; ++f) {
             auto d = clip->decode(f);
             QVERIFY2(d.hasValue(), d ? "" : d.error().message.c_str());
@@ -83,7 +83,7 @@ private slots:
         QVERIFY(clip);
         const auto& t = clip->info().timing;
         QCOMPARE(t.source(), cine::TimingSource::FrameTimeVector);
-        const double expected[8] = {33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333};
+        const std::array<double, 8> expected = {33.333, 50, 33.333, 50, 50, 50, 33.333, 43.333};
         QCOMPARE(t.frameCount(), 8);
         for (int i = 0; i < 8; ++i) {
             QCOMPARE(t.durationMs(i), expected[i]);

@@ -82,7 +82,7 @@ registry::FindingOverlay heatmapFinding(const QString& key, const QString& label
     o.heatmapFrames = frames;
     o.heatmapRows = rows;
     o.heatmapCols = cols;
-    o.heatmap.resize(frames * rows * cols);
+    o.heatmap.resize(qsizetype{frames} * rows * cols);
     for (int f = 0; f < frames; ++f) {
         for (int r = 0; r < rows; ++r) {
             for (int c = 0; c < cols; ++c)
@@ -376,6 +376,7 @@ private slots:
         cine::CineView view;
         QVERIFY(open(view, 0));
         std::vector<registry::FindingOverlay> many;
+        many.reserve(17);
         for (int i = 0; i < 17; ++i) {
             many.push_back(heatmapFinding(QStringLiteral("k%1").arg(i), QStringLiteral("Finding %1").arg(i),
                                           1, 2, 2, [](int, int, int) { return 10; }));

@@ -7,6 +7,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -51,11 +52,11 @@ private slots:
         for (int f = 0; f < 48; ++f)
             QCOMPARE(cine::heatmapFrameFor(f, 48, 48), f);
         // Fewer heatmap frames: ⌊f·H/N⌋, by hand for 12 clip frames and 4 heatmap frames: 3 clip frames each.
-        const int expected[12] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
+        const std::array<int, 12> expected = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
         for (int f = 0; f < 12; ++f)
             QCOMPARE(cine::heatmapFrameFor(f, 12, 4), expected[f]);
         // Not a divisor: 10 clip frames, 3 heatmap frames → ⌊3f/10⌋ = 0,0,0,0,1,1,1,2,2,2.
-        const int expected3[10] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
+        const std::array<int, 10> expected3 = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
         for (int f = 0; f < 10; ++f)
             QCOMPARE(cine::heatmapFrameFor(f, 10, 3), expected3[f]);
         // More heatmap frames than clip frames: every other one for 2×.
@@ -105,7 +106,7 @@ private slots:
 
     void expandedFrameTakesEachPixelsCell() {
         const int rows = 7, cols = 9, width = 320, height = 240;
-        std::vector<std::uint8_t> grid(rows * cols);
+        std::vector<std::uint8_t> grid(std::size_t{rows} * cols);
         std::iota(grid.begin(), grid.end(), std::uint8_t{10});
         std::vector<std::uint8_t> out(std::size_t(width) * height, 0);
         cine::expandHeatmapFrame(grid.data(), rows, cols, width, height, out.data());
@@ -121,7 +122,7 @@ private slots:
 
     void shapeProblemsAreNamed() {
         const cine::ClipGeometry clip{12, 320, 240};
-        std::vector<std::uint8_t> ok(4 * 6 * 8, 1);
+        std::vector<std::uint8_t> ok(std::size_t{4} * 6 * 8, 1);
         auto plan = cine::planCineFinding(heatmapSpec(4, 6, 8, ok), clip);
         QVERIFY(plan.heatmapPresent);
         QVERIFY(plan.heatmapDrawable);
@@ -152,7 +153,7 @@ private slots:
         plan = cine::planCineFinding(heatmapSpec(0, 0, 0, ok), clip);
         QVERIFY(plan.heatmapPresent && !plan.heatmapDrawable);
         // A grid finer than the image.
-        std::vector<std::uint8_t> fine(1 * 241 * 8, 1);
+        std::vector<std::uint8_t> fine(std::size_t{1} * 241 * 8, 1);
         plan = cine::planCineFinding(heatmapSpec(1, 241, 8, fine), clip);
         QVERIFY(!plan.heatmapDrawable);
         QVERIFY2(plan.problems[0].find("finer than the image") != std::string::npos,
@@ -164,7 +165,7 @@ private slots:
 
     void regionFramesAndPolygon() {
         const cine::ClipGeometry clip{12, 320, 240};
-        std::vector<std::uint8_t> hm(12 * 2 * 2, 200);
+        std::vector<std::uint8_t> hm(std::size_t{12} * 2 * 2, 200);
         auto spec = heatmapSpec(12, 2, 2, hm);
         spec.hasRegion = true;
         spec.firstFrame = 3;
@@ -213,7 +214,7 @@ private slots:
         QVERIFY(plan.problems.empty() && !plan.outlineDrawable);
 
         // No region: the heatmap on every frame, spread by ⌊f·H/N⌋.
-        std::vector<std::uint8_t> four(4 * 2 * 2, 9);
+        std::vector<std::uint8_t> four(std::size_t{4} * 2 * 2, 9);
         plan = cine::planCineFinding(heatmapSpec(4, 2, 2, four), clip);
         for (int f = 0; f < 12; ++f)
             QCOMPARE(plan.at(f).heatmapFrame, f / 3);

@@ -6,6 +6,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <atomic>
 #include <thread>
 
@@ -30,11 +31,24 @@ private slots:
         clock.setMs(1000);
         cine::Playback p(im00001Timing(), clock);
         p.play();
-        const struct {
+        struct Expected {
             double t;
             int frame;
-        } expected[] = {{0, 0},     {33.3, 0},  {33.4, 1},  {83.3, 1},  {83.4, 2},  {116.7, 3}, {166.7, 4},
-                        {216.7, 5}, {266.7, 6}, {299.9, 6}, {300.0, 7}, {343.3, 7}, {343.4, 0}, {376.8, 1}};
+        };
+        const auto expected = std::to_array<Expected>({{0, 0},
+                                                       {33.3, 0},
+                                                       {33.4, 1},
+                                                       {83.3, 1},
+                                                       {83.4, 2},
+                                                       {116.7, 3},
+                                                       {166.7, 4},
+                                                       {216.7, 5},
+                                                       {266.7, 6},
+                                                       {299.9, 6},
+                                                       {300.0, 7},
+                                                       {343.3, 7},
+                                                       {343.4, 0},
+                                                       {376.8, 1}});
         for (const auto& e : expected) {
             clock.setMs(1000 + e.t);
             QCOMPARE(p.frameAt(clock.nowMs()), e.frame);
@@ -240,18 +254,19 @@ private slots:
             return img;
         };
         cine::FrameCache::Settings s;
-        s.memoryBytes = 300 * 5; // five frames
+        s.memoryBytes = std::size_t{300} * 5; // five frames
         cine::FrameCache cache(50, 300, make, s, {});
         QCOMPARE(cache.capacityFrames(), std::size_t{5});
         for (int start = 0; start < 50; start += 3) {
             std::vector<int> want;
+            want.reserve(5);
             for (int k = 0; k < 5; ++k)
                 want.push_back((start + k) % 50);
             cache.setWanted(want);
             QVERIFY(cache.waitFor(want.back(), std::chrono::seconds(10)));
             const auto st = cache.stats();
-            QVERIFY(st.bytes <= 300 * 5);
-            QVERIFY(st.peakBytes <= 300 * 5);
+            QVERIFY(st.bytes <= std::size_t{300} * 5);
+            QVERIFY(st.peakBytes <= std::size_t{300} * 5);
         }
         QVERIFY(cache.stats().evicted > 0);
     }

@@ -18,7 +18,7 @@ private slots:
 
     void standardFrameTimeVectorIsIncrements() {
         DcmDataset ds;
-        ds.putAndInsertString(DCM_FrameTimeVector, "0\\40\\40\\50");
+        ds.putAndInsertString(DCM_FrameTimeVector, R"(0\40\40\50)");
         const auto t = cine::readFrameTiming(&ds, 4);
         QCOMPARE(t.source(), cine::TimingSource::FrameTimeVector);
         // Value i is the time from frame i-1 to frame i: frames start at 0, 40, 80, 130.

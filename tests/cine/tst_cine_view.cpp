@@ -25,6 +25,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
+
 using namespace veridicor;
 
 namespace {
@@ -191,8 +193,8 @@ private slots:
                  qPrintable(texts(view)));
         // Area with the mouse: three clicks and a double click.
         c->setTool(cine::CineCanvas::Tool::Area);
-        const cine::PixelPoint pts[3] = {
-            {g.apexX - 20, g.apexY + 60}, {g.apexX + 20, g.apexY + 60}, {g.apexX, g.apexY + 100}};
+        const std::array<cine::PixelPoint, 3> pts = {
+            {{g.apexX - 20, g.apexY + 60}, {g.apexX + 20, g.apexY + 60}, {g.apexX, g.apexY + 100}}};
         for (const auto& p : pts)
             QTest::mouseClick(c, Qt::LeftButton, Qt::NoModifier, c->widgetPointOf(p).toPoint());
         QTest::mouseDClick(c, Qt::LeftButton, Qt::NoModifier, c->widgetPointOf(pts[2]).toPoint());

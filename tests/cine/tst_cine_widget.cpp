@@ -20,7 +20,7 @@ std::shared_ptr<cine::CachedFrame> testFrame() {
     auto img = std::make_shared<cine::RgbImage>();
     img->width = 64;
     img->height = 48;
-    img->pixels.resize(64 * 48 * 3);
+    img->pixels.resize(std::size_t{64} * 48 * 3);
     for (int y = 0; y < 48; ++y) {
         for (int x = 0; x < 64; ++x) {
             auto* p = &img->pixels[3 * std::size_t(y * 64 + x)];
@@ -150,7 +150,7 @@ private slots:
         auto img = std::make_shared<cine::RgbImage>();
         img->width = 97;
         img->height = 61;
-        img->pixels.resize(97 * 61 * 3);
+        img->pixels.resize(std::size_t{97} * 61 * 3);
         for (std::size_t i = 0; i < img->pixels.size(); ++i)
             img->pixels[i] = static_cast<std::uint8_t>((i * 7919) % 251);
         auto frame = std::make_shared<cine::CachedFrame>();
@@ -275,7 +275,7 @@ private slots:
         auto white = std::make_shared<cine::RgbImage>();
         white->width = 64;
         white->height = 48;
-        white->pixels.assign(64 * 48 * 3, 255);
+        white->pixels.assign(std::size_t{64} * 48 * 3, 255);
         auto& layer = canvas.scene().addImageLayer();
         layer.setRgb(white, 1.0);
         layer.setOpacity(0.5);

@@ -105,7 +105,7 @@ private slots:
         lo.lazyValueBytes = 4096;
         auto loaded = dicom::loadFile(path.toStdString(), lo);
         QVERIFY(loaded.hasValue());
-        const std::size_t frame = 240 * 320 * 3;
+        const std::size_t frame = std::size_t{240} * 320 * 3;
         std::vector<std::uint64_t> offsets;
         dicom::DigestOptions o;
         o.pieceBytes = frame;

@@ -22,7 +22,7 @@ class TestDicomLoad : public QObject {
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
     static QString write(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes) {
-        const QString path = dir.filePath(name);
+        QString path = dir.filePath(name);
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) {
             return {};

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 
 class TestEcgCli : public QObject {
@@ -108,11 +109,18 @@ private slots:
         QVERIFY(lines.last().isEmpty());
         QCOMPARE(lines[0], QByteArray("I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6"));
         // Raw samples 0–4 of every lead (README) × 0.00122 mV = × 1.22 µV, exactly.
-        const int raw[12][5] = {
-            {186, 186, 174, 168, 156},     {48, 48, 46, 42, 36},           {-138, -138, -128, -126, -120},
-            {-117, -117, -110, -105, -96}, {162, 162, 151, 147, 138},      {-45, -45, -41, -42, -42},
-            {-82, -78, -74, -70, -66},     {-176, -168, -160, -152, -140}, {98, 100, 88, 86, 82},
-            {196, 194, 176, 166, 162},     {286, 290, 256, 246, 240},      {194, 194, 174, 166, 162}};
+        const std::array<std::array<int, 5>, 12> raw = {{{186, 186, 174, 168, 156},
+                                                         {48, 48, 46, 42, 36},
+                                                         {-138, -138, -128, -126, -120},
+                                                         {-117, -117, -110, -105, -96},
+                                                         {162, 162, 151, 147, 138},
+                                                         {-45, -45, -41, -42, -42},
+                                                         {-82, -78, -74, -70, -66},
+                                                         {-176, -168, -160, -152, -140},
+                                                         {98, 100, 88, 86, 82},
+                                                         {196, 194, 176, 166, 162},
+                                                         {286, 290, 256, 246, 240},
+                                                         {194, 194, 174, 166, 162}}};
         for (int i = 0; i < 5; ++i) {
             const QList<QByteArray> fields = lines[i + 1].split(',');
             QCOMPARE(fields.size(), 12);
@@ -197,9 +205,9 @@ private slots:
         f.close();
         struct Case {
             QStringList args;
-            const char* message;
+            const char* message = nullptr;
         };
-        const Case cases[] = {
+        const auto cases = std::to_array<Case>({
             {{QStringLiteral("ecg-info"), text}, "not a DICOM file"},
             {{QStringLiteral("ecg-info")}, "give exactly one file"},
             {{QStringLiteral("ecg-export"), path, QStringLiteral("--group"), QStringLiteral("1"),
@@ -209,7 +217,7 @@ private slots:
               QStringLiteral("--csv")},
              "--group needs a group index"},
             {{QStringLiteral("ecg-export"), path}, "--csv"},
-        };
+        });
         for (const auto& c : cases) {
             const Run r = run(c.args);
             QCOMPARE(r.exitCode, 2);

@@ -97,7 +97,7 @@ private slots:
         QVERIFY(rec->content.has_value());
         QCOMPARE(rec->content->kind, dicom::ContentKind::Waveform);
         QCOMPARE(rec->content->sha256, *test::opensslSha256OfBytes(*test::waveformDataByDcmconv(path)));
-        QCOMPARE(rec->content->hashedBytes, std::uint64_t{12 * 2400 * 2});
+        QCOMPARE(rec->content->hashedBytes, std::uint64_t{12} * 2400 * 2);
         QCOMPARE(rec->content->sopInstanceUID, rec->sopInstanceUID);
         QCOMPARE(rec->content->studyInstanceUID, rec->studyInstanceUID);
         QCOMPARE(rec->content->seriesInstanceUID, rec->seriesInstanceUID);
@@ -162,7 +162,7 @@ private slots:
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         const auto rec = readOk(path);
         const auto& lead1 = rec.groups[0].channels[0];
-        const double expectedMv[] = {0.2269, 0.2269, 0.2123, 0.205, 0.1903}; // README, 4 decimals
+        const std::array expectedMv = {0.2269, 0.2269, 0.2123, 0.205, 0.1903}; // README, 4 decimals
         for (std::size_t i = 0; i < 5; ++i) {
             QVERIFY2(std::abs(lead1.physical(i) - expectedMv[i]) < 0.00005, qPrintable(QString::number(i)));
             QVERIFY(std::abs(lead1.microvolts(i) - lead1.raw[i] * 1.22) < 1e-9);
@@ -200,12 +200,12 @@ private slots:
     void everyTransferSyntaxReadsTheSameSamples() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
         const auto original = readOk(path);
-        const std::pair<E_TransferSyntax, const char*> syntaxes[] = {
+        const auto syntaxes = std::to_array<std::pair<E_TransferSyntax, const char*>>({
             {EXS_LittleEndianImplicit, "implicit.dcm"},
             {EXS_LittleEndianExplicit, "explicit.dcm"},
             {EXS_BigEndianExplicit, "bigendian.dcm"},
             {EXS_DeflatedLittleEndianExplicit, "deflated.dcm"},
-        };
+        });
         for (const auto& [xfer, name] : syntaxes) {
             auto loaded = dicom::loadFile(path.toStdString());
             QVERIFY(loaded.hasValue());
@@ -388,11 +388,14 @@ private slots:
 
     void samplingRateZeroNegativeOrAbsurd() {
         VERIDICOR_SHARED_FILE(path, "ecg/wave_dfl.dcm");
-        const std::pair<const char*, const char*> cases[] = {{"0", "it must be positive"},
-                                                             {"-240", "it must be positive"},
-                                                             {"1e9", "implausible"},
-                                                             {"fast", "not a number"}};
-        for (const auto& [value, expected] : cases) {
+        const auto cases =
+            std::to_array<std::pair<const char*, const char*>>({{"0", "it must be positive"},
+                                                                {"-240", "it must be positive"},
+                                                                {"1e9", "implausible"},
+                                                                {"fast", "not a number"}});
+        for (const auto& c : cases) {
+            const char* const value = c.first; // a named variable: clang 14 cannot capture a structured binding
+            const char* const expected = c.second;
             const QString copy = brokenCopy(path, QStringLiteral("fs.dcm"), [&](DcmDataset& ds) {
                 firstGroup(ds)->putAndInsertString(DCM_SamplingFrequency, value);
             });
@@ -575,7 +578,7 @@ private slots:
             const int flips = 1 + static_cast<int>(next() % 8);
             for (int k = 0; k < flips; ++k) {
                 // Mostly the header region, where the sizes and counts live.
-                const qsizetype at = static_cast<qsizetype>(next() % (next() % 4 == 0 ? bytes.size() : 6000));
+                const auto at = static_cast<qsizetype>(next() % (next() % 4 == 0 ? bytes.size() : 6000));
                 bytes[at] = static_cast<char>(next() & 0xFF);
             }
             if (next() % 5 == 0) {
@@ -611,8 +614,8 @@ private slots:
             DcmItem* a = seq->getItem(0);
             a->putAndInsertUint16Array(DCM_ReferencedWaveformChannels, std::array<Uint16, 2>{1, 0}.data(), 2);
             a->putAndInsertString(DCM_TemporalRangeType, "SEGMENT");
-            const Uint32 positions[] = {100, 300, 99999};
-            a->putAndInsertUint32Array(DCM_ReferencedSamplePositions, positions, 3);
+            const std::array<Uint32, 3> positions = {100, 300, 99999};
+            a->putAndInsertUint32Array(DCM_ReferencedSamplePositions, positions.data(), positions.size());
             auto* second = new DcmItem();
             second->putAndInsertString(DCM_UnformattedTextValue, "Sinus rhythm");
             second->putAndInsertUint16Array(DCM_ReferencedWaveformChannels,

@@ -42,7 +42,7 @@ Fit fit(const std::vector<float>& x, double f, std::size_t from, std::size_t to,
         s += x[i] * std::sin(w);
         c += x[i] * std::cos(w);
     }
-    const double n = static_cast<double>(to - from);
+    const auto n = static_cast<double>(to - from);
     const double a = 2 * s / n; // coefficient of sin
     const double b = 2 * c / n; // coefficient of cos
     return {std::hypot(a, b), std::atan2(b, a)};
@@ -55,7 +55,7 @@ Fit response(double f, const FilterSettings& settings, double fs = kFs) {
     auto x = sine(f, seconds, fs);
     const auto report = applyFilters(x, fs, settings);
     Q_UNUSED(report);
-    const std::size_t span = static_cast<std::size_t>(std::round(periods / f * fs));
+    const auto span = static_cast<std::size_t>(std::round(periods / f * fs));
     const std::size_t from = (x.size() - span) / 2;
     const Fit out = fit(x, f, from, from + span, fs);
     const auto in = sine(f, seconds, fs);

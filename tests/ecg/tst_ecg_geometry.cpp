@@ -28,6 +28,7 @@ std::vector<std::string> labelsOfColumn(const PaperPage& page, int column) {
     }
     std::sort(rows.begin(), rows.end());
     std::vector<std::string> out;
+    out.reserve(rows.size());
     for (auto& r : rows)
         out.push_back(r.second);
     return out;
@@ -61,6 +62,7 @@ private slots:
                                             "V5", "V6", "III", "aVR", "aVL", "aVF"};
         const auto order = printOrder(aecg);
         std::vector<std::string> names;
+        names.reserve(order.size());
         for (auto i : order)
             names.push_back(aecg[i]);
         QCOMPARE(names, kTwelve);

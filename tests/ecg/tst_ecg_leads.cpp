@@ -5,7 +5,9 @@
 
 #include <QtTest>
 
+#include <array>
 #include <sstream>
+#include <utility>
 
 using namespace veridicor::ecg;
 
@@ -17,14 +19,14 @@ private slots:
         QTest::addColumn<QString>("code");
         QTest::addColumn<QString>("name");
         // DICOM PS3.16 CID 3001 "ECG Leads", coding scheme SCPECG.
-        const std::pair<const char*, const char*> table[] = {
+        const auto table = std::to_array<std::pair<const char*, const char*>>({
             {"5.6.3-9-1", "I"},    {"5.6.3-9-2", "II"},   {"5.6.3-9-61", "III"}, {"5.6.3-9-62", "aVR"},
             {"5.6.3-9-63", "aVL"}, {"5.6.3-9-64", "aVF"}, {"5.6.3-9-3", "V1"},   {"5.6.3-9-4", "V2"},
             {"5.6.3-9-5", "V3"},   {"5.6.3-9-6", "V4"},   {"5.6.3-9-7", "V5"},   {"5.6.3-9-8", "V6"},
             {"5.6.3-9-9", "V7"},   {"5.6.3-9-66", "V8"},  {"5.6.3-9-67", "V9"},  {"5.6.3-9-10", "V2R"},
             {"5.6.3-9-11", "V3R"}, {"5.6.3-9-12", "V4R"}, {"5.6.3-9-13", "V5R"}, {"5.6.3-9-14", "V6R"},
             {"5.6.3-9-16", "X"},   {"5.6.3-9-17", "Y"},   {"5.6.3-9-18", "Z"},   {"5.6.3-9-65", "-aVR"},
-        };
+        });
         for (const auto& [code, name] : table) {
             QTest::newRow(code) << QString::fromLatin1(code) << QString::fromLatin1(name);
         }
@@ -41,7 +43,7 @@ private slots:
         QTest::addColumn<QString>("code");
         QTest::addColumn<QString>("name");
         // CID 3001 / ISO/IEEE 11073-10101 MDC_ECG_LEAD_* in partition 2, written "2:<code>" in DICOM.
-        const std::pair<const char*, const char*> table[] = {
+        const auto table = std::to_array<std::pair<const char*, const char*>>({
             {"2:1", "I"},
             {"2:2", "II"},
             {"2:61", "III"},
@@ -68,7 +70,7 @@ private slots:
             {"MDC_ECG_LEAD_aVF", "aVF"},
             {"MDC_ECG_LEAD_V3", "V3"},
             {"MDC_ECG_LEAD_VX", "X"},
-        };
+        });
         for (const auto& [code, name] : table) {
             QTest::newRow(code) << QString::fromLatin1(code) << QString::fromLatin1(name);
         }

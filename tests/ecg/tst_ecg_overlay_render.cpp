@@ -235,9 +235,9 @@ private slots:
                     QVERIFY2(r.image.pixel(x, y) != kWhite,
                              qPrintable(where + QStringLiteral(": paper at %1").arg(x)));
                 }
-                allowed.push_back(
-                    QRect(QPoint(cols->first - 1, static_cast<int>(cell.topMm * ppm)),
-                          QPoint(cols->second + 1, static_cast<int>(std::ceil(cell.bottomMm * ppm)))));
+                allowed.emplace_back(
+                    QPoint(cols->first - 1, static_cast<int>(cell.topMm * ppm)),
+                    QPoint(cols->second + 1, static_cast<int>(std::ceil(cell.bottomMm * ppm))));
             }
         }
         // 12×1: V2 twice, II once. 6×2 (chest leads show 5–10 s): V2 5.6–6.8 and II. 3×4: V2 5.6–6.8 and II
@@ -248,8 +248,6 @@ private slots:
             expectedCells = 3;
             break;
         case PaperLayout::Grid6x2:
-            expectedCells = 2;
-            break;
         case PaperLayout::Grid3x4:
             expectedCells = 2;
             break;

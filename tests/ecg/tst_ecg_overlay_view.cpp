@@ -24,6 +24,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 
 using namespace veridicor;
@@ -112,10 +113,9 @@ QRect onCanvas(const EcgView& view, const PaperCell& cell, double from, double t
     const QPointF scroll = view.canvas()->scrollMm();
     const double x0 = (cell.xAt(std::max(from, cell.startSeconds)) - scroll.x()) * ppm;
     const double x1 = (cell.xAt(std::min(to, cell.endSeconds)) - scroll.x()) * ppm;
-    return QRect(
-        QPoint(static_cast<int>(std::floor(x0)), static_cast<int>((cell.topMm + 1.0 - scroll.y()) * ppm)),
-        QPoint(static_cast<int>(std::ceil(x1)) - 1,
-               static_cast<int>((cell.bottomMm - 1.0 - scroll.y()) * ppm)));
+    return {QPoint(static_cast<int>(std::floor(x0)), static_cast<int>((cell.topMm + 1.0 - scroll.y()) * ppm)),
+            QPoint(static_cast<int>(std::ceil(x1)) - 1,
+                   static_cast<int>((cell.bottomMm - 1.0 - scroll.y()) * ppm))};
 }
 
 } // namespace
@@ -392,7 +392,7 @@ private slots:
         f.relevanceLeads = kTwelve;
         f.relevanceSamples = static_cast<int>(n);
         f.relevance = QByteArray(kTwelve.size() * n, '\0');
-        const double weight[] = {0.8, 1.0, 0.7}; // V2, V3, V4
+        const std::array weight = {0.8, 1.0, 0.7}; // V2, V3, V4
         for (int k = 0; k < 3; ++k) {
             const qsizetype row = (7 + k) * n;
             for (qsizetype r : peaks) {

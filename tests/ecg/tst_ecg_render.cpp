@@ -51,9 +51,8 @@ Rendered render(std::shared_ptr<const Recording> rec, double dpi, double speed =
 
 QRect bandPx(const PaperPage& page, double x0Mm, double x1Mm, double y0Mm, double y1Mm) {
     const double k = page.scale.pixelsPerMm;
-    return QRect(
-        QPoint(static_cast<int>(std::ceil(x0Mm * k)), static_cast<int>(std::ceil(y0Mm * k))),
-        QPoint(static_cast<int>(std::floor(x1Mm * k)) - 1, static_cast<int>(std::floor(y1Mm * k)) - 1));
+    return {QPoint(static_cast<int>(std::ceil(x0Mm * k)), static_cast<int>(std::ceil(y0Mm * k))),
+            QPoint(static_cast<int>(std::floor(x1Mm * k)) - 1, static_cast<int>(std::floor(y1Mm * k)) - 1)};
 }
 
 const PaperCell* cellNamed(const PaperPage& page, const std::string& label, bool rhythm = false) {
@@ -477,7 +476,7 @@ private slots:
                 columns += static_cast<std::size_t>(std::ceil(c.widthMm * s.pixelsPerMm));
             QVERIFY2(vertices.back() <= 2 * columns, qPrintable(QString::number(vertices.back())));
             // The whole-recording overview costs two vertices per pixel column whatever the length.
-            QVERIFY(paper.renderer().lastFrame().overviewVertices <= 2 * 1000);
+            QVERIFY(paper.renderer().lastFrame().overviewVertices <= std::size_t{2} * 1000);
         }
         QCOMPARE(vertices[0], vertices[1]);
     }

@@ -289,7 +289,7 @@ private slots:
         QVERIFY(s.hasValue());
         QCOMPARE(s->sampleCount(), std::size_t{43200000});
         QVERIFY(s->rPeakSeconds().size() > 90000); // ~100 800 beats at 70 /min
-        std::vector<std::int16_t> chunk(12 * 5000);
+        std::vector<std::int16_t> chunk(std::size_t{12} * 5000);
         s->generate(s->sampleCount() - 5000, 5000, chunk); // the last 10 s, without generating the rest
         const auto v5 = lead(chunk, 5000, kV5, p.microvoltsPerCount);
         const auto peaks = detectRPeaks(v5, p.samplingHz);

@@ -37,7 +37,7 @@ QString truncatedCopy(const QString& source, const QTemporaryDir& dir, const QSt
     if (!src.open(QIODevice::ReadOnly))
         return {};
     const QByteArray bytes = src.readAll();
-    const QString path = dir.filePath(name);
+    QString path = dir.filePath(name);
     QFile dst(path);
     if (!dst.open(QIODevice::WriteOnly))
         return {};

@@ -38,7 +38,8 @@ inline QString buildDir() {
 
 /// Declares `var` as the absolute path of shared data file `rel`; skips the test with a clear message when
 /// the shared data (../shared/data) is absent, as it is in a clone without it.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): it declares `var` in the caller; QSKIP returns from it.
 #define VERIDICOR_SHARED_FILE(var, rel)                                                                      \
     const QString var = veridicor::test::sharedFile(QStringLiteral(rel));                                    \
-    if (var.isEmpty())                                                                                       \
+    if ((var).isEmpty())                                                                                     \
     QSKIP("shared test data " rel " is absent (../shared/data is not next to this checkout); test skipped")

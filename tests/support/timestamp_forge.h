@@ -24,6 +24,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -87,13 +88,13 @@ inline std::string forgeTimestampToken(const ForgedTimestamp& f) {
             break;
         }
         // TSTInfo: version, policy, messageImprint, serialNumber, genTime.
-        unsigned char hash[EVP_MAX_MD_SIZE];
+        std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
         unsigned int hashLength = 0;
         X509_ALGOR_set_md(algorithm, f.imprintDigest);
-        if (EVP_Digest(f.imprintOver.data(), f.imprintOver.size(), hash, &hashLength, f.imprintDigest,
+        if (EVP_Digest(f.imprintOver.data(), f.imprintOver.size(), hash.data(), &hashLength, f.imprintDigest,
                        nullptr) != 1 ||
             TS_MSG_IMPRINT_set_algo(imprint, algorithm) != 1 ||
-            TS_MSG_IMPRINT_set_msg(imprint, hash, static_cast<int>(hashLength)) != 1 ||
+            TS_MSG_IMPRINT_set_msg(imprint, hash.data(), static_cast<int>(hashLength)) != 1 ||
             TS_TST_INFO_set_version(tst, f.version) != 1 || TS_TST_INFO_set_policy_id(tst, policy) != 1 ||
             TS_TST_INFO_set_msg_imprint(tst, imprint) != 1 ||
             ASN1_INTEGER_set_uint64(serial, f.serial) != 1 || TS_TST_INFO_set_serial(tst, serial) != 1 ||

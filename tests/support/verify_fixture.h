@@ -48,7 +48,7 @@ inline std::string qtSha256(const std::string& bytes) {
 
 inline std::string readAll(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 inline void writeAll(const std::filesystem::path& p, const std::string& s) {
@@ -98,7 +98,7 @@ public:
     }
 
 private:
-    bool issue(Party& out, KeyType type, int bits, CertificateSpec spec, const Party* issuer) {
+    bool issue(Party& out, KeyType type, int bits, const CertificateSpec& spec, const Party* issuer) {
         auto key = PrivateKey::generate(type, bits);
         if (!key) {
             error = key.error().message;
@@ -113,7 +113,7 @@ private:
         out = Party{std::move(*key), std::move(*cert)};
         return true;
     }
-    CertificateSpec spec(const std::string& cn, bool ca, TimePoint from, TimePoint to) const {
+    [[nodiscard]] CertificateSpec spec(const std::string& cn, bool ca, TimePoint from, TimePoint to) const {
         CertificateSpec s;
         s.commonName = cn;
         s.organization = "Veridicor Test";
@@ -332,7 +332,9 @@ public:
         return writeTrustStore("trust", PolicyOptions{});
     }
 
-    std::filesystem::path trustDir(const std::string& name = "trust") const { return root / name; }
+    [[nodiscard]] std::filesystem::path trustDir(const std::string& name = "trust") const {
+        return root / name;
+    }
 
     bool writeTrustStore(const std::string& name, const PolicyOptions& o) {
         const auto dir = root / name;
@@ -377,8 +379,14 @@ public:
             }
             std::string s = "[";
             for (const auto& x : xs) {
-                s += (s.size() > 1 ? ", " : "") + std::string(R"({"identity": ")") + x + R"(", "ca": ")" +
-                     pin + "\"}";
+                if (s.size() > 1) {
+                    s += ", ";
+                }
+                s += R"({"identity": ")";
+                s += x;
+                s += R"(", "ca": ")";
+                s += pin;
+                s += "\"}";
             }
             return s + "]";
         };

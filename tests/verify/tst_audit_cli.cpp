@@ -16,6 +16,10 @@
 
 #include <sys/stat.h>
 
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
+// NOLINTBEGIN(modernize-raw-string-literal)
+
 using namespace veridicor;
 using namespace veridicor::test;
 
@@ -95,7 +99,7 @@ class TestAuditCli : public QObject {
     QString config; ///< XDG_CONFIG_HOME of every run
     int counter = 0;
 
-    Run run(const QStringList& args) const {
+    [[nodiscard]] Run run(const QStringList& args) const {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
@@ -112,7 +116,8 @@ class TestAuditCli : public QObject {
     }
 
     /// One `verify --audit-log` (the bundle is malformed: untrusted, exit 1, and recorded all the same).
-    QStringList verifyArgs(const QString& log, const QString& key, const QString& witness = {}) const {
+    [[nodiscard]] QStringList verifyArgs(const QString& log, const QString& key,
+                                         const QString& witness = {}) const {
         QStringList args{QStringLiteral("verify"),
                          QStringLiteral("--trust"),
                          trust,
@@ -128,7 +133,7 @@ class TestAuditCli : public QObject {
         }
         return args << bundle;
     }
-    bool append(const QString& log, const QString& key, const QString& witness = {}) const {
+    [[nodiscard]] bool append(const QString& log, const QString& key, const QString& witness = {}) const {
         const Run r = run(verifyArgs(log, key, witness));
         if (r.exitCode != 1 || !r.err.isEmpty()) {
             qWarning("verify --audit-log: exit %d: %s", r.exitCode, r.err.constData());
@@ -157,7 +162,7 @@ class TestAuditCli : public QObject {
         return l;
     }
 
-    Run auditVerify(const Log& l, bool withKey = true, bool withWitness = false) const {
+    [[nodiscard]] Run auditVerify(const Log& l, bool withKey = true, bool withWitness = false) const {
         QStringList args{QStringLiteral("audit-verify")};
         if (withKey) {
             args << QStringLiteral("--key") << l.pub;
@@ -408,4 +413,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestAuditCli)
+// NOLINTEND(modernize-raw-string-literal)
 #include "tst_audit_cli.moc"

@@ -21,13 +21,17 @@
 
 #include <sys/stat.h>
 
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
+// NOLINTBEGIN(modernize-raw-string-literal)
+
 using namespace veridicor::verify;
 
 namespace {
 
 std::string readAll(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void writeAll(const std::filesystem::path& p, const std::string& s) {
@@ -126,7 +130,7 @@ std::string signedHead(EVP_PKEY* signer, const std::string& keySha256, std::size
     if (!ok) {
         qWarning("signing failed");
     }
-    return "{\"format\":\"veridicor-audit-head-v1\",\"lines\":" + std::to_string(lines) +
+    return R"({"format":"veridicor-audit-head-v1","lines":)" + std::to_string(lines) +
            ",\"lastLineSha256\":\"" + last + "\",\"firstLineSha256\":\"" + first + "\",\"time\":\"" + time +
            "\",\"keySha256\":\"" + keySha256 + "\",\"signature\":\"" + base64Encode(sig) + "\"}\n";
 }
@@ -158,6 +162,8 @@ public:
     }
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
+    ScopedEnv(ScopedEnv&&) = delete;
+    ScopedEnv& operator=(ScopedEnv&&) = delete;
 
 private:
     const char* m_name;
@@ -177,11 +183,11 @@ class TestAuditLog : public QObject {
 
     [[nodiscard]] AuditLog logAt(const std::filesystem::path& path,
                                  const std::filesystem::path& witness = {}) const {
-        return AuditLog(path, *m_key, witness);
+        return {path, *m_key, witness};
     }
 
     std::filesystem::path freshLog(int n, const std::filesystem::path& witness = {}) {
-        const auto path = dir() / ("audit-" + std::to_string(++counter) + ".log");
+        auto path = dir() / ("audit-" + std::to_string(++counter) + ".log");
         const AuditLog log = logAt(path, witness);
         for (int i = 1; i <= n; ++i) {
             auto r = log.append(entry(i));
@@ -410,6 +416,7 @@ private slots:
     void concurrentAppendsStayChained() {
         const auto p = freshLog(0);
         std::vector<std::thread> threads;
+        threads.reserve(4);
         for (int t = 0; t < 4; ++t) {
             threads.emplace_back([this, &p, t] {
                 const AuditLog log = logAt(p);
@@ -699,7 +706,7 @@ private slots:
 
     void damagedHeadRecordIsDetected() {
         const auto p = freshLog(2);
-        writeAll(AuditLog::headPath(p), "{\"lines\":2,\"lastLineSha256\":\"nope\"}");
+        writeAll(AuditLog::headPath(p), R"({"lines":2,"lastLineSha256":"nope"})");
         expectBad(p, 3, "damaged");
         std::string head = readAll(AuditLog::headPath(freshLog(2)));
         head.insert(1, "\"extra\":1,");
@@ -824,6 +831,7 @@ private slots:
         std::vector<std::string> errors(kThreads);
         std::latch start(kThreads);
         std::vector<std::thread> threads;
+        threads.reserve(kThreads);
         for (int t = 0; t < kThreads; ++t) {
             threads.emplace_back([&, t] {
                 start.arrive_and_wait();
@@ -886,4 +894,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestAuditLog)
+// NOLINTEND(modernize-raw-string-literal)
 #include "tst_audit_log.moc"

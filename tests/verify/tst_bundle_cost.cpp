@@ -10,6 +10,10 @@
 #include <chrono>
 #include <cmath>
 
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
+// NOLINTBEGIN(modernize-raw-string-literal)
+
 using namespace veridicor;
 using namespace veridicor::test;
 
@@ -18,10 +22,11 @@ namespace {
 // Sanitizers and unoptimized builds are many times slower: there the times are printed, not asserted.
 // (Hidden from moc, whose preprocessor does not know __has_feature.)
 #ifndef Q_MOC_RUN
+// A macro, not a function: __has_feature can only be asked in a preprocessor condition.
 #if defined(__has_feature)
-#define VERIDICOR_HAS_FEATURE(x) __has_feature(x)
+#define VERIDICOR_HAS_FEATURE(x) __has_feature(x) // NOLINT(cppcoreguidelines-macro-usage): see above
 #else
-#define VERIDICOR_HAS_FEATURE(x) 0
+#define VERIDICOR_HAS_FEATURE(x) 0 // NOLINT(cppcoreguidelines-macro-usage): see above
 #endif
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || !defined(__OPTIMIZE__) ||               \
     VERIDICOR_HAS_FEATURE(address_sanitizer) || VERIDICOR_HAS_FEATURE(thread_sanitizer) ||                   \
@@ -34,7 +39,7 @@ constexpr bool kTimed = true;
 
 constexpr std::size_t kMaxBundleBytes = std::size_t{64} << 20;
 // (No raw string literals in this file: moc's lexer does not know them.)
-constexpr const char* kBundleStart = "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",";
+constexpr const char* kBundleStart = R"({"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json",)";
 
 /// A signed bundle's parts, to build hostile bundles around them.
 struct Parts {
@@ -97,8 +102,8 @@ private slots:
     void eightyFiveThousandCertificatesAreNotRead() {
         // 85,000 "certificates" filling 64 MiB, none of them base64 (let alone DER): had any been decoded the
         // envelope would be MALFORMED; the chain is refused by its length alone.
-        const std::string head = std::string(kBundleStart) +
-                                 "\"verificationMaterial\":{\"x509CertificateChain\":{\"certificates\":[";
+        const std::string head =
+            std::string(kBundleStart) + R"("verificationMaterial":{"x509CertificateChain":{"certificates":[)";
         const std::string tail =
             "]},\"tlogEntries\":[]},\"dsseEnvelope\":{\"payload\":\"" + parts.payload +
             "\",\"payloadType\":\"application/vnd.in-toto+json\",\"signatures\":[{\"sig\":\"" +
@@ -135,10 +140,12 @@ private slots:
                              "\"verificationMaterial\":" + parts.verificationMaterial +
                              ",\"dsseEnvelope\":" + parts.envelope;
         bundle.reserve(bundle.size() + kKeys * 14 + 32);
-        char key[32];
         for (std::size_t i = 0; i < kKeys; ++i) {
-            std::snprintf(key, sizeof key, ",\"k%07zu\":0", i);
-            bundle += key;
+            const std::string digits = std::to_string(i); // the key is k and i in at least 7 digits
+            bundle += ",\"k";
+            bundle.append(digits.size() < 7 ? 7 - digits.size() : 0, '0');
+            bundle += digits;
+            bundle += "\":0";
         }
         const Verdict unknown = timedVerify(bundle + "}", "1,900,000 keys");
         QCOMPARE(reasonsText(unknown), std::string("MALFORMED"));
@@ -191,8 +198,7 @@ private slots:
             "duplicate key");
         row("too many values, no repeat", "{" + keys + "\"big\":[" + zeros + "]}", 0, "more than 60 values");
         // Without a repeat before it, the later problem is the one named.
-        row("syntax error before a repeat", "{" + keys + "\"x\" 1,\"k3\":0}", keys.size() + 5,
-            "expected ':'");
+        row("syntax error before a repeat", "{" + keys + R"("x" 1,"k3":0})", keys.size() + 5, "expected ':'");
         // Nested: the outer repeat comes first in the document, the inner one later (and vice versa).
         const std::string inner = "{" + keys + "\"k5\":0}";
         row("outer repeat before a nested one", "{" + keys + "\"k1\":" + inner + "}", keys.size() + 1,
@@ -200,7 +206,7 @@ private slots:
         const std::string nestedFirst = "{" + keys + "\"in\":" + inner + ",\"k1\":0}";
         row("nested repeat before an outer one", nestedFirst, 2 * keys.size() + 7, "duplicate key");
         // A repeat among the first 16 keys is found as it is read.
-        row("small object", "{\"a\":1,\"b\":2,\"a\":3,\"c\":}", 13, "duplicate key");
+        row("small object", R"({"a":1,"b":2,"a":3,"c":})", 13, "duplicate key");
         // Many copies of one key: the second is the one named.
         std::string same = "{";
         for (int i = 0; i < 1000; ++i) {
@@ -208,7 +214,7 @@ private slots:
         }
         row("one key a thousand times", same + "}", 10, "duplicate key");
         // Keys that differ only after escapes are decoded.
-        row("repeat written with an escape", "{" + keys + "\"\\u006b7\":0}", keys.size() + 1,
+        row("repeat written with an escape", "{" + keys + R"("\u006b7":0})", keys.size() + 1,
             "duplicate key");
     }
     void largeObjectsNameTheFirstProblem() {
@@ -280,4 +286,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestBundleCost)
+// NOLINTEND(modernize-raw-string-literal)
 #include "tst_bundle_cost.moc"

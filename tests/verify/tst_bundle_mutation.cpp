@@ -138,7 +138,7 @@ class TestBundleMutation : public QObject {
     std::string bundle;
     std::optional<SignedContent> original;
 
-    Verdict check(const std::string& candidate) const {
+    [[nodiscard]] Verdict check(const std::string& candidate) const {
         return verifier->verify(candidate, f->input, f->pki.now, attachmentsFromFolder(f->root / "bundles"));
     }
 
@@ -174,7 +174,7 @@ private slots:
         const unsigned seed =
             seedEnv != nullptr ? static_cast<unsigned>(std::strtoul(seedEnv, nullptr, 10)) : 20261128U;
         const char* countEnv = std::getenv("VERIDICOR_MUTATIONS");
-        const int count = countEnv != nullptr ? std::atoi(countEnv) : 20000;
+        const int count = countEnv != nullptr ? static_cast<int>(std::strtol(countEnv, nullptr, 10)) : 20000;
         std::mt19937 rng(seed);
         int sameContent = 0;
         int failures = 0;

@@ -35,6 +35,8 @@ struct AuthenticationCount {
     ~AuthenticationCount() { verify::detail::setAuthenticationObserver(nullptr); }
     AuthenticationCount(const AuthenticationCount&) = delete;
     AuthenticationCount& operator=(const AuthenticationCount&) = delete;
+    AuthenticationCount(AuthenticationCount&&) = delete;
+    AuthenticationCount& operator=(AuthenticationCount&&) = delete;
     [[nodiscard]] std::size_t of(const std::string& bytes) const {
         return static_cast<std::size_t>(
             std::count(g_authenticated.begin(), g_authenticated.end(), qtSha256(bytes)));
@@ -50,16 +52,17 @@ class TestFindingDiscovery : public QObject {
 
     /// A study folder with the fixture's recording as `name` and the attachment beside it.
     fs::path study(const std::string& folder, const std::string& name = "ecg.dcm") {
-        const fs::path dir = f->root / folder;
+        fs::path dir = f->root / folder;
         fs::create_directories(dir);
         fs::copy_file(f->ecgPath, dir / name, fs::copy_options::overwrite_existing);
         writeAll(dir / "f1-relevance.u8", relevance);
         return dir;
     }
 
-    verify::FindingCheckRequest request(std::vector<fs::path> bundles,
-                                        std::vector<verify::Recording> recordings, fs::path shown,
-                                        const std::string& store = "trust") const {
+    [[nodiscard]] verify::FindingCheckRequest request(std::vector<fs::path> bundles,
+                                                      std::vector<verify::Recording> recordings,
+                                                      fs::path shown,
+                                                      const std::string& store = "trust") const {
         verify::FindingCheckRequest r;
         r.bundles = std::move(bundles);
         r.recordings = std::move(recordings);
@@ -243,7 +246,7 @@ private slots:
         const fs::path dir = study("no-store");
         writeAll(dir / "ecg.finding.json", f->sign(f->pki.finding));
         QVERIFY(f->writeTrustStore("damaged-store", VerifyFixture::PolicyOptions{}));
-        writeAll(f->trustDir("damaged-store") / "policy.json", "{\"policyVersion\": 1, \"models\": [");
+        writeAll(f->trustDir("damaged-store") / "policy.json", R"({"policyVersion": 1, "models": [)");
         auto r = request({dir / "ecg.finding.json"}, {{dir / "ecg.dcm", f->ecg.sop}}, dir / "ecg.dcm");
         r.trustStore = store.isEmpty() ? fs::path() : f->trustDir(store.toStdString());
         const auto result = verify::checkFindings(r);
@@ -436,6 +439,7 @@ private slots:
         auto store = verify::TrustStore::load(f->trustDir());
         QVERIFY(store.hasValue());
         const verify::Verifier verifier(*store);
+        // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): a copy is what this test is about.
         const verify::Verifier copy = verifier; // shares what the original remembers: the same trust store
         const verify::Verifier another(*store); // the same files, but another verifier
         const std::string bundle = f->sign(f->pki.finding);

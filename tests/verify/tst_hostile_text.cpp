@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <memory>
 
 using namespace veridicor;
@@ -28,7 +29,7 @@ class TestHostileText : public QObject {
 
     std::unique_ptr<VerifyFixture> f;
 
-    const TestPki& pki() const { return f->pki; }
+    [[nodiscard]] const TestPki& pki() const { return f->pki; }
 
     /// Neither the sentence nor a fragment of it is in the verdict JSON or in any check detail; the JSON is
     /// valid (our strict reader refuses invalid UTF-8).
@@ -43,13 +44,13 @@ class TestHostileText : public QObject {
         }
     }
 
-    std::string signRaw(const Party& signer, const std::string& statement) const {
+    [[nodiscard]] std::string signRaw(const Party& signer, const std::string& statement) const {
         auto b = signDsseBundle(pki().identity(signer), statement);
         return b ? *b : std::string();
     }
 
     /// The signed statement of a good bundle with `edit` applied, signed again by the trusted finding signer.
-    template <class Edit> std::string signedStatementWith(Edit edit) const {
+    template <class Edit> [[nodiscard]] std::string signedStatementWith(Edit edit) const {
         auto st = json::parse(payloadOf(f->sign(pki().finding)));
         edit(*st);
         return signRaw(pki().finding, json::serialize(*st));
@@ -120,7 +121,7 @@ private slots:
         expectNowhere(v);
         // The detail still says what is wrong, by field path.
         const std::string& detail = v.check(CheckId::Envelope).detail;
-        const char* expected[] = {
+        const std::array<const char*, 7> expected = {
             "bundle holds a field that is not part of the format",
             "bundle.dsseEnvelope holds a field that is not part of the format",
             "bundle.dsseEnvelope.signatures[0] holds a field that is not part of the format",
@@ -364,8 +365,8 @@ private slots:
         DcmFileFormat ff;
         QVERIFY(ff.loadFile(path.c_str()).good());
         DcmDataset* ds = ff.getDataset();
-        const DcmTagKey tags[] = {DCM_Modality, DCM_StudyInstanceUID, DCM_SOPInstanceUID};
-        const std::string values[] = {"EC\xE9", f->ecg.study + "\xE9", f->ecg.sop + "\xE9"};
+        const std::array<DcmTagKey, 3> tags = {DCM_Modality, DCM_StudyInstanceUID, DCM_SOPInstanceUID};
+        const std::array<std::string, 3> values = {"EC\xE9", f->ecg.study + "\xE9", f->ecg.sop + "\xE9"};
         QVERIFY(ds->putAndInsertString(tags[kind], values[kind].c_str()).good());
         QVERIFY(ff.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
         auto in = openInput(path);

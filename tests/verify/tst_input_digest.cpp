@@ -12,6 +12,8 @@
 #include <QtEndian>
 #include <QtTest>
 
+#include <array>
+
 using namespace veridicor;
 using namespace veridicor::test;
 
@@ -72,14 +74,14 @@ public:
 
 private:
     void u16(std::uint16_t v) {
-        char b[2];
-        qToLittleEndian<quint16>(v, b);
-        m_body.append(b, 2);
+        std::array<char, 2> b{};
+        qToLittleEndian<quint16>(v, b.data());
+        m_body.append(b.data(), 2);
     }
     void u32(std::uint32_t v) {
-        char b[4];
-        qToLittleEndian<quint32>(v, b);
-        m_body.append(b, 4);
+        std::array<char, 4> b{};
+        qToLittleEndian<quint32>(v, b.data());
+        m_body.append(b.data(), 4);
     }
     void tag(std::uint16_t group, std::uint16_t elem) {
         u16(group);
@@ -118,7 +120,7 @@ private slots:
         QVERIFY(in->digestFor(verify::DigestMethod::DicomWaveformV1) != nullptr);
         QVERIFY(in->digestFor(verify::DigestMethod::DicomPixelDataV1) == nullptr);
         QCOMPARE(in->modality, std::string("ECG"));
-        QCOMPARE(in->hashedBytes, std::uint64_t{12 * 2400 * 2}); // 12 channels × 2400 samples × 16 bits
+        QCOMPARE(in->hashedBytes, std::uint64_t{12} * 2400 * 2); // 12 channels × 2400 samples × 16 bits
         QCOMPARE(in->subjectName, std::string("1.3.6.1.4.1.6018.3.999"));
         auto bytes = waveformDataByDcmconv(path);
         QVERIFY(bytes.has_value());

@@ -46,15 +46,15 @@ class TestMeaningBinding : public QObject {
 
     /// A copy of a shared file in the fixture's folder (edited there, never in place).
     std::filesystem::path copyOf(const QString& shared) {
-        const auto to = f->root / "edits" /
-                        (std::to_string(++m_files) + "-" + QFileInfo(shared).fileName().toStdString());
+        auto to = f->root / "edits" /
+                  (std::to_string(++m_files) + "-" + QFileInfo(shared).fileName().toStdString());
         std::filesystem::create_directories(to.parent_path());
         std::filesystem::copy_file(shared.toStdString(), to);
         return to;
     }
 
-    std::string signFor(const std::filesystem::path& data, const json::Value& predicate,
-                        std::optional<DigestMethod> method = std::nullopt) const {
+    [[nodiscard]] std::string signFor(const std::filesystem::path& data, const json::Value& predicate,
+                                      std::optional<DigestMethod> method = std::nullopt) const {
         auto in = openInput(data);
         if (!in) {
             qWarning("openInput: %s", in.error().message.c_str());
@@ -70,8 +70,8 @@ class TestMeaningBinding : public QObject {
         return *b;
     }
 
-    Verdict verifyOn(const std::string& bundle, const std::filesystem::path& data,
-                     const std::string& store = "trust") const {
+    [[nodiscard]] Verdict verifyOn(const std::string& bundle, const std::filesystem::path& data,
+                                   const std::string& store = "trust") const {
         auto in = openInput(data);
         if (!in) {
             qWarning("openInput: %s", in.error().message.c_str());
@@ -375,7 +375,7 @@ private slots:
             QVERIFY(echo.hasValue() && ecg.hasValue());
             DcmSequenceOfItems* waves = nullptr;
             QVERIFY(ecg->dataset()->findAndGetSequence(DCM_WaveformSequence, waves).good());
-            echo->dataset()->insert(static_cast<DcmElement*>(waves->clone()));
+            echo->dataset()->insert(new DcmSequenceOfItems(*waves));
             QVERIFY(echo->file->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
         }
         auto in = openInput(path);
@@ -409,7 +409,7 @@ private slots:
             QVERIFY(loaded->dataset()->findAndGetElement(DCM_PixelData, pixels).good());
             Uint8* bytes = nullptr;
             QVERIFY(pixels->getUint8Array(bytes).good());
-            const std::size_t frame = 240 * 320 * 3;
+            const std::size_t frame = std::size_t{240} * 320 * 3;
             std::swap_ranges(bytes, bytes + frame, bytes + frame);
             QVERIFY(loaded->file->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
         }

@@ -61,9 +61,9 @@ class TestOms : public QObject {
 
     std::unique_ptr<VerifyFixture> f;
 
-    TrustStore store() const { return *TrustStore::load(f->trustDir()); }
-    std::filesystem::path fresh(const std::string& name) const {
-        const auto p = f->root / name;
+    [[nodiscard]] TrustStore store() const { return *TrustStore::load(f->trustDir()); }
+    [[nodiscard]] std::filesystem::path fresh(const std::string& name) const {
+        auto p = f->root / name;
         std::filesystem::remove_all(p);
         return p;
     }
@@ -422,7 +422,7 @@ private slots:
         const auto trust = fresh("ref-trust");
         writeAll(trust / "anchors" / "ca.pem", readAll(ref / "keys" / "certificate" / "ca-cert.pem"));
         writeAll(trust / "policy.json",
-                 "{\"policyVersion\": 1, \"revocation\": \"if-available\", \"models\": []}");
+                 R"({"policyVersion": 1, "revocation": "if-available", "models": []})");
         const TrustStore ts = *TrustStore::load(trust);
         const PublicKey pub = *PublicKey::load(ref / "keys" / "certificate" / "signing-key-pub.pem");
         struct Case {

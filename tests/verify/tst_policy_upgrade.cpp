@@ -60,7 +60,7 @@ class TestPolicyUpgrade : public QObject {
     std::string findingBundle; ///< signed by the finding signer under the intermediate
     std::filesystem::path findingEvidence;
 
-    const TestPki& pki() const { return f->pki; }
+    [[nodiscard]] const TestPki& pki() const { return f->pki; }
 
     Expected<PolicyUpgrade, Error> upgrade(const std::string& store,
                                            const std::vector<std::filesystem::path>& evidence) const {
@@ -80,8 +80,9 @@ class TestPolicyUpgrade : public QObject {
         writeAll(dst / "policy.json", policy);
     }
 
-    std::filesystem::path writeEvidence(const std::string& name, const std::string& bytes) const {
-        const auto p = f->root / "evidence" / name;
+    [[nodiscard]] std::filesystem::path writeEvidence(const std::string& name,
+                                                      const std::string& bytes) const {
+        auto p = f->root / "evidence" / name;
         writeAll(p, bytes);
         return p;
     }

@@ -56,9 +56,9 @@ class TestRevision2Trust : public QObject {
     Q_OBJECT
 
     std::unique_ptr<VerifyFixture> f;
-    const TestPki& pki() const { return f->pki; }
+    [[nodiscard]] const TestPki& pki() const { return f->pki; }
 
-    Party make(KeyType type, CertificateSpec spec, const Party* issuer) const {
+    Party make(KeyType type, const CertificateSpec& spec, const Party* issuer) const {
         auto key = PrivateKey::generate(type);
         auto cert = issueCertificate(spec, *key, issuer != nullptr ? &issuer->cert : nullptr,
                                      issuer != nullptr ? issuer->key : *key);
@@ -68,7 +68,7 @@ class TestRevision2Trust : public QObject {
         return Party{*key, *cert};
     }
 
-    CertificateSpec leafSpec(const std::string& cn, std::vector<std::string> dns = {}) const {
+    [[nodiscard]] CertificateSpec leafSpec(const std::string& cn, std::vector<std::string> dns = {}) const {
         CertificateSpec s;
         s.commonName = cn;
         s.organization = "Veridicor Test";
@@ -79,7 +79,7 @@ class TestRevision2Trust : public QObject {
         return s;
     }
 
-    CertificateSpec caSpec(const std::string& cn) const {
+    [[nodiscard]] CertificateSpec caSpec(const std::string& cn) const {
         CertificateSpec s;
         s.commonName = cn;
         s.organization = "Veridicor Test";
@@ -89,7 +89,7 @@ class TestRevision2Trust : public QObject {
         return s;
     }
 
-    std::string signWith(const Party& leaf, const std::vector<Certificate>& rest) const {
+    [[nodiscard]] std::string signWith(const Party& leaf, const std::vector<Certificate>& rest) const {
         std::vector<Certificate> chain{leaf.cert};
         chain.insert(chain.end(), rest.begin(), rest.end());
         auto id = SigningIdentity::create(leaf.key, chain);
@@ -98,7 +98,7 @@ class TestRevision2Trust : public QObject {
         return b ? *b : std::string();
     }
 
-    Verdict verifyAt(const std::string& bundle, const std::string& store, TimePoint at) const {
+    [[nodiscard]] Verdict verifyAt(const std::string& bundle, const std::string& store, TimePoint at) const {
         auto ts = TrustStore::load(f->trustDir(store));
         if (!ts) {
             qWarning("trust store: %s", ts.error().message.c_str());
@@ -107,7 +107,7 @@ class TestRevision2Trust : public QObject {
         return Verifier(*ts).verify(bundle, f->input, at, attachmentsFromFolder(f->root / "bundles"));
     }
 
-    VerifyFixture::PolicyOptions v2(std::vector<std::string> findingSigners) const {
+    [[nodiscard]] VerifyFixture::PolicyOptions v2(std::vector<std::string> findingSigners) const {
         VerifyFixture::PolicyOptions o;
         o.policyVersion = 2;
         o.revocationGiven = false;
@@ -402,7 +402,7 @@ private slots:
     // ---- R2.6: timestamps ------------------------------------------------------------------------------
 
     /// A TSA that outlives the test's verification times.
-    Party longLivedTsa() const {
+    [[nodiscard]] Party longLivedTsa() const {
         CertificateSpec s = leafSpec("Long-lived Test TSA");
         s.extendedKeyUsage = {"timeStamping"};
         s.extendedKeyUsageCritical = true;
@@ -428,7 +428,7 @@ private slots:
         writeAll(f->trustDir(name) / "tsa" / "root.pem", pki().tsaRoot.cert.pem());
     }
 
-    std::string stamped(const Party& tsa, TimePoint genTime, const std::string& bundle) const {
+    [[nodiscard]] std::string stamped(const Party& tsa, TimePoint genTime, const std::string& bundle) const {
         auto token = makeTimestampToken(tsa.cert, tsa.key, {}, signatureOf(bundle), genTime);
         return token ? withTimestamps(bundle, {*token}) : std::string();
     }

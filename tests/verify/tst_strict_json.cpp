@@ -9,6 +9,10 @@
 
 #include <string>
 
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
+// NOLINTBEGIN(modernize-raw-string-literal)
+
 using namespace veridicor::verify;
 
 class TestStrictJson : public QObject {
@@ -22,8 +26,7 @@ class TestStrictJson : public QObject {
 private slots:
     void acceptsValidDocuments_data() {
         QTest::addColumn<QByteArray>("text");
-        QTest::newRow("object") << QByteArray(
-            "{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"e\"}}");
+        QTest::newRow("object") << QByteArray(R"({"a": 1, "b": [true, false, null], "c": {"d": "e"}})");
         QTest::newRow("numbers") << QByteArray("[0, -0, 1.5, -2e10, 3E+2, 4e-3, 123456789012345678]");
         QTest::newRow("escapes") << QByteArray(
             "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", \"\\ud83d\\ude00\"]");
@@ -39,8 +42,8 @@ private slots:
     }
 
     void decodesValues() {
-        auto r = json::parse(
-            "{\"s\": \"\\u00e9\\ud83d\\ude00\", \"n\": 8.0, \"i\": 1000000000, \"f\": 0.93, \"b\": true}");
+        auto r =
+            json::parse(R"({"s": "\u00e9\ud83d\ude00", "n": 8.0, "i": 1000000000, "f": 0.93, "b": true})");
         QVERIFY(r.hasValue());
         QCOMPARE(r->find("s")->asString(), std::string("\xC3\xA9\xF0\x9F\x98\x80"));
         QCOMPARE(r->find("n")->asInteger(), std::optional<std::int64_t>(8)); // OMS writes integral doubles
@@ -56,13 +59,13 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("problem");
         QTest::newRow("duplicate key")
-            << QByteArray("{\"a\": 1, \"a\": 2}") << QStringLiteral("duplicate key");
+            << QByteArray(R"({"a": 1, "a": 2})") << QStringLiteral("duplicate key");
         QTest::newRow("duplicate key via escape")
-            << QByteArray("{\"a\": 1, \"\\u0061\": 2}") << QStringLiteral("duplicate key");
+            << QByteArray(R"({"a": 1, "\u0061": 2})") << QStringLiteral("duplicate key");
         QTest::newRow("nested duplicate")
-            << QByteArray("{\"x\": {\"k\": 1, \"k\": 1}}") << QStringLiteral("duplicate key");
+            << QByteArray(R"({"x": {"k": 1, "k": 1}})") << QStringLiteral("duplicate key");
         QTest::newRow("trailing data")
-            << QByteArray("{\"a\": 1} {\"b\": 2}") << QStringLiteral("after the JSON value");
+            << QByteArray(R"({"a": 1} {"b": 2})") << QStringLiteral("after the JSON value");
         QTest::newRow("trailing comma") << QByteArray("[1, 2,]") << QStringLiteral("unexpected character");
         QTest::newRow("trailing comma in object") << QByteArray("{\"a\": 1,}") << QStringLiteral("key");
         QTest::newRow("overlong UTF-8") << QByteArray("[\"\xC0\xAF\"]") << QStringLiteral("invalid UTF-8");
@@ -74,16 +77,16 @@ private slots:
             << QByteArray("[\"\xE2\x82\"]") << QStringLiteral("invalid UTF-8");
         QTest::newRow("stray continuation") << QByteArray("[\"\x80\"]") << QStringLiteral("invalid UTF-8");
         QTest::newRow("Latin-1 byte") << QByteArray("[\"caf\xE9\"]") << QStringLiteral("invalid UTF-8");
-        QTest::newRow("lone high surrogate") << QByteArray("[\"\\ud800\"]") << QStringLiteral("surrogate");
-        QTest::newRow("lone low surrogate") << QByteArray("[\"\\udc00\"]") << QStringLiteral("surrogate");
+        QTest::newRow("lone high surrogate") << QByteArray(R"(["\ud800"])") << QStringLiteral("surrogate");
+        QTest::newRow("lone low surrogate") << QByteArray(R"(["\udc00"])") << QStringLiteral("surrogate");
         QTest::newRow("reversed surrogates")
-            << QByteArray("[\"\\ude00\\ud83d\"]") << QStringLiteral("surrogate");
-        QTest::newRow("NUL escape") << QByteArray("[\"\\u0000\"]") << QStringLiteral("u0000");
+            << QByteArray(R"(["\ude00\ud83d"])") << QStringLiteral("surrogate");
+        QTest::newRow("NUL escape") << QByteArray(R"(["\u0000"])") << QStringLiteral("u0000");
         QTest::newRow("raw control character")
             << QByteArray("[\"a\tb\"]") << QStringLiteral("control character");
         QTest::newRow("raw newline in string")
             << QByteArray("[\"a\nb\"]") << QStringLiteral("control character");
-        QTest::newRow("invalid escape") << QByteArray("[\"\\x41\"]") << QStringLiteral("escape");
+        QTest::newRow("invalid escape") << QByteArray(R"(["\x41"])") << QStringLiteral("escape");
         QTest::newRow("byte-order mark") << QByteArray("\xEF\xBB\xBF{}") << QStringLiteral("byte-order mark");
         QTest::newRow("leading zero") << QByteArray("[01]") << QStringLiteral("leading zeros");
         QTest::newRow("plus sign") << QByteArray("[+1]") << QStringLiteral("unexpected character");
@@ -164,7 +167,7 @@ private slots:
     }
 
     void errorsCarryTheOffset() {
-        auto r = json::parse("{\"a\": 1, \"a\": 2}");
+        auto r = json::parse(R"({"a": 1, "a": 2})");
         QVERIFY(!r.hasValue());
         QCOMPARE(r.error().offset, std::size_t{9});
     }
@@ -307,4 +310,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestStrictJson)
+// NOLINTEND(modernize-raw-string-literal)
 #include "tst_strict_json.moc"

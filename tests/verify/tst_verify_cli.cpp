@@ -18,6 +18,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+// moc (Qt 6.4) stops reading this file at some raw string literals (one that ends in a quote or holds an odd
+// number of them): the test class then has no moc output and the test does not link. Those stay escaped.
+// NOLINTBEGIN(modernize-raw-string-literal)
+
 using namespace veridicor;
 using namespace veridicor::test;
 
@@ -52,7 +56,7 @@ class TestVerifyCli : public QObject {
     std::string ecgDigest;
     std::string echoDigest;
 
-    Run run(const QStringList& args) const {
+    [[nodiscard]] Run run(const QStringList& args) const {
         QProcess p;
         p.start(cli, args);
         Run r;
@@ -71,7 +75,7 @@ class TestVerifyCli : public QObject {
     }
 
     /// A producer's predicate for the given modality (before sign-finding fills it), with its attachment.
-    QString writePredicate(const QString& dir, bool ecg) const {
+    [[nodiscard]] QString writePredicate(const QString& dir, bool ecg) const {
         const std::string producedAt = verify::formatRfc3339(
             std::chrono::floor<std::chrono::seconds>(verify::now() - std::chrono::minutes(1)));
         std::string pred;
@@ -108,7 +112,7 @@ class TestVerifyCli : public QObject {
                 " \"frames\": 1, \"rows\": 4, \"cols\": 4}]}";
             writeFile(dir + QStringLiteral("/lv-heatmap.u8"), QByteArray(16, '\x40'));
         }
-        const QString path = dir + QStringLiteral("/predicate.json");
+        QString path = dir + QStringLiteral("/predicate.json");
         writeFile(path, QByteArray::fromStdString(pred));
         return path;
     }
@@ -376,13 +380,13 @@ private slots:
             QVERIFY(trace.loadFile(ecgFile.toStdString().c_str()).good());
             DcmSequenceOfItems* waves = nullptr;
             QVERIFY(trace.getDataset()->findAndGetSequence(DCM_WaveformSequence, waves).good());
-            echo.getDataset()->insert(static_cast<DcmElement*>(waves->clone()));
+            echo.getDataset()->insert(new DcmSequenceOfItems(*waves));
             if (swap) {
                 DcmElement* pixels = nullptr;
                 QVERIFY(echo.getDataset()->findAndGetElement(DCM_PixelData, pixels).good());
                 Uint8* bytes = nullptr;
                 QVERIFY(pixels->getUint8Array(bytes).good());
-                const std::size_t frame = 240 * 320 * 3;
+                const std::size_t frame = std::size_t{240} * 320 * 3;
                 std::swap_ranges(bytes, bytes + frame, bytes + frame);
             }
             QVERIFY(echo.saveFile(data.toStdString().c_str(), EXS_LittleEndianExplicit).good());
@@ -539,7 +543,7 @@ private slots:
         VERIDICOR_SHARED_FILE(data, "ecg/wave_dfl.dcm");
         const QString bundle = tmp.filePath(QStringLiteral("garbage.finding.json"));
         writeFile(bundle,
-                  "{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\", \"mediaType\": 1}");
+                  R"({"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "mediaType": 1})");
         const Run v = run({QStringLiteral("verify"), QStringLiteral("--trust"), trust,
                            QStringLiteral("--data"), data, bundle});
         QCOMPARE(v.exitCode, 1);
@@ -795,4 +799,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestVerifyCli)
+// NOLINTEND(modernize-raw-string-literal)
 #include "tst_verify_cli.moc"

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -30,7 +31,7 @@ struct Glyph {
     char c;
     std::array<std::uint8_t, 7> rows;
 };
-constexpr Glyph kFont[] = {
+constexpr auto kFont = std::to_array<Glyph>({
     {'A', {0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}},
     {'B', {0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E}},
     {'C', {0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E}},
@@ -76,7 +77,7 @@ constexpr Glyph kFont[] = {
     {'%', {0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03}},
     {'=', {0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00}},
     {' ', {0, 0, 0, 0, 0, 0, 0}},
-};
+});
 
 struct Canvas {
     int w, h;
@@ -349,16 +350,15 @@ std::vector<std::uint8_t> renderEchoFrame(const EchoClipSpec& spec, int index) {
     // Labels (burned in, as ultrasound machines do).
     cv.text(12, 10, "VERIDICOR DEMO", 2, 235, 235, 235);
     cv.text(12, 30, "SYNTHETIC - NOT FOR DIAGNOSIS", 1, 230, 200, 40);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%d HZ", static_cast<int>(std::lround(spec.frameRate)));
-    cv.text(w - 12 - Canvas::textWidth(buf, 2), 10, buf, 2, 235, 235, 235);
-    std::snprintf(buf, sizeof buf, "DEPTH %d CM", static_cast<int>(std::lround(spec.depthCm)));
-    cv.text(w - 12 - Canvas::textWidth(buf, 1), 30, buf, 1, 230, 200, 40);
+    const std::string rate = std::to_string(static_cast<int>(std::lround(spec.frameRate))) + " HZ";
+    cv.text(w - 12 - Canvas::textWidth(rate, 2), 10, rate, 2, 235, 235, 235);
+    const std::string depth = "DEPTH " + std::to_string(static_cast<int>(std::lround(spec.depthCm))) + " CM";
+    cv.text(w - 12 - Canvas::textWidth(depth, 1), 30, depth, 1, 230, 200, 40);
     cv.text(12, g.regionMinY + 40, "4V1C", 1, 200, 200, 200);
     cv.text(12, g.regionMinY + 52, "2.5 MHZ", 1, 200, 200, 200);
     // ECG strip: the whole clip's trace, a cursor at this frame's time.
-    std::snprintf(buf, sizeof buf, "HR %d", static_cast<int>(std::lround(spec.heartRate)));
-    cv.text(22, g.ecgMinY - 10, buf, 1, 60, 220, 90);
+    cv.text(22, g.ecgMinY - 10, "HR " + std::to_string(static_cast<int>(std::lround(spec.heartRate))), 1, 60,
+            220, 90);
     const int x0 = 20, x1 = w - 20;
     const double clipSec = spec.frames / spec.frameRate;
     const double mid = (g.ecgMinY + g.ecgMaxY) / 2.0 + 8;
@@ -421,10 +421,11 @@ void addRegion(DcmSequenceOfItems* seq, Uint16 format, Uint16 dataType, Uint32 f
     seq->insert(item);
 }
 
+/// `v` as printf's "%.6g" writes it in the C locale (a DICOM DS value wants '.' whatever the locale).
 std::string fmtDouble(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
+    std::array<char, 32> buf{};
+    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::general, 6);
+    return {buf.data(), result.ptr};
 }
 
 } // namespace

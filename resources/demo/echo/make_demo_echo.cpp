@@ -4,19 +4,35 @@
 
 #include <dcmtk/dcmdata/dcdict.h>
 
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
+#include <string_view>
+#include <system_error>
+
+namespace {
+
+/// Whether all of `text` is one number, stored in `out`.
+template <typename T> bool parseNumber(std::string_view text, T& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+int badValue(const std::string& option) {
+    static_cast<void>(std::fprintf(stderr, "make_demo_echo: %s wants a number\n", option.c_str()));
+    return 2;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr,
-                     "usage: make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native]\n");
+        static_cast<void>(std::fprintf(
+            stderr, "usage: make_demo_echo OUT.dcm [--frames N] [--fps F] [--size WxH] [--native]\n"));
         return 2;
     }
     if (!dcmDataDict.isDictionaryLoaded()) {
-        std::fprintf(stderr, "make_demo_echo: DCMTK's data dictionary is not loaded\n");
+        static_cast<void>(std::fprintf(stderr, "make_demo_echo: DCMTK's data dictionary is not loaded\n"));
         return 2;
     }
     veridicor::demo::EchoClipSpec spec;
@@ -31,12 +47,19 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--frames" && i + 1 < argc) {
-            spec.frames = std::atoi(argv[++i]);
+            if (!parseNumber(argv[++i], spec.frames)) {
+                return badValue(a);
+            }
         } else if (a == "--fps" && i + 1 < argc) {
-            spec.frameRate = std::atof(argv[++i]);
+            if (!parseNumber(argv[++i], spec.frameRate)) {
+                return badValue(a);
+            }
         } else if (a == "--size" && i + 1 < argc) {
-            if (std::sscanf(argv[++i], "%dx%d", &spec.width, &spec.height) != 2) {
-                std::fprintf(stderr, "make_demo_echo: --size wants WxH\n");
+            const std::string_view size(argv[++i]);
+            const auto x = size.find('x');
+            if (x == std::string_view::npos || !parseNumber(size.substr(0, x), spec.width) ||
+                !parseNumber(size.substr(x + 1), spec.height)) {
+                static_cast<void>(std::fprintf(stderr, "make_demo_echo: --size wants WxH\n"));
                 return 2;
             }
         } else if (a == "--native") {
@@ -44,13 +67,13 @@ int main(int argc, char** argv) {
         } else if (out.empty() && a.rfind("--", 0) != 0) {
             out = a;
         } else {
-            std::fprintf(stderr, "make_demo_echo: unknown argument %s\n", a.c_str());
+            static_cast<void>(std::fprintf(stderr, "make_demo_echo: unknown argument %s\n", a.c_str()));
             return 2;
         }
     }
     const std::string err = veridicor::demo::writeEchoClip(spec, out);
     if (!err.empty()) {
-        std::fprintf(stderr, "make_demo_echo: %s\n", err.c_str());
+        static_cast<void>(std::fprintf(stderr, "make_demo_echo: %s\n", err.c_str()));
         return 2;
     }
     return 0;

@@ -42,7 +42,7 @@ namespace fs = std::filesystem;
 using verify::json::Value;
 
 [[noreturn]] void die(const std::string& message) {
-    std::fprintf(stderr, "veridicor-make-demo-findings: %s\n", message.c_str());
+    static_cast<void>(std::fprintf(stderr, "veridicor-make-demo-findings: %s\n", message.c_str()));
     std::exit(2);
 }
 
