@@ -4,6 +4,7 @@
 #include <veridicor/dicom/dicom_env.h>
 #include <veridicor/registry/viewer_registry.h>
 #include <veridicor/ui/main_window.h>
+#include <veridicor/worklist/database.h>
 #include <veridicor/verify/time.h>
 
 #include <QApplication>
@@ -121,8 +122,13 @@ int main(int argc, char* argv[]) {
             "Once loaded, select this displayed finding (\"<bundle file name>#<finding id>\"): its "
             "measurements are listed and the view brings it into view."),
         QStringLiteral("KEY"));
+    const QCommandLineOption worklistOpt(
+        QStringLiteral("worklist-db"),
+        QStringLiteral("Use this worklist database (SQLite; made when missing, rebuilt from the study files when "
+                       "unusable); default $XDG_DATA_HOME/veridicor/Veridicor/worklist.sqlite."),
+        QStringLiteral("FILE"));
     parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
-                       auditKeyOpt, anywayOpt, selectOpt});
+                       auditKeyOpt, anywayOpt, selectOpt, worklistOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     if (asksForHelpOrVersion(argc, argv)) {
@@ -169,6 +175,8 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(auditKeyOpt)) {
         window.setAuditKeyFile(parser.value(auditKeyOpt));
     }
+    window.setWorklistDatabase(parser.isSet(worklistOpt) ? parser.value(worklistOpt)
+                                                         : veridicor::worklist::Database::defaultPath());
     window.setVerificationTime(at);
     window.setPreconfirmedShowAnyway(parser.values(anywayOpt));
     if (parser.isSet(sizeOpt)) {
@@ -240,7 +248,12 @@ int main(int argc, char* argv[]) {
             });
         window.openFindings(findings);
     } else if (quitAfter) {
-        QTimer::singleShot(0, &window, [&window] { emit window.loadFinished(); });
+        // Nothing to open: the start screen (the worklist) is ready once the database's rows are in.
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(&window, &veridicor::ui::MainWindow::worklistChanged, &window, [&window, once] {
+            QObject::disconnect(*once);
+            emit window.loadFinished();
+        });
     }
     const int rc = QApplication::exec();
     return rc != 0 ? rc : exitCode;

@@ -107,6 +107,29 @@ private slots:
         QVERIFY(lines.contains("demo_12lead_resting_ecg.omi.finding.json"));
     }
 
+    void theWorklistKeepsTheDemoStudiesWithTheirAiSummary() {
+        // A first session opens the demo: its studies go into the worklist database with the summary of their
+        // verified findings. A second session, opening nothing, starts on the worklist and lists them.
+        const QString db = tmp.filePath(QStringLiteral("worklist/worklist.sqlite"));
+        const QString log = tmp.filePath(QStringLiteral("audit-worklist.log"));
+        const Run first = run({QStringLiteral("--open"), demo, QStringLiteral("--trust"), trust,
+                               QStringLiteral("--audit-log"), log, QStringLiteral("--worklist-db"), db},
+                              QStringLiteral("worklist-first"));
+        QVERIFY2(first.exitCode == 0, qPrintable(first.stderrText));
+        QVERIFY(QFile::exists(db));
+        const Run second = run({QStringLiteral("--trust"), trust, QStringLiteral("--audit-log"), log,
+                                QStringLiteral("--worklist-db"), db},
+                               QStringLiteral("worklist-second"));
+        QVERIFY2(second.exitCode == 0, qPrintable(second.stderrText));
+        QVERIFY2(second.texts.contains(QStringLiteral("Every study opened on this workstation")),
+                 qPrintable(second.texts));
+        // The ECG study: one bundle verified (the OMI finding, SNOMED CT 401303003), the manipulated ones
+        // quarantined; only the verified one names a finding.
+        QVERIFY2(second.texts.contains(QStringLiteral("verified · ")), qPrintable(second.texts));
+        QVERIFY2(second.texts.contains(QStringLiteral("quarantined — Acute STEMI")), qPrintable(second.texts));
+        QVERIFY2(second.texts.contains(QStringLiteral("unread")), qPrintable(second.texts));
+    }
+
     void auditKeyOptionSignsTheHeadWithThatKey() {
         // --audit-key FILE: the GUI's audit log head is signed with that key, made at first use, private
         // key readable by its owner only, public key beside it; audit-verify checks the log with it.

@@ -399,7 +399,7 @@ private slots:
         QMenu* view = menuNamed(window, QStringLiteral("View"));
         QVERIFY(view != nullptr);
         const auto docks = window.findChildren<QDockWidget*>();
-        QCOMPARE(docks.size(), 3); // studies, files that could not be read, AI findings
+        QCOMPARE(docks.size(), 4); // worklist, studies, files that could not be read, AI findings
         for (QDockWidget* dock : docks) {
             QVERIFY2(view->actions().contains(dock->toggleViewAction()), qPrintable(dock->windowTitle()));
             dock->show();

@@ -8,12 +8,16 @@
 #include "message_page.h"
 #include "study_browser.h"
 #include "verification_detail.h"
+#include "worklist_panel.h"
 
 #include <veridicor/ui/settings_dialog.h>
 #include <veridicor/verify/audit_log.h>
 
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/registry/viewer_registry.h>
+#include <veridicor/worklist/ai_summary.h>
+#include <veridicor/worklist/database_thread.h>
+#include <veridicor/worklist/worklist_model.h>
 
 #include <QAbstractButton>
 #include <QAction>
@@ -40,8 +44,10 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabBar>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTextEdit>
+#include <QVBoxLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -71,6 +77,22 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     m_stack->addWidget(m_header);
     setCentralWidget(m_stack);
 
+    // The worklist: one model of the database's rows, shown as the start screen (nothing open) and as a dock.
+    m_worklistModel = new worklist::WorklistModel(this);
+    m_startPage = new QWidget(m_stack);
+    {
+        auto* layout = new QVBoxLayout(m_startPage);
+        auto* title = new QLabel(tr("<h2>Worklist</h2>Every study opened on this workstation. Choose one "
+                                    "(double-click or Enter), or open a folder (File › Open Folder…)."),
+                                 m_startPage);
+        title->setWordWrap(true);
+        layout->addWidget(title);
+        m_worklistStart = new WorklistPanel(m_worklistModel, m_startPage);
+        m_worklistStart->setObjectName(QStringLiteral("worklistStart"));
+        layout->addWidget(m_worklistStart, 1);
+    }
+    m_stack->addWidget(m_startPage);
+
     auto* browserDock = new QDockWidget(tr("Studies"), this);
     browserDock->setObjectName(QStringLiteral("studiesDock"));
     m_browser = new StudyBrowser(browserDock);
@@ -81,6 +103,18 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
             showInstance(path);
         }
     });
+
+    m_worklistDock = new QDockWidget(tr("Worklist"), this);
+    m_worklistDock->setObjectName(QStringLiteral("worklistDock"));
+    m_worklistDockPanel = new WorklistPanel(m_worklistModel, m_worklistDock);
+    m_worklistDockPanel->setObjectName(QStringLiteral("worklistDockPanel"));
+    m_worklistDock->setWidget(m_worklistDockPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, m_worklistDock);
+    // Above the open study's tree, not tabbed with it: a tab bar would widen the left column beside the page.
+    splitDockWidget(m_worklistDock, browserDock, Qt::Vertical);
+    for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
+        connect(panel, &WorklistPanel::studyChosen, this, [this](const QString& uid) { openStudy(uid); });
+    }
 
     m_problemsDock = new QDockWidget(tr("Files not opened"), this);
     m_problemsDock->setObjectName(QStringLiteral("problemsDock"));
@@ -126,6 +160,172 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
 MainWindow::~MainWindow() {
     m_scan.waitForFinished();
     m_check.waitForFinished();
+    m_worklistDb.reset(); // its jobs finish (and the database closes) before the window's objects go
+}
+
+void MainWindow::setWorklistDatabase(const QString& file) {
+    if (!m_worklistDb) {
+        m_worklistDb = std::make_unique<worklist::DatabaseThread>();
+    }
+    m_worklistFile = file;
+    m_worklistDb->open(file, this, [this](Expected<worklist::OpenReport, worklist::Error> report) {
+        QString note;
+        if (!report) {
+            note = tr("The worklist database cannot be used: %1").arg(report.error().message);
+        } else if (!report->message.isEmpty()) {
+            note = report->message; // created, or rebuilt with the unusable file kept aside
+        }
+        m_worklistStart->setNote(note);
+        m_worklistDockPanel->setNote(note);
+        if (!note.isEmpty()) {
+            statusBar()->showMessage(note);
+        }
+        if (m_index.instances > 0) {
+            indexIntoWorklist(); // what is open now belongs in it too
+        }
+        refreshWorklist();
+    });
+}
+
+void MainWindow::refreshWorklist(const std::function<void()>& after) {
+    if (!m_worklistDb) {
+        if (after) {
+            after();
+        }
+        return;
+    }
+    using Rows = Expected<std::vector<worklist::StudyRow>, worklist::Error>;
+    m_worklistDb->query<Rows>(
+        [](worklist::Database* db) -> Rows {
+            if (db == nullptr) {
+                return Unexpected(worklist::Error{worklist::ErrorCode::Unopenable, QStringLiteral("no worklist database")});
+            }
+            return db->studies();
+        },
+        this,
+        [this, after](Rows rows) {
+            if (rows) {
+                m_worklistModel->setRows(std::move(*rows));
+                for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
+                    panel->selectStudy(m_worklistStudy);
+                }
+                showStartScreenIfEmpty();
+            }
+            emit worklistChanged();
+            if (after) {
+                after();
+            }
+        });
+}
+
+void MainWindow::indexIntoWorklist() {
+    if (!m_worklistDb || m_index.instances == 0) {
+        return;
+    }
+    m_worklistDb->post([index = m_index](worklist::Database* db) {
+        if (db != nullptr) {
+            (void)db->indexStudies(index); // a cache: what fails to be written is indexed again next time
+        }
+    });
+    refreshWorklist();
+}
+
+void MainWindow::summarizeIntoWorklist(const std::function<void()>& after) {
+    if (!m_worklistDb) {
+        if (after) {
+            after();
+        }
+        return;
+    }
+    // Each study of the open index gets the summary of the verdicts of the bundles verified against its
+    // recordings (none: an empty summary, so a study whose findings were removed no longer shows them).
+    std::map<std::string, std::vector<verify::Verdict>> verdicts;
+    for (const auto* h : m_index.allInstances()) {
+        verdicts.try_emplace(h->studyInstanceUID);
+    }
+    for (const FindingEntry& e : m_session->entries()) {
+        const dicom::InstanceHeader* h = m_index.find(e.checked.recording);
+        if (h != nullptr && e.checked.verdict) {
+            verdicts[h->studyInstanceUID].push_back(*e.checked.verdict);
+        } else if (h != nullptr) {
+            verify::Verdict unverified; // could not be verified: counted as quarantined, never read
+            verdicts[h->studyInstanceUID].push_back(unverified);
+        }
+    }
+    std::vector<std::pair<QString, worklist::AiSummary>> summaries;
+    for (const auto& [uid, list] : verdicts) {
+        summaries.emplace_back(QString::fromStdString(uid), worklist::summarizeVerdicts(list));
+    }
+    m_worklistDb->post([summaries = std::move(summaries)](worklist::Database* db) {
+        if (db != nullptr) {
+            for (const auto& [uid, summary] : summaries) {
+                (void)db->setAiSummary(uid, summary); // a study not indexed (yet) has no row to summarise
+            }
+        }
+    });
+    refreshWorklist(after);
+}
+
+bool MainWindow::openStudy(const QString& studyUid) {
+    const int row = m_worklistModel->rowOf(studyUid);
+    if (row < 0) {
+        return false;
+    }
+    m_worklistStudy = studyUid;
+    for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
+        panel->selectStudy(studyUid);
+    }
+    for (const auto* h : m_index.allInstances()) {
+        if (QString::fromStdString(h->studyInstanceUID) == studyUid) {
+            return showInstance(QString::fromStdString(h->path.string()));
+        }
+    }
+    // Not in the open index: open its files (as the database knows them), then show it.
+    using Files = Expected<std::vector<worklist::InstanceFile>, worklist::Error>;
+    m_pendingStudyOpen = studyUid;
+    m_worklistDb->query<Files>(
+        [studyUid](worklist::Database* db) -> Files {
+            if (db == nullptr) {
+                return Unexpected(worklist::Error{worklist::ErrorCode::Unopenable, QStringLiteral("no worklist database")});
+            }
+            return db->instancesOf(studyUid);
+        },
+        this,
+        [this, studyUid](Files files) {
+            if (m_pendingStudyOpen != studyUid) {
+                return; // another study was chosen meanwhile
+            }
+            QStringList paths;
+            if (files) {
+                for (const auto& f : *files) {
+                    paths << f.path;
+                }
+            }
+            if (paths.isEmpty()) {
+                m_pendingStudyOpen.clear();
+                statusBar()->showMessage(tr("The files of this study are no longer where they were indexed"));
+                return;
+            }
+            openPaths(paths);
+        });
+    return true;
+}
+
+bool MainWindow::openNextUnread() {
+    const QString uid = m_worklistDockPanel->nextUnreadStudy();
+    return !uid.isEmpty() && openStudy(uid);
+}
+
+bool MainWindow::openPreviousStudy() {
+    const QString uid = m_worklistDockPanel->previousStudy();
+    return !uid.isEmpty() && openStudy(uid);
+}
+
+void MainWindow::showStartScreenIfEmpty() {
+    if (m_shownPath.isEmpty() && m_openingView == nullptr && m_stack->currentWidget() == m_message &&
+        m_index.instances == 0 && m_worklistDb) {
+        m_stack->setCurrentWidget(m_startPage);
+    }
 }
 
 void MainWindow::buildMenus() {
@@ -141,6 +341,25 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    QAction* next = go->addAction(tr("&Next Unread Study"), this, [this] {
+        if (!openNextUnread()) {
+            statusBar()->showMessage(tr("No unread study after this one in the worklist"));
+        }
+    });
+    next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Down));
+    QAction* previous = go->addAction(tr("&Previous Study"), this, [this] {
+        if (!openPreviousStudy()) {
+            statusBar()->showMessage(tr("No study before this one in the worklist"));
+        }
+    });
+    previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Up));
+    go->addAction(tr("&Worklist"), this, [this] {
+        m_worklistDock->show();
+        m_worklistDock->raise();
+        m_worklistDockPanel->table()->setFocus();
+    })->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
 
     // Every dock, so that a closed one can be opened again.
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -363,8 +582,20 @@ void MainWindow::onScanFinished() {
             .arg(m_index.filesExamined));
     m_shownPath.clear();
     setWindowTitle(tr("Veridicor"));
-    if (!all.empty()) {
-        showInstance(QString::fromStdString(all.front()->path.string()));
+    indexIntoWorklist();
+    const dicom::InstanceHeader* first = all.empty() ? nullptr : all.front();
+    if (!m_pendingStudyOpen.isEmpty()) {
+        // Opened from the worklist: its study comes first, whatever else the files held.
+        for (const auto* h : all) {
+            if (QString::fromStdString(h->studyInstanceUID) == m_pendingStudyOpen) {
+                first = h;
+                break;
+            }
+        }
+        m_pendingStudyOpen.clear();
+    }
+    if (first != nullptr) {
+        showInstance(QString::fromStdString(first->path.string()));
     } else if (!m_index.problems.empty()) {
         m_message->showError(tr("Nothing could be opened"),
                              QString::fromStdString(m_index.problems.front().error.message));
@@ -447,6 +678,10 @@ bool MainWindow::showInstance(const QString& path) {
     cancelOpening();
     m_browser->selectPath(path);
     m_shownPath = path;
+    m_worklistStudy = QString::fromStdString(header->studyInstanceUID);
+    for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
+        panel->selectStudy(m_worklistStudy);
+    }
     m_selectedKey.clear();
     // The title and the status bar name the patient and recording on screen, whatever view shows it.
     const QString title = recordingTitle(*header);
@@ -677,10 +912,13 @@ void MainWindow::onFindingCheckFinished() {
         showAnywayConfirmed(e->id, tr("requested on the command line (--show-anyway)"));
     }
     emit findingsChecked();
-    if (m_loading) {
-        m_loading = false;
-        emit loadFinished();
-    }
+    // The window is ready once the worklist shows this round's AI summary too.
+    summarizeIntoWorklist([this, generation = m_studyGeneration] {
+        if (m_loading && generation == m_studyGeneration && !m_scanActive && !m_checkActive) {
+            m_loading = false;
+            emit loadFinished();
+        }
+    });
 }
 
 std::optional<registry::DisplayedContent> MainWindow::shownContent() const {
@@ -904,6 +1142,17 @@ QStringList MainWindow::visibleTexts() const {
                 for (int c = 0; c < table->columnCount(); ++c) {
                     if (const QTableWidgetItem* item = table->item(r, c))
                         add(item->text());
+                }
+            }
+        } else if (auto* view = qobject_cast<QTableView*>(w); view != nullptr && view->model() != nullptr) {
+            // The worklist: its column titles and every row the filters let through.
+            const QAbstractItemModel* m = view->model();
+            for (int c = 0; c < m->columnCount(); ++c) {
+                add(m->headerData(c, Qt::Horizontal).toString());
+            }
+            for (int r = 0; r < m->rowCount(); ++r) {
+                for (int c = 0; c < m->columnCount(); ++c) {
+                    add(m->index(r, c).data().toString());
                 }
             }
         } else if (auto* sv = qobject_cast<registry::StudyView*>(w)) {

@@ -27,6 +27,11 @@ class ViewerRegistry;
 class StudyView;
 } // namespace veridicor::registry
 
+namespace veridicor::worklist {
+class DatabaseThread;
+class WorklistModel;
+} // namespace veridicor::worklist
+
 namespace veridicor::ui {
 
 class StudyBrowser;
@@ -37,6 +42,7 @@ class FindingSession;
 class FindingPresenter;
 class FindingAudit;
 class SettingsDialog;
+class WorklistPanel;
 struct FindingEntry;
 
 /// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
@@ -89,6 +95,24 @@ public:
     [[nodiscard]] registry::StudyView* currentView() const;
     /// The path of the instance on screen (empty when none).
     [[nodiscard]] QString shownInstance() const { return m_shownPath; }
+
+    // ---- worklist
+    // ---------------------------------------------------------------------------------------------
+
+    /// Uses the worklist database at `file` (worklist::Database::defaultPath() in the workstation; made when
+    /// missing, rebuilt from the files when unusable): every study opened is indexed into it, and the worklist
+    /// dock and start screen list every study it holds. Runs on the database's own thread; worklistChanged()
+    /// follows once the rows are in.
+    void setWorklistDatabase(const QString& file);
+    [[nodiscard]] QString worklistDatabase() const { return m_worklistFile; }
+    /// The rows the worklist shows (source order), for tests and the command line.
+    [[nodiscard]] const worklist::WorklistModel& worklistModel() const { return *m_worklistModel; }
+    /// Opens study `studyUid` of the worklist: its first instance when the study is in the open index, else
+    /// its files (from the database) are opened first. False when the worklist does not list it.
+    bool openStudy(const QString& studyUid);
+    /// Go › Next Unread Study / Previous Study, in the worklist's order on screen; false when there is none.
+    bool openNextUnread();
+    bool openPreviousStudy();
 
     // ---- findings settings (Settings dialog; the command line overrides them for the session)
     // ----------------
@@ -143,6 +167,8 @@ signals:
     void findingsChecked();
     /// The reader answered a Show-anyway question about bundle `id`; `shown`: it is shown now.
     void showAnywayAnswered(const QString& id, bool shown);
+    /// The worklist's rows were reloaded from the database (or could not be: the worklist then says why).
+    void worklistChanged();
     /// showInstance(path) has finished: the view opened it (`opened`) or the window shows why it cannot, and
     /// its findings are displayed. Not emitted for an open cancelled by another one.
     void instanceShown(const QString& path, bool opened);
@@ -166,6 +192,11 @@ private:
     bool onShowAnywayAnswer(const QString& id, const QString& askedConsent, bool confirmed);
     /// What the view on screen holds and draws for the shown instance (nullopt: nothing it can vouch for).
     [[nodiscard]] std::optional<registry::DisplayedContent> shownContent() const;
+    /// Reloads the worklist's rows from the database; `after` runs once they are in (at once without one).
+    void refreshWorklist(const std::function<void()>& after = {});
+    void indexIntoWorklist();
+    void summarizeIntoWorklist(const std::function<void()>& after = {});
+    void showStartScreenIfEmpty();
     void openFileDialog();
     void openFolderDialog();
     void openFindingsDialog(bool folder);
@@ -179,6 +210,15 @@ private:
     QStackedWidget* m_stack = nullptr;
     MessagePage* m_message = nullptr;
     HeaderView* m_header = nullptr;
+    QWidget* m_startPage = nullptr;          ///< the start screen: the worklist while nothing is open
+    WorklistPanel* m_worklistStart = nullptr; ///< the start screen's worklist
+    WorklistPanel* m_worklistDockPanel = nullptr;
+    QDockWidget* m_worklistDock = nullptr;
+    worklist::WorklistModel* m_worklistModel = nullptr;
+    std::unique_ptr<worklist::DatabaseThread> m_worklistDb;
+    QString m_worklistFile;
+    QString m_worklistStudy;     ///< the study opened from the worklist (selected in both panels)
+    QString m_pendingStudyOpen;  ///< a worklist study whose files are being opened; shown when indexed
     QHash<QString, registry::StudyView*> m_views; // one per factory id, created on first use
     QFutureWatcher<StudyScan> m_scan;
     dicom::StudyIndex m_index;
