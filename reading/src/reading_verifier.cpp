@@ -233,9 +233,16 @@ void checkSignatures(DcmDataset& ds, const verify::TrustStore& store, verify::Ti
             continue;
         }
         if (OFCondition c = signature.verifyCurrent(); c.bad()) {
-            failCheck(v, ReadingCheckId::Signature, ReadingReason::BadSignature,
-                      which + " does not verify (dcmsign: " + c.text() + ")");
-            continue;
+            if (c == SI_EC_VerificationFailed_CertExpiredAtSignature ||
+                c == SI_EC_VerificationFailed_CertNotYetValidAtSig) {
+                failCheck(v, ReadingCheckId::Chain, ReadingReason::CertExpired,
+                          which + " was made when the signer's certificate was not valid (dcmsign: " + c.text() +
+                              ")");
+            } else {
+                failCheck(v, ReadingCheckId::Signature, ReadingReason::BadSignature,
+                          which + " does not verify (dcmsign: " + c.text() + ")");
+                continue;
+            }
         }
         OFString mac;
         signature.getCurrentMacName(mac);
