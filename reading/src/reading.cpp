@@ -119,10 +119,8 @@ void checkReading(const Reading& r, Field& f) {
         const std::string p = "reading.statements[" + std::to_string(i) + "]";
         if (s.scheme != "SCT") {
             f.set(p + ".scheme", "must be \"SCT\" (statements are SNOMED CT coded)");
-        } else if (s.value.empty() || s.value.size() > 18 ||
+        } else if (s.value.size() < 6 || s.value.size() > 18 ||
                    !std::all_of(s.value.begin(), s.value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            f.set(p + ".value", "must be a SNOMED CT concept id (6 to 18 digits)");
-        } else if (s.value.size() < 6) {
             f.set(p + ".value", "must be a SNOMED CT concept id (6 to 18 digits)");
         }
         checkShort(f, p + ".meaning", s.meaning, kMaxShortText, true);
@@ -172,7 +170,7 @@ void checkReading(const Reading& r, Field& f) {
         }
         checkShort(f, p + ".finding", a.findingId, kMaxShortText, true);
         if (!a.verdict.empty() && a.verdict != "trusted" && a.verdict != "untrusted") {
-            f.set(p + ".verdict", "must be \"trusted\" or \"untrusted\"");
+            f.set(p + ".verdict", R"(must be "trusted" or "untrusted")");
         }
         if (a.reason.size() > kMaxReasonBytes) {
             f.set(p + ".reason", "is longer than " + std::to_string(kMaxReasonBytes) + " bytes",
@@ -326,7 +324,7 @@ Expected<Reading, Error> parseReadingJson(std::string_view text) {
             out.text = stringMember(d, "text", p, f, true);
             const std::string review = stringMember(d, "review", p, f, true);
             if (!f.any() && review != "confirmed" && review != "rejected") {
-                f.set(p + ".review", "must be \"confirmed\" or \"rejected\"");
+                f.set(p + ".review", R"(must be "confirmed" or "rejected")");
             }
             out.confirmed = review == "confirmed";
             r.deviceStatements.push_back(std::move(out));
@@ -353,7 +351,7 @@ Expected<Reading, Error> parseReadingJson(std::string_view text) {
             } else if (assessment == "modified") {
                 out.assessment = Assessment::Modified;
             } else if (!f.any()) {
-                f.set(p + ".assessment", "must be \"agree\", \"disagree\" or \"modified\"");
+                f.set(p + ".assessment", R"(must be "agree", "disagree" or "modified")");
             }
             out.reason = stringMember(a, "reason", p, f, false);
             r.assessments.push_back(std::move(out));

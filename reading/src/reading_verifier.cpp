@@ -124,20 +124,20 @@ void notChecked(ReadingVerdict& v, ReadingCheckId id, std::string detail) {
 
 std::string tagName(const DcmTagKey& key) {
     std::array<char, 16> buf{};
-    std::snprintf(buf.data(), buf.size(), "(%04X,%04X)", key.getGroup(), key.getElement());
+    (void)std::snprintf(buf.data(), buf.size(), "(%04X,%04X)", key.getGroup(), key.getElement());
     DcmTag tag(key);
     const char* name = tag.getTagName();
     return std::string(name != nullptr ? name : "Unknown") + " " + buf.data();
 }
 
 /// The top-level attributes a signature must cover for the reading to be covered: all of them but the
-/// signature's own sequences (PS3.15 C.12: Digital Signatures and MAC Parameters are never signed) and
-/// group lengths.
+/// signature's own sequences (Digital Signatures and MAC Parameters, which dcmsign never signs) and group
+/// lengths.
 std::vector<DcmTagKey> attributesToCover(DcmItem& dataset) {
     std::vector<DcmTagKey> out;
     for (unsigned long i = 0; i < dataset.card(); ++i) {
         const DcmElement* e = dataset.getElement(i);
-        const DcmTagKey k = e->getTag();
+        const DcmTagKey k(e->getGTag(), e->getETag());
         if (k == DCM_DigitalSignaturesSequence || k == DCM_MACParametersSequence || k.getElement() == 0) {
             continue;
         }
@@ -273,9 +273,13 @@ void checkSignatures(DcmDataset& ds, const verify::TrustStore& store, verify::Ti
                 if (missing.size() > 8) {
                     list += ", …";
                 }
-                failCheck(v, ReadingCheckId::Signature, ReadingReason::SignatureIncomplete,
-                          which + " covers only part of the report: " + std::to_string(missing.size()) +
-                              " attribute(s) are not signed (" + list + ")");
+                std::string detail = which;
+                detail += " covers only part of the report: ";
+                detail += std::to_string(missing.size());
+                detail += " attribute(s) are not signed (";
+                detail += list;
+                detail += ")";
+                failCheck(v, ReadingCheckId::Signature, ReadingReason::SignatureIncomplete, detail);
             }
         }
         if (OFCondition c = signature.verifySignatureProfile(profile); c.bad()) {

@@ -19,7 +19,7 @@ Unexpected<Error> malformed(std::string message) {
     return Unexpected{Error{ErrorCode::Malformed, "not a reading SR: " + std::move(message)}};
 }
 
-std::string str(const OFString& s) { return std::string(s.c_str(), s.length()); }
+std::string str(const OFString& s) { return {s.c_str(), s.length()}; }
 
 /// What a content item's container is, by the containers this format has.
 enum class Scope { Root, Measurements, MeasurementGroup, DeviceReview, Assessment };

@@ -144,7 +144,7 @@ std::string nowDicom() {
     std::tm tm{};
     gmtime_r(&t, &tm);
     std::array<char, 32> buf{};
-    std::strftime(buf.data(), buf.size(), "%Y%m%d%H%M%S", &tm);
+    (void)std::strftime(buf.data(), buf.size(), "%Y%m%d%H%M%S", &tm);
     return buf.data();
 }
 
