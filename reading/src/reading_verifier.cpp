@@ -296,8 +296,8 @@ void checkSignatures(DcmDataset& ds, const verify::TrustStore& store, verify::Ti
     signature.detach();
     if (at(v, ReadingCheckId::Signature).status != verify::CheckStatus::Failed) {
         pass(v, ReadingCheckId::Signature,
-             (n == 1 ? std::string("The signature") : std::to_string(n) + " signatures") +
-                 " verify (dcmsign) and cover every attribute of the report");
+             n == 1 ? std::string("The signature verifies (dcmsign) and covers every attribute of the report")
+                    : std::to_string(n) + " signatures verify (dcmsign) and cover every attribute of the report");
     }
     (void)store;
     (void)when;

@@ -368,6 +368,28 @@ private slots:
         QCOMPARE(fileBytes(original), before);
     }
 
+    void demoReadingIsTrustedForTheDemoEcg() {
+        const QByteArray env = qgetenv("VERIDICOR_BUILD_DIR");
+        const std::filesystem::path build = env.isEmpty() ? VERIDICOR_DEFAULT_BUILD_DIR : env.toStdString();
+        const auto sr = build / "demo" / "ECG" / "demo_12lead_resting_ecg.reading.dcm";
+        const auto ecg = build / "demo" / "ECG" / "demo_12lead_resting_ecg.dcm";
+        const auto followup = build / "demo" / "ECG" / "demo_12lead_followup_ecg.dcm";
+        if (!std::filesystem::exists(sr) || !std::filesystem::exists(build / "demo-trust" / "policy.json")) {
+            QSKIP("the demo study is not built (target demo_study)");
+        }
+        auto store = TrustStore::load(build / "demo-trust");
+        QVERIFY(store.hasValue());
+        const dicom::ContentIdentity shown = ReadingFixture::displayed(ecg);
+        auto v = reading::verifyReadingFile(sr, *store, verify::now(), &shown);
+        QVERIFY(v.hasValue());
+        QVERIFY2(v->trusted(), qPrintable(reasonsOf(*v)));
+        QVERIFY(v->bound);
+        const dicom::ContentIdentity other = ReadingFixture::displayed(followup);
+        auto w = reading::verifyReadingFile(sr, *store, verify::now(), &other);
+        QVERIFY(w.hasValue());
+        QVERIFY2(w->has(ReadingReason::DataMismatch), qPrintable(reasonsOf(*w)));
+    }
+
     void policyReadingSignersNeedVersion2() {
         auto p = verify::parsePolicy(R"({"policyVersion": 1, "revocation": "if-available", "models": [], "readingSigners": ["a"]})");
         QVERIFY(!p.hasValue());
