@@ -195,7 +195,7 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
     if (hasReadingSigners && policy.policyVersion < 2 && !problem.any()) {
         problem.set("policy.readingSigners requires policyVersion 2 (typed identities pinned to a CA)");
     }
-    if (!problem.any()) {
+    if (hasReadingSigners && !problem.any()) {
         policy.readingSigners = readSigners(top, "readingSigners", 2, problem);
     }
     if (const json::Value* models = top.get("models", json::Type::Array, !hasReadingSigners)) {
