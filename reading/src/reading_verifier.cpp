@@ -433,6 +433,14 @@ Expected<ReadingVerdict, Error> verifyReadingFile(const std::filesystem::path& p
     } else {
         v.document = std::move(*doc);
     }
+    // DCMTK repairs some damaged encodings while reading (a length that overruns its sequence, an odd
+    // length); a signature is computed over DCMTK's re-encoding, so it may still verify over a file whose bytes
+    // changed. A signed reading's file must read cleanly.
+    if (!file->warnings.empty()) {
+        failCheck(v, ReadingCheckId::Structure, ReadingReason::Malformed,
+                  "The file's encoding is damaged and was repaired while reading it (" +
+                      file->warnings.front().substr(0, 200) + ")");
+    }
     std::vector<verify::Certificate> signers;
     checkSignatures(ds, store, when, v, signers);
     if (v.document && !signers.empty() && (!v.document->complete || !v.document->verified)) {

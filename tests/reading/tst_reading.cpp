@@ -284,6 +284,60 @@ private slots:
         QVERIFY(n->has(ReadingReason::Unsigned));
     }
 
+    void signThenMutateNeverTrustsNorCrashes() {
+        // Every single-byte change of a signed reading's dataset (a sample of positions across the header, the
+        // content tree and the signature) either makes it unreadable or untrusted.
+        const auto sr = m_f->sign("mutate.dcm", m_f->readerFiles);
+        QVERIFY(!sr.empty());
+        const std::string bytes = fileBytes(sr);
+        const auto mutated = m_f->out("mutated.dcm");
+        const dicom::ContentIdentity shown = ReadingFixture::displayed(m_f->recording);
+        int unreadable = 0;
+        int untrusted = 0;
+        // The file meta information (group 0002) is not part of the dataset that DICOM signatures cover;
+        // nothing of the reading is read from it. The dataset begins with Specific Character Set (0008,0005).
+        const std::size_t dataset = bytes.find(std::string("\x08\x00\x05\x00", 4));
+        QVERIFY(dataset != std::string::npos);
+        // Bytes that carry nothing are skipped: the length of an item or sequence delimiter (always 0, ignored
+        // by DCMTK) and the two reserved bytes after an explicit VR with a 32-bit length. A signature covers
+        // values, and these are none.
+        auto carriesNothing = [&](std::size_t at) {
+            for (const char* delimiter : {"\xFE\xFF\x0D\xE0", "\xFE\xFF\xDD\xE0"}) {
+                for (std::size_t k = 4; k < 8; ++k) {
+                    if (at >= k && bytes.compare(at - k, 4, delimiter, 4) == 0) {
+                        return true;
+                    }
+                }
+            }
+            for (const char* vr : {"SQ", "OB", "OW", "OF", "OD", "OL", "UT", "UN", "UC", "UR"}) {
+                if ((bytes.compare(at - 2, 2, vr) == 0 && bytes[at] == '\0') ||
+                    (bytes.compare(at - 3, 2, vr) == 0 && bytes[at - 1] == '\0' && bytes[at] == '\0')) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (std::size_t at = dataset; at < bytes.size(); at += 3) {
+            if (carriesNothing(at)) {
+                continue;
+            }
+            std::string m = bytes;
+            m[at] = static_cast<char>(m[at] ^ 0x5A);
+            writeBytes(mutated, m);
+            auto v = reading::verifyReadingFile(mutated, *m_store, m_f->pki.now, &shown);
+            if (!v.hasValue()) {
+                ++unreadable;
+                continue;
+            }
+            QVERIFY2(!v->trusted(), qPrintable(QStringLiteral("byte %1 changed, still trusted").arg(at)));
+            QVERIFY(reading::readingVerdictToJson(*v).find("\"reading\"") == std::string::npos);
+            QVERIFY(verify::json::parse(reading::readingVerdictToJson(*v)).hasValue());
+            ++untrusted;
+        }
+        QVERIFY(untrusted > 0);
+        qInfo("%d mutations untrusted, %d unreadable", untrusted, unreadable);
+    }
+
     void signerNotInReadingSignersIsNotAuthorized() {
         const auto sr = m_f->sign("other.dcm", m_f->otherFiles);
         QVERIFY(!sr.empty());
