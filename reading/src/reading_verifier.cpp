@@ -1,6 +1,7 @@
 #include <veridicor/reading/reading_verifier.h>
 
 #include "signature_profile.h"
+#include "signer_name.h"
 
 #include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/load.h>
@@ -446,6 +447,12 @@ Expected<ReadingVerdict, Error> verifyReadingFile(const std::filesystem::path& p
     if (v.document && !signers.empty() && (!v.document->complete || !v.document->verified)) {
         failCheck(v, ReadingCheckId::Structure, ReadingReason::Malformed,
                   "The SR is signed but not marked final (Completion Flag COMPLETE, Verification Flag VERIFIED)");
+    }
+    // The report names its signer: the Verifying Observer must be the person whose key signed it, so that the
+    // name shown beside a trusted reading is the certificate's, not a claim inside the SR.
+    if (v.document && !signers.empty() && v.document->verifyingObserverName != signerName(signers.front())) {
+        failCheck(v, ReadingCheckId::Structure, ReadingReason::Malformed,
+                  "The SR's Verifying Observer is not the person whose certificate signed it");
     }
     if (v.document && at(v, ReadingCheckId::Structure).status != verify::CheckStatus::Failed) {
         pass(v, ReadingCheckId::Structure, "A Comprehensive SR reading (" + v.document->kind + " report)");

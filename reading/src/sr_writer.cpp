@@ -1,6 +1,7 @@
 #include <veridicor/reading/sr_writer.h>
 
 #include "signature_profile.h"
+#include "signer_name.h"
 #include "sr_codes.h"
 
 #include <veridicor/dicom/content_digest.h>
@@ -155,21 +156,6 @@ std::string subjectField(const verify::Certificate& cert, int nid) {
     return n > 0 ? std::string(buf.data(), static_cast<std::size_t>(n)) : std::string();
 }
 
-/// A DICOM PN/LO value from certificate text: no backslash, caret-free (one component), no control
-/// characters, at most 64 characters.
-std::string dicomName(std::string s) {
-    for (char& c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '\\' || c == '^' || c == '=' || u < 0x20 || u == 0x7F) {
-            c = ' ';
-        }
-    }
-    if (s.size() > 64) {
-        s.resize(64);
-    }
-    return s;
-}
-
 /// Refuses keys below our minimum before anything is signed: DCMTK would sign with any key OpenSSL loads.
 Expected<void, Error> checkKey(const verify::PrivateKey& key) {
     EVP_PKEY* k = key.native();
@@ -225,15 +211,7 @@ Expected<Signer, Error> loadSigner(const SignerFiles& files) {
         return fail(ErrorCode::Invalid, "the signing key does not belong to the chain's first certificate");
     }
     Signer s{*key, chain->front(), {}, {}};
-    const verify::CertificateInfo info = s.cert.info();
-    std::string email;
-    for (const auto& id : info.identities) {
-        if (id.find('@') != std::string::npos) {
-            email = id;
-            break;
-        }
-    }
-    s.observer = dicomName(!info.commonName.empty() ? info.commonName : email);
+    s.observer = signerName(s.cert);
     s.organization = dicomName(subjectField(s.cert, NID_organizationName));
     if (s.observer.empty()) {
         return fail(ErrorCode::Invalid, "the signing certificate names no person (no subject CN and no e-mail)");

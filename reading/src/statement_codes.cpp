@@ -9,11 +9,14 @@ namespace {
 using G = StatementGroup;
 
 // Sources (reading/README.md): ECG codes from the PhysioNet/CinC Challenge 2020 diagnosis mappings
-// (physionetchallenges/evaluation-2020, dx_mapping_scored.csv and dx_mapping_unscored.csv), "abnormal ECG"
-// from HL7 CREDS ValueSet AbnormalElectrocardiacAssessment (is-a 102594003), ST elevation from the issue's
-// own example; wall motion from DICOM PS3.16 CID 3703 (as transcribed in bvdh/dicom-terminology-in-fhir).
+// (physionetchallenges/evaluation-2020, dx_mapping_scored.csv and dx_mapping_unscored.csv); normal / abnormal /
+// borderline / equivocal ECG from DICOM PS3.16 CID 3677 Summary Codes ECG and wall motion from CID 3703 (both
+// as transcribed in bvdh/dicom-terminology-in-fhir).
 constexpr std::array kCodes{
-    StatementCode{G::EcgOverall, "102594003", "Abnormal EKG finding"},
+    StatementCode{G::EcgOverall, "164854000", "Normal ECG"},
+    StatementCode{G::EcgOverall, "102594003", "Abnormal ECG"},
+    StatementCode{G::EcgOverall, "251135002", "Borderline Normal ECG"},
+    StatementCode{G::EcgOverall, "370359005", "ECG Equivocal"},
     StatementCode{G::EcgRhythm, "426783006", "Sinus rhythm"},
     StatementCode{G::EcgRhythm, "427084000", "Sinus tachycardia"},
     StatementCode{G::EcgRhythm, "426177001", "Sinus bradycardia"},

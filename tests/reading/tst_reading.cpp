@@ -253,6 +253,27 @@ private slots:
         QVERIFY2(v.has(ReadingReason::SignatureIncomplete), qPrintable(reasonsOf(v)));
     }
 
+    void verifyingObserverImpersonatedIsMalformed() {
+        // Re-signed with the reader's own key after the Verifying Observer was changed to someone else: the
+        // signature is valid and complete, but the name it shows is not the signer's.
+        const auto sr = m_f->sign("impersonate-src.dcm", m_f->readerFiles);
+        const auto stripped = m_f->out("impersonate-stripped.dcm");
+        const auto resigned = m_f->out("impersonate.dcm");
+        QCOMPARE(runTool(QStringLiteral("dcmsign"), {QStringLiteral("--remove-all"), qpath(sr), qpath(stripped)}), 0);
+        QCOMPARE(runTool(QStringLiteral("dcmodify"), {QStringLiteral("-nb"), QStringLiteral("-m"),
+                                                     QStringLiteral("(0040,a073)[0].(0040,a075)=Dr. Somebody Else"),
+                                                     qpath(stripped)}),
+                 0);
+        QCOMPARE(runTool(QStringLiteral("dcmsign"), {QStringLiteral("--sign"), qpath(m_f->readerFiles.key),
+                                                    qpath(m_f->readerFiles.chain), QStringLiteral("+m2"),
+                                                    qpath(stripped), qpath(resigned)}),
+                 0);
+        const auto v = verifyShown(resigned);
+        QVERIFY(!v.trusted());
+        QVERIFY2(v.has(ReadingReason::Malformed), qPrintable(reasonsOf(v)));
+        QVERIFY(v.check(reading::ReadingCheckId::Signature).ok());
+    }
+
     void sha1MacIsWeak() {
         const auto sr = m_f->sign("sha1-src.dcm", m_f->readerFiles);
         const auto stripped = m_f->out("sha1-stripped.dcm");
