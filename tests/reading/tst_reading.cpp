@@ -8,6 +8,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <fstream>
 #include <set>
 
@@ -387,6 +388,64 @@ private slots:
         const auto v = verifyShown(sr);
         QVERIFY2(v.has(ReadingReason::UntrustedChain), qPrintable(reasonsOf(v)));
         QVERIFY(!v.has(ReadingReason::SignerNotAuthorized)); // not decided on an unverified chain
+    }
+
+    void anotherTrustedRootMintsTheReadersEmail() {
+        // A second trusted root issues a certificate with the reader's e-mail: the chain is good, but the rule
+        // pins the reader to the signing CA, so the signer is not authorized (R2.3's pin).
+        const auto dir = m_f->root / "trust-two-roots";
+        std::filesystem::copy(m_f->trust, dir, std::filesystem::copy_options::recursive);
+        QVERIFY(writeTextFile(dir / "anchors" / "other-root.pem", m_f->pki.unknownRoot.cert.pem()).hasValue());
+        auto crl = makeCrlPem(m_f->pki.unknownRoot.cert, m_f->pki.unknownRoot.key, {},
+                              m_f->pki.now - std::chrono::days(1), m_f->pki.now + std::chrono::days(30));
+        QVERIFY(crl.hasValue());
+        QVERIFY(writeTextFile(dir / "crls" / "other-root.pem", *crl).hasValue());
+        auto store = TrustStore::load(dir);
+        QVERIFY2(store.hasValue(), store ? "" : store.error().message.c_str());
+        const auto sr = m_f->sign("minted.dcm", m_f->foreignFiles);
+        QVERIFY(!sr.empty());
+        const dicom::ContentIdentity shown = ReadingFixture::displayed(m_f->recording);
+        auto v = reading::verifyReadingFile(sr, *store, m_f->pki.now, &shown);
+        QVERIFY(v.hasValue());
+        QVERIFY(v->check(reading::ReadingCheckId::Chain).ok());
+        QVERIFY2(v->has(ReadingReason::SignerNotAuthorized), qPrintable(reasonsOf(*v)));
+    }
+
+    void echoRecordingGivesAnAdultEchoReport() {
+        // A small ultrasound image (Pixel Data): the SR is TID 5200's root and its evidence the pixel data.
+        const auto us = m_f->root / "us" / "image.dcm";
+        std::filesystem::create_directories(us.parent_path());
+        DcmFileFormat ff;
+        DcmDataset* ds = ff.getDataset();
+        ds->putAndInsertString(DCM_SOPClassUID, UID_UltrasoundImageStorage);
+        ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1001.23");
+        ds->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.1001.21");
+        ds->putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.10.1001.22");
+        ds->putAndInsertString(DCM_Modality, "US");
+        ds->putAndInsertString(DCM_PatientID, "PAT-001");
+        ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+        ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+        ds->putAndInsertUint16(DCM_Rows, 8);
+        ds->putAndInsertUint16(DCM_Columns, 8);
+        ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+        ds->putAndInsertUint16(DCM_BitsStored, 8);
+        ds->putAndInsertUint16(DCM_HighBit, 7);
+        ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+        std::array<Uint8, 64> pixels{};
+        for (std::size_t i = 0; i < pixels.size(); ++i) {
+            pixels[i] = static_cast<Uint8>(i * 3);
+        }
+        ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), pixels.size());
+        QVERIFY(ff.saveFile(us.c_str(), EXS_LittleEndianExplicit).good());
+        const std::string json = R"json({"statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis"}],
+            "measurements": [{"name": "LV ejection fraction (estimate)", "value": 45, "unit": "%"}], "blind": false})json";
+        const auto sr = m_f->sign("echo.dcm", m_f->readerFiles, json, us);
+        QVERIFY2(!sr.empty(), m_f->error.c_str());
+        const auto v = verifyShown(sr, us);
+        QVERIFY2(v.trusted(), qPrintable(reasonsOf(v)));
+        QCOMPARE(v.document->kind, std::string("echo"));
+        QCOMPARE(v.document->evidenceDigestMethod, std::string("dicom-pixeldata-v2"));
+        QVERIFY(!v.document->reading.blind);
     }
 
     void rsa1024KeyIsRefused() {
