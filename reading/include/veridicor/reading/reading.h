@@ -35,10 +35,10 @@ inline constexpr std::size_t kMaxStatements = 256;
 inline constexpr std::size_t kMaxMeasurements = 256;
 inline constexpr std::size_t kMaxDeviceStatements = 256;
 inline constexpr std::size_t kMaxAssessments = 256;
-inline constexpr std::size_t kMaxTextBytes = 64 * 1024;      ///< free text (an SR TEXT item, UT)
+inline constexpr std::size_t kMaxTextBytes = std::size_t{64} * 1024;     ///< free text (an SR TEXT item, UT)
 inline constexpr std::size_t kMaxShortText = 64;             ///< names, meanings, ids (DICOM LO: 64 chars)
 inline constexpr std::size_t kMaxReasonBytes = 1024;         ///< an assessment's reason
-inline constexpr std::size_t kMaxJsonBytes = 1024 * 1024;    ///< READING.json
+inline constexpr std::size_t kMaxJsonBytes = std::size_t{1024} * 1024;   ///< READING.json
 
 /// A coded statement; the scheme is "SCT" (SNOMED CT), the value its concept id.
 struct CodedStatement {
