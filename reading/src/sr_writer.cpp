@@ -343,7 +343,11 @@ Expected<WrittenReading, Error> writeReadingSr(const Reading& input, const std::
         }
         signer = std::move(*s);
     }
-    auto rec = dicom::loadFile(recording);
+    // Bulk values (samples, pixels) stay on disk and are streamed into the content digest: a cine of a
+    // gigabyte is read once, never held whole.
+    dicom::LoadOptions loadOptions;
+    loadOptions.lazyValueBytes = std::uint32_t{1} << 20;
+    auto rec = dicom::loadFile(recording, loadOptions);
     if (!rec) {
         return fail(ErrorCode::Unreadable, "the recording " + recording.string() + ": " + rec.error().message);
     }
