@@ -6,6 +6,8 @@
 #include <veridicor/reading/sr_reader.h>
 #include <veridicor/reading/statement_codes.h>
 
+#include <dcmtk/dcmsr/dsrdoc.h>
+
 #include <QtTest>
 
 #include <array>
@@ -358,6 +360,57 @@ private slots:
         }
         QVERIFY(untrusted > 0);
         qInfo("%d mutations untrusted, %d unreadable", untrusted, unreadable);
+    }
+
+    void hostileSrStructuresAreErrors_data() {
+        QTest::addColumn<int>("shape");
+        QTest::addColumn<QByteArray>("message");
+        QTest::newRow("basic text SR") << 0 << QByteArray("not a Comprehensive SR");
+        QTest::newRow("another root") << 1 << QByteArray("neither an ECG Report");
+        QTest::newRow("unknown item") << 2 << QByteArray("that a reading does not have there");
+        QTest::newRow("too many statements") << 3 << QByteArray("more statements than a reading may");
+        QTest::newRow("no evidence") << 4 << QByteArray("names no evidence");
+    }
+    void hostileSrStructuresAreErrors() {
+        // SRs a hostile sender could make with DCMTK itself: each is an error naming the problem, never a
+        // crash and never a partial reading.
+        QFETCH(int, shape);
+        QFETCH(QByteArray, message);
+        DSRDocument doc(shape == 0 ? DSRTypes::DT_BasicTextSR : DSRTypes::DT_ComprehensiveSR);
+        doc.createNewSeriesInStudy("1.2.826.0.1.3680043.10.1001.1");
+        DSRDocumentTree& tree = doc.getTree();
+        QVERIFY(tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) != 0);
+        tree.getCurrentContentItem().setConceptName(
+            shape == 1 ? DSRCodedEntryValue("121111", "DCM", "Summary") : DSRCodedEntryValue("28010-7", "LN", "ECG Report"));
+        QVERIFY(tree.addChildContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text,
+                                         DSRCodedEntryValue("121106", "DCM", "Comment"))
+                    .good());
+        tree.getCurrentContentItem().setStringValue("text");
+        if (shape == 2) {
+            QVERIFY(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text,
+                                        DSRCodedEntryValue("SMUGGLED", "99EVIL", "Hidden"))
+                        .good());
+            tree.getCurrentContentItem().setStringValue("not shown");
+        }
+        if (shape == 3) {
+            for (int i = 0; i < 300; ++i) {
+                QVERIFY(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Code,
+                                            DSRCodedEntryValue("121071", "DCM", "Finding"))
+                            .good());
+                tree.getCurrentContentItem().setCodeValue(DSRCodedEntryValue("164931005", "SCT", "ST elevation"));
+            }
+        }
+        DcmFileFormat ff;
+        QVERIFY(doc.write(*ff.getDataset()).good());
+        const auto path = m_f->out("hostile-" + std::to_string(shape) + ".dcm");
+        QVERIFY(ff.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+        auto r = reading::readReadingSr(path);
+        QVERIFY(!r.hasValue());
+        QVERIFY2(r.error().message.find(message.toStdString()) != std::string::npos, r.error().message.c_str());
+        auto v = reading::verifyReadingFile(path, *m_store, m_f->pki.now);
+        QVERIFY(v.hasValue());
+        QVERIFY(v->has(ReadingReason::Malformed));
+        QVERIFY(!v->document.has_value());
     }
 
     void signerNotInReadingSignersIsNotAuthorized() {
