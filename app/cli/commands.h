@@ -27,5 +27,8 @@ int runAuditVerify(const QStringList& args);
 int runMakeDemoPki(const QStringList& args);
 int runInputDigest(const QStringList& args);
 int runPolicyUpgrade(const QStringList& args);
+int runReadingSign(const QStringList& args);
+int runReadingVerify(const QStringList& args);
+int runReadingShow(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -1,8 +1,8 @@
 cmake_minimum_required(VERSION 3.25)
 # Checks the layer rules on the link graph written by tests/architecture/CMakeLists.txt.
-#   core targets (base, dicom, verify, every *_core): no Qt Gui/Widgets/OpenGL, no VTK rendering or GUI support,
+#   core targets (base, dicom, verify, reading, every *_core): no Qt Gui/Widgets/OpenGL, no VTK rendering or GUI support,
 #                                                   no ui/registry/view targets
-#   verify:                                         additionally no viewers (core or view)
+#   verify, reading:                                additionally no viewers (core or view)
 #   ui_findings, registry_types (widget-free parts of ui/ and the registry): no Qt Widgets/OpenGL, no VTK
 #                                                   rendering, no ui/registry/view targets (Qt Gui is allowed)
 #   worklist:                                       a core target (as above: no Qt Gui/Widgets/OpenGL, no VTK
@@ -68,7 +68,7 @@ foreach(t IN LISTS _all)
         continue()
     endif()
     set(_core FALSE)
-    if(t MATCHES "^veridicor_(base|dicom|verify|worklist|settings)$" OR t MATCHES "_core$")
+    if(t MATCHES "^veridicor_(base|dicom|verify|worklist|reading|settings)$" OR t MATCHES "_core$")
         set(_core TRUE)
     endif()
     if(NOT _core)
@@ -80,8 +80,8 @@ foreach(t IN LISTS _all)
            OR d MATCHES "^veridicor_(ui|registry)$" OR d MATCHES "_view$")
             list(APPEND _errors "${t} (a core target) reaches ${d}")
         endif()
-        if(t STREQUAL "veridicor_verify" AND (d MATCHES "_core$" OR d MATCHES "_view$"))
-            list(APPEND _errors "veridicor_verify reaches the viewer target ${d}")
+        if((t STREQUAL "veridicor_verify" OR t STREQUAL "veridicor_reading") AND (d MATCHES "_core$" OR d MATCHES "_view$"))
+            list(APPEND _errors "${t} reaches the viewer target ${d}")
         endif()
         if(t STREQUAL "veridicor_worklist" AND (d MATCHES "_core$" OR d MATCHES "_view$" OR d MATCHES "^veridicor_ui"))
             list(APPEND _errors "veridicor_worklist reaches ${d} (the worklist's core uses no viewer and no ui target)")

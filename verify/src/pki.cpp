@@ -460,7 +460,14 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
                              leafSpec("old-inference.vendor-a.example", now - 2 * year, now - year), &*inter);
     auto unknownRoot =
         makeParty(KeyType::EcP256, spec("Unknown Root CA", true, now - days(1), now + 10 * year), nullptr);
-    if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot) {
+    // A demo clinician who signs readings (reading/, issue 11): an e-mail identity; codeSigning because the
+    // version 2 chain check asks it of every signer (R2.3), emailProtection as a clinician's certificate has.
+    CertificateSpec readerSpec = spec("Dr. Demo Reader", false, now - days(1), now + 2 * year);
+    readerSpec.organization = "Veridicor Demo Hospital";
+    readerSpec.emails = {"demo.reader@hospital.example"};
+    readerSpec.extendedKeyUsage = {"codeSigning", "emailProtection"};
+    auto reader = makeParty(KeyType::EcP256, readerSpec, &*inter);
+    if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot || !reader) {
         return Unexpected{Error{ErrorCode::Crypto, "generating the demo PKI failed"}};
     }
     auto unknown =
@@ -492,12 +499,17 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
                                             {"revoked-signer", &*revoked, interChain},
                                             {"expired-signer", &*expired, interChain},
                                             {"unknown-signer", &*unknown, {unknownRoot->cert}},
-                                            {"tsa", &*tsa, {tsaRoot->cert}}}) {
+                                            {"tsa", &*tsa, {tsaRoot->cert}},
+                                            {"reader", &*reader, interChain}}) {
         if (auto r = writeSigner(out.signers, name, *party, rest); !r) {
             return Unexpected{r.error()};
         }
     }
     if (auto r = writeTextFile(out.trustStore / "anchors" / "demo-root.pem", root->cert.pem()); !r) {
+        return Unexpected{r.error()};
+    }
+    // A DICOM signature carries only the signer's certificate: readings are chained through cas/.
+    if (auto r = writeTextFile(out.trustStore / "cas" / "demo-signing-ca.pem", inter->cert.pem()); !r) {
         return Unexpected{r.error()};
     }
     if (auto r = writeTextFile(out.trustStore / "tsa" / "demo-tsa-root.pem", tsaRoot->cert.pem()); !r) {
@@ -594,6 +606,7 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     policy.set("policyVersion", json::Value::integer(2));
     policy.set("revocation", json::Value::string("require"));
     policy.set("models", std::move(models));
+    policy.set("readingSigners", pinned({"email:demo.reader@hospital.example"}));
     if (auto r = writeTextFile(out.trustStore / "policy.json", json::serialize(policy) + "\n"); !r) {
         return Unexpected{r.error()};
     }
@@ -612,6 +625,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         "  expired-signer          expired a year ago                          -> CERT_EXPIRED\n"
         "  unknown-signer          same name, issued by an unknown root        -> UNTRUSTED_CHAIN\n"
         "  tsa                     Veridicor Demo TSA: --tsa-key/--tsa-chain of sign-finding and sign-model\n"
+        "  reader                  Dr. Demo Reader <demo.reader@hospital.example>, in readingSigners: "
+        "reading-sign\n"
         "models/           the demo models (random weights) that trust/models/*.sig sign\n";
     if (auto r = writeTextFile(outDir / "README.txt", readme); !r) {
         return Unexpected{r.error()};

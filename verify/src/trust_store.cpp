@@ -190,7 +190,16 @@ Expected<Policy, Error> parsePolicy(std::string_view text) {
             problem.set(R"(policy.revocation must be "if-available" or "require", not )" + quoteText(*r));
         }
     }
-    if (const json::Value* models = top.get("models", json::Type::Array)) {
+    // "readingSigners" (policy version 2): who may sign readings. A store that approves only readers needs
+    // no "models".
+    const bool hasReadingSigners = doc->find("readingSigners") != nullptr;
+    if (hasReadingSigners && policy.policyVersion < 2 && !problem.any()) {
+        problem.set("policy.readingSigners requires policyVersion 2 (typed identities pinned to a CA)");
+    }
+    if (hasReadingSigners && !problem.any()) {
+        policy.readingSigners = readSigners(top, "readingSigners", 2, problem);
+    }
+    if (const json::Value* models = top.get("models", json::Type::Array, !hasReadingSigners)) {
         std::size_t i = 0;
         for (const auto& m : models->asArray()) {
             if (problem.any()) {

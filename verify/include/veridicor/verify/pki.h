@@ -94,7 +94,9 @@ struct DemoPki {
 /// Generates a complete demo PKI and trust store under `outDir` at time `now`: a root CA and an intermediate
 /// (keys of `caKeyType`, ECDSA P-256 by default), a finding signer "omi-inference.vendor-a.example" (P-256)
 /// and an Ed25519 one, a model signer "Vendor A Model Signing", a revoked signer (listed in the
-/// intermediate's CRL), an expired signer, and a signer under an unknown root; two demo models
+/// intermediate's CRL), an expired signer, a signer under an unknown root, and a reader "Dr. Demo Reader"
+/// (e-mail demo.reader@hospital.example, P-256) who may sign readings (policy readingSigners; the signing CA
+/// in the store's cas/, since a DICOM signature carries only the signer's certificate); two demo models
 /// ("ecg-omi-detector" 2.1.0 for ECG, "echo-lv-segmenter" 1.0.0 for US), signed with OMS v1.0 into
 /// models/*.sig; and policy.json approving both. Errors: Crypto, Io.
 Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimePoint now,

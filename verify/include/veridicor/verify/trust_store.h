@@ -57,6 +57,10 @@ struct Policy {
     int policyVersion = 1;
     RevocationMode revocation = RevocationMode::IfAvailable;
     std::vector<ModelApproval> models;
+    /// Policy version 2 only: who may sign clinicians' readings (reading/, issue 11), typed and pinned to a
+    /// CA as findingSigners are (R2.3). A policy may approve readers and no model at all ("models" may then
+    /// be left out).
+    std::vector<SignerRule> readingSigners;
 
     /// The digest methods a finding of `model` may be bound by (its list, else the version's default).
     [[nodiscard]] std::vector<DigestMethod> acceptedMethods(const ModelApproval* model) const;

@@ -1,0 +1,53 @@
+#pragma once
+// The concept names of the reading SR (reading/README.md lists them with their sources). DCM codes are those
+// of DCMTK's dcmsr/codes/dcm.h (DICOM PS3.16 Annex D); "99VRDC" is our private coding scheme (PS3.16 8.2:
+// designators beginning with "99" are private) for what no standard code says.
+
+#include <dcmtk/dcmsr/dsrcodvl.h>
+
+namespace veridicor::reading::codes {
+
+inline constexpr const char* kPrivateScheme = "99VRDC";
+
+/// TID 3700 ECG Report root (PS3.16) and TID 5200 Adult Echocardiography Procedure Report root.
+inline DSRCodedEntryValue ecgReport() { return {"28010-7", "LN", "ECG Report"}; }
+inline DSRCodedEntryValue echoReport() { return {"125200", "DCM", "Adult Echocardiography Procedure Report"}; }
+
+inline DSRCodedEntryValue personObserverName() { return {"121008", "DCM", "Person Observer Name"}; }
+inline DSRCodedEntryValue currentProcedureEvidence() { return {"122073", "DCM", "Current procedure evidence"}; }
+inline DSRCodedEntryValue finding() { return {"121071", "DCM", "Finding"}; }
+inline DSRCodedEntryValue comment() { return {"121106", "DCM", "Comment"}; }
+inline DSRCodedEntryValue quantitativeAnalysis() { return {"122144", "DCM", "Quantitative Analysis"}; }
+inline DSRCodedEntryValue measurementGroup() { return {"125007", "DCM", "Measurement Group"}; }
+
+inline DSRCodedEntryValue priv(const char* value, const char* meaning) { return {value, kPrivateScheme, meaning}; }
+inline DSRCodedEntryValue evidenceDigest() { return priv("EVIDENCE-DIGEST", "Evidence content digest"); }
+inline DSRCodedEntryValue blindRead() { return priv("BLIND-READ", "Blind read"); }
+inline DSRCodedEntryValue yes() { return priv("YES", "Yes"); }
+inline DSRCodedEntryValue no() { return priv("NO", "No"); }
+inline DSRCodedEntryValue amends() { return priv("AMENDS", "Amends report"); }
+inline DSRCodedEntryValue measurementName() { return priv("MEASUREMENT", "Measurement"); }
+inline DSRCodedEntryValue lead() { return priv("LEAD", "Lead"); }
+inline DSRCodedEntryValue startTime() { return priv("T-START", "Start time"); }
+inline DSRCodedEntryValue endTime() { return priv("T-END", "End time"); }
+inline DSRCodedEntryValue deviceStatementReview() { return priv("DEVICE-REVIEW", "Device statement review"); }
+inline DSRCodedEntryValue deviceStatement() { return priv("DEVICE-STATEMENT", "Device statement"); }
+inline DSRCodedEntryValue review() { return priv("REVIEW", "Review"); }
+inline DSRCodedEntryValue confirmed() { return priv("CONFIRMED", "Confirmed"); }
+inline DSRCodedEntryValue rejected() { return priv("REJECTED", "Rejected"); }
+inline DSRCodedEntryValue aiAssessment() { return priv("AI-ASSESSMENT", "AI finding assessment"); }
+inline DSRCodedEntryValue bundleSha256() { return priv("BUNDLE-SHA256", "Finding bundle SHA-256"); }
+inline DSRCodedEntryValue findingId() { return priv("FINDING-ID", "Finding id"); }
+inline DSRCodedEntryValue verdictAtReading() { return priv("VERDICT", "Verdict at reading"); }
+inline DSRCodedEntryValue assessment() { return priv("ASSESSMENT", "Assessment"); }
+inline DSRCodedEntryValue agree() { return priv("AGREE", "Agree"); }
+inline DSRCodedEntryValue disagree() { return priv("DISAGREE", "Disagree"); }
+inline DSRCodedEntryValue modified() { return priv("MODIFIED", "Modified"); }
+inline DSRCodedEntryValue reason() { return priv("REASON", "Reason"); }
+
+/// Same code value and scheme (the meaning is for people and is not compared).
+inline bool same(const DSRCodedEntryValue& a, const DSRCodedEntryValue& b) {
+    return a.getCodeValue() == b.getCodeValue() && a.getCodingSchemeDesignator() == b.getCodingSchemeDesignator();
+}
+
+} // namespace veridicor::reading::codes
