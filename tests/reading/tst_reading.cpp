@@ -325,7 +325,35 @@ private slots:
         // Bytes that carry nothing are skipped: the length of an item or sequence delimiter (always 0, ignored
         // by DCMTK) and the two reserved bytes after an explicit VR with a 32-bit length. A signature covers
         // values, and these are none.
+        // So is the pad byte DICOM adds after an odd-length DER signature to make the Signature (0400,0120) value
+        // even: it lies after the DER's own length, and no verifier reads it.
+        std::vector<std::pair<std::size_t, std::size_t>> signaturePads;
+        for (std::size_t p = bytes.find(std::string("\x00\x04\x20\x01OB\0\0", 8), dataset); p != std::string::npos;
+             p = bytes.find(std::string("\x00\x04\x20\x01OB\0\0", 8), p + 1)) {
+            const std::size_t value = p + 12;
+            if (value + 2 > bytes.size()) {
+                break;
+            }
+            const auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+            const std::size_t valueLength = u8(p + 8) | (u8(p + 9) << 8U) | (u8(p + 10) << 16U) | (u8(p + 11) << 24U);
+            std::size_t der = 0;
+            if (u8(value + 1) < 0x80) {
+                der = 2 + u8(value + 1);
+            } else if (u8(value + 1) == 0x81) {
+                der = 3 + u8(value + 2);
+            } else if (u8(value + 1) == 0x82) {
+                der = 4 + ((u8(value + 2) << 8U) | u8(value + 3));
+            }
+            if (der != 0 && der < valueLength) {
+                signaturePads.emplace_back(value + der, value + valueLength);
+            }
+        }
         auto carriesNothing = [&](std::size_t at) {
+            for (const auto& [from, to] : signaturePads) {
+                if (at >= from && at < to) {
+                    return true;
+                }
+            }
             for (const char* delimiter : {"\xFE\xFF\x0D\xE0", "\xFE\xFF\xDD\xE0"}) {
                 for (std::size_t k = 4; k < 8; ++k) {
                     if (at >= k && bytes.compare(at - k, 4, delimiter, 4) == 0) {

@@ -253,6 +253,7 @@ void MainWindow::summarizeIntoWorklist(const std::function<void()>& after) {
         }
     }
     std::vector<std::pair<QString, worklist::AiSummary>> summaries;
+    summaries.reserve(verdicts.size());
     for (const auto& [uid, list] : verdicts) {
         summaries.emplace_back(QString::fromStdString(uid), worklist::summarizeVerdicts(list));
     }
@@ -583,11 +584,20 @@ void MainWindow::onScanFinished() {
     m_shownPath.clear();
     setWindowTitle(tr("Veridicor"));
     indexIntoWorklist();
+    // A study opens on a recording a view shows (an ECG, a cine), not on a report listed beside it.
     const dicom::InstanceHeader* first = all.empty() ? nullptr : all.front();
+    for (const auto* h : all) {
+        if (m_registry.viewerFor(h->sopClassUID) != nullptr) {
+            first = h;
+            break;
+        }
+    }
     if (!m_pendingStudyOpen.isEmpty()) {
         // Opened from the worklist: its study comes first, whatever else the files held.
         for (const auto* h : all) {
-            if (QString::fromStdString(h->studyInstanceUID) == m_pendingStudyOpen) {
+            if (QString::fromStdString(h->studyInstanceUID) == m_pendingStudyOpen &&
+                (m_registry.viewerFor(h->sopClassUID) != nullptr ||
+                 QString::fromStdString(first->studyInstanceUID) != m_pendingStudyOpen)) {
                 first = h;
                 break;
             }
