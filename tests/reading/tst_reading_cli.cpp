@@ -1,6 +1,8 @@
 // The command-line contract of the reading commands, through the real veridicor-cli: reading-sign,
 // reading-verify (verdict JSON fields; exit 0 trusted, 1 untrusted, 2 usage or unreadable), reading-show.
+#include "cli_run.h"
 #include "reading_fixture.h"
+#include "test_data.h"
 
 #include <veridicor/verify/json.h>
 
@@ -13,16 +15,8 @@ using namespace veridicor::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::CliRun;
 
-QString buildDir() {
-    const QByteArray env = qgetenv("VERIDICOR_BUILD_DIR");
-    return env.isEmpty() ? QStringLiteral(VERIDICOR_DEFAULT_BUILD_DIR) : QString::fromLocal8Bit(env);
-}
 
 } // namespace
 
@@ -34,16 +28,7 @@ class TestReadingCli : public QObject {
     QString m_readingJson;
 
     [[nodiscard]] Run run(const QStringList& args) const {
-        QProcess p;
-        p.start(m_cli, args);
-        Run r;
-        if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit) {
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return test::runProgram(m_cli, args);
     }
     [[nodiscard]] Run sign(const ReaderFiles& who, const QString& out) const {
         return run({QStringLiteral("reading-sign"), QStringLiteral("--key"), qpath(who.key), QStringLiteral("--chain"),

@@ -34,6 +34,20 @@ QHash<QString, QString> studiesOf(const ui::MainWindow& w) {
     return out;
 }
 
+/// Points the window at the worklist database `file` and waits for its rows.
+bool useDatabase(ui::MainWindow& w, const QString& file) {
+    QSignalSpy changed(&w, &ui::MainWindow::worklistChanged);
+    w.setWorklistDatabase(file);
+    return changed.wait(20000);
+}
+
+/// Opens `folder` and waits until it is loaded (its findings checked, the worklist holding it).
+bool openAndLoad(ui::MainWindow& w, const QString& folder) {
+    QSignalSpy loaded(&w, &ui::MainWindow::loadFinished);
+    w.openPaths({folder});
+    return loaded.wait(30000);
+}
+
 QString studyOfShown(const ui::MainWindow& w) {
     const auto* h = w.studyIndex().find(w.shownInstance().toStdString());
     return h == nullptr ? QString() : QString::fromStdString(h->studyInstanceUID);
@@ -64,9 +78,7 @@ private slots:
         registry::ViewerRegistry reg;
         ui::MainWindow window(reg);
         window.show();
-        QSignalSpy changed(&window, &ui::MainWindow::worklistChanged);
-        window.setWorklistDatabase(tmp.filePath(QStringLiteral("empty/worklist.sqlite")));
-        QVERIFY(changed.wait(20000));
+        QVERIFY(useDatabase(window, tmp.filePath(QStringLiteral("empty/worklist.sqlite"))));
         const QString texts = joined(window);
         QVERIFY2(texts.contains(QStringLiteral("Worklist")), qPrintable(texts));
         QVERIFY2(texts.contains(QStringLiteral("No studies yet")), qPrintable(texts));
@@ -79,12 +91,8 @@ private slots:
             registry::ViewerRegistry reg;
             ui::MainWindow window(reg);
             window.show();
-            QSignalSpy changed(&window, &ui::MainWindow::worklistChanged);
-            window.setWorklistDatabase(db);
-            QVERIFY(changed.wait(20000));
-            QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
-            window.openPaths({folder});
-            QVERIFY(loaded.wait(30000));
+            QVERIFY(useDatabase(window, db));
+            QVERIFY(openAndLoad(window, folder));
             studies = studiesOf(window);
             QCOMPARE(studies.size(), 2);
             // loadFinished comes once the worklist holds what was opened.
@@ -98,9 +106,7 @@ private slots:
         registry::ViewerRegistry reg;
         ui::MainWindow window(reg);
         window.show();
-        QSignalSpy changed(&window, &ui::MainWindow::worklistChanged);
-        window.setWorklistDatabase(db);
-        QVERIFY(changed.wait(20000));
+        QVERIFY(useDatabase(window, db));
         QCOMPARE(window.worklistModel().rowCount(), 2);
         QVERIFY(window.studyIndex().instances == 0);
         QVERIFY2(joined(window).contains(QStringLiteral("2 of 2 studies shown · 2 unread")), qPrintable(joined(window)));
@@ -119,12 +125,8 @@ private slots:
         registry::ViewerRegistry reg;
         ui::MainWindow window(reg);
         window.show();
-        QSignalSpy changed(&window, &ui::MainWindow::worklistChanged);
-        window.setWorklistDatabase(db);
-        QVERIFY(changed.wait(20000));
-        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
-        window.openPaths({folder});
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(useDatabase(window, db));
+        QVERIFY(openAndLoad(window, folder));
         const QString first = studyOfShown(window);
         QVERIFY(!first.isEmpty());
         QSignalSpy shown(&window, &ui::MainWindow::instanceShown);
@@ -156,18 +158,14 @@ private slots:
         registry::ViewerRegistry reg;
         ui::MainWindow window(reg);
         window.show();
-        QSignalSpy changed(&window, &ui::MainWindow::worklistChanged);
-        window.setWorklistDatabase(bad);
-        QVERIFY(changed.wait(20000));
+        QVERIFY(useDatabase(window, bad));
         // The reader is told, and the unusable file is still there under another name.
         QVERIFY2(joined(window).contains(QStringLiteral("could not be used because")), qPrintable(joined(window)));
         QVERIFY2(joined(window).contains(QStringLiteral("It was moved aside to")), qPrintable(joined(window)));
         const QStringList aside =
             QDir(QFileInfo(bad).absolutePath()).entryList({QStringLiteral("worklist.sqlite.unusable-*")});
         QCOMPARE(aside.size(), 1);
-        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
-        window.openPaths({folder});
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndLoad(window, folder));
         QCOMPARE(window.worklistModel().rowCount(), 2);
     }
 };

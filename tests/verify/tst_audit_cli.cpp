@@ -3,6 +3,7 @@
 // folder), `--audit-witness` sends each head to a witness, and `audit-verify --key PUB.pem [--witness FILE]
 // LOG` finds every attack on the log and its head, each test named after its attack. Exit codes: 0 intact, 1
 // damaged, 2 usage error or unreadable.
+#include "cli_run.h"
 #include "test_data.h"
 
 #include <veridicor/verify/encoding.h>
@@ -25,11 +26,7 @@ using namespace veridicor::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::CliRun;
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -100,19 +97,9 @@ class TestAuditCli : public QObject {
     int counter = 0;
 
     [[nodiscard]] Run run(const QStringList& args) const {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
-        p.setProcessEnvironment(env);
-        p.start(cli, args);
-        Run r;
-        if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit) {
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return test::runProgram(cli, args, env);
     }
 
     /// One `verify --audit-log` (the bundle is malformed: untrusted, exit 1, and recorded all the same).

@@ -1,6 +1,7 @@
 // The command-line contract, through the real veridicor-cli binary: sign-finding then verify on real ECG and
 // ultrasound files (digests cross-checked with dcmdump/dcmconv/openssl), sign-model then verify-model (a
 // changed, a removed and an added file each fail), audit-log appends and audit-verify, exit codes and errors.
+#include "cli_run.h"
 #include "independent_digest.h"
 #include "test_data.h"
 
@@ -27,11 +28,7 @@ using namespace veridicor::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::CliRun;
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -57,16 +54,7 @@ class TestVerifyCli : public QObject {
     std::string echoDigest;
 
     [[nodiscard]] Run run(const QStringList& args) const {
-        QProcess p;
-        p.start(cli, args);
-        Run r;
-        if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit) {
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return test::runProgram(cli, args);
     }
 
     QString signer(const char* name, const char* part) const {

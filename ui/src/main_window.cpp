@@ -267,6 +267,23 @@ void MainWindow::summarizeIntoWorklist(const std::function<void()>& after) {
     refreshWorklist(after);
 }
 
+const dicom::InstanceHeader* MainWindow::instanceToOpen(const QString& studyUid) const {
+    // A study opens on a recording a view shows (an ECG, a cine), not on a report listed beside it.
+    const dicom::InstanceHeader* any = nullptr;
+    for (const auto* h : m_index.allInstances()) {
+        if (!studyUid.isEmpty() && QString::fromStdString(h->studyInstanceUID) != studyUid) {
+            continue;
+        }
+        if (m_registry.viewerFor(h->sopClassUID) != nullptr) {
+            return h;
+        }
+        if (any == nullptr) {
+            any = h;
+        }
+    }
+    return any;
+}
+
 bool MainWindow::openStudy(const QString& studyUid) {
     const int row = m_worklistModel->rowOf(studyUid);
     if (row < 0) {
@@ -276,10 +293,8 @@ bool MainWindow::openStudy(const QString& studyUid) {
     for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
         panel->selectStudy(studyUid);
     }
-    for (const auto* h : m_index.allInstances()) {
-        if (QString::fromStdString(h->studyInstanceUID) == studyUid) {
-            return showInstance(QString::fromStdString(h->path.string()));
-        }
+    if (const dicom::InstanceHeader* h = instanceToOpen(studyUid)) {
+        return showInstance(QString::fromStdString(h->path.string()));
     }
     // Not in the open index: open its files (as the database knows them), then show it.
     using Files = Expected<std::vector<worklist::InstanceFile>, worklist::Error>;
@@ -584,25 +599,10 @@ void MainWindow::onScanFinished() {
     m_shownPath.clear();
     setWindowTitle(tr("Veridicor"));
     indexIntoWorklist();
-    // A study opens on a recording a view shows (an ECG, a cine), not on a report listed beside it.
-    const dicom::InstanceHeader* first = all.empty() ? nullptr : all.front();
-    for (const auto* h : all) {
-        if (m_registry.viewerFor(h->sopClassUID) != nullptr) {
-            first = h;
-            break;
-        }
-    }
-    if (!m_pendingStudyOpen.isEmpty()) {
-        // Opened from the worklist: its study comes first, whatever else the files held.
-        for (const auto* h : all) {
-            if (QString::fromStdString(h->studyInstanceUID) == m_pendingStudyOpen &&
-                (m_registry.viewerFor(h->sopClassUID) != nullptr ||
-                 QString::fromStdString(first->studyInstanceUID) != m_pendingStudyOpen)) {
-                first = h;
-                break;
-            }
-        }
-        m_pendingStudyOpen.clear();
+    // Opened from the worklist: that study comes first, whatever else the files held.
+    const dicom::InstanceHeader* first = instanceToOpen(std::exchange(m_pendingStudyOpen, {}));
+    if (first == nullptr) {
+        first = instanceToOpen({});
     }
     if (first != nullptr) {
         showInstance(QString::fromStdString(first->path.string()));

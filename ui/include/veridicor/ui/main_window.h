@@ -197,6 +197,9 @@ private:
     void indexIntoWorklist();
     void summarizeIntoWorklist(const std::function<void()>& after = {});
     void showStartScreenIfEmpty();
+    /// The instance study `studyUid` opens on (any study when empty): its first instance a registered view
+    /// shows, else its first; nullptr when the open index holds none of it.
+    [[nodiscard]] const dicom::InstanceHeader* instanceToOpen(const QString& studyUid) const;
     void openFileDialog();
     void openFolderDialog();
     void openFindingsDialog(bool folder);
