@@ -882,7 +882,7 @@ void EcgView::focusFinding(const QString& key) {
     const QSizeF vis = m_canvas->visibleMm();
     QPointF scroll = m_canvas->scrollMm();
     constexpr double margin = 5.0;
-    auto fit = [margin](double lo, double hi, double at, double size) {
+    auto fit = [](double lo, double hi, double at, double size) {
         if (hi - lo + 2 * margin > size)
             return lo - margin; // larger than the view: its start
         if (lo - margin < at)

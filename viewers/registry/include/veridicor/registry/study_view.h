@@ -19,6 +19,25 @@ namespace veridicor::registry {
 /// modality they came with. ui/ shows a finding only when the data it was verified against is this.
 using DisplayedContent = dicom::ContentIdentity;
 
+/// A measurement the reader made on the view (calipers, distances, areas, an ejection fraction), in the terms
+/// the clinician's reading records it (reading::Measurement): the reading panel lists these and the signed SR
+/// carries them.
+struct ReaderMeasurement {
+    QString name;  ///< "RR interval", "Heart rate", "QTc (Bazett)", "ST level at J", "LV ejection fraction"
+    QString value; ///< the number as it will be written (a DICOM DS: at most 16 characters), e.g. "412"
+    QString unit;  ///< UCUM: "ms", "/min", "mV", "mm", "cm2", "mL", "%"
+    QString lead;  ///< the lead it was made on; empty: none (echo, or a value over several leads)
+    std::optional<double> startSeconds; ///< recording time of its first point, when it has one
+    std::optional<double> endSeconds;
+    QString method; ///< how it was obtained, shown beside it ("Bazett", "single-plane area-length"); may be empty
+};
+
+/// One of the recording's own statements (a DICOM annotation the device wrote, "Sinus rhythm"), which the
+/// reader confirms or rejects in the reading panel.
+struct DeviceStatement {
+    QString text;
+};
+
 /// A view that shows one DICOM instance of the SOP classes its factory registered.
 /// Opening is asynchronous: openInstance() starts reading the file (on a worker thread) and returns at once,
 /// without waiting in any event loop; the view then emits opened() once the data are on screen, or failed()
@@ -64,6 +83,12 @@ public:
     /// frame).
     virtual void focusFinding(const QString& key) { (void)key; }
 
+    /// The measurements the reader has made on the instance shown, in the order made (empty: none, or a view
+    /// that measures nothing). measurementsChanged() follows every change, and a new open clears them.
+    [[nodiscard]] virtual std::vector<ReaderMeasurement> readerMeasurements() const { return {}; }
+    /// The recording's own statements (device annotations), in file order; empty when it has none.
+    [[nodiscard]] virtual std::vector<DeviceStatement> deviceStatements() const { return {}; }
+
 protected:
     /// Identifies one open, so that a read finishing after a newer open or a cancel is recognised and dropped.
     using OpenTicket = unsigned long long;
@@ -93,6 +118,8 @@ signals:
     void failed(const QString& path, const QString& error);
     /// A short status line for the main window (e.g. caliper readings).
     void statusMessage(const QString& text);
+    /// readerMeasurements() changed (a caliper placed, moved or removed; a new instance opened).
+    void measurementsChanged();
 
 private:
     OpenTicket m_openTicket = 0;
