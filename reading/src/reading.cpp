@@ -109,6 +109,11 @@ void checkShort(Field& f, const std::string& path, std::string_view v, std::size
     }
 }
 
+bool isSctId(std::string_view v) {
+    return v.size() >= 6 && v.size() <= 18 &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 void checkReading(const Reading& r, Field& f) {
     if (r.statements.size() > kMaxStatements) {
         f.set("reading.statements", "holds more than " + std::to_string(kMaxStatements) + " statements",
@@ -119,11 +124,18 @@ void checkReading(const Reading& r, Field& f) {
         const std::string p = "reading.statements[" + std::to_string(i) + "]";
         if (s.scheme != "SCT") {
             f.set(p + ".scheme", "must be \"SCT\" (statements are SNOMED CT coded)");
-        } else if (s.value.size() < 6 || s.value.size() > 18 ||
-                   !std::all_of(s.value.begin(), s.value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        } else if (!isSctId(s.value)) {
             f.set(p + ".value", "must be a SNOMED CT concept id (6 to 18 digits)");
         }
         checkShort(f, p + ".meaning", s.meaning, kMaxShortText, true);
+        if (s.site && !f.any()) {
+            if (s.site->scheme != "SCT") {
+                f.set(p + ".site.scheme", "must be \"SCT\" (a finding site is a SNOMED CT concept)");
+            } else if (!isSctId(s.site->value)) {
+                f.set(p + ".site.value", "must be a SNOMED CT concept id (6 to 18 digits)");
+            }
+            checkShort(f, p + ".site.meaning", s.site->meaning, kMaxShortText, true);
+        }
     }
     if (r.text.size() > kMaxTextBytes) {
         f.set("reading.text", "is longer than " + std::to_string(kMaxTextBytes) + " bytes", ErrorCode::TooLarge);
@@ -279,9 +291,20 @@ Expected<Reading, Error> parseReadingJson(std::string_view text) {
                 f.set(p, "must be an object");
                 break;
             }
-            onlyKnown(s, {"scheme", "value", "meaning"}, p, f);
+            onlyKnown(s, {"scheme", "value", "meaning", "site"}, p, f);
             CodedStatement c{stringMember(s, "scheme", p, f, true), stringMember(s, "value", p, f, true),
                              stringMember(s, "meaning", p, f, true)};
+            if (const json::Value* site = s.find("site"); site != nullptr && !f.any()) {
+                const std::string sp = p + ".site";
+                if (!site->isObject()) {
+                    f.set(sp, "must be an object");
+                    break;
+                }
+                onlyKnown(*site, {"scheme", "value", "meaning"}, sp, f);
+                c.site = CodedConcept{stringMember(*site, "scheme", sp, f, true),
+                                      stringMember(*site, "value", sp, f, true),
+                                      stringMember(*site, "meaning", sp, f, true)};
+            }
             r.statements.push_back(std::move(c));
         }
     }
@@ -378,6 +401,13 @@ json::Value readingToJsonValue(const Reading& r) {
         o.set("scheme", json::Value::string(s.scheme));
         o.set("value", json::Value::string(s.value));
         o.set("meaning", json::Value::string(s.meaning));
+        if (s.site) {
+            json::Value site = json::Value::object();
+            site.set("scheme", json::Value::string(s.site->scheme));
+            site.set("value", json::Value::string(s.site->value));
+            site.set("meaning", json::Value::string(s.site->meaning));
+            o.set("site", std::move(site));
+        }
         statements.push(std::move(o));
     }
     out.set("statements", std::move(statements));

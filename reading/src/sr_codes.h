@@ -10,12 +10,14 @@ namespace veridicor::reading::codes {
 inline constexpr const char* kPrivateScheme = "99VRDC";
 
 /// TID 3700 ECG Report root (PS3.16) and TID 5200 Adult Echocardiography Procedure Report root.
-inline DSRCodedEntryValue ecgReport() { return {"28010-7", "LN", "ECG Report"}; }
+inline DSRCodedEntryValue ecgReport() { return {"11524-0", "LN", "ECG Report"}; }
 inline DSRCodedEntryValue echoReport() { return {"125200", "DCM", "Adult Echocardiography Procedure Report"}; }
 
 inline DSRCodedEntryValue personObserverName() { return {"121008", "DCM", "Person Observer Name"}; }
 inline DSRCodedEntryValue currentProcedureEvidence() { return {"122073", "DCM", "Current procedure evidence"}; }
 inline DSRCodedEntryValue finding() { return {"121071", "DCM", "Finding"}; }
+/// The concept modifier that says where a statement applies (DCMTK dcmsr/codes/sct.h: FindingSite).
+inline DSRCodedEntryValue findingSite() { return {"363698007", "SCT", "Finding Site"}; }
 inline DSRCodedEntryValue comment() { return {"121106", "DCM", "Comment"}; }
 inline DSRCodedEntryValue quantitativeAnalysis() { return {"122144", "DCM", "Quantitative Analysis"}; }
 inline DSRCodedEntryValue measurementGroup() { return {"125007", "DCM", "Measurement Group"}; }

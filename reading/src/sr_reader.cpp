@@ -22,7 +22,7 @@ Unexpected<Error> malformed(std::string message) {
 std::string str(const OFString& s) { return {s.c_str(), s.length()}; }
 
 /// What a content item's container is, by the containers this format has.
-enum class Scope { Root, Measurements, MeasurementGroup, DeviceReview, Assessment };
+enum class Scope { Root, Statement, Measurements, MeasurementGroup, DeviceReview, Assessment };
 
 /// The one SOP instance of a reference list (the evidence, the predecessor), or an error.
 struct Ref {
@@ -109,6 +109,8 @@ public:
                 const DSRCodedEntryValue& v = item.getCodeValue();
                 r.statements.push_back(CodedStatement{str(v.getCodingSchemeDesignator()), str(v.getCodeValue()),
                                                       str(v.getCodeMeaning())});
+                m_scopes.push_back(Scope::Statement); // its Finding Site, if it has one
+
             } else if (is(codes::comment(), DSRTypes::VT_Text)) {
                 if (!r.text.empty()) {
                     return malformed("it holds more than one free text");
@@ -134,6 +136,19 @@ public:
                 return unknown(conceptName);
             }
             return {};
+        case Scope::Statement: {
+            CodedStatement& s = r.statements.back();
+            if (!is(codes::findingSite(), DSRTypes::VT_Code) ||
+                item.getRelationshipType() != DSRTypes::RT_hasConceptMod) {
+                return unknown(conceptName);
+            }
+            if (s.site) {
+                return malformed("a statement has two finding sites");
+            }
+            const DSRCodedEntryValue& v = item.getCodeValue();
+            s.site = CodedConcept{str(v.getCodingSchemeDesignator()), str(v.getCodeValue()), str(v.getCodeMeaning())};
+            return {};
+        }
         case Scope::Measurements:
             if (!is(codes::measurementGroup(), DSRTypes::VT_Container)) {
                 return unknown(conceptName);

@@ -85,6 +85,21 @@ public:
         DSRContentItem* item = add(DSRTypes::RT_contains, DSRTypes::VT_Code, conceptName);
         return item != nullptr && (item->setCodeValue(value).good() || note("code value"));
     }
+    /// A CODE item with one CODE concept modifier (HAS CONCEPT MOD) below it; the next item is its sibling.
+    bool codeWithModifier(const DSRCodedEntryValue& conceptName, const DSRCodedEntryValue& value,
+                          const DSRCodedEntryValue& modifierName, const DSRCodedEntryValue& modifierValue) {
+        if (!code(conceptName, value)) {
+            return false;
+        }
+        const OFCondition c =
+            m_tree.addChildContentItem(DSRTypes::RT_hasConceptMod, DSRTypes::VT_Code, modifierName);
+        if (c.bad()) {
+            return note(std::string("adding \"") + modifierName.getCodeMeaning().c_str() + "\": " + c.text());
+        }
+        const bool set = m_tree.getCurrentContentItem().setCodeValue(modifierValue).good() || note("modifier value");
+        m_tree.goUp();
+        return set;
+    }
     bool num(const DSRCodedEntryValue& conceptName, const std::string& value, const std::string& unit) {
         DSRContentItem* item = add(DSRTypes::RT_contains, DSRTypes::VT_Num, conceptName);
         const DSRNumericMeasurementValue v(value.c_str(), DSRCodedEntryValue(unit.c_str(), "UCUM", unit.c_str()));
@@ -276,7 +291,13 @@ bool buildContent(TreeBuilder& b, const Reading& r, const dicom::ContentIdentity
         return false;
     }
     for (const auto& s : r.statements) {
-        if (!b.code(codes::finding(), DSRCodedEntryValue(s.value.c_str(), s.scheme.c_str(), s.meaning.c_str()))) {
+        const DSRCodedEntryValue value(s.value.c_str(), s.scheme.c_str(), s.meaning.c_str());
+        const bool added =
+            s.site ? b.codeWithModifier(codes::finding(), value, codes::findingSite(),
+                                        DSRCodedEntryValue(s.site->value.c_str(), s.site->scheme.c_str(),
+                                                           s.site->meaning.c_str()))
+                   : b.code(codes::finding(), value);
+        if (!added) {
             return false;
         }
     }

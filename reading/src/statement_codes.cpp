@@ -11,7 +11,12 @@ using G = StatementGroup;
 // Sources (reading/README.md): ECG codes from the PhysioNet/CinC Challenge 2020 diagnosis mappings
 // (physionetchallenges/evaluation-2020, dx_mapping_scored.csv and dx_mapping_unscored.csv); normal / abnormal /
 // borderline / equivocal ECG from DICOM PS3.16 CID 3677 Summary Codes ECG and wall motion from CID 3703 (both
-// as transcribed in bvdh/dicom-terminology-in-fhir).
+// as transcribed in bvdh/dicom-terminology-in-fhir). Infarction by territory from the NLM VSAC value set
+// 2.16.840.1.113883.3.526.3.403 "Initial Myocardial Infarction" and the graded LV systolic dysfunction codes from
+// 2.16.840.1.113883.3.526.3.1090 "Moderate or Severe LVSD" (both as published in cqframework/ecqm-content-
+// qicore-2024); LV function from CID 3119 "LV Function" and CID 3728 "Cath Finding"; the sites from CID 3232 and
+// CID 3782-3784. A display name longer than a DICOM Code Meaning may be (LO, 64 characters) is shortened
+// ("ST segment elevation" → "ST elevation"), its code unchanged.
 constexpr std::array kCodes{
     StatementCode{G::EcgOverall, "164854000", "Normal ECG"},
     StatementCode{G::EcgOverall, "102594003", "Abnormal ECG"},
@@ -58,6 +63,15 @@ constexpr std::array kCodes{
     StatementCode{G::EcgIschaemia, "164867002", "Old myocardial infarction"},
     StatementCode{G::EcgIschaemia, "164865005", "Myocardial infarction"},
     StatementCode{G::EcgIschaemia, "164917005", "Q wave abnormal"},
+    StatementCode{G::EcgIschaemia, "164861001", "Myocardial ischemia"},
+    StatementCode{G::EcgIschaemia, "73795002", "Acute myocardial infarction of inferior wall"},
+    StatementCode{G::EcgIschaemia, "58612006", "Acute myocardial infarction of lateral wall"},
+    StatementCode{G::EcgIschaemia, "62695002", "Acute anteroseptal myocardial infarction"},
+    StatementCode{G::EcgIschaemia, "70211005", "Acute myocardial infarction of anterolateral wall"},
+    StatementCode{G::EcgIschaemia, "65547006", "Acute myocardial infarction of inferolateral wall"},
+    StatementCode{G::EcgIschaemia, "233838001", "Acute posterior myocardial infarction"},
+    StatementCode{G::EcgIschaemia, "703164000", "Acute ST elevation myocardial infarction of anterior wall"},
+    StatementCode{G::EcgIschaemia, "703213009", "Acute ST elevation myocardial infarction of inferior wall"},
     StatementCode{G::EcgRepolarisation, "164931005", "ST elevation"},
     StatementCode{G::EcgRepolarisation, "429622005", "ST depression"},
     StatementCode{G::EcgRepolarisation, "704997005", "Inferior ST segment depression"},
@@ -67,6 +81,12 @@ constexpr std::array kCodes{
     StatementCode{G::EcgRepolarisation, "428417006", "Early repolarization"},
     StatementCode{G::EcgRepolarisation, "111975006", "Prolonged QT interval"},
     StatementCode{G::EcgRepolarisation, "77867006", "Decreased QT interval"},
+    StatementCode{G::EchoLvFunction, "371857005", "Normal left ventricular systolic function and wall motion"},
+    StatementCode{G::EchoLvFunction, "275514001", "Impaired left ventricular function"},
+    StatementCode{G::EchoLvFunction, "371862006", "Depression of left ventricular systolic function"},
+    StatementCode{G::EchoLvFunction, "134401001", "Left ventricular systolic dysfunction"},
+    StatementCode{G::EchoLvFunction, "981000124106", "Moderate left ventricular systolic dysfunction"},
+    StatementCode{G::EchoLvFunction, "991000124109", "Severe left ventricular systolic dysfunction"},
     StatementCode{G::EchoWallMotion, "373122000", "Normal wall motion"},
     StatementCode{G::EchoWallMotion, "373123005", "Hyperkinetic region"},
     StatementCode{G::EchoWallMotion, "37706002", "Hypokinesis"},
@@ -75,6 +95,34 @@ constexpr std::array kCodes{
     StatementCode{G::EchoWallMotion, "371870001", "Severe Hypokinesis"},
     StatementCode{G::EchoWallMotion, "195675009", "Akinesis"},
     StatementCode{G::EchoWallMotion, "25437005", "Dyskinesis"},
+};
+
+constexpr std::array kSites{
+    // CID 3232 (v20250401): the walls.
+    StatementSite{"1335839000", "Left ventricle anterior segment"},
+    StatementSite{"367598003", "Left ventricle inferior segment"},
+    StatementSite{"1335824001", "Left ventricle lateral segment"},
+    StatementSite{"1335840003", "Left ventricle septal segment"},
+    StatementSite{"128564006", "Left ventricle apical segment"},
+    // CID 3782: basal ring.
+    StatementSite{"264850008", "left ventricle basal anterior segment"},
+    StatementSite{"396482007", "left ventricle basal anteroseptal segment"},
+    StatementSite{"396646008", "left ventricle basal inferoseptal segment"},
+    StatementSite{"264846001", "left ventricle basal inferior segment"},
+    StatementSite{"396652009", "left ventricle basal inferolateral segment"},
+    StatementSite{"396654005", "left ventricle basal anterolateral segment"},
+    // CID 3783: mid ring.
+    StatementSite{"264848000", "left ventricle mid anterior segment"},
+    StatementSite{"396647004", "left ventricle mid anteroseptal segment"},
+    StatementSite{"396649001", "left ventricle mid inferoseptal segment"},
+    StatementSite{"264847005", "left ventricle mid inferior segment"},
+    StatementSite{"396655006", "left ventricle mid inferolateral segment"},
+    StatementSite{"396656007", "left ventricle mid anterolateral segment"},
+    // CID 3784: apical ring.
+    StatementSite{"264844003", "left ventricle apical anterior segment"},
+    StatementSite{"264845002", "left ventricle apical septal segment"},
+    StatementSite{"264849008", "left ventricle apical inferior segment"},
+    StatementSite{"264853005", "left ventricle apical lateral segment"},
 };
 
 } // namespace
@@ -95,6 +143,8 @@ std::string_view statementGroupName(StatementGroup group) {
         return "ECG: ischaemia and infarction";
     case G::EcgRepolarisation:
         return "ECG: repolarisation and QT";
+    case G::EchoLvFunction:
+        return "Echo: LV systolic function";
     case G::EchoWallMotion:
         return "Echo: wall motion";
     }
@@ -107,6 +157,17 @@ const StatementCode* findStatement(std::string_view sctId) {
     for (const auto& c : kCodes) {
         if (c.sctId == sctId) {
             return &c;
+        }
+    }
+    return nullptr;
+}
+
+std::span<const StatementSite> statementSites() { return kSites; }
+
+const StatementSite* findStatementSite(std::string_view sctId) {
+    for (const auto& s : kSites) {
+        if (s.sctId == sctId) {
+            return &s;
         }
     }
     return nullptr;

@@ -107,6 +107,18 @@ private slots:
         row("unknown member", R"({"blind": true, "statments": []})", "statments");
         row("scheme", R"({"blind": true, "statements": [{"scheme": "ICD", "value": "123456", "meaning": "x"}]})",
             "reading.statements[0].scheme");
+        row("site scheme",
+            R"({"blind": true, "statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+                "site": {"scheme": "FMA", "value": "123456", "meaning": "x"}}]})",
+            "reading.statements[0].site.scheme");
+        row("site not an object",
+            R"({"blind": true, "statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+                "site": "inferior"}]})",
+            "reading.statements[0].site must be an object");
+        row("site unknown member",
+            R"({"blind": true, "statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+                "site": {"scheme": "SCT", "value": "367598003", "meaning": "x", "laterality": "L"}}]})",
+            "laterality");
         row("code not digits",
             R"({"blind": true, "statements": [{"scheme": "SCT", "value": "12a456", "meaning": "x"}]})",
             "SNOMED CT concept id");
@@ -149,6 +161,16 @@ private slots:
             QVERIFY(reading::validateReading(r).hasValue());
         }
         QVERIFY(reading::findStatement("164931005") != nullptr);
+        std::set<std::string_view> sites;
+        for (const auto& s : reading::statementSites()) {
+            QVERIFY2(sites.insert(s.sctId).second, std::string(s.sctId).c_str());
+            QVERIFY2(reading::findStatement(s.sctId) == nullptr, std::string(s.sctId).c_str());
+            reading::Reading r;
+            r.statements.push_back({"SCT", "37706002", "Hypokinesis",
+                                    reading::CodedConcept{"SCT", std::string(s.sctId), std::string(s.meaning)}});
+            QVERIFY(reading::validateReading(r).hasValue());
+        }
+        QCOMPARE(sites.size(), std::size_t{21}); // 5 walls (CID 3232) + 16 segments (CID 3782-3784)
     }
 
     void signedRoundTripIsTrustedAndTheSame() {
@@ -409,7 +431,7 @@ private slots:
         DSRDocumentTree& tree = doc.getTree();
         QVERIFY(tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) != 0);
         tree.getCurrentContentItem().setConceptName(
-            shape == 1 ? DSRCodedEntryValue("121111", "DCM", "Summary") : DSRCodedEntryValue("28010-7", "LN", "ECG Report"));
+            shape == 1 ? DSRCodedEntryValue("121111", "DCM", "Summary") : DSRCodedEntryValue("11524-0", "LN", "ECG Report"));
         QVERIFY(tree.addChildContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text,
                                          DSRCodedEntryValue("121106", "DCM", "Comment"))
                     .good());
@@ -518,7 +540,10 @@ private slots:
         }
         ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), pixels.size());
         QVERIFY(ff.saveFile(us.c_str(), EXS_LittleEndianExplicit).good());
-        const std::string json = R"json({"statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis"}],
+        // Regional wall motion: the statement carries its site (CID 3232's inferior wall).
+        const std::string json = R"json({"statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+              "site": {"scheme": "SCT", "value": "367598003", "meaning": "Left ventricle inferior segment"}},
+            {"scheme": "SCT", "value": "134401001", "meaning": "Left ventricular systolic dysfunction"}],
             "measurements": [{"name": "LV ejection fraction (estimate)", "value": 45, "unit": "%"}], "blind": false})json";
         const auto sr = m_f->sign("echo.dcm", m_f->readerFiles, json, us);
         QVERIFY2(!sr.empty(), m_f->error.c_str());
@@ -527,6 +552,19 @@ private slots:
         QCOMPARE(v.document->kind, std::string("echo"));
         QCOMPARE(v.document->evidenceDigestMethod, std::string("dicom-pixeldata-v2"));
         QVERIFY(!v.document->reading.blind);
+        QVERIFY(v.document->reading == *reading::parseReadingJson(json));
+        const auto& site = v.document->reading.statements.at(0).site;
+        QVERIFY(site.has_value());
+        QCOMPARE(site->value, std::string("367598003"));
+        QVERIFY(!v.document->reading.statements.at(1).site.has_value());
+        QByteArray log;
+        QVERIFY2(dcmsignVerify(*m_f, sr, &log) == 0, log.constData());
+        // DCMTK's own renderer shows the site as a concept modifier of the statement.
+        const auto html = m_f->out("echo.html");
+        QCOMPARE(runTool(QStringLiteral("dsr2html"), {qpath(sr), qpath(html)}), 0);
+        const std::string text = fileBytes(html);
+        QVERIFY(text.find("Adult Echocardiography Procedure Report") != std::string::npos);
+        QVERIFY(text.find("Left ventricle inferior segment") != std::string::npos);
     }
 
     void rsa1024KeyIsRefused() {

@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace veridicor::ui {
 
 namespace {
@@ -111,6 +113,16 @@ WorklistPanel::WorklistPanel(worklist::WorklistModel* model, QWidget* parent)
             emit studyChosen(uid);
         }
     });
+    // The AI summary ("1 verified · 2 quarantined — <most critical finding>") is what decides the next study:
+    // its column takes the width its text needs (up to a third of a wide screen) whenever the rows change,
+    // instead of being cut to "1 verified · 2 qu…".
+    auto fitAiColumn = [this] {
+        m_table->resizeColumnToContents(WorklistModel::AiFindings);
+        m_table->setColumnWidth(WorklistModel::AiFindings,
+                                std::clamp(m_table->columnWidth(WorklistModel::AiFindings), 120, 480));
+    };
+    connect(m_filter, &QAbstractItemModel::modelReset, this, fitAiColumn);
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, fitAiColumn);
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &WorklistPanel::updateCount);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &WorklistPanel::updateCount);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &WorklistPanel::updateCount);

@@ -3,7 +3,10 @@
 /// The clinician's reading: what the reading panel holds and what the signed SR carries, and its
 /// READING.json form (`veridicor-cli reading-sign --reading`, `reading-verify`'s "reading" member):
 ///
-///   {"statements": [{"scheme": "SCT", "value": "164931005", "meaning": "ST elevation"}],
+///   {"statements": [{"scheme": "SCT", "value": "164931005", "meaning": "ST elevation"},
+///                   {"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+///                    "site": {"scheme": "SCT", "value": "367598003",
+///                             "meaning": "Left ventricle inferior segment"}}],       site optional
 ///    "text": "…",
 ///    "measurements": [{"name": "QTc (Bazett)", "value": 412, "unit": "ms",
 ///                      "lead": "II", "start": 1.204, "end": 1.616}],          lead, start, end optional (s)
@@ -40,11 +43,23 @@ inline constexpr std::size_t kMaxShortText = 64;             ///< names, meaning
 inline constexpr std::size_t kMaxReasonBytes = 1024;         ///< an assessment's reason
 inline constexpr std::size_t kMaxJsonBytes = std::size_t{1024} * 1024;   ///< READING.json
 
+/// A SNOMED CT concept: scheme "SCT", the value its concept id.
+struct CodedConcept {
+    std::string scheme;
+    std::string value;
+    std::string meaning;
+    friend bool operator==(const CodedConcept&, const CodedConcept&) = default;
+};
+
 /// A coded statement; the scheme is "SCT" (SNOMED CT), the value its concept id.
 struct CodedStatement {
     std::string scheme;
     std::string value;
     std::string meaning;
+    /// Where it applies, when the statement alone does not say: the left-ventricle wall or segment of a
+    /// regional wall motion statement (statementSites()). In the SR a Finding Site concept modifier of the
+    /// statement; in READING.json its "site" member. Most statements have none.
+    std::optional<CodedConcept> site{};
     friend bool operator==(const CodedStatement&, const CodedStatement&) = default;
 };
 

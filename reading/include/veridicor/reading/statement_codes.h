@@ -17,7 +17,8 @@ enum class StatementGroup {
     EcgHypertrophy,
     EcgIschaemia,      ///< ischaemia and infarction, by territory
     EcgRepolarisation, ///< ST, T, QT
-    EchoWallMotion,    ///< DICOM CID 3703 Wall Motion
+    EchoLvFunction,    ///< left-ventricular systolic function, graded where a code exists
+    EchoWallMotion,    ///< DICOM CID 3703 Wall Motion; regional, with a site (statementSites())
 };
 
 /// "ECG: rhythm", "Echo: wall motion", …
@@ -34,5 +35,17 @@ std::span<const StatementCode> statementCodes();
 
 /// The statement with this SNOMED CT id, or nullptr.
 const StatementCode* findStatement(std::string_view sctId);
+
+/// Where a regional statement (EchoWallMotion) applies: the left-ventricle walls of DICOM CID 3232 and the
+/// segments of the 17-segment model (CID 3717: CID 3782 basal, 3783 mid, 3784 apical rings), each a SNOMED CT
+/// concept the SR records as the statement's Finding Site.
+struct StatementSite {
+    std::string_view sctId;
+    std::string_view meaning;
+};
+std::span<const StatementSite> statementSites();
+
+/// The site with this SNOMED CT id, or nullptr.
+const StatementSite* findStatementSite(std::string_view sctId);
 
 } // namespace veridicor::reading
