@@ -23,8 +23,9 @@
 /// note naming the side.
 ///
 /// Only trusted (verified) AI findings are matched. An untrusted one is listed in `notCounted` with "not
-/// counted: not verified" and its reason, and never reaches a row. Codes of another scheme or unknown to the
-/// table are listed in `uncategorised`, never put into a row.
+/// counted: not verified" and its reason, and never reaches a row. Codes of another scheme, unknown to the
+/// table or of the other domain's categories (an ECG code in an echo study) are listed in `uncategorised`,
+/// never put into a row.
 
 #include <veridicor/reading/reading.h>
 #include <veridicor/review/categories.h>
@@ -84,7 +85,7 @@ struct NotCounted {
     std::string reason;      ///< "not counted: not verified" and the verdict's reasons
 };
 
-/// A code with no category (another scheme, or not in the table).
+/// A code with no category for this study (another scheme, not in the table, or the other domain's).
 struct Uncategorised {
     Side side = Side::Ai;
     std::string findingId;
