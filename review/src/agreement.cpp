@@ -38,7 +38,7 @@ Agreement agreement(const Table& t) {
         a.ppa = a.npa = a.ppv = a.npv = undefined(why);
         return a;
     }
-    const double n = static_cast<double>(a.n);
+    const auto n = static_cast<double>(a.n);
     const double p11 = static_cast<double>(t.tp) / n;
     const double p12 = static_cast<double>(t.fp) / n;
     const double p21 = static_cast<double>(t.fn) / n;

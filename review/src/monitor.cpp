@@ -31,7 +31,7 @@ bool observe(FigureState& f, bool x, std::size_t window) {
 /// One step of the CUSUM that watches the rate of `event` for an increase from p0 (the baseline's rate of
 /// that event, kept off 0 and 1) to the design rate p1 = R p0 / (1 − p0 + R p0).
 double cusumStep(double s, bool event, double baselineRate, const MonitorSettings& m) {
-    const double w = static_cast<double>(m.window);
+    const auto w = static_cast<double>(m.window);
     const double estimate = std::clamp(baselineRate, 0.5 / w, 1 - 0.5 / w);
     const double guard = m.baselineGuard * std::sqrt(estimate * (1 - estimate) / w);
     const double p0 = std::min(estimate + guard, 1 - 0.5 / w);

@@ -83,8 +83,11 @@ struct GroupKey {
     std::string modelVersion;
     Category category = Category::EcgOverall;
     std::string reader;
-    friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
     friend bool operator==(const GroupKey&, const GroupKey&) = default;
+    friend bool operator<(const GroupKey& a, const GroupKey& b) {
+        return std::tie(a.modelName, a.modelVersion, a.category, a.reader) <
+               std::tie(b.modelName, b.modelVersion, b.category, b.reader);
+    }
 };
 
 struct Group {
