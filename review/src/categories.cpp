@@ -85,6 +85,21 @@ constexpr std::array kAiCodes{
                   "AI findings of the demo study (resources/demo/findings) and the verify/ tests"},
 };
 
+constexpr std::string_view kCid3728 = "DICOM PS3.16 CID 3728 Cath Finding (as transcribed in bvdh/dicom-terminology-in-fhir)";
+constexpr std::string_view kCid3119 = "DICOM PS3.16 CID 3119 LV Function (as transcribed in bvdh/dicom-terminology-in-fhir)";
+
+/// Echo codes for LV systolic function, which the statement list does not hold yet.
+constexpr std::array kEchoCodes{
+    // Normal LV systolic function and wall motion: normal here, and states normal wall motion too.
+    CategoryEntry{"371857005", "Normal left ventricular systolic function and wall motion",
+                  C::EchoLvSystolicFunction, true, T::Unspecified, "", "373122000", kCid3728},
+    CategoryEntry{"275514001", "Impaired left ventricular function", C::EchoLvSystolicFunction, false,
+                  T::Unspecified, "", "", kCid3119},
+    // A depressed systolic function is an impaired LV function (refines 275514001).
+    CategoryEntry{"371862006", "Depression of left ventricular systolic function", C::EchoLvSystolicFunction,
+                  false, T::Unspecified, "275514001", "", kCid3728},
+};
+
 std::vector<CategoryEntry> buildTable() {
     std::vector<CategoryEntry> table;
     for (const auto& s : reading::statementCodes()) {
@@ -101,6 +116,9 @@ std::vector<CategoryEntry> buildTable() {
         table.push_back(e);
     }
     for (const auto& e : kAiCodes) {
+        table.push_back(e);
+    }
+    for (const auto& e : kEchoCodes) {
         table.push_back(e);
     }
     return table;

@@ -248,10 +248,37 @@ private slots:
         QCOMPARE(s.uncategorised[0].value, std::string("373945007"));
         QCOMPARE(s.uncategorised[1].scheme, std::string("LN"));
         QCOMPARE(s.uncategorised[2].side, Side::Clinician);
-        // Only echo categories with codes in the table have rows: regional wall motion.
-        QCOMPARE(s.rows.size(), std::size_t{1});
-        QCOMPARE(s.rows[0].category, Category::EchoRegionalWallMotion);
-        QCOMPARE(s.rows[0].state, RowState::Agree); // moderate hypokinesis refines hypokinesis
+        // Only echo categories with codes in the table have rows: LV systolic function, regional wall motion
+        // (EF class has none yet).
+        QCOMPARE(s.rows.size(), std::size_t{2});
+        QCOMPARE(s.rows[0].category, Category::EchoLvSystolicFunction);
+        QCOMPARE(s.rows[1].category, Category::EchoRegionalWallMotion);
+        QCOMPARE(s.rows[1].state, RowState::Agree); // moderate hypokinesis refines hypokinesis
+        QVERIFY(!categoryHasCodes(Category::EchoEfClass));
+    }
+
+    void echoLvFunction() {
+        // AI: depressed LV systolic function; clinician: impaired LV function (compatible: it refines it) and
+        // "Normal LV systolic function and wall motion" on another study, which implies normal wall motion.
+        StudyInput in;
+        in.domain = Domain::Echo;
+        in.ai = {trusted("e1", "371862006"), trusted("e2", "37706002")};
+        in.clinician = {stated("275514001")};
+        const SideBySide s = sideBySide(in);
+        QCOMPARE(rowOf(s, Category::EchoLvSystolicFunction).state, RowState::Agree);
+        QVERIFY(rowOf(s, Category::EchoLvSystolicFunction).clinicianPositive);
+        QCOMPARE(rowOf(s, Category::EchoRegionalWallMotion).state, RowState::AiOnly);
+
+        StudyInput normal;
+        normal.domain = Domain::Echo;
+        normal.ai = {trusted("e1", "371862006")};
+        normal.clinician = {stated("371857005")};
+        const SideBySide n = sideBySide(normal);
+        QCOMPARE(rowOf(n, Category::EchoLvSystolicFunction).state, RowState::AiOnly);
+        const Row& wall = rowOf(n, Category::EchoRegionalWallMotion);
+        QCOMPARE(wall.clinician.size(), std::size_t{1});
+        QVERIFY(wall.clinician[0].implied && wall.clinician[0].normal);
+        QVERIFY(!wall.clinicianPositive);
     }
 };
 

@@ -5,7 +5,8 @@
 ///
 /// The table holds every statement of reading/'s coded list (`reading::statementCodes()`), its category taken
 /// from the statement's group where the two map one to one, and the SNOMED CT codes the repository's AI
-/// findings use. A code that is not in the table has no category: it is listed apart, never guessed.
+/// findings use, and the LV systolic function codes of DICOM CID 3728 and 3119. A code that is not in the
+/// table has no category: it is listed apart, never guessed.
 ///
 /// Besides its category, each code says
 ///  - whether it states a normal finding (`normal`: "Sinus rhythm", "Normal ECG", "Normal wall motion"): a
