@@ -117,6 +117,52 @@ private slots:
         QCOMPARE(*m.baseline("m", "1", Category::EcgAxis, MonitorFigure::PositiveRateUp), 0.25);
     }
 
+    // Each figure's CUSUM on a deterministic stream. PPA: 200 clinician positives all found by the AI
+    // (baseline PPA 1: miss rate 0, kept at 0.5/200 = 0.0025, guard 1.5·sqrt(0.0025·0.9975/200) = 0.0053, so
+    // p0 = 0.0078, p1 = 2p0/(1 + p0) = 0.0155), then the AI misses every one: each miss adds
+    // ln(p1/p0) = ln(1.985) = 0.685, so S ≥ h = 11.51 at the 17th miss (16·0.685 = 10.97, 17·0.685 = 11.65).
+    void eachFigureAlerts() {
+        ModelMonitor m;
+        for (int i = 0; i < 200; ++i) {
+            QVERIFY(m.add("m", "1", Category::EcgConduction, true, true).empty());
+        }
+        std::vector<Alert> got;
+        int misses = 0;
+        while (got.empty() && misses < 100) {
+            got = m.add("m", "1", Category::EcgConduction, false, true);
+            ++misses;
+        }
+        // The AI's positive rate (baseline 1) falls with the same p0 and p1 for its negatives: that CUSUM
+        // alerts on the same reading, first.
+        QCOMPARE(misses, 17);
+        QCOMPARE(got.size(), std::size_t{2});
+        QCOMPARE(got[0].figure, MonitorFigure::PositiveRateDown);
+        QCOMPARE(got[1].figure, MonitorFigure::PpaDown);
+        QCOMPARE(got[1].baseline, 1.0);
+        QCOMPARE(got[1].current, 183.0 / 200);
+        QCOMPARE(got[1].reading, std::uint64_t{217});
+
+        // NPA: 200 clinician negatives, the AI negative on each; then AI positive on each: same arithmetic for
+        // the false positive rate, the NPA alert at the 17th false positive. The positive rate (baseline 0)
+        // rises too, with the same p0 and p1: it alerts on the same reading.
+        ModelMonitor n;
+        for (int i = 0; i < 200; ++i) {
+            QVERIFY(n.add("m", "1", Category::EcgAxis, false, false).empty());
+        }
+        got.clear();
+        int fps = 0;
+        while (got.empty() && fps < 100) {
+            got = n.add("m", "1", Category::EcgAxis, true, false);
+            ++fps;
+        }
+        QCOMPARE(fps, 17);
+        QCOMPARE(got.size(), std::size_t{2});
+        QCOMPARE(got[0].figure, MonitorFigure::PositiveRateUp);
+        QCOMPARE(got[1].figure, MonitorFigure::NpaDown);
+        QCOMPARE(got[1].baseline, 1.0);
+        QCOMPARE(got[1].current, 183.0 / 200);
+    }
+
     void alertOnDoubledPositiveRate() {
         int detected = 0;
         std::vector<int> delays;
