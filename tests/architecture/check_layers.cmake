@@ -1,8 +1,9 @@
 cmake_minimum_required(VERSION 3.25)
 # Checks the layer rules on the link graph written by tests/architecture/CMakeLists.txt.
-#   core targets (base, dicom, verify, reading, every *_core): no Qt Gui/Widgets/OpenGL, no VTK rendering or GUI support,
+#   core targets (base, dicom, verify, reading, review, every *_core): no Qt Gui/Widgets/OpenGL, no VTK rendering or GUI support,
 #                                                   no ui/registry/view targets
-#   verify, reading:                                additionally no viewers (core or view)
+#   verify, reading, review:                        additionally no viewers (core or view)
+#   review:                                         additionally no Qt at all (plain C++20)
 #   ui_findings, registry_types (widget-free parts of ui/ and the registry): no Qt Widgets/OpenGL, no VTK
 #                                                   rendering, no ui/registry/view targets (Qt Gui is allowed)
 #   worklist:                                       a core target (as above: no Qt Gui/Widgets/OpenGL, no VTK
@@ -68,7 +69,7 @@ foreach(t IN LISTS _all)
         continue()
     endif()
     set(_core FALSE)
-    if(t MATCHES "^veridicor_(base|dicom|verify|worklist|reading|settings)$" OR t MATCHES "_core$")
+    if(t MATCHES "^veridicor_(base|dicom|verify|worklist|reading|review|settings)$" OR t MATCHES "_core$")
         set(_core TRUE)
     endif()
     if(NOT _core)
@@ -80,8 +81,11 @@ foreach(t IN LISTS _all)
            OR d MATCHES "^veridicor_(ui|registry)$" OR d MATCHES "_view$")
             list(APPEND _errors "${t} (a core target) reaches ${d}")
         endif()
-        if((t STREQUAL "veridicor_verify" OR t STREQUAL "veridicor_reading") AND (d MATCHES "_core$" OR d MATCHES "_view$"))
+        if((t STREQUAL "veridicor_verify" OR t STREQUAL "veridicor_reading" OR t STREQUAL "veridicor_review") AND (d MATCHES "_core$" OR d MATCHES "_view$"))
             list(APPEND _errors "${t} reaches the viewer target ${d}")
+        endif()
+        if(t STREQUAL "veridicor_review" AND d MATCHES "^Qt6::")
+            list(APPEND _errors "veridicor_review reaches ${d} (the review core is plain C++: no Qt)")
         endif()
         if(t STREQUAL "veridicor_worklist" AND (d MATCHES "_core$" OR d MATCHES "_view$" OR d MATCHES "^veridicor_ui"))
             list(APPEND _errors "veridicor_worklist reaches ${d} (the worklist's core uses no viewer and no ui target)")
