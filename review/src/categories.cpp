@@ -36,6 +36,8 @@ constexpr Category categoryOfGroup(StatementGroup group) {
         return C::EcgIschaemia;
     case StatementGroup::EcgRepolarisation:
         return C::EcgRepolarisation;
+    case StatementGroup::EchoLvFunction:
+        return C::EchoLvSystolicFunction;
     case StatementGroup::EchoWallMotion:
         return C::EchoRegionalWallMotion;
     }
@@ -72,6 +74,21 @@ constexpr std::array kAnnotations{
     Annotation{"371868005", false, T::Unspecified, "37706002", ""},  // Mild Hypokinesis → Hypokinesis
     Annotation{"371869002", false, T::Unspecified, "37706002", ""},  // Moderate Hypokinesis → Hypokinesis
     Annotation{"371870001", false, T::Unspecified, "37706002", ""},  // Severe Hypokinesis → Hypokinesis
+    // Acute infarction by territory: each an acute MI; the STEMIs also state ST elevation.
+    Annotation{"73795002", false, T::Inferior, "57054005", ""},   // Acute MI of inferior wall
+    Annotation{"58612006", false, T::Lateral, "57054005", ""},    // Acute MI of lateral wall
+    Annotation{"62695002", false, T::Anterior, "57054005", ""},   // Acute anteroseptal MI (anterior territory)
+    Annotation{"70211005", false, T::Unspecified, "57054005", ""}, // Acute MI of anterolateral wall (two)
+    Annotation{"65547006", false, T::Unspecified, "57054005", ""}, // Acute MI of inferolateral wall (two)
+    Annotation{"233838001", false, T::Unspecified, "57054005", ""}, // Acute posterior MI (no posterior here)
+    Annotation{"703164000", false, T::Anterior, "401303003", "164931005"}, // Acute STEMI of anterior wall
+    Annotation{"703213009", false, T::Inferior, "401303003", "164931005"}, // Acute STEMI of inferior wall
+    // LV systolic function: normal (stating normal wall motion too), and the graded dysfunctions.
+    Annotation{"371857005", true, T::Unspecified, "", "373122000"},  // Normal LV systolic function and wall motion
+    Annotation{"371862006", false, T::Unspecified, "275514001", ""}, // Depressed LV systolic fn → impaired LV fn
+    Annotation{"134401001", false, T::Unspecified, "275514001", ""}, // LV systolic dysfunction → impaired LV fn
+    Annotation{"981000124106", false, T::Unspecified, "134401001", ""}, // Moderate LVSD → LVSD
+    Annotation{"991000124109", false, T::Unspecified, "134401001", ""}, // Severe LVSD → LVSD
 };
 
 constexpr std::string_view kStatementSource = "reading/ statement list (its group)";
@@ -83,21 +100,6 @@ constexpr std::array kAiCodes{
     CategoryEntry{"401303003", "Acute ST segment elevation myocardial infarction", C::EcgIschaemia, false,
                   T::Unspecified, "57054005", "164931005",
                   "AI findings of the demo study (resources/demo/findings) and the verify/ tests"},
-};
-
-constexpr std::string_view kCid3728 = "DICOM PS3.16 CID 3728 Cath Finding (as transcribed in bvdh/dicom-terminology-in-fhir)";
-constexpr std::string_view kCid3119 = "DICOM PS3.16 CID 3119 LV Function (as transcribed in bvdh/dicom-terminology-in-fhir)";
-
-/// Echo codes for LV systolic function, which the statement list does not hold yet.
-constexpr std::array kEchoCodes{
-    // Normal LV systolic function and wall motion: normal here, and states normal wall motion too.
-    CategoryEntry{"371857005", "Normal left ventricular systolic function and wall motion",
-                  C::EchoLvSystolicFunction, true, T::Unspecified, "", "373122000", kCid3728},
-    CategoryEntry{"275514001", "Impaired left ventricular function", C::EchoLvSystolicFunction, false,
-                  T::Unspecified, "", "", kCid3119},
-    // A depressed systolic function is an impaired LV function (refines 275514001).
-    CategoryEntry{"371862006", "Depression of left ventricular systolic function", C::EchoLvSystolicFunction,
-                  false, T::Unspecified, "275514001", "", kCid3728},
 };
 
 std::vector<CategoryEntry> buildTable() {
@@ -116,9 +118,6 @@ std::vector<CategoryEntry> buildTable() {
         table.push_back(e);
     }
     for (const auto& e : kAiCodes) {
-        table.push_back(e);
-    }
-    for (const auto& e : kEchoCodes) {
         table.push_back(e);
     }
     return table;

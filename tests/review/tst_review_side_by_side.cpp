@@ -55,6 +55,7 @@ private slots:
             {reading::StatementGroup::EcgHypertrophy, Category::EcgHypertrophy},
             {reading::StatementGroup::EcgIschaemia, Category::EcgIschaemia},
             {reading::StatementGroup::EcgRepolarisation, Category::EcgRepolarisation},
+            {reading::StatementGroup::EchoLvFunction, Category::EchoLvSystolicFunction},
             {reading::StatementGroup::EchoWallMotion, Category::EchoRegionalWallMotion},
         };
         QVERIFY(!reading::statementCodes().empty());
