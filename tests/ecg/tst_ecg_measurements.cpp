@@ -321,6 +321,18 @@ private slots:
         QCOMPARE(all[1].name, std::string("Amplitude difference"));
         QVERIFY(std::abs(*all[1].value - 1.25) < 1e-9);
         QCOMPARE(all[1].lead, std::string("V2"));
+        QCOMPARE(caliperCaption(set.list()[0], all), std::string("Δt 800 ms ΔV +1.25 mV"));
+    }
+
+    void captionsNameTheCaliperAndItsValues() {
+        CaliperSet set;
+        set.add(caliper(CaliperKind::QT, 2.1, 2.5));
+        auto all = deriveMeasurements(set, nullptr);
+        QCOMPARE(caliperCaption(set.list()[0], all), std::string("QT 400 ms · QTc: place an RR caliper"));
+        set.add(caliper(CaliperKind::RR, 1.0, 1.8));
+        all = deriveMeasurements(set, nullptr);
+        QCOMPARE(caliperCaption(set.list()[0], all), std::string("QT 400 ms · QTc 447 ms (Bazett)"));
+        QCOMPARE(caliperCaption(set.list()[1], all), std::string("RR 800 ms · 75 /min"));
     }
 };
 

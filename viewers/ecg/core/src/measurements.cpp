@@ -315,6 +315,51 @@ std::string describeMeasurement(const Measurement& m) {
     return s;
 }
 
+std::string caliperCaption(const Caliper& caliper, const std::vector<Measurement>& all) {
+    auto find = [&](const std::string& name, const std::string& method = {},
+                    bool ownLead = false) -> const Measurement* {
+        for (const Measurement& m : all) {
+            if (m.caliperId == caliper.id && m.name == name && (method.empty() || m.method == method) &&
+                (!ownLead || m.lead == caliper.lead)) {
+                return &m;
+            }
+        }
+        return nullptr;
+    };
+    auto value = [](const Measurement* m) {
+        return m != nullptr && m->value ? formatMeasurementValue(*m) + " " + m->unitUcum : std::string("–");
+    };
+    switch (caliper.kind) {
+    case CaliperKind::RR:
+        return "RR " + value(find("RR interval")) + " · " + value(find("Heart rate"));
+    case CaliperKind::PR:
+        return "PR " + value(find("PR interval"));
+    case CaliperKind::QRS: {
+        std::string s = "QRS " + value(find("QRS duration"));
+        const Measurement* j = find("ST level at J", {}, true);
+        const Measurement* j60 = find("ST level at J+60 ms", {}, true);
+        if (j != nullptr && j->value) {
+            s += " · ST J " + value(j) + ", J+60 " + value(j60);
+        }
+        return s;
+    }
+    case CaliperKind::QT: {
+        std::string s = "QT " + value(find("QT interval"));
+        if (const Measurement* q = find("QTc", "Bazett")) {
+            s += q->value ? " · QTc " + value(q) + " (Bazett)" : " · QTc: " + q->basis;
+        }
+        return s;
+    }
+    case CaliperKind::Free:
+        break;
+    }
+    std::string s = "Δt " + value(find("Time interval"));
+    if (const Measurement* dv = find("Amplitude difference"); dv != nullptr && dv->value) {
+        s += " ΔV " + value(dv);
+    }
+    return s;
+}
+
 SnapTarget snapTargetFor(CaliperKind kind, bool startEnd) {
     switch (kind) {
     case CaliperKind::RR:

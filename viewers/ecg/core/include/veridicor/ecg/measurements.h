@@ -99,6 +99,11 @@ std::string formatMeasurementValue(const Measurement& m);
 /// "QTc 447 ms (Bazett)", "RR interval 800 ms", "QTc: place an RR caliper".
 std::string describeMeasurement(const Measurement& m);
 
+/// The short text drawn beside a caliper on the paper, from what `all` (deriveMeasurements) gives for it:
+/// "RR 800 ms · 75 /min", "QT 400 ms · QTc 447 ms (Bazett)", "QT 400 ms · QTc: place an RR caliper",
+/// "QRS 96 ms · ST J +0.05 mV, J+60 +0.10 mV" (its own lead), "PR 160 ms", "Δt 500 ms ΔV +1.25 mV".
+std::string caliperCaption(const Caliper& caliper, const std::vector<Measurement>& all);
+
 /// What a caliper end snaps to.
 enum class SnapTarget { None, RPeak, QrsOnset };
 
