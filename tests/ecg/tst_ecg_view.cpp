@@ -623,6 +623,113 @@ private slots:
         QCOMPARE(again.scene().settings().pixelsPerMm, again.screenPixelsPerMm());
     }
 
+    void calipersOnTheDemoEcg() {
+        // RR, QT and QRS (ST at J and J+60) calipers on the demo ECG, placed with the keys and the mouse as a
+        // reader does; with VERIDICOR_SCREENSHOT_DIR set, the view (paper and side panel) is saved as
+        // ecg-calipers.png for the README.
+        const QString path = test::buildDir() + QStringLiteral("/demo/ECG/demo_12lead_resting_ecg.dcm");
+        if (!QFile::exists(path)) {
+            QSKIP("the demo ECG (build/demo/ECG/demo_12lead_resting_ecg.dcm) has not been generated in this "
+                  "build");
+        }
+        EcgView view;
+        view.resize(1700, 1000);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto opened = test::openAndWait(view, path);
+        QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
+        const TraceSet& traces = *view.scene().traces();
+        const WaveformGroup& g = traces.group();
+        const double fs = g.samplingHz;
+        // R peaks of lead II: the local maxima above 60 % of its largest sample, 250 ms apart at least.
+        const Channel& ii = g.channels[1];
+        const auto maxRaw = *std::max_element(ii.raw.begin(), ii.raw.end());
+        std::vector<double> peaks;
+        for (std::size_t i = 1; i + 1 < ii.raw.size(); ++i) {
+            if (ii.raw[i] > 0.6 * maxRaw && ii.raw[i] >= ii.raw[i - 1] && ii.raw[i] > ii.raw[i + 1] &&
+                (peaks.empty() || i / fs - peaks.back() > 0.25)) {
+                peaks.push_back(static_cast<double>(i) / fs);
+            }
+        }
+        QVERIFY(peaks.size() >= 8);
+        double qrsMs = 0;
+        double qtMs = 0;
+        for (const Annotation& a : view.scene().traces()->recording().annotations) {
+            if (a.conceptName == "QRS duration" && a.numericValue)
+                qrsMs = *a.numericValue;
+            if (a.conceptName == "Q-T interval" && a.numericValue)
+                qtMs = *a.numericValue;
+        }
+        QVERIFY(qrsMs > 0 && qtMs > 0);
+        EcgCanvas* canvas = view.canvas();
+        QTest::keyClick(canvas, Qt::Key_W); // the whole page in the window, as a reader would read it
+        QCoreApplication::processEvents();
+        const PaperPage& page = view.scene().page();
+        const double ppm = page.scale.pixelsPerMm / canvas->devicePixelRatioF();
+        auto cellOf = [&](const std::string& lead, bool rhythm, double t) -> const PaperCell* {
+            for (const PaperCell& c : page.cells) {
+                if (c.label == lead && c.rhythmStrip == rhythm && c.containsTime(t))
+                    return &c;
+            }
+            return nullptr;
+        };
+        auto drag = [&](const PaperCell& cell, double from, double to) {
+            auto at = [&](double t) {
+                return ((QPointF(cell.xAt(t), cell.yAt(0.0)) - canvas->scrollMm()) * ppm).toPoint();
+            };
+            QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, at(from));
+            QTest::mouseMove(canvas, at((from + to) / 2));
+            QTest::mouseMove(canvas, at(to));
+            QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, at(to));
+        };
+        // RR on the rhythm strip, dropped 15 ms inside two R peaks: both ends snap onto them.
+        const PaperCell* strip = cellOf("II", true, peaks[1]);
+        QVERIFY(strip != nullptr);
+        QTest::keyClick(canvas, Qt::Key_R);
+        drag(*strip, peaks[1] + 0.015, peaks[2] - 0.015);
+        const Caliper rr = view.scene().caliperSet().list().back();
+        QCOMPARE(rr.startSeconds, peaks[1]);
+        QCOMPARE(rr.endSeconds, peaks[2]);
+        // QT on the rhythm strip: from 30 ms before an R peak (snapping onto the QRS onset) for the file's
+        // QT.
+        QTest::keyClick(canvas, Qt::Key_T);
+        const auto onset = snapTime(g, 1, peaks[4] - 0.03, SnapTarget::QrsOnset);
+        QVERIFY(onset.has_value());
+        drag(*strip, *onset, *onset + qtMs / 1000.0);
+        QCOMPARE(view.scene().caliperSet().list().back().startSeconds, *onset);
+        // QRS on V2 (its cell shows 5–7.5 s in 3×4): onset to J, the file's QRS duration.
+        double beat = 0;
+        for (double p : peaks) {
+            if (p > 5.3 && p < 7.2) {
+                beat = p;
+                break;
+            }
+        }
+        const PaperCell* v2 = cellOf("V2", false, beat);
+        QVERIFY(beat > 0 && v2 != nullptr);
+        const auto v2Onset = snapTime(g, v2->channel, beat - 0.03, SnapTarget::QrsOnset);
+        QVERIFY(v2Onset.has_value());
+        QTest::keyClick(canvas, Qt::Key_Q);
+        drag(*v2, *v2Onset, *v2Onset + qrsMs / 1000.0);
+        QCOMPARE(view.scene().caliperSet().list().size(), std::size_t(3));
+        bool hr = false;
+        bool bazett = false;
+        bool stV2 = false;
+        for (const auto& m : view.readerMeasurements()) {
+            hr = hr || m.name == QStringLiteral("Heart rate");
+            bazett =
+                bazett || (m.name == QStringLiteral("QTc (Bazett)") && m.method == QStringLiteral("Bazett"));
+            stV2 = stV2 || (m.name == QStringLiteral("ST level at J") && m.lead == QStringLiteral("V2"));
+        }
+        QVERIFY(hr && bazett && stV2);
+        QCoreApplication::processEvents();
+        const QImage shot = view.grab().toImage();
+        QVERIFY(!shot.isNull());
+        if (const QString dir = qEnvironmentVariable("VERIDICOR_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            QVERIFY(shot.save(QDir(dir).filePath(QStringLiteral("ecg-calipers.png"))));
+        }
+    }
+
     void opensTheDemoEcg() {
         const QDir demo(test::buildDir() + QStringLiteral("/demo/ECG"));
         const QStringList files = demo.entryList({QStringLiteral("*.dcm")}, QDir::Files, QDir::Name)

@@ -582,6 +582,11 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
                 const QString text = QString::fromStdString(captions[k]);
                 QRectF box = fm.boundingRect(text).adjusted(-3, -1, 3, 1);
                 box.moveBottomLeft(QPointF(std::max(xa, cellLeft) + 2, barY - 2));
+                // Inside the cell where it fits, so it never covers the next cell's lead name; clear of this
+                // cell's own name (top-left) too.
+                const double labelRoom = cellLeft + 10.0 * ppm;
+                if (box.right() > cellRight - 2)
+                    box.moveRight(std::max(cellRight - 2, labelRoom + box.width()));
                 if (box.right() > w)
                     box.moveRight(w - 2.0);
                 painter.fillRect(box, QColor(255, 255, 255, 225));
