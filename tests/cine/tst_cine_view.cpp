@@ -28,6 +28,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <numbers>
 
 using namespace veridicor;
 
@@ -252,8 +253,8 @@ private slots:
         // L), so ESV / EDV = (900² / 50) / (1600² / 60) = 16200 / 42666.7 = 0.3796875 and EF = 62.03 %
         // whatever c is.
         const double cm = g.cmPerPixel;
-        const double edv = 8 * std::pow(1600 * cm * cm, 2) / (3 * M_PI * 60 * cm);
-        const double esv = 8 * std::pow(900 * cm * cm, 2) / (3 * M_PI * 50 * cm);
+        const double edv = 8 * std::pow(1600 * cm * cm, 2) / (3 * std::numbers::pi * 60 * cm);
+        const double esv = 8 * std::pow(900 * cm * cm, 2) / (3 * std::numbers::pi * 50 * cm);
         QVERIFY2(
             view.ejectionFractionText().startsWith(QStringLiteral("EF 62.0 % (single-plane area-length)")),
             qPrintable(view.ejectionFractionText()));

@@ -8,6 +8,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 
 using namespace veridicor::ecg;
@@ -96,10 +97,12 @@ private slots:
         set.add(caliper(CaliperKind::RR, 7.0, 7.9, 0, "I")); // 900 ms
         set.add(caliper(CaliperKind::RR, 1.0, 1.8));         // 800 ms, lead II
         all = deriveMeasurements(set, nullptr);
-        const struct {
+        struct Case {
             const char* method;
             double expected;
-        } cases[] = {{"Bazett", 447.214}, {"Fridericia", 430.887}, {"Framingham", 430.8}, {"Hodges", 426.25}};
+        };
+        const std::array<Case, 4> cases{
+            {{"Bazett", 447.214}, {"Fridericia", 430.887}, {"Framingham", 430.8}, {"Hodges", 426.25}}};
         for (const auto& c : cases) {
             const Measurement* m = findMeasurement(all, "QTc", c.method);
             QVERIFY2(m != nullptr && m->value, c.method);

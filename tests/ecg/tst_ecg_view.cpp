@@ -25,6 +25,9 @@
 #include <QRegularExpression>
 #include <QtTest>
 
+#include <array>
+#include <cmath>
+
 using namespace veridicor;
 using namespace veridicor::ecg;
 
@@ -396,13 +399,14 @@ private slots:
         QVERIFY2(std::abs(qtMs - 400.0) <= 1000.0 / (25.0 * ppm) + 0.5, qPrintable(QString::number(qtMs)));
         // QTc by each formula with RR 800 ms, from the QT the caliper holds (see tst_ecg_measurements for the
         // formulas against hand-computed values); the formula is named beside the value.
-        const struct {
+        struct Qtc {
             const char* method;
             double value;
-        } qtc[] = {{"Bazett", qtMs / std::sqrt(0.8)},
-                   {"Fridericia", qtMs / std::cbrt(0.8)},
-                   {"Framingham", qtMs + 154.0 * 0.2},
-                   {"Hodges", qtMs + 1.75 * 15.0}};
+        };
+        const std::array<Qtc, 4> qtc{{{"Bazett", qtMs / std::sqrt(0.8)},
+                                      {"Fridericia", qtMs / std::cbrt(0.8)},
+                                      {"Framingham", qtMs + 154.0 * 0.2},
+                                      {"Hodges", qtMs + 1.75 * 15.0}}};
         for (const auto& c : qtc) {
             const auto m = find(QStringLiteral("QTc (%1)").arg(QLatin1String(c.method)));
             QVERIFY2(m.has_value(), c.method);
