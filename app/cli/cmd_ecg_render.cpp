@@ -26,7 +26,8 @@ int runEcgRender(const QStringList& args) {
     const QCommandLineOption speedOpt(QStringLiteral("speed"),
                                       QStringLiteral("12.5, 25 (default) or 50 mm/s."),
                                       QStringLiteral("MM_PER_S"), QStringLiteral("25"));
-    const QCommandLineOption gainOpt(QStringLiteral("gain"), QStringLiteral("5, 10 (default) or 20 mm/mV."),
+    const QCommandLineOption gainOpt(QStringLiteral("gain"),
+                                     QStringLiteral("2.5, 5, 10 (default), 20 or 40 mm/mV."),
                                      QStringLiteral("MM_PER_MV"), QStringLiteral("10"));
     const QCommandLineOption startOpt(
         QStringLiteral("start"),

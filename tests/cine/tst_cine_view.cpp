@@ -26,6 +26,9 @@
 #include <QtTest>
 
 #include <array>
+#include <cmath>
+#include <map>
+#include <numbers>
 
 using namespace veridicor;
 
@@ -208,6 +211,78 @@ private slots:
                  qPrintable(QString::number(area.result.value)));
         c->clearMeasurements();
         QVERIFY(!texts(view).contains(QStringLiteral("D1 ")));
+    }
+
+    void ejectionFractionFromEndDiastoleAndEndSystole() {
+        cine::CineView view;
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(test::openAndWait(view, m_clip).hasValue());
+        QVERIFY(waitFirstFrame(view));
+        QSignalSpy changed(&view, &registry::StudyView::measurementsChanged);
+        const auto g = demo::echoGeometry([] {
+            demo::EchoClipSpec s;
+            s.width = 320;
+            s.height = 240;
+            return s;
+        }());
+        cine::CineCanvas* c = view.canvas();
+        view.pause();
+        view.seekFrame(0);
+        QTRY_COMPARE(c->shownFrameIndex(), 0);
+        // ED: a 40 × 40 px cavity and a 60 px long axis inside the calibrated sector.
+        c->addArea({{g.apexX - 20, g.apexY + 60},
+                    {g.apexX + 20, g.apexY + 60},
+                    {g.apexX + 20, g.apexY + 100},
+                    {g.apexX - 20, g.apexY + 100}});
+        c->addDistance({g.apexX, g.apexY + 40}, {g.apexX, g.apexY + 100});
+        QVERIFY(view.markEndDiastole());
+        // ES on another frame: 30 × 30 px, long axis 50 px.
+        view.seekFrame(5);
+        QTRY_COMPARE(c->shownFrameIndex(), 5);
+        QVERIFY2(!view.markEndSystole(), "nothing traced on frame 6 yet"); // the ED traces are on frame 1
+        QVERIFY(view.ejectionFractionText().contains(QStringLiteral("trace the LV cavity")));
+        c->addArea({{g.apexX - 15, g.apexY + 65},
+                    {g.apexX + 15, g.apexY + 65},
+                    {g.apexX + 15, g.apexY + 95},
+                    {g.apexX - 15, g.apexY + 95}});
+        c->addDistance({g.apexX, g.apexY + 45}, {g.apexX, g.apexY + 95});
+        QVERIFY(view.markEndSystole());
+        // With c cm per pixel: A_ED = 1600 c², L_ED = 60 c, A_ES = 900 c², L_ES = 50 c, and V = 8 A² / (3π
+        // L), so ESV / EDV = (900² / 50) / (1600² / 60) = 16200 / 42666.7 = 0.3796875 and EF = 62.03 %
+        // whatever c is.
+        const double cm = g.cmPerPixel;
+        const double edv = 8 * std::pow(1600 * cm * cm, 2) / (3 * std::numbers::pi * 60 * cm);
+        const double esv = 8 * std::pow(900 * cm * cm, 2) / (3 * std::numbers::pi * 50 * cm);
+        QVERIFY2(
+            view.ejectionFractionText().startsWith(QStringLiteral("EF 62.0 % (single-plane area-length)")),
+            qPrintable(view.ejectionFractionText()));
+        std::map<QString, registry::ReaderMeasurement> byName;
+        for (const auto& m : view.readerMeasurements())
+            byName[m.name] = m;
+        QCOMPARE(byName[QStringLiteral("LV ejection fraction")].value, QStringLiteral("62"));
+        QCOMPARE(byName[QStringLiteral("LV ejection fraction")].unit, QStringLiteral("%"));
+        QCOMPARE(byName[QStringLiteral("LV ejection fraction")].method,
+                 QStringLiteral("single-plane area-length"));
+        QCOMPARE(byName[QStringLiteral("LV end-diastolic volume")].value, QString::number(edv, 'f', 0));
+        QCOMPARE(byName[QStringLiteral("LV end-systolic volume")].value, QString::number(esv, 'f', 0));
+        QCOMPARE(byName[QStringLiteral("Area")].unit, QStringLiteral("cm2"));
+        QCOMPARE(byName[QStringLiteral("Distance")].unit, QStringLiteral("mm"));
+        QVERIFY(changed.size() >= 6);
+        // Outside the calibrated region (on the ECG strip) a trace is refused, with the reason.
+        c->addArea(
+            {{100, double(g.ecgMinY + 2)}, {140, double(g.ecgMinY + 2)}, {140, double(g.ecgMinY + 8)}});
+        c->addDistance({100, double(g.ecgMinY + 5)}, {200, double(g.ecgMinY + 5)});
+        QVERIFY(!view.markEndSystole());
+        QVERIFY2(
+            view.ejectionFractionText().contains(QStringLiteral("outside the calibrated ultrasound region")),
+            qPrintable(view.ejectionFractionText()));
+        for (const auto& m : view.readerMeasurements())
+            QVERIFY(m.unit != QStringLiteral("px")); // the strip's pixels are no measurement
+        // Clear removes them all.
+        c->clearMeasurements();
+        QVERIFY(view.readerMeasurements().empty());
     }
 
     void windowLevelChangesWhatIsShown() {

@@ -210,13 +210,17 @@ private slots:
     }
 
     void caliperReadings() {
-        const CaliperReading r = measureCalipers({1.0, 0.1}, {1.8, 1.35});
+        const CaliperReading r = measureCalipers({1.0, 0.1}, {1.8, 1.35}, CaliperKind::RR);
         QCOMPARE(qRound(r.intervalMs * 1000), 800000);
         QVERIFY(r.rateBpm.has_value());
         QCOMPARE(qRound(*r.rateBpm * 1000), 75000);
         QCOMPARE(qRound(r.amplitudeMv * 1000), 1250);
         QCOMPARE(formatCaliperReading(r, "II"), std::string("II: Δt 800 ms (75.0 bpm)  ΔV +1.25 mV"));
-        QVERIFY(!measureCalipers({2.0, 0.0}, {2.0, -1.0}).rateBpm.has_value());
+        QVERIFY(!measureCalipers({2.0, 0.0}, {2.0, -1.0}, CaliperKind::RR).rateBpm.has_value());
+        // Only an RR interval is a rate: a QT of 359.4 ms is not "166.9 bpm".
+        const CaliperReading qt = measureCalipers({1.0, 0.1}, {1.3594, 0.1}, CaliperKind::QT);
+        QVERIFY(!qt.rateBpm.has_value());
+        QCOMPARE(formatCaliperReading(qt, "II"), std::string("II: Δt 359 ms  ΔV +0.00 mV"));
         // The caliper point under a sample's page position is that sample's time and value.
         const PaperPage page = layoutPage(request(PaperLayout::Grid3x4Rhythm, 254.0));
         const PaperCell& cell = page.cells[4];

@@ -319,6 +319,28 @@ private slots:
             for (int x : xs)
                 QVERIFY(std::abs(x - x0) <= 2.0 || std::abs(x - x1) <= 2.0); // only the two edges
         }
+        // The label sits beside the region, not over it (the ST segment it points at lies inside): in the
+        // rows the label takes, between the outline's top edge and the trace, no pixel inside the region's
+        // edges has the region's colour; the label's own pixels are right of it.
+        {
+            const PaperCell* v2 = r.page.cellFor(7);
+            QVERIFY(v2 != nullptr);
+            const int x0 = static_cast<int>(std::ceil(v2->xAt(1.2) * ppm)) + 3;
+            const int x1 = static_cast<int>(std::floor(v2->xAt(3.4) * ppm)) - 3;
+            int inside = 0;
+            int beside = 0;
+            for (int y = static_cast<int>((v2->topMm + 1.5) * ppm); y < static_cast<int>((v2->topMm + 4.0) * ppm);
+                 ++y) {
+                for (int x = 0; x < r.image.width(); ++x) {
+                    if (!near(r.image.pixel(x, y), outline, 40))
+                        continue;
+                    inside += x > x0 && x < x1 ? 1 : 0;
+                    beside += x > x1 + 6 ? 1 : 0; // beyond the right edge's pen
+                }
+            }
+            QCOMPARE(inside, 0);
+            QVERIFY2(beside > 20, qPrintable(QString::number(beside)));
+        }
         // The label is painted once (one page column), and is in the painted texts; no UNTRUSTED anywhere.
         QCOMPARE(std::count(r.texts.begin(), r.texts.end(), std::string("Occlusion MI, anterior wall")), 1L);
         for (const auto& t : r.texts)

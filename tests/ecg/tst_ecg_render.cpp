@@ -84,6 +84,8 @@ private slots:
         QTest::newRow("96 dpi, 25 mm/s, 20 mm/mV") << 96.0 << 25.0 << 20.0;
         QTest::newRow("200 dpi, 50 mm/s, 5 mm/mV") << 200.0 << 50.0 << 5.0;
         QTest::newRow("72 dpi, 12.5 mm/s, 10 mm/mV") << 72.0 << 12.5 << 10.0;
+        QTest::newRow("150 dpi, 25 mm/s, 2.5 mm/mV") << 150.0 << 25.0 << 2.5;
+        QTest::newRow("96 dpi, 25 mm/s, 40 mm/mV") << 96.0 << 25.0 << 40.0;
     }
     void calibrationPulseIsTrueSize() {
         QFETCH(double, dpi);
@@ -238,6 +240,8 @@ private slots:
         QTest::newRow("254 dpi, 10 mm/mV") << 254.0 << 10.0;
         QTest::newRow("96 dpi, 10 mm/mV") << 96.0 << 10.0;
         QTest::newRow("150 dpi, 20 mm/mV") << 150.0 << 20.0;
+        QTest::newRow("150 dpi, 40 mm/mV") << 150.0 << 40.0;
+        QTest::newRow("300 dpi, 2.5 mm/mV") << 300.0 << 2.5;
     }
     void aKnownSampleLandsWhereTheScalingSays() {
         QFETCH(double, dpi);

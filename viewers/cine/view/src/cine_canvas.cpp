@@ -259,6 +259,7 @@ CineCanvas::MeasurementItem CineCanvas::makeItem(bool area, std::vector<PixelPoi
     item.points = std::move(points);
     item.result = area ? measureArea(m_regions, item.points)
                        : measureDistance(m_regions, item.points[0], item.points[1]);
+    item.frame = m_shownIndex;
     const int n = 1 + static_cast<int>(std::count_if(m_measurements.begin(), m_measurements.end(),
                                                      [&](const auto& m) { return m.area == area; }));
     const QString name = (area ? QStringLiteral("A%1") : QStringLiteral("D%1")).arg(n);
@@ -291,6 +292,7 @@ void CineCanvas::clearMeasurements() {
     m_measurements.clear();
     m_draft.clear();
     refreshMeasurements();
+    emit measurementsCleared();
 }
 
 void CineCanvas::refreshMeasurements() {

@@ -1,5 +1,6 @@
 #include <veridicor/cine_view/cine_view.h>
 
+#include <veridicor/cine/ejection_fraction.h>
 #include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/sop_classes.h>
 
@@ -155,8 +156,19 @@ void CineView::buildUi() {
     m_canvas = new CineCanvas(this);
     layout->addWidget(m_canvas, 1);
     connect(m_canvas, &CineCanvas::windowLevelDragged, this, &CineView::onWindowDrag);
-    connect(m_canvas, &CineCanvas::measurementAdded, this,
-            [this](const QString& label) { emit statusMessage(label); });
+    connect(m_canvas, &CineCanvas::measurementAdded, this, [this](const QString& label) {
+        emit statusMessage(label);
+        emit measurementsChanged();
+    });
+    connect(m_canvas, &CineCanvas::measurementsCleared, this, [this] {
+        // The ED and ES traces were measurements too: they go with them (and with another clip).
+        m_ed.reset();
+        m_es.reset();
+        m_efProblem.clear();
+        if (m_efLabel != nullptr)
+            refreshEjectionFraction();
+        emit measurementsChanged();
+    });
 
     auto* row1 = new QHBoxLayout;
     row1->setContentsMargins(6, 0, 6, 0);
@@ -214,8 +226,8 @@ void CineView::buildUi() {
     row2->addWidget(markEnd);
     row2->addWidget(clear);
     row2->addSpacing(12);
-    const std::array<const char*, 4> toolNames = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"), QT_TR_NOOP("Distance"),
-                                                  QT_TR_NOOP("Area")};
+    const std::array<const char*, 4> toolNames = {QT_TR_NOOP("Pan"), QT_TR_NOOP("W/L"),
+                                                  QT_TR_NOOP("Distance"), QT_TR_NOOP("Area")};
     for (int i = 0; i < 4; ++i) {
         auto* b = makeButton(tr(toolNames[i]), {});
         b->setCheckable(true);
@@ -250,6 +262,30 @@ void CineView::buildUi() {
     row2->addSpacing(10);
     row2->addWidget(m_droppedLabel);
     layout->addLayout(row2);
+
+    // LV ejection fraction: trace the cavity (Area) and its long axis (Distance) on the end-diastolic frame,
+    // press ED; the same on the end-systolic frame, press ES.
+    auto* efRow = new QHBoxLayout;
+    efRow->setContentsMargins(6, 0, 6, 2);
+    auto* ed =
+        makeButton(tr("ED"), tr("This frame is end diastole: its last area (LV cavity) and last distance "
+                                "(long axis) give the end-diastolic volume"));
+    auto* es =
+        makeButton(tr("ES"), tr("This frame is end systole: its last area (LV cavity) and last distance "
+                                "(long axis) give the end-systolic volume"));
+    ed->setObjectName(QStringLiteral("cineMarkEd"));
+    es->setObjectName(QStringLiteral("cineMarkEs"));
+    connect(ed, &QToolButton::clicked, this, [this] { markEndDiastole(); });
+    connect(es, &QToolButton::clicked, this, [this] { markEndSystole(); });
+    m_efLabel = new QLabel(this);
+    m_efLabel->setObjectName(QStringLiteral("cineEjectionFraction"));
+    m_efLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    efRow->addWidget(new QLabel(tr("LV EF"), this));
+    efRow->addWidget(ed);
+    efRow->addWidget(es);
+    efRow->addWidget(m_efLabel, 1);
+    layout->addLayout(efRow);
+    refreshEjectionFraction();
 
     // AI findings: the heatmap opacity and the colour legend, shown while a heatmap is drawn.
     m_findings = std::make_shared<FindingOverlays>(m_canvas->scene());
@@ -309,6 +345,7 @@ void CineView::openFile(const QString& path) {
     m_findings->setClip({}, 1.0);
     m_overlayRow->setVisible(false);
     m_canvas->clearFrame();
+    m_canvas->clearMeasurements(); // they measured the clip before (measurementsChanged follows)
     m_openTimer.start();
     m_firstFrameMs = -1.0;
     m_path = path;
@@ -762,6 +799,122 @@ void CineView::keyPressEvent(QKeyEvent* e) {
         break;
     }
     StudyView::keyPressEvent(e);
+}
+
+bool CineView::markEndDiastole() {
+    return markPhase(true);
+}
+
+bool CineView::markEndSystole() {
+    return markPhase(false);
+}
+
+bool CineView::markPhase(bool endDiastole) {
+    const QString phase = endDiastole ? tr("end diastole") : tr("end systole");
+    const int frame = m_canvas->shownFrameIndex();
+    const CineCanvas::MeasurementItem* area = nullptr;
+    const CineCanvas::MeasurementItem* length = nullptr;
+    for (const auto& m : m_canvas->measurements()) {
+        if (m.frame != frame)
+            continue;
+        (m.area ? area : length) = &m; // the last of each on this frame
+    }
+    const std::vector<UltrasoundRegion> regions =
+        m_reader ? m_reader->info().regions : std::vector<UltrasoundRegion>{};
+    m_efProblem.clear();
+    if (area == nullptr || length == nullptr) {
+        m_efProblem =
+            tr("%1: trace the LV cavity (Area) and its long axis (Distance) on this frame first").arg(phase);
+    } else if (auto a = calibratedArea(regions, area->points); !a) {
+        m_efProblem = tr("%1: the area is %2").arg(phase, QString::fromStdString(a.error().reason));
+    } else if (auto l = calibratedDistance(regions, length->points[0], length->points[1]); !l) {
+        m_efProblem = tr("%1: the long axis is %2").arg(phase, QString::fromStdString(l.error().reason));
+    } else {
+        (endDiastole ? m_ed : m_es) = CavityTrace{a->value, l->value / 10.0, frame};
+    }
+    refreshEjectionFraction();
+    emit measurementsChanged();
+    if (!m_efProblem.isEmpty()) {
+        emit statusMessage(m_efProblem);
+    }
+    return m_efProblem.isEmpty();
+}
+
+void CineView::refreshEjectionFraction() {
+    QString text;
+    auto volume = [](const CavityTrace& t) {
+        return areaLengthVolumeMl(t.areaCm2, t.lengthCm);
+    };
+    if (m_ed && m_es) {
+        const auto ef =
+            ejectionFractionFromAreaLength(m_ed->areaCm2, m_ed->lengthCm, m_es->areaCm2, m_es->lengthCm);
+        text = ef ? tr("EF %1 % (single-plane area-length): EDV %2 mL (frame %3), ESV %4 mL (frame %5)")
+                        .arg(ef->percent, 0, 'f', 1)
+                        .arg(ef->edvMl, 0, 'f', 0)
+                        .arg(m_ed->frame + 1)
+                        .arg(ef->esvMl, 0, 'f', 0)
+                        .arg(m_es->frame + 1)
+                  : tr("No EF: %1").arg(QString::fromStdString(ef.error().reason));
+    } else if (m_ed) {
+        text = tr("EDV %1 mL (frame %2); now mark end systole (ES)")
+                   .arg(volume(*m_ed), 0, 'f', 0)
+                   .arg(m_ed->frame + 1);
+    } else if (m_es) {
+        text = tr("ESV %1 mL (frame %2); now mark end diastole (ED)")
+                   .arg(volume(*m_es), 0, 'f', 0)
+                   .arg(m_es->frame + 1);
+    } else {
+        text = tr("Trace the LV cavity (Area) and long axis (Distance) on a frame, then press ED or ES");
+    }
+    if (!m_efProblem.isEmpty()) {
+        text = m_efProblem + QStringLiteral(" — ") + text;
+    }
+    m_efLabel->setText(text);
+}
+
+QString CineView::ejectionFractionText() const {
+    return m_efLabel->text();
+}
+
+std::vector<registry::ReaderMeasurement> CineView::readerMeasurements() const {
+    std::vector<registry::ReaderMeasurement> out;
+    auto number = [](double v, int decimals) {
+        return QString::number(v, 'f', decimals).left(16);
+    };
+    for (const auto& m : m_canvas->measurements()) {
+        if (!m.result.calibrated)
+            continue; // pixels are not a measurement
+        registry::ReaderMeasurement r;
+        r.name = m.area ? QStringLiteral("Area") : QStringLiteral("Distance");
+        r.value = number(m.result.value, m.area ? 2 : 1);
+        r.unit = m.area ? QStringLiteral("cm2") : QStringLiteral("mm");
+        out.push_back(std::move(r));
+    }
+    const QString method = QStringLiteral("single-plane area-length");
+    auto volume = [&](const QString& name, const CavityTrace& t) {
+        registry::ReaderMeasurement r;
+        r.name = name;
+        r.value = number(areaLengthVolumeMl(t.areaCm2, t.lengthCm), 0);
+        r.unit = QStringLiteral("mL");
+        r.method = method;
+        out.push_back(std::move(r));
+    };
+    if (m_ed)
+        volume(QStringLiteral("LV end-diastolic volume"), *m_ed);
+    if (m_es)
+        volume(QStringLiteral("LV end-systolic volume"), *m_es);
+    if (m_ed && m_es) {
+        if (const auto ef = ejectionFractionFromAreaLength(m_ed->areaCm2, m_ed->lengthCm, m_es->areaCm2,
+                                                           m_es->lengthCm)) {
+            registry::ReaderMeasurement r;
+            r.name = QStringLiteral("LV ejection fraction");
+            r.value = number(ef->percent, 0);
+            r.unit = QStringLiteral("%");
+            r.method = method;
+            out.push_back(std::move(r));
+        }
+    }
+    return out;
 }
 
 } // namespace veridicor::cine

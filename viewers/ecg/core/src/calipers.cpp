@@ -36,10 +36,10 @@ std::string readableUnits(const std::string& ucum) {
 
 } // namespace
 
-CaliperReading measureCalipers(CaliperPoint first, CaliperPoint second) {
+CaliperReading measureCalipers(CaliperPoint first, CaliperPoint second, CaliperKind kind) {
     CaliperReading r;
     r.intervalMs = std::abs(second.seconds - first.seconds) * 1000.0;
-    if (r.intervalMs > 0.0) {
+    if (kind == CaliperKind::RR && r.intervalMs > 0.0) {
         r.rateBpm = 60000.0 / r.intervalMs;
     }
     r.amplitudeMv = second.millivolts - first.millivolts;

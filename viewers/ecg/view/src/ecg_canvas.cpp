@@ -45,6 +45,7 @@ void EcgCanvas::initializeGL() {
 void EcgCanvas::resizeGL(int /*w*/, int /*h*/) {
     setScrollMm(m_scrollMm);
     emit scrolled(); // the visible part changed size: scroll bars follow
+    emit resized();
 }
 
 int EcgCanvas::overviewHeight() const {
@@ -157,9 +158,8 @@ void EcgCanvas::mousePressEvent(QMouseEvent* event) {
         const PaperPage& page = m_scene.page();
         if (const PaperCell* cell = m_scene.hasData() ? page.cellAt(mm) : nullptr) {
             m_drag = Drag::Calipers;
-            m_scene.setCalipers(
-                PaperScene::Calipers{static_cast<std::size_t>(cell - page.cells.data()), mm, mm});
-            emit calipersChanged(QString());
+            m_scene.setCalipers(PaperScene::Calipers{static_cast<std::size_t>(cell - page.cells.data()), mm,
+                                                     mm, m_scene.nextCaliperKind()});
             update();
             return;
         }
@@ -168,8 +168,7 @@ void EcgCanvas::mousePressEvent(QMouseEvent* event) {
         return;
     }
     if (event->button() == Qt::RightButton) {
-        m_scene.setCalipers(std::nullopt);
-        emit calipersChanged(QString());
+        m_scene.setCalipers(std::nullopt); // a drag under way is dropped; placed calipers stay
         update();
     }
 }
@@ -208,10 +207,20 @@ void EcgCanvas::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void EcgCanvas::mouseReleaseEvent(QMouseEvent* event) {
-    if (m_drag == Drag::Calipers && (event->position() - m_pressPos).manhattanLength() < 3) {
-        m_scene.setCalipers(std::nullopt); // a click without a drag clears them
-        emit calipersChanged(QString());
-        update();
+    if (m_drag == Drag::Calipers) {
+        if (const auto cal = m_scene.calipers(); cal && cal->cellIndex < m_scene.page().cells.size()) {
+            const PaperCell& cell = m_scene.page().cells[cal->cellIndex];
+            m_scene.setCalipers(std::nullopt);
+            if ((event->position() - m_pressPos).manhattanLength() < 3) {
+                // A click: selects the caliper whose end line is under it (within 1.5 mm), or none.
+                m_scene.setSelectedCaliper(m_scene.caliperAt(cal->cellIndex, cal->firstMm.x, 1.5));
+            } else {
+                m_scene.placeCaliper(cal->cellIndex, cell.secondsAt(cal->firstMm.x),
+                                     cell.secondsAt(cal->secondMm.x), cal->kind);
+            }
+            emit calipersChanged(QString());
+            update();
+        }
     }
     m_drag = Drag::None;
     unsetCursor();
@@ -254,8 +263,35 @@ void EcgCanvas::keyPressEvent(QKeyEvent* event) {
         break;
     case Qt::Key_Escape:
         m_scene.setCalipers(std::nullopt);
+        m_scene.clearCalipers();
         emit calipersChanged(QString());
         update();
+        break;
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+        if (m_scene.selectedCaliper() != 0 && m_scene.removeCaliper(m_scene.selectedCaliper())) {
+            emit calipersChanged(QString());
+            update();
+        }
+        break;
+    // The kind of the next caliper: R RR, P PR, Q QRS, T QT, F free.
+    case Qt::Key_R:
+        emit caliperKindChosen(CaliperKind::RR);
+        break;
+    case Qt::Key_P:
+        emit caliperKindChosen(CaliperKind::PR);
+        break;
+    case Qt::Key_Q:
+        emit caliperKindChosen(CaliperKind::QRS);
+        break;
+    case Qt::Key_T:
+        emit caliperKindChosen(CaliperKind::QT);
+        break;
+    case Qt::Key_F:
+        emit caliperKindChosen(CaliperKind::Free);
+        break;
+    case Qt::Key_W:
+        emit fitRequested();
         break;
     default:
         QOpenGLWidget::keyPressEvent(event);

@@ -42,8 +42,15 @@ signals:
     void panTime(double deltaSeconds);
     /// The reader clicked the overview strip at this recording time (seconds).
     void overviewClicked(double seconds);
-    /// The calipers changed (empty text when cleared).
+    /// The calipers changed: the one being dragged (its reading as text), or the set (placed, selected,
+    /// removed; empty text).
     void calipersChanged(const QString& text);
+    /// A key chose the kind of the next caliper (R, P, Q, T, F).
+    void caliperKindChosen(veridicor::ecg::CaliperKind kind);
+    /// W: fit the page to the window.
+    void fitRequested();
+    /// The canvas changed size (a page fitted to the window follows it).
+    void resized();
 
 protected:
     void initializeGL() override;

@@ -147,6 +147,10 @@ std::vector<registry::KeyHelp> EcgViewerFactory::keyboardShortcuts() const {
         {key(Qt::Key_Home) + QStringLiteral(" / ") + key(Qt::Key_End),
          QObject::tr("The start / the end of the recording")},
         {key(Qt::Key_Escape), QObject::tr("Remove the calipers")},
+        {QStringLiteral("R / P / Q / T / F"),
+         QObject::tr("The next caliper measures RR / PR / QRS / QT / free")},
+        {key(Qt::Key_Delete), QObject::tr("Remove the selected caliper (click on one of its end lines)")},
+        {QStringLiteral("W"), QObject::tr("Fit the page to the window")},
         {QObject::tr("Ctrl+wheel"), QObject::tr("One second back / on per notch")},
         {QObject::tr("Shift+wheel"), QObject::tr("Scroll the paper sideways")},
         {QObject::tr("Shift+drag, middle-button drag"), QObject::tr("Move in time")},
@@ -272,12 +276,40 @@ void EcgView::buildUi() {
 
     auto* cbox = new QGroupBox(tr("Calipers"), panel);
     auto* cl = new QVBoxLayout(cbox);
+    auto* kindRow = new QHBoxLayout();
+    kindRow->addWidget(new QLabel(tr("Next caliper"), cbox));
+    m_caliperKindBox = new QComboBox(cbox);
+    m_caliperKindBox->setObjectName(QStringLiteral("ecgCaliperKind"));
+    m_caliperKindBox->addItem(tr("RR (R)"), static_cast<int>(CaliperKind::RR));
+    m_caliperKindBox->addItem(tr("PR (P)"), static_cast<int>(CaliperKind::PR));
+    m_caliperKindBox->addItem(tr("QRS (Q)"), static_cast<int>(CaliperKind::QRS));
+    m_caliperKindBox->addItem(tr("QT (T)"), static_cast<int>(CaliperKind::QT));
+    m_caliperKindBox->addItem(tr("Free (F)"), static_cast<int>(CaliperKind::Free));
+    m_caliperKindBox->setCurrentIndex(
+        m_caliperKindBox->findData(static_cast<int>(m_scene.nextCaliperKind())));
+    kindRow->addWidget(m_caliperKindBox, 1);
+    cl->addLayout(kindRow);
     m_caliperLabel = new QLabel(tr("Drag across a lead to measure time and amplitude."), cbox);
     m_caliperLabel->setWordWrap(true);
     m_caliperLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     cl->addWidget(m_caliperLabel);
+    m_caliperTable = new QTableWidget(0, 3, cbox);
+    m_caliperTable->setObjectName(QStringLiteral("ecgCaliperMeasurements"));
+    m_caliperTable->setHorizontalHeaderLabels({tr("Lead"), tr("Measurement"), tr("Value")});
+    m_caliperTable->horizontalHeader()->setStretchLastSection(true);
+    m_caliperTable->verticalHeader()->setVisible(false);
+    m_caliperTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_caliperTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_caliperTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    cl->addWidget(m_caliperTable);
+    auto* caliperButtons = new QHBoxLayout();
+    auto* remove = new QPushButton(tr("Remove selected"), cbox);
+    remove->setToolTip(
+        tr("Removes the caliper of the selected row (or the one selected on the paper; Delete)"));
+    caliperButtons->addWidget(remove);
     auto* clear = new QPushButton(tr("Clear calipers"), cbox);
-    cl->addWidget(clear);
+    caliperButtons->addWidget(clear);
+    cl->addLayout(caliperButtons);
     pl->addWidget(cbox);
 
     auto* dbox = new QGroupBox(tr("Display calibration"), panel);
@@ -382,15 +414,59 @@ void EcgView::buildUi() {
             [this](double dt) { setStartSeconds(m_scene.settings().startSeconds + dt); });
     connect(m_canvas, &EcgCanvas::overviewClicked, this, [this](double t) { setStartSeconds(t); });
     connect(m_canvas, &EcgCanvas::calipersChanged, this, [this](const QString& text) {
-        m_caliperLabel->setText(text.isEmpty() ? tr("Drag across a lead to measure time and amplitude.")
-                                               : text);
-        if (!text.isEmpty())
+        if (!text.isEmpty()) { // a caliper being dragged: its live reading
+            m_caliperLabel->setText(text);
             emit statusMessage(text);
+            return;
+        }
+        refreshCaliperPanel(); // placed, selected or removed
+        emit measurementsChanged();
+        const auto captions = m_scene.caliperCaptions();
+        if (const Caliper* c = m_scene.caliperSet().find(m_scene.selectedCaliper())) {
+            const auto& list = m_scene.caliperSet().list();
+            const auto k = static_cast<std::size_t>(c - list.data());
+            emit statusMessage(QString::fromStdString(captions[k]));
+        }
+    });
+    connect(m_canvas, &EcgCanvas::caliperKindChosen, this, &EcgView::setNextCaliperKind);
+    connect(m_canvas, &EcgCanvas::fitRequested, this, &EcgView::fitPageToWindow);
+    connect(m_canvas, &EcgCanvas::resized, this, [this] {
+        if (!m_fitted)
+            return;
+        refit(); // the window (or the panel beside the paper) changed size: the page follows
+        m_canvas->sceneChanged();
+        syncScrollBars();
+        syncControls();
+    });
+    connect(m_caliperKindBox, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_syncing)
+            setNextCaliperKind(static_cast<CaliperKind>(m_caliperKindBox->currentData().toInt()));
+    });
+    connect(m_caliperTable, &QTableWidget::itemSelectionChanged, this, [this] {
+        if (m_syncing)
+            return;
+        const auto rows = m_caliperTable->selectionModel()->selectedRows();
+        if (!rows.isEmpty()) {
+            m_scene.setSelectedCaliper(
+                m_caliperTable->item(rows.front().row(), 0)->data(Qt::UserRole).toInt());
+            m_canvas->update();
+        }
+    });
+    connect(remove, &QPushButton::clicked, this, [this] {
+        if (m_scene.selectedCaliper() != 0 && m_scene.removeCaliper(m_scene.selectedCaliper())) {
+            refreshCaliperPanel();
+            m_canvas->update();
+            emit measurementsChanged();
+        }
     });
     connect(clear, &QPushButton::clicked, this, [this] {
         m_scene.setCalipers(std::nullopt);
-        m_caliperLabel->setText(tr("Drag across a lead to measure time and amplitude."));
+        const bool had = !m_scene.caliperSet().empty();
+        m_scene.clearCalipers();
+        refreshCaliperPanel();
         m_canvas->update();
+        if (had)
+            emit measurementsChanged();
     });
     connect(m_ppmBox, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         if (!m_syncing)
@@ -414,6 +490,7 @@ double EcgView::screenPixelsPerMm() const {
 }
 
 void EcgView::setPixelsPerMm(double pixelsPerMm) {
+    m_fitted = false; // back to true size
     m_calibratedPixelsPerMm = pixelsPerMm > 0.5 ? pixelsPerMm : 0.0;
     QSettings settings;
     if (m_calibratedPixelsPerMm > 0) {
@@ -428,15 +505,111 @@ void EcgView::setPixelsPerMm(double pixelsPerMm) {
 
 void EcgView::applySettings(PaperSettings settings) {
     m_scene.setSettings(settings);
+    if (m_fitted)
+        refit(); // a new layout, speed or gain changes the page's size in mm
     m_canvas->sceneChanged();
     syncScrollBars();
     syncControls();
 }
 
+void EcgView::fitPageToWindow() {
+    m_fitted = true;
+    refit();
+    m_canvas->sceneChanged();
+    m_canvas->setScrollMm(QPointF(0, 0));
+    syncScrollBars();
+    syncControls();
+    emit statusMessage(
+        tr("Page fitted to the window: %1 px/mm, not at true size (set pixels per mm to return)")
+            .arg(m_scene.settings().pixelsPerMm, 0, 'f', 2));
+}
+
+void EcgView::refit() {
+    // The page's size in mm does not depend on the scale, the canvas's size in pixels does not either (only
+    // the scroll bars, which a fitted page hides, take room): the ratio converges at once; a second pass
+    // absorbs rounding of the overview strip's height.
+    for (int pass = 0; pass < 2; ++pass) {
+        const PaperPage& page = m_scene.page();
+        const QSizeF vis = m_canvas->visibleMm();
+        if (page.widthMm <= 0 || page.heightMm <= 0 || vis.width() <= 0 || vis.height() <= 0)
+            return;
+        PaperSettings s = m_scene.settings();
+        // A hair under the exact fit, so rounding never leaves a fraction of a mm that calls up a scroll bar
+        // (which would take room from the canvas and push the page out of it).
+        const double factor = 0.998 * std::min(vis.width() / page.widthMm, vis.height() / page.heightMm);
+        s.pixelsPerMm = std::clamp(s.pixelsPerMm * factor, 0.5, 200.0);
+        m_scene.setSettings(s);
+    }
+}
+
 void EcgView::refreshCaliperLabel() {
     const auto reading = m_scene.caliperReading();
-    m_caliperLabel->setText(reading ? QString::fromStdString(reading->second)
-                                    : tr("Drag across a lead to measure time and amplitude."));
+    if (reading) {
+        m_caliperLabel->setText(QString::fromStdString(reading->second));
+        return;
+    }
+    m_caliperLabel->setText(
+        m_scene.caliperSet().empty()
+            ? tr("Drag across a lead to measure (R, P, Q, T, F choose RR, PR, QRS, QT or free first).")
+            : tr("Click an end line to select a caliper; Delete removes it."));
+}
+
+void EcgView::setNextCaliperKind(CaliperKind kind) {
+    m_scene.setNextCaliperKind(kind);
+    m_syncing = true;
+    m_caliperKindBox->setCurrentIndex(m_caliperKindBox->findData(static_cast<int>(kind)));
+    m_syncing = false;
+    emit statusMessage(tr("Next caliper: %1")
+                           .arg(QString::fromUtf8(caliperKindLabel(kind).data(),
+                                                  static_cast<qsizetype>(caliperKindLabel(kind).size()))));
+}
+
+void EcgView::refreshCaliperPanel() {
+    m_syncing = true;
+    const std::vector<Measurement> all = m_scene.caliperMeasurements();
+    m_caliperTable->setRowCount(0);
+    m_caliperTable->setRowCount(static_cast<int>(all.size()));
+    int selectedRow = -1;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const Measurement& m = all[i];
+        const int r = static_cast<int>(i);
+        auto* lead = new QTableWidgetItem(QString::fromStdString(m.lead));
+        lead->setData(Qt::UserRole, m.caliperId);
+        m_caliperTable->setItem(r, 0, lead);
+        const std::string name =
+            m.method.empty() || m.unitUcum == "mV" ? m.name : m.name + " (" + m.method + ")";
+        m_caliperTable->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(name)));
+        const QString value = m.value ? QString::fromStdString(formatMeasurementValue(m) + " " + m.unitUcum)
+                                      : QString::fromStdString(m.basis);
+        auto* v = new QTableWidgetItem(value);
+        v->setToolTip(QString::fromStdString(m.basis));
+        m_caliperTable->setItem(r, 2, v);
+        if (selectedRow < 0 && m.caliperId == m_scene.selectedCaliper())
+            selectedRow = r;
+    }
+    m_caliperTable->resizeColumnsToContents();
+    if (selectedRow >= 0)
+        m_caliperTable->selectRow(selectedRow);
+    m_syncing = false;
+    refreshCaliperLabel();
+}
+
+std::vector<registry::ReaderMeasurement> EcgView::readerMeasurements() const {
+    std::vector<registry::ReaderMeasurement> out;
+    for (const Measurement& m : m_scene.caliperMeasurements()) {
+        if (!m.value)
+            continue; // a QTc without an RR is no measurement: the panel says what is missing
+        registry::ReaderMeasurement r;
+        r.name = QString::fromStdString(m.name == "QTc" ? "QTc (" + m.method + ")" : m.name);
+        r.value = QString::fromStdString(formatMeasurementValue(m)).left(16); // a DICOM DS
+        r.unit = QString::fromStdString(m.unitUcum);
+        r.lead = QString::fromStdString(m.lead);
+        r.startSeconds = m.startSeconds;
+        r.endSeconds = m.endSeconds;
+        r.method = QString::fromStdString(m.method);
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 void EcgView::setPaperLayout(PaperLayout layout) {
@@ -525,7 +698,12 @@ void EcgView::onTracesBuilt() {
         return; // cancelled or superseded by a newer choice
     }
     m_scene.setNote({});
-    m_scene.setTraces(traces);
+    const std::size_t calipersBefore = m_scene.caliperSet().list().size();
+    m_scene.setTraces(traces); // the median beat instead of the rhythm (or back) clears the calipers
+    if (m_scene.caliperSet().list().size() != calipersBefore) {
+        refreshCaliperPanel();
+        emit measurementsChanged();
+    }
     m_pendingBuilds = 0;
     m_canvas->sceneChanged();
     syncScrollBars();
@@ -553,9 +731,11 @@ void EcgView::clearForOpen(const QString& path) {
     m_recording.reset();
     m_showMedian = false;
     m_scene.setNote({});
-    m_scene.setTraces(nullptr); // nothing from a previous file stays on the paper
+    m_scene.setTraces(nullptr); // nothing from a previous file stays on the paper (calipers neither)
     m_measurements->setRowCount(0);
     m_warnings->hide();
+    refreshCaliperPanel();
+    emit measurementsChanged();
 }
 
 void EcgView::openFile(const QString& path) {
@@ -691,12 +871,12 @@ void EcgView::syncScrollBars() {
     m_hScroll->setPageStep(static_cast<int>(vis.width() * 10));
     m_hScroll->setSingleStep(50);
     m_hScroll->setValue(static_cast<int>(std::lround(std::max(0.0, scroll.x()) * 10)));
-    m_hScroll->setVisible(hMax > 0);
+    m_hScroll->setVisible(hMax > 0 && !m_fitted); // a fitted page is in the window whole
     m_vScroll->setRange(0, vMax);
     m_vScroll->setPageStep(static_cast<int>(vis.height() * 10));
     m_vScroll->setSingleStep(50);
     m_vScroll->setValue(static_cast<int>(std::lround(std::max(0.0, scroll.y()) * 10)));
-    m_vScroll->setVisible(vMax > 0);
+    m_vScroll->setVisible(vMax > 0 && !m_fitted);
     const double maxStart = m_scene.maxStartSeconds();
     const int tMax = static_cast<int>(std::ceil(maxStart * 10));
     m_timeBar->setRange(0, tMax);
@@ -754,6 +934,9 @@ QStringList EcgView::paintedTexts() const {
     }
     if (const auto r = m_scene.caliperReading()) {
         out << QString::fromStdString(r->second);
+    }
+    for (const std::string& t : m_scene.caliperCaptions()) {
+        out << QString::fromStdString(t);
     }
     return out;
 }

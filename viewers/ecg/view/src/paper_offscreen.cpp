@@ -158,7 +158,7 @@ Expected<void, QString> validate(const PaperRenderOptions& o) {
     }
     if (std::find(kPaperGains.begin(), kPaperGains.end(), o.gainMmPerMillivolt) == kPaperGains.end()) {
         return Unexpected(
-            QStringLiteral("--gain must be 5, 10 or 20 mm/mV (got %1)").arg(o.gainMmPerMillivolt));
+            QStringLiteral("--gain must be 2.5, 5, 10, 20 or 40 mm/mV (got %1)").arg(o.gainMmPerMillivolt));
     }
     if (!(o.startSeconds >= 0.0) || !std::isfinite(o.startSeconds)) {
         return Unexpected(QStringLiteral("--start must be a time in seconds from 0"));

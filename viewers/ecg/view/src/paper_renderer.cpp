@@ -542,6 +542,60 @@ void PaperRenderer::paintOverlay(QPainter& painter, const PaperScene& scene, con
 
     paintFindings(painter, scene, vp);
 
+    // The placed calipers: on every cell that shows their lead over their times, two end lines across the
+    // row band joined by a bracket near its top, the caption above the bracket; the selected one solid.
+    if (scene.hasData() && !scene.caliperSet().empty()) {
+        const std::vector<std::string> captions = scene.caliperCaptions();
+        const auto& list = scene.caliperSet().list();
+        font.setBold(true);
+        font.setPixelSize(static_cast<int>(std::lround(std::max(kMinFontPx + 1, 2.8 * ppm))));
+        painter.setFont(font);
+        const QFontMetricsF fm(font);
+        std::vector<int> stacked(page.cells.size(), 0); // captions already on a cell: the next goes lower
+        for (std::size_t k = 0; k < list.size(); ++k) {
+            const Caliper& c = list[k];
+            const bool selected = c.id == scene.selectedCaliper();
+            for (std::size_t ci = 0; ci < page.cells.size(); ++ci) {
+                const PaperCell& cell = page.cells[ci];
+                if (cell.channel != c.channel || c.endSeconds < cell.startSeconds ||
+                    c.startSeconds > cell.endSeconds)
+                    continue;
+                const double cellLeft = (cell.xMm - vp.scrollMm.x()) * ppm;
+                const double cellRight = (cell.xMm + cell.widthMm - vp.scrollMm.x()) * ppm;
+                const double xa = toPx({cell.xAt(c.startSeconds), 0}).x();
+                const double xb = toPx({cell.xAt(c.endSeconds), 0}).x();
+                const double top = (cell.topMm - vp.scrollMm.y()) * ppm;
+                const double bottom = (cell.bottomMm - vp.scrollMm.y()) * ppm;
+                const int slot = stacked[ci]++;
+                const double barY = top + (4.0 + 3.6 * slot) * ppm;
+                QPen pen(m_colors.caliper, selected ? 2.0 : 1.0, selected ? Qt::SolidLine : Qt::DashLine);
+                painter.setPen(pen);
+                for (const double x : {xa, xb}) {
+                    if (x >= cellLeft - 0.5 && x <= cellRight + 0.5)
+                        painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+                }
+                pen.setStyle(Qt::SolidLine);
+                pen.setWidthF(selected ? 2.5 : 1.5);
+                painter.setPen(pen);
+                painter.drawLine(QPointF(std::max(xa, cellLeft), barY),
+                                 QPointF(std::min(xb, cellRight), barY));
+                const QString text = QString::fromStdString(captions[k]);
+                QRectF box = fm.boundingRect(text).adjusted(-3, -1, 3, 1);
+                box.moveBottomLeft(QPointF(std::max(xa, cellLeft) + 2, barY - 2));
+                // Inside the cell where it fits, so it never covers the next cell's lead name; clear of this
+                // cell's own name (top-left) too.
+                const double labelRoom = cellLeft + 10.0 * ppm;
+                if (box.right() > cellRight - 2)
+                    box.moveRight(std::max(cellRight - 2, labelRoom + box.width()));
+                if (box.right() > w)
+                    box.moveRight(w - 2.0);
+                painter.fillRect(box, QColor(255, 255, 255, 225));
+                painter.setPen(m_colors.caliper);
+                painter.drawText(box, Qt::AlignCenter, text);
+            }
+        }
+    }
+
     if (const auto& cal = scene.calipers(); cal && cal->cellIndex < page.cells.size()) {
         const PaperCell& cell = page.cells[cal->cellIndex];
         const QPointF a = toPx(cal->firstMm);
@@ -649,7 +703,9 @@ void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, co
     const std::vector<OverlayMark> marks = scene.overlayMarks();
     // Outlines: crisp (no antialiasing), so the region's edges sit on the pixels its times give.
     painter.setRenderHint(QPainter::Antialiasing, false);
-    const double penWidth = std::max(2.0, std::round(0.4 * ppm));
+    // A thin outline (1 px on screens, ~0.15 mm at print resolutions): it frames the region without hiding
+    // the ST segment under it.
+    const double penWidth = std::max(1.0, std::round(0.15 * ppm));
     for (const OverlayMark& m : marks) {
         const QRectF r(toPx({m.x0Mm, m.topMm}), toPx({m.x1Mm, m.bottomMm}));
         if (m.trusted) {
@@ -657,9 +713,8 @@ void PaperRenderer::paintFindings(QPainter& painter, const PaperScene& scene, co
             painter.setPen(
                 QPen(m_colors.findingRegion, penWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
         } else {
-            QColor hatch = m_colors.untrusted;
-            hatch.setAlpha(120);
-            painter.fillRect(r, QBrush(hatch, Qt::BDiagPattern));
+            // Dashed red, not filled: the UNTRUSTED label and banner say what it is; a hatch would cover the
+            // trace the reader has to judge for themself.
             painter.setBrush(Qt::NoBrush);
             painter.setPen(QPen(m_colors.untrusted, penWidth, Qt::DashLine, Qt::SquareCap, Qt::MiterJoin));
         }

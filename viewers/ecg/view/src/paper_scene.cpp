@@ -30,7 +30,8 @@ constexpr double kMarkTextStepMm = 4.2; // between labels of several findings on
 std::string fmt(const char* format, double v) {
     std::array<char, 64> buf{};
     const int n = std::snprintf(buf.data(), buf.size(), format, v);
-    return n < 0 ? std::string() : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
+    return n < 0 ? std::string()
+                 : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
 }
 
 std::string compact(double v) {
@@ -101,6 +102,16 @@ void pushVertex(std::vector<float>& v, double x, double y) {
     v.push_back(static_cast<float>(y));
 }
 
+/// A generous width of `text` (UTF-8) painted `sizeMm` high (the painter's sans-serif bold averages about
+/// 0.62 em per character), so a label placed by it never reaches into what it was placed beside.
+double estimatedTextWidthMm(const std::string& text, double sizeMm) {
+    std::size_t chars = 0;
+    for (const char ch : text) {
+        chars += (static_cast<unsigned char>(ch) & 0xC0U) != 0x80U ? 1 : 0; // UTF-8 lead bytes only
+    }
+    return static_cast<double>(chars) * 0.62 * sizeMm;
+}
+
 } // namespace
 
 std::string formatClock(double seconds) {
@@ -109,9 +120,10 @@ std::string formatClock(double seconds) {
     const auto whole = static_cast<long long>(std::floor(seconds));
     const int tenths = static_cast<int>(std::floor((seconds - static_cast<double>(whole)) * 10.0));
     std::array<char, 48> buf{};
-    const int n = std::snprintf(buf.data(), buf.size(), "%lld:%02lld:%02lld.%d", whole / 3600, (whole / 60) % 60,
-                                whole % 60, tenths);
-    return n < 0 ? std::string() : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
+    const int n = std::snprintf(buf.data(), buf.size(), "%lld:%02lld:%02lld.%d", whole / 3600,
+                                (whole / 60) % 60, whole % 60, tenths);
+    return n < 0 ? std::string()
+                 : std::string(buf.data(), std::min(static_cast<std::size_t>(n), buf.size() - 1));
 }
 
 std::vector<std::string> headerLines(const Recording& recording, const TraceSet* traces,
@@ -166,6 +178,12 @@ std::vector<std::string> headerLines(const Recording& recording, const TraceSet*
 }
 
 void PaperScene::setTraces(std::shared_ptr<const TraceSet> traces) {
+    // Calipers mark samples of one group of one recording: other filters keep them, other data does not.
+    const bool sameData = m_traces && traces && traces->recordingPtr() == m_traces->recordingPtr() &&
+                          traces->groupIndex() == m_traces->groupIndex();
+    if (!sameData) {
+        clearCalipers();
+    }
     m_traces = std::move(traces);
     m_calipers.reset();
     resolveOverlays();
@@ -374,8 +392,19 @@ std::vector<OverlayMark> PaperScene::overlayMarks() const {
             continue;
         const int k = labelsOnCell[m.cellIndex]++;
         m.textSizeMm = kMarkTextMm;
-        m.textAtMm = {std::max(m.x0Mm + 1.0, cell.xMm + kLeadLabelRoomMm),
-                      m.topMm + 0.8 + k * kMarkTextStepMm};
+        // Beside the region, never over it: the ST segment it points at lies between x0 and x1. Right of
+        // the region where the label fits in the cell, else left of it; only a region as wide as the cell
+        // keeps its label inside, at the top of the band, above the trace.
+        const double widthMm = estimatedTextWidthMm(m.text, m.textSizeMm) + 1.5;
+        const double right = m.x1Mm + 1.0;
+        const double left = m.x0Mm - 1.0 - widthMm;
+        double x = std::max(m.x0Mm + 1.0, cell.xMm + kLeadLabelRoomMm);
+        if (right + widthMm <= cell.xMm + cell.widthMm) {
+            x = right;
+        } else if (left >= cell.xMm + kLeadLabelRoomMm) {
+            x = left;
+        }
+        m.textAtMm = {x, m.topMm + 0.8 + k * kMarkTextStepMm};
     }
     return marks;
 }
@@ -676,8 +705,78 @@ std::optional<std::pair<CaliperReading, std::string>> PaperScene::caliperReading
     }
     const PaperCell& cell = m_page.cells[m_calipers->cellIndex];
     const CaliperReading r = measureCalipers(caliperPointAt(cell, m_calipers->firstMm),
-                                             caliperPointAt(cell, m_calipers->secondMm));
+                                             caliperPointAt(cell, m_calipers->secondMm), m_calipers->kind);
     return std::make_pair(r, formatCaliperReading(r, cell.label));
+}
+
+int PaperScene::placeCaliper(std::size_t cellIndex, double firstSeconds, double secondSeconds,
+                             CaliperKind kind) {
+    if (!m_traces || cellIndex >= m_page.cells.size()) {
+        return 0;
+    }
+    const PaperCell& cell = m_page.cells[cellIndex];
+    const WaveformGroup& group = m_traces->group();
+    Caliper c;
+    c.kind = kind;
+    c.channel = cell.channel;
+    c.lead = cell.label;
+    const double lo = std::min(firstSeconds, secondSeconds);
+    const double hi = std::max(firstSeconds, secondSeconds);
+    c.startSeconds = snapTime(group, cell.channel, lo, snapTargetFor(kind, true)).value_or(lo);
+    c.endSeconds = snapTime(group, cell.channel, hi, snapTargetFor(kind, false)).value_or(hi);
+    m_selectedCaliper = m_caliperSet.add(std::move(c));
+    return m_selectedCaliper;
+}
+
+bool PaperScene::removeCaliper(int id) {
+    if (id == m_selectedCaliper) {
+        m_selectedCaliper = 0;
+    }
+    return m_caliperSet.remove(id);
+}
+
+void PaperScene::clearCalipers() {
+    m_caliperSet.clear();
+    m_selectedCaliper = 0;
+}
+
+int PaperScene::caliperAt(std::size_t cellIndex, double xMm, double toleranceMm) const {
+    if (cellIndex >= m_page.cells.size()) {
+        return 0;
+    }
+    const PaperCell& cell = m_page.cells[cellIndex];
+    int best = 0;
+    double bestDistance = toleranceMm;
+    for (const Caliper& c : m_caliperSet.list()) {
+        if (c.channel != cell.channel) {
+            continue;
+        }
+        for (const double t : {c.startSeconds, c.endSeconds}) {
+            if (t < cell.startSeconds || t > cell.endSeconds) {
+                continue;
+            }
+            const double d = std::abs(cell.xAt(t) - xMm);
+            if (d <= bestDistance) {
+                best = c.id;
+                bestDistance = d;
+            }
+        }
+    }
+    return best;
+}
+
+std::vector<Measurement> PaperScene::caliperMeasurements() const {
+    return deriveMeasurements(m_caliperSet, m_traces ? &m_traces->group() : nullptr);
+}
+
+std::vector<std::string> PaperScene::caliperCaptions() const {
+    const std::vector<Measurement> all = caliperMeasurements();
+    std::vector<std::string> out;
+    out.reserve(m_caliperSet.list().size());
+    for (const Caliper& c : m_caliperSet.list()) {
+        out.push_back(c.lead + ": " + caliperCaption(c, all));
+    }
+    return out;
 }
 
 } // namespace veridicor::ecg

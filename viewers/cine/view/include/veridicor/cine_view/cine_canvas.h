@@ -39,6 +39,7 @@ public:
         std::vector<PixelPoint> points;
         Measurement result;
         QString label;
+        int frame = -1; ///< the frame shown when it was made (an ED or ES trace belongs to its frame)
     };
 
     explicit CineCanvas(QWidget* parent = nullptr);
@@ -93,6 +94,8 @@ signals:
     void windowLevelDragged(double deltaCenter, double deltaWidth);
     /// A measurement was completed (its label).
     void measurementAdded(const QString& label);
+    /// Every measurement was removed (the Clear button, or new image geometry: another clip).
+    void measurementsCleared();
 
 protected:
     void prepareRender() override;

@@ -80,6 +80,20 @@ public:
     [[nodiscard]] QWidget* overlayControls() const { return m_overlayRow; }
 
     [[nodiscard]] CineCanvas* canvas() const { return m_canvas; }
+
+    /// The reader's measurements as the reading records them: each calibrated distance (mm) and area (cm²),
+    /// and once end diastole and end systole are marked the LV volumes (mL) and ejection fraction (%) by
+    /// single-plane area–length. Values in pixels (outside a calibrated region) are not measurements and are
+    /// left out. measurementsChanged() follows every change; a new open clears them.
+    [[nodiscard]] std::vector<registry::ReaderMeasurement> readerMeasurements() const override;
+    /// Marks the frame shown as end diastole (or end systole): its last area (the traced LV cavity) and last
+    /// distance (the long axis, annulus midpoint to apex), both drawn on this frame inside one calibrated
+    /// region. False, with the reason in ejectionFractionText(), when they are missing or not calibrated.
+    bool markEndDiastole();
+    bool markEndSystole();
+    /// The EF row's text: "EF 59.8 % (single-plane area-length): EDV 130 mL (frame 3), ESV 52 mL (frame 12)",
+    /// or what is still missing and why.
+    [[nodiscard]] QString ejectionFractionText() const;
     [[nodiscard]] const ImageInfo* info() const { return m_reader ? &m_reader->info() : nullptr; }
     [[nodiscard]] Playback* playback() const { return m_playback.get(); }
     [[nodiscard]] FrameCache* cache() const { return m_cache.get(); }
@@ -127,6 +141,18 @@ private:
     void updateControls();
     void onWindowDrag(double dCenter, double dWidth);
     void refreshFindings();
+    bool markPhase(bool endDiastole);
+    void refreshEjectionFraction();
+    /// A traced LV cavity at end diastole or end systole.
+    struct CavityTrace {
+        double areaCm2 = 0.0;
+        double lengthCm = 0.0;
+        int frame = -1;
+    };
+    std::optional<CavityTrace> m_ed;
+    std::optional<CavityTrace> m_es;
+    QString m_efProblem; ///< why the last ED/ES mark was refused; empty when it was not
+    QLabel* m_efLabel = nullptr;
 
     CineCanvas* m_canvas = nullptr;
     FrameSlider* m_slider = nullptr;

@@ -21,7 +21,7 @@ inline constexpr double kMillimetresPerInch = 25.4;
 /// The paper speeds a reader can choose (mm/s); 25 is the default.
 inline constexpr std::array<double, 3> kPaperSpeeds{12.5, 25.0, 50.0};
 /// The gains a reader can choose (mm/mV); 10 is the default.
-inline constexpr std::array<double, 3> kPaperGains{5.0, 10.0, 20.0};
+inline constexpr std::array<double, 5> kPaperGains{2.5, 5.0, 10.0, 20.0, 40.0};
 /// The calibration pulse: 1 mV for 200 ms.
 inline constexpr double kCalibrationMillivolts = 1.0;
 inline constexpr double kCalibrationSeconds = 0.2;

@@ -66,6 +66,19 @@ public:
     /// The side panel's report on the overlays: what is drawn, and what is not and why.
     [[nodiscard]] QString overlayReport() const;
 
+    /// The reader's calipers as the reading records them: intervals (ms), the heart rate from each RR
+    /// (/min), QTc by Bazett, Fridericia, Framingham and Hodges (method names the formula; only with an RR
+    /// caliper), ST levels at J and J+60 ms per lead (mV) from each QRS caliper, a free caliper's Δt and ΔV —
+    /// each with its lead and times. measurementsChanged() follows every change; a new open clears them.
+    [[nodiscard]] std::vector<registry::ReaderMeasurement> readerMeasurements() const override;
+    /// The kind the next caliper placed gets (the side panel's choice; keys R, P, Q, T, F on the paper).
+    void setNextCaliperKind(CaliperKind kind);
+    /// Scales the paper so the whole page fits the canvas (W on the paper), and keeps it fitted through
+    /// layout, speed and gain changes until a pixels-per-mm calibration is set again. The page is then no
+    /// longer at true size: the calibration box says so.
+    void fitPageToWindow();
+    [[nodiscard]] bool isFittedToWindow() const { return m_fitted; }
+
     /// Same as openInstance, by path.
     void openFile(const QString& path);
     /// Shows a recording made in code (tests, generated data): its traces are built before it returns (it is
@@ -109,6 +122,8 @@ private:
     void syncControls();
     void fillPanel();
     void refreshCaliperLabel();
+    void refreshCaliperPanel();
+    void refit();
     void refreshOverlayPanel();
     void clearOverlays();
     [[nodiscard]] std::size_t wantedGroup() const;
@@ -134,6 +149,9 @@ private:
     QToolButton* m_medianButton = nullptr;
     QTableWidget* m_measurements = nullptr;
     QLabel* m_caliperLabel = nullptr;
+    QComboBox* m_caliperKindBox = nullptr;
+    QTableWidget* m_caliperTable = nullptr;
+    bool m_fitted = false;
     QLabel* m_warnings = nullptr;
     QDoubleSpinBox* m_ppmBox = nullptr;
     QLabel* m_dpiLabel = nullptr;

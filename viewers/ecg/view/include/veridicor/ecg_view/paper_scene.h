@@ -6,6 +6,7 @@
 /// widget, the off-screen renderer (ecg-render, tests) and the bench all draw the same scene the same way.
 
 #include <veridicor/ecg/calipers.h>
+#include <veridicor/ecg/measurements.h>
 #include <veridicor/ecg/overlay.h>
 #include <veridicor/ecg/paper_geometry.h>
 #include <veridicor/ecg_view/trace_set.h>
@@ -142,16 +143,42 @@ public:
     /// The texts of the page: header lines, measurements, lead labels, notes.
     [[nodiscard]] std::vector<PaperText> texts() const;
 
-    /// Calipers: two points on one cell (page mm); cleared by setting nullopt.
+    /// The caliper being dragged: two points on one cell (page mm); cleared by setting nullopt. Page
+    /// positions: cleared whenever the cells move. placeCaliper() turns it into a caliper of the set.
     struct Calipers {
         std::size_t cellIndex = 0;
         PagePoint firstMm;
         PagePoint secondMm;
+        CaliperKind kind = CaliperKind::Free;
     };
     void setCalipers(std::optional<Calipers> calipers) { m_calipers = calipers; }
     [[nodiscard]] const std::optional<Calipers>& calipers() const { return m_calipers; }
-    /// The caliper reading and its text ("II: Δt …"), or nullopt without calipers.
+    /// The dragged caliper's reading and its text ("II: Δt …"; a rate only for an RR), or nullopt.
     [[nodiscard]] std::optional<std::pair<CaliperReading, std::string>> caliperReading() const;
+
+    /// The reader's calipers, in recording time, so they stay on their samples across layout, speed, gain,
+    /// filter and page changes; cleared when other traces (another recording or group) are set.
+    [[nodiscard]] const CaliperSet& caliperSet() const { return m_caliperSet; }
+    /// Adds a caliper of `kind` on the lead of `cellIndex` from `firstSeconds` to `secondSeconds`, each end
+    /// snapped (snapTime) onto the R peak or QRS onset sample within ±40 ms where the kind's end snaps;
+    /// selects it and returns its id (0: no such cell or no traces).
+    int placeCaliper(std::size_t cellIndex, double firstSeconds, double secondSeconds, CaliperKind kind);
+    /// Removes caliper `id` (the selection too, if it was selected); false when there is none.
+    bool removeCaliper(int id);
+    void clearCalipers();
+    /// The caliper whose end line in `cellIndex` is within `toleranceMm` of x (page mm), nearest first; 0:
+    /// none.
+    [[nodiscard]] int caliperAt(std::size_t cellIndex, double xMm, double toleranceMm) const;
+    /// The selected caliper's id (0: none).
+    [[nodiscard]] int selectedCaliper() const { return m_selectedCaliper; }
+    void setSelectedCaliper(int id) { m_selectedCaliper = m_caliperSet.find(id) != nullptr ? id : 0; }
+    /// The kind the next placed caliper gets (keys R, P, Q, T, F).
+    [[nodiscard]] CaliperKind nextCaliperKind() const { return m_nextKind; }
+    void setNextCaliperKind(CaliperKind kind) { m_nextKind = kind; }
+    /// What the calipers measure (deriveMeasurements on the shown group's stored samples).
+    [[nodiscard]] std::vector<Measurement> caliperMeasurements() const;
+    /// Each caliper's caption (caliperCaption), in the order placed.
+    [[nodiscard]] std::vector<std::string> caliperCaptions() const;
 
     /// Makes the next frame rebuild its vertices as if the page had moved (the bench times panning with it
     /// where a recording is too short to pan).
@@ -200,6 +227,9 @@ private:
     PaperSettings m_settings;
     PaperPage m_page;
     std::optional<Calipers> m_calipers;
+    CaliperSet m_caliperSet;
+    int m_selectedCaliper = 0;
+    CaliperKind m_nextKind = CaliperKind::Free;
     std::string m_note;
     std::uint64_t m_version = 0;
     std::vector<SceneOverlay> m_overlays;
