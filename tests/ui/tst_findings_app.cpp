@@ -44,6 +44,10 @@ class TestFindingsApp : public QObject {
         const QString textFile = tmp.filePath(name + QStringLiteral(".txt"));
         const QString shot = tmp.filePath(name + QStringLiteral(".png"));
         QStringList all = args;
+        if (!all.contains(QStringLiteral("--blind-read"))) {
+            // These runs are about what is shown of the findings; blind read (tst_reading_panel) would hide them.
+            all << QStringLiteral("--blind-read") << QStringLiteral("off");
+        }
         all << QStringLiteral("--dump-visible-text") << textFile << QStringLiteral("--screenshot") << shot
             << QStringLiteral("--quit-after-load") << QStringLiteral("--window-size")
             << QStringLiteral("1500x950");
