@@ -104,6 +104,12 @@ std::optional<CheckedReading> checkOne(const std::filesystem::path& path, const 
                                .arg(file, boundedText(verdict.error().message, kMaxTextChars));
         return c;
     }
+    if (verdict->reasons == std::vector{reading::ReadingReason::Unsigned}) {
+        c.shown.headline = MainWindow::tr("Preliminary reading %1 — untrusted: it is not signed, so it cannot be "
+                                          "verified (UNSIGNED); its content is hidden.")
+                               .arg(file);
+        return c;
+    }
     if (!verdict->trusted() || !verdict->document) {
         c.shown.headline = MainWindow::tr("Reading %1 — untrusted: %2. Its content is hidden.")
                                .arg(file, reasonsText(*verdict));
@@ -598,8 +604,10 @@ void MainWindow::onReadingWritten() {
         r.amendsPath.clear(); // the amendment is made; a further one references this one
         r.panel->setAmending({});
     }
-    const QString text = (res.sign ? tr("Signed reading saved: %1").arg(res.out)
-                                   : tr("Preliminary reading saved (not signed): %1").arg(res.out)) +
+    const QString file = QFileInfo(res.out).fileName();
+    const QString text = (res.sign ? tr("Signed reading saved as %1 in %2").arg(file, QFileInfo(res.out).absolutePath())
+                                   : tr("Preliminary reading saved (not signed) as %1 in %2")
+                                         .arg(file, QFileInfo(res.out).absolutePath())) +
                          (problems.isEmpty() ? QString() : QLatin1Char('\n') + problems.join(QLatin1Char('\n')));
     r.panel->setStatus(text, !problems.isEmpty());
     statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0));

@@ -1,4 +1,4 @@
-#include "reading_panel.h"
+#include <veridicor/ui/reading_panel.h>
 
 #include "display_text.h"
 
@@ -30,6 +30,8 @@ QLabel* wrapping(const QString& text, QWidget* parent, const QString& style = {}
     auto* l = new QLabel(text, parent);
     l->setWordWrap(true);
     l->setTextFormat(Qt::PlainText);
+    // A long file name cannot wrap: it must not widen the dock beyond the screen (it is cut instead).
+    l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     if (!style.isEmpty()) {
         l->setStyleSheet(style);
     }
@@ -188,7 +190,7 @@ ReadingPanel::ReadingPanel(QWidget* parent) : QWidget(parent) {
     connect(m_codes, &QListWidget::itemActivated, this, [this] { addHighlightedStatement(); });
     m_chosen = new ChosenList(&m_statements, statements);
     m_chosen->setObjectName(QStringLiteral("chosenStatements"));
-    m_chosen->setMaximumHeight(110);
+    m_chosen->setMaximumHeight(70);
     m_chosen->setToolTip(tr("Delete removes the selected statement"));
     sl->addWidget(m_search);
     sl->addWidget(m_codes);
@@ -201,7 +203,7 @@ ReadingPanel::ReadingPanel(QWidget* parent) : QWidget(parent) {
     m_text = new QPlainTextEdit(textBox);
     m_text->setObjectName(QStringLiteral("readingText"));
     m_text->setTabChangesFocus(true); // Tab leaves the text for the next control: the panel works by keyboard
-    m_text->setMaximumHeight(90);
+    m_text->setMaximumHeight(70);
     tl->addWidget(m_text);
     layout->addWidget(textBox);
 
@@ -209,7 +211,7 @@ ReadingPanel::ReadingPanel(QWidget* parent) : QWidget(parent) {
     auto* ml = new QVBoxLayout(measuredBox);
     m_measurements = new QListWidget(measuredBox);
     m_measurements->setObjectName(QStringLiteral("readerMeasurements"));
-    m_measurements->setMaximumHeight(90);
+    m_measurements->setMaximumHeight(70);
     m_measurements->setFocusPolicy(Qt::NoFocus); // only a list of what the calipers measured
     ml->addWidget(m_measurements);
     layout->addWidget(measuredBox);

@@ -3,7 +3,7 @@
 // the SR writes and verifications under way, the readings verified, the blind read's state and the signing
 // key. Private to ui/.
 
-#include "reading_panel.h"
+#include <veridicor/ui/reading_panel.h>
 
 #include <veridicor/base/expected.h>
 #include <veridicor/reading/error.h>
