@@ -206,7 +206,7 @@ private slots:
                            QStringLiteral("--trust"), trust, QStringLiteral("--audit-log"),
                            tmp.filePath(QStringLiteral("audit-cine.log"))},
                           QStringLiteral("cine"));
-        QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
+        QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.stderrText)));
         QVERIFY2(r.texts.contains(kCineText), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Reduced apical wall motion (demo)")), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Frames 1–120, outlined region")), qPrintable(r.texts));

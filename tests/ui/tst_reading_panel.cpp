@@ -294,6 +294,7 @@ private slots:
         auto verdict = reading::verifyReadingFile(sr.toStdString(), *store, verify::now(), &*shown);
         QVERIFY(verdict.hasValue());
         QVERIFY2(verdict->trusted(), reading::readingVerdictToJson(*verdict).c_str());
+        QVERIFY(verdict->document.has_value());
         QVERIFY(verdict->document->reading == expected);
         QCOMPARE(QString::fromStdString(verdict->document->reading.measurements.front().start.value_or("")),
                  QStringLiteral("1.204"));
@@ -360,6 +361,39 @@ private slots:
         QVERIFY(!texts.contains(QStringLiteral("Statement: ST elevation")));
         QVERIFY(!ws.panel()->amendButton()->isEnabled()); // nothing verified to amend
         QVERIFY(ws.worklistColumn(worklist::WorklistModel::Status) != QStringLiteral("Signed"));
+    }
+
+    // By keyboard alone: Reading › Find Statement (Ctrl+R), type, Enter adds, Ctrl+Shift+Return commits and
+    // Ctrl+Return signs.
+    void byKeyboardAlone() {
+        QTemporaryDir tmp;
+        const QString study = studyCopy(tmp);
+        QVERIFY(!study.isEmpty());
+        Workstation ws(tmp.path(), true);
+        QVERIFY(ws.open(study));
+        ws.window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&ws.window));
+        QTest::keyClick(&ws.window, Qt::Key_R, Qt::ControlModifier);
+        QWidget* search = QApplication::focusWidget();
+        QVERIFY(search != nullptr);
+        QCOMPARE(search->objectName(), QStringLiteral("statementSearch"));
+        QTest::keyClicks(search, QStringLiteral("sinus brady"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QCOMPARE(ws.panel()->reading().statements.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(ws.panel()->reading().statements.front().value), QStringLiteral("426177001"));
+        QSignalSpy written(&ws.window, &ui::MainWindow::readingWritten);
+        QTest::keyClick(search, Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(written.wait(30000));
+        QVERIFY(written.back().at(1).toBool());
+        QVERIFY(written.back().at(0).toString().endsWith(QStringLiteral("-preliminary.dcm")));
+        QVERIFY(!ws.window.aiResultsHidden());
+        QTest::keyClick(search, Qt::Key_Return, Qt::ControlModifier);
+        QVERIFY(written.wait(30000));
+        QVERIFY(written.back().at(0).toString().endsWith(QStringLiteral("-signed.dcm")));
+        auto doc = reading::readReadingSr(written.back().at(0).toString().toStdString());
+        QVERIFY(doc.hasValue());
+        QVERIFY(doc->complete);
+        QVERIFY2(doc->reading.blind, "unchanged since it was committed blind");
     }
 
     // Without a key Sign is disabled with the reason shown; a write that fails says why and keeps the content.

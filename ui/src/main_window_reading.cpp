@@ -157,8 +157,9 @@ void MainWindow::buildReadingDock() {
     m_reading->panel = new ReadingPanel(m_reading->dock);
     m_reading->dock->setWidget(m_reading->panel);
     addDockWidget(Qt::RightDockWidgetArea, m_reading->dock);
-    // Beside the AI panel, not tabbed with it: a tab would hide one of them.
-    splitDockWidget(m_findingsDock, m_reading->dock, Qt::Horizontal);
+    // Below the AI panel, in its column: not tabbed with it (a tab would hide one of them), and not beside it
+    // (a third column would take the width the recording needs).
+    splitDockWidget(m_findingsDock, m_reading->dock, Qt::Vertical);
     connect(m_reading->panel, &ReadingPanel::commitRequested, this, [this] { commitReading(); });
     connect(m_reading->panel, &ReadingPanel::signRequested, this, [this] { signReading(); });
     connect(m_reading->panel, &ReadingPanel::amendRequested, this, [this] { amendReading(); });
@@ -504,6 +505,7 @@ bool MainWindow::writeReading(bool sign) {
     ReadingWriteResult job;
     job.content = content;
     job.recording = m_shownPath;
+    job.shown = shown;
     job.studyUid = r.study;
     job.out = out;
     job.sign = sign;
@@ -526,13 +528,15 @@ bool MainWindow::writeReading(bool sign) {
     return true;
 }
 
-QString MainWindow::auditReading(const char* event, const QString& srPath, const QString& srSha256,
-                                 const QString& detail) {
+QString MainWindow::auditReading(const char* event, const QString& recording,
+                                 const std::optional<dicom::ContentIdentity>& shown, const QString& srPath,
+                                 const QString& srSha256, const QString& detail) {
+    // The recording as the view held it when the reader committed (another may be on screen by now).
     verify::AuditEntry a;
     a.event = event;
-    a.inputPath = m_shownPath.toStdString();
-    a.inputName = QFileInfo(m_shownPath).fileName().toStdString();
-    if (const auto shown = shownContent()) {
+    a.inputPath = recording.toStdString();
+    a.inputName = QFileInfo(recording).fileName().toStdString();
+    if (shown) {
         const dicom::ContentMethod method = dicom::contentMethod(shown->kind, 2);
         a.digestMethod = std::string(dicom::contentMethodName(method));
         a.inputDigest = shown->digest(method);
@@ -566,7 +570,7 @@ void MainWindow::onReadingWritten() {
                                .arg(res.sign ? tr("signed") : tr("preliminary"), qs(w.sopInstanceUID), name,
                                     res.content.blind ? tr("yes") : tr("no"));
     auto audit = [&](const char* event, const QString& d) {
-        const QString p = auditReading(event, res.out, res.srSha256, d);
+        const QString p = auditReading(event, res.recording, res.shown, res.out, res.srSha256, d);
         if (!p.isEmpty()) {
             problems << tr("The audit log %1 could not record it (%2).").arg(m_audit->name(), p);
         }
@@ -597,7 +601,7 @@ void MainWindow::onReadingWritten() {
             problems << p;
         }
     }
-    if (res.hiddenWhenWritten) {
+    if (res.hiddenWhenWritten && r.study == res.studyUid) {
         r.blindContent = res.content;
     }
     if (res.sign) {

@@ -6,6 +6,7 @@
 #include <veridicor/ui/reading_panel.h>
 
 #include <veridicor/base/expected.h>
+#include <veridicor/dicom/content_digest.h>
 #include <veridicor/reading/error.h>
 #include <veridicor/reading/sr_writer.h>
 #include <veridicor/worklist/database.h>
@@ -37,6 +38,7 @@ struct ReadingWriteResult {
     Expected<reading::WrittenReading, reading::Error> written = Unexpected(reading::Error{});
     reading::Reading content;
     QString recording;
+    std::optional<dicom::ContentIdentity> shown; ///< what the view held when the reader committed
     QString studyUid;
     QString out;
     QString srSha256; ///< of the file written

@@ -252,8 +252,9 @@ private:
     bool writeReading(bool sign);
     void onReadingWritten();
     /// Appends a reading event to the audit log; "" or why it could not be.
-    QString auditReading(const char* event, const QString& srPath, const QString& srSha256,
-                         const QString& detail);
+    QString auditReading(const char* event, const QString& recording,
+                         const std::optional<dicom::ContentIdentity>& shown, const QString& srPath,
+                         const QString& srSha256, const QString& detail);
     void applyAiMaskToWorklist();
 
     const registry::ViewerRegistry& m_registry;
