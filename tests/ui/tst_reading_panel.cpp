@@ -136,7 +136,7 @@ class TestReadingPanel : public QObject {
 
     /// A fresh copy of the demo's ECG folder (tests write readings beside the recording).
     QString studyCopy(const QTemporaryDir& tmp) {
-        const QString dir = tmp.filePath(QStringLiteral("ECG"));
+        QString dir = tmp.filePath(QStringLiteral("ECG"));
         if (!QDir().mkpath(dir)) {
             return {};
         }

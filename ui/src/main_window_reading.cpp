@@ -449,7 +449,7 @@ bool MainWindow::writeReading(bool sign) {
         statusBar()->showMessage(why);
         return false;
     };
-    if (r.write.isRunning()) {
+    if (r.writing) {
         return fail(tr("A reading is being saved; wait until it is."));
     }
     const auto shown = shownContent();
@@ -513,6 +513,7 @@ bool MainWindow::writeReading(bool sign) {
     job.amendsUid = amendsUid;
     job.hiddenWhenWritten = hidden;
     r.panel->setStatus(sign ? tr("Signing…") : tr("Saving…"));
+    r.writing = true;
     r.write.setFuture(QtConcurrent::run([job, options]() mutable {
         job.written = reading::writeReadingSr(job.content, job.recording.toStdString(), options,
                                               job.out.toStdString());
@@ -552,6 +553,7 @@ QString MainWindow::auditReading(const char* event, const QString& recording,
 
 void MainWindow::onReadingWritten() {
     ReadingState& r = *m_reading;
+    r.writing = false;
     ReadingWriteResult res = r.write.result();
     if (!res.written) {
         // Nothing was written (writeReadingSr writes to a new file only on success): the content stays.

@@ -330,14 +330,23 @@ reading::Reading ReadingPanel::reading() const {
     r.measurements = m_measured;
     for (const auto& row : m_deviceRows) {
         if (row.confirmed) { // a statement not reviewed is not part of the reading
-            r.deviceStatements.push_back({row.text.toStdString(), *row.confirmed});
+            // Member by member, not a braced list: the structs of reading/ may gain members with defaults.
+            reading::DeviceStatement d;
+            d.text = row.text.toStdString();
+            d.confirmed = *row.confirmed;
+            r.deviceStatements.push_back(std::move(d));
         }
     }
     if (m_aiHiddenReason.isEmpty()) {
         for (const auto& row : m_aiRows) {
             if (row.assessment) {
-                r.assessments.push_back({row.finding.bundleSha256, row.finding.findingId, row.finding.verdict,
-                                         *row.assessment, row.reason.trimmed().toStdString()});
+                reading::FindingAssessment a;
+                a.bundleSha256 = row.finding.bundleSha256;
+                a.findingId = row.finding.findingId;
+                a.verdict = row.finding.verdict;
+                a.assessment = *row.assessment;
+                a.reason = row.reason.trimmed().toStdString();
+                r.assessments.push_back(std::move(a));
             }
         }
     }
@@ -602,7 +611,11 @@ bool ReadingPanel::addStatement(const QString& sctId) {
             return true; // already in the reading
         }
     }
-    m_statements.push_back({"SCT", std::string(code->sctId), std::string(code->meaning)});
+    reading::CodedStatement statement;
+    statement.scheme = "SCT";
+    statement.value = std::string(code->sctId);
+    statement.meaning = std::string(code->meaning);
+    m_statements.push_back(std::move(statement));
     m_chosen->addItem(tr("%1 (SCT %2)").arg(qs(code->meaning), qs(code->sctId)));
     return true;
 }

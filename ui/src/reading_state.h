@@ -67,6 +67,10 @@ struct ReadingState {
     QFutureWatcher<ReadingWriteResult> write;
     int generation = 0;
     bool checkAgain = false;
+    /// A write is started and its result not yet handled (not QFuture::isRunning(): a future can be finished
+    /// while its watcher's signal is still queued, and a second write must not replace one whose result —
+    /// its audit line, its worklist row, the reveal — has not been handled).
+    bool writing = false;
 };
 
 } // namespace veridicor::ui

@@ -910,7 +910,9 @@ std::vector<registry::DeviceStatement> EcgView::deviceStatements() const {
         }
         const std::string text = a.displayText();
         if (!text.empty()) {
-            out.push_back({QString::fromStdString(text)});
+            registry::DeviceStatement statement;
+            statement.text = QString::fromStdString(text);
+            out.push_back(std::move(statement));
         }
     }
     return out;
