@@ -127,8 +127,22 @@ int main(int argc, char* argv[]) {
         QStringLiteral("Use this worklist database (SQLite; made when missing, rebuilt from the study files when "
                        "unusable); default $XDG_DATA_HOME/veridicor/Veridicor/worklist.sqlite."),
         QStringLiteral("FILE"));
+    const QCommandLineOption blindOpt(
+        QStringLiteral("blind-read"),
+        QStringLiteral("Blind read on or off for this session (the site setting, on by default, is left as it "
+                       "is): while on, AI results are hidden until the reading is committed."),
+        QStringLiteral("on|off"));
+    const QCommandLineOption readerKeyOpt(
+        QStringLiteral("reader-key"),
+        QStringLiteral("Sign readings with this private key (PEM; ECDSA P-256/P-384 or RSA >= 2048) for this "
+                       "session."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption readerChainOpt(
+        QStringLiteral("reader-chain"),
+        QStringLiteral("The certificate chain (PEM, the reader's certificate first) that goes with --reader-key."),
+        QStringLiteral("FILE"));
     parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
-                       auditKeyOpt, anywayOpt, selectOpt, worklistOpt});
+                       auditKeyOpt, anywayOpt, selectOpt, worklistOpt, blindOpt, readerKeyOpt, readerChainOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
     if (asksForHelpOrVersion(argc, argv)) {
@@ -163,6 +177,21 @@ int main(int argc, char* argv[]) {
         }
     }
 
+    std::optional<bool> blind;
+    if (parser.isSet(blindOpt)) {
+        const QString v = parser.value(blindOpt);
+        if (v != QStringLiteral("on") && v != QStringLiteral("off")) {
+            static_cast<void>(
+                std::fprintf(stderr, "veridicor: --blind-read takes on or off, not %s\n", qPrintable(v)));
+            return 2;
+        }
+        blind = v == QStringLiteral("on");
+    }
+    if (parser.isSet(readerKeyOpt) != parser.isSet(readerChainOpt)) {
+        static_cast<void>(std::fprintf(stderr, "veridicor: --reader-key and --reader-chain go together\n"));
+        return 2;
+    }
+
     veridicor::registry::ViewerRegistry registry;
     veridicor::app::registerViewers(registry);
     veridicor::ui::MainWindow window(registry);
@@ -174,6 +203,12 @@ int main(int argc, char* argv[]) {
     }
     if (parser.isSet(auditKeyOpt)) {
         window.setAuditKeyFile(parser.value(auditKeyOpt));
+    }
+    if (blind) {
+        window.setBlindRead(*blind);
+    }
+    if (parser.isSet(readerKeyOpt)) {
+        window.setReaderKeyFiles(parser.value(readerKeyOpt), parser.value(readerChainOpt));
     }
     window.setWorklistDatabase(parser.isSet(worklistOpt) ? parser.value(worklistOpt)
                                                          : veridicor::worklist::Database::defaultPath());

@@ -270,6 +270,7 @@ struct Workstation {
         : registry(recordingRegistry(std::move(afterRead))) {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(trustStore).string()));
         window.setAuditLogFile(auditLog);
+        window.setBlindRead(false); // these tests are about what is shown of findings (blind read: tst_reading_panel)
         window.setVerificationTime(f.pki.now);
         window.setShowAnywayConfirmation(
             [this](const QString& id, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {

@@ -71,6 +71,7 @@ struct EcgWorkstation {
     EcgWorkstation(const VerifyFixture& f, const QString& auditLog, const std::string& store = "trust") {
         window.setTrustStoreFolder(QString::fromStdString(f.trustDir(store).string()));
         window.setAuditLogFile(auditLog);
+        window.setBlindRead(false); // these tests are about what is shown of findings (blind read: tst_reading_panel)
         window.setVerificationTime(f.pki.now);
         window.setShowAnywayConfirmation(
             [](const QString&, const QStringList&, const ui::MainWindow::ShowAnywayAnswer& answer) {

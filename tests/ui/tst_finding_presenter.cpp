@@ -31,10 +31,24 @@ public:
         lines << QStringLiteral("%1 %2").arg(QLatin1String(event), entry.id);
         return {};
     }
+    QString appendEvent(const verify::AuditEntry& entry) override {
+        if (!failure.isEmpty()) {
+            return failure;
+        }
+        lines << QString::fromStdString(entry.event);
+        return {};
+    }
     [[nodiscard]] QString name() const override { return QStringLiteral("test.log"); }
 
     QStringList lines;
     QString failure;
+};
+
+/// A log that records displays but no other event (FindingAudit's default appendEvent refuses).
+class DisplayOnlyAudit : public ui::FindingAudit {
+public:
+    QString append(const ui::FindingEntry&, const char*, const QString&) override { return {}; }
+    [[nodiscard]] QString name() const override { return QStringLiteral("display-only.log"); }
 };
 
 } // namespace
@@ -450,6 +464,70 @@ private slots:
         QVERIFY(outcome.status.contains(QStringLiteral("disk full")));
         QVERIFY(q.overlays(recording).empty());
         QVERIFY(!only(q.cards(recording)).showContent);
+    }
+
+    // Blind read: until the reading is committed, nothing of any finding is displayed, recorded as displayed,
+    // carded, counted or drawn, and Show anyway is not offered; the reveal is recorded first (fail closed), and
+    // then the findings are shown as without blind read.
+    void blindReadHidesEverythingUntilTheRevealIsRecorded() {
+        TestAudit audit;
+        ui::FindingPresenter p(audit);
+        p.setBlindRead(true);
+        QVERIFY(p.aiHidden());
+        QCOMPARE(ui::FindingPresenter::hiddenMessage(),
+                 QStringLiteral("AI results hidden until you commit your reading"));
+        verify::FindingCheckResult r = round(f->sign(f->pki.finding));
+        verify::FindingCheckResult quarantined = round(notApproved());
+        quarantined.findings.front().bundle = "/study/ecg.other.finding.json";
+        r.findings.push_back(quarantined.findings.front());
+        p.setResult(r);
+        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QVERIFY2(audit.lines.isEmpty(), qPrintable(audit.lines.join(QLatin1Char(','))));
+        QVERIFY(p.cards(recording).empty());
+        QVERIFY(p.overlays(recording).empty());
+        QVERIFY(!p.isDisplayed(QStringLiteral("ecg.finding.json#f1"), recording));
+        QCOMPARE(p.requestShowAnyway(QStringLiteral("ecg.other.finding.json"), recording, onScreen),
+                 ui::FindingPresenter::ShowAnyway::NotAllowed);
+        QVERIFY(!p.confirmShowAnyway(QStringLiteral("ecg.other.finding.json"), QStringLiteral("test"), recording,
+                                     onScreen)
+                     .shown);
+        QVERIFY(audit.lines.isEmpty());
+
+        verify::AuditEntry reveal;
+        reveal.event = "reveal";
+        // The reveal cannot be recorded: it does not happen.
+        audit.failure = QStringLiteral("disk full");
+        QVERIFY(p.reveal(reveal).contains(QStringLiteral("disk full")));
+        QVERIFY(p.aiHidden());
+        DisplayOnlyAudit displayOnly;
+        ui::FindingPresenter q(displayOnly);
+        q.setBlindRead(true);
+        QVERIFY(!q.reveal(reveal).isEmpty());
+        QVERIFY(q.aiHidden());
+
+        audit.failure.clear();
+        QVERIFY(p.reveal(reveal).isEmpty());
+        QVERIFY(!p.aiHidden());
+        QCOMPARE(audit.lines, QStringList{QStringLiteral("reveal")});
+        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QCOMPARE(audit.lines, (QStringList{QStringLiteral("reveal"), QStringLiteral("display ecg.finding.json")}));
+        const auto cards = p.cards(recording);
+        QCOMPARE(cards.size(), std::size_t{2});
+        QCOMPARE(cards.front().state, ui::CardState::Verified);
+        QVERIFY(cards.front().showContent);
+        QCOMPARE(cards.back().state, ui::CardState::Quarantined);
+        QVERIFY(!p.overlays(recording).empty());
+
+        // Another study is read blind on its own.
+        p.setRevealed(false);
+        QVERIFY(p.aiHidden());
+        QVERIFY(p.cards(recording).empty());
+        QVERIFY(p.overlays(recording).empty());
+        // Blind read off: shown from the start.
+        p.setBlindRead(false);
+        QVERIFY(!p.aiHidden());
+        QVERIFY(p.present(recording, onScreen).isEmpty());
+        QCOMPARE(p.cards(recording).size(), std::size_t{2});
     }
 };
 

@@ -44,6 +44,10 @@ class TestFindingsApp : public QObject {
         const QString textFile = tmp.filePath(name + QStringLiteral(".txt"));
         const QString shot = tmp.filePath(name + QStringLiteral(".png"));
         QStringList all = args;
+        if (!all.contains(QStringLiteral("--blind-read"))) {
+            // These runs are about what is shown of the findings; blind read (tst_reading_panel) would hide them.
+            all << QStringLiteral("--blind-read") << QStringLiteral("off");
+        }
         all << QStringLiteral("--dump-visible-text") << textFile << QStringLiteral("--screenshot") << shot
             << QStringLiteral("--quit-after-load") << QStringLiteral("--window-size")
             << QStringLiteral("1500x950");
@@ -202,7 +206,7 @@ private slots:
                            QStringLiteral("--trust"), trust, QStringLiteral("--audit-log"),
                            tmp.filePath(QStringLiteral("audit-cine.log"))},
                           QStringLiteral("cine"));
-        QVERIFY2(r.exitCode == 0, qPrintable(r.stderrText));
+        QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.stderrText)));
         QVERIFY2(r.texts.contains(kCineText), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Reduced apical wall motion (demo)")), qPrintable(r.texts));
         QVERIFY2(r.texts.contains(QStringLiteral("Frames 1–120, outlined region")), qPrintable(r.texts));

@@ -9,6 +9,7 @@
 #include <veridicor/worklist/worklist_model.h>
 
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QtTest>
 
 #include <set>
@@ -164,6 +165,29 @@ private slots:
         QCOMPARE(model.data(model.index(1, WorklistModel::AiFindings)).toString(), QStringLiteral("1 quarantined"));
         QCOMPARE(model.headerData(WorklistModel::Patient, Qt::Horizontal).toString(), QStringLiteral("Patient"));
         QCOMPARE(model.rowOf(QStringLiteral("1.4")), 3);
+    }
+
+    // Blind read: no study's AI column says anything of its findings until its reading was committed in the
+    // session; the severity-first triage order is kept.
+    void blindReadHidesTheAiColumnUntilRevealed() {
+        WorklistModel model;
+        model.setRows(sampleRows());
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setAiHidden(true, {QStringLiteral("1.3")});
+        QCOMPARE(changed.size(), 1);
+        const QModelIndex stemi = model.index(0, WorklistModel::AiFindings);
+        QCOMPARE(model.data(stemi).toString(), QStringLiteral("hidden (blind read)"));
+        QCOMPARE(model.data(stemi, WorklistModel::SortRole).toInt(), 0);
+        QVERIFY(model.data(stemi, WorklistModel::SeverityRankRole).toInt() > 0);
+        QCOMPARE(model.data(model.index(2, WorklistModel::AiFindings)).toString(), QStringLiteral("1 verified — Atrial fibrillation"));
+        QVERIFY(model.aiHiddenFor(QStringLiteral("1.1")));
+        QVERIFY(!model.aiHiddenFor(QStringLiteral("1.3")));
+        WorklistFilter filter;
+        filter.setSourceModel(&model);
+        filter.setSeverityFirst(true);
+        QCOMPARE(uidsInOrder(filter), uids({"1.1", "1.4", "1.3", "1.5", "1.2"}));
+        model.setAiHidden(false, {});
+        QCOMPARE(model.data(stemi).toString(), QStringLiteral("1 verified — Acute STEMI"));
     }
 
     void sortsByColumns() {

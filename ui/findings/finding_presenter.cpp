@@ -73,6 +73,10 @@ QString notAuthenticText(const verify::Verdict& v) {
 
 } // namespace
 
+QString FindingAudit::appendEvent(const verify::AuditEntry& entry) {
+    return FindingPresenter::tr("this audit log cannot record the event %1").arg(qs(entry.event));
+}
+
 AuditLogRecorder::AuditLogRecorder(std::function<QString()> logFile, std::function<QString()> keyFile)
     : m_logFile(std::move(logFile)), m_keyFile(std::move(keyFile)) {}
 
@@ -80,6 +84,17 @@ QString AuditLogRecorder::append(const FindingEntry& entry, const char* event, c
     if (!entry.checked.verdict) {
         return FindingPresenter::tr("there is no verdict to record");
     }
+    verify::AuditEntry a =
+        verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
+    a.detail = detail.toStdString();
+    return write(std::move(a));
+}
+
+QString AuditLogRecorder::appendEvent(const verify::AuditEntry& entry) {
+    return write(entry);
+}
+
+QString AuditLogRecorder::write(verify::AuditEntry a) {
     const QString log = m_logFile();
     if (log.isEmpty()) {
         return FindingPresenter::tr("no audit log file is set (Settings)");
@@ -88,10 +103,7 @@ QString AuditLogRecorder::append(const FindingEntry& entry, const char* event, c
     if (!QDir().mkpath(info.absolutePath())) {
         return FindingPresenter::tr("its folder %1 cannot be created").arg(info.absolutePath());
     }
-    verify::AuditEntry a =
-        verify::AuditEntry::fromVerdict(*entry.checked.verdict, entry.checked.bundle, event);
     a.user = verify::AuditLog::currentUser();
-    a.detail = detail.toStdString();
     // The workstation's audit key signs the log's head (made at first use, in the config folder unless
     // --audit-key named another file).
     const QString keyFile = m_keyFile();
@@ -145,6 +157,9 @@ QString FindingPresenter::present(const QString& recordingPath,
         e.displayed = false;
         e.notShownReason.clear();
     }
+    if (aiHidden()) {
+        return {}; // blind read: nothing is displayed, so nothing is recorded as displayed
+    }
     const QString name = QFileInfo(recordingPath).fileName();
     // A finding is shown only over the very data it was verified against: what the view holds and draws.
     m_session.bindToDisplay(recordingPath, shown);
@@ -176,8 +191,8 @@ FindingPresenter::ShowAnyway
 FindingPresenter::requestShowAnyway(const QString& id, const QString& recordingPath,
                                     const std::optional<dicom::ContentIdentity>& shown) {
     FindingEntry* e = m_session.find(id);
-    if (e == nullptr || !e->canShowAnyway()) {
-        return ShowAnyway::NotAllowed;
+    if (e == nullptr || !e->canShowAnyway() || aiHidden()) {
+        return ShowAnyway::NotAllowed; // nothing of a finding is offered during a blind read
     }
     if (e->recordingPath() == recordingPath) {
         // The reasons asked about are those against the data on screen now.
@@ -211,6 +226,9 @@ FindingPresenter::Outcome
 FindingPresenter::confirmShowAnyway(const QString& id, const QString& why, const QString& recordingPath,
                                     const std::optional<dicom::ContentIdentity>& shown,
                                     const QString& askedConsent) {
+    if (aiHidden()) {
+        return {false, hiddenMessage()};
+    }
     FindingEntry* found = m_session.find(id);
     if (found == nullptr || !found->canShowAnyway()) {
         return {false, tr("%1: there is no untrusted finding with readable content of that name")
@@ -312,6 +330,9 @@ CardPresentation FindingPresenter::card(const FindingEntry& e) const {
 
 std::vector<CardPresentation> FindingPresenter::cards(const QString& recordingPath) {
     std::vector<CardPresentation> out;
+    if (aiHidden()) {
+        return out; // not even how many there are
+    }
     for (const FindingEntry* e : m_session.entriesFor(recordingPath)) {
         out.push_back(card(*e));
     }
@@ -319,6 +340,9 @@ std::vector<CardPresentation> FindingPresenter::cards(const QString& recordingPa
 }
 
 std::vector<registry::FindingOverlay> FindingPresenter::overlays(const QString& recordingPath) const {
+    if (aiHidden()) {
+        return {};
+    }
     return m_session.overlaysFor(recordingPath);
 }
 
@@ -329,6 +353,24 @@ bool FindingPresenter::isDisplayed(const QString& overlayKey, const QString& rec
         }
     }
     return false;
+}
+
+QString FindingPresenter::hiddenMessage() {
+    return tr("AI results hidden until you commit your reading");
+}
+
+QString FindingPresenter::reveal(const verify::AuditEntry& entry) {
+    if (!aiHidden()) {
+        return {};
+    }
+    // Fail closed like a display: the reveal happens only once it is recorded.
+    const QString problem = m_audit->appendEvent(entry);
+    if (!problem.isEmpty()) {
+        return tr("AI results stay hidden: the audit log %1 could not record the reveal (%2).")
+            .arg(m_audit->name(), problem);
+    }
+    m_revealed = true;
+    return {};
 }
 
 } // namespace veridicor::ui

@@ -9,6 +9,7 @@
 
 #include <veridicor/dicom/content_digest.h>
 #include <veridicor/registry/finding_overlay.h>
+#include <veridicor/verify/audit_log.h>
 #include <veridicor/verify/finding_discovery.h>
 
 #include <QCoreApplication>
@@ -34,6 +35,10 @@ public:
     /// Appends one line for `entry` (`event` "display" or "show-anyway", `detail` for people). Returns an
     /// empty string when it was written, else why not, in plain words.
     virtual QString append(const FindingEntry& entry, const char* event, const QString& detail) = 0;
+    /// Appends one line that is not the display of a finding: the reading's "reading-commit",
+    /// "reading-sign", "reading-amend" and the blind read's "reveal". Same return as append(). The default
+    /// refuses (a log that cannot record these must not let them pass unrecorded).
+    virtual QString appendEvent(const verify::AuditEntry& entry);
     /// The log's name as the reader knows it (its file), for "the audit log … could not be written".
     [[nodiscard]] virtual QString name() const = 0;
 };
@@ -46,9 +51,13 @@ public:
     /// config folder).
     AuditLogRecorder(std::function<QString()> logFile, std::function<QString()> keyFile);
     QString append(const FindingEntry& entry, const char* event, const QString& detail) override;
+    QString appendEvent(const verify::AuditEntry& entry) override;
     [[nodiscard]] QString name() const override { return m_logFile(); }
 
 private:
+    /// Writes `entry` (user filled in) to the log with the key; "" or why not.
+    QString write(verify::AuditEntry entry);
+
     std::function<QString()> m_logFile;
     std::function<QString()> m_keyFile;
 };
@@ -146,11 +155,35 @@ public:
     /// The sentence for a view that cannot vouch for its data.
     static QString unconfirmedDisplayReason();
 
+    // ---- blind read
+    // A blind read keeps every AI result out of sight until the reader has committed their own reading: while
+    // aiHidden(), present() displays (and records) nothing, cards() and overlays() are empty, isDisplayed() is
+    // false for every key, and the panel says only hiddenMessage(). The rule is here, not in the widgets, so
+    // that no widget can show what the presenter does not hand out.
+
+    /// The site setting (or --blind-read for the session). Off: AI results are shown from the start.
+    void setBlindRead(bool on) { m_blindRead = on; }
+    [[nodiscard]] bool blindRead() const { return m_blindRead; }
+    /// Whether the reading of the study on screen has been committed in this session (the window says so
+    /// when a study is shown: each study is read blind on its own).
+    void setRevealed(bool revealed) { m_revealed = revealed; }
+    [[nodiscard]] bool revealed() const { return m_revealed; }
+    /// Blind read on and the reading not committed: nothing of any AI result may be shown.
+    [[nodiscard]] bool aiHidden() const { return m_blindRead && !m_revealed; }
+    /// The reading was committed: records `entry` (event "reveal") first and reveals only if it was
+    /// written (fail closed, as every display). Returns "" when revealed (or nothing was hidden), else why
+    /// not; the caller then calls present() again.
+    QString reveal(const verify::AuditEntry& entry);
+    /// "AI results hidden until you commit your reading" — all the AI panel says while aiHidden().
+    static QString hiddenMessage();
+
 private:
     [[nodiscard]] QString auditFailure(const QString& problem) const;
 
     FindingAudit* m_audit;
     FindingSession m_session;
+    bool m_blindRead = false;
+    bool m_revealed = false;
 };
 
 } // namespace veridicor::ui

@@ -163,8 +163,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
     setMinimumWidth(360);
 }
 
-void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const FindingSession& session,
-                               const FindingsPanelContext& context) {
+void FindingsPanel::clearCards() {
     // Rebuild from scratch: no widget keeps text of a previous state. Old widgets are hidden at once (so they
     // are no longer visible text) and deleted later (one of them may be emitting the signal that got us
     // here).
@@ -177,6 +176,20 @@ void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const
             delete item;
         }
     }
+}
+
+void FindingsPanel::showHidden(const QString& message) {
+    clearCards();
+    m_cardsLayout->addStretch(1);
+    m_summary->setText(message);
+    m_trust->clear();
+    m_trust->hide();
+    m_footer->hide();
+}
+
+void FindingsPanel::setEntries(const std::vector<CardPresentation>& cards, const FindingSession& session,
+                               const FindingsPanelContext& context) {
+    clearCards();
 
     const QString recording = name(QFileInfo(context.recordingPath).fileName());
     int trusted = 0;

@@ -40,6 +40,8 @@ public:
     /// Rebuilds the panel for the cards of the recording on screen.
     void setEntries(const std::vector<CardPresentation>& cards, const FindingSession& session,
                     const FindingsPanelContext& context);
+    /// Blind read: the panel says only `message` — no card, count, trust store line or footer.
+    void showHidden(const QString& message);
 
 signals:
     void showAnywayRequested(const QString& id);
@@ -49,6 +51,7 @@ signals:
     void recordingRequested(const QString& path);
 
 private:
+    void clearCards();
     QWidget* makeCard(const CardPresentation& card, const FindingSession& session,
                       const FindingsPanelContext& context);
     void addFindingContent(QVBoxLayout* layout, QWidget* card, const CardPresentation& presentation,

@@ -6,6 +6,7 @@
 #include "findings_panel.h"
 #include "header_view.h"
 #include "message_page.h"
+#include "reading_state.h"
 #include "study_browser.h"
 #include "verification_detail.h"
 #include "worklist_panel.h"
@@ -149,6 +150,7 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
     m_trustStore = settings.value(kTrustStoreKey, SettingsDialog::defaultTrustStoreFolder()).toString();
     m_auditLog = settings.value(kAuditLogKey, SettingsDialog::defaultAuditLogFile()).toString();
 
+    buildReadingDock(); // before the menus: the View menu lists every dock
     buildMenus();
     connect(&m_scan, &QFutureWatcher<StudyScan>::finished, this, &MainWindow::onScanFinished);
     connect(&m_check, &QFutureWatcher<verify::FindingCheckResult>::finished, this,
@@ -160,6 +162,8 @@ MainWindow::MainWindow(const registry::ViewerRegistry& registry, QWidget* parent
 MainWindow::~MainWindow() {
     m_scan.waitForFinished();
     m_check.waitForFinished();
+    m_reading->check.waitForFinished();
+    m_reading->write.waitForFinished();
     m_worklistDb.reset(); // its jobs finish (and the database closes) before the window's objects go
 }
 
@@ -206,6 +210,7 @@ void MainWindow::refreshWorklist(const std::function<void()>& after) {
         [this, after](Rows rows) {
             if (rows) {
                 m_worklistModel->setRows(std::move(*rows));
+                applyAiMaskToWorklist();
                 for (WorklistPanel* panel : {m_worklistStart, m_worklistDockPanel}) {
                     panel->selectStudy(m_worklistStudy);
                 }
@@ -371,6 +376,7 @@ void MainWindow::buildMenus() {
         }
     });
     previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Up));
+    buildReadingMenu();
     go->addAction(tr("&Worklist"), this, [this] {
         m_worklistDock->show();
         m_worklistDock->raise();
@@ -693,6 +699,7 @@ bool MainWindow::showInstance(const QString& path) {
         panel->selectStudy(m_worklistStudy);
     }
     m_selectedKey.clear();
+    readingStudyShown(m_worklistStudy);
     // The title and the status bar name the patient and recording on screen, whatever view shows it.
     const QString title = recordingTitle(*header);
     setWindowTitle(tr("Veridicor — %1").arg(title));
@@ -716,6 +723,11 @@ bool MainWindow::showInstance(const QString& path) {
                 [this, view](const QString& p) { onViewOpened(view, p); });
         connect(view, &registry::StudyView::failed, this,
                 [this, view](const QString& p, const QString& why) { onViewFailed(view, p, why); });
+        connect(view, &registry::StudyView::measurementsChanged, this, [this, view] {
+            if (view == currentView()) {
+                refreshReadingRecording();
+            }
+        });
     }
     m_stack->setCurrentWidget(view);
     view->setFindingOverlays({}); // nothing of the previous recording's findings on the next one
@@ -743,6 +755,8 @@ void MainWindow::onViewOpened(registry::StudyView* view, const QString& path) {
         }
     }
     displayFindings();
+    refreshReadingRecording();
+    startReadingCheck(); // the study's readings, verified against the recording as the view holds it
     finishShow(path, true);
 }
 
@@ -759,6 +773,7 @@ void MainWindow::onViewFailed(registry::StudyView* view, const QString& path, co
     }
     statusBar()->showMessage(error);
     displayFindings();
+    refreshReadingRecording();
     finishShow(path, false);
 }
 
@@ -817,8 +832,13 @@ void MainWindow::applySettings(const QString& trustStoreFolder, const QString& a
 SettingsDialog* MainWindow::openSettings() {
     auto* dialog = new SettingsDialog(m_trustStore, m_auditLog, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { applySettings(dialog->trustStoreFolder(), dialog->auditLogFile()); });
+    dialog->setReaderKeyFile(readerKeyFile());
+    dialog->setReaderChainFile(readerChainFile());
+    dialog->setBlindRead(blindRead());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        applyReadingSettings(dialog->readerKeyFile(), dialog->readerChainFile(), dialog->blindRead());
+        applySettings(dialog->trustStoreFolder(), dialog->auditLogFile());
+    });
     dialog->open();
     return dialog;
 }
@@ -904,10 +924,15 @@ void MainWindow::onFindingCheckFinished() {
     for (const FindingEntry& e : m_session->entries()) {
         trusted += e.trusted() ? 1 : 0;
     }
-    statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 verified, %2 untrusted", nullptr,
-                                static_cast<int>(m_session->entries().size()))
-                                 .arg(trusted)
-                                 .arg(static_cast<int>(m_session->entries().size()) - trusted));
+    if (m_presenter->aiHidden()) {
+        // Blind read: not even how many there are.
+        statusBar()->showMessage(tr("AI findings checked; %1").arg(FindingPresenter::hiddenMessage()));
+    } else {
+        statusBar()->showMessage(tr("%n AI finding file(s) checked: %1 verified, %2 untrusted", nullptr,
+                                    static_cast<int>(m_session->entries().size()))
+                                     .arg(trusted)
+                                     .arg(static_cast<int>(m_session->entries().size()) - trusted));
+    }
     displayFindings();
     for (const QString& id : std::exchange(m_preconfirmed, {})) {
         FindingEntry* e = m_session->find(id);
@@ -1019,6 +1044,11 @@ bool MainWindow::showAnywayConfirmed(const QString& id, const QString& why, cons
 }
 
 void MainWindow::refreshFindings() {
+    refreshReadingPanel(); // the findings it may assess are those displayed now
+    if (m_presenter->aiHidden()) {
+        m_findingsPanel->showHidden(FindingPresenter::hiddenMessage());
+        return;
+    }
     FindingsPanelContext context;
     context.recordingPath = m_shownPath;
     context.trustStore = m_trustStore;
@@ -1081,7 +1111,7 @@ bool MainWindow::selectFinding(const QString& key) {
 
 QDialog* MainWindow::openVerificationDetails(const QString& id) {
     const FindingEntry* e = m_session->find(id);
-    if (e == nullptr || !e->checked.verdict) {
+    if (e == nullptr || !e->checked.verdict || m_presenter->aiHidden()) {
         return nullptr;
     }
     auto* dialog = new VerificationDetailDialog(*e, m_trustStore, this);

@@ -2,6 +2,7 @@
 
 #include "file_dialogs.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -29,11 +30,11 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
     : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
-    resize(720, 240);
+    resize(720, 340);
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout();
 
-    auto row = [this](QLineEdit*& edit, const QString& text, bool folder) {
+    auto row = [this](QLineEdit*& edit, const QString& text, bool folder, bool pem = false) {
         auto* box = new QWidget(this);
         auto* h = new QHBoxLayout(box);
         h->setContentsMargins(0, 0, 0, 0);
@@ -42,13 +43,15 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
         h->addWidget(edit, 1);
         h->addWidget(browse);
         QLineEdit* target = edit;
-        connect(browse, &QPushButton::clicked, this, [this, target, folder] {
+        connect(browse, &QPushButton::clicked, this, [this, target, folder, pem] {
             FileDialogRequest request;
-            request.title = folder ? tr("Trust store folder") : tr("Audit log file");
-            request.mode = folder ? QFileDialog::Directory : QFileDialog::AnyFile;
-            request.accept = folder ? QFileDialog::AcceptOpen : QFileDialog::AcceptSave;
+            request.title = folder ? tr("Trust store folder") : pem ? tr("PEM file") : tr("Audit log file");
+            request.mode = folder ? QFileDialog::Directory
+                           : pem  ? QFileDialog::ExistingFile
+                                  : QFileDialog::AnyFile;
+            request.accept = folder || pem ? QFileDialog::AcceptOpen : QFileDialog::AcceptSave;
             request.directory = target->text();
-            if (!folder) {
+            if (!folder && !pem) {
                 request.options = QFileDialog::DontConfirmOverwrite; // the log is appended to, never replaced
             }
             openFileDialog(this, request,
@@ -58,6 +61,11 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
     };
     form->addRow(tr("Trust store folder"), row(m_trust, trustStore, true));
     form->addRow(tr("Audit log file"), row(m_audit, auditLog, false));
+    form->addRow(tr("Your signing key (PEM)"), row(m_readerKey, QString(), false, true));
+    form->addRow(tr("Your certificate chain (PEM)"), row(m_readerChain, QString(), false, true));
+    m_blind = new QCheckBox(tr("Blind read: hide AI results until the reading is committed"), this);
+    m_blind->setChecked(true);
+    form->addRow(tr("Reading"), m_blind);
     layout->addLayout(form);
     auto* note = new QLabel(tr("The trust store holds anchors/*.pem, crls/*.pem, models/*.sig and "
                                "policy.json. Without a valid trust "
@@ -85,6 +93,25 @@ void SettingsDialog::setTrustStoreFolder(const QString& folder) {
 }
 void SettingsDialog::setAuditLogFile(const QString& file) {
     m_audit->setText(file);
+}
+
+QString SettingsDialog::readerKeyFile() const {
+    return m_readerKey->text().trimmed();
+}
+QString SettingsDialog::readerChainFile() const {
+    return m_readerChain->text().trimmed();
+}
+bool SettingsDialog::blindRead() const {
+    return m_blind->isChecked();
+}
+void SettingsDialog::setReaderKeyFile(const QString& file) {
+    m_readerKey->setText(file);
+}
+void SettingsDialog::setReaderChainFile(const QString& file) {
+    m_readerChain->setText(file);
+}
+void SettingsDialog::setBlindRead(bool on) {
+    m_blind->setChecked(on);
 }
 
 } // namespace veridicor::ui

@@ -58,6 +58,21 @@ int WorklistModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void WorklistModel::setAiHidden(bool hidden, const QSet<QString>& revealed) {
+    if (hidden == m_aiHidden && revealed == m_revealed) {
+        return;
+    }
+    m_aiHidden = hidden;
+    m_revealed = revealed;
+    if (!m_rows.empty()) {
+        emit dataChanged(index(0, AiFindings), index(rowCount() - 1, AiFindings));
+    }
+}
+
+bool WorklistModel::aiHiddenFor(const QString& studyUid) const {
+    return m_aiHidden && !m_revealed.contains(studyUid);
+}
+
 QVariant WorklistModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() >= ColumnCount) {
         return {};
@@ -89,6 +104,9 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
     case Acquired:
         return display ? QVariant(acquiredText(row.acquired)) : QVariant(row.acquired);
     case AiFindings:
+        if (aiHiddenFor(row.studyUid)) {
+            return display ? QVariant(QStringLiteral("hidden (blind read)")) : QVariant(0);
+        }
         return display ? QVariant(summaryText(row.ai)) : QVariant(row.ai.rank());
     case Status:
         return display ? QVariant(statusText(row.status)) : QVariant(static_cast<int>(row.status));

@@ -18,6 +18,8 @@ inline constexpr std::string_view SecondaryCapture = "1.2.840.10008.5.1.4.1.1.7"
 inline constexpr std::string_view MultiframeTrueColorSc = "1.2.840.10008.5.1.4.1.1.7.4";
 inline constexpr std::string_view MultiframeGrayscaleByteSc = "1.2.840.10008.5.1.4.1.1.7.2";
 inline constexpr std::string_view MultiframeGrayscaleWordSc = "1.2.840.10008.5.1.4.1.1.7.3";
+// Structured reports: the clinician's reading is stored as a Comprehensive SR (reading/README.md)
+inline constexpr std::string_view ComprehensiveSr = "1.2.840.10008.5.1.4.1.1.88.33";
 
 } // namespace veridicor::dicom::sop
 

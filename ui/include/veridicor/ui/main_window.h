@@ -43,7 +43,9 @@ class FindingPresenter;
 class FindingAudit;
 class SettingsDialog;
 class WorklistPanel;
+class ReadingPanel;
 struct FindingEntry;
+struct ReadingState;
 
 /// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
 /// files.
@@ -156,8 +158,38 @@ public:
     bool setFindingVisible(const QString& key, bool visible);
     /// Selects a displayed finding: its measurements are listed and the view brings its region into view.
     bool selectFinding(const QString& key);
-    /// Opens the verification detail view of a bundle (non-modal); nullptr when it has no verdict.
+    /// Opens the verification detail view of a bundle (non-modal); nullptr when it has no verdict (or AI
+    /// results are hidden: blind read).
     QDialog* openVerificationDetails(const QString& id);
+
+    // ---- the clinician's reading (main_window_reading.cpp)
+    // ------------------------------------------------------------------
+
+    /// Blind read for this session (the saved site setting, on by default, is read at construction; the
+    /// Settings dialog saves it; --blind-read overrides it without saving): while on, nothing of any AI result
+    /// is shown until the reading of the study on screen is committed.
+    void setBlindRead(bool on);
+    [[nodiscard]] bool blindRead() const;
+    /// AI results are hidden now (blind read, the reading of the study on screen not committed).
+    [[nodiscard]] bool aiResultsHidden() const;
+    /// The clinician's signing key and certificate chain (PEM) for this session (--reader-key,
+    /// --reader-chain); the saved ones come from Settings. Empty: Sign is not available.
+    void setReaderKeyFiles(const QString& key, const QString& chain);
+    [[nodiscard]] QString readerKeyFile() const;
+    [[nodiscard]] QString readerChainFile() const;
+    /// Saves and applies the reading settings of the Settings dialog.
+    void applyReadingSettings(const QString& key, const QString& chain, bool blindRead);
+    [[nodiscard]] ReadingPanel* readingPanel() const;
+    /// Commit (preliminary, unsigned SR), Sign (final SR signed with the reader's key) and Amend (the next
+    /// reading references the latest signed one). Commit and Sign write on a worker and return at once
+    /// (false when they cannot start: the panel says why); readingWritten() follows. Either reveals the AI
+    /// results when they were hidden, once the reveal is in the audit log.
+    bool commitReading();
+    bool signReading();
+    bool amendReading();
+    /// Where the reading SRs of a recording are written: beside it when its folder is writable, else
+    /// <app data dir>/readings/<Study Instance UID>.
+    [[nodiscard]] static QString readingFolderFor(const QString& recordingPath, const QString& studyUid);
 
 signals:
     /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with
@@ -172,6 +204,11 @@ signals:
     /// showInstance(path) has finished: the view opened it (`opened`) or the window shows why it cannot, and
     /// its findings are displayed. Not emitted for an open cancelled by another one.
     void instanceShown(const QString& path, bool opened);
+    /// A reading SR was written to `path` (`ok`), or could not be (`message` says why; the panel keeps its
+    /// content).
+    void readingWritten(const QString& path, bool ok, const QString& message);
+    /// The study's reading SRs were verified against the recording on screen and the panel shows them.
+    void readingsChecked();
 
 private:
     void buildMenus();
@@ -203,6 +240,22 @@ private:
     void openFileDialog();
     void openFolderDialog();
     void openFindingsDialog(bool folder);
+    // The reading (main_window_reading.cpp).
+    void buildReadingDock();
+    void buildReadingMenu();
+    void readingStudyShown(const QString& studyUid);
+    void refreshReadingRecording();
+    void refreshReadingPanel();
+    void refreshSigning();
+    void startReadingCheck();
+    void onReadingCheckFinished();
+    bool writeReading(bool sign);
+    void onReadingWritten();
+    /// Appends a reading event to the audit log; "" or why it could not be.
+    QString auditReading(const char* event, const QString& recording,
+                         const std::optional<dicom::ContentIdentity>& shown, const QString& srPath,
+                         const QString& srSha256, const QString& detail);
+    void applyAiMaskToWorklist();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
@@ -258,6 +311,7 @@ private:
     ShowAnywayConfirmation m_confirm;
     QStringList m_preconfirmed;
     QString m_selectedKey;
+    std::unique_ptr<ReadingState> m_reading;
 };
 
 } // namespace veridicor::ui

@@ -3,6 +3,7 @@
 #include <QDialog>
 #include <QString>
 
+class QCheckBox;
 class QLineEdit;
 
 namespace veridicor::ui {
@@ -19,6 +20,15 @@ public:
     void setTrustStoreFolder(const QString& folder);
     void setAuditLogFile(const QString& file);
 
+    /// The clinician's reading: signing key and certificate chain (PEM files; empty: Sign is not available)
+    /// and the site's blind read (AI results hidden until the reading is committed; on by default).
+    [[nodiscard]] QString readerKeyFile() const;
+    [[nodiscard]] QString readerChainFile() const;
+    [[nodiscard]] bool blindRead() const;
+    void setReaderKeyFile(const QString& file);
+    void setReaderChainFile(const QString& file);
+    void setBlindRead(bool on);
+
     /// The defaults: <config dir>/trust-store and <app data dir>/audit.log (QStandardPaths).
     static QString defaultTrustStoreFolder();
     static QString defaultAuditLogFile();
@@ -26,6 +36,9 @@ public:
 private:
     QLineEdit* m_trust = nullptr;
     QLineEdit* m_audit = nullptr;
+    QLineEdit* m_readerKey = nullptr;
+    QLineEdit* m_readerChain = nullptr;
+    QCheckBox* m_blind = nullptr;
 };
 
 } // namespace veridicor::ui

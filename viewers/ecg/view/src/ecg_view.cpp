@@ -1080,4 +1080,25 @@ void EcgView::focusFinding(const QString& key) {
     syncScrollBars();
 }
 
+std::vector<registry::DeviceStatement> EcgView::deviceStatements() const {
+    // The statements the device wrote ("Sinus rhythm"), as the measurement panel lists them; numeric
+    // annotations are measurements, not statements, and are left out. Only while a recording is on the paper.
+    std::vector<registry::DeviceStatement> out;
+    if (!m_recording || !displayedContent()) {
+        return out;
+    }
+    for (const Annotation& a : m_recording->annotations) {
+        if (a.numericValue) {
+            continue;
+        }
+        const std::string text = a.displayText();
+        if (!text.empty()) {
+            registry::DeviceStatement statement;
+            statement.text = QString::fromStdString(text);
+            out.push_back(std::move(statement));
+        }
+    }
+    return out;
+}
+
 } // namespace veridicor::ecg

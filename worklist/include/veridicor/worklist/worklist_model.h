@@ -7,6 +7,7 @@
 #include <veridicor/worklist/database.h>
 
 #include <QAbstractTableModel>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include <optional>
@@ -37,6 +38,12 @@ public:
     [[nodiscard]] const std::vector<StudyRow>& rows() const { return m_rows; }
     /// The row of `studyUid`, or -1.
     [[nodiscard]] int rowOf(const QString& studyUid) const;
+    /// Blind read: with `hidden`, the AI column of every study but those in `revealed` (the studies whose
+    /// reading was committed in this session) reads "hidden (blind read)" and sorts as no finding, so that no
+    /// AI result of a study is seen before its reading. SeverityRankRole is left as it is: the
+    /// severity-first order is the site's triage, and it shows no finding.
+    void setAiHidden(bool hidden, const QSet<QString>& revealed);
+    [[nodiscard]] bool aiHiddenFor(const QString& studyUid) const;
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
@@ -46,6 +53,8 @@ public:
 
 private:
     std::vector<StudyRow> m_rows;
+    bool m_aiHidden = false;
+    QSet<QString> m_revealed;
 };
 
 /// Filters (text, status, modality) and orders the worklist. With severityFirst the order is fixed: the most

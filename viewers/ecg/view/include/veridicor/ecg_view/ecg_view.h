@@ -57,6 +57,8 @@ public:
     /// fit the rhythm are listed in the side panel, never drawn.
     void setFindingOverlays(const std::vector<registry::FindingOverlay>& overlays) override;
     [[nodiscard]] bool supportsFindingOverlays() const override { return true; }
+    /// The recording's statements (its Waveform Annotations that carry no number), in file order.
+    [[nodiscard]] std::vector<registry::DeviceStatement> deviceStatements() const override;
     /// Moves the page so the finding's time range is in the cell of its first lead (centred where the cell is
     /// longer), and scrolls the paper to that cell. Unknown or hidden keys do nothing.
     void focusFinding(const QString& key) override;
