@@ -572,7 +572,11 @@ QString ReadingPanel::status() const {
 
 void ReadingPanel::refilter() {
     const QString needle = m_search->text().simplified();
+    // The highlighted statement (Enter adds it) is the first whose name starts with what was typed, so "st elev"
+    // gives "ST elevation" rather than an infarction listed earlier whose name contains the words; failing
+    // that, the first that contains it anywhere.
     int first = -1;
+    int firstPrefix = -1;
     for (int i = 0; i < m_codes->count(); ++i) {
         QListWidgetItem* item = m_codes->item(i);
         const bool match = needle.isEmpty() || item->text().contains(needle, Qt::CaseInsensitive);
@@ -580,8 +584,11 @@ void ReadingPanel::refilter() {
         if (match && first < 0) {
             first = i;
         }
+        if (match && firstPrefix < 0 && !needle.isEmpty() && item->text().startsWith(needle, Qt::CaseInsensitive)) {
+            firstPrefix = i;
+        }
     }
-    m_codes->setCurrentRow(first);
+    m_codes->setCurrentRow(firstPrefix >= 0 ? firstPrefix : first);
 }
 
 int ReadingPanel::search(const QString& text) {
