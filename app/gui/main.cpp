@@ -71,6 +71,11 @@ int main(int argc, char* argv[]) {
     parser.setApplicationDescription(QStringLiteral("Veridicor cardiology workstation"));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption indexOpt(
+        QStringLiteral("index"),
+        QStringLiteral("Add a file or folder to the worklist without opening a study (repeatable); the window "
+                       "opens on the worklist."),
+        QStringLiteral("PATH"));
     const QCommandLineOption openOpt(QStringLiteral("open"),
                                      QStringLiteral("Open a file or folder (repeatable)."),
                                      QStringLiteral("PATH"));
@@ -141,7 +146,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("reader-chain"),
         QStringLiteral("The certificate chain (PEM, the reader's certificate first) that goes with --reader-key."),
         QStringLiteral("FILE"));
-    parser.addOptions({openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
+    parser.addOptions({indexOpt, openOpt, shotOpt, textOpt, quitOpt, sizeOpt, findingsOpt, trustOpt, atOpt, auditOpt,
                        auditKeyOpt, anywayOpt, selectOpt, worklistOpt, blindOpt, readerKeyOpt, readerChainOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to open."),
                                  QStringLiteral("[paths...]"));
@@ -269,8 +274,14 @@ int main(int argc, char* argv[]) {
         });
     });
     const QStringList findings = parser.values(findingsOpt);
-    if (!paths.isEmpty()) {
-        window.openPaths(paths);
+    const QStringList toIndex = parser.values(indexOpt);
+    if (!toIndex.isEmpty() && paths.isEmpty()) {
+        window.indexPaths(toIndex);
+        if (!findings.isEmpty()) {
+            window.openFindings(findings);
+        }
+    } else if (!paths.isEmpty()) {
+        window.openPaths(toIndex + paths);
         if (!findings.isEmpty()) {
             window.openFindings(findings); // joins the load: loadFinished waits for their verification
         }

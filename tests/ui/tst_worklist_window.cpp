@@ -121,6 +121,28 @@ private slots:
         QVERIFY(!window.openStudy(QStringLiteral("1.2.3.999"))); // not in the worklist
     }
 
+    void indexingOpensOnTheWorklistNotOnAStudy() {
+        // veridicor --index (scripts/run-demo): the studies are listed, no recording is opened, and the reader
+        // then starts with Next Unread.
+        registry::ViewerRegistry reg;
+        ui::MainWindow window(reg);
+        window.show();
+        QVERIFY(useDatabase(window, tmp.filePath(QStringLiteral("indexed/worklist.sqlite"))));
+        QSignalSpy loaded(&window, &ui::MainWindow::loadFinished);
+        QSignalSpy shown(&window, &ui::MainWindow::instanceShown);
+        window.indexPaths({folder});
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(window.worklistModel().rowCount(), 2);
+        QVERIFY(shown.isEmpty());
+        QVERIFY(window.shownInstance().isEmpty());
+        const QString texts = joined(window);
+        QVERIFY2(texts.contains(QStringLiteral("2 of 2 studies shown · 2 unread")), qPrintable(texts));
+        QVERIFY2(texts.contains(QStringLiteral("Choose one")), qPrintable(texts)); // the start screen's line
+        QVERIFY(window.openNextUnread());
+        QVERIFY(test::pumpUntil([&] { return !shown.isEmpty(); }, 30000));
+        QVERIFY(!window.shownInstance().isEmpty());
+    }
+
     void nextUnreadAndPreviousWalkTheList() {
         registry::ViewerRegistry reg;
         ui::MainWindow window(reg);

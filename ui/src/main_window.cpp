@@ -512,6 +512,15 @@ void MainWindow::openPaths(const QStringList& paths) {
     startScan(paths);
 }
 
+void MainWindow::indexPaths(const QStringList& paths) {
+    if (!m_worklistDb) {
+        openPaths(paths);
+        return;
+    }
+    m_indexOnly = true;
+    openPaths(paths);
+}
+
 void MainWindow::startScan(const QStringList& paths) {
     std::vector<std::filesystem::path> roots;
     roots.reserve(static_cast<std::size_t>(paths.size()));
@@ -606,11 +615,16 @@ void MainWindow::onScanFinished() {
     setWindowTitle(tr("Veridicor"));
     indexIntoWorklist();
     // Opened from the worklist: that study comes first, whatever else the files held.
-    const dicom::InstanceHeader* first = instanceToOpen(std::exchange(m_pendingStudyOpen, {}));
-    if (first == nullptr) {
+    const QString chosen = std::exchange(m_pendingStudyOpen, {});
+    const dicom::InstanceHeader* first = instanceToOpen(chosen);
+    const bool indexOnly = std::exchange(m_indexOnly, false) && chosen.isEmpty();
+    if (first == nullptr && !indexOnly) {
         first = instanceToOpen({});
     }
-    if (first != nullptr) {
+    if (indexOnly) {
+        // Indexed for the worklist only: the reader picks the study there.
+        m_stack->setCurrentWidget(m_startPage);
+    } else if (first != nullptr) {
         showInstance(QString::fromStdString(first->path.string()));
     } else if (!m_index.problems.empty()) {
         m_message->showError(tr("Nothing could be opened"),

@@ -77,6 +77,11 @@ public:
     /// Indexes files and folders (recursively, on a worker thread) and shows the first instance; the
     /// `*.finding.json` files found in the same walk (and beside opened files) are verified next.
     void openPaths(const QStringList& paths);
+    /// Indexes files and folders into the worklist as openPaths() does — their findings verified, so that the
+    /// worklist has each study's AI summary — but opens no recording: the window shows the worklist (the start
+    /// screen), and the reader chooses the study (Go › Next Unread Study). loadFinished() follows as for
+    /// openPaths(). Without a worklist database it is openPaths().
+    void indexPaths(const QStringList& paths);
 
     /// File › Open findings: finding files, or folders searched (recursively) for `*.finding.json`. They are
     /// routed and verified (off the GUI thread) with the study's own findings. While a study is being opened,
@@ -274,6 +279,7 @@ private:
     std::unique_ptr<worklist::DatabaseThread> m_worklistDb;
     QString m_worklistFile;
     QString m_worklistStudy;     ///< the study opened from the worklist (selected in both panels)
+    bool m_indexOnly = false;    ///< the scan under way was asked by indexPaths(): show the worklist, not a study
     QString m_pendingStudyOpen;  ///< a worklist study whose files are being opened; shown when indexed
     QHash<QString, registry::StudyView*> m_views; // one per factory id, created on first use
     QFutureWatcher<StudyScan> m_scan;
