@@ -249,6 +249,25 @@ private slots:
         }
     }
 
+    // Regional wall motion is recorded with its wall: chosen by typing, or by code and site; a site is refused
+    // for a statement that is not regional and for a code outside the site list.
+    void wallMotionStatementsCarryTheirWall() {
+        ui::ReadingPanel panel;
+        // Mild / moderate / severe hypokinesis match too; the statement whose name starts so is the one added.
+        QCOMPARE(panel.search(QStringLiteral("hypokinesis at left ventricle inferior")), 4);
+        QVERIFY(panel.addHighlightedStatement());
+        QVERIFY(panel.addStatement(QStringLiteral("25437005"), QStringLiteral("1335839000"))); // dyskinesis, anterior
+        QVERIFY(!panel.addStatement(QStringLiteral("164931005"), QStringLiteral("367598003"))); // ST elevation
+        QVERIFY(!panel.addStatement(QStringLiteral("37706002"), QStringLiteral("999999999")));
+        const reading::Reading r = panel.reading();
+        QCOMPARE(r.statements.size(), std::size_t{2});
+        QCOMPARE(r.statements[0].value, std::string("37706002"));
+        QVERIFY(r.statements[0].site.has_value());
+        QCOMPARE(r.statements[0].site->value, std::string("367598003"));
+        QCOMPARE(r.statements[1].site->value, std::string("1335839000"));
+        QVERIFY(reading::validateReading(r).hasValue());
+    }
+
     // Panel → signed SR → verifyReadingFile against the recording on screen → the same content; then an
     // amendment that references it. The worklist says Signed, then Amended, with the certificate's reader.
     void roundTripSignAndAmend() {

@@ -5,6 +5,7 @@
 #include <veridicor/reading/statement_codes.h>
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -25,6 +26,18 @@ QString qs(std::string_view s) {
 }
 
 constexpr int kSctRole = Qt::UserRole + 1;
+constexpr int kSiteRole = Qt::UserRole + 2; ///< the Finding Site of a regional statement; empty: none
+
+/// "Hypokinesis (SCT 37706002)", with " at left ventricle inferior segment (SCT 367598003)" for a site.
+QString statementLabel(const reading::CodedStatement& s) {
+    QString label = QCoreApplication::translate("veridicor::ui::ReadingPanel", "%1 (SCT %2)")
+                        .arg(boundedText(s.meaning, kMaxNameChars), boundedText(s.value, kMaxNameChars));
+    if (s.site) {
+        label += QCoreApplication::translate("veridicor::ui::ReadingPanel", " at %1 (SCT %2)")
+                     .arg(boundedText(s.site->meaning, kMaxNameChars), boundedText(s.site->value, kMaxNameChars));
+    }
+    return label;
+}
 
 QLabel* wrapping(const QString& text, QWidget* parent, const QString& style = {}) {
     auto* l = new QLabel(text, parent);
@@ -184,6 +197,20 @@ ReadingPanel::ReadingPanel(QWidget* parent) : QWidget(parent) {
             tr("%1 — %2 (SCT %3)").arg(qs(c.meaning), qs(reading::statementGroupName(c.group)), qs(c.sctId)),
             m_codes);
         item->setData(kSctRole, qs(c.sctId));
+        // Regional wall motion is said of a wall: each wall motion statement is offered at each wall of
+        // CID 3232 too (the segments of the 17-segment model are in reading::statementSites() for readings
+        // written elsewhere; five walls keep the list short enough to scan).
+        if (c.group == reading::StatementGroup::EchoWallMotion) {
+            for (const reading::StatementSite& site : reading::statementSites().first(5)) {
+                auto* regional = new QListWidgetItem(tr("%1 at %2 — %3 (SCT %4, site %5)")
+                                                         .arg(qs(c.meaning), qs(site.meaning).toLower(),
+                                                              qs(reading::statementGroupName(c.group)), qs(c.sctId),
+                                                              qs(site.sctId)),
+                                                     m_codes);
+                regional->setData(kSctRole, qs(c.sctId));
+                regional->setData(kSiteRole, qs(site.sctId));
+            }
+        }
     }
     m_codes->setMaximumHeight(140);
     connect(m_search, &QLineEdit::textChanged, this, [this] { refilter(); });
@@ -297,8 +324,7 @@ void ReadingPanel::setReading(const reading::Reading& content) {
     m_chosen->clear();
     for (const auto& s : content.statements) {
         m_statements.push_back(s);
-        m_chosen->addItem(tr("%1 (SCT %2)").arg(boundedText(s.meaning, kMaxNameChars),
-                                                 boundedText(s.value, kMaxNameChars)));
+        m_chosen->addItem(statementLabel(s));
     }
     m_text->setPlainText(QString::fromStdString(content.text));
     for (auto& row : m_deviceRows) {
@@ -605,25 +631,32 @@ bool ReadingPanel::addHighlightedStatement() {
     if (item == nullptr || item->isHidden()) {
         return false;
     }
-    return addStatement(item->data(kSctRole).toString());
+    return addStatement(item->data(kSctRole).toString(), item->data(kSiteRole).toString());
 }
 
-bool ReadingPanel::addStatement(const QString& sctId) {
+bool ReadingPanel::addStatement(const QString& sctId, const QString& siteId) {
     const reading::StatementCode* code = reading::findStatement(sctId.toStdString());
     if (code == nullptr) {
         return false;
-    }
-    for (const auto& s : m_statements) {
-        if (s.value == code->sctId) {
-            return true; // already in the reading
-        }
     }
     reading::CodedStatement statement;
     statement.scheme = "SCT";
     statement.value = std::string(code->sctId);
     statement.meaning = std::string(code->meaning);
+    if (!siteId.isEmpty()) {
+        const reading::StatementSite* site = reading::findStatementSite(siteId.toStdString());
+        if (site == nullptr || code->group != reading::StatementGroup::EchoWallMotion) {
+            return false;
+        }
+        statement.site = reading::CodedConcept{"SCT", std::string(site->sctId), std::string(site->meaning)};
+    }
+    for (const auto& s : m_statements) {
+        if (s.value == statement.value && s.site == statement.site) {
+            return true; // already in the reading
+        }
+    }
+    m_chosen->addItem(statementLabel(statement));
     m_statements.push_back(std::move(statement));
-    m_chosen->addItem(tr("%1 (SCT %2)").arg(qs(code->meaning), qs(code->sctId)));
     return true;
 }
 

@@ -81,8 +81,10 @@ public:
     int search(const QString& text);
     /// Adds the highlighted statement of the filtered list (Enter in the search field); false when none.
     bool addHighlightedStatement();
-    /// Adds the statement with SNOMED CT id `sctId` from the coded list; false when it is not in the list.
-    bool addStatement(const QString& sctId);
+    /// Adds the statement with SNOMED CT id `sctId` from the coded list, at the site `siteId` when given (a
+    /// regional wall motion statement: reading::statementSites()); false when either is not in its list, or a
+    /// site is given for a statement that is not regional.
+    bool addStatement(const QString& sctId, const QString& siteId = {});
     void setFreeText(const QString& text);
     /// Review of device statement `index`: true confirmed, false rejected, nullopt not reviewed.
     bool setDeviceReview(int index, std::optional<bool> confirmed);
