@@ -4,6 +4,7 @@
 // verifyReadingFile → the same content; an amendment; readings that fail verification shown untrusted with
 // their content hidden; the worklist's status; a write that fails keeps the panel's content; Sign without a key.
 #include "../ecg/ecg_view_support.h"
+#include "cli_run.h"
 #include "test_data.h"
 
 #include <veridicor/ui/reading_panel.h>
@@ -322,6 +323,19 @@ private slots:
         QCOMPARE(ws.worklistColumn(worklist::WorklistModel::Status), QStringLiteral("Signed"));
         QCOMPARE(ws.worklistColumn(worklist::WorklistModel::Reader), QStringLiteral("Dr. Demo Reader"));
         QVERIFY(readAll(tmp.filePath(QStringLiteral("audit.log"))).contains(R"("event":"reading-sign")"));
+
+        // Outside tools on what the panel wrote: DCMTK's dcmsign accepts the signature against the demo PKI's
+        // root and signing CA (and checks the chain), and dsr2html renders the report.
+        const QString trust = test::buildDir() + QStringLiteral("/demo-pki/trust");
+        const test::CliRun dcmsign = test::runProgram(
+            QStringLiteral("dcmsign"), {QStringLiteral("--verify"), QStringLiteral("+cf"),
+                                        trust + QStringLiteral("/anchors/demo-root.pem"), QStringLiteral("+uf"),
+                                        trust + QStringLiteral("/cas/demo-signing-ca.pem"), sr});
+        QVERIFY2(dcmsign.exitCode == 0, (dcmsign.out + dcmsign.err).constData());
+        const QString html = tmp.filePath(QStringLiteral("reading.html"));
+        const test::CliRun dsr2html = test::runProgram(QStringLiteral("dsr2html"), {sr, html});
+        QVERIFY2(dsr2html.exitCode == 0, dsr2html.err.constData());
+        QVERIFY(readAll(html).contains("Prolonged QT interval"));
 
         // Amend: a new SR naming the signed one; nothing overwritten.
         const QByteArray signedBytes = readAll(sr);
