@@ -234,6 +234,7 @@ int main(int argc, char** argv) {
     // 1. Index the studies into the worklist (as the reader's earlier session did).
     {
         ui::MainWindow indexer(registry);
+        indexer.setBlindRead(false);
         indexer.setTrustStoreFolder(QString::fromStdString(trust.string()));
         indexer.setAuditLogFile(audit);
         indexer.setAuditKeyFile(auditKey);
@@ -252,6 +253,9 @@ int main(int argc, char** argv) {
 
     // 2. A new window on the worklist alone; Next Unread through every study.
     ui::MainWindow window(registry);
+    // The loop is timed with the findings displayed, as after the reading is committed or at a site that
+    // reads with the AI shown (blind read off): that is the most the window has to do per study.
+    window.setBlindRead(false);
     window.resize(1600, 1000);
     window.setTrustStoreFolder(QString::fromStdString(trust.string()));
     window.setAuditLogFile(audit);
