@@ -34,6 +34,13 @@ using namespace veridicor;
 
 namespace {
 
+/// Shows the view at the size the tests' pixel probes assume and waits until it is on screen.
+bool showAtTestSize(cine::CineView& view) {
+    view.resize(900, 700);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+
 QString texts(const cine::CineView& v) {
     return v.paintedTexts().join(QLatin1Char('\n'));
 }
@@ -68,9 +75,7 @@ private slots:
 
     void opensAndShowsTheOverlay() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         auto opened = test::openAndWait(view, m_clip);
         QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
         QVERIFY(waitFirstFrame(view));
@@ -97,9 +102,7 @@ private slots:
                 m_dir.filePath(QFileInfo(n.file).completeBaseName() + QStringLiteral("-echo.dcm"));
             QVERIFY(test::withNameBytesOf(n.file, m_clip, clip));
             cine::CineView view;
-            view.resize(900, 700);
-            view.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            QVERIFY(showAtTestSize(view));
             auto opened = test::openAndWait(view, clip);
             QVERIFY2(opened.hasValue(), opened ? "" : qPrintable(opened.error()));
             QVERIFY(waitFirstFrame(view));
@@ -111,9 +114,7 @@ private slots:
 
     void playPauseStepLoopBounceSpeedMarks() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         QSignalSpy shown(&view, &cine::CineView::frameShown);
@@ -162,9 +163,7 @@ private slots:
 
     void measurementsCalibratedAndNot() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto g = demo::echoGeometry([] {
@@ -215,9 +214,7 @@ private slots:
 
     void ejectionFractionFromEndDiastoleAndEndSystole() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         QSignalSpy changed(&view, &registry::StudyView::measurementsChanged);
@@ -287,9 +284,7 @@ private slots:
 
     void windowLevelChangesWhatIsShown() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, m_clip).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto before = view.cache()->get(0);
@@ -329,9 +324,7 @@ private slots:
             QVERIFY(ff.saveFile(OFFilename(bad.toStdString().c_str()), x).good());
         }
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, bad).hasValue());
         QVERIFY(waitFirstFrame(view));
         view.seekFrame(3);
@@ -363,9 +356,7 @@ private slots:
         QFile::remove(p);
         QVERIFY(QFile::copy(m_clip, p));
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         QVERIFY(test::openAndWait(view, p).hasValue());
         QVERIFY(waitFirstFrame(view));
         const auto content = view.displayedContent();
@@ -415,9 +406,7 @@ private slots:
 
     void openingIsAsynchronousCancellableAndSuperseded() {
         cine::CineView view;
-        view.resize(900, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showAtTestSize(view));
         const QString other = test::writeSyntheticClip(m_dir.path(), QStringLiteral("other.dcm"),
                                                        demo::EchoEncoding::JpegBaseline422, 6, 320, 240);
         QVERIFY(!other.isEmpty());
