@@ -100,6 +100,8 @@ struct Group {
 class AgreementGroups {
 public:
     void add(const GroupKey& key, bool aiPositive, bool clinicianPositive);
+    /// Counts a row of the group that both sides called positive with incompatible codes.
+    void countDisagreement(const GroupKey& key) { ++groups_[key].disagreements; }
     /// Every row of a study, for the model that made its findings and the reader who signed the reading.
     void addStudy(const std::string& modelName, const std::string& modelVersion, const std::string& reader,
                   const SideBySide& study);
