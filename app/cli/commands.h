@@ -11,6 +11,9 @@ struct Command {
     const char* summary;
     int (*run)(const QStringList& args);
     bool needsGui; ///< renders with OpenGL: needs a QGuiApplication (and a display; use xvfb-run -a)
+    /// Paints without a display (a PDF: fonts need a QGuiApplication): on the offscreen platform unless
+    /// QT_QPA_PLATFORM says otherwise.
+    bool offscreenGui = false;
 };
 
 int runDicomIndex(const QStringList& args);
@@ -30,5 +33,6 @@ int runPolicyUpgrade(const QStringList& args);
 int runReadingSign(const QStringList& args);
 int runReadingVerify(const QStringList& args);
 int runReadingShow(const QStringList& args);
+int runReport(const QStringList& args);
 
 } // namespace veridicor::cli

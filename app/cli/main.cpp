@@ -55,6 +55,9 @@ constexpr std::array kCommands{
             &veridicor::cli::runReadingVerify, false},
     Command{"reading-show", "Print a reading SR's content as JSON, marked unverified",
             &veridicor::cli::runReadingShow, false},
+    Command{"report",
+            "Write a recording's report as a PDF (--reading R.dcm --data RECORDING [--findings DIR] -o report.pdf)",
+            &veridicor::cli::runReport, false, true},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };
@@ -102,6 +105,11 @@ int main(int argc, char* argv[]) {
         fmt.setVersion(3, 2);
         fmt.setProfile(QSurfaceFormat::CoreProfile);
         QSurfaceFormat::setDefaultFormat(fmt);
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    } else if (command->offscreenGui) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        }
         app = std::make_unique<QGuiApplication>(argc, argv);
     } else {
         app = std::make_unique<QCoreApplication>(argc, argv);

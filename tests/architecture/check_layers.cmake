@@ -6,6 +6,7 @@ cmake_minimum_required(VERSION 3.25)
 #   review:                                         additionally no Qt at all (plain C++20)
 #   ui_findings, registry_types (widget-free parts of ui/ and the registry): no Qt Widgets/OpenGL, no VTK
 #                                                   rendering, no ui/registry/view targets (Qt Gui is allowed)
+#   report (the PDF report):                        the same (Qt Gui for QPdfWriter; viewers' cores, not views)
 #   worklist:                                       a core target (as above: no Qt Gui/Widgets/OpenGL, no VTK
 #                                                   rendering, no ui/registry/view targets) that additionally
 #                                                   reaches no viewer and no ui target (ui_findings included)
@@ -57,7 +58,7 @@ foreach(t IN LISTS _all)
     if(t STREQUAL "veridicor-cli")
         continue()
     endif()
-    if(t MATCHES "^veridicor_(ui_findings|registry_types)$")
+    if(t MATCHES "^veridicor_(ui_findings|registry_types|report)$")
         closure(${t} _reach)
         foreach(d IN LISTS _reach)
             if(d MATCHES "^Qt6::(Widgets|OpenGL|OpenGLWidgets)$" OR d MATCHES "^VTK::(Rendering|GUISupport|Interaction)"
