@@ -357,6 +357,7 @@ void MainWindow::buildMenus() {
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     file->addAction(tr("Open F&indings…"), this, [this] { openFindingsDialog(false); });
     file->addAction(tr("Open Findings Fo&lder…"), this, [this] { openFindingsDialog(true); });
+    addReportActions(file);
     file->addSeparator();
     file->addAction(tr("&Settings…"), this, [this] { openSettings(); });
     file->addSeparator();

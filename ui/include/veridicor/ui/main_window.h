@@ -21,6 +21,7 @@ class QListWidget;
 class QDockWidget;
 class QLabel;
 class QDialog;
+class QMenu;
 
 namespace veridicor::registry {
 class ViewerRegistry;
@@ -196,7 +197,18 @@ public:
     /// <app data dir>/readings/<Study Instance UID>.
     [[nodiscard]] static QString readingFolderFor(const QString& recordingPath, const QString& studyUid);
 
+    // ---- the report (main_window_report.cpp)
+    // -------------------------------------------------------------------------------------
+
+    /// File › Export Report…: writes the report of the recording on screen to `pdfPath` (report/: the ECG on
+    /// true-scale paper, its reading in force — the latest signed and verified one, else the latest found —
+    /// and its findings as this window verified them) on a worker, and returns at once; reportExported()
+    /// follows. False when it cannot start: nothing on screen, or AI results hidden (blind read).
+    bool exportReport(const QString& pdfPath);
+
 signals:
+    /// exportReport() finished: the PDF is at `path` (`ok`), or `message` says why not (no PDF is left).
+    void reportExported(const QString& path, bool ok, const QString& message);
     /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with
     /// the study are verified and in the panel: the window is ready to look at.
     void loadFinished();
@@ -261,6 +273,9 @@ private:
                          const std::optional<dicom::ContentIdentity>& shown, const QString& srPath,
                          const QString& srSha256, const QString& detail);
     void applyAiMaskToWorklist();
+    // The report (main_window_report.cpp).
+    void addReportActions(QMenu* file);
+    void openExportReportDialog();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
