@@ -7,10 +7,10 @@ namespace veridicor::cli {
 
 /// A subcommand: `args[0]` is "veridicor-cli <name>", the rest are its arguments. Returns the exit code.
 struct Command {
-    const char* name;
-    const char* summary;
-    int (*run)(const QStringList& args);
-    bool needsGui; ///< renders with OpenGL: needs a QGuiApplication (and a display; use xvfb-run -a)
+    const char* name = nullptr;
+    const char* summary = nullptr;
+    int (*run)(const QStringList& args) = nullptr;
+    bool needsGui = false; ///< renders with OpenGL: needs a QGuiApplication (and a display; use xvfb-run -a)
     /// Paints without a display (a PDF: fonts need a QGuiApplication): on the offscreen platform unless
     /// QT_QPA_PLATFORM says otherwise.
     bool offscreenGui = false;

@@ -1,10 +1,12 @@
 #include <veridicor/report/pdf_writer.h>
 
+#include <veridicor/cine/heatmap.h>
 #include <veridicor/ecg/filters.h>
 #include <veridicor/ecg/paper_geometry.h>
 #include <veridicor/verify/time.h>
 
 #include <QFont>
+#include <QImage>
 #include <QFontMetricsF>
 #include <QMarginsF>
 #include <QPageLayout>
@@ -144,7 +146,7 @@ private:
         m_y = kMarginMm + 6.0;
     }
 
-    double heightOf(const QString& text, Font font, double widthMm) const {
+    [[nodiscard]] double heightOf(const QString& text, Font font, double widthMm) const {
         const QFontMetricsF fm(fontFor(font), m_device);
         const QRectF r = fm.boundingRect(QRectF(0, 0, dev(widthMm), 1e9),
                                          Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
@@ -346,10 +348,90 @@ void paintEcgPage(QPainter& p, const ReportData& data) {
     p.restore();
 }
 
+QString reportTitle(const ReportData& data) {
+    return data.echo ? QStringLiteral("Echo report") : QStringLiteral("ECG report");
+}
+
+/// The colour of the 1 cm scale bar: pure cyan, which neither a grey echo frame, its green ECG trace nor the
+/// heatmap's violet-to-yellow map holds.
+const QColor kScaleBarColour(0, 255, 255);
+
+/// Page 1 of an echo: the key frames, 2 × 2, each at one scale (mm per image pixel), with the verified
+/// heatmaps over them and a 1 cm bar of the ultrasound region's calibration.
+void paintEchoPage(QPainter& p, const ReportData& data) {
+    const EchoPart& echo = *data.echo;
+    constexpr double kTop = kPaperTopMm;
+    constexpr double kGapMm = 6.0;
+    constexpr double kLabelMm = 4.5;
+    const double cellW = (kPageWidthMm - 2 * kMarginMm - kGapMm) / 2.0;
+    const double cellH = (kFooterMm - 12.0 - kTop - kGapMm) / 2.0;
+    for (std::size_t i = 0; i < echo.frames.size(); ++i) {
+        const EchoFrame& f = echo.frames[i];
+        const double cx = kMarginMm + static_cast<double>(i % 2) * (cellW + kGapMm);
+        const double cy = kTop + static_cast<double>(i / 2) * (cellH + kGapMm);
+        p.setPen(Qt::black);
+        p.setFont(fontFor(Font::Small));
+        QString label = qs(f.label);
+        for (const auto& h : f.heatmaps) {
+            label += QStringLiteral(" · AI heatmap (verified): ") + qs(h.first);
+        }
+        p.drawText(devRect(cx, cy, cellW, kLabelMm), Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, label);
+        if (f.image.pixels.empty() || f.image.width <= 0 || f.image.height <= 0) {
+            p.setFont(fontFor(Font::Body));
+            p.drawText(devRect(cx, cy + kLabelMm, cellW, 10.0), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                       QStringLiteral("This frame could not be decoded: ") + qs(f.problem));
+            continue;
+        }
+        const double scale = std::min(cellW / f.image.width, (cellH - kLabelMm - 5.0) / f.image.height); // mm/px
+        const QRectF target = devRect(cx, cy + kLabelMm, f.image.width * scale, f.image.height * scale);
+        const QImage frame(f.image.pixels.data(), f.image.width, f.image.height, f.image.width * 3,
+                           QImage::Format_RGB888);
+        p.drawImage(target, frame);
+        for (const auto& h : f.heatmaps) {
+            QImage overlay(f.image.width, f.image.height, QImage::Format_ARGB32);
+            const auto& table = cine::heatmapColourTable();
+            for (int y = 0; y < f.image.height; ++y) {
+                auto* line = reinterpret_cast<QRgb*>(overlay.scanLine(y)); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): Qt's scan line API
+                for (int x = 0; x < f.image.width; ++x) {
+                    const cine::Rgba8 c =
+                        table[h.second[static_cast<std::size_t>(y) * static_cast<std::size_t>(f.image.width) +
+                                       static_cast<std::size_t>(x)]];
+                    line[x] = qRgba(c.r, c.g, c.b, static_cast<int>(std::lround(c.a * cine::kDefaultHeatmapOpacity)));
+                }
+            }
+            p.drawImage(target, overlay);
+        }
+        QString note;
+        if (echo.calibration && echo.calibration->physicalDeltaX > 0) {
+            const cine::UltrasoundRegion& r = *echo.calibration;
+            const double barMm = scale / r.physicalDeltaX; // 1 cm = 1 / delta pixels
+            const double bx = cx + (r.minX0 + 12.0) * scale;
+            const double by = cy + kLabelMm + (r.maxY1 - 12.0) * scale;
+            QPen bar(kScaleBarColour);
+            bar.setWidthF(dev(0.5));
+            bar.setCapStyle(Qt::FlatCap);
+            p.setPen(bar);
+            p.drawLine(devPoint(bx, by), devPoint(bx + barMm, by));
+            p.setFont(fontFor(Font::Label));
+            p.drawText(devRect(bx, by - 4.5, 20.0, 4.0), Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine,
+                       QStringLiteral("1 cm"));
+            note = QStringLiteral("1 cm scale bar: %1 mm on this page (image drawn at %2 mm per pixel)")
+                       .arg(barMm, 0, 'f', 2)
+                       .arg(scale, 0, 'f', 4);
+        } else {
+            note = QStringLiteral("No calibrated region: no scale bar.");
+        }
+        p.setPen(Qt::black);
+        p.setFont(fontFor(Font::Small));
+        p.drawText(devRect(cx, cy + kLabelMm + f.image.height * scale + 0.8, cellW, 4.0),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, note);
+    }
+}
+
 void paintHeader(QPainter& p, const ReportData& data) {
     p.setPen(Qt::black);
     p.setFont(fontFor(Font::Title));
-    p.drawText(devPoint(kMarginMm, 13.0), QStringLiteral("ECG report"));
+    p.drawText(devPoint(kMarginMm, 13.0), reportTitle(data));
     p.setFont(fontFor(Font::Header));
     double y = 18.5;
     for (const std::string& line : headerLines(data)) {
@@ -377,8 +459,8 @@ void paintContinuation(QPainter& p, const ReportData& data) {
     const QString who = header.empty() ? QString() : qs(header.front());
     p.drawText(devRect(kMarginMm, kMarginMm - 3.0, kPageWidthMm - 2 * kMarginMm, 4.0),
                Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine,
-               QStringLiteral("ECG report · %1 · %2")
-                   .arg(who, QString::fromStdString(data.recordingPath.filename().string())));
+               QStringLiteral("%1 · %2 · %3")
+                   .arg(reportTitle(data), who, QString::fromStdString(data.recordingPath.filename().string())));
 }
 
 void paintFooter(QPainter& p, const ReportData& data, int pageNumber, int pages) {
@@ -398,8 +480,8 @@ void paintFooter(QPainter& p, const ReportData& data, int pageNumber, int pages)
 } // namespace
 
 Expected<void, Error> writeReportPdf(const ReportData& data, const std::filesystem::path& path) {
-    if (!data.ecg || (data.ecg->rhythm() == nullptr && data.ecg->medianBeat() == nullptr)) {
-        return Unexpected(Error{ErrorCode::Invalid, "there is no ECG recording to report on"});
+    if (!data.echo && (!data.ecg || (data.ecg->rhythm() == nullptr && data.ecg->medianBeat() == nullptr))) {
+        return Unexpected(Error{ErrorCode::Invalid, "there is no recording to report on"});
     }
     QSaveFile out(QString::fromStdString(path.string()));
     if (!out.open(QIODevice::WriteOnly)) {
@@ -411,7 +493,7 @@ Expected<void, Error> writeReportPdf(const ReportData& data, const std::filesyst
         pdf.setResolution(kPdfResolution);
         pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape, QMarginsF(0, 0, 0, 0),
                                       QPageLayout::Millimeter));
-        pdf.setTitle(QStringLiteral("ECG report"));
+        pdf.setTitle(reportTitle(data));
         pdf.setCreator(QStringLiteral("Veridicor ") + qs(data.workstationVersion));
 
         TextLayout layout(&pdf);
@@ -427,7 +509,11 @@ Expected<void, Error> writeReportPdf(const ReportData& data, const std::filesyst
             return Unexpected(Error{ErrorCode::Unwritable, "cannot start the PDF '" + path.string() + "'"});
         }
         paintHeader(p, data);
-        paintEcgPage(p, data);
+        if (data.echo) {
+            paintEchoPage(p, data);
+        } else {
+            paintEcgPage(p, data);
+        }
         paintSummary(p, data);
         paintFooter(p, data, 1, pages);
         int number = 1;

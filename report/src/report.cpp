@@ -1,5 +1,7 @@
 #include <veridicor/report/report.h>
 
+#include <veridicor/cine/clip_reader.h>
+#include <veridicor/cine/heatmap.h>
 #include <veridicor/dicom/load.h>
 #include <veridicor/ecg/dicom_reader.h>
 #include <veridicor/reading/sr_reader.h>
@@ -8,15 +10,20 @@
 #include <veridicor/verify/trust_store.h>
 
 #include <algorithm>
+#include <limits>
+#include <cstdint>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <system_error>
+
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <utility>
 
 namespace veridicor::report {
 
 namespace {
+
 
 constexpr std::size_t kMaxWordedChars = 240; ///< a name or meaning from a file, as printed
 
@@ -147,6 +154,85 @@ Error unreadable(std::string message) {
     return Error{ErrorCode::Unreadable, std::move(message)};
 }
 
+/// The key frames: the first, then three more spread evenly over the clip.
+EchoPart echoPart(const cine::ClipReader& clip) {
+    EchoPart part;
+    part.info = clip.info();
+    for (const auto& r : part.info.regions) {
+        if (r.spatialFormat == 1 && r.isSpatiallyCalibrated()) {
+            part.calibration = r;
+            break;
+        }
+    }
+    const int n = part.info.frames;
+    std::vector<int> frames;
+    for (int k = 0; k < 4 && n > 0; ++k) {
+        const int f = static_cast<int>(static_cast<long long>(k) * n / 4);
+        if (frames.empty() || frames.back() != f) {
+            frames.push_back(f);
+        }
+    }
+    for (const int f : frames) {
+        EchoFrame ef;
+        ef.frame = f;
+        ef.label = "frame " + std::to_string(f + 1) + " of " + std::to_string(n) + (f == 0 ? " (first)" : "");
+        auto image = clip.decodeForDisplay(f, part.info.defaultWindow());
+        if (image) {
+            ef.image = std::move(*image);
+        } else {
+            ef.problem = image.error().message;
+        }
+        part.frames.push_back(std::move(ef));
+    }
+    return part;
+}
+
+/// The heatmaps of the verified findings on the key frames, as the viewer places them (cine/heatmap.h).
+void addHeatmaps(EchoPart& echo, const std::vector<verify::CheckedFinding>& findings) {
+    const cine::ClipGeometry clip{echo.info.frames, echo.info.cols, echo.info.rows};
+    for (const auto& f : findings) {
+        if (!f.trusted() || !f.verdict->statement) {
+            continue; // only a verified finding's overlay is drawn
+        }
+        for (const auto& finding : f.verdict->statement->findings) {
+            const auto att = std::find_if(f.verdict->attachments.begin(), f.verdict->attachments.end(),
+                                          [&](const verify::VerifiedAttachment& a) {
+                                              return a.ref.name == finding.explanationAttachment &&
+                                                     a.ref.kind == verify::AttachmentKind::CineHeatmap;
+                                          });
+            if (finding.explanationAttachment.empty() || att == f.verdict->attachments.end()) {
+                continue;
+            }
+            cine::CineFindingSpec spec;
+            spec.hasRegion = finding.region.kind == verify::RegionKind::Cine;
+            spec.firstFrame = static_cast<int>(std::clamp<std::int64_t>(finding.region.firstFrame, -1, std::numeric_limits<int>::max()));
+            spec.lastFrame = static_cast<int>(std::clamp<std::int64_t>(finding.region.lastFrame, -1, std::numeric_limits<int>::max()));
+            spec.heatmapFrames = static_cast<long long>(att->ref.frames);
+            spec.heatmapRows = static_cast<long long>(att->ref.rows);
+            spec.heatmapCols = static_cast<long long>(att->ref.cols);
+            spec.heatmap = reinterpret_cast<const std::uint8_t*>(att->bytes.data()); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): bytes as uint8
+            spec.heatmapBytes = att->bytes.size();
+            const cine::CineFindingPlan plan = cine::planCineFinding(spec, clip);
+            if (!plan.heatmapDrawable) {
+                continue;
+            }
+            for (EchoFrame& ef : echo.frames) {
+                const int hf = plan.at(ef.frame).heatmapFrame;
+                if (hf < 0 || ef.image.pixels.empty()) {
+                    continue;
+                }
+                const auto cells = static_cast<std::size_t>(spec.heatmapRows * spec.heatmapCols);
+                std::vector<std::uint8_t> out(static_cast<std::size_t>(ef.image.width) *
+                                              static_cast<std::size_t>(ef.image.height));
+                cine::expandHeatmapFrame(spec.heatmap + static_cast<std::size_t>(hf) * cells,
+                                         static_cast<int>(spec.heatmapRows), static_cast<int>(spec.heatmapCols),
+                                         ef.image.width, ef.image.height, out.data());
+                ef.heatmaps.emplace_back(findingKey(f, finding.id), std::move(out));
+            }
+        }
+    }
+}
+
 } // namespace
 
 std::string findingKey(const verify::CheckedFinding& finding, const std::string& findingId) {
@@ -160,26 +246,45 @@ Expected<ReportData, Error> gatherReport(const ReportRequest& request) {
     d.madeAt = verify::now();
     d.verifiedAt = request.at.value_or(d.madeAt);
 
-    // One read of the recording: its samples for the paper and its content for every binding.
-    auto file = dicom::loadFile(request.recording);
+    // One read of the recording: its samples (or frames) for the pages and its content for every binding.
+    dicom::LoadOptions lazy;
+    lazy.lazyValueBytes = 4096; // the Pixel Data of a cine stays on disk: its reader streams it
+    auto file = dicom::loadFile(request.recording, lazy);
     if (!file) {
         return Unexpected(unreadable("the recording cannot be read: " + file.error().message));
     }
     const std::string what = "'" + request.recording.filename().string() + "'";
-    auto ecg = ecg::readEcgDataset(*file->dataset(), file->transferSyntaxUID, what);
-    if (!ecg) {
-        if (ecg.error().code == dicom::ErrorCode::Unsupported) {
-            return Unexpected(Error{ErrorCode::Unsupported,
-                                    "the report draws ECG recordings; " + ecg.error().message});
+    const std::string sopClass = dicom::getString(file->dataset(), DCM_SOPClassUID);
+    std::string sopInstance;
+    if (ecg::isEcgSopClass(sopClass)) {
+        auto ecg = ecg::readEcgDataset(*file->dataset(), file->transferSyntaxUID, what);
+        if (!ecg) {
+            return Unexpected(unreadable("the recording cannot be read as an ECG: " + ecg.error().message));
         }
-        return Unexpected(unreadable("the recording cannot be read as an ECG: " + ecg.error().message));
-    }
-    if (ecg->rhythm() == nullptr && ecg->medianBeat() == nullptr) {
-        return Unexpected(Error{ErrorCode::Unsupported, "the recording " + what + " has no waveform group to draw"});
-    }
-    d.ecg = std::make_shared<const ecg::Recording>(std::move(*ecg));
-    if (auto content = dicom::contentIdentity(*file->dataset())) {
-        d.content = *content;
+        if (ecg->rhythm() == nullptr && ecg->medianBeat() == nullptr) {
+            return Unexpected(
+                Error{ErrorCode::Unsupported, "the recording " + what + " has no waveform group to draw"});
+        }
+        sopInstance = ecg->sopInstanceUID;
+        d.ecg = std::make_shared<const ecg::Recording>(std::move(*ecg));
+        if (auto content = dicom::contentIdentity(*file->dataset())) {
+            d.content = *content;
+        }
+    } else {
+        file->file.reset(); // the clip reader reads the file itself
+        auto clip = cine::ClipReader::open(request.recording);
+        if (!clip) {
+            return Unexpected(Error{ErrorCode::Unsupported, "the report draws ECG recordings and ultrasound cine "
+                                                            "clips; " +
+                                                                what + " is neither: " + clip.error().message});
+        }
+        if (!(*clip)->content()) {
+            return Unexpected(unreadable("the clip " + what + " cannot be read to its end: " +
+                                         (*clip)->contentProblem()));
+        }
+        d.content = *(*clip)->content();
+        sopInstance = (*clip)->info().sopInstanceUID;
+        d.echo = echoPart(**clip);
     }
 
     // The trust store (shared by the reading and the findings).
@@ -237,7 +342,7 @@ Expected<ReportData, Error> gatherReport(const ReportRequest& request) {
         }
         verify::FindingCheckRequest check;
         check.bundles = verify::findFindingFiles(request.findings, true);
-        check.recordings = {verify::Recording{request.recording, d.ecg->sopInstanceUID}};
+        check.recordings = {verify::Recording{request.recording, sopInstance}};
         check.shownRecording = request.recording;
         if (d.content) {
             check.inputs = {verify::inputFromContent(*d.content, request.recording)};
@@ -257,7 +362,7 @@ Expected<ReportData, Error> gatherReport(const ReportRequest& request) {
             "The clinician's reading is not verified, so its statements are not compared with the AI findings.";
     } else {
         review::StudyInput in;
-        in.domain = review::Domain::Ecg;
+        in.domain = d.echo ? review::Domain::Echo : review::Domain::Ecg;
         in.clinician = d.reading->verdict->document->reading.statements;
         for (const auto& f : d.findings) {
             if (isUnopened(f) || !f.authenticated() || !f.verdict->statement) {
@@ -274,11 +379,48 @@ Expected<ReportData, Error> gatherReport(const ReportRequest& request) {
         }
         d.agreement = review::sideBySide(in);
     }
+    if (d.echo) {
+        addHeatmaps(*d.echo, d.findings);
+    }
     return d;
 }
 
 std::vector<std::string> headerLines(const ReportData& data) {
     std::vector<std::string> out;
+    if (data.echo) {
+        const cine::ImageInfo& i = data.echo->info;
+        std::string patient = "Patient: " + printable(i.patientName.empty() ? std::string("(no name)") : i.patientName);
+        if (!i.patientID.empty()) {
+            patient += "   ID " + printable(i.patientID);
+        }
+        if (!i.patientBirthDate.empty()) {
+            patient += "   born " + dicomDateTime(i.patientBirthDate);
+        }
+        if (!i.patientSex.empty()) {
+            patient += "   sex " + printable(i.patientSex);
+        }
+        out.push_back(patient);
+        out.push_back("Study: " + (i.studyDescription.empty() ? std::string("(no description)")
+                                                              : printable(i.studyDescription)) +
+                      (data.content ? "   Study Instance UID " + printable(data.content->studyInstanceUID) : ""));
+        std::string rec = "Recording: " + printable(data.recordingPath.filename().string());
+        if (!i.seriesDescription.empty()) {
+            rec += " (" + printable(i.seriesDescription) + ")";
+        }
+        out.push_back(rec + "   SOP Instance UID " + printable(i.sopInstanceUID));
+        std::string acq = "Acquired: " + (i.studyDate.empty() ? std::string("(not recorded)")
+                                                              : dicomDateTime(i.studyDate + i.studyTime));
+        if (!i.manufacturer.empty()) {
+            acq += "   device " + printable(i.manufacturer);
+        }
+        if (!i.institution.empty()) {
+            acq += "   " + printable(i.institution);
+        }
+        out.push_back(acq);
+        out.push_back("Report made " + timeText(data.madeAt) + " by Veridicor " + printable(data.workstationVersion) +
+                      "; verification time " + timeText(data.verifiedAt));
+        return out;
+    }
     if (!data.ecg) {
         return out;
     }
@@ -321,6 +463,18 @@ std::vector<std::string> headerLines(const ReportData& data) {
 }
 
 std::string paperSettingsLine(const ReportData& data) {
+    if (data.echo) {
+        const EchoPart& e = *data.echo;
+        std::string line = std::to_string(e.info.frames) + " frames, " + std::to_string(e.info.cols) + " × " +
+                           std::to_string(e.info.rows) + " pixels; key frames: the first and three spread evenly";
+        if (e.calibration) {
+            line += "; calibration: " + number(e.calibration->physicalDeltaX) +
+                    " cm per pixel (the ultrasound region's Physical Delta X)";
+        } else {
+            line += "; no calibrated ultrasound region: distances cannot be read off the images";
+        }
+        return line;
+    }
     std::string device = "not recorded";
     if (data.ecg && data.ecg->rhythm() != nullptr && !data.ecg->rhythm()->channels.empty()) {
         const ecg::RecordedFilters& f = data.ecg->rhythm()->channels.front().filters;
@@ -533,6 +687,12 @@ Section findingsSection(const ReportData& d) {
             }
             fl += "   confidence " + number(finding.confidence);
             s.lines.push_back({fl, Style::Body, 1});
+            if (finding.region.kind == verify::RegionKind::Cine) {
+                s.lines.push_back({"Region: frames " + std::to_string(finding.region.firstFrame + 1) + "–" +
+                                       std::to_string(finding.region.lastFrame + 1) +
+                                       (finding.region.polygon.empty() ? "" : ", outlined"),
+                                   Style::Small, 2});
+            }
             if (finding.region.kind == verify::RegionKind::Ecg) {
                 s.lines.push_back({"Region: leads " + printable(joined(finding.region.leads, ", ")) + ", " +
                                        number(finding.region.startSeconds) + "–" +
@@ -635,7 +795,7 @@ std::string summaryLine(const ReportData& data) {
     }
     std::string line = "Clinician's reading: " + reading + ".   AI findings: ";
     line += data.findingsGiven ? std::to_string(verified) + " verified, " + std::to_string(notVerified) +
-                                     " not verified (content hidden)."
+                                     (notVerified > 0 ? " not verified (content hidden)." : " not verified.")
                                : std::string("none given.");
     if (!data.trustStoreLoaded) {
         line += "   No usable trust store: nothing could be verified.";

@@ -332,6 +332,76 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("THE-END")));
     }
 
+    /// The demo echo (build/demo/ECHO, demo PKI and trust store): key frames with the verified heatmap, and a
+    /// 1 cm bar whose length on the page is the region's Physical Delta X (read independently with DCMTK's
+    /// dcmdump) at the scale the image is drawn at, measured in pdftoppm's pixels.
+    void echoReportHasKeyFramesAndATrueScaleBar() {
+        const QString build = buildDir();
+        const QString echo = build + QStringLiteral("/demo/ECHO/ECHO0001.dcm");
+        const QString key = build + QStringLiteral("/demo-pki/signers/reader.key.pem");
+        if (!QFileInfo::exists(echo) || !QFileInfo::exists(key) ||
+            QStandardPaths::findExecutable(QStringLiteral("dcmdump")).isEmpty()) {
+            QSKIP("the demo study (target demo_study) or dcmdump is missing");
+        }
+        const QString json = path("echo-reading.json");
+        writeAll(json.toStdString(),
+                 R"({"statements": [{"scheme": "SCT", "value": "37706002", "meaning": "Hypokinesis",
+                     "site": {"scheme": "SCT", "value": "367598003", "meaning": "Left ventricle inferior segment"}}],
+                     "text": "Inferior hypokinesis (echo report test).", "blind": true})");
+        const QString sr = path("echo-reading.dcm");
+        CliRun r = run({QStringLiteral("reading-sign"), QStringLiteral("--key"), key, QStringLiteral("--chain"),
+                        build + QStringLiteral("/demo-pki/signers/reader.chain.pem"), QStringLiteral("--data"), echo,
+                        QStringLiteral("--reading"), json, QStringLiteral("-o"), sr});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString pdf = path("echo.pdf");
+        r = run({QStringLiteral("report"), QStringLiteral("--reading"), sr, QStringLiteral("--data"), echo,
+                 QStringLiteral("--findings"), build + QStringLiteral("/demo/ECHO"), QStringLiteral("--trust"),
+                 build + QStringLiteral("/demo-trust"), QStringLiteral("-o"), pdf});
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        const QString text = pdfText(pdf);
+        for (const QString& e :
+             {QStringLiteral("Echo report"), QStringLiteral("frame 1 of 120 (first)"), QStringLiteral("frame 91 of 120"),
+              QStringLiteral("AI heatmap (verified): ECHO0001.lv-wall-motion.finding.json#f1"),
+              QStringLiteral("Hypokinesis (SCT 37706002), at Left ventricle inferior segment"),
+              QStringLiteral("Inferior hypokinesis (echo report test)."),
+              QStringLiteral("VERIFIED: ECHO0001.lv-wall-motion.finding.json, model echo-lv-segmenter")}) {
+            QVERIFY2(text.contains(e), qPrintable(e + QStringLiteral("\n--- in ---\n") + text));
+        }
+        const auto m = QRegularExpression(QStringLiteral("1 cm scale bar: ([0-9.]+) mm on this page \\(image drawn at "
+                                                         "([0-9.]+) mm per pixel\\)"))
+                           .match(text);
+        QVERIFY2(m.hasMatch(), qPrintable(text));
+        const double barMm = m.captured(1).toDouble();
+        const double mmPerPixel = m.captured(2).toDouble();
+        // Physical Delta X of the first region (the 2D image; the second is its ECG trace), by DCMTK's dcmdump.
+        QByteArray dump;
+        QCOMPARE(runTool(QStringLiteral("dcmdump"), {QStringLiteral("+P"), QStringLiteral("0018,602c"), echo}, &dump), 0);
+        const auto d = QRegularExpression(QStringLiteral("\\) FD ([0-9.eE+-]+)")).match(QString::fromLatin1(dump));
+        QVERIFY2(d.hasMatch(), dump.constData());
+        const double deltaCmPerPixel = d.captured(1).toDouble();
+        QVERIFY(deltaCmPerPixel > 0);
+        QVERIFY2(std::abs(barMm - mmPerPixel / deltaCmPerPixel) < 0.01, qPrintable(QString::number(barMm)));
+        // The bar on the rendered page: the longest run of cyan pixels in a row.
+        const QString png = path("echo");
+        QCOMPARE(runTool(QStringLiteral("pdftoppm"), {QStringLiteral("-r"), QStringLiteral("300"), QStringLiteral("-f"),
+                                                      QStringLiteral("1"), QStringLiteral("-l"), QStringLiteral("1"),
+                                                      QStringLiteral("-png"), QStringLiteral("-singlefile"), pdf, png}),
+                 0);
+        const QImage img(png + QStringLiteral(".png"));
+        QVERIFY(!img.isNull());
+        int longest = 0;
+        for (int y = 0; y < img.height(); ++y) {
+            int runLength = 0;
+            for (int x = 0; x < img.width(); ++x) {
+                const QRgb c = img.pixel(x, y);
+                runLength = qRed(c) < 80 && qGreen(c) > 200 && qBlue(c) > 200 ? runLength + 1 : 0;
+                longest = std::max(longest, runLength);
+            }
+        }
+        qInfo("1 cm bar: %d px at 300 dpi, %.2f mm expected (%.1f px)", longest, barMm, barMm * kPxPerMm);
+        QVERIFY2(std::abs(longest - barMm * kPxPerMm) <= 2.0, qPrintable(QString::number(longest)));
+    }
+
     void badInputLeavesNoPdf() {
         const QString pdf = path("bad.pdf");
         // A missing reading.

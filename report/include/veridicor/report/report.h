@@ -10,6 +10,8 @@
 ///  - without a trust store nothing is verified, and the report says that in words.
 
 #include <veridicor/base/expected.h>
+#include <veridicor/cine/image.h>
+#include <veridicor/cine/regions.h>
 #include <veridicor/dicom/content_digest.h>
 #include <veridicor/ecg/filters.h>
 #include <veridicor/ecg/recording.h>
@@ -36,6 +38,26 @@ enum class ErrorCode {
 struct Error {
     ErrorCode code = ErrorCode::Invalid;
     std::string message;
+};
+
+/// One key frame of an echo clip, as the report shows it.
+struct EchoFrame {
+    int frame = 0;           ///< from 0
+    std::string label;       ///< "frame 1 of 120 (first)"
+    cine::RgbImage image;    ///< as the viewer shows it (the default window); empty when it could not be decoded
+    std::string problem;     ///< why it could not be decoded
+    /// The verified findings' heatmaps on this frame, each scaled to the image (width × height relevance
+    /// bytes, cine/heatmap.h), with the finding's key.
+    std::vector<std::pair<std::string, std::vector<std::uint8_t>>> heatmaps;
+};
+
+/// The echo part of a report: the clip's key frames and its calibration.
+struct EchoPart {
+    cine::ImageInfo info;
+    std::vector<EchoFrame> frames;
+    /// The first spatially calibrated 2D ultrasound region (cm per pixel): the 1 cm scale bar is drawn from
+    /// its Physical Delta X. nullopt: none, and the report says distances cannot be read off the images.
+    std::optional<cine::UltrasoundRegion> calibration;
 };
 
 /// What to report on (the command line: `veridicor-cli report`).
@@ -66,7 +88,8 @@ struct ReadingPart {
 
 struct ReportData {
     std::filesystem::path recordingPath;
-    std::shared_ptr<const ecg::Recording> ecg;
+    std::shared_ptr<const ecg::Recording> ecg; ///< an ECG recording; nullptr for an echo clip
+    std::optional<EchoPart> echo;              ///< an echo clip (ultrasound cine)
     std::optional<dicom::ContentIdentity> content; ///< the recording's content as read for the report
     std::string workstationVersion;
     verify::TimePoint madeAt{};
@@ -83,12 +106,14 @@ struct ReportData {
     ecg::FilterSettings filters; ///< the display filters the traces went through (none by default)
 };
 
-/// Reads the recording (once: its samples for the paper and its content digest for the bindings), verifies
+/// Reads the recording — an ECG (once: its samples for the paper and its content digest for the bindings), verifies
 /// the reading against it (signature, chain, revocation, readingSigners, and that it is this recording's),
 /// verifies the findings (routed as the workstation routes them, against the same read of the recording),
-/// and computes the side-by-side rows from the verified ones. Errors: Unreadable (the recording, or the
-/// reading file is missing or not a DICOM file that can be read; a findings path that does not exist),
-/// Unsupported (the recording is not an ECG). An untrusted reading or finding is not an error: the report
+/// and computes the side-by-side rows from the verified ones — or an ultrasound cine (its key frames: the
+/// first and three more evenly spread, decoded as the viewer shows them, the verified findings' heatmaps on
+/// them, the calibrated region). Errors: Unreadable (the recording, or the reading file is missing or not a
+/// DICOM file that can be read; a findings path that does not exist), Unsupported (neither an ECG nor a
+/// cine). An untrusted reading or finding is not an error: the report
 /// says why it is not verified.
 Expected<ReportData, Error> gatherReport(const ReportRequest& request);
 
