@@ -368,7 +368,8 @@ void paintEchoPage(QPainter& p, const ReportData& data) {
     for (std::size_t i = 0; i < echo.frames.size(); ++i) {
         const EchoFrame& f = echo.frames[i];
         const double cx = kMarginMm + static_cast<double>(i % 2) * (cellW + kGapMm);
-        const double cy = kTop + static_cast<double>(i / 2) * (cellH + kGapMm);
+        const std::size_t row = i / 2; // 2 × 2: whole rows of two
+        const double cy = kTop + static_cast<double>(row) * (cellH + kGapMm);
         p.setPen(Qt::black);
         p.setFont(fontFor(Font::Small));
         QString label = qs(f.label);
@@ -384,8 +385,8 @@ void paintEchoPage(QPainter& p, const ReportData& data) {
         }
         const double scale = std::min(cellW / f.image.width, (cellH - kLabelMm - 5.0) / f.image.height); // mm/px
         const QRectF target = devRect(cx, cy + kLabelMm, f.image.width * scale, f.image.height * scale);
-        const QImage frame(f.image.pixels.data(), f.image.width, f.image.height, f.image.width * 3,
-                           QImage::Format_RGB888);
+        const QImage frame(f.image.pixels.data(), f.image.width, f.image.height,
+                           static_cast<qsizetype>(f.image.width) * 3, QImage::Format_RGB888);
         p.drawImage(target, frame);
         for (const auto& h : f.heatmaps) {
             QImage overlay(f.image.width, f.image.height, QImage::Format_ARGB32);
