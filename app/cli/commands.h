@@ -30,5 +30,7 @@ int runPolicyUpgrade(const QStringList& args);
 int runReadingSign(const QStringList& args);
 int runReadingVerify(const QStringList& args);
 int runReadingShow(const QStringList& args);
+int runAdjudicationSign(const QStringList& args);
+int runAdjudicationVerify(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -55,6 +55,12 @@ constexpr std::array kCommands{
             &veridicor::cli::runReadingVerify, false},
     Command{"reading-show", "Print a reading SR's content as JSON, marked unverified",
             &veridicor::cli::runReadingShow, false},
+    Command{"adjudication-sign",
+            "Sign the adjudication of a signed reading SR (--key --chain --reading-sr --adjudication -o)",
+            &veridicor::cli::runAdjudicationSign, false},
+    Command{"adjudication-verify",
+            "Verify a signed adjudication SR; print the verdict JSON (0 trusted, 1 untrusted)",
+            &veridicor::cli::runAdjudicationVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };
