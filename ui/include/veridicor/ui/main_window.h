@@ -46,6 +46,9 @@ class WorklistPanel;
 class ReadingPanel;
 struct FindingEntry;
 struct ReadingState;
+struct AdjudicationState;
+struct AdjudicationCase;
+class AdjudicationPanel;
 
 /// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
 /// files.
@@ -196,6 +199,24 @@ public:
     /// <app data dir>/readings/<Study Instance UID>.
     [[nodiscard]] static QString readingFolderFor(const QString& recordingPath, const QString& studyUid);
 
+    // ---- adjudication (main_window_adjudication.cpp)
+    // ------------------------------------------------------------------
+
+    /// Adjudication › Send to Adjudication: records in the worklist database and the audit log that the study
+    /// on screen, whose signed reading disagrees with its verified AI findings, needs a second reader; false
+    /// (and why, in adjudicationRequested()) when it has no such discordance or AI results are hidden.
+    bool sendToAdjudication();
+    /// Adjudication › Adjudicate: the Adjudication panel with the discordant categories of the study on
+    /// screen (not while its AI results are hidden: the adjudicator must see the AI); false when there is
+    /// nothing to adjudicate (the panel says why).
+    bool openAdjudication();
+    /// Signs the panel's adjudication with the reader key (--reader-key / --reader-chain) beside the
+    /// readings, verifies it, records it; adjudicationWritten() follows.
+    bool signAdjudication();
+    /// The worklist filter "to adjudicate": only studies with an open adjudication request.
+    void setToAdjudicateFilter(bool on);
+    [[nodiscard]] AdjudicationPanel* adjudicationPanel() const;
+
 signals:
     /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with
     /// the study are verified and in the panel: the window is ready to look at.
@@ -214,6 +235,10 @@ signals:
     void readingWritten(const QString& path, bool ok, const QString& message);
     /// The study's reading SRs were verified against the recording on screen and the panel shows them.
     void readingsChecked();
+    /// Send to Adjudication was recorded (`ok`) or not (`message` says why).
+    void adjudicationRequested(bool ok, const QString& message);
+    /// An adjudication SR was written to `path` and verified (`ok`), or not (`message` says why).
+    void adjudicationWritten(const QString& path, bool ok, const QString& message);
 
 private:
     void buildMenus();
@@ -261,6 +286,10 @@ private:
                          const std::optional<dicom::ContentIdentity>& shown, const QString& srPath,
                          const QString& srSha256, const QString& detail);
     void applyAiMaskToWorklist();
+    // Adjudication (main_window_adjudication.cpp).
+    void buildAdjudication();
+    [[nodiscard]] std::optional<AdjudicationCase> currentDiscordance(QString* why) const;
+    void onAdjudicationWritten();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
@@ -318,6 +347,7 @@ private:
     QStringList m_preconfirmed;
     QString m_selectedKey;
     std::unique_ptr<ReadingState> m_reading;
+    std::unique_ptr<AdjudicationState> m_adjudication;
 };
 
 } // namespace veridicor::ui
