@@ -98,7 +98,7 @@ class TestAdjudication : public QObject {
     std::filesystem::path resign(const std::filesystem::path& sr, const std::string& name, const ReaderFiles& who,
                                  const QString& edit = {}) {
         const auto stripped = m_f->out(name + "-stripped.dcm");
-        const auto out = m_f->out(name + ".dcm");
+        auto out = m_f->out(name + ".dcm");
         if (runTool(QStringLiteral("dcmsign"), {QStringLiteral("--remove-all"), qpath(sr), qpath(stripped)}) != 0) {
             return {};
         }
