@@ -1,8 +1,9 @@
 // Adjudication in the main window, with the real ECG view on a copy of the generated demo study (xcb under
 // Xvfb). The demo is discordant: its verified AI finding is an acute STEMI (ischaemia/infarction), its signed
 // reading states sinus rhythm and ST elevation but no infarction — "ECG: ischaemia/infarction — AI only".
-// Walked by keyboard: Send to Adjudication → the "to adjudicate" filter lists the study → Adjudicate (the
-// second demo clinician) → the signed SR verifies and references the reading → the filter no longer lists it.
+// Walked by keyboard: the reader's window sends it to adjudication → in the adjudicator's window (the second
+// demo clinician, the same worklist database) the "to adjudicate" filter lists the study, it is opened from
+// there and adjudicated → the signed SR verifies and references the reading → the filter no longer lists it.
 #include "../ecg/ecg_view_support.h"
 #include "adjudication_panel.h"
 #include "test_data.h"
@@ -84,10 +85,9 @@ private slots:
         window.setTrustStoreFolder(build + QStringLiteral("/demo-trust"));
         window.setAuditLogFile(tmp.filePath(QStringLiteral("audit.log")));
         window.setAuditKeyFile(tmp.filePath(QStringLiteral("audit-key.pem")));
-        window.setBlindRead(false); // the reading is committed: the adjudicator sees the AI
-        // The adjudicator is the second demo clinician: the demo reading is Dr. Demo Reader's.
-        window.setReaderKeyFiles(build + QStringLiteral("/demo-pki/signers/adjudicator.key.pem"),
-                                 build + QStringLiteral("/demo-pki/signers/adjudicator.chain.pem"));
+        window.setBlindRead(false); // the reading is committed: its reader sees the AI and sends the study
+        window.setReaderKeyFiles(build + QStringLiteral("/demo-pki/signers/reader.key.pem"),
+                                 build + QStringLiteral("/demo-pki/signers/reader.chain.pem"));
         window.resize(1900, 1150);
         window.show();
         {
@@ -125,11 +125,47 @@ private slots:
             QCOMPARE(n, 1);
         }
 
-        // Adjudicate (Ctrl+J): one discordant category; chosen, reasoned and signed by keyboard alone.
-        QTest::keyClick(&window, Qt::Key_J, Qt::ControlModifier);
-        ui::AdjudicationPanel* panel = window.adjudicationPanel();
-        QVERIFY(panel != nullptr);
-        QCOMPARE(panel->categoryCount(), 1);
+        // The adjudicator's session: another window on the same worklist database, with the second demo
+        // clinician's key. The filter lists the study; it is opened from there.
+        ui::MainWindow adjudicator(registry);
+        adjudicator.setTrustStoreFolder(build + QStringLiteral("/demo-trust"));
+        adjudicator.setAuditLogFile(tmp.filePath(QStringLiteral("audit.log")));
+        adjudicator.setAuditKeyFile(tmp.filePath(QStringLiteral("audit-key.pem")));
+        adjudicator.setBlindRead(false);
+        adjudicator.setReaderKeyFiles(build + QStringLiteral("/demo-pki/signers/adjudicator.key.pem"),
+                                      build + QStringLiteral("/demo-pki/signers/adjudicator.chain.pem"));
+        adjudicator.resize(1900, 1150);
+        adjudicator.show();
+        {
+            QSignalSpy rows(&adjudicator, &ui::MainWindow::worklistChanged);
+            adjudicator.setWorklistDatabase(tmp.filePath(QStringLiteral("worklist.sqlite")));
+            QVERIFY(rows.wait(20000));
+        }
+        adjudicator.setToAdjudicateFilter(true);
+        QString listed;
+        for (const QTableView* t : adjudicator.findChildren<QTableView*>()) {
+            if (t->model() != nullptr && t->model()->columnCount() == worklist::WorklistModel::ColumnCount) {
+                QCOMPARE(t->model()->rowCount(), 1);
+                listed = t->model()->index(0, 0).data(worklist::WorklistModel::StudyUidRole).toString();
+            }
+        }
+        QCOMPARE(listed, studyUid);
+        {
+            QSignalSpy readings(&adjudicator, &ui::MainWindow::readingsChecked);
+            QVERIFY(adjudicator.openStudy(listed));
+            QVERIFY(readings.wait(60000));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!adjudicator.shownInstance().isEmpty(), 30000);
+        window.hide();
+        adjudicator.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&adjudicator));
+        // Adjudicate (Ctrl+J) once this session has verified the study's AI findings and reading too (until
+        // then the panel says there is nothing to set the reading against).
+        for (int i = 0; i < 300 && adjudicator.adjudicationPanel()->categoryCount() != 1; ++i) {
+            QTest::keyClick(&adjudicator, Qt::Key_J, Qt::ControlModifier);
+            QTest::qWait(100);
+        }
+        ui::AdjudicationPanel* panel = adjudicator.adjudicationPanel();
         auto* combo = qobject_cast<QComboBox*>(QApplication::focusWidget());
         QVERIFY2(combo != nullptr, "focus is on the first category's label");
         QTRY_VERIFY(combo->isVisible()); // the dock is shown on the next events
@@ -144,9 +180,9 @@ private slots:
         if (qEnvironmentVariableIsSet("VERIDICOR_UPDATE_SCREENSHOTS")) {
             // docs/screenshots/adjudication.png (look at it before committing).
             QTest::qWait(400); // the GL paper renders on the next frame
-            QVERIFY(window.grab().save(QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/adjudication.png")));
+            QVERIFY(adjudicator.grab().save(QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/adjudication.png")));
         }
-        QSignalSpy written(&window, &ui::MainWindow::adjudicationWritten);
+        QSignalSpy written(&adjudicator, &ui::MainWindow::adjudicationWritten);
         QTest::keyClick(reason, Qt::Key_Tab); // on to Sign
         QCOMPARE(QApplication::focusWidget(), panel->signButton());
         QTest::keyClick(panel->signButton(), Qt::Key_Space);
@@ -160,7 +196,7 @@ private slots:
         const QString readingSr = study + QStringLiteral("/demo_12lead_resting_ecg.reading.dcm");
         auto store = verify::TrustStore::load((build + QStringLiteral("/demo-trust")).toStdString());
         QVERIFY(store.hasValue());
-        auto shown = window.currentView()->displayedContent();
+        auto shown = adjudicator.currentView()->displayedContent();
         QVERIFY(shown.has_value());
         const std::filesystem::path readingPath = readingSr.toStdString();
         auto verdict = reading::verifyAdjudicationFile(sr.toStdString(), *store, verify::now(), &*shown, &readingPath);
@@ -179,8 +215,12 @@ private slots:
         QVERIFY(readAll(tmp.filePath(QStringLiteral("audit.log"))).contains(R"("event":"adjudication-sign")"));
 
         // Adjudicated: the filter no longer lists it.
-        QCOMPARE(status(), QStringLiteral("Adjudicated"));
-        for (const int n : worklistRows(window)) {
+        const auto& adjudicatorModel = adjudicator.worklistModel();
+        QCOMPARE(adjudicatorModel.index(adjudicatorModel.rowOf(studyUid), worklist::WorklistModel::Status)
+                     .data()
+                     .toString(),
+                 QStringLiteral("Adjudicated"));
+        for (const int n : worklistRows(adjudicator)) {
             QCOMPARE(n, 0);
         }
     }
