@@ -34,5 +34,7 @@ int runReadingSign(const QStringList& args);
 int runReadingVerify(const QStringList& args);
 int runReadingShow(const QStringList& args);
 int runReport(const QStringList& args);
+int runAdjudicationSign(const QStringList& args);
+int runAdjudicationVerify(const QStringList& args);
 
 } // namespace veridicor::cli

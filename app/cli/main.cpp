@@ -58,6 +58,12 @@ constexpr std::array kCommands{
     Command{"report",
             "Write a recording's report as a PDF (--reading R.dcm --data RECORDING [--findings DIR] -o report.pdf)",
             &veridicor::cli::runReport, false, true},
+    Command{"adjudication-sign",
+            "Sign the adjudication of a signed reading SR (--key --chain --reading-sr --adjudication -o)",
+            &veridicor::cli::runAdjudicationSign, false},
+    Command{"adjudication-verify",
+            "Verify a signed adjudication SR; print the verdict JSON (0 trusted, 1 untrusted)",
+            &veridicor::cli::runAdjudicationVerify, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };

@@ -1,5 +1,7 @@
 #include <veridicor/reading/reading.h>
 
+#include "json_fields.h"
+
 #include <veridicor/verify/json.h>
 
 #include <algorithm>
@@ -44,75 +46,19 @@ std::string_view assessmentName(Assessment a) {
 
 namespace {
 
-Unexpected<Error> invalid(std::string message) { return Unexpected{Error{ErrorCode::Invalid, std::move(message)}}; }
-Unexpected<Error> tooLarge(std::string message) {
-    return Unexpected{Error{ErrorCode::TooLarge, std::move(message)}};
-}
-
-bool isHex64(std::string_view s) {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
-/// DICOM LO/SH/PN values carry no backslash (the value separator) and no control characters; a reading
-/// must not smuggle either into the SR.
-bool isSingleLine(std::string_view s) {
-    return std::none_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7F || c == '\\';
-    });
-}
-
-/// Free text (UT) may hold line breaks and tabs, but no other control character.
-bool isText(std::string_view s) {
-    return std::none_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\n' && c != '\r' && c != '\t') || u == 0x7F;
-    });
-}
-
-/// A DICOM DS value: at most 16 characters of a decimal number (what an SR NUM item stores).
-bool isDecimalString(std::string_view s) {
-    if (s.empty() || s.size() > 16) {
-        return false;
-    }
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
-    });
-}
-
-struct Field {
-    std::string path;
-    std::string problem;
-    ErrorCode code = ErrorCode::Invalid;
-    void set(std::string p, std::string message, ErrorCode c = ErrorCode::Invalid) {
-        if (problem.empty()) {
-            path = std::move(p);
-            problem = std::move(message);
-            code = c;
-        }
-    }
-    [[nodiscard]] bool any() const { return !problem.empty(); }
-};
-
-/// Checks a short single-line value (LO-like).
-void checkShort(Field& f, const std::string& path, std::string_view v, std::size_t max, bool required) {
-    if (required && v.empty()) {
-        f.set(path, "must not be empty");
-    } else if (v.size() > max) {
-        f.set(path, "is longer than " + std::to_string(max) + " bytes", ErrorCode::TooLarge);
-    } else if (!isSingleLine(v)) {
-        f.set(path, "must be one line without backslashes or control characters");
-    } else if (!json::isValidUtf8(v)) {
-        f.set(path, "is not valid UTF-8");
-    }
-}
-
-bool isSctId(std::string_view v) {
-    return v.size() >= 6 && v.size() <= 18 &&
-           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using json_fields::arrayMember;
+using json_fields::checkShort;
+using json_fields::Field;
+using json_fields::invalid;
+using json_fields::isDecimalString;
+using json_fields::isHex64;
+using json_fields::isSctId;
+using json_fields::isSingleLine;
+using json_fields::isText;
+using json_fields::member;
+using json_fields::onlyKnown;
+using json_fields::stringMember;
+using json_fields::tooLarge;
 
 void checkReading(const Reading& r, Field& f) {
     if (r.statements.size() > kMaxStatements) {
@@ -200,57 +146,6 @@ void checkReading(const Reading& r, Field& f) {
 }
 
 /// Members of an object, each known; an unknown member is named.
-bool onlyKnown(const json::Value& obj, std::initializer_list<std::string_view> known, const std::string& path,
-               Field& f) {
-    for (const auto& m : obj.asObject()) {
-        if (std::find(known.begin(), known.end(), m.key) == known.end()) {
-            std::string key = m.key.substr(0, 32);
-            f.set(path, "holds the member \"" + (isSingleLine(key) ? key : std::string("?")) +
-                            "\", which is not part of a reading");
-            return false;
-        }
-    }
-    return true;
-}
-
-const json::Value* member(const json::Value& obj, std::string_view key, json::Type type, const std::string& path,
-                          Field& f, bool required) {
-    const json::Value* v = obj.find(key);
-    if (v == nullptr) {
-        if (required) {
-            f.set(path + "." + std::string(key), "is missing");
-        }
-        return nullptr;
-    }
-    if (v->type() != type) {
-        f.set(path + "." + std::string(key), std::string("must be ") + json::typeName(type) + ", not " +
-                                                  json::typeName(v->type()));
-        return nullptr;
-    }
-    return v;
-}
-
-std::string stringMember(const json::Value& obj, std::string_view key, const std::string& path, Field& f,
-                         bool required) {
-    const json::Value* v = member(obj, key, json::Type::String, path, f, required);
-    return v != nullptr ? v->asString() : std::string();
-}
-
-/// An array member, refused when longer than `max` before any item is looked at.
-const std::vector<json::Value>* arrayMember(const json::Value& obj, std::string_view key, std::size_t max,
-                                            const std::string& path, Field& f) {
-    const json::Value* v = member(obj, key, json::Type::Array, path, f, false);
-    if (v == nullptr) {
-        return nullptr;
-    }
-    if (v->asArray().size() > max) {
-        f.set(path + "." + std::string(key), "holds more than " + std::to_string(max) + " items",
-              ErrorCode::TooLarge);
-        return nullptr;
-    }
-    return &v->asArray();
-}
-
 } // namespace
 
 Expected<void, Error> validateReading(const Reading& reading) {

@@ -47,6 +47,24 @@ inline DSRCodedEntryValue disagree() { return priv("DISAGREE", "Disagree"); }
 inline DSRCodedEntryValue modified() { return priv("MODIFIED", "Modified"); }
 inline DSRCodedEntryValue reason() { return priv("REASON", "Reason"); }
 
+// The adjudication SR (adjudication_sr.cpp; reading/README.md "The adjudication SR"). PS3.16 has no
+// document title for an adjudication (CID 7000's titles are reports of a procedure), so the root is ours.
+inline DSRCodedEntryValue adjudicationReport() { return priv("ADJUDICATION", "Adjudication report"); }
+inline DSRCodedEntryValue adjudicatedReading() { return priv("ADJUDICATED-READING", "Adjudicated reading"); }
+inline DSRCodedEntryValue readingSigner() { return priv("READING-SIGNER", "Signer of the adjudicated reading"); }
+inline DSRCodedEntryValue readingSignerCert() {
+    return priv("READING-SIGNER-CERT", "Reading signer certificate SHA-256");
+}
+inline DSRCodedEntryValue readingSignerId() { return priv("READING-SIGNER-ID", "Reading signer e-mail"); }
+inline DSRCodedEntryValue adjudicatedCategory() { return priv("ADJUDICATED-CATEGORY", "Adjudicated category"); }
+inline DSRCodedEntryValue reviewCategory() { return priv("CATEGORY", "Review category"); }
+inline DSRCodedEntryValue finalLabel() { return priv("FINAL-LABEL", "Final label"); }
+inline DSRCodedEntryValue positive() { return priv("POSITIVE", "Positive"); }
+inline DSRCodedEntryValue negative() { return priv("NEGATIVE", "Negative"); }
+inline DSRCodedEntryValue chosenFrom() { return priv("CHOSEN-FROM", "Chosen from"); }
+inline DSRCodedEntryValue fromAi() { return priv("AI-FINDING", "AI finding"); }
+inline DSRCodedEntryValue fromClinician() { return priv("CLINICIAN-READING", "Clinician's reading"); }
+
 /// Same code value and scheme (the meaning is for people and is not compared).
 inline bool same(const DSRCodedEntryValue& a, const DSRCodedEntryValue& b) {
     return a.getCodeValue() == b.getCodeValue() && a.getCodingSchemeDesignator() == b.getCodingSchemeDesignator();

@@ -2,6 +2,7 @@
 
 #include "signature_profile.h"
 #include "signer_name.h"
+#include "sr_building.h"
 #include "sr_codes.h"
 
 #include <veridicor/dicom/content_digest.h>
@@ -40,84 +41,11 @@ namespace {
 
 Unexpected<Error> fail(ErrorCode code, std::string message) { return Unexpected{Error{code, std::move(message)}}; }
 
-/// Adds content items in document order: the first item after opening a container becomes its child, the
-/// following ones its siblings.
-class TreeBuilder {
-public:
-    explicit TreeBuilder(DSRDocumentTree& tree) : m_tree(tree) {}
+} // namespace
 
-    bool root(const DSRCodedEntryValue& conceptName) {
-        if (m_tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) == 0) {
-            return note("the root container could not be added");
-        }
-        m_open.push_back(true);
-        return m_tree.getCurrentContentItem().setConceptName(conceptName).good() || note("root conceptName name");
-    }
-    DSRContentItem* add(DSRTypes::E_RelationshipType rel, DSRTypes::E_ValueType type,
-                        const DSRCodedEntryValue& conceptName) {
-        const OFCondition c = m_open.back() ? m_tree.addChildContentItem(rel, type, conceptName)
-                                            : m_tree.addContentItem(rel, type, conceptName);
-        if (c.bad()) {
-            note(std::string("adding \"") + conceptName.getCodeMeaning().c_str() + "\": " + c.text());
-            return nullptr;
-        }
-        m_open.back() = false;
-        return &m_tree.getCurrentContentItem();
-    }
-    bool open(const DSRCodedEntryValue& conceptName) {
-        if (add(DSRTypes::RT_contains, DSRTypes::VT_Container, conceptName) == nullptr) {
-            return false;
-        }
-        m_open.push_back(true);
-        return true;
-    }
-    void close() {
-        if (!m_open.back()) {
-            m_tree.goUp();
-        }
-        m_open.pop_back();
-    }
-    bool text(const DSRCodedEntryValue& conceptName, const std::string& value) {
-        DSRContentItem* item = add(DSRTypes::RT_contains, DSRTypes::VT_Text, conceptName);
-        return item != nullptr && (item->setStringValue(value.c_str()).good() || note("text value"));
-    }
-    bool code(const DSRCodedEntryValue& conceptName, const DSRCodedEntryValue& value) {
-        DSRContentItem* item = add(DSRTypes::RT_contains, DSRTypes::VT_Code, conceptName);
-        return item != nullptr && (item->setCodeValue(value).good() || note("code value"));
-    }
-    /// A CODE item with one CODE concept modifier (HAS CONCEPT MOD) below it; the next item is its sibling.
-    bool codeWithModifier(const DSRCodedEntryValue& conceptName, const DSRCodedEntryValue& value,
-                          const DSRCodedEntryValue& modifierName, const DSRCodedEntryValue& modifierValue) {
-        if (!code(conceptName, value)) {
-            return false;
-        }
-        const OFCondition c =
-            m_tree.addChildContentItem(DSRTypes::RT_hasConceptMod, DSRTypes::VT_Code, modifierName);
-        if (c.bad()) {
-            return note(std::string("adding \"") + modifierName.getCodeMeaning().c_str() + "\": " + c.text());
-        }
-        const bool set = m_tree.getCurrentContentItem().setCodeValue(modifierValue).good() || note("modifier value");
-        m_tree.goUp();
-        return set;
-    }
-    bool num(const DSRCodedEntryValue& conceptName, const std::string& value, const std::string& unit) {
-        DSRContentItem* item = add(DSRTypes::RT_contains, DSRTypes::VT_Num, conceptName);
-        const DSRNumericMeasurementValue v(value.c_str(), DSRCodedEntryValue(unit.c_str(), "UCUM", unit.c_str()));
-        return item != nullptr && (item->setNumericValue(v).good() || note("numeric value " + value));
-    }
-    [[nodiscard]] const std::string& problem() const { return m_problem; }
+namespace detail {
 
-private:
-    bool note(const std::string& what) {
-        if (m_problem.empty()) {
-            m_problem = what;
-        }
-        return false;
-    }
-    DSRDocumentTree& m_tree;
-    std::vector<bool> m_open; // per open container: no child added yet
-    std::string m_problem;
-};
+namespace {
 
 /// The modules copied from the recording: Patient (and its Clinical Trial Subject fields) and General
 /// Study. The SR is the same patient's, in the same study.
@@ -130,6 +58,8 @@ const std::array kCopiedTags{
 
 /// Copies the patient and study attributes into `to`, converted to UTF-8 (the SR's character set) from
 /// the recording's Specific Character Set.
+} // namespace
+
 Expected<void, Error> copyPatientAndStudy(DcmItem& from, DcmItem& to) {
     DcmItem copy;
     if (DcmElement* cs = nullptr; from.findAndGetElement(DCM_SpecificCharacterSet, cs).good() && cs != nullptr) {
@@ -203,12 +133,7 @@ Expected<void, Error> checkKey(const verify::PrivateKey& key) {
                                         "(what DICOM's signature profiles and dcmsign support)");
 }
 
-struct Signer {
-    verify::PrivateKey key;
-    verify::Certificate cert;
-    std::string observer;
-    std::string organization;
-};
+
 
 Expected<Signer, Error> loadSigner(const SignerFiles& files) {
     auto key = verify::PrivateKey::load(files.key);
@@ -261,6 +186,16 @@ Expected<void, Error> sign(DcmDataset& dataset, const SignerFiles& files) {
     }
     return {};
 }
+} // namespace detail
+
+namespace {
+
+using detail::copyPatientAndStudy;
+using detail::loadSigner;
+using detail::nowDicom;
+using detail::sign;
+using detail::Signer;
+using detail::TreeBuilder;
 
 bool buildContent(TreeBuilder& b, const Reading& r, const dicom::ContentIdentity& evidence,
                   const std::string& observer) {

@@ -6,6 +6,7 @@
 #include "findings_panel.h"
 #include "header_view.h"
 #include "message_page.h"
+#include "adjudication_state.h"
 #include "reading_state.h"
 #include "study_browser.h"
 #include "verification_detail.h"
@@ -164,6 +165,7 @@ MainWindow::~MainWindow() {
     m_check.waitForFinished();
     m_reading->check.waitForFinished();
     m_reading->write.waitForFinished();
+    m_adjudication->write.waitForFinished();
     m_worklistDb.reset(); // its jobs finish (and the database closes) before the window's objects go
 }
 
@@ -378,6 +380,7 @@ void MainWindow::buildMenus() {
     });
     previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Up));
     buildReadingMenu();
+    buildAdjudication();
     go->addAction(tr("&Worklist"), this, [this] {
         m_worklistDock->show();
         m_worklistDock->raise();

@@ -467,7 +467,13 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     readerSpec.emails = {"demo.reader@hospital.example"};
     readerSpec.extendedKeyUsage = {"codeSigning", "emailProtection"};
     auto reader = makeParty(KeyType::EcP256, readerSpec, &*inter);
-    if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot || !reader) {
+    // A second demo clinician, who adjudicates the first one's discordant readings (an adjudicator may not be
+    // the reading's signer): in readingSigners too.
+    CertificateSpec adjudicatorSpec = readerSpec;
+    adjudicatorSpec.commonName = "Dr. Demo Adjudicator";
+    adjudicatorSpec.emails = {"demo.adjudicator@hospital.example"};
+    auto adjudicator = makeParty(KeyType::EcP256, adjudicatorSpec, &*inter);
+    if (!finding || !findingEd || !modelSigner || !revoked || !expired || !unknownRoot || !reader || !adjudicator) {
         return Unexpected{Error{ErrorCode::Crypto, "generating the demo PKI failed"}};
     }
     auto unknown =
@@ -500,7 +506,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
                                             {"expired-signer", &*expired, interChain},
                                             {"unknown-signer", &*unknown, {unknownRoot->cert}},
                                             {"tsa", &*tsa, {tsaRoot->cert}},
-                                            {"reader", &*reader, interChain}}) {
+                                            {"reader", &*reader, interChain},
+                                            {"adjudicator", &*adjudicator, interChain}}) {
         if (auto r = writeSigner(out.signers, name, *party, rest); !r) {
             return Unexpected{r.error()};
         }
@@ -606,7 +613,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
     policy.set("policyVersion", json::Value::integer(2));
     policy.set("revocation", json::Value::string("require"));
     policy.set("models", std::move(models));
-    policy.set("readingSigners", pinned({"email:demo.reader@hospital.example"}));
+    policy.set("readingSigners",
+               pinned({"email:demo.reader@hospital.example", "email:demo.adjudicator@hospital.example"}));
     if (auto r = writeTextFile(out.trustStore / "policy.json", json::serialize(policy) + "\n"); !r) {
         return Unexpected{r.error()};
     }
@@ -627,6 +635,8 @@ Expected<DemoPki, Error> writeDemoPki(const std::filesystem::path& outDir, TimeP
         "  tsa                     Veridicor Demo TSA: --tsa-key/--tsa-chain of sign-finding and sign-model\n"
         "  reader                  Dr. Demo Reader <demo.reader@hospital.example>, in readingSigners: "
         "reading-sign\n"
+        "  adjudicator             Dr. Demo Adjudicator <demo.adjudicator@hospital.example>, in readingSigners: "
+        "adjudication-sign\n"
         "models/           the demo models (random weights) that trust/models/*.sig sign\n";
     if (auto r = writeTextFile(outDir / "README.txt", readme); !r) {
         return Unexpected{r.error()};

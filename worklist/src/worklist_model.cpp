@@ -18,6 +18,19 @@ QString statusText(ReadingStatus status) {
     return {};
 }
 
+/// The Reading column: the reading's status, and where the study stands in adjudication.
+QString statusText(const StudyRow& row) {
+    switch (row.adjudication) {
+    case AdjudicationState::None:
+        return statusText(row.status);
+    case AdjudicationState::Requested:
+        return statusText(row.status) + QStringLiteral(" · to adjudicate");
+    case AdjudicationState::Adjudicated:
+        return QStringLiteral("Adjudicated");
+    }
+    return statusText(row.status);
+}
+
 QString acquiredText(const QDateTime& time) {
     return time.isValid() ? time.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
@@ -89,6 +102,8 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
         return static_cast<int>(row.status);
     case AcquiredRole:
         return row.acquired;
+    case AdjudicationRole:
+        return static_cast<int>(row.adjudication);
     default:
         break;
     }
@@ -109,7 +124,7 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
         }
         return display ? QVariant(summaryText(row.ai)) : QVariant(row.ai.rank());
     case Status:
-        return display ? QVariant(statusText(row.status)) : QVariant(static_cast<int>(row.status));
+        return display ? QVariant(statusText(row)) : QVariant(static_cast<int>(row.status));
     case Reader:
         return display ? row.reader : row.reader.toCaseFolded();
     case ColumnCount:
@@ -156,6 +171,11 @@ void WorklistFilter::setStatusFilter(std::optional<ReadingStatus> status) {
     invalidateFilter();
 }
 
+void WorklistFilter::setToAdjudicateOnly(bool on) {
+    m_toAdjudicate = on;
+    invalidateFilter();
+}
+
 void WorklistFilter::setModalityFilter(const QString& modality) {
     m_modality = modality.trimmed();
     invalidateFilter();
@@ -196,6 +216,10 @@ bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
     const QModelIndex first = source->index(sourceRow, 0, sourceParent);
     if (m_status &&
         source->data(first, WorklistModel::StatusRole).toInt() != static_cast<int>(*m_status)) {
+        return false;
+    }
+    if (m_toAdjudicate && source->data(first, WorklistModel::AdjudicationRole).toInt() !=
+                              static_cast<int>(AdjudicationState::Requested)) {
         return false;
     }
     if (!m_modality.isEmpty()) {

@@ -27,9 +27,10 @@ struct ContentIdentity;
 namespace veridicor::reading {
 
 /// Why a reading is untrusted. The codes shared with findings are spelt as finding-bundle-v1 spells them;
-/// PATIENT_MISMATCH and SIGNATURE_INCOMPLETE are the reading's own. Alphabetical, the order verdicts list
-/// them in.
+/// PATIENT_MISMATCH and SIGNATURE_INCOMPLETE are the reading's own, ADJUDICATOR_IS_READER the adjudication's
+/// (adjudication_sr.h). Alphabetical, the order verdicts list them in.
 enum class ReadingReason {
+    AdjudicatorIsReader, ///< ADJUDICATOR_IS_READER: an adjudication signed by the reader it adjudicates
     BadSignature,        ///< BAD_SIGNATURE: a signature does not verify (the SR changed after signing)
     CertExpired,         ///< CERT_EXPIRED
     CertRevoked,         ///< CERT_REVOKED (also: revocation status unknown)
@@ -62,15 +63,14 @@ struct ReadingCheck {
     [[nodiscard]] bool ok() const { return status == verify::CheckStatus::Passed; }
 };
 
-struct ReadingVerdict {
+/// What every signed SR of reading/ (a reading, an adjudication) is verified for: the checks, the reasons,
+/// the signer. ReadingVerdict and AdjudicationVerdict (adjudication_sr.h) add the document read.
+struct SignedSrVerdict {
     verify::Trust trust = verify::Trust::Untrusted;
     std::vector<ReadingReason> reasons; ///< sorted, unique; empty exactly when trusted
     std::array<ReadingCheck, 5> checks{};
     std::optional<verify::SignerInfo> signer;
-    /// The SR as read (present whenever it was a readable reading SR). Its content may be shown only when
-    /// trusted(); readingVerdictToJson() leaves it out otherwise.
-    std::optional<ReadingDocument> document;
-    /// Whether the reading was compared with the recording on screen (binding passed or failed).
+    /// Whether the SR was compared with the recording on screen (binding passed or failed).
     bool bound = false;
     verify::TimePoint at{};
 
@@ -79,6 +79,12 @@ struct ReadingVerdict {
     [[nodiscard]] const ReadingCheck& check(ReadingCheckId id) const {
         return checks[static_cast<std::size_t>(id)];
     }
+};
+
+struct ReadingVerdict : SignedSrVerdict {
+    /// The SR as read (present whenever it was a readable reading SR). Its content may be shown only when
+    /// trusted(); readingVerdictToJson() leaves it out otherwise.
+    std::optional<ReadingDocument> document;
 };
 
 /// Verifies the reading SR at `path` at time `at`. With `displayed` (the recording on screen, as its view

@@ -47,6 +47,9 @@ class WorklistPanel;
 class ReadingPanel;
 struct FindingEntry;
 struct ReadingState;
+struct AdjudicationState;
+struct AdjudicationCase;
+class AdjudicationPanel;
 
 /// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
 /// files.
@@ -205,6 +208,23 @@ public:
     /// and its findings as this window verified them) on a worker, and returns at once; reportExported()
     /// follows. False when it cannot start: nothing on screen, or AI results hidden (blind read).
     bool exportReport(const QString& pdfPath);
+    // ---- adjudication (main_window_adjudication.cpp)
+    // ------------------------------------------------------------------
+
+    /// Adjudication › Send to Adjudication: records in the worklist database and the audit log that the study
+    /// on screen, whose signed reading disagrees with its verified AI findings, needs a second reader; false
+    /// (and why, in adjudicationRequested()) when it has no such discordance or AI results are hidden.
+    bool sendToAdjudication();
+    /// Adjudication › Adjudicate: the Adjudication panel with the discordant categories of the study on
+    /// screen (not while its AI results are hidden: the adjudicator must see the AI); false when there is
+    /// nothing to adjudicate (the panel says why).
+    bool openAdjudication();
+    /// Signs the panel's adjudication with the reader key (--reader-key / --reader-chain) beside the
+    /// readings, verifies it, records it; adjudicationWritten() follows.
+    bool signAdjudication();
+    /// The worklist filter "to adjudicate": only studies with an open adjudication request.
+    void setToAdjudicateFilter(bool on);
+    [[nodiscard]] AdjudicationPanel* adjudicationPanel() const;
 
 signals:
     /// exportReport() finished: the PDF is at `path` (`ok`), or `message` says why not (no PDF is left).
@@ -226,6 +246,10 @@ signals:
     void readingWritten(const QString& path, bool ok, const QString& message);
     /// The study's reading SRs were verified against the recording on screen and the panel shows them.
     void readingsChecked();
+    /// Send to Adjudication was recorded (`ok`) or not (`message` says why).
+    void adjudicationRequested(bool ok, const QString& message);
+    /// An adjudication SR was written to `path` and verified (`ok`), or not (`message` says why).
+    void adjudicationWritten(const QString& path, bool ok, const QString& message);
 
 private:
     void buildMenus();
@@ -276,6 +300,10 @@ private:
     // The report (main_window_report.cpp).
     void addReportActions(QMenu* file);
     void openExportReportDialog();
+    // Adjudication (main_window_adjudication.cpp).
+    void buildAdjudication();
+    [[nodiscard]] std::optional<AdjudicationCase> currentDiscordance(QString* why) const;
+    void onAdjudicationWritten();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
@@ -333,6 +361,7 @@ private:
     QStringList m_preconfirmed;
     QString m_selectedKey;
     std::unique_ptr<ReadingState> m_reading;
+    std::unique_ptr<AdjudicationState> m_adjudication;
 };
 
 } // namespace veridicor::ui

@@ -14,6 +14,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <filesystem>
@@ -49,6 +50,26 @@ struct Reading {
     friend bool operator==(const Reading&, const Reading&) = default;
 };
 
+/// Where a study stands in adjudication (a second reader settling a discordance between the AI and the
+/// reading): no request, an open request, or a verified adjudication recorded.
+enum class AdjudicationState { None, Requested, Adjudicated };
+
+/// A request to adjudicate a study's reading, and the adjudication that answered it. Strings are bounded when
+/// stored; the adjudication fields are empty while the request is open.
+struct AdjudicationRequest {
+    QString studyUid;     ///< a DICOM UID
+    QString readingUid;   ///< the SOP Instance UID of the reading SR to adjudicate
+    QString requestedBy;
+    QDateTime requestedAt;
+    QStringList categories; ///< the discordant categories (review::categoryId), at most 16
+    QString adjudicationUid; ///< the adjudication SR's SOP Instance UID; empty: open
+    QString adjudicator;
+    QDateTime adjudicatedAt;
+    QString adjudicationPath;
+    [[nodiscard]] bool open() const { return adjudicationUid.isEmpty(); }
+    friend bool operator==(const AdjudicationRequest&, const AdjudicationRequest&) = default;
+};
+
 /// One worklist row: a study, its AI summary and the state of its latest reading.
 struct StudyRow {
     QString studyUid;
@@ -62,6 +83,7 @@ struct StudyRow {
     AiSummary ai;
     ReadingStatus status = ReadingStatus::Unread; ///< of the latest reading (by time); Unread without one
     QString reader;                               ///< of the latest reading
+    AdjudicationState adjudication = AdjudicationState::None; ///< of the latest request
     friend bool operator==(const StudyRow&, const StudyRow&) = default;
 };
 
@@ -132,6 +154,18 @@ public:
     Expected<void, Error> recordReading(const Reading& reading);
     /// The readings of a study, oldest first.
     Expected<std::vector<Reading>, Error> readingsOf(const QString& studyUid);
+
+    /// Records a request to adjudicate the study's reading `request.readingUid` ("Send to adjudication"; the
+    /// adjudication fields are ignored). Asking again for the same reading keeps the first request.
+    /// InvalidArgument: a UID that is not a DICOM UID, no time, more than 16 categories.
+    Expected<void, Error> requestAdjudication(const AdjudicationRequest& request);
+    /// Records the verified adjudication that answers the request for (studyUid, readingUid): the study is then
+    /// "adjudicated". InvalidArgument: bad UIDs or no time; NotFound-like InvalidArgument: no such request.
+    Expected<void, Error> recordAdjudication(const QString& studyUid, const QString& readingUid,
+                                             const QString& adjudicationUid, const QString& adjudicator,
+                                             const QDateTime& time, const QString& path);
+    /// The study's latest adjudication request (by request time), or nullopt.
+    Expected<std::optional<AdjudicationRequest>, Error> adjudicationOf(const QString& studyUid);
 
     /// Every study, ordered by study UID (the worklist model orders them for display).
     Expected<std::vector<StudyRow>, Error> studies();

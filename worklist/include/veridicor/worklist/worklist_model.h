@@ -28,6 +28,7 @@ public:
         SeverityRankRole, ///< int, severity.h (0: no trusted finding)
         StatusRole,       ///< int, ReadingStatus
         AcquiredRole,     ///< QDateTime
+        AdjudicationRole, ///< int, AdjudicationState
     };
 
     explicit WorklistModel(QObject* parent = nullptr);
@@ -71,6 +72,9 @@ public:
     void setStatusFilter(std::optional<ReadingStatus> status);
     /// Rows of a study that has this modality (one of "ECG/US"'s parts); empty: all.
     void setModalityFilter(const QString& modality);
+    /// Only studies with an open adjudication request (the "to adjudicate" filter) when on.
+    void setToAdjudicateOnly(bool on);
+    [[nodiscard]] bool toAdjudicateOnly() const { return m_toAdjudicate; }
     /// Severity-first order on or off (off: back to the column order last asked by sort()).
     void setSeverityFirst(bool on);
     [[nodiscard]] bool severityFirst() const { return m_severityFirst; }
@@ -89,6 +93,7 @@ private:
     QString m_text;
     std::optional<ReadingStatus> m_status;
     QString m_modality;
+    bool m_toAdjudicate = false;
     bool m_severityFirst = false;
     int m_columnBeforeSeverity = -1;
     Qt::SortOrder m_orderBeforeSeverity = Qt::AscendingOrder;
