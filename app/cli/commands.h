@@ -30,5 +30,6 @@ int runPolicyUpgrade(const QStringList& args);
 int runReadingSign(const QStringList& args);
 int runReadingVerify(const QStringList& args);
 int runReadingShow(const QStringList& args);
+int runAgreement(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -55,6 +55,9 @@ constexpr std::array kCommands{
             &veridicor::cli::runReadingVerify, false},
     Command{"reading-show", "Print a reading SR's content as JSON, marked unverified",
             &veridicor::cli::runReadingShow, false},
+    Command{"agreement",
+            "Agreement of verified AI findings with signed readings (kappa, PABAK, AC1, PPA/NPA) over PATHS",
+            &veridicor::cli::runAgreement, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };
