@@ -167,6 +167,19 @@ private slots:
         QVERIFY(db->reviewSet()->empty());
     }
 
+    void manyInOneTransactionAllOrNone() {
+        auto db = open(QStringLiteral("batch.sqlite"));
+        QVERIFY(db);
+        std::vector<review::ReviewedStudy> batch{reviewed("1.2.3.9", "1.2.3.9.1", 10),
+                                                 reviewed("1.2.3.10", "1.2.3.10.1", 20)};
+        QVERIFY(db->recordReviews(batch));
+        QCOMPARE(db->reviewSet()->size(), std::size_t{6});
+        batch.push_back(reviewed("1.2.3.11", "not a UID", 30));
+        batch[0].sideBySide.rows.pop_back();
+        QVERIFY(!db->recordReviews(batch));
+        QCOMPARE(db->reviewSet()->size(), std::size_t{6}); // nothing of the refused batch was stored
+    }
+
     void aVersionOneDatabaseIsMovedAsideAndRebuilt() {
         const QString path = m_tmp.filePath(QStringLiteral("v1.sqlite"));
         {

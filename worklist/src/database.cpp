@@ -804,51 +804,66 @@ review::AgreementGroups agreementGroupsOf(const std::vector<ReviewRow>& rows) {
 }
 
 Expected<void, Error> Database::recordReview(const review::ReviewedStudy& study) {
-    const QString readingUid = QString::fromStdString(study.readingUid);
-    const QString studyUid = QString::fromStdString(study.studyUid);
-    if (!isUid(readingUid) || !isUid(studyUid)) {
-        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review's UIDs must be DICOM UIDs.")});
+    return recordReviews({study});
+}
+
+Expected<void, Error> Database::recordReviews(const std::vector<review::ReviewedStudy>& studies) {
+    for (const review::ReviewedStudy& study : studies) {
+        if (!isUid(QString::fromStdString(study.readingUid)) || !isUid(QString::fromStdString(study.studyUid))) {
+            return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review's UIDs must be DICOM UIDs.")});
+        }
+        if (study.modelName.empty()) {
+            return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review needs the model's name.")});
+        }
     }
-    if (study.modelName.empty()) {
-        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review needs the model's name.")});
-    }
-    const QString model = text(study.modelName);
-    const QString version = text(study.modelVersion);
     QSqlDatabase& db = m_impl->db;
     if (!db.transaction()) {
         return Unexpected(databaseError(db, QStringLiteral("start a transaction")));
     }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("DELETE FROM reviews WHERE reading_uid = ? AND model_name = ? AND model_version = ?"));
-    q.addBindValue(readingUid);
-    q.addBindValue(model);
-    q.addBindValue(version);
-    bool ok = q.exec();
-    if (ok) {
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO reviews (reading_uid, study_uid, model_name, model_version, "
-                                 "category, reader, reading_time, ai_positive, clinician_positive, adjudicated, "
-                                 "disagree) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery del(db);
+    QSqlQuery ins(db);
+    bool ok = del.prepare(QStringLiteral("DELETE FROM reviews WHERE reading_uid = ? AND model_name = ? AND "
+                                         "model_version = ?")) &&
+              ins.prepare(QStringLiteral("INSERT OR REPLACE INTO reviews (reading_uid, study_uid, model_name, "
+                                         "model_version, category, reader, reading_time, ai_positive, "
+                                         "clinician_positive, adjudicated, disagree) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                         "?, ?, ?)"));
+    QSqlQuery* failed = ok ? nullptr : &ins;
+    for (std::size_t i = 0; ok && i < studies.size(); ++i) {
+        const review::ReviewedStudy& study = studies[i];
+        const QString readingUid = QString::fromStdString(study.readingUid);
+        const QString model = text(study.modelName);
+        const QString version = text(study.modelVersion);
+        del.addBindValue(readingUid);
+        del.addBindValue(model);
+        del.addBindValue(version);
+        if (!del.exec()) {
+            ok = false;
+            failed = &del;
+            break;
+        }
         for (const review::Row& row : study.sideBySide.rows) {
             const review::AdjudicatedLabel* label = study.adjudicatedLabel(row.category);
-            q.addBindValue(readingUid);
-            q.addBindValue(studyUid);
-            q.addBindValue(model);
-            q.addBindValue(version);
-            q.addBindValue(categoryText(row.category));
-            q.addBindValue(text(study.reader));
-            q.addBindValue(static_cast<qlonglong>(study.readingTime));
-            q.addBindValue(row.aiPositive ? 1 : 0);
-            q.addBindValue(row.clinicianPositive ? 1 : 0);
-            q.addBindValue(label != nullptr ? QVariant(label->positive ? 1 : 0) : QVariant());
-            q.addBindValue(row.state == review::RowState::Disagree ? 1 : 0);
-            if (!q.exec()) {
+            ins.addBindValue(readingUid);
+            ins.addBindValue(QString::fromStdString(study.studyUid));
+            ins.addBindValue(model);
+            ins.addBindValue(version);
+            ins.addBindValue(categoryText(row.category));
+            ins.addBindValue(text(study.reader));
+            ins.addBindValue(static_cast<qlonglong>(study.readingTime));
+            ins.addBindValue(row.aiPositive ? 1 : 0);
+            ins.addBindValue(row.clinicianPositive ? 1 : 0);
+            ins.addBindValue(label != nullptr ? QVariant(label->positive ? 1 : 0) : QVariant());
+            ins.addBindValue(row.state == review::RowState::Disagree ? 1 : 0);
+            if (!ins.exec()) {
                 ok = false;
+                failed = &ins;
                 break;
             }
         }
     }
     if (!ok) {
-        Error e = queryError(q, QStringLiteral("store a review"));
+        Error e = queryError(*failed, QStringLiteral("store a review"));
         db.rollback();
         return Unexpected(std::move(e));
     }

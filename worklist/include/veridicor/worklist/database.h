@@ -177,6 +177,8 @@ public:
     /// and model (name and version), in one transaction. InvalidArgument when a UID is not a DICOM UID or the
     /// model has no name.
     Expected<void, Error> recordReview(const review::ReviewedStudy& study);
+    /// The same for many reviewed studies in one transaction (all or none are stored).
+    Expected<void, Error> recordReviews(const std::vector<review::ReviewedStudy>& studies);
     /// The review rows `filter` selects — of each (study, model, version, category) only the row of the
     /// latest reading (by signing time, then UID), so that a study read again (an amendment) counts once —
     /// ordered by reading time, study, model, category. InvalidArgument when the filter names more than
