@@ -1,6 +1,8 @@
 // bench_agreement: what agreement statistics cost (issue 12).
 //
-//   bench_agreement [--pki DIR] [--studies N] [--rows R] [--drop-caches]
+//   bench_agreement [--pki DIR] [--studies N] [--rows R] [--drop-caches] [--dir DIR]
+//
+// --dir keeps the studies of (b) in DIR/studies (made when missing, else reused: only the timing runs).
 //
 // (a) From the worklist database: R reviewed studies (default 10 000 readings, 7 ECG categories each, so
 //     70 000 rows) are inserted once into a new database (recordReviews, one transaction); then, several
@@ -280,6 +282,7 @@ int main(int argc, char** argv) {
     int studies = 300;
     int rows = 10000;
     bool dropCaches = false;
+    fs::path keep;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--pki" && i + 1 < argc) {
@@ -288,25 +291,31 @@ int main(int argc, char** argv) {
             studies = std::max(1, std::atoi(argv[++i]));
         } else if (a == "--rows" && i + 1 < argc) {
             rows = std::max(1, std::atoi(argv[++i]));
+        } else if (a == "--dir" && i + 1 < argc) {
+            keep = argv[++i];
         } else if (a == "--drop-caches") {
             dropCaches = true;
         } else {
-            die("usage: bench_agreement [--pki DIR] [--studies N] [--rows R] [--drop-caches]");
+            die("usage: bench_agreement [--pki DIR] [--studies N] [--rows R] [--drop-caches] [--dir DIR]");
         }
     }
     if (auto env = dicom::initializeDicom(); !env) {
         die(env.error().message);
     }
     QTemporaryDir tmp;
-    const fs::path root = tmp.path().toStdString();
+    const fs::path root = keep.empty() ? fs::path(tmp.path().toStdString()) : keep;
+    fs::create_directories(root);
 
-    benchDatabase(root, rows);
-
-    QElapsedTimer make;
-    make.start();
-    makeStudies(root / "studies", pki, studies);
-    std::printf("(b) made %d studies (ECG + signed finding + signed reading SR): %.1f s\n", studies,
-                msSince(make) / 1000.0);
+    if (rows > 0 && keep.empty()) {
+        benchDatabase(root, rows);
+    }
+    if (!fs::exists(root / "studies")) {
+        QElapsedTimer make;
+        make.start();
+        makeStudies(root / "studies", pki, studies);
+        std::printf("(b) made %d studies (ECG + signed finding + signed reading SR): %.1f s\n", studies,
+                    msSince(make) / 1000.0);
+    }
     const auto store = need(verify::TrustStore::load(pki / "trust"), "the demo trust store");
     const std::string how = evict(root / "studies", dropCaches);
     for (const bool cold : {true, false}) {

@@ -240,6 +240,7 @@ std::string agreementToText(const AgreementGroups& groups, GroupBy by) {
                                  "NPA", "PPV", "NPV"});
     rows.push_back(header);
     std::vector<std::string> notes;
+    std::map<std::string, std::string> undefinedKappa; // reason → the rows it applies to
     for (const PooledGroup& p : pooled) {
         const Agreement a = agreement(p.group.table);
         std::vector<std::string> r;
@@ -264,7 +265,8 @@ std::string agreementToText(const AgreementGroups& groups, GroupBy by) {
                             " of the tp are both positive with incompatible codes (disagree)");
         }
         if (!a.kappa.value && a.n > 0) {
-            notes.push_back("row " + std::to_string(rows.size() - 1) + ": kappa n/a: " + a.kappa.why);
+            std::string& list = undefinedKappa[a.kappa.why];
+            list += (list.empty() ? "" : ", ") + std::to_string(rows.size() - 1);
         }
     }
     std::vector<std::size_t> widths(header.size(), 0);
@@ -283,6 +285,9 @@ std::string agreementToText(const AgreementGroups& groups, GroupBy by) {
             line.pop_back();
         }
         out += line + "\n";
+    }
+    for (const auto& [why, list] : undefinedKappa) {
+        notes.push_back("kappa n/a (row " + list + "): " + why);
     }
     for (const auto& n : notes) {
         out += n + "\n";
