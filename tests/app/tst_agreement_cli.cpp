@@ -10,6 +10,7 @@
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 
 using namespace veridicor;
@@ -25,7 +26,7 @@ class TstAgreementCli : public QObject {
     std::filesystem::path m_untrusted;
     QString m_at;
 
-    [[nodiscard]] CliRun agreement(QStringList extra, const std::filesystem::path& dir = {}) const {
+    [[nodiscard]] CliRun agreement(const QStringList& extra, const std::filesystem::path& dir = {}) const {
         QStringList args{QStringLiteral("agreement"), qpath(dir.empty() ? m_set : dir), QStringLiteral("--trust"),
                          qpath(m_f->trust), QStringLiteral("--at"), m_at};
         args += extra;
@@ -60,13 +61,16 @@ private slots:
         ReviewFixture& f = *m_f;
         const ReaderFiles* ada = &f.readerFiles;
         // Ischaemia: A fp, B tp, C fn, D tn, E tp (the hand computation is in figuresOfTheHandBuiltSet).
-        const struct {
+        struct Planned {
             const char* name;
             std::vector<Code> ai;
             std::vector<Code> reading;
-        } studies[] = {{"A", {kStemi}, {kSinus, kStElevation}}, {"B", {kStemi}, {kAcuteMi, kStElevation}},
-                       {"C", {kSinus}, {kMi}},                  {"D", {kSinus}, {kSinus}},
-                       {"E", {kStemi}, {kAcuteMi}}};
+        };
+        const std::array<Planned, 5> studies{{{"A", {kStemi}, {kSinus, kStElevation}},
+                                              {"B", {kStemi}, {kAcuteMi, kStElevation}},
+                                              {"C", {kSinus}, {kMi}},
+                                              {"D", {kSinus}, {kSinus}},
+                                              {"E", {kStemi}, {kAcuteMi}}}};
         int index = 1;
         for (const auto& s : studies) {
             const auto rec = f.makeStudy(m_set, s.name, index);

@@ -70,7 +70,7 @@ public:
         ecg.study = base + ".1";
         ecg.series = base + ".2";
         ecg.sop = base + ".3";
-        const auto path = setDir / name / "ecg.dcm";
+        auto path = setDir / name / "ecg.dcm";
         if (!ecg.write(path, EXS_LittleEndianExplicit, index)) {
             error = "writing " + path.string() + " failed";
             return {};

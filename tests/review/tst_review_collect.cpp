@@ -114,7 +114,7 @@ private slots:
         const auto i = f.makeStudy(m_set, "I", 9);
         QVERIFY(f.signFindings(i, "ecg", {kStemi}));
         //  An unreadable DICOM file (a truncated preamble + "DICM" and nothing else).
-        writeAll(m_set / "J" / "broken.dcm", std::string(128, '\0') + "DICM\x02\x00");
+        writeAll(m_set / "J" / "broken.dcm", std::string(128, '\0') + std::string("DICM\x02\x00", 6));
 
         auto store = verify::TrustStore::load(f.trust);
         QVERIFY2(store.hasValue(), store ? "" : store.error().message.c_str());
