@@ -43,6 +43,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -76,6 +77,16 @@ double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
     const auto at = static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     return values[std::min(at, values.size() - 1)];
+}
+
+/// A positive count from the command line (at most 1 000 000).
+int count(const char* text) {
+    char* end = nullptr;
+    const long v = std::strtol(text, &end, 10);
+    if (end == text || *end != '\0' || v < 1 || v > 1000000) {
+        die(std::string("not a count from 1 to 1000000: ") + text);
+    }
+    return static_cast<int>(v);
 }
 
 double msSince(const QElapsedTimer& t) { return static_cast<double>(t.nsecsElapsed()) / 1e6; }
@@ -288,9 +299,9 @@ int main(int argc, char** argv) {
         if (a == "--pki" && i + 1 < argc) {
             pki = argv[++i];
         } else if (a == "--studies" && i + 1 < argc) {
-            studies = std::max(1, std::atoi(argv[++i]));
+            studies = count(argv[++i]);
         } else if (a == "--rows" && i + 1 < argc) {
-            rows = std::max(1, std::atoi(argv[++i]));
+            rows = count(argv[++i]);
         } else if (a == "--dir" && i + 1 < argc) {
             keep = argv[++i];
         } else if (a == "--drop-caches") {

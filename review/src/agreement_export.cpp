@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace veridicor::review {
 
@@ -287,7 +288,11 @@ std::string agreementToText(const AgreementGroups& groups, GroupBy by) {
         out += line + "\n";
     }
     for (const auto& [why, list] : undefinedKappa) {
-        notes.push_back("kappa n/a (row " + list + "): " + why);
+        std::string note = "kappa n/a (row ";
+        note += list;
+        note += "): ";
+        note += why;
+        notes.push_back(std::move(note));
     }
     for (const auto& n : notes) {
         out += n + "\n";

@@ -476,7 +476,8 @@ std::optional<std::int64_t> dicomDateTimeToUnix(const std::string& dtIn) {
         return std::nullopt;
     }
     const auto days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-    return static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + s - offsetSeconds;
+    const std::int64_t seconds = std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
+    return static_cast<std::int64_t>(days) * 86400 + seconds - offsetSeconds;
 }
 
 ReviewSet collectReviewSet(const std::vector<std::filesystem::path>& paths, const verify::TrustStore& store,
