@@ -230,18 +230,61 @@ private:
         if (bundles.empty()) {
             return;
         }
-        verify::FindingCheckRequest req;
-        req.bundles.assign(bundles.begin(), bundles.end());
+        // checkFindings routes each bundle by comparing it with every recording it is given (rule a: a
+        // recording of the same folder it is named after; rule b: its signed subject). Given all of a large
+        // set at once that is quadratic in the number of studies, so bundles are checked in chunks of whole
+        // folders with the recordings of those folders; a bundle that finds no recording there (rule b
+        // naming a recording elsewhere) is checked again against every recording.
+        std::map<fs::path, std::vector<const Recording*>> recordingsByFolder;
         for (const auto& [path, rec] : m_recordings) {
-            req.recordings.push_back(verify::Recording{rec.input.path, rec.input.sopInstanceUID});
-            req.inputs.push_back(rec.input);
+            recordingsByFolder[rec.input.path.lexically_normal().parent_path()].push_back(&rec);
         }
-        req.trustStore = m_store.directory();
-        req.at = m_at;
-        req.cancel = m_options.cancel;
-        const verify::FindingCheckResult result = verify::checkFindings(req);
-        for (const auto& f : result.findings) {
-            addFinding(f);
+        std::map<fs::path, std::vector<fs::path>> bundlesByFolder;
+        for (const auto& b : bundles) {
+            bundlesByFolder[b.lexically_normal().parent_path()].push_back(b);
+        }
+        std::vector<fs::path> retry;
+        verify::FindingCheckRequest req;
+        auto run = [&](bool retrying) {
+            req.trustStore = m_store.directory();
+            req.at = m_at;
+            req.cancel = m_options.cancel;
+            const verify::FindingCheckResult result = verify::checkFindings(req);
+            for (const auto& f : result.findings) {
+                if (!retrying && f.route == verify::FindingRoute::NoRecording && result.trustStoreLoaded) {
+                    retry.push_back(f.bundle);
+                } else {
+                    addFinding(f);
+                }
+            }
+            req = verify::FindingCheckRequest{};
+        };
+        constexpr std::size_t kChunkBundles = 64;
+        for (const auto& [folder, list] : bundlesByFolder) {
+            if (cancelled(m_options)) {
+                return;
+            }
+            req.bundles.insert(req.bundles.end(), list.begin(), list.end());
+            if (const auto r = recordingsByFolder.find(folder); r != recordingsByFolder.end()) {
+                for (const Recording* rec : r->second) {
+                    req.recordings.push_back(verify::Recording{rec->input.path, rec->input.sopInstanceUID});
+                    req.inputs.push_back(rec->input);
+                }
+            }
+            if (req.bundles.size() >= kChunkBundles) {
+                run(false);
+            }
+        }
+        if (!req.bundles.empty()) {
+            run(false);
+        }
+        if (!retry.empty()) {
+            req.bundles = std::move(retry);
+            for (const auto& [path, rec] : m_recordings) {
+                req.recordings.push_back(verify::Recording{rec.input.path, rec.input.sopInstanceUID});
+                req.inputs.push_back(rec.input);
+            }
+            run(true);
         }
     }
 

@@ -269,6 +269,28 @@ private slots:
         QCOMPARE(groups.groups().at(isch).table, (review::Table{3, 0, 1, 1}));
     }
 
+    void aBundleInAnotherFolderIsRoutedByItsSignedSubject() {
+        // Rule b of finding_discovery.h: a bundle not named after any recording, in a folder of its own, is
+        // verified against the recording its signed subject names (the collector's second pass).
+        const auto dir = m_f->root / "elsewhere";
+        const auto rec = m_f->makeStudy(dir, "K", 11);
+        QVERIFY(!rec.empty());
+        QVERIFY(m_f->signFindings(rec, "ecg", {kStemi}));
+        std::filesystem::create_directories(dir / "findings");
+        std::filesystem::rename(dir / "K" / "ecg.finding.json", dir / "findings" / "omi.finding.json");
+        QVERIFY(!m_f->signReading(rec, dir / "K" / "reading.dcm", {kAcuteMi}, "20261201100000", &m_f->readerFiles).empty());
+        auto store = verify::TrustStore::load(m_f->trust);
+        QVERIFY(store.hasValue());
+        const review::ReviewSet set = review::collectReviewSet({dir}, *store, m_f->pki.now);
+        std::string left;
+        for (const auto& l : set.leftOut) {
+            left += l.path + ": " + l.reason + "\n";
+        }
+        QVERIFY2(set.studies.size() == 1, left.c_str());
+        QCOMPARE(set.studies[0].studyUid, std::string("1.2.826.0.1.3680043.10.1002.11.1"));
+        QCOMPARE(set.studies[0].sideBySide.row(Category::EcgIschaemia)->state, review::RowState::Agree);
+    }
+
     void dicomDateTimes() {
         QCOMPARE(review::dicomDateTimeToUnix("20261201100000"), std::optional<std::int64_t>(1796119200));
         QCOMPARE(review::dicomDateTimeToUnix("202612011000"), std::optional<std::int64_t>(1796119200));
