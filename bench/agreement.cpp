@@ -157,9 +157,26 @@ void benchDatabase(const fs::path& root, int count) {
         rows = set.size();
         groups = g.groups().size();
     }
-    std::printf("(a) reviewSet query + AgreementGroups + agreement() of all %zu groups over %zu rows, 11 runs: "
-                "p50 %.0f ms, p95 %.0f ms (goal <= 1000 ms)  [checksum %.6f]\n",
+    std::printf("(a) reviewSet rows + agreementGroupsOf + agreement() of all %zu groups over %zu rows, 11 runs: "
+                "p50 %.0f ms, p95 %.0f ms  [checksum %.6f]\n",
                 groups, rows, percentile(times, 0.5), percentile(times, 0.95), checksum);
+    // The statistics as the worklist computes them: the tables counted by SQLite (Database::agreementGroups).
+    times.clear();
+    double checksum2 = 0;
+    for (int run = 0; run < 11; ++run) {
+        QElapsedTimer t;
+        t.start();
+        const review::AgreementGroups g = need(db->agreementGroups(), "the agreementGroups query");
+        for (const auto& [key, group] : g.groups()) {
+            const review::Agreement a = review::agreement(group.table);
+            checksum2 += a.kappa.value.value_or(0);
+        }
+        times.push_back(msSince(t));
+        groups = g.groups().size();
+    }
+    std::printf("(a) agreementGroups query (counted by SQLite) + agreement() of all %zu groups, 11 runs: p50 %.0f ms, "
+                "p95 %.0f ms (goal <= 1000 ms)  [checksum %.6f]\n",
+                groups, percentile(times, 0.5), percentile(times, 0.95), checksum2);
 }
 
 // ---- (b) files -----------------------------------------------------------------------------------------

@@ -17,6 +17,20 @@ using worklist::Database;
 
 namespace {
 
+/// The tables SQLite counts equal those built from the rows.
+bool sameGroups(const review::AgreementGroups& a, const review::AgreementGroups& b) {
+    if (a.groups().size() != b.groups().size()) {
+        return false;
+    }
+    for (const auto& [key, g] : a.groups()) {
+        const auto it = b.groups().find(key);
+        if (it == b.groups().end() || !(it->second.table == g.table) || it->second.disagreements != g.disagreements) {
+            return false;
+        }
+    }
+    return true;
+}
+
 review::Row row(Category c, bool ai, bool clinician, review::RowState state) {
     review::Row r;
     r.category = c;
@@ -67,7 +81,7 @@ private slots:
         auto rows = db->reviewSet();
         QVERIFY(rows);
         QCOMPARE(rows->size(), std::size_t{3});
-        // Ordered by time, study, model, version, category id: "axis" < "ischaemia" < "rhythm".
+        // Ordered by study, model, version, category id: "axis" < "ischaemia" < "rhythm".
         const worklist::ReviewRow& axis = (*rows)[0];
         QCOMPARE(axis.category, Category::EcgAxis);
         QCOMPARE(axis.readingUid, QStringLiteral("1.2.3.1.9"));
@@ -97,6 +111,9 @@ private slots:
         }
         const review::GroupKey ik{"ecg-omi-detector", "2.1.0", Category::EcgIschaemia, "Ada Reader"};
         QCOMPARE(fromRows.groups().at(ik).table, (review::Table{1, 0, 0, 0})); // adjudicated: tp, not fp
+        auto counted = db->agreementGroups();
+        QVERIFY(counted);
+        QVERIFY(sameGroups(*counted, direct));
     }
 
     void replacedByReadingAndModel() {
@@ -128,6 +145,9 @@ private slots:
         for (const auto& r : *rows) {
             QCOMPARE(r.readingUid, QStringLiteral("1.2.3.3.2"));
         }
+        // Counted by SQLite: the amended reading's rows only (ischaemia tp, not the first reading's fp).
+        const review::GroupKey ik{"ecg-omi-detector", "2.1.0", Category::EcgIschaemia, "Ada Reader"};
+        QCOMPARE(db->agreementGroups()->groups().at(ik).table, (review::Table{1, 0, 0, 0}));
     }
 
     void filteredByDateAndStudy() {
@@ -147,10 +167,13 @@ private slots:
         QCOMPARE(db->reviewSet(byStudy)->size(), std::size_t{6});
         byStudy.from = 2500;
         QCOMPARE(db->reviewSet(byStudy)->size(), std::size_t{3});
+        QVERIFY(sameGroups(*db->agreementGroups(byStudy), worklist::agreementGroupsOf(*db->reviewSet(byStudy))));
+        QVERIFY(sameGroups(*db->agreementGroups(f), worklist::agreementGroupsOf(*db->reviewSet(f))));
         worklist::ReviewFilter tooMany;
         tooMany.studyUids.assign(worklist::kMaxReviewFilterStudies + 1, QStringLiteral("1.2"));
         auto refused = db->reviewSet(tooMany);
         QVERIFY(!refused);
+        QVERIFY(!db->agreementGroups(tooMany));
         QCOMPARE(refused.error().code, worklist::ErrorCode::InvalidArgument);
     }
 

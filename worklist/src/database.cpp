@@ -140,7 +140,11 @@ constexpr std::array kReviewSchema{
     "disagree INTEGER NOT NULL DEFAULT 0 CHECK (disagree IN (0, 1)), "
     "PRIMARY KEY (reading_uid, model_name, model_version, category))",
     "CREATE INDEX reviews_by_time ON reviews(reading_time)",
-    "CREATE INDEX reviews_by_study ON reviews(study_uid, model_name, model_version, category)",
+    // In the order reviewSet() and agreementGroups() read — the latest reading of each (study, model, version,
+    // category) first — and covering every column they read, so that the window function is one scan of the
+    // index: no sort of the table and no lookup of its rows.
+    "CREATE INDEX reviews_by_study ON reviews(study_uid, model_name, model_version, category, reading_time DESC, "
+    "reading_uid DESC, reader, ai_positive, clinician_positive, adjudicated, disagree)",
 };
 
 /// Creates the review table (inside createSchema()'s transaction).
@@ -873,11 +877,11 @@ Expected<void, Error> Database::recordReviews(const std::vector<review::Reviewed
     return {};
 }
 
-Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& filter) {
-    if (filter.studyUids.size() > kMaxReviewFilterStudies) {
-        return Unexpected(Error{ErrorCode::InvalidArgument,
-                                QStringLiteral("A review filter may name at most %1 studies.").arg(kMaxReviewFilterStudies)});
-    }
+namespace {
+
+/// The rows of the latest reading of each (study, model, version, category) that `filter` selects, as a
+/// subquery (its parameters bound by bindReviewFilter, in order).
+QString latestReviewsSql(const ReviewFilter& filter) {
     QStringList where;
     if (filter.from) {
         where << QStringLiteral("reading_time >= ?");
@@ -893,18 +897,14 @@ Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& 
         where << QStringLiteral("study_uid IN (%1)").arg(marks.join(QLatin1Char(',')));
     }
     // Of each (study, model, version, category), the row of the latest reading: an amended study counts once.
-    const QString sql =
-        QStringLiteral("SELECT reading_uid, study_uid, model_name, model_version, category, reader, reading_time, "
-                       "ai_positive, clinician_positive, adjudicated, disagree FROM (SELECT *, ROW_NUMBER() OVER "
-                       "(PARTITION BY study_uid, model_name, model_version, category ORDER BY reading_time DESC, "
-                       "reading_uid DESC) AS latest FROM reviews%1) WHERE latest = 1 "
-                       "ORDER BY reading_time, study_uid, model_name, model_version, category")
-            .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
-    QSqlQuery q(m_impl->db);
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        return Unexpected(queryError(q, QStringLiteral("select review rows")));
-    }
+    return QStringLiteral("SELECT * FROM (SELECT reading_uid, study_uid, model_name, model_version, category, reader, "
+                          "reading_time, ai_positive, clinician_positive, adjudicated, disagree, ROW_NUMBER() OVER "
+                          "(PARTITION BY study_uid, model_name, model_version, category ORDER BY reading_time DESC, "
+                          "reading_uid DESC) AS latest FROM reviews%1) WHERE latest = 1")
+        .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
+}
+
+void bindReviewFilter(QSqlQuery& q, const ReviewFilter& filter) {
     if (filter.from) {
         q.addBindValue(static_cast<qlonglong>(*filter.from));
     }
@@ -914,6 +914,72 @@ Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& 
     for (const QString& uid : filter.studyUids) {
         q.addBindValue(uid);
     }
+}
+
+Error tooManyStudies() {
+    return Error{ErrorCode::InvalidArgument,
+                 QStringLiteral("A review filter may name at most %1 studies.").arg(kMaxReviewFilterStudies)};
+}
+
+} // namespace
+
+Expected<review::AgreementGroups, Error> Database::agreementGroups(const ReviewFilter& filter) {
+    if (filter.studyUids.size() > kMaxReviewFilterStudies) {
+        return Unexpected(tooManyStudies());
+    }
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    // The reference side is the adjudicated label where there is one; a disagreement counts only while not
+    // adjudicated (review::addReviewedStudy's rules).
+    const QString sql =
+        QStringLiteral("SELECT model_name, model_version, category, reader, ai_positive, "
+                       "COALESCE(adjudicated, clinician_positive) AS reference, COUNT(*), "
+                       "SUM(CASE WHEN adjudicated IS NULL AND disagree = 1 THEN 1 ELSE 0 END) FROM (%1) "
+                       "GROUP BY model_name, model_version, category, reader, ai_positive, reference")
+            .arg(latestReviewsSql(filter));
+    if (!q.prepare(sql)) {
+        return Unexpected(queryError(q, QStringLiteral("count review rows")));
+    }
+    bindReviewFilter(q, filter);
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("count review rows")));
+    }
+    review::AgreementGroups groups;
+    while (q.next()) {
+        const auto category = categoryFromId(q.value(2).toString());
+        if (!category) {
+            continue; // as in reviewSet(): a category this build does not know is not counted
+        }
+        const review::GroupKey key{q.value(0).toString().toStdString(), q.value(1).toString().toStdString(), *category,
+                                   q.value(3).toString().toStdString()};
+        const bool ai = q.value(4).toInt() != 0;
+        const bool reference = q.value(5).toInt() != 0;
+        const qlonglong n = q.value(6).toLongLong();
+        const qlonglong disagreements = q.value(7).toLongLong();
+        for (qlonglong i = 0; i < n; ++i) {
+            groups.add(key, ai, reference);
+        }
+        for (qlonglong i = 0; i < disagreements; ++i) {
+            groups.countDisagreement(key);
+        }
+    }
+    return groups;
+}
+
+Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& filter) {
+    if (filter.studyUids.size() > kMaxReviewFilterStudies) {
+        return Unexpected(tooManyStudies());
+    }
+    const QString sql = QStringLiteral("SELECT reading_uid, study_uid, model_name, model_version, category, reader, "
+                                       "reading_time, ai_positive, clinician_positive, adjudicated, disagree FROM "
+                                       "(%1) ORDER BY study_uid, model_name, model_version, category")
+                            .arg(latestReviewsSql(filter));
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        return Unexpected(queryError(q, QStringLiteral("select review rows")));
+    }
+    bindReviewFilter(q, filter);
     if (!q.exec()) {
         return Unexpected(queryError(q, QStringLiteral("select review rows")));
     }

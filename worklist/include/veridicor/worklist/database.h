@@ -181,9 +181,12 @@ public:
     Expected<void, Error> recordReviews(const std::vector<review::ReviewedStudy>& studies);
     /// The review rows `filter` selects — of each (study, model, version, category) only the row of the
     /// latest reading (by signing time, then UID), so that a study read again (an amendment) counts once —
-    /// ordered by reading time, study, model, category. InvalidArgument when the filter names more than
+    /// ordered by study, model, version, category id. InvalidArgument when the filter names more than
     /// kMaxReviewFilterStudies studies.
     Expected<std::vector<ReviewRow>, Error> reviewSet(const ReviewFilter& filter = {});
+    /// The agreement tables of the rows reviewSet(filter) returns, counted by SQLite (GROUP BY over the latest
+    /// rows) — the same tables as agreementGroupsOf(reviewSet(filter)), without carrying every row out.
+    Expected<review::AgreementGroups, Error> agreementGroups(const ReviewFilter& filter = {});
 
 private:
     struct Impl;
