@@ -36,5 +36,6 @@ int runReadingShow(const QStringList& args);
 int runReport(const QStringList& args);
 int runAdjudicationSign(const QStringList& args);
 int runAdjudicationVerify(const QStringList& args);
+int runAgreement(const QStringList& args);
 
 } // namespace veridicor::cli

@@ -64,6 +64,9 @@ constexpr std::array kCommands{
     Command{"adjudication-verify",
             "Verify a signed adjudication SR; print the verdict JSON (0 trusted, 1 untrusted)",
             &veridicor::cli::runAdjudicationVerify, false},
+    Command{"agreement",
+            "Agreement of verified AI findings with signed readings (kappa, PABAK, AC1, PPA/NPA) over PATHS",
+            &veridicor::cli::runAgreement, false},
     Command{"make-demo-pki", "Generate a demo PKI and trust store (demo and tests only)",
             &veridicor::cli::runMakeDemoPki, false},
 };

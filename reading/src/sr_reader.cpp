@@ -316,6 +316,7 @@ Expected<ReadingDocument, Error> readReadingDataset(DcmItem& dataset) {
         OFString organization;
         if (doc.getVerifyingObserver(1, dateTime, name, organization).good()) {
             out.verifyingObserverName = str(name);
+            out.verificationDateTime = str(dateTime);
         }
     }
     auto evidence = onlyReference(doc.getCurrentRequestedProcedureEvidence(), "the evidence");

@@ -1,6 +1,10 @@
 // Agreement statistics (review/agreement.h) on tables with published values and on hand-computed ones, the
 // arithmetic written out; the degenerate tables (n = 0, all agree, an empty margin) give nullopt with a reason.
 #include <veridicor/review/agreement.h>
+#include <veridicor/review/agreement_export.h>
+#include <veridicor/review/reviewed_study.h>
+
+#include <nlohmann/json.hpp>
 
 #include <QtTest>
 
@@ -173,6 +177,150 @@ private slots:
         QCOMPARE(g.groups().at(k1).table, (Table{1, 1, 0, 1}));
         QCOMPARE(g.groups().at(k2).table, (Table{0, 0, 0, 1}));
         QCOMPARE(g.groups().at(k3).table, (Table{0, 0, 1, 0}));
+    }
+
+    // addReviewedStudy with adjudicated labels: the adjudicator's label replaces the clinician's side of its
+    // category only, and a settled disagreement no longer counts in `disagreements`.
+    void adjudicatedLabelReplacesTheClinician() {
+        ReviewedStudy s;
+        s.studyUid = "1.2.3";
+        s.modelName = "ecg-stemi";
+        s.modelVersion = "1.0";
+        s.reader = "Ada";
+        Row ischaemia; // AI +, clinician − : fp unless adjudicated
+        ischaemia.category = Category::EcgIschaemia;
+        ischaemia.aiPositive = true;
+        ischaemia.clinicianPositive = false;
+        ischaemia.state = RowState::AiOnly;
+        Row rhythm; // both +, incompatible codes: a disagreement, tp
+        rhythm.category = Category::EcgRhythm;
+        rhythm.aiPositive = true;
+        rhythm.clinicianPositive = true;
+        rhythm.state = RowState::Disagree;
+        Row axis; // both −: tn, no label
+        axis.category = Category::EcgAxis;
+        s.sideBySide.rows = {ischaemia, rhythm, axis};
+        const GroupKey ki{"ecg-stemi", "1.0", Category::EcgIschaemia, "Ada"};
+        const GroupKey kr{"ecg-stemi", "1.0", Category::EcgRhythm, "Ada"};
+        const GroupKey ka{"ecg-stemi", "1.0", Category::EcgAxis, "Ada"};
+
+        AgreementGroups before;
+        addReviewedStudy(before, s);
+        QCOMPARE(before.groups().at(ki).table, (Table{0, 1, 0, 0}));
+        QCOMPARE(before.groups().at(kr).table, (Table{1, 0, 0, 0}));
+        QCOMPARE(before.groups().at(kr).disagreements, std::uint64_t{1});
+        QCOMPARE(before.groups().at(ka).table, (Table{0, 0, 0, 1}));
+
+        // The adjudicator finds ischaemia present (AI right: tp) and the rhythm disagreement negative on the
+        // reference side (AI +, reference −: fp, no longer a disagreement).
+        s.adjudicated = {AdjudicatedLabel{Category::EcgIschaemia, true, "anterior STEMI confirmed by angiography"},
+                         AdjudicatedLabel{Category::EcgRhythm, false, "sinus rhythm with artefact"}};
+        QVERIFY(s.adjudicatedLabel(Category::EcgAxis) == nullptr);
+        AgreementGroups after;
+        addReviewedStudy(after, s);
+        QCOMPARE(after.groups().at(ki).table, (Table{1, 0, 0, 0}));
+        QCOMPARE(after.groups().at(kr).table, (Table{0, 1, 0, 0}));
+        QCOMPARE(after.groups().at(kr).disagreements, std::uint64_t{0});
+        QCOMPARE(after.groups().at(ka).table, (Table{0, 0, 0, 1}));
+        // The clinician's own call is unchanged in the row: only the statistic's reference side moved.
+        QVERIFY(!s.sideBySide.rows[0].clinicianPositive);
+        QVERIFY(s.referencePositive(s.sideBySide.rows[0]));
+    }
+
+    // The JSON contract (review/README.md): names, nulls with reasons, pooling by the keys not chosen.
+    void jsonContract() {
+        AgreementGroups g;
+        // Feinstein & Cicchetti's first table (tp 40, fp 9, fn 6, tn 45) split over two readers.
+        const GroupKey ada{"ecg-stemi", "1.0", Category::EcgIschaemia, "Ada"};
+        const GroupKey bob{"ecg-stemi", "1.0", Category::EcgIschaemia, "Bob"};
+        for (int i = 0; i < 40; ++i) {
+            g.add(i < 20 ? ada : bob, true, true);
+        }
+        for (int i = 0; i < 9; ++i) {
+            g.add(ada, true, false);
+        }
+        for (int i = 0; i < 6; ++i) {
+            g.add(bob, false, true);
+        }
+        for (int i = 0; i < 45; ++i) {
+            g.add(i < 25 ? ada : bob, false, false);
+        }
+        // An all-negative category: κ undefined (pe = 1), PPA and PPV undefined.
+        const GroupKey rhythm{"ecg-stemi", "1.0", Category::EcgRhythm, "Ada"};
+        g.add(rhythm, false, false);
+        g.add(rhythm, false, false);
+        const std::vector<LeftOut> left{{"/data/s1/reading.dcm", "1.2.3", "reading untrusted: BAD_SIGNATURE"}};
+
+        const auto doc = nlohmann::json::parse(agreementToJson(g, left, GroupBy{}));
+        QCOMPARE(doc.at("by"), nlohmann::json::array({"model", "category"}));
+        const auto& groups = doc.at("groups");
+        QCOMPARE(groups.size(), std::size_t{2});
+        // In key order: the category enum's (rhythm before ischaemia).
+        const auto& isch = groups.at(1);
+        QCOMPARE(isch.at("model").at("name").get<std::string>(), std::string("ecg-stemi"));
+        QCOMPARE(isch.at("model").at("version").get<std::string>(), std::string("1.0"));
+        QCOMPARE(isch.at("category").get<std::string>(), std::string("ischaemia"));
+        QVERIFY(!isch.contains("reader"));
+        QCOMPARE(isch.at("n").get<int>(), 100);
+        QCOMPARE(isch.at("table"), (nlohmann::json{{"tp", 40}, {"fp", 9}, {"fn", 6}, {"tn", 45}}));
+        QCOMPARE(isch.at("agreement").get<double>(), 0.85);
+        QVERIFY(std::abs(isch.at("kappa").get<double>() - 0.6995) < 5e-4); // Feinstein & Cicchetti: 0.70
+        QCOMPARE(isch.at("kappaCI").size(), std::size_t{2});
+        QVERIFY(isch.at("kappaCI").at(0).get<double>() < isch.at("kappa").get<double>());
+        QVERIFY(std::abs(isch.at("pabak").get<double>() - 0.70) < 1e-12);
+        for (const char* k : {"ac1", "ppa", "npa", "ppv", "npv"}) {
+            QVERIFY2(isch.at(k).is_number(), k);
+        }
+        QVERIFY(std::abs(isch.at("ppa").get<double>() - 40.0 / 46.0) < 1e-12);
+        QVERIFY(std::abs(isch.at("npv").get<double>() - 45.0 / 51.0) < 1e-12);
+        const auto& rh = groups.at(0);
+        QCOMPARE(rh.at("category").get<std::string>(), std::string("rhythm"));
+        QVERIFY(rh.at("kappa").is_null());
+        QVERIFY(!rh.at("kappaWhy").get<std::string>().empty());
+        QVERIFY(rh.at("kappaCI").is_null());
+        QVERIFY(!rh.at("kappaCIWhy").get<std::string>().empty());
+        QVERIFY(rh.at("ppa").is_null() && !rh.at("ppaWhy").get<std::string>().empty());
+        QVERIFY(rh.at("ppv").is_null() && !rh.at("ppvWhy").get<std::string>().empty());
+        QCOMPARE(rh.at("npa").get<double>(), 1.0);
+        QCOMPARE(doc.at("leftOut").size(), std::size_t{1});
+        QCOMPARE(doc.at("leftOut").at(0).at("reason").get<std::string>(), std::string("reading untrusted: BAD_SIGNATURE"));
+
+        // By reader: Ada's and Bob's tables apart, each with "reader".
+        const auto byReader = nlohmann::json::parse(agreementToJson(g, {}, *parseGroupBy("model,category,reader")));
+        QCOMPARE(byReader.at("groups").size(), std::size_t{3});
+        // Key order: rhythm (Ada), then ischaemia by reader.
+        QCOMPARE(byReader.at("groups").at(1).at("reader").get<std::string>(), std::string("Ada"));
+        QCOMPARE(byReader.at("groups").at(1).at("table"), (nlohmann::json{{"tp", 20}, {"fp", 9}, {"fn", 0}, {"tn", 25}}));
+        QCOMPARE(byReader.at("groups").at(2).at("reader").get<std::string>(), std::string("Bob"));
+        QCOMPARE(byReader.at("groups").at(2).at("table"), (nlohmann::json{{"tp", 20}, {"fp", 0}, {"fn", 6}, {"tn", 20}}));
+        // By model only: the categories pooled into one table, "category" null.
+        const auto byModel = nlohmann::json::parse(agreementToJson(g, {}, *parseGroupBy("model")));
+        QCOMPARE(byModel.at("groups").size(), std::size_t{1});
+        QVERIFY(byModel.at("groups").at(0).at("category").is_null());
+        QCOMPARE(byModel.at("groups").at(0).at("table"), (nlohmann::json{{"tp", 40}, {"fp", 9}, {"fn", 6}, {"tn", 47}}));
+    }
+
+    void groupByParsing() {
+        QVERIFY(parseGroupBy("model,category").has_value());
+        QVERIFY(parseGroupBy("reader").has_value());
+        QVERIFY(parseGroupBy("category,model,reader")->reader);
+        QVERIFY(!parseGroupBy("").has_value());
+        QVERIFY(!parseGroupBy("model,,category").has_value());
+        QVERIFY(!parseGroupBy("model,model").has_value());
+        QVERIFY(!parseGroupBy("site").has_value());
+        QCOMPARE(groupByText(*parseGroupBy("reader,model")), std::string("model,reader"));
+    }
+
+    void csvHasEmptyCellsWithReasons() {
+        AgreementGroups g;
+        g.add(GroupKey{"m, \"quoted\"", "1", Category::EcgRhythm, "Ada"}, false, false);
+        const std::string csv = agreementToCsv(g, {{"/a,b.dcm", "", "no signed reading"}}, GroupBy{});
+        const auto header = csv.substr(0, csv.find('\n'));
+        QVERIFY(header.find("kappa,kappa_why") != std::string::npos);
+        QVERIFY(header.find("kappa_ci_lo,kappa_ci_hi,kappa_ci_why") != std::string::npos);
+        QVERIFY(csv.find("\"m, \"\"quoted\"\"\",1,rhythm,,1,0,0,0,1,0,1,,") != std::string::npos);
+        QVERIFY(csv.find("nan") == std::string::npos);
+        QVERIFY(csv.find("left_out,\"/a,b.dcm\",,no signed reading") != std::string::npos);
     }
 };
 

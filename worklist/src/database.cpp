@@ -124,9 +124,38 @@ constexpr std::array kSchema{
     "status TEXT NOT NULL CHECK (status IN ('unread', 'preliminary', 'signed', 'amended')), "
     "reader TEXT NOT NULL, time TEXT NOT NULL, path TEXT NOT NULL, amends_uid TEXT)",
     "CREATE INDEX readings_by_study ON readings(study_uid, time)",
-    "PRAGMA user_version = 1",
+    "PRAGMA user_version = 2",
 };
-static_assert(kSchemaVersion == 1, "kSchema's user_version must be kSchemaVersion");
+static_assert(kSchemaVersion == 2, "kSchema's user_version must be kSchemaVersion");
+
+// The review rows (schema version 2, issue 12): one row per category of a reviewed study — the AI's and the
+// clinician's call and the adjudicated label — so that agreement statistics over the worklist read no file.
+// Keyed by (reading, model, version, category); indexed by signing time (the date-range filter) and study.
+constexpr std::array kReviewSchema{
+    "CREATE TABLE reviews (reading_uid TEXT NOT NULL, study_uid TEXT NOT NULL, model_name TEXT NOT NULL, "
+    "model_version TEXT NOT NULL, category TEXT NOT NULL, reader TEXT NOT NULL, reading_time INTEGER NOT NULL, "
+    "ai_positive INTEGER NOT NULL CHECK (ai_positive IN (0, 1)), "
+    "clinician_positive INTEGER NOT NULL CHECK (clinician_positive IN (0, 1)), "
+    "adjudicated INTEGER CHECK (adjudicated IS NULL OR adjudicated IN (0, 1)), "
+    "disagree INTEGER NOT NULL DEFAULT 0 CHECK (disagree IN (0, 1)), "
+    "PRIMARY KEY (reading_uid, model_name, model_version, category))",
+    "CREATE INDEX reviews_by_time ON reviews(reading_time)",
+    // In the order reviewSet() and agreementGroups() read — the latest reading of each (study, model, version,
+    // category) first — and covering every column they read, so that the window function is one scan of the
+    // index: no sort of the table and no lookup of its rows.
+    "CREATE INDEX reviews_by_study ON reviews(study_uid, model_name, model_version, category, reading_time DESC, "
+    "reading_uid DESC, reader, ai_positive, clinician_positive, adjudicated, disagree)",
+};
+
+/// Creates the review table (inside createSchema()'s transaction).
+bool createReviewTables(QSqlQuery& q) {
+    for (const char* statement : kReviewSchema) {
+        if (!q.exec(QString::fromLatin1(statement))) {
+            return false;
+        }
+    }
+    return true;
+}
 
 enum class ContentState { Ours, Empty, Unusable };
 
@@ -235,6 +264,11 @@ struct Database::Impl {
                 db.rollback();
                 return Unexpected(std::move(e));
             }
+        }
+        if (!createReviewTables(q)) {
+            Error e = queryError(q, QStringLiteral("create its review table"));
+            db.rollback();
+            return Unexpected(std::move(e));
         }
         if (!db.commit()) {
             return Unexpected(databaseError(db, QStringLiteral("create its tables")));
@@ -764,6 +798,103 @@ Expected<void, Error> Database::Impl::createAdjudicationTable() {
             "adjudication_uid TEXT, adjudicator TEXT, adjudicated_at TEXT, adjudication_path TEXT, "
             "PRIMARY KEY (study_uid, reading_uid))"))) {
         return Unexpected(queryError(q, QStringLiteral("create its adjudication table")));
+namespace {
+
+std::optional<review::Category> categoryFromId(const QString& id) {
+    for (const review::Category c : review::allCategories()) {
+        if (id == QLatin1String(review::categoryId(c).data(), static_cast<qsizetype>(review::categoryId(c).size()))) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+QString categoryText(review::Category c) {
+    const std::string_view id = review::categoryId(c);
+    return QString::fromLatin1(id.data(), static_cast<qsizetype>(id.size()));
+}
+
+} // namespace
+
+review::AgreementGroups agreementGroupsOf(const std::vector<ReviewRow>& rows) {
+    review::AgreementGroups groups;
+    for (const ReviewRow& r : rows) {
+        const review::GroupKey key{r.modelName.toStdString(), r.modelVersion.toStdString(), r.category,
+                                   r.reader.toStdString()};
+        groups.add(key, r.aiPositive, r.adjudicated.value_or(r.clinicianPositive));
+        if (!r.adjudicated && r.disagree) {
+            groups.countDisagreement(key);
+        }
+    }
+    return groups;
+}
+
+Expected<void, Error> Database::recordReview(const review::ReviewedStudy& study) {
+    return recordReviews({study});
+}
+
+Expected<void, Error> Database::recordReviews(const std::vector<review::ReviewedStudy>& studies) {
+    for (const review::ReviewedStudy& study : studies) {
+        if (!isUid(QString::fromStdString(study.readingUid)) || !isUid(QString::fromStdString(study.studyUid))) {
+            return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review's UIDs must be DICOM UIDs.")});
+        }
+        if (study.modelName.empty()) {
+            return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("A review needs the model's name.")});
+        }
+    }
+    QSqlDatabase& db = m_impl->db;
+    if (!db.transaction()) {
+        return Unexpected(databaseError(db, QStringLiteral("start a transaction")));
+    }
+    QSqlQuery del(db);
+    QSqlQuery ins(db);
+    bool ok = del.prepare(QStringLiteral("DELETE FROM reviews WHERE reading_uid = ? AND model_name = ? AND "
+                                         "model_version = ?")) &&
+              ins.prepare(QStringLiteral("INSERT OR REPLACE INTO reviews (reading_uid, study_uid, model_name, "
+                                         "model_version, category, reader, reading_time, ai_positive, "
+                                         "clinician_positive, adjudicated, disagree) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                         "?, ?, ?)"));
+    QSqlQuery* failed = ok ? nullptr : &ins;
+    for (std::size_t i = 0; ok && i < studies.size(); ++i) {
+        const review::ReviewedStudy& study = studies[i];
+        const QString readingUid = QString::fromStdString(study.readingUid);
+        const QString model = text(study.modelName);
+        const QString version = text(study.modelVersion);
+        del.addBindValue(readingUid);
+        del.addBindValue(model);
+        del.addBindValue(version);
+        if (!del.exec()) {
+            ok = false;
+            failed = &del;
+            break;
+        }
+        for (const review::Row& row : study.sideBySide.rows) {
+            const review::AdjudicatedLabel* label = study.adjudicatedLabel(row.category);
+            ins.addBindValue(readingUid);
+            ins.addBindValue(QString::fromStdString(study.studyUid));
+            ins.addBindValue(model);
+            ins.addBindValue(version);
+            ins.addBindValue(categoryText(row.category));
+            ins.addBindValue(text(study.reader));
+            ins.addBindValue(static_cast<qlonglong>(study.readingTime));
+            ins.addBindValue(row.aiPositive ? 1 : 0);
+            ins.addBindValue(row.clinicianPositive ? 1 : 0);
+            ins.addBindValue(label != nullptr ? QVariant(label->positive ? 1 : 0) : QVariant());
+            ins.addBindValue(row.state == review::RowState::Disagree ? 1 : 0);
+            if (!ins.exec()) {
+                ok = false;
+                failed = &ins;
+                break;
+            }
+        }
+    }
+    if (!ok) {
+        Error e = queryError(*failed, QStringLiteral("store a review"));
+        db.rollback();
+        return Unexpected(std::move(e));
+    }
+    if (!db.commit()) {
+        return Unexpected(databaseError(db, QStringLiteral("store a review")));
     }
     return {};
 }
@@ -879,6 +1010,134 @@ Expected<std::optional<AdjudicationRequest>, Error> Database::adjudicationOf(con
     }
     r.adjudicationPath = q.value(8).toString();
     return std::optional<AdjudicationRequest>(std::move(r));
+
+/// The rows of the latest reading of each (study, model, version, category) that `filter` selects, as a
+/// subquery (its parameters bound by bindReviewFilter, in order).
+QString latestReviewsSql(const ReviewFilter& filter) {
+    QStringList where;
+    if (filter.from) {
+        where << QStringLiteral("reading_time >= ?");
+    }
+    if (filter.to) {
+        where << QStringLiteral("reading_time <= ?");
+    }
+    if (!filter.studyUids.empty()) {
+        QStringList marks;
+        for (std::size_t i = 0; i < filter.studyUids.size(); ++i) {
+            marks << QStringLiteral("?");
+        }
+        where << QStringLiteral("study_uid IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    // Of each (study, model, version, category), the row of the latest reading: an amended study counts once.
+    return QStringLiteral("SELECT * FROM (SELECT reading_uid, study_uid, model_name, model_version, category, reader, "
+                          "reading_time, ai_positive, clinician_positive, adjudicated, disagree, ROW_NUMBER() OVER "
+                          "(PARTITION BY study_uid, model_name, model_version, category ORDER BY reading_time DESC, "
+                          "reading_uid DESC) AS latest FROM reviews%1) WHERE latest = 1")
+        .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
+}
+
+void bindReviewFilter(QSqlQuery& q, const ReviewFilter& filter) {
+    if (filter.from) {
+        q.addBindValue(static_cast<qlonglong>(*filter.from));
+    }
+    if (filter.to) {
+        q.addBindValue(static_cast<qlonglong>(*filter.to));
+    }
+    for (const QString& uid : filter.studyUids) {
+        q.addBindValue(uid);
+    }
+}
+
+Error tooManyStudies() {
+    return Error{ErrorCode::InvalidArgument,
+                 QStringLiteral("A review filter may name at most %1 studies.").arg(kMaxReviewFilterStudies)};
+}
+
+} // namespace
+
+Expected<review::AgreementGroups, Error> Database::agreementGroups(const ReviewFilter& filter) {
+    if (filter.studyUids.size() > kMaxReviewFilterStudies) {
+        return Unexpected(tooManyStudies());
+    }
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    // The reference side is the adjudicated label where there is one; a disagreement counts only while not
+    // adjudicated (review::addReviewedStudy's rules).
+    const QString sql =
+        QStringLiteral("SELECT model_name, model_version, category, reader, ai_positive, "
+                       "COALESCE(adjudicated, clinician_positive) AS reference, COUNT(*), "
+                       "SUM(CASE WHEN adjudicated IS NULL AND disagree = 1 THEN 1 ELSE 0 END) FROM (%1) "
+                       "GROUP BY model_name, model_version, category, reader, ai_positive, reference")
+            .arg(latestReviewsSql(filter));
+    if (!q.prepare(sql)) {
+        return Unexpected(queryError(q, QStringLiteral("count review rows")));
+    }
+    bindReviewFilter(q, filter);
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("count review rows")));
+    }
+    review::AgreementGroups groups;
+    while (q.next()) {
+        const auto category = categoryFromId(q.value(2).toString());
+        if (!category) {
+            continue; // as in reviewSet(): a category this build does not know is not counted
+        }
+        const review::GroupKey key{q.value(0).toString().toStdString(), q.value(1).toString().toStdString(), *category,
+                                   q.value(3).toString().toStdString()};
+        const bool ai = q.value(4).toInt() != 0;
+        const bool reference = q.value(5).toInt() != 0;
+        const qlonglong n = q.value(6).toLongLong();
+        const qlonglong disagreements = q.value(7).toLongLong();
+        for (qlonglong i = 0; i < n; ++i) {
+            groups.add(key, ai, reference);
+        }
+        for (qlonglong i = 0; i < disagreements; ++i) {
+            groups.countDisagreement(key);
+        }
+    }
+    return groups;
+}
+
+Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& filter) {
+    if (filter.studyUids.size() > kMaxReviewFilterStudies) {
+        return Unexpected(tooManyStudies());
+    }
+    const QString sql = QStringLiteral("SELECT reading_uid, study_uid, model_name, model_version, category, reader, "
+                                       "reading_time, ai_positive, clinician_positive, adjudicated, disagree FROM "
+                                       "(%1) ORDER BY study_uid, model_name, model_version, category")
+                            .arg(latestReviewsSql(filter));
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        return Unexpected(queryError(q, QStringLiteral("select review rows")));
+    }
+    bindReviewFilter(q, filter);
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("select review rows")));
+    }
+    std::vector<ReviewRow> out;
+    while (q.next()) {
+        const auto category = categoryFromId(q.value(4).toString());
+        if (!category) {
+            continue; // a category id this build does not know (a newer build's row): not counted
+        }
+        ReviewRow r;
+        r.readingUid = q.value(0).toString();
+        r.studyUid = q.value(1).toString();
+        r.modelName = q.value(2).toString();
+        r.modelVersion = q.value(3).toString();
+        r.category = *category;
+        r.reader = q.value(5).toString();
+        r.readingTime = q.value(6).toLongLong();
+        r.aiPositive = q.value(7).toInt() != 0;
+        r.clinicianPositive = q.value(8).toInt() != 0;
+        if (!q.value(9).isNull()) {
+            r.adjudicated = q.value(9).toInt() != 0;
+        }
+        r.disagree = q.value(10).toInt() != 0;
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 } // namespace veridicor::worklist

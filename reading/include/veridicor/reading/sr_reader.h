@@ -32,6 +32,9 @@ struct ReadingDocument {
     std::string patientName; ///< UTF-8, as stored (the SR's character set is ISO_IR 192)
     std::string observerName;
     std::string verifyingObserverName; ///< empty when unverified
+    /// The Verification DateTime of that observer (DICOM DT as stored, e.g. "20261201101500"): when the
+    /// reading was signed as final. Empty when unverified.
+    std::string verificationDateTime{};
     bool complete = false;             ///< Completion Flag COMPLETE
     bool verified = false;             ///< Verification Flag VERIFIED
     /// The evidence: the recording's SOP instance (Current Requested Procedure Evidence Sequence) and its

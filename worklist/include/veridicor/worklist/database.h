@@ -9,6 +9,8 @@
 /// one may be used on a worker thread — the thread that opened it, only (Qt SQL's rule for a connection).
 
 #include <veridicor/base/expected.h>
+#include <veridicor/review/agreement.h>
+#include <veridicor/review/reviewed_study.h>
 #include <veridicor/worklist/ai_summary.h>
 #include <veridicor/worklist/error.h>
 
@@ -30,7 +32,8 @@ struct ScanOptions;
 namespace veridicor::worklist {
 
 /// The schema this build reads and writes (PRAGMA user_version). A file of another version is moved aside.
-inline constexpr int kSchemaVersion = 1;
+/// Version 2 added the `reviews` table (review rows, issue 12).
+inline constexpr int kSchemaVersion = 2;
 
 enum class ReadingStatus { Unread, Preliminary, Signed, Amended };
 
@@ -86,6 +89,38 @@ struct StudyRow {
     AdjudicationState adjudication = AdjudicationState::None; ///< of the latest request
     friend bool operator==(const StudyRow&, const StudyRow&) = default;
 };
+
+/// One row of the `reviews` table: one category of one reviewed study (review::ReviewedStudy), what the
+/// agreement statistics count, so that they are computed over the worklist without reading a file.
+struct ReviewRow {
+    QString readingUid; ///< SOP Instance UID of the signed reading in force
+    QString studyUid;
+    QString modelName;
+    QString modelVersion;
+    review::Category category = review::Category::EcgOverall;
+    QString reader;
+    std::int64_t readingTime = 0; ///< when the reading was signed: seconds since 1970-01-01 UTC
+    bool aiPositive = false;
+    bool clinicianPositive = false;
+    std::optional<bool> adjudicated{}; ///< the adjudicated label; empty: not adjudicated
+    bool disagree = false;             ///< both positive with incompatible codes (review::RowState::Disagree)
+    friend bool operator==(const ReviewRow&, const ReviewRow&) = default;
+};
+
+/// Which review rows reviewSet() returns: readings signed within [from, to] (seconds since 1970 UTC, both
+/// ends included; empty: unbounded), of the given studies (empty: all).
+struct ReviewFilter {
+    std::optional<std::int64_t> from{};
+    std::optional<std::int64_t> to{};
+    std::vector<QString> studyUids{};
+};
+
+/// At most this many study UIDs in one ReviewFilter (each is a bound parameter of the query).
+inline constexpr std::size_t kMaxReviewFilterStudies = 10000;
+
+/// The agreement tables of review rows (as review::addReviewedStudy() builds them from reviewed studies: the
+/// adjudicated label in place of the clinician's, a disagreement counted only while not adjudicated).
+review::AgreementGroups agreementGroupsOf(const std::vector<ReviewRow>& rows);
 
 struct InstanceFile {
     QString path;
@@ -171,6 +206,21 @@ public:
     Expected<std::vector<StudyRow>, Error> studies();
     /// The files of a study, by path.
     Expected<std::vector<InstanceFile>, Error> instancesOf(const QString& studyUid);
+
+    /// Records the rows of a reviewed study (one per side-by-side row), replacing those of the same reading
+    /// and model (name and version), in one transaction. InvalidArgument when a UID is not a DICOM UID or the
+    /// model has no name.
+    Expected<void, Error> recordReview(const review::ReviewedStudy& study);
+    /// The same for many reviewed studies in one transaction (all or none are stored).
+    Expected<void, Error> recordReviews(const std::vector<review::ReviewedStudy>& studies);
+    /// The review rows `filter` selects — of each (study, model, version, category) only the row of the
+    /// latest reading (by signing time, then UID), so that a study read again (an amendment) counts once —
+    /// ordered by study, model, version, category id. InvalidArgument when the filter names more than
+    /// kMaxReviewFilterStudies studies.
+    Expected<std::vector<ReviewRow>, Error> reviewSet(const ReviewFilter& filter = {});
+    /// The agreement tables of the rows reviewSet(filter) returns, counted by SQLite (GROUP BY over the latest
+    /// rows) — the same tables as agreementGroupsOf(reviewSet(filter)), without carrying every row out.
+    Expected<review::AgreementGroups, Error> agreementGroups(const ReviewFilter& filter = {});
 
 private:
     struct Impl;
