@@ -784,20 +784,6 @@ Expected<std::vector<InstanceFile>, Error> Database::instancesOf(const QString& 
     return out;
 }
 
-// ---- Adjudication requests ("Send to adjudication", the "to adjudicate" filter, status "adjudicated").
-//
-// adjudications — one row per request to adjudicate a study's reading, and the verified adjudication that
-// answered it (NULL while open). Made, when missing, on every open (CREATE TABLE IF NOT EXISTS): a database of
-// schema version 1 made before it gains the table and keeps its data, so the table needs no version of its own.
-
-Expected<void, Error> Database::Impl::createAdjudicationTable() {
-    QSqlQuery q(db);
-    if (!q.exec(QStringLiteral(
-            "CREATE TABLE IF NOT EXISTS adjudications (study_uid TEXT NOT NULL, reading_uid TEXT NOT NULL, "
-            "requested_by TEXT NOT NULL, requested_at TEXT NOT NULL, categories TEXT NOT NULL, "
-            "adjudication_uid TEXT, adjudicator TEXT, adjudicated_at TEXT, adjudication_path TEXT, "
-            "PRIMARY KEY (study_uid, reading_uid))"))) {
-        return Unexpected(queryError(q, QStringLiteral("create its adjudication table")));
 namespace {
 
 std::optional<review::Category> categoryFromId(const QString& id) {
@@ -900,116 +886,6 @@ Expected<void, Error> Database::recordReviews(const std::vector<review::Reviewed
 }
 
 namespace {
-constexpr int kMaxAdjudicationCategories = 16;
-} // namespace
-
-/// The adjudication state of each row's study: of its latest request.
-Expected<void, Error> Database::Impl::fillAdjudicationStates(std::vector<StudyRow>& rows) {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT a.study_uid, a.adjudication_uid FROM adjudications a WHERE a.rowid = "
-                               "(SELECT rowid FROM adjudications b WHERE b.study_uid = a.study_uid "
-                               "ORDER BY requested_at DESC, rowid DESC LIMIT 1)"))) {
-        return Unexpected(queryError(q, QStringLiteral("list its adjudications")));
-    }
-    QHash<QString, AdjudicationState> states;
-    while (q.next()) {
-        states.insert(q.value(0).toString(),
-                      q.value(1).isNull() ? AdjudicationState::Requested : AdjudicationState::Adjudicated);
-    }
-    for (auto& row : rows) {
-        row.adjudication = states.value(row.studyUid, AdjudicationState::None);
-    }
-    return {};
-}
-
-Expected<void, Error> Database::requestAdjudication(const AdjudicationRequest& request) {
-    if (!isUid(request.studyUid) || !isUid(request.readingUid)) {
-        return Unexpected(Error{ErrorCode::InvalidArgument,
-                                QStringLiteral("An adjudication request's study and reading UIDs must be DICOM UIDs.")});
-    }
-    if (!request.requestedAt.isValid()) {
-        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("An adjudication request needs its time.")});
-    }
-    if (request.categories.size() > kMaxAdjudicationCategories) {
-        return Unexpected(Error{ErrorCode::InvalidArgument,
-                                QStringLiteral("An adjudication request names more than %1 categories.")
-                                    .arg(kMaxAdjudicationCategories)});
-    }
-    QStringList categories;
-    for (const QString& c : request.categories) {
-        categories << storedText(c, kMaxNameChars).remove(QLatin1Char(','));
-    }
-    QSqlQuery q(m_impl->db);
-    q.prepare(QStringLiteral("INSERT OR IGNORE INTO adjudications (study_uid, reading_uid, requested_by, requested_at, "
-                             "categories) VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(request.studyUid);
-    q.addBindValue(request.readingUid);
-    q.addBindValue(storedText(request.requestedBy, kMaxNameChars));
-    q.addBindValue(readingTimeText(request.requestedAt));
-    q.addBindValue(categories.join(QLatin1Char(',')));
-    if (!q.exec()) {
-        return Unexpected(queryError(q, QStringLiteral("store an adjudication request")));
-    }
-    return {};
-}
-
-Expected<void, Error> Database::recordAdjudication(const QString& studyUid, const QString& readingUid,
-                                                   const QString& adjudicationUid, const QString& adjudicator,
-                                                   const QDateTime& time, const QString& path) {
-    if (!isUid(studyUid) || !isUid(readingUid) || !isUid(adjudicationUid)) {
-        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("An adjudication's UIDs must be DICOM UIDs.")});
-    }
-    if (!time.isValid() || path.size() > kMaxPathChars) {
-        return Unexpected(Error{ErrorCode::InvalidArgument,
-                                QStringLiteral("An adjudication needs its time and a file path of bounded length.")});
-    }
-    QSqlQuery q(m_impl->db);
-    q.prepare(QStringLiteral("UPDATE adjudications SET adjudication_uid = ?, adjudicator = ?, adjudicated_at = ?, "
-                             "adjudication_path = ? WHERE study_uid = ? AND reading_uid = ?"));
-    q.addBindValue(adjudicationUid);
-    q.addBindValue(storedText(adjudicator, kMaxNameChars));
-    q.addBindValue(readingTimeText(time));
-    q.addBindValue(path);
-    q.addBindValue(studyUid);
-    q.addBindValue(readingUid);
-    if (!q.exec()) {
-        return Unexpected(queryError(q, QStringLiteral("store an adjudication")));
-    }
-    if (q.numRowsAffected() != 1) {
-        return Unexpected(Error{ErrorCode::InvalidArgument,
-                                QStringLiteral("No adjudication was requested for this study's reading.")});
-    }
-    return {};
-}
-
-Expected<std::optional<AdjudicationRequest>, Error> Database::adjudicationOf(const QString& studyUid) {
-    QSqlQuery q(m_impl->db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT study_uid, reading_uid, requested_by, requested_at, categories, adjudication_uid, "
-                             "adjudicator, adjudicated_at, adjudication_path FROM adjudications WHERE study_uid = ? "
-                             "ORDER BY requested_at DESC, rowid DESC LIMIT 1"));
-    q.addBindValue(studyUid);
-    if (!q.exec()) {
-        return Unexpected(queryError(q, QStringLiteral("read an adjudication request")));
-    }
-    if (!q.next()) {
-        return std::optional<AdjudicationRequest>();
-    }
-    AdjudicationRequest r;
-    r.studyUid = q.value(0).toString();
-    r.readingUid = q.value(1).toString();
-    r.requestedBy = q.value(2).toString();
-    r.requestedAt = QDateTime::fromString(q.value(3).toString(), Qt::ISODateWithMs);
-    const QString categories = q.value(4).toString();
-    r.categories = categories.isEmpty() ? QStringList() : categories.split(QLatin1Char(','));
-    r.adjudicationUid = q.value(5).toString();
-    r.adjudicator = q.value(6).toString();
-    if (!q.value(7).isNull()) {
-        r.adjudicatedAt = QDateTime::fromString(q.value(7).toString(), Qt::ISODateWithMs);
-    }
-    r.adjudicationPath = q.value(8).toString();
-    return std::optional<AdjudicationRequest>(std::move(r));
 
 /// The rows of the latest reading of each (study, model, version, category) that `filter` selects, as a
 /// subquery (its parameters bound by bindReviewFilter, in order).
@@ -1138,6 +1014,137 @@ Expected<std::vector<ReviewRow>, Error> Database::reviewSet(const ReviewFilter& 
         out.push_back(std::move(r));
     }
     return out;
+}
+
+// ---- Adjudication requests ("Send to adjudication", the "to adjudicate" filter, status "adjudicated").
+//
+// adjudications — one row per request to adjudicate a study's reading, and the verified adjudication that
+// answered it (NULL while open). Made, when missing, on every open (CREATE TABLE IF NOT EXISTS): a database of
+// schema version 1 made before it gains the table and keeps its data, so the table needs no version of its own.
+
+Expected<void, Error> Database::Impl::createAdjudicationTable() {
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS adjudications (study_uid TEXT NOT NULL, reading_uid TEXT NOT NULL, "
+            "requested_by TEXT NOT NULL, requested_at TEXT NOT NULL, categories TEXT NOT NULL, "
+            "adjudication_uid TEXT, adjudicator TEXT, adjudicated_at TEXT, adjudication_path TEXT, "
+            "PRIMARY KEY (study_uid, reading_uid))"))) {
+        return Unexpected(queryError(q, QStringLiteral("create its adjudication table")));
+    }
+    return {};
+}
+
+namespace {
+constexpr int kMaxAdjudicationCategories = 16;
+} // namespace
+
+/// The adjudication state of each row's study: of its latest request.
+Expected<void, Error> Database::Impl::fillAdjudicationStates(std::vector<StudyRow>& rows) {
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT a.study_uid, a.adjudication_uid FROM adjudications a WHERE a.rowid = "
+                               "(SELECT rowid FROM adjudications b WHERE b.study_uid = a.study_uid "
+                               "ORDER BY requested_at DESC, rowid DESC LIMIT 1)"))) {
+        return Unexpected(queryError(q, QStringLiteral("list its adjudications")));
+    }
+    QHash<QString, AdjudicationState> states;
+    while (q.next()) {
+        states.insert(q.value(0).toString(),
+                      q.value(1).isNull() ? AdjudicationState::Requested : AdjudicationState::Adjudicated);
+    }
+    for (auto& row : rows) {
+        row.adjudication = states.value(row.studyUid, AdjudicationState::None);
+    }
+    return {};
+}
+
+Expected<void, Error> Database::requestAdjudication(const AdjudicationRequest& request) {
+    if (!isUid(request.studyUid) || !isUid(request.readingUid)) {
+        return Unexpected(Error{ErrorCode::InvalidArgument,
+                                QStringLiteral("An adjudication request's study and reading UIDs must be DICOM UIDs.")});
+    }
+    if (!request.requestedAt.isValid()) {
+        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("An adjudication request needs its time.")});
+    }
+    if (request.categories.size() > kMaxAdjudicationCategories) {
+        return Unexpected(Error{ErrorCode::InvalidArgument,
+                                QStringLiteral("An adjudication request names more than %1 categories.")
+                                    .arg(kMaxAdjudicationCategories)});
+    }
+    QStringList categories;
+    for (const QString& c : request.categories) {
+        categories << storedText(c, kMaxNameChars).remove(QLatin1Char(','));
+    }
+    QSqlQuery q(m_impl->db);
+    q.prepare(QStringLiteral("INSERT OR IGNORE INTO adjudications (study_uid, reading_uid, requested_by, requested_at, "
+                             "categories) VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(request.studyUid);
+    q.addBindValue(request.readingUid);
+    q.addBindValue(storedText(request.requestedBy, kMaxNameChars));
+    q.addBindValue(readingTimeText(request.requestedAt));
+    q.addBindValue(categories.join(QLatin1Char(',')));
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("store an adjudication request")));
+    }
+    return {};
+}
+
+Expected<void, Error> Database::recordAdjudication(const QString& studyUid, const QString& readingUid,
+                                                   const QString& adjudicationUid, const QString& adjudicator,
+                                                   const QDateTime& time, const QString& path) {
+    if (!isUid(studyUid) || !isUid(readingUid) || !isUid(adjudicationUid)) {
+        return Unexpected(Error{ErrorCode::InvalidArgument, QStringLiteral("An adjudication's UIDs must be DICOM UIDs.")});
+    }
+    if (!time.isValid() || path.size() > kMaxPathChars) {
+        return Unexpected(Error{ErrorCode::InvalidArgument,
+                                QStringLiteral("An adjudication needs its time and a file path of bounded length.")});
+    }
+    QSqlQuery q(m_impl->db);
+    q.prepare(QStringLiteral("UPDATE adjudications SET adjudication_uid = ?, adjudicator = ?, adjudicated_at = ?, "
+                             "adjudication_path = ? WHERE study_uid = ? AND reading_uid = ?"));
+    q.addBindValue(adjudicationUid);
+    q.addBindValue(storedText(adjudicator, kMaxNameChars));
+    q.addBindValue(readingTimeText(time));
+    q.addBindValue(path);
+    q.addBindValue(studyUid);
+    q.addBindValue(readingUid);
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("store an adjudication")));
+    }
+    if (q.numRowsAffected() != 1) {
+        return Unexpected(Error{ErrorCode::InvalidArgument,
+                                QStringLiteral("No adjudication was requested for this study's reading.")});
+    }
+    return {};
+}
+
+Expected<std::optional<AdjudicationRequest>, Error> Database::adjudicationOf(const QString& studyUid) {
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT study_uid, reading_uid, requested_by, requested_at, categories, adjudication_uid, "
+                             "adjudicator, adjudicated_at, adjudication_path FROM adjudications WHERE study_uid = ? "
+                             "ORDER BY requested_at DESC, rowid DESC LIMIT 1"));
+    q.addBindValue(studyUid);
+    if (!q.exec()) {
+        return Unexpected(queryError(q, QStringLiteral("read an adjudication request")));
+    }
+    if (!q.next()) {
+        return std::optional<AdjudicationRequest>();
+    }
+    AdjudicationRequest r;
+    r.studyUid = q.value(0).toString();
+    r.readingUid = q.value(1).toString();
+    r.requestedBy = q.value(2).toString();
+    r.requestedAt = QDateTime::fromString(q.value(3).toString(), Qt::ISODateWithMs);
+    const QString categories = q.value(4).toString();
+    r.categories = categories.isEmpty() ? QStringList() : categories.split(QLatin1Char(','));
+    r.adjudicationUid = q.value(5).toString();
+    r.adjudicator = q.value(6).toString();
+    if (!q.value(7).isNull()) {
+        r.adjudicatedAt = QDateTime::fromString(q.value(7).toString(), Qt::ISODateWithMs);
+    }
+    r.adjudicationPath = q.value(8).toString();
+    return std::optional<AdjudicationRequest>(std::move(r));
 }
 
 } // namespace veridicor::worklist
