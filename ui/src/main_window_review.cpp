@@ -23,7 +23,6 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -158,13 +157,8 @@ QStringList MainWindow::sideBySideTexts() const {
     QStringList out;
     const SideBySidePanel* p = m_review->panel;
     out << p->message();
-    for (int r = 0; r < p->table()->rowCount(); ++r) {
-        QStringList cells;
-        for (int c = 0; c < p->table()->columnCount(); ++c) {
-            const QTableWidgetItem* item = p->table()->item(r, c);
-            cells << (item != nullptr ? item->text() : QString());
-        }
-        out << cells.join(QStringLiteral(" | "));
+    for (const SideBySidePanel::ShownRow& r : p->rows()) {
+        out << QStringList{r.category, r.ai, r.clinician, r.state, r.note}.join(QStringLiteral(" | "));
     }
     for (QListWidget* list : {p->notCountedList(), p->uncategorisedList()}) {
         for (int i = 0; i < list->count(); ++i) {

@@ -53,7 +53,7 @@ QString codesText(const std::vector<review::StatedCode>& codes, bool positive) {
 QString stateText(const review::Row& row) {
     QString t = rowStateText(row.state);
     if (row.state == review::RowState::Agree) {
-        t += row.aiPositive ? SideBySidePanel::tr(" (both abnormal)") : SideBySidePanel::tr(" (both negative)");
+        t += row.aiPositive ? SideBySidePanel::tr("\n(both abnormal)") : SideBySidePanel::tr("\n(both negative)");
     }
     return t;
 }
@@ -161,13 +161,16 @@ SideBySidePanel::SideBySidePanel(QWidget* parent) : QWidget(parent) {
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("sideBySideTable"));
-    m_table->setHorizontalHeaderLabels({tr("Category"), tr("AI (verified)"), tr("Clinician"), tr("State"), tr("Note")});
+    m_table->setHorizontalHeaderLabels({tr("Category: AI (verified) · clinician"), tr("State")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Rows follow their wrapped text as the column's width changes (the dock is resized).
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(RowColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(StateColumn, QHeaderView::ResizeToContents);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_table, 1);
 
     m_notCountedTitle = new QLabel(tr("Not counted: not verified"), this);
@@ -194,6 +197,7 @@ QString SideBySidePanel::message() const {
 
 void SideBySidePanel::showMessage(const QString& message) {
     m_heading->setText(message);
+    m_rows.clear();
     m_table->setRowCount(0);
     m_notCounted->clear();
     m_uncategorised->clear();
@@ -208,24 +212,34 @@ void SideBySidePanel::setSideBySide(const review::SideBySide& s, const QString& 
     m_heading->setText(heading);
     m_table->setVisible(true);
     m_table->setRowCount(static_cast<int>(s.rows.size()));
+    m_rows.clear();
     int r = 0;
     for (const review::Row& row : s.rows) {
-        auto* category = new QTableWidgetItem(qs(review::categoryName(row.category)));
-        auto* ai = new QTableWidgetItem(codesText(row.ai, row.aiPositive));
-        auto* clinician = new QTableWidgetItem(codesText(row.clinician, row.clinicianPositive));
-        auto* state = new QTableWidgetItem(stateSymbol(row.state) + stateText(row));
+        ShownRow shown;
+        shown.category = qs(review::categoryName(row.category));
+        shown.ai = codesText(row.ai, row.aiPositive);
+        shown.clinician = codesText(row.clinician, row.clinicianPositive);
+        shown.state = stateSymbol(row.state) + stateText(row);
+        shown.note = boundedText(row.note, kMaxTextChars);
+        QString text = tr("%1\nAI: %2\nClinician: %3")
+                           .arg(shown.category, QString(shown.ai).replace(QLatin1Char('\n'), QStringLiteral("; ")),
+                                QString(shown.clinician).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        if (!shown.note.isEmpty()) {
+            text += tr("\nNote: %1").arg(shown.note);
+        }
+        auto* item = new QTableWidgetItem(text);
+        item->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);
+        auto* state = new QTableWidgetItem(shown.state);
         state->setData(Qt::UserRole, QString::fromUtf8(review::rowStateName(row.state).data()));
         state->setBackground(stateColour(row.state));
         state->setForeground(QColor(Qt::black));
+        state->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);
         state->setToolTip(row.state == review::RowState::Disagree
                               ? tr("Both called this category abnormal, with codes that are not compatible")
                               : QString());
-        auto* note = new QTableWidgetItem(boundedText(row.note, kMaxTextChars));
-        m_table->setItem(r, CategoryColumn, category);
-        m_table->setItem(r, AiColumn, ai);
-        m_table->setItem(r, ClinicianColumn, clinician);
+        m_table->setItem(r, RowColumn, item);
         m_table->setItem(r, StateColumn, state);
-        m_table->setItem(r, NoteColumn, note);
+        m_rows.push_back(std::move(shown));
         ++r;
     }
     m_table->resizeRowsToContents();

@@ -35,8 +35,18 @@ review::StudyInput sideBySideInput(const std::vector<const FindingEntry*>& entri
 class SideBySidePanel : public QWidget {
     Q_OBJECT
 public:
-    /// Table columns.
-    enum Column { CategoryColumn, AiColumn, ClinicianColumn, StateColumn, NoteColumn, ColumnCount };
+    /// Table columns: the category with each side's codes (and the note) under it, then the state — two
+    /// columns, so that the panel reads in the narrow column of the reading area.
+    enum Column { RowColumn, StateColumn, ColumnCount };
+
+    /// One row as shown, part by part.
+    struct ShownRow {
+        QString category;
+        QString ai;        ///< the AI's codes, or "none stated (negative)"
+        QString clinician;
+        QString state;     ///< with its symbol: "✓ agree (both negative)", "◐ AI only"
+        QString note;
+    };
 
     explicit SideBySidePanel(QWidget* parent = nullptr);
 
@@ -48,10 +58,12 @@ public:
 
     [[nodiscard]] QString message() const;
     [[nodiscard]] QTableWidget* table() const { return m_table; }
+    [[nodiscard]] const std::vector<ShownRow>& rows() const { return m_rows; }
     [[nodiscard]] QListWidget* notCountedList() const { return m_notCounted; }
     [[nodiscard]] QListWidget* uncategorisedList() const { return m_uncategorised; }
 
 private:
+    std::vector<ShownRow> m_rows;
     QLabel* m_heading = nullptr;
     QTableWidget* m_table = nullptr;
     QLabel* m_notCountedTitle = nullptr;
