@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPushButton>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -67,7 +69,7 @@ int auditEvents(const QString& file, const QByteArray& event) {
     }
     int n = 0;
     for (const QByteArray& line : f.readAll().split('\n')) {
-        n += line.contains("\"event\":\"" + event + "\"") ? 1 : 0;
+        n += QJsonDocument::fromJson(line).object().value(QStringLiteral("event")).toString().toUtf8() == event ? 1 : 0;
     }
     return n;
 }

@@ -122,7 +122,7 @@ void ModelAlertBanner::rebuild() {
         const QString stream = alertKey(a).section(QLatin1Char('|'), 0, 3);
         auto it = std::find_if(strips.begin(), strips.end(), [&](const auto& p) { return p.first == stream; });
         if (it == strips.end()) {
-            strips.push_back({stream, Strip{&a, a.reading, 1}});
+            strips.emplace_back(stream, Strip{&a, a.reading, 1});
         } else {
             it->second.latest = &a;
             ++it->second.count;
