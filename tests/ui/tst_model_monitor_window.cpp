@@ -6,14 +6,18 @@
 #include <veridicor/review/review_monitor.h>
 #include <veridicor/ui/main_window.h>
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -189,6 +193,44 @@ private slots:
         QCOMPARE(auditEvents(log, "model-alert"), 0);
         auto* banner = window.findChild<QWidget*>(QStringLiteral("modelAlertBanner"));
         QVERIFY(banner != nullptr && !banner->isVisible());
+    }
+
+    // View › Agreement Statistics… opens the window over the set given to the main window; the export
+    // functions the integrator connects are what its buttons call.
+    void agreementStatisticsFromTheViewMenu() {
+        registry::ViewerRegistry reg;
+        ui::MainWindow window(reg);
+        window.setAuditLogFile(tmp.filePath(QStringLiteral("menu-audit.log")));
+        window.setAuditKeyFile(tmp.filePath(QStringLiteral("audit-key.pem")));
+        window.show();
+        window.setReviewSet(simulate(7, 0));
+        QAction* action = nullptr;
+        for (QAction* menu : window.menuBar()->actions()) {
+            if (menu->menu() != nullptr && menu->text().remove(QLatin1Char('&')) == QStringLiteral("View")) {
+                for (QAction* a : menu->menu()->actions()) {
+                    action = a->text().remove(QLatin1Char('&')) == QStringLiteral("Agreement Statistics…") ? a : action;
+                }
+            }
+        }
+        QVERIFY(action != nullptr);
+        action->trigger();
+        auto* stats = window.findChild<QWidget*>(QStringLiteral("agreementWindow"));
+        QVERIFY(stats != nullptr && stats->isVisible());
+        auto* table = stats->findChild<QTableWidget*>(QStringLiteral("agreementTable"));
+        QVERIFY(table != nullptr);
+        QCOMPARE(table->rowCount(), 1); // one model version, one category
+        QCOMPARE(table->item(0, 4)->text(), QStringLiteral("1500")); // n
+        QPushButton* json = nullptr;
+        for (auto* b : stats->findChildren<QPushButton*>()) {
+            json = b->text() == QStringLiteral("Export JSON…") ? b : json;
+        }
+        QVERIFY(json != nullptr && !json->isEnabled());
+        std::size_t exported = 0;
+        window.setAgreementExport({}, [&exported](const review::ReviewSet& shown, QWidget*) { exported = shown.studies.size(); });
+        QVERIFY(json->isEnabled());
+        json->click();
+        QCOMPARE(exported, std::size_t{1500});
+        QCOMPARE(window.openAgreementStatistics(), stats); // the same window, raised
     }
 
     void theWindowIsTheSiteSetting() {
