@@ -8,6 +8,7 @@
 #include <veridicor/review/agreement.h>
 #include <veridicor/review/reviewed_study.h>
 
+#include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
@@ -232,6 +233,11 @@ private slots:
         QVERIFY(bars != nullptr);
         QCOMPARE(bars->count(), 2);
         QCOMPARE(intervals, 2);
+        // The axis: the axis category has no κ for either version, and says so by version.
+        auto* axis = qobject_cast<QBarCategoryAxis*>(w.categoryChart()->chart()->axes(Qt::Horizontal).front());
+        QVERIFY(axis != nullptr);
+        QCOMPARE(axis->categories(), (QStringList{QStringLiteral("ECG: rhythm"),
+                                                  QStringLiteral("ECG: axis [κ —]")}));
         // Over time: agreement and κ per version.
         QCOMPARE(w.timeChart()->chart()->series().size(), 4);
         QCOMPARE(w.leftOutList()->count(), 2);

@@ -222,8 +222,8 @@ AgreementWindow::AgreementWindow(QWidget* parent) : QWidget(parent, Qt::Window) 
     auto* chartNote = new QLabel(
         tr("Left: bars are Cohen's κ per category and model version; the black lines are its 95 % confidence "
            "interval (Fleiss, Cohen & Everitt SE), drawn as line segments because Qt Charts has no error bars. A "
-           "category marked [κ —] has no κ for a version (undefined: see the table's footnotes) — no bar there "
-           "means undefined, not 0. Right: per model version and calendar month of signing, raw agreement (solid) "
+           "category marked [κ — 2.0] has no κ for version 2.0, [κ —] none for any version (undefined: see the "
+           "table's footnotes) — no bar there means undefined, not 0; [no CI 2.0]: κ without an interval. Right: per model version and calendar month of signing, raw agreement (solid) "
            "and κ (dashed) over all categories of that month pooled; a month whose κ is undefined has no κ point."),
         chartsPage);
     chartNote->setWordWrap(true);
@@ -452,7 +452,9 @@ void AgreementWindow::fillCategoryChart() {
     chart->setTitle(tr("Cohen's κ per category, with its 95 % CI"));
     auto* bars = new QBarSeries;
     QStringList labels;
-    std::vector<bool> undefinedIn(categories.size(), false);
+    // Per category, what a missing bar or interval means, by version: "κ — 2.0", "no CI 1.0" (a zero-height bar
+    // alone cannot tell an undefined κ from κ = 0).
+    std::vector<QStringList> marks(categories.size());
     const int sets = static_cast<int>(versions.size());
     const double groupWidth = 0.5; // QBarSeries' default bar width: the group's share of a category
     bars->setBarWidth(groupWidth);
@@ -469,10 +471,14 @@ void AgreementWindow::fillCategoryChart() {
                     found = &r;
                 }
             }
+            const QString version = versions[static_cast<std::size_t>(v)].second;
             if (found == nullptr || !found->figures.kappa.value) {
-                set->append(0); // zero height: no bar; the axis label says undefined
-                undefinedIn[c] = undefinedIn[c] || found != nullptr;
+                set->append(0); // zero height: no bar; the axis label says why
+                marks[c] << (found == nullptr ? tr("no data %1").arg(version) : tr("κ — %1").arg(version));
                 continue;
+            }
+            if (!found->figures.kappaCi) {
+                marks[c] << tr("no CI %1").arg(version);
             }
             set->append(*found->figures.kappa.value);
             lowest = std::min(lowest, *found->figures.kappa.value);
@@ -492,7 +498,12 @@ void AgreementWindow::fillCategoryChart() {
         bars->append(set);
     }
     for (std::size_t c = 0; c < categories.size(); ++c) {
-        labels << qs(review::categoryName(categories[c])) + (undefinedIn[c] ? tr(" [κ —]") : QString());
+        // Undefined for every version: one short mark (a long label is elided under its bars).
+        const bool allUndefined =
+            static_cast<int>(marks[c].size()) == sets &&
+            std::all_of(marks[c].begin(), marks[c].end(), [](const QString& m) { return m.startsWith(QStringLiteral("κ —")); });
+        const QString mark = allUndefined ? tr("κ —") : marks[c].join(QStringLiteral(", "));
+        labels << qs(review::categoryName(categories[c])) + (mark.isEmpty() ? QString() : QStringLiteral(" [%1]").arg(mark));
     }
     chart->addSeries(bars);
     auto* x = new QBarCategoryAxis;
