@@ -2,6 +2,7 @@
 // rate for one category doubles after 300 readings, and rarely on a stable model — its false-alarm rate over
 // many seeded runs is printed and bounded.
 #include <veridicor/review/monitor.h>
+#include <veridicor/review/review_monitor.h>
 
 #include <QtTest>
 
@@ -161,6 +162,50 @@ private slots:
         QCOMPARE(got[1].figure, MonitorFigure::NpaDown);
         QCOMPARE(got[1].baseline, 1.0);
         QCOMPARE(got[1].current, 183.0 / 200);
+    }
+
+    // monitorReviewSet: the studies in signing order whatever order they come in, the clinician's side as the
+    // statistics count it (an adjudicated label in its place). The stream of eachFigureAlerts' NPA part: 200
+    // readings negative on both sides, then the AI positive against a negative clinician: the positive rate
+    // and NPA CUSUMs alert at the 17th (reading 217).
+    void reviewSetInSigningOrder() {
+        ReviewSet set;
+        for (int i = 0; i < 240; ++i) {
+            ReviewedStudy s;
+            s.studyUid = "1.2." + std::to_string(i);
+            s.modelName = "m";
+            s.modelVersion = "1";
+            s.readingUid = "2.25." + std::to_string(i);
+            s.readingTime = 1767225600 + static_cast<std::int64_t>(i) * 60;
+            Row r;
+            r.category = Category::EcgAxis;
+            r.aiPositive = i >= 200;
+            r.clinicianPositive = false;
+            r.state = r.aiPositive ? RowState::AiOnly : RowState::Agree;
+            s.sideBySide.rows.push_back(r);
+            set.studies.push_back(s);
+        }
+        std::reverse(set.studies.begin(), set.studies.end());
+        std::swap(set.studies[3], set.studies[150]);
+        const std::vector<Alert> alerts = monitorReviewSet(set);
+        QVERIFY(alerts.size() >= 2);
+        QCOMPARE(alerts[0].figure, MonitorFigure::PositiveRateUp);
+        QCOMPARE(alerts[0].reading, std::uint64_t{217});
+        QCOMPARE(alerts[1].figure, MonitorFigure::NpaDown);
+        QCOMPARE(alerts[1].reading, std::uint64_t{217});
+        // Adjudicated positive from reading 200 on: those readings are no longer clinician negatives, so NPA
+        // does not move (and PPA's baseline never fills); the positive rate still rises.
+        for (ReviewedStudy& s : set.studies) {
+            if (s.sideBySide.rows.front().aiPositive) {
+                s.adjudicated.push_back(AdjudicatedLabel{Category::EcgAxis, true, "adjudicated"});
+            }
+        }
+        const std::vector<Alert> adjudicated = monitorReviewSet(set);
+        QVERIFY(!adjudicated.empty());
+        for (const Alert& a : adjudicated) {
+            QCOMPARE(a.figure, MonitorFigure::PositiveRateUp);
+        }
+        QCOMPARE(adjudicated.front().reading, std::uint64_t{217});
     }
 
     void alertOnDoubledPositiveRate() {

@@ -403,7 +403,7 @@ private slots:
         QMenu* view = menuNamed(window, QStringLiteral("View"));
         QVERIFY(view != nullptr);
         const auto docks = window.findChildren<QDockWidget*>();
-        QCOMPARE(docks.size(), 6); // worklist, studies, files that could not be read, AI findings, reading, adjudication
+        QCOMPARE(docks.size(), 7); // worklist, studies, files that could not be read, AI findings, reading, adjudication, side by side
         for (QDockWidget* dock : docks) {
             QVERIFY2(view->actions().contains(dock->toggleViewAction()), qPrintable(dock->windowTitle()));
             dock->show();

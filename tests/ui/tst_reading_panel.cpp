@@ -195,6 +195,11 @@ private slots:
         // The demo's own signed reading is verified and shown, but not its assessments of the AI.
         QVERIFY2(beforeJoined.contains(QStringLiteral("Signed by Dr. Demo Reader, verified")), qPrintable(beforeJoined));
 
+        // The side by side (issue 12) says only that it is hidden: no row, no finding listed, not even apart.
+        QCOMPARE(ws.window.sideBySideTexts().size(), 1);
+        QVERIFY2(ws.window.sideBySideTexts().front().startsWith(QStringLiteral("AI results hidden")),
+                 qPrintable(ws.window.sideBySideTexts().join(QLatin1Char('\n'))));
+
         QVERIFY(ws.panel()->search(QStringLiteral("st elev")) >= 1);
         QVERIFY(ws.panel()->addHighlightedStatement());
         ws.panel()->setFreeText(QStringLiteral("Read blind."));
@@ -226,6 +231,17 @@ private slots:
         QVERIFY2(drawn > 0, "the finding's overlay is drawn after the reveal");
         QVERIFY(ws.worklistColumn(worklist::WorklistModel::AiFindings).contains(QStringLiteral("verified")));
         QCOMPARE(ws.worklistColumn(worklist::WorklistModel::Status), QStringLiteral("Preliminary"));
+        // After the reveal the side by side compares the verified AI finding with the signed reading in force
+        // (the demo's: sinus rhythm, ST elevation): matching by category; the quarantined bundles apart.
+        const QString sbs = ws.window.sideBySideTexts().join(QLatin1Char('\n'));
+        QVERIFY2(sbs.contains(QStringLiteral("Signed reading by Dr. Demo Reader (verified)")), qPrintable(sbs));
+        QVERIFY2(sbs.contains(QStringLiteral("ECG: ischaemia/infarction | Acute ST segment elevation myocardial "
+                                             "infarction | none stated (negative) | \u25D0 AI only")),
+                 qPrintable(sbs));
+        QVERIFY2(sbs.contains(QStringLiteral("ECG: rhythm | none stated (negative) | Sinus rhythm (normal) | "
+                                             "\u2713 agree\n(both negative)")),
+                 qPrintable(sbs));
+        QVERIFY2(sbs.contains(QStringLiteral("edited.finding.json — not counted: not verified")), qPrintable(sbs));
 
         const QByteArray log = readAll(tmp.filePath(QStringLiteral("audit.log")));
         const auto commit = log.indexOf(R"("event":"reading-commit")");
@@ -247,6 +263,12 @@ private slots:
             // docs/screenshots/reading-panel.png (look at it before committing).
             QTest::qWait(400); // the GL paper renders on the next frame
             QVERIFY(ws.window.grab().save(QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/reading-panel.png")));
+            // docs/screenshots/side-by-side.png: the same moment with the Side by side tab of the reading area.
+            auto* sideBySide = ws.window.findChild<QDockWidget*>(QStringLiteral("sideBySideDock"));
+            QVERIFY(sideBySide != nullptr);
+            sideBySide->raise();
+            QTest::qWait(400);
+            QVERIFY(ws.window.grab().save(QStringLiteral(VERIDICOR_SOURCE_DIR "/docs/screenshots/side-by-side.png")));
         }
     }
 

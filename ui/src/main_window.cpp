@@ -8,6 +8,7 @@
 #include "message_page.h"
 #include "adjudication_state.h"
 #include "reading_state.h"
+#include "review_ui_state.h"
 #include "study_browser.h"
 #include "verification_detail.h"
 #include "worklist_panel.h"
@@ -392,6 +393,8 @@ void MainWindow::buildMenus() {
     for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
         view->addAction(dock->toggleViewAction());
     }
+    view->addSeparator();
+    view->addAction(tr("&Agreement Statistics…"), this, [this] { openAgreementStatistics(); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts…"), this, [this] { openKeyboardShortcuts(); });
@@ -853,7 +856,11 @@ SettingsDialog* MainWindow::openSettings() {
     dialog->setReaderKeyFile(readerKeyFile());
     dialog->setReaderChainFile(readerChainFile());
     dialog->setBlindRead(blindRead());
+    dialog->setModelMonitorWindow(modelMonitorWindow());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->modelMonitorWindow() != modelMonitorWindow()) {
+            setModelMonitorWindow(dialog->modelMonitorWindow());
+        }
         applyReadingSettings(dialog->readerKeyFile(), dialog->readerChainFile(), dialog->blindRead());
         applySettings(dialog->trustStoreFolder(), dialog->auditLogFile());
     });

@@ -168,6 +168,7 @@ void MainWindow::buildReadingDock() {
     connect(&m_reading->write, &QFutureWatcher<ReadingWriteResult>::finished, this,
             &MainWindow::onReadingWritten);
     refreshSigning();
+    buildReviewUi(); // the side-by-side dock joins the reading area (main_window_review.cpp)
 }
 
 void MainWindow::buildReadingMenu() {
@@ -298,6 +299,7 @@ void MainWindow::refreshReadingPanel() {
     }
     m_reading->panel->setExistingReadings(shown, hidden);
     m_reading->panel->setAmendable(!m_reading->amendTarget.isEmpty());
+    refreshSideBySide(); // what it may show follows the same rule (main_window_review.cpp)
 }
 
 void MainWindow::refreshSigning() {
@@ -603,6 +605,7 @@ void MainWindow::onReadingWritten() {
             problems << p;
         }
     }
+    noteReadingWritten(res.studyUid, res.recording, res.content, res.sign); // the side by side compares it
     if (res.hiddenWhenWritten && r.study == res.studyUid) {
         r.blindContent = res.content;
     }

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
@@ -66,6 +67,14 @@ SettingsDialog::SettingsDialog(const QString& trustStore, const QString& auditLo
     m_blind = new QCheckBox(tr("Blind read: hide AI results until the reading is committed"), this);
     m_blind->setChecked(true);
     form->addRow(tr("Reading"), m_blind);
+    m_monitorWindow = new QSpinBox(this);
+    m_monitorWindow->setRange(10, 100000);
+    m_monitorWindow->setValue(200);
+    m_monitorWindow->setSuffix(tr(" readings"));
+    m_monitorWindow->setToolTip(tr("How many readings of a model and category make its baseline (the first ones) "
+                                   "and the rolling window the \"model behaviour changed\" alert compares with it. "
+                                   "Longer: surer and slower detection."));
+    form->addRow(tr("Model monitor window"), m_monitorWindow);
     layout->addLayout(form);
     auto* note = new QLabel(tr("The trust store holds anchors/*.pem, crls/*.pem, models/*.sig and "
                                "policy.json. Without a valid trust "
@@ -112,6 +121,12 @@ void SettingsDialog::setReaderChainFile(const QString& file) {
 }
 void SettingsDialog::setBlindRead(bool on) {
     m_blind->setChecked(on);
+}
+int SettingsDialog::modelMonitorWindow() const {
+    return m_monitorWindow->value();
+}
+void SettingsDialog::setModelMonitorWindow(int readings) {
+    m_monitorWindow->setValue(readings);
 }
 
 } // namespace veridicor::ui

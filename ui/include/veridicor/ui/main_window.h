@@ -2,6 +2,8 @@
 
 #include <veridicor/dicom/study_index.h>
 #include <veridicor/registry/study_view.h>
+#include <veridicor/review/monitor.h>
+#include <veridicor/review/reviewed_study.h>
 #include <veridicor/verify/finding_discovery.h>
 #include <veridicor/verify/time.h>
 
@@ -50,6 +52,7 @@ struct ReadingState;
 struct AdjudicationState;
 struct AdjudicationCase;
 class AdjudicationPanel;
+struct ReviewUiState;
 
 /// What one background scan of the opened paths found: the DICOM index and, in the same walk, the finding
 /// files.
@@ -229,6 +232,41 @@ public:
 signals:
     /// exportReport() finished: the PDF is at `path` (`ok`), or `message` says why not (no PDF is left).
     void reportExported(const QString& path, bool ok, const QString& message);
+
+public:
+    // ---- the AI beside the clinician (main_window_review.cpp)
+    // ------------------------------------------------------------------
+
+    /// Export CSV… / Export JSON… of the agreement statistics: the studies shown (within the window's dates)
+    /// and the window, as the parent of a file dialog.
+    using ReviewExport = std::function<void(const review::ReviewSet& shown, QWidget* parent)>;
+    /// The reviewed studies the agreement statistics and the model monitor count (built from the worklist
+    /// database or a folder by the caller). Runs the model monitor over them in signing order (window: the
+    /// site setting, modelMonitorWindow()); each alert not recorded before is written to the audit log once
+    /// ("model-alert") and shown on the worklist's "model behaviour changed" banner until dismissed.
+    void setReviewSet(review::ReviewSet set);
+    [[nodiscard]] const review::ReviewSet& reviewSet() const;
+    /// The monitor's alerts for the last setReviewSet() (all of them, dismissed or not).
+    [[nodiscard]] const std::vector<review::Alert>& modelAlerts() const;
+    /// The alerts on the worklist's banner now (not dismissed), in words.
+    [[nodiscard]] QStringList modelAlertTexts() const;
+    /// Dismisses an alert for this session (its key: model|version|category|figure|reading).
+    bool dismissModelAlert(const QString& key);
+    /// View › Agreement Statistics…: the window over reviewSet() (made once, raised again after).
+    QWidget* openAgreementStatistics();
+    /// Connects the window's Export CSV… / Export JSON… buttons (they stay disabled without a function).
+    void setAgreementExport(ReviewExport csv, ReviewExport json);
+    /// The site setting "Model monitor window" (readings; default 200), saved with the Settings dialog;
+    /// setting it runs the monitor again.
+    [[nodiscard]] int modelMonitorWindow() const;
+    void setModelMonitorWindow(int readings);
+    static constexpr int kDefaultModelMonitorWindow = 200;
+    /// The side-by-side panel's content as text (its heading, rows and lists), for tests.
+    [[nodiscard]] QStringList sideBySideTexts() const;
+
+signals:
+    /// setReviewSet() ran the monitor: modelAlerts() holds its alerts.
+    void modelAlertsChanged();
     /// Indexing has finished, the first instance is shown (or its error is) and the findings discovered with
     /// the study are verified and in the panel: the window is ready to look at.
     void loadFinished();
@@ -304,6 +342,12 @@ private:
     void buildAdjudication();
     [[nodiscard]] std::optional<AdjudicationCase> currentDiscordance(QString* why) const;
     void onAdjudicationWritten();
+    // The review of the AI beside the clinician (main_window_review.cpp).
+    void buildReviewUi();
+    void refreshSideBySide();
+    void noteReadingWritten(const QString& studyUid, const QString& recording, const reading::Reading& content,
+                            bool sign);
+    void runModelMonitor();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
@@ -362,6 +406,7 @@ private:
     QString m_selectedKey;
     std::unique_ptr<ReadingState> m_reading;
     std::unique_ptr<AdjudicationState> m_adjudication;
+    std::unique_ptr<ReviewUiState> m_review;
 };
 
 } // namespace veridicor::ui

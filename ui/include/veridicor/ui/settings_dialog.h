@@ -5,6 +5,7 @@
 
 class QCheckBox;
 class QLineEdit;
+class QSpinBox;
 
 namespace veridicor::ui {
 
@@ -29,6 +30,11 @@ public:
     void setReaderChainFile(const QString& file);
     void setBlindRead(bool on);
 
+    /// The site's model monitor window: how many readings of a model and category make its baseline and its
+    /// rolling window (review::MonitorSettings::window; default 200).
+    [[nodiscard]] int modelMonitorWindow() const;
+    void setModelMonitorWindow(int readings);
+
     /// The defaults: <config dir>/trust-store and <app data dir>/audit.log (QStandardPaths).
     static QString defaultTrustStoreFolder();
     static QString defaultAuditLogFile();
@@ -39,6 +45,7 @@ private:
     QLineEdit* m_readerKey = nullptr;
     QLineEdit* m_readerChain = nullptr;
     QCheckBox* m_blind = nullptr;
+    QSpinBox* m_monitorWindow = nullptr;
 };
 
 } // namespace veridicor::ui
