@@ -3,7 +3,9 @@
 #include <veridicor/dicom/content_digest.h>
 #include <veridicor/dicom/sop_classes.h>
 #include <veridicor/dicom/study_index.h>
+#include <veridicor/reading/adjudication_sr.h>
 #include <veridicor/reading/reading_verifier.h>
+#include <veridicor/review/adjudicated_labels.h>
 #include <veridicor/reading/sr_reader.h>
 #include <veridicor/review/side_by_side.h>
 #include <veridicor/verify/finding_discovery.h>
@@ -135,6 +137,9 @@ public:
             leave({}, {}, "cancelled: the review set was not collected to its end");
         }
         assemble();
+        if (!cancelled(m_options)) {
+            adjudications();
+        }
         return std::move(m_set);
     }
 
@@ -146,6 +151,10 @@ private:
     std::map<std::string, Recording> m_recordings;      // by path (generic string)
     std::map<std::string, std::string> m_recordingBySop; // SOP Instance UID → path
     std::vector<fs::path> m_srFiles;
+    /// The SRs that are adjudications (read unverified, to find their recording and reading), for the pass
+    /// after the readings in force are known.
+    std::vector<std::pair<fs::path, reading::AdjudicationDocument>> m_adjudicationFiles;
+    std::map<std::string, fs::path> m_readingPathByUid; // trusted readings: SOP Instance UID → file
     std::map<ModelKey, ModelFindings> m_models;
     std::map<StudyKey, std::vector<TrustedReading>> m_readings;
 
@@ -330,6 +339,12 @@ private:
         // then checks that binding, so a reading that names another recording than its content is refused.
         auto doc = reading::readReadingSr(path);
         if (!doc) {
+            // An adjudication SR is a Comprehensive SR too: its labels are applied once the readings in force
+            // are known (adjudications()).
+            if (auto adj = reading::readAdjudicationSr(path)) {
+                m_adjudicationFiles.emplace_back(path, std::move(*adj));
+                return;
+            }
             leave(path, {}, "not a reading SR that can be read: " + doc.error().message);
             return;
         }
@@ -363,6 +378,7 @@ private:
                       "'): which reading is in force cannot be told");
             return;
         }
+        m_readingPathByUid[d.sopInstanceUID] = path;
         m_readings[{rec.input.studyInstanceUID, rec.domain}].push_back(TrustedReading{
             path, d.sopInstanceUID, d.predecessorSopInstanceUID, *time, d.verifyingObserverName, d.reading.statements});
     }
@@ -411,6 +427,57 @@ private:
             out.emplace(key, *best);
         }
         return out;
+    }
+
+    /// Each adjudication SR is verified against the recording its reading read and against that reading's
+    /// file (the adjudicator must not be its signer); a trusted one replaces the clinician's side of the
+    /// categories it settled in every reviewed study of that reading. Anything else is left out, with why.
+    void adjudications() {
+        for (const auto& [path, doc] : m_adjudicationFiles) {
+            if (cancelled(m_options)) {
+                return;
+            }
+            const auto sop = m_recordingBySop.find(doc.evidenceSopInstanceUID);
+            if (sop == m_recordingBySop.end()) {
+                leave(path, doc.studyInstanceUID,
+                      "adjudication whose recording (SOP Instance " + doc.evidenceSopInstanceUID.substr(0, 64) +
+                          ") was not given: its binding to the data cannot be checked");
+                continue;
+            }
+            const auto readingPath = m_readingPathByUid.find(doc.adjudication.reading);
+            if (readingPath == m_readingPathByUid.end()) {
+                leave(path, doc.studyInstanceUID,
+                      "adjudication of a reading (" + doc.adjudication.reading.substr(0, 64) +
+                          ") that is not among the signed, verified readings given: not applied");
+                continue;
+            }
+            const dicom::ContentIdentity id = identityOf(m_recordings.at(sop->second).input);
+            auto verdict = reading::verifyAdjudicationFile(path, m_store, m_at, &id, &readingPath->second);
+            if (!verdict) {
+                leave(path, doc.studyInstanceUID, "unreadable adjudication: " + verdict.error().message);
+                continue;
+            }
+            if (!verdict->trusted()) {
+                leave(path, doc.studyInstanceUID, "adjudication untrusted: " + joinReadingReasons(verdict->reasons));
+                continue;
+            }
+            bool applied = false;
+            for (ReviewedStudy& study : m_set.studies) {
+                if (study.readingUid != doc.adjudication.reading) {
+                    continue;
+                }
+                if (auto a = applyAdjudication(study, *verdict); !a) {
+                    leave(path, study.studyUid, "adjudication not applied: " + a.error());
+                } else {
+                    applied = true;
+                }
+            }
+            if (!applied) {
+                leave(path, doc.studyInstanceUID,
+                      "adjudication of a reading that is not counted (not the reading in force, or no verified AI "
+                      "finding beside it)");
+            }
+        }
     }
 
     void assemble() {

@@ -4,6 +4,8 @@
 // the hand-built set computed by hand.
 #include "review_fixture.h"
 
+#include <veridicor/reading/adjudication.h>
+#include <veridicor/reading/adjudication_sr.h>
 #include <veridicor/reading/sr_reader.h>
 #include <veridicor/review/agreement.h>
 #include <veridicor/review/collect.h>
@@ -267,6 +269,69 @@ private slots:
         // A's fp becomes a tp against the adjudicated label.
         const review::GroupKey isch{kModelName, kModelVersion, Category::EcgIschaemia, "Ada Reader"};
         QCOMPARE(groups.groups().at(isch).table, (review::Table{3, 0, 1, 1}));
+    }
+
+    void signedAdjudicationsAmongTheFilesReplaceTheClinicianSide() {
+        ReviewFixture& f = *m_f;
+        const auto set = f.root / "adjudicated";
+        // K and L: the AI's acute STEMI against Ada's sinus rhythm (ischaemia: AI only). Rsa Reader adjudicates
+        // both ischaemia positive; L's adjudication is then changed by one byte (sign-then-tamper).
+        std::vector<std::filesystem::path> adjudications;
+        for (const int index : {11, 12}) {
+            const std::string name = index == 11 ? "K" : "L";
+            const auto rec = f.makeStudy(set, name, index);
+            QVERIFY(f.signFindings(rec, "ecg", {kStemi}));
+            const auto readingSr = f.signReading(rec, set / name / "reading.dcm", {kSinus}, "20261201130000", &f.readerFiles);
+            QVERIFY2(!readingSr.empty(), f.error.c_str());
+            auto a = reading::parseAdjudicationJson(
+                R"({"bundles": ["0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"],
+                    "categories": [{"category": "ischaemia", "label": "positive",
+                      "codes": [{"scheme": "SCT", "value": "401303003",
+                                 "meaning": "Acute ST segment elevation myocardial infarction", "from": "ai"}],
+                      "reason": "STEMI confirmed on review of V2-V4."}]})");
+            QVERIFY2(a.hasValue(), a ? "" : a.error().message.c_str());
+            reading::AdjudicationWriteOptions o;
+            o.signer = f.rsaReaderFiles.signer();
+            const auto out = set / name / "adjudication.dcm";
+            auto w = reading::writeAdjudicationSr(*a, readingSr, o, out);
+            QVERIFY2(w.hasValue(), w ? "" : w.error().message.c_str());
+            adjudications.push_back(out);
+        }
+        std::string bytes = readAll(adjudications[1]);
+        const auto at = bytes.find("STEMI confirmed");
+        QVERIFY(at != std::string::npos);
+        bytes[at] = 'X';
+        writeAll(adjudications[1], bytes);
+
+        auto store = verify::TrustStore::load(f.trust);
+        QVERIFY(store.hasValue());
+        const review::ReviewSet result = review::collectReviewSet({set}, *store, f.pki.now);
+        QCOMPARE(result.studies.size(), std::size_t{2});
+        const review::ReviewedStudy* k = nullptr;
+        const review::ReviewedStudy* l = nullptr;
+        for (const auto& s : result.studies) {
+            (s.studyUid == "1.2.826.0.1.3680043.10.1002.11.1" ? k : l) = &s;
+        }
+        QVERIFY(k != nullptr && l != nullptr);
+        QCOMPARE(k->adjudicated.size(), std::size_t{1});
+        QCOMPARE(k->adjudicator, std::string("Rsa Reader"));
+        QVERIFY(l->adjudicated.empty());
+        bool tamperedListed = false;
+        for (const auto& lo : result.leftOut) {
+            if (lo.path == adjudications[1].string()) {
+                tamperedListed = lo.reason.find("adjudication untrusted") != std::string::npos &&
+                                 lo.reason.find("BAD_SIGNATURE") != std::string::npos;
+            }
+        }
+        QVERIFY(tamperedListed);
+        review::AgreementGroups groups;
+        for (const auto& s : result.studies) {
+            review::addReviewedStudy(groups, s);
+        }
+        // K counts against the adjudicated label (tp), L against Ada's reading (fp): the tampered adjudication
+        // changes no figure.
+        const review::GroupKey isch{kModelName, kModelVersion, Category::EcgIschaemia, "Ada Reader"};
+        QCOMPARE(groups.groups().at(isch).table, (review::Table{1, 1, 0, 0}));
     }
 
     void aBundleInAnotherFolderIsRoutedByItsSignedSubject() {

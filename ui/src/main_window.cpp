@@ -190,6 +190,9 @@ void MainWindow::setWorklistDatabase(const QString& file) {
         if (m_index.instances > 0) {
             indexIntoWorklist(); // what is open now belongs in it too
         }
+        // The agreement statistics and the model monitor over the worklist's reviews; asked before the worklist
+        // so that its set is in place when worklistChanged() says the worklist is.
+        reloadReviewSet();
         refreshWorklist();
     });
 }

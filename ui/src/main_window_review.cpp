@@ -73,6 +73,7 @@ void MainWindow::buildReviewUi() {
             connect(b, &ModelAlertBanner::dismissed, this, [this](const QString& key) { dismissModelAlert(key); });
         }
     }
+    installAgreementExport();
     refreshSideBySide();
 }
 
@@ -101,8 +102,10 @@ void MainWindow::refreshSideBySide() {
     // session for it.
     const reading::Reading* content = nullptr;
     QString heading;
+    const CheckedReading* signedReading = nullptr;
     for (const CheckedReading& c : m_reading->checked) {
         if (c.isSigned && c.shown.content) {
+            signedReading = &c;
             content = &*c.shown.content;
             heading = tr("Signed reading by %1 (verified)").arg(c.observer);
         }
@@ -149,6 +152,12 @@ void MainWindow::refreshSideBySide() {
         heading += tr(" — no verified AI finding for this recording: no category is compared.");
     } else {
         heading += tr(" against the verified AI findings of %1").arg(models.join(QStringLiteral(", ")));
+        if (signedReading != nullptr && signedReading->record && content == &*signedReading->shown.content) {
+            // Only a signed, verified reading beside verified findings is counted in the statistics.
+            const worklist::Reading& rec = *signedReading->record;
+            recordShownReview(rec.sopInstanceUid, signedReading->observer, rec.time.toSecsSinceEpoch(),
+                              content->statements, entries, domain);
+        }
     }
     panel->setSideBySide(s, heading, notShown);
 }

@@ -12,6 +12,7 @@
 #include <QDockWidget>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 
 #include <vector>
@@ -40,6 +41,9 @@ struct ReviewUiState {
         bool isSigned = false;
     };
     QHash<QString, Written> written;
+    /// What recordShownReview() has put into the worklist's reviews table this session ("reading|model|version|
+    /// rows"), so that redrawing the dock does not write the same rows again.
+    QSet<QString> recorded;
 };
 
 } // namespace veridicor::ui

@@ -43,7 +43,8 @@ struct CollectOptions {
 
 /// Collects the review set of `paths` (files and folders, recursively) verified against `store` at `at`.
 /// Only verified findings and verified, final (signed) readings are counted; everything else given is in
-/// `leftOut`. Adjudications are not read here: applyAdjudications() adds them in a second pass.
+/// `leftOut`. Adjudication SRs among the files are verified (against their recording and the reading they settle)
+/// and a trusted one replaces the clinician's side of its categories; applyAdjudications() adds others.
 ReviewSet collectReviewSet(const std::vector<std::filesystem::path>& paths, const verify::TrustStore& store,
                            verify::TimePoint at, const CollectOptions& options = {});
 

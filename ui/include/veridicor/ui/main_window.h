@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <cstdint>
 #include <vector>
 
 class QStackedWidget;
@@ -348,6 +349,12 @@ private:
     void noteReadingWritten(const QString& studyUid, const QString& recording, const reading::Reading& content,
                             bool sign);
     void runModelMonitor();
+    // The reviews table behind the statistics and the monitor (main_window_review_data.cpp).
+    void recordShownReview(const QString& readingUid, const QString& reader, std::int64_t signedAt,
+                           const std::vector<reading::CodedStatement>& statements,
+                           const std::vector<const FindingEntry*>& entries, review::Domain domain);
+    void reloadReviewSet();
+    void installAgreementExport();
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
