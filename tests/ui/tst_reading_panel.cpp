@@ -242,6 +242,16 @@ private slots:
                                              "\u2713 agree\n(both negative)")),
                  qPrintable(sbs));
         QVERIFY2(sbs.contains(QStringLiteral("edited.finding.json — not counted: not verified")), qPrintable(sbs));
+        // That comparison of a signed, verified reading is what the statistics and the model monitor count: it
+        // goes to the worklist's reviews table and comes back as the window's review set.
+        QTRY_VERIFY_WITH_TIMEOUT(!ws.window.reviewSet().studies.empty(), 10000);
+        QCOMPARE(ws.window.reviewSet().studies.size(), std::size_t{1});
+        const review::ReviewedStudy& counted = ws.window.reviewSet().studies.front();
+        QCOMPARE(counted.reader, std::string("Dr. Demo Reader"));
+        QCOMPARE(counted.modelName, std::string("ecg-omi-detector"));
+        const review::Row* isch = counted.sideBySide.row(review::Category::EcgIschaemia);
+        QVERIFY(isch != nullptr);
+        QVERIFY(isch->aiPositive && !isch->clinicianPositive);
 
         const QByteArray log = readAll(tmp.filePath(QStringLiteral("audit.log")));
         const auto commit = log.indexOf(R"("event":"reading-commit")");
