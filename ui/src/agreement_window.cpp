@@ -10,6 +10,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
 #include <QCategoryAxis>
@@ -115,6 +116,18 @@ AgreementWindow::AgreementWindow(QWidget* parent) : QWidget(parent, Qt::Window) 
     auto* layout = new QVBoxLayout(this);
 
     auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Count:"), this));
+    m_source = new QComboBox(this);
+    m_source->setObjectName(QStringLiteral("agreementSource"));
+    m_source->addItem(tr("the whole worklist"), WholeWorklist);
+    m_source->addItem(tr("the studies the worklist shows (its filters)"), WorklistShown);
+    m_source->addItem(tr("a folder…"), Folder);
+    m_source->setToolTip(tr("The worklist's counts come from its database (signed, verified readings beside "
+                            "verified AI findings); a folder's are verified from its files."));
+    connect(m_source, &QComboBox::activated, this,
+            [this](int i) { emit sourceRequested(static_cast<Source>(m_source->itemData(i).toInt())); });
+    controls->addWidget(m_source);
+    controls->addSpacing(24);
     controls->addWidget(new QLabel(tr("Group by:"), this));
     m_byModel = new QCheckBox(tr("model version"), this);
     m_byModel->setChecked(true);
@@ -166,6 +179,10 @@ AgreementWindow::AgreementWindow(QWidget* parent) : QWidget(parent, Qt::Window) 
     });
     layout->addLayout(controls);
 
+    m_sourceText = new QLabel(tr("Counting the whole worklist."), this);
+    m_sourceText->setObjectName(QStringLiteral("agreementSourceText"));
+    m_sourceText->setWordWrap(true);
+    layout->addWidget(m_sourceText);
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
@@ -241,6 +258,14 @@ AgreementWindow::AgreementWindow(QWidget* parent) : QWidget(parent, Qt::Window) 
     layout->addWidget(split, 1);
     resize(1500, 950);
     refresh();
+}
+
+AgreementWindow::Source AgreementWindow::source() const {
+    return static_cast<Source>(m_source->currentData().toInt());
+}
+
+void AgreementWindow::setSourceText(const QString& text) {
+    m_sourceText->setText(text);
 }
 
 void AgreementWindow::setReviewSet(review::ReviewSet set) {

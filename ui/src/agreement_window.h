@@ -16,6 +16,7 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QDateEdit;
 class QLabel;
 class QListWidget;
@@ -59,7 +60,12 @@ public:
         NpvColumn, ColumnCount
     };
 
+    /// What the window counts (the "Count" box): chosen by the reader, provided by the main window.
+    enum Source { WholeWorklist, WorklistShown, Folder };
     explicit AgreementWindow(QWidget* parent = nullptr);
+    [[nodiscard]] Source source() const;
+    /// Shown above the table: what is counted ("the worklist", "the studies the worklist shows", a folder).
+    void setSourceText(const QString& text);
 
     void setReviewSet(review::ReviewSet set);
     [[nodiscard]] const review::ReviewSet& reviewSet() const { return m_set; }
@@ -80,6 +86,10 @@ public:
     [[nodiscard]] QPushButton* exportCsvButton() const { return m_exportCsv; }
     [[nodiscard]] QPushButton* exportJsonButton() const { return m_exportJson; }
 
+signals:
+    /// The reader chose another source in the "Count" box (Folder: the main window asks which folder).
+    void sourceRequested(veridicor::ui::AgreementWindow::Source source);
+
 private:
     void refresh();
     void fillTable();
@@ -93,6 +103,8 @@ private:
     std::vector<AgreementRow> m_rows;
     ExportHandler m_csv;
     ExportHandler m_json;
+    QComboBox* m_source = nullptr;
+    QLabel* m_sourceText = nullptr;
     QCheckBox* m_byModel = nullptr;
     QCheckBox* m_byCategory = nullptr;
     QCheckBox* m_byReader = nullptr;

@@ -186,7 +186,9 @@ QWidget* MainWindow::openAgreementStatistics() {
         v.agreement->setAttribute(Qt::WA_DeleteOnClose);
         v.agreement->setExportCsv(v.exportCsv);
         v.agreement->setExportJson(v.exportJson);
-        v.agreement->setReviewSet(v.set);
+        connect(v.agreement, &AgreementWindow::sourceRequested, this,
+                [this](AgreementWindow::Source source) { countAgreementSource(source); });
+        countAgreementSource(AgreementWindow::WholeWorklist);
     }
     v.agreement->show();
     v.agreement->raise();
@@ -207,8 +209,8 @@ void MainWindow::setAgreementExport(ReviewExport csv, ReviewExport json) {
 
 void MainWindow::setReviewSet(review::ReviewSet set) {
     m_review->set = std::move(set);
-    if (!m_review->agreement.isNull()) {
-        m_review->agreement->setReviewSet(m_review->set);
+    if (!m_review->agreement.isNull() && m_review->agreement->source() != AgreementWindow::Folder) {
+        countAgreementSource(m_review->agreement->source());
     }
     runModelMonitor();
 }

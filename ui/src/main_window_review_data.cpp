@@ -9,14 +9,23 @@
 #include "reading_state.h"
 #include "review_ui_state.h"
 #include "side_by_side_panel.h"
+#include "worklist_panel.h"
 
 #include <veridicor/review/agreement_export.h>
+#include <veridicor/review/collect.h>
+#include <veridicor/verify/trust_store.h>
 #include <veridicor/worklist/database_thread.h>
+#include <veridicor/worklist/worklist_model.h>
 
+#include <QAbstractItemModel>
 #include <QFile>
 #include <QFileDialog>
+#include <QFutureWatcher>
+#include <QSet>
+#include <QtConcurrent>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QTableView>
 #include <QStatusBar>
 
 #include <map>
@@ -153,6 +162,63 @@ void MainWindow::recordShownReview(const QString& readingUid, const QString& rea
             }
             reloadReviewSet();
         });
+}
+
+void MainWindow::countAgreementSource(int source) {
+    ReviewUiState& v = *m_review;
+    if (v.agreement.isNull()) {
+        return;
+    }
+    AgreementWindow* window = v.agreement;
+    if (source == AgreementWindow::WholeWorklist) {
+        window->setSourceText(tr("Counting the whole worklist: every signed, verified reading beside verified AI "
+                                 "findings recorded in its database."));
+        window->setReviewSet(v.set);
+        return;
+    }
+    if (source == AgreementWindow::WorklistShown) {
+        // The worklist's filters (text, status, modality, "to adjudicate") decide the studies, as on screen.
+        QSet<QString> shown;
+        const QAbstractItemModel* rows = m_worklistDockPanel->table()->model();
+        for (int r = 0; r < rows->rowCount(); ++r) {
+            shown.insert(rows->index(r, 0).data(worklist::WorklistModel::StudyUidRole).toString());
+        }
+        review::ReviewSet set;
+        set.leftOut = v.set.leftOut;
+        for (const review::ReviewedStudy& s : v.set.studies) {
+            if (shown.contains(QString::fromStdString(s.studyUid))) {
+                set.studies.push_back(s);
+            }
+        }
+        window->setSourceText(tr("Counting the %n study(ies) the worklist shows now (its filters).", nullptr,
+                                 static_cast<int>(shown.size())));
+        window->setReviewSet(std::move(set));
+        return;
+    }
+    const QString folder = QFileDialog::getExistingDirectory(window, tr("Count the agreement over a folder"));
+    if (folder.isEmpty()) {
+        return;
+    }
+    window->setSourceText(tr("Verifying the readings and AI findings under %1…").arg(folder));
+    const std::string trust = m_trustStore.toStdString();
+    const verify::TimePoint at = m_at.value_or(verify::now());
+    auto* watcher = new QFutureWatcher<review::ReviewSet>(window);
+    connect(watcher, &QFutureWatcher<review::ReviewSet>::finished, window, [window, watcher, folder] {
+        window->setSourceText(tr("Counting %1: its files verified now (signed, verified readings beside verified AI "
+                                 "findings; the rest is under \"Left out\").")
+                                  .arg(folder));
+        window->setReviewSet(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([folder, trust, at]() -> review::ReviewSet {
+        auto store = verify::TrustStore::load(trust);
+        if (!store) {
+            review::ReviewSet none;
+            none.leftOut.push_back({folder.toStdString(), {}, "the trust store cannot be read: " + store.error().message});
+            return none;
+        }
+        return review::collectReviewSet({std::filesystem::path(folder.toStdString())}, *store, at);
+    }));
 }
 
 void MainWindow::reloadReviewSet() {

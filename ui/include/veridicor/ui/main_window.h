@@ -355,6 +355,9 @@ private:
                            const std::vector<const FindingEntry*>& entries, review::Domain domain);
     void reloadReviewSet();
     void installAgreementExport();
+    /// The agreement window's "Count" box: the whole worklist, the studies it shows, or a folder (asked for,
+    /// then verified file by file on a worker).
+    void countAgreementSource(int source);
 
     const registry::ViewerRegistry& m_registry;
     StudyBrowser* m_browser = nullptr;
